@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/devstack/devstack/engine"
+)
+
+// lifecycleCmd builds start, stop and restart: they act on existing containers.
+func lifecycleCmd(g *globals, use, short string, withTimeout bool, run func(ctx context.Context, api engine.API, project string, services []string, timeout *int, out *engine.Printer) error) *cobra.Command {
+	timeout := -1
+	cmd := &cobra.Command{
+		Use:   use + " [SERVICE...]",
+		Short: short,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			name, _, err := g.target(ctx)
+			if err != nil {
+				return err
+			}
+			api, err := g.client(ctx)
+			if err != nil {
+				return err
+			}
+			defer api.Close()
+			var t *int
+			if timeout >= 0 {
+				t = &timeout
+			}
+			return run(ctx, api, name, args, t, g.printer())
+		},
+	}
+	if withTimeout {
+		cmd.Flags().IntVarP(&timeout, "timeout", "t", -1, "seconds to wait for a container to stop (default: its stop_grace_period)")
+	}
+	return cmd
+}
+
+func newStartCmd(g *globals) *cobra.Command {
+	return lifecycleCmd(g, "start", "Start existing containers, dependencies first", false,
+		func(ctx context.Context, api engine.API, project string, services []string, _ *int, out *engine.Printer) error {
+			return engine.Start(ctx, api, project, services, out)
+		})
+}
+
+func newStopCmd(g *globals) *cobra.Command {
+	return lifecycleCmd(g, "stop", "Stop running containers without removing them, dependents first", true, engine.Stop)
+}
+
+func newRestartCmd(g *globals) *cobra.Command {
+	return lifecycleCmd(g, "restart", "Restart containers, dependencies first", true, engine.Restart)
+}

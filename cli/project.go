@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/docker/docker/client"
+
+	"github.com/devstack/devstack/compose"
+	"github.com/devstack/devstack/engine"
+)
+
+// load reads the project and narrows it to the named services.
+func (g *globals) load(ctx context.Context, services []string) (full, selected *types.Project, err error) {
+	full, err = compose.Load(ctx, g.Options)
+	if err != nil {
+		return nil, nil, err
+	}
+	selected, err = compose.Select(full, services)
+	return full, selected, err
+}
+
+// target names the project a command acts on and, when a compose file was
+// found, its services. Commands that only act on existing containers work
+// without a compose file when -p or COMPOSE_PROJECT_NAME names the project.
+func (g *globals) target(ctx context.Context) (name string, known []string, err error) {
+	p, err := compose.Load(ctx, g.Options)
+	if err == nil {
+		known = append(p.ServiceNames(), p.DisabledServiceNames()...)
+		return p.Name, known, nil
+	}
+	if !errors.Is(err, compose.ErrNoConfig) {
+		return "", nil, err
+	}
+	name = g.ProjectName
+	if name == "" {
+		name = os.Getenv("COMPOSE_PROJECT_NAME")
+	}
+	if name == "" {
+		dir := g.WorkingDir
+		if dir == "" {
+			dir, _ = os.Getwd()
+		}
+		name = filepath.Base(dir)
+	}
+	return loader.NormalizeProjectName(name), nil, nil
+}
+
+func (g *globals) client(ctx context.Context) (*client.Client, error) {
+	return engine.Connect(ctx)
+}
+
+func (g *globals) printer() *engine.Printer { return engine.NewPrinter(g.stderr) }

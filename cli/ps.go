@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/devstack/devstack/engine"
+)
+
+func newPsCmd(g *globals) *cobra.Command {
+	var format string
+	var all, quiet, services bool
+	cmd := &cobra.Command{
+		Use:   "ps [SERVICE...]",
+		Short: "List the stack's containers: state, health, IP addresses and published ports",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			name, _, err := g.target(ctx)
+			if err != nil {
+				return err
+			}
+			api, err := g.client(ctx)
+			if err != nil {
+				return err
+			}
+			defer api.Close()
+			rows, err := engine.Ps(ctx, api, name)
+			if err != nil {
+				return err
+			}
+			rows = filterRows(rows, args, all)
+			switch {
+			case quiet:
+				for _, r := range rows {
+					fmt.Fprintln(g.stdout, r.ID)
+				}
+			case services:
+				for _, r := range rows {
+					fmt.Fprintln(g.stdout, r.Service)
+				}
+			case format == "json":
+				enc := json.NewEncoder(g.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(rows)
+			case format == "table" || format == "":
+				return psTable(g.stdout, rows)
+			default:
+				return fmt.Errorf("unknown --format %q: use table or json", format)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+	cmd.Flags().BoolVarP(&all, "all", "a", false, "also show stopped containers")
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "only container IDs")
+	cmd.Flags().BoolVar(&services, "services", false, "only service names")
+	return cmd
+}
+
+func filterRows(rows []engine.PsRow, services []string, all bool) []engine.PsRow {
+	var out []engine.PsRow
+	for _, r := range rows {
+		if !all && r.State != "running" && r.State != "restarting" {
+			continue
+		}
+		if len(services) > 0 && !contains(services, r.Service) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func psTable(w io.Writer, rows []engine.PsRow) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tSERVICE\tSTATE\tHEALTH\tIP\tPORTS")
+	for _, r := range rows {
+		ips := make([]string, 0, len(r.IPs))
+		for _, ip := range r.IPs {
+			_, addr, _ := strings.Cut(ip, "=")
+			ips = append(ips, addr)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Service, r.State, dash(r.Health), dash(strings.Join(ips, ",")), dash(strings.Join(r.Ports, ", ")))
+	}
+	return tw.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

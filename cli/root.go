@@ -1,0 +1,85 @@
+// Package cli is devstack's command line: one file per command, all of
+// them thin over the compose and engine packages.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/sirupsen/logrus"
+	"github.com/spf13/cobra"
+
+	"github.com/devstack/devstack/compose"
+)
+
+// ExitError carries a process exit code (e.g. from `exec`) without a message.
+type ExitError struct{ Code int }
+
+func (e ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// globals are the flags every command shares.
+type globals struct {
+	compose.Options
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// Main runs the command line and returns the process exit code. It is the
+// one place where errors become a message and a code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logrus.SetOutput(stderr)
+	logrus.SetFormatter(&logrus.TextFormatter{DisableTimestamp: true})
+
+	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := newRoot(g)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	var exit ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit):
+		return exit.Code
+	case ctx.Err() != nil && errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "devstack: interrupted")
+		return 130
+	}
+	fmt.Fprintf(stderr, "devstack: %v\n", err)
+	return 1
+}
+
+func newRoot(g *globals) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "devstack",
+		Short: "Local multi-container development stacks on the Docker engine",
+		Long: `devstack brings up a local development stack from the project's compose file
+(compose.yaml, docker-compose.yml, ... or -f FILE), driving the Docker Engine
+API directly. Containers, networks and volumes carry docker compose's labels,
+so docker compose and lazydocker see devstack's stacks too.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	f := root.Flags() // global flags go before the command, as in docker compose: devstack -f x.yml logs -f
+	root.TraverseChildren = true
+	f.StringArrayVarP(&g.Files, "file", "f", nil, "compose file (repeatable; later files override earlier ones)")
+	f.StringVarP(&g.ProjectName, "project-name", "p", "", "project name (default: COMPOSE_PROJECT_NAME, the file's name:, or the directory name)")
+	f.StringArrayVar(&g.EnvFiles, "env-file", nil, "environment file for interpolation (repeatable; default: .env in the project directory)")
+	f.StringArrayVar(&g.Profiles, "profile", nil, "enable services of this profile (repeatable)")
+	f.StringVar(&g.WorkingDir, "project-directory", "", "project directory (default: the first compose file's directory)")
+	root.AddCommand(
+		newUpCmd(g), newDownCmd(g), newPsCmd(g), newLogsCmd(g), newExecCmd(g),
+		newStartCmd(g), newStopCmd(g), newRestartCmd(g), newConfigCmd(g), newVersionCmd(g),
+	)
+	return root
+}

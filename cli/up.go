@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/devstack/devstack/engine"
+)
+
+type upFlags struct {
+	detach, build, forceRecreate, noRecreate, removeOrphans, wait, noColor bool
+	pull                                                                   string
+	waitTimeout                                                            time.Duration
+	timeout                                                                int
+}
+
+func newUpCmd(g *globals) *cobra.Command {
+	var f upFlags
+	cmd := &cobra.Command{
+		Use:   "up [SERVICE...]",
+		Short: "Create and start the stack (or the named services and what they depend on)",
+		Long: `Create and start the project's services in dependency order, waiting for
+depends_on conditions (service_started, service_healthy,
+service_completed_successfully). Unchanged services are left running;
+changed ones are recreated. Without -d, up stays attached and streams every
+service's logs; Ctrl-C stops the stack gracefully, a second Ctrl-C kills it.`,
+		RunE: func(cmd *cobra.Command, args []string) error { return runUp(cmd.Context(), g, f, args) },
+	}
+	fl := cmd.Flags()
+	fl.BoolVarP(&f.detach, "detach", "d", false, "start in the background and return")
+	fl.BoolVar(&f.build, "build", false, "build images before starting")
+	fl.StringVar(&f.pull, "pull", "", "pull images: always, missing, never (default: each service's pull_policy)")
+	fl.BoolVar(&f.forceRecreate, "force-recreate", false, "recreate containers even if unchanged")
+	fl.BoolVar(&f.noRecreate, "no-recreate", false, "never recreate existing containers")
+	fl.BoolVar(&f.removeOrphans, "remove-orphans", false, "remove containers of services not in the project")
+	fl.BoolVar(&f.wait, "wait", false, "wait until services are running and healthy (implies -d)")
+	fl.DurationVar(&f.waitTimeout, "wait-timeout", 0, "give up waiting after this long (with --wait)")
+	fl.BoolVar(&f.noColor, "no-color", false, "no colours in log prefixes")
+	fl.IntVarP(&f.timeout, "timeout", "t", -1, "seconds to wait for containers to stop on Ctrl-C (default: stop_grace_period)")
+	return cmd
+}
+
+func runUp(ctx context.Context, g *globals, f upFlags, services []string) error {
+	if f.forceRecreate && f.noRecreate {
+		return fmt.Errorf("--force-recreate and --no-recreate cannot be combined")
+	}
+	full, p, err := g.load(ctx, services)
+	if err != nil {
+		return err
+	}
+	api, err := g.client(ctx)
+	if err != nil {
+		return err
+	}
+	defer api.Close()
+	opts := engine.UpOptions{
+		PlanOptions:  engine.PlanOptions{ForceRecreate: f.forceRecreate, NoRecreate: f.noRecreate, RemoveOrphans: f.removeOrphans},
+		ImageOptions: engine.ImageOptions{Build: f.build, Pull: f.pull},
+		Known:        append(full.ServiceNames(), full.DisabledServiceNames()...),
+		Wait:         f.wait,
+	}
+	upCtx := ctx
+	if f.wait && f.waitTimeout > 0 {
+		var cancel context.CancelFunc
+		upCtx, cancel = context.WithTimeout(ctx, f.waitTimeout)
+		defer cancel()
+	}
+	started := time.Now()
+	if _, err := engine.Up(upCtx, api, p, opts, g.printer()); err != nil {
+		if upCtx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+			return fmt.Errorf("services not running and healthy after %s: %w", f.waitTimeout, err)
+		}
+		return err
+	}
+	if f.detach || f.wait {
+		return nil
+	}
+	logOpts := engine.LogOptions{Services: p.ServiceNames(), Follow: true, Since: started, Color: colorOK(g, f.noColor), UntilStopped: true}
+	err = engine.Logs(ctx, api, p.Name, logOpts, g.stdout)
+	if ctx.Err() == nil {
+		return err
+	}
+	return stopAttached(ctx, g, api, p.Name, f.timeout)
+}
+
+// stopAttached stops the stack after Ctrl-C; a second Ctrl-C kills it.
+func stopAttached(ctx context.Context, g *globals, api engine.API, project string, timeout int) error {
+	out := g.printer()
+	out.Printf("Gracefully stopping... (press Ctrl+C again to force)\n")
+	stopCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sig)
+	go func() {
+		select {
+		case <-sig:
+			cancel()
+		case <-stopCtx.Done():
+		}
+	}()
+	var t *int
+	if timeout >= 0 {
+		t = &timeout
+	}
+	if err := engine.Stop(stopCtx, api, project, nil, t, out); err != nil && stopCtx.Err() == nil {
+		return err
+	}
+	if stopCtx.Err() != nil {
+		_ = engine.Kill(context.WithoutCancel(ctx), api, project, out)
+	}
+	return ExitError{Code: 130}
+}

@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/devstack/devstack/engine"
+)
+
+func newVersionCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print devstack's version and the Docker engine's, if it answers",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintf(g.stdout, "devstack version %s\n", engine.Version)
+			ctx, cancel := context.WithTimeout(cmd.Context(), 3*time.Second)
+			defer cancel()
+			api, err := g.client(ctx)
+			if err != nil {
+				fmt.Fprintf(g.stdout, "Docker engine: not reachable (%v)\n", err)
+				return nil
+			}
+			defer api.Close()
+			v, err := api.ServerVersion(ctx)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stdout, "Docker engine: %s (API %s, client negotiated %s)\n", v.Version, v.APIVersion, api.ClientVersion())
+			return nil
+		},
+	}
+}

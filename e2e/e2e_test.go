@@ -1,0 +1,359 @@
+// Package e2e runs testdata/script/*.txtar against the real devstack binary
+// and a real Docker engine, with github.com/rogpeppe/go-internal/testscript.
+//
+// Environment of every script:
+//
+//	PROJECT, COMPOSE_PROJECT_NAME  a unique compose project name; everything
+//	                               labelled with it is removed after the script
+//	IMAGE                          devstack-test/busybox:1 (see images_test.go)
+//	REGISTRY                       127.0.0.1:5000 (started by `registry`)
+//	HOME                           the script's work dir
+//	DOCKER_BUILDKIT=0, and DOCKER_HOST/DOCKER_TLS_VERIFY/DOCKER_CERT_PATH
+//	when set for the test binary. PATH starts with the freshly built devstack.
+//
+// Commands besides testscript's own: waitfor, httpget, freeport, holdport,
+// sleep (below) and registry, pushimage (registry_test.go). Use `exec docker`
+// for docker queries. Set DEVSTACK_E2E=skip to skip these tests; otherwise a
+// Docker engine that does not answer fails them.
+package e2e
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+const projectLabel = "com.docker.compose.project"
+
+var (
+	skipE2E  bool
+	projects sync.Map // project names handed to scripts, swept at the end
+	ports    sync.Map // ports handed out by freeport, never handed out twice
+)
+
+func TestMain(m *testing.M) { os.Exit(runMain(m)) }
+
+func runMain(m *testing.M) int {
+	flag.Parse()
+	if os.Getenv("DEVSTACK_E2E") == "skip" {
+		skipE2E = true
+		return m.Run()
+	}
+	binDir, err := os.MkdirTemp("", "devstack-e2e-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	defer os.RemoveAll(binDir)
+	defer stopRegistry()
+	if err := prepare(binDir); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: setup failed:", err)
+		return 1
+	}
+	return m.Run()
+}
+
+// prepare checks the engine, builds devstack into binDir (put first on
+// PATH) and builds the test images.
+func prepare(binDir string) error {
+	start := time.Now()
+	if _, err := dockerOut("info", "--format", "{{.ServerVersion}}"); err != nil {
+		return fmt.Errorf("docker engine not answering (DEVSTACK_E2E=skip skips these tests): %w", err)
+	}
+	build := exec.Command("go", "build", "-o", filepath.Join(binDir, "devstack"), ".")
+	build.Dir = ".."
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	built := time.Now()
+	if err := ensureImages(); err != nil {
+		return err
+	}
+	if testing.Verbose() {
+		fmt.Fprintf(os.Stderr, "e2e: devstack built in %v, images ready in %v\n",
+			built.Sub(start).Round(time.Millisecond), time.Since(built).Round(time.Millisecond))
+	}
+	return os.Setenv("PATH", binDir+string(os.PathListSeparator)+os.Getenv("PATH"))
+}
+
+func TestScripts(t *testing.T) {
+	if skipE2E {
+		t.Skip("DEVSTACK_E2E=skip")
+	}
+	t.Cleanup(func() { sweepProjects(t) })
+	testscript.Run(t, testscript.Params{
+		Dir:   "testdata/script",
+		Setup: setupScript,
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){
+			"waitfor":   cmdWaitfor,
+			"httpget":   cmdHTTPGet,
+			"freeport":  cmdFreeport,
+			"holdport":  cmdHoldport,
+			"sleep":     cmdSleep,
+			"registry":  cmdRegistry,
+			"pushimage": cmdPushimage,
+		},
+	})
+}
+
+// setupScript gives the script its environment and registers the removal of
+// its project's resources once the script (and its background commands) end.
+func setupScript(env *testscript.Env) error {
+	project, err := projectName(strings.TrimPrefix(filepath.Base(env.WorkDir), "script-"))
+	if err != nil {
+		return err
+	}
+	projects.Store(project, true)
+	for k, v := range map[string]string{
+		"PROJECT": project, "COMPOSE_PROJECT_NAME": project, "IMAGE": busyboxImage,
+		"REGISTRY": registryAddr, "HOME": env.WorkDir, "DOCKER_BUILDKIT": "0",
+	} {
+		env.Setenv(k, v)
+	}
+	for _, k := range []string{"DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"} {
+		if v, ok := os.LookupEnv(k); ok {
+			env.Setenv(k, v)
+		}
+	}
+	clean := func() {
+		for _, err := range removeProject(project) {
+			env.T().Log("cleanup of " + project + ": " + err.Error())
+		}
+	}
+	// A subtest Cleanup runs after testscript has stopped background commands
+	// (`exec devstack up &`); env.Defer would run before.
+	if c, ok := env.T().(interface{ Cleanup(func()) }); ok {
+		c.Cleanup(clean)
+	} else {
+		env.Defer(clean)
+	}
+	return nil
+}
+
+var nonProjectChars = regexp.MustCompile(`[^a-z0-9_-]+`)
+
+// projectName makes "dse2e-<script>-<6 hex>", a valid compose project name.
+func projectName(script string) (string, error) {
+	b := make([]byte, 3)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	name := nonProjectChars.ReplaceAllString(strings.ToLower(script), "-")
+	return "dse2e-" + name + "-" + hex.EncodeToString(b), nil
+}
+
+// sweepProjects removes again whatever any script's project left behind and
+// fails the test if something still remains.
+func sweepProjects(t *testing.T) {
+	projects.Range(func(key, _ any) bool {
+		p := key.(string)
+		for _, err := range removeProject(p) {
+			t.Errorf("sweep of %s: %v", p, err)
+		}
+		for _, k := range resourceKinds {
+			if left, _ := projectResources(k, p); len(left) > 0 {
+				t.Errorf("left over from %s: %s %v", p, k.list[0], left)
+			}
+		}
+		return true
+	})
+}
+
+// resourceKind says how to list ("ID name" lines) and remove one kind of
+// resource.
+type resourceKind struct{ list, rm []string }
+
+var resourceKinds = []resourceKind{
+	{[]string{"ps", "-a", "--format", "{{.ID}} {{.Names}}"}, []string{"rm", "-f", "-v"}},
+	{[]string{"network", "ls", "--format", "{{.ID}} {{.Name}}"}, []string{"network", "rm"}},
+	{[]string{"volume", "ls", "--format", "{{.Name}} {{.Name}}"}, []string{"volume", "rm", "-f"}},
+}
+
+// removeProject removes the containers, networks, volumes and images of
+// project, and nothing else.
+func removeProject(project string) []error {
+	var errs []error
+	for _, k := range resourceKinds {
+		ids, err := projectResources(k, project)
+		if err == nil && len(ids) > 0 {
+			_, err = dockerOut(append(k.rm, ids...)...)
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	refs, err := projectImages(project)
+	if err == nil && len(refs) > 0 {
+		_, err = dockerOut(append([]string{"rmi"}, refs...)...)
+	}
+	if err != nil {
+		errs = append(errs, err)
+	}
+	return errs
+}
+
+// projectResources lists the IDs of resources of kind k labelled with
+// project or named after it (see ownedName).
+func projectResources(k resourceKind, project string) ([]string, error) {
+	labelled, err := dockerLines(append(k.list, "--filter", "label="+projectLabel+"="+project)...)
+	if err != nil {
+		return nil, err
+	}
+	named, err := dockerLines(append(k.list, "--filter", "name="+project)...)
+	var ids []string
+	for i, l := range append(labelled, named...) {
+		id, name, _ := strings.Cut(l, " ")
+		if (i < len(labelled) || ownedName(name, project)) && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids, err
+}
+
+// ownedName reports whether a resource or repository name belongs to the
+// project: $PROJECT itself or $PROJECT followed by "-", "_" or "/". Project
+// names are unique per script run, so nothing else can match.
+func ownedName(name, project string) bool {
+	rest, ok := strings.CutPrefix(name, project)
+	return ok && (rest == "" || strings.ContainsAny(rest[:1], "-_/"))
+}
+
+// projectImages lists image references owned by project (see ownedName; also
+// under 127.0.0.1:5000/) or labelled with it. References, not IDs, so other
+// tags of the same image survive.
+func projectImages(project string) ([]string, error) {
+	format := "{{.Repository}}:{{.Tag}} {{.ID}}"
+	labelled, err := dockerLines("images", "--filter", "label="+projectLabel+"="+project, "--format", format)
+	if err != nil {
+		return nil, err
+	}
+	all, err := dockerLines("images", "--format", format)
+	var refs []string
+	for i, l := range append(labelled, all...) {
+		ref, id, _ := strings.Cut(l, " ")
+		repo := strings.TrimPrefix(ref[:strings.LastIndex(ref, ":")], registryAddr+"/")
+		if i < len(labelled) && strings.Contains(ref, "<none>") {
+			ref = id
+		}
+		if (i < len(labelled) || ownedName(repo, project)) && !slices.Contains(refs, ref) {
+			refs = append(refs, ref)
+		}
+	}
+	return refs, err
+}
+
+// cmdWaitfor implements `waitfor URL [TIMEOUT]`: polls URL until it answers
+// 2xx, or fails after TIMEOUT (a Go duration or seconds; default 20s).
+func cmdWaitfor(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: waitfor URL [TIMEOUT]")
+	}
+	timeout := 20 * time.Second
+	if len(args) == 2 {
+		timeout = parseDuration(ts, args[1])
+	}
+	var err error
+	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if _, err = httpGet(args[0]); err == nil {
+			return
+		}
+	}
+	ts.Fatalf("waitfor %s: no 2xx within %v: %v", args[0], timeout, err)
+}
+
+// cmdHTTPGet implements `httpget URL`: one GET; the body goes to stdout.
+// Fails on a non-2xx status or no answer; `! httpget` expects exactly that
+// and writes the error to stderr.
+func cmdHTTPGet(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: httpget URL")
+	}
+	body, err := httpGet(args[0])
+	fmt.Fprint(ts.Stdout(), body)
+	if neg {
+		if err == nil {
+			ts.Fatalf("httpget %s: unexpected success", args[0])
+		}
+		fmt.Fprintln(ts.Stderr(), err)
+		return
+	}
+	ts.Check(err)
+}
+
+func httpGet(url string) (string, error) {
+	c := http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := c.Get(url)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err == nil && resp.StatusCode/100 != 2 {
+		err = fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	return string(body), err
+}
+
+// cmdFreeport implements `freeport NAME...`: sets each env var NAME to a TCP
+// port free on 127.0.0.1 (never the same port twice in one test run).
+func cmdFreeport(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: freeport NAME...")
+	}
+	for _, name := range args {
+		for i := 0; ; i++ {
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			ts.Check(err)
+			port := l.Addr().(*net.TCPAddr).Port
+			l.Close()
+			if _, taken := ports.LoadOrStore(port, true); !taken || i > 100 {
+				ts.Setenv(name, strconv.Itoa(port))
+				break
+			}
+		}
+	}
+}
+
+// cmdHoldport implements `holdport PORT`: listens on 127.0.0.1:PORT until the
+// script ends, to provoke "port already in use".
+func cmdHoldport(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: holdport PORT")
+	}
+	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", args[0]))
+	ts.Check(err)
+	ts.Defer(func() { l.Close() })
+}
+
+// cmdSleep implements `sleep DURATION` (a Go duration, or seconds).
+func cmdSleep(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: sleep DURATION")
+	}
+	time.Sleep(parseDuration(ts, args[0]))
+}
+
+func parseDuration(ts *testscript.TestScript, s string) time.Duration {
+	if secs, err := strconv.ParseFloat(s, 64); err == nil {
+		return time.Duration(secs * float64(time.Second))
+	}
+	d, err := time.ParseDuration(s)
+	ts.Check(err)
+	return d
+}

@@ -1,0 +1,214 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+
+	"github.com/compose-spec/compose-go/v2/graph"
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/network"
+	"github.com/docker/docker/api/types/volume"
+	"golang.org/x/sync/errgroup"
+)
+
+// parallelism bounds concurrent engine calls; the engine serialises some
+// work anyway and a 2-core machine gains nothing past this.
+const parallelism = 16
+
+// applier runs one plan. It records the containers each service ends up with.
+type applier struct {
+	api      API
+	p        *types.Project
+	imageIDs map[string]string
+	out      *Printer
+	watch    *Watcher
+
+	mu      sync.Mutex
+	current map[string][]Container // service -> its containers after apply
+	start   map[string][]Container // service -> containers that need starting
+}
+
+func (a *applier) apply(ctx context.Context, plan Plan) error {
+	a.current, a.start = map[string][]Container{}, map[string][]Container{}
+	if err := a.each(ctx, plan, a.resource, CreateNetwork, CreateVolume, RemoveContainer); err != nil {
+		return err
+	}
+	if err := a.each(ctx, plan, a.container, CreateContainer, RecreateContainer, StartContainer, KeepContainer); err != nil {
+		return err
+	}
+	return graph.InDependencyOrder(ctx, a.p, func(ctx context.Context, name string, s types.ServiceConfig) error {
+		if err := a.waitDependencies(ctx, s); err != nil {
+			return err
+		}
+		return a.startService(ctx, name)
+	})
+}
+
+// each runs the plan's actions of the given kinds concurrently.
+func (a *applier) each(ctx context.Context, plan Plan, fn func(context.Context, Action) error, ops ...Op) error {
+	eg, ctx := errgroup.WithContext(ctx)
+	eg.SetLimit(parallelism)
+	for _, act := range plan.Actions {
+		for _, op := range ops {
+			if act.Op == op {
+				eg.Go(func() error { return fn(ctx, act) })
+			}
+		}
+	}
+	return eg.Wait()
+}
+
+func (a *applier) resource(ctx context.Context, act Action) error {
+	switch act.Op {
+	case CreateNetwork:
+		n := a.p.Networks[act.Reason]
+		_, err := a.api.NetworkCreate(ctx, act.Name, network.CreateOptions{
+			Driver: n.Driver, Options: n.DriverOpts, Internal: n.Internal, Attachable: n.Attachable,
+			Labels: merge(n.Labels, map[string]string{LabelProject: a.p.Name, LabelNetwork: act.Reason, LabelVersion: Version}),
+		})
+		if err != nil {
+			return fmt.Errorf("network %s: %w", act.Name, err)
+		}
+		a.out.Status("Network", act.Name, "Created")
+	case CreateVolume:
+		v := a.p.Volumes[act.Reason]
+		_, err := a.api.VolumeCreate(ctx, volume.CreateOptions{
+			Name: act.Name, Driver: v.Driver, DriverOpts: v.DriverOpts,
+			Labels: merge(v.Labels, map[string]string{LabelProject: a.p.Name, LabelVolume: act.Reason, LabelVersion: Version}),
+		})
+		if err != nil {
+			return fmt.Errorf("volume %s: %w", act.Name, err)
+		}
+		a.out.Status("Volume", act.Name, "Created")
+	case RemoveContainer:
+		if err := a.api.ContainerRemove(ctx, act.Current.ID, container.RemoveOptions{Force: true}); err != nil {
+			return containerPlanError(act.Name, err)
+		}
+		a.out.Status("Container", act.Name, "Removed ("+act.Reason+")")
+	}
+	return nil
+}
+
+func (a *applier) container(ctx context.Context, act Action) error {
+	switch act.Op {
+	case KeepContainer:
+		a.record(act.Service, *act.Current, false)
+		a.out.Status("Container", act.Name, "Running")
+		return nil
+	case StartContainer:
+		a.record(act.Service, *act.Current, true)
+		return nil
+	case RecreateContainer:
+		if err := a.api.ContainerStop(ctx, act.Current.ID, container.StopOptions{}); err != nil {
+			return containerPlanError(act.Name, err)
+		}
+		if err := a.api.ContainerRemove(ctx, act.Current.ID, container.RemoveOptions{Force: true}); err != nil {
+			return containerPlanError(act.Name, err)
+		}
+	}
+	c, err := a.create(ctx, a.p.Services[act.Service], act.Number)
+	if err != nil {
+		return err
+	}
+	a.record(act.Service, c, true)
+	status := "Created"
+	if act.Op == RecreateContainer {
+		status = "Recreated"
+	}
+	a.out.Status("Container", c.Name, status)
+	return nil
+}
+
+func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int) (Container, error) {
+	spec, err := ContainerSpec(a.p, s, number, a.imageIDs[s.Name])
+	if err != nil {
+		return Container{}, err
+	}
+	for _, v := range s.Volumes {
+		if v.Type == types.VolumeTypeBind && (v.Bind == nil || v.Bind.CreateHostPath) {
+			if _, err := os.Stat(v.Source); os.IsNotExist(err) {
+				if err := os.MkdirAll(v.Source, 0o755); err != nil {
+					return Container{}, fmt.Errorf("service %s: bind source %s: %w", s.Name, v.Source, err)
+				}
+			}
+		}
+	}
+	resp, err := a.api.ContainerCreate(ctx, spec.Config, spec.Host, spec.Network, nil, spec.Name)
+	if err != nil {
+		return Container{}, containerPlanError(spec.Name, err)
+	}
+	for netName, ep := range spec.Connects {
+		if err := a.api.NetworkConnect(ctx, netName, resp.ID, ep); err != nil {
+			return Container{}, containerPlanError(spec.Name, err)
+		}
+	}
+	return Container{ID: resp.ID, Name: spec.Name, Service: s.Name, Number: number, State: "created"}, nil
+}
+
+func (a *applier) record(service string, c Container, start bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.current[service] = append(a.current[service], c)
+	if start {
+		a.start[service] = append(a.start[service], c)
+	}
+}
+
+func (a *applier) containers(service string) []Container {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.current[service]
+}
+
+func (a *applier) waitDependencies(ctx context.Context, s types.ServiceConfig) error {
+	for dep, d := range s.DependsOn {
+		if _, ok := a.p.Services[dep]; !ok {
+			continue
+		}
+		for _, c := range a.containers(dep) {
+			if d.Condition != types.ServiceConditionStarted {
+				a.out.Status("Container", c.Name, "Waiting")
+			}
+			if err := WaitFor(ctx, a.api, a.watch, c, d.Condition); err != nil {
+				return fmt.Errorf("service %s depends on %s: %w", s.Name, dep, err)
+			}
+			switch d.Condition {
+			case types.ServiceConditionHealthy:
+				a.out.Status("Container", c.Name, "Healthy")
+			case types.ServiceConditionCompletedSuccessfully:
+				a.out.Status("Container", c.Name, "Exited (0)")
+			}
+		}
+	}
+	return nil
+}
+
+func (a *applier) startService(ctx context.Context, name string) error {
+	a.mu.Lock()
+	todo := a.start[name]
+	a.mu.Unlock()
+	eg, ctx := errgroup.WithContext(ctx)
+	for _, c := range todo {
+		eg.Go(func() error {
+			if err := a.api.ContainerStart(ctx, c.ID, container.StartOptions{}); err != nil {
+				return fmt.Errorf("service %s: start %s: %w", name, c.Name, err)
+			}
+			a.out.Status("Container", c.Name, "Started")
+			return nil
+		})
+	}
+	return eg.Wait()
+}
+
+func merge(maps ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, m := range maps {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
+}

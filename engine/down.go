@@ -1,0 +1,182 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/network"
+	"github.com/docker/docker/api/types/volume"
+)
+
+// DownOptions mirror `devstack down` flags.
+type DownOptions struct {
+	Volumes       bool     // -v: also remove the project's named volumes
+	RemoveOrphans bool     // remove containers of services the project no longer has
+	Known         []string // the project's services; nil when no compose file was loaded (remove all)
+	Timeout       *int     // -t: seconds to wait before killing; nil: each container's stop_grace_period
+}
+
+// Down stops and removes the project's containers in reverse dependency
+// order (parallel within a level), then its networks, and its named
+// volumes only when asked.
+func Down(ctx context.Context, api API, project string, o DownOptions, out *Printer) error {
+	cs, err := ObserveContainers(ctx, api, project)
+	if err != nil {
+		return err
+	}
+	cs = withoutOrphans(cs, o.Known, o.RemoveOrphans, out)
+	err = inOrder(ctx, project, cs, true, func(ctx context.Context, c Container) error {
+		return removeContainer(ctx, api, c, o.Timeout, o.Volumes, out)
+	})
+	if err != nil {
+		return err
+	}
+	nets, err := api.NetworkList(ctx, network.ListOptions{Filters: projectFilter(project)})
+	if err != nil {
+		return err
+	}
+	for _, n := range nets {
+		if err := api.NetworkRemove(ctx, n.ID); err != nil {
+			return fmt.Errorf("network %s: %w", n.Name, err)
+		}
+		out.Status("Network", n.Name, "Removed")
+	}
+	if !o.Volumes {
+		return nil
+	}
+	vols, err := api.VolumeList(ctx, volume.ListOptions{Filters: projectFilter(project)})
+	if err != nil {
+		return err
+	}
+	for _, v := range vols.Volumes {
+		if err := api.VolumeRemove(ctx, v.Name, false); err != nil {
+			return fmt.Errorf("volume %s: %w", v.Name, err)
+		}
+		out.Status("Volume", v.Name, "Removed")
+	}
+	return nil
+}
+
+func withoutOrphans(cs []Container, known []string, removeOrphans bool, out *Printer) []Container {
+	if known == nil || removeOrphans {
+		return cs
+	}
+	ok := map[string]bool{}
+	for _, k := range known {
+		ok[k] = true
+	}
+	kept := cs[:0:0]
+	for _, c := range cs {
+		if ok[c.Service] {
+			kept = append(kept, c)
+			continue
+		}
+		out.Printf("warning: found orphan container %s of service %s, not in the project; run with --remove-orphans to remove it\n", c.Name, c.Service)
+	}
+	return kept
+}
+
+func removeContainer(ctx context.Context, api API, c Container, timeout *int, anonVolumes bool, out *Printer) error {
+	if c.Running() {
+		out.Status("Container", c.Name, "Stopping")
+		if err := api.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: timeout}); err != nil {
+			return containerPlanError(c.Name, err)
+		}
+	}
+	if err := api.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true, RemoveVolumes: anonVolumes}); err != nil {
+		return containerPlanError(c.Name, err)
+	}
+	out.Status("Container", c.Name, "Removed")
+	return nil
+}
+
+// Stop stops the project's running containers, dependents first.
+func Stop(ctx context.Context, api API, project string, services []string, timeout *int, out *Printer) error {
+	cs, err := selectContainers(ctx, api, project, services)
+	if err != nil {
+		return err
+	}
+	return inOrder(ctx, project, cs, true, func(ctx context.Context, c Container) error {
+		if !c.Running() {
+			return nil
+		}
+		if err := api.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: timeout}); err != nil {
+			return containerPlanError(c.Name, err)
+		}
+		out.Status("Container", c.Name, "Stopped")
+		return nil
+	})
+}
+
+// Kill sends SIGKILL to the project's running containers.
+func Kill(ctx context.Context, api API, project string, out *Printer) error {
+	cs, err := ObserveContainers(ctx, api, project)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		if c.Running() {
+			if err := api.ContainerKill(ctx, c.ID, "KILL"); err == nil {
+				out.Status("Container", c.Name, "Killed")
+			}
+		}
+	}
+	return nil
+}
+
+// Start starts the project's existing, stopped containers, dependencies first.
+func Start(ctx context.Context, api API, project string, services []string, out *Printer) error {
+	cs, err := selectContainers(ctx, api, project, services)
+	if err != nil {
+		return err
+	}
+	return inOrder(ctx, project, cs, false, func(ctx context.Context, c Container) error {
+		if c.Running() {
+			return nil
+		}
+		if err := api.ContainerStart(ctx, c.ID, container.StartOptions{}); err != nil {
+			return containerPlanError(c.Name, err)
+		}
+		out.Status("Container", c.Name, "Started")
+		return nil
+	})
+}
+
+// Restart restarts the project's containers, dependencies first.
+func Restart(ctx context.Context, api API, project string, services []string, timeout *int, out *Printer) error {
+	cs, err := selectContainers(ctx, api, project, services)
+	if err != nil {
+		return err
+	}
+	err = inOrder(ctx, project, cs, false, func(ctx context.Context, c Container) error {
+		if err := api.ContainerRestart(ctx, c.ID, container.StopOptions{Timeout: timeout}); err != nil {
+			return containerPlanError(c.Name, err)
+		}
+		out.Status("Container", c.Name, "Restarted")
+		return nil
+	})
+	return err
+}
+
+// selectContainers lists the project's containers of the named services (all when none named).
+func selectContainers(ctx context.Context, api API, project string, services []string) ([]Container, error) {
+	cs, err := ObserveContainers(ctx, api, project)
+	if err != nil || len(services) == 0 {
+		return cs, err
+	}
+	want := map[string]bool{}
+	for _, s := range services {
+		want[s] = true
+	}
+	kept := cs[:0]
+	for _, c := range cs {
+		if want[c.Service] {
+			kept = append(kept, c)
+		}
+	}
+	if len(kept) == 0 {
+		return nil, fmt.Errorf("%w for services %v in project %s", ErrNoContainer, services, project)
+	}
+	return kept, nil
+}

@@ -1,0 +1,22 @@
+// Package engine converges a compose project on a Docker engine: it observes
+// what exists, plans (pure) and applies the plan through the Engine API.
+package engine
+
+import "errors"
+
+var (
+	// ErrDaemonUnreachable means the Docker engine did not answer.
+	ErrDaemonUnreachable = errors.New("cannot reach the Docker engine")
+	// ErrPortInUse means a published host port is already bound.
+	ErrPortInUse = errors.New("host port already in use")
+	// ErrImageUnavailable means an image is missing and could not be pulled.
+	ErrImageUnavailable = errors.New("image not available")
+	// ErrBuildFailed means an image build failed.
+	ErrBuildFailed = errors.New("image build failed")
+	// ErrDependencyFailed means a depends_on condition can never be met.
+	ErrDependencyFailed = errors.New("dependency failed")
+	// ErrNoContainer means a service has no (running) container.
+	ErrNoContainer = errors.New("no container")
+	// ErrExternalMissing means an external network or volume does not exist.
+	ErrExternalMissing = errors.New("external resource not found")
+)

@@ -1,0 +1,133 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/pkg/stdcopy"
+	"github.com/moby/term"
+)
+
+// ExecOptions mirror `devstack exec` flags.
+type ExecOptions struct {
+	Service     string
+	Index       int // replica number, 1-based
+	Cmd         []string
+	TTY         bool // allocate a pseudo-terminal (stdin must be one)
+	Interactive bool // attach stdin
+	User        string
+	WorkDir     string
+	Env         []string
+	Privileged  bool
+}
+
+// Exec runs a command in a running container of the service and returns its exit code.
+func Exec(ctx context.Context, api API, project string, o ExecOptions, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	c, err := serviceContainer(ctx, api, project, o.Service, o.Index)
+	if err != nil {
+		return 0, err
+	}
+	created, err := api.ContainerExecCreate(ctx, c.ID, container.ExecOptions{
+		User: o.User, Privileged: o.Privileged, Tty: o.TTY, AttachStdin: o.Interactive,
+		AttachStdout: true, AttachStderr: true, Env: o.Env, WorkingDir: o.WorkDir, Cmd: o.Cmd,
+	})
+	if err != nil {
+		return 0, fmt.Errorf("exec in %s: %w", c.Name, err)
+	}
+	resp, err := api.ContainerExecAttach(ctx, created.ID, container.ExecAttachOptions{Tty: o.TTY})
+	if err != nil {
+		return 0, fmt.Errorf("exec in %s: %w", c.Name, err)
+	}
+	defer resp.Close()
+	if o.TTY {
+		if restore := rawTerminal(ctx, api, created.ID, stdin); restore != nil {
+			defer restore()
+		}
+	}
+	if o.Interactive {
+		go func() {
+			_, _ = io.Copy(resp.Conn, stdin)
+			_ = resp.CloseWrite()
+		}()
+	}
+	done := make(chan error, 1)
+	go func() {
+		if o.TTY {
+			_, err := io.Copy(stdout, resp.Reader)
+			done <- err
+			return
+		}
+		_, err := stdcopy.StdCopy(stdout, stderr, resp.Reader)
+		done <- err
+	}()
+	select {
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	case <-done:
+	}
+	ins, err := api.ContainerExecInspect(ctx, created.ID)
+	if err != nil {
+		return 0, err
+	}
+	return ins.ExitCode, nil
+}
+
+// rawTerminal puts stdin's terminal in raw mode and keeps the exec's
+// terminal size in step with it. It returns the restore function.
+func rawTerminal(ctx context.Context, api API, execID string, stdin io.Reader) func() {
+	f, ok := stdin.(*os.File)
+	if !ok {
+		return nil
+	}
+	fd, isTerm := term.GetFdInfo(f)
+	if !isTerm {
+		return nil
+	}
+	state, err := term.SetRawTerminal(fd)
+	if err != nil {
+		return nil
+	}
+	resize := func() {
+		if ws, err := term.GetWinsize(fd); err == nil {
+			_ = api.ContainerExecResize(ctx, execID, container.ResizeOptions{Height: uint(ws.Height), Width: uint(ws.Width)})
+		}
+	}
+	resize()
+	winch := make(chan os.Signal, 1)
+	signal.Notify(winch, syscall.SIGWINCH)
+	go func() {
+		for range winch {
+			resize()
+		}
+	}()
+	return func() {
+		signal.Stop(winch)
+		close(winch)
+		_ = term.RestoreTerminal(fd, state)
+	}
+}
+
+// serviceContainer finds the running container number index of the service.
+func serviceContainer(ctx context.Context, api API, project, service string, index int) (Container, error) {
+	cs, err := ObserveContainers(ctx, api, project)
+	if err != nil {
+		return Container{}, err
+	}
+	if index < 1 {
+		index = 1
+	}
+	for _, c := range cs {
+		if c.Service == service && c.Number == index {
+			if !c.Running() {
+				return Container{}, fmt.Errorf("%w: service %s: container %s is %s, not running", ErrNoContainer, service, c.Name, c.State)
+			}
+			return c, nil
+		}
+	}
+	return Container{}, fmt.Errorf("%w: service %s has no container number %d in project %s (is it up?)", ErrNoContainer, service, index, project)
+}

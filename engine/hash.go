@@ -1,0 +1,32 @@
+package engine
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+
+	"github.com/compose-spec/compose-go/v2/types"
+)
+
+// ServiceHash digests what, when changed, needs the service's containers
+// recreated. Like compose it leaves out how the image is obtained, the
+// replica count, the ordering and the watch rules.
+func ServiceHash(s types.ServiceConfig) string {
+	s.Build = nil
+	s.PullPolicy = ""
+	s.Scale = nil
+	s.DependsOn = nil
+	s.Develop = nil
+	s.Profiles = nil
+	if s.Deploy != nil {
+		d := *s.Deploy
+		d.Replicas = nil
+		s.Deploy = &d
+	}
+	b, err := json.Marshal(s)
+	if err != nil { // the model is plain data; this cannot happen
+		panic(err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}

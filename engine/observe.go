@@ -1,0 +1,97 @@
+package engine
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/filters"
+	"github.com/docker/docker/api/types/network"
+	"github.com/docker/docker/api/types/volume"
+)
+
+// Container is what the planner needs to know of an existing container.
+type Container struct {
+	ID      string
+	Name    string
+	Service string
+	Number  int
+	State   string // created, running, exited, ...
+	Status  string // engine's human status, e.g. "Up 3 minutes (healthy)"
+	Hash    string
+	ImageID string
+	Labels  map[string]string
+	Summary container.Summary
+}
+
+// Running says whether the container's process is up.
+func (c Container) Running() bool { return c.State == "running" || c.State == "restarting" }
+
+// Observed is the project's current state on the engine.
+type Observed struct {
+	Containers []Container
+	Networks   map[string]string // name -> ID
+	Volumes    map[string]bool   // name -> exists
+}
+
+func projectFilter(project string) filters.Args {
+	return filters.NewArgs(filters.Arg("label", LabelProject+"="+project))
+}
+
+// ObserveContainers lists the project's service containers (not one-off), sorted by service and number.
+func ObserveContainers(ctx context.Context, api API, project string) ([]Container, error) {
+	list, err := api.ContainerList(ctx, container.ListOptions{All: true, Filters: projectFilter(project)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Container, 0, len(list))
+	for _, c := range list {
+		if strings.EqualFold(c.Labels[LabelOneoff], "true") {
+			continue
+		}
+		n, _ := strconv.Atoi(c.Labels[LabelNumber])
+		name := ""
+		if len(c.Names) > 0 {
+			name = strings.TrimPrefix(c.Names[0], "/")
+		}
+		out = append(out, Container{
+			ID: c.ID, Name: name, Service: c.Labels[LabelService], Number: n,
+			State: c.State, Status: c.Status, Hash: c.Labels[LabelConfigHash],
+			ImageID: c.ImageID, Labels: c.Labels, Summary: c,
+		})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Service != out[j].Service {
+			return out[i].Service < out[j].Service
+		}
+		return out[i].Number < out[j].Number
+	})
+	return out, nil
+}
+
+// Observe lists the project's containers, and the networks and volumes
+// (by name, whoever created them) it refers to.
+func Observe(ctx context.Context, api API, project string) (*Observed, error) {
+	cs, err := ObserveContainers(ctx, api, project)
+	if err != nil {
+		return nil, err
+	}
+	nets, err := api.NetworkList(ctx, network.ListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	vols, err := api.VolumeList(ctx, volume.ListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	o := &Observed{Containers: cs, Networks: map[string]string{}, Volumes: map[string]bool{}}
+	for _, n := range nets {
+		o.Networks[n.Name] = n.ID
+	}
+	for _, v := range vols.Volumes {
+		o.Volumes[v.Name] = true
+	}
+	return o, nil
+}

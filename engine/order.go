@@ -1,0 +1,55 @@
+package engine
+
+import (
+	"context"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/graph"
+	"github.com/compose-spec/compose-go/v2/types"
+	"golang.org/x/sync/errgroup"
+)
+
+// labelProject rebuilds the dependency graph of existing containers from
+// their depends_on labels, so stop/down work without the compose file.
+func labelProject(name string, cs []Container) *types.Project {
+	p := &types.Project{Name: name, Services: types.Services{}}
+	for _, c := range cs {
+		p.Services[c.Service] = types.ServiceConfig{Name: c.Service}
+	}
+	for _, c := range cs {
+		s := p.Services[c.Service]
+		for _, dep := range strings.Split(c.Labels[LabelDependsOn], ",") {
+			dep, cond, _ := strings.Cut(dep, ":")
+			if _, ok := p.Services[dep]; !ok || dep == c.Service {
+				continue
+			}
+			cond, _, _ = strings.Cut(cond, ":")
+			if s.DependsOn == nil {
+				s.DependsOn = types.DependsOnConfig{}
+			}
+			s.DependsOn[dep] = types.ServiceDependency{Condition: cond, Required: true}
+		}
+		p.Services[c.Service] = s
+	}
+	return p
+}
+
+// inOrder runs fn on every container, service by service in dependency
+// order (reverse: dependents first), containers of one service in parallel.
+func inOrder(ctx context.Context, project string, cs []Container, reverse bool, fn func(context.Context, Container) error) error {
+	byService := map[string][]Container{}
+	for _, c := range cs {
+		byService[c.Service] = append(byService[c.Service], c)
+	}
+	var opts []func(*graph.Options)
+	if reverse {
+		opts = append(opts, graph.InReverseOrder)
+	}
+	return graph.InDependencyOrder(ctx, labelProject(project, cs), func(ctx context.Context, name string, _ types.ServiceConfig) error {
+		eg, ctx := errgroup.WithContext(ctx)
+		for _, c := range byService[name] {
+			eg.Go(func() error { return fn(ctx, c) })
+		}
+		return eg.Wait()
+	}, opts...)
+}

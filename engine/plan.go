@@ -1,0 +1,235 @@
+package engine
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/types"
+)
+
+// Op is one kind of step in a plan.
+type Op int
+
+// The steps a plan is made of, in the order Apply runs their kinds.
+const (
+	CreateNetwork Op = iota
+	CreateVolume
+	RemoveContainer
+	CreateContainer
+	RecreateContainer
+	StartContainer
+	KeepContainer
+)
+
+var opNames = [...]string{"CreateNetwork", "CreateVolume", "RemoveContainer", "CreateContainer", "RecreateContainer", "StartContainer", "Keep"}
+
+func (o Op) String() string { return opNames[o] }
+
+// Action is one step of a plan.
+type Action struct {
+	Op      Op
+	Service string     // container actions
+	Number  int        // container actions
+	Name    string     // resource or container name
+	Current *Container // the existing container, if any
+	Reason  string
+}
+
+func (a Action) String() string {
+	kind := "container"
+	switch a.Op {
+	case CreateNetwork:
+		kind = "network"
+	case CreateVolume:
+		kind = "volume"
+	}
+	s := fmt.Sprintf("%s:%s %s", kind, a.Name, a.Op)
+	if a.Reason != "" {
+		s += ", " + a.Reason
+	}
+	return s
+}
+
+// Plan is what Apply will do, computed without touching the engine.
+type Plan struct {
+	Actions []Action
+	Orphans []Container // containers of services the project no longer has, left in place
+}
+
+func (p Plan) String() string {
+	var b strings.Builder
+	for _, a := range p.Actions {
+		b.WriteString(a.String())
+		b.WriteByte('\n')
+	}
+	for _, o := range p.Orphans {
+		fmt.Fprintf(&b, "orphan:%s (service %s)\n", o.Name, o.Service)
+	}
+	return b.String()
+}
+
+// Desired is the state the project asks for.
+type Desired struct {
+	Project  *types.Project    // the selected services
+	Known    []string          // every service name of the whole project (for orphan detection)
+	ImageIDs map[string]string // service -> ID of the image it should run
+}
+
+// PlanOptions mirror `up` flags.
+type PlanOptions struct {
+	ForceRecreate bool
+	NoRecreate    bool
+	RemoveOrphans bool
+}
+
+// MakePlan compares desired and observed state. It is pure.
+func MakePlan(d Desired, o *Observed, opts PlanOptions) (Plan, error) {
+	var p Plan
+	nets, vols, err := resourceActions(d.Project, o)
+	if err != nil {
+		return p, err
+	}
+	p.Actions = append(append(p.Actions, nets...), vols...)
+
+	byService := map[string][]Container{}
+	for _, c := range o.Containers {
+		byService[c.Service] = append(byService[c.Service], c)
+	}
+	known := map[string]bool{}
+	for _, n := range d.Known {
+		known[n] = true
+	}
+	for _, c := range o.Containers {
+		if known[c.Service] {
+			continue
+		}
+		if opts.RemoveOrphans {
+			p.Actions = append(p.Actions, Action{Op: RemoveContainer, Service: c.Service, Number: c.Number, Name: c.Name, Current: ptr(c), Reason: "orphan"})
+		} else {
+			p.Orphans = append(p.Orphans, c)
+		}
+	}
+	for _, name := range sortedServices(d.Project) {
+		s := d.Project.Services[name]
+		p.Actions = append(p.Actions, serviceActions(d.Project.Name, s, byService[name], d.ImageIDs[name], opts)...)
+	}
+	return p, nil
+}
+
+func serviceActions(project string, s types.ServiceConfig, have []Container, imageID string, opts PlanOptions) []Action {
+	var out []Action
+	want := s.GetScale()
+	hash := ServiceHash(s)
+	byNumber := map[int]Container{}
+	for _, c := range have {
+		if _, dup := byNumber[c.Number]; dup || c.Number < 1 || c.Number > want {
+			out = append(out, Action{Op: RemoveContainer, Service: s.Name, Number: c.Number, Name: c.Name, Current: ptr(c), Reason: "scaled down"})
+			continue
+		}
+		byNumber[c.Number] = c
+	}
+	for n := 1; n <= want; n++ {
+		c, ok := byNumber[n]
+		if !ok {
+			out = append(out, Action{Op: CreateContainer, Service: s.Name, Number: n, Name: ContainerName(project, s, n), Reason: "not found"})
+			continue
+		}
+		a := Action{Service: s.Name, Number: n, Name: c.Name, Current: ptr(c)}
+		reason := recreateReason(c, hash, imageID, opts)
+		switch {
+		case reason != "":
+			a.Op, a.Reason = RecreateContainer, reason
+		case !c.Running():
+			a.Op, a.Reason = StartContainer, c.State
+		default:
+			a.Op = KeepContainer
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func recreateReason(c Container, hash, imageID string, opts PlanOptions) string {
+	switch {
+	case opts.NoRecreate:
+		return ""
+	case opts.ForceRecreate:
+		return "forced"
+	case c.Hash != hash:
+		return "config hash changed"
+	case imageID != "" && c.ImageID != imageID:
+		return "image changed"
+	}
+	return ""
+}
+
+func resourceActions(p *types.Project, o *Observed) (nets, vols []Action, err error) {
+	usedNets, usedVols := map[string]bool{}, map[string]bool{}
+	for _, s := range p.Services {
+		if s.NetworkMode == "" {
+			for n := range s.Networks {
+				usedNets[n] = true
+			}
+		}
+		for _, v := range s.Volumes {
+			if v.Type == types.VolumeTypeVolume && v.Source != "" {
+				usedVols[v.Source] = true
+			}
+		}
+	}
+	for _, key := range sortedKeys(usedNets) {
+		n := p.Networks[key]
+		name := n.Name
+		if name == "" {
+			name = p.Name + "_" + key
+		}
+		if _, ok := o.Networks[name]; ok {
+			continue
+		}
+		if n.External {
+			return nil, nil, fmt.Errorf("%w: network %q is declared external but does not exist (create it with `docker network create %s`)", ErrExternalMissing, name, name)
+		}
+		nets = append(nets, Action{Op: CreateNetwork, Name: name, Reason: key})
+	}
+	for _, key := range sortedKeys(usedVols) {
+		v, declared := p.Volumes[key]
+		name := v.Name
+		if !declared || name == "" {
+			name = p.Name + "_" + key
+		}
+		if o.Volumes[name] {
+			continue
+		}
+		if v.External {
+			return nil, nil, fmt.Errorf("%w: volume %q is declared external but does not exist (create it with `docker volume create %s`)", ErrExternalMissing, name, name)
+		}
+		vols = append(vols, Action{Op: CreateVolume, Name: name, Reason: key})
+	}
+	return nets, vols, nil
+}
+
+// ContainerName is container_name if set, else <project>-<service>-<n>.
+func ContainerName(project string, s types.ServiceConfig, n int) string {
+	if s.ContainerName != "" {
+		return s.ContainerName
+	}
+	return fmt.Sprintf("%s-%s-%d", project, s.Name, n)
+}
+
+func sortedServices(p *types.Project) []string {
+	names := p.ServiceNames()
+	sort.Strings(names)
+	return names
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func ptr[T any](v T) *T { return &v }

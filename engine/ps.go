@@ -1,0 +1,101 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/docker/docker/api/types/container"
+)
+
+// PsRow is one container as `devstack ps` shows it.
+type PsRow struct {
+	Name    string   `json:"name"`
+	Service string   `json:"service"`
+	State   string   `json:"state"`
+	Health  string   `json:"health,omitempty"`
+	Status  string   `json:"status"`
+	IPs     []string `json:"ips"`   // "network=ip", the project's networks first
+	Ports   []string `json:"ports"` // "127.0.0.1:8080->80/tcp"
+	Image   string   `json:"image"`
+	ID      string   `json:"id"`
+}
+
+// Ps describes the project's containers from one engine call.
+func Ps(ctx context.Context, api API, project string) ([]PsRow, error) {
+	cs, err := ObserveContainers(ctx, api, project)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]PsRow, 0, len(cs))
+	for _, c := range cs {
+		rows = append(rows, psRow(project, c))
+	}
+	return rows, nil
+}
+
+func psRow(project string, c Container) PsRow {
+	return PsRow{
+		Name: c.Name, Service: c.Service, State: c.State, Status: c.Status,
+		Health: healthFromStatus(c.Status), IPs: containerIPs(project, c.Summary),
+		Ports: containerPorts(c.Summary), Image: c.Summary.Image, ID: c.ID[:12],
+	}
+}
+
+// healthFromStatus reads the health the engine appends to the status text.
+func healthFromStatus(status string) string {
+	switch {
+	case strings.Contains(status, "(healthy)"):
+		return "healthy"
+	case strings.Contains(status, "(unhealthy)"):
+		return "unhealthy"
+	case strings.Contains(status, "(health: starting)"):
+		return "starting"
+	}
+	return ""
+}
+
+func containerIPs(project string, s container.Summary) []string {
+	if s.NetworkSettings == nil {
+		return nil
+	}
+	var out []string
+	for name, ep := range s.NetworkSettings.Networks {
+		if ep != nil && ep.IPAddress != "" {
+			out = append(out, name+"="+ep.IPAddress)
+		}
+	}
+	prefix := project + "_"
+	sort.Slice(out, func(i, j int) bool {
+		pi, pj := strings.HasPrefix(out[i], prefix), strings.HasPrefix(out[j], prefix)
+		if pi != pj {
+			return pi
+		}
+		return out[i] < out[j]
+	})
+	return out
+}
+
+func containerPorts(s container.Summary) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range s.Ports {
+		var txt string
+		if p.PublicPort == 0 {
+			txt = fmt.Sprintf("%d/%s", p.PrivatePort, p.Type)
+		} else {
+			ip := p.IP
+			if strings.Contains(ip, ":") {
+				ip = "[" + ip + "]"
+			}
+			txt = fmt.Sprintf("%s:%d->%d/%s", ip, p.PublicPort, p.PrivatePort, p.Type)
+		}
+		if !seen[txt] {
+			seen[txt] = true
+			out = append(out, txt)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,81 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/compose-spec/compose-go/v2/types"
+)
+
+// UpOptions mirror `devstack up` flags.
+type UpOptions struct {
+	PlanOptions
+	ImageOptions
+	Known []string // every service of the whole project, for orphan detection
+	Wait  bool     // wait until services are running and healthy
+}
+
+// Up converges the selected services: check ports and external resources,
+// get images, plan, then apply the plan. Bad input is refused before
+// anything is created.
+func Up(ctx context.Context, api API, p *types.Project, o UpOptions, out *Printer) (Plan, error) {
+	DefaultImageNames(p)
+	WarnUnsupported(p, out)
+	obs, err := Observe(ctx, api, p.Name)
+	if err != nil {
+		return Plan{}, err
+	}
+	d := Desired{Project: p, Known: o.Known}
+	if _, err := MakePlan(d, obs, o.PlanOptions); err != nil {
+		return Plan{}, err
+	}
+	want, err := PublishedPorts(p)
+	if err != nil {
+		return Plan{}, err
+	}
+	if err := CheckPorts(ctx, api, p.Name, want, obs.Containers); err != nil {
+		return Plan{}, err
+	}
+	if d.ImageIDs, err = EnsureImages(ctx, api, p, o.ImageOptions, out); err != nil {
+		return Plan{}, err
+	}
+	plan, err := MakePlan(d, obs, o.PlanOptions)
+	if err != nil {
+		return plan, err
+	}
+	for _, orphan := range plan.Orphans {
+		out.Printf("warning: found orphan container %s of service %s, not in the project; run with --remove-orphans to remove it\n", orphan.Name, orphan.Service)
+	}
+	a := &applier{api: api, p: p, imageIDs: d.ImageIDs, out: out, watch: Watch(ctx, api, p.Name)}
+	if err := a.apply(ctx, plan); err != nil {
+		return plan, err
+	}
+	if o.Wait {
+		return plan, a.waitAll(ctx)
+	}
+	return plan, nil
+}
+
+// waitAll waits for every service to be running, and healthy where it has a healthcheck.
+func (a *applier) waitAll(ctx context.Context) error {
+	for _, name := range sortedServices(a.p) {
+		s := a.p.Services[name]
+		cond := conditionRunning
+		if s.HealthCheck != nil && !s.HealthCheck.Disable {
+			cond = types.ServiceConditionHealthy
+		}
+		for _, c := range a.containers(name) {
+			if err := WaitFor(ctx, a.api, a.watch, c, cond); err != nil {
+				return err
+			}
+			if cond == types.ServiceConditionHealthy {
+				a.out.Status("Container", c.Name, "Healthy")
+			}
+		}
+	}
+	return nil
+}
+
+func containerPlanError(name string, err error) error {
+	return fmt.Errorf("container %s: %w", name, err)
+}

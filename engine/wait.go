@@ -1,0 +1,167 @@
+package engine
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/events"
+	"github.com/docker/docker/api/types/filters"
+	"github.com/docker/docker/pkg/stdcopy"
+)
+
+// conditionRunning is what `up --wait` asks of services without a healthcheck.
+const conditionRunning = "running"
+
+// Watcher turns the engine's event stream for one project into wake-ups:
+// waiters re-inspect only when something happened to a container.
+type Watcher struct {
+	mu      sync.Mutex
+	changed chan struct{}
+	err     error
+}
+
+// Watch subscribes to the project's container events until ctx ends.
+func Watch(ctx context.Context, api API, project string) *Watcher {
+	w := &Watcher{changed: make(chan struct{})}
+	msgs, errs := api.Events(ctx, events.ListOptions{Filters: filters.NewArgs(
+		filters.Arg("type", string(events.ContainerEventType)),
+		filters.Arg("label", LabelProject+"="+project),
+	)})
+	go func() {
+		for {
+			select {
+			case <-msgs:
+				w.wake(nil)
+			case err := <-errs:
+				w.wake(fmt.Errorf("engine event stream: %w", err))
+				return
+			}
+		}
+	}()
+	return w
+}
+
+func (w *Watcher) wake(err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil {
+		return
+	}
+	w.err = err
+	close(w.changed)
+	if err == nil {
+		w.changed = make(chan struct{})
+	}
+}
+
+// next returns a channel closed at the next event, and the stream's error, if it ended.
+func (w *Watcher) next() (<-chan struct{}, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.changed, w.err
+}
+
+// WaitFor blocks until the container meets the depends_on condition, or
+// fails at once when it never can: it exited, or turned unhealthy.
+func WaitFor(ctx context.Context, api API, w *Watcher, c Container, condition string) error {
+	for {
+		ch, err := w.next()
+		if err != nil {
+			return err
+		}
+		st, err := api.ContainerInspect(ctx, c.ID)
+		if err != nil {
+			return fmt.Errorf("service %s: %w", c.Service, err)
+		}
+		done, failure := conditionMet(st, condition)
+		if failure != "" {
+			return fmt.Errorf("%w: service %s (container %s) %s%s", ErrDependencyFailed, c.Service, c.Name, failure, lastLogLines(ctx, api, c.ID, 10))
+		}
+		if done {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// conditionMet says whether the state satisfies the condition, or why it never will.
+func conditionMet(st container.InspectResponse, condition string) (bool, string) {
+	s := st.State
+	exited := !s.Running && !s.Restarting && (s.Status == "exited" || s.Status == "dead")
+	switch condition {
+	case types.ServiceConditionCompletedSuccessfully:
+		if exited && s.ExitCode == 0 {
+			return true, ""
+		}
+		if exited {
+			return false, fmt.Sprintf("exited with code %d", s.ExitCode)
+		}
+		return false, ""
+	case types.ServiceConditionHealthy:
+		if s.Health == nil {
+			return false, "has no healthcheck, so it can never become healthy"
+		}
+		switch {
+		case exited || s.Restarting:
+			return false, fmt.Sprintf("exited with code %d before it was healthy", s.ExitCode)
+		case s.Health.Status == container.Healthy:
+			return true, ""
+		case s.Health.Status == container.Unhealthy:
+			return false, "is unhealthy" + lastProbe(s.Health)
+		}
+		return false, ""
+	case conditionRunning:
+		if exited {
+			return false, fmt.Sprintf("exited with code %d", s.ExitCode)
+		}
+		return s.Running, ""
+	default: // service_started
+		if s.Running || exited {
+			return true, ""
+		}
+		return false, ""
+	}
+}
+
+func lastProbe(h *container.Health) string {
+	if len(h.Log) == 0 {
+		return ""
+	}
+	out := strings.TrimSpace(h.Log[len(h.Log)-1].Output)
+	if out == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (last health output: %s)", out)
+}
+
+// lastLogLines returns the container's last n log lines, indented, for error messages.
+func lastLogLines(ctx context.Context, api API, id string, n int) string {
+	rc, err := api.ContainerLogs(ctx, id, container.LogsOptions{ShowStdout: true, ShowStderr: true, Tail: fmt.Sprint(n)})
+	if err != nil {
+		return ""
+	}
+	defer rc.Close()
+	var buf bytes.Buffer
+	if _, err := stdcopy.StdCopy(&buf, &buf, rc); err != nil {
+		return ""
+	}
+	var b strings.Builder
+	sc := bufio.NewScanner(&buf)
+	for sc.Scan() {
+		b.WriteString("\n    | " + sc.Text())
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return "; last log lines:" + b.String()
+}

@@ -1,0 +1,13 @@
+// Command devstack brings up local multi-container development stacks from
+// compose files and built-in presets, driving the Docker Engine API directly.
+package main
+
+import (
+	"os"
+
+	"github.com/devstack/devstack/cli"
+)
+
+func main() {
+	os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
