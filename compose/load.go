@@ -11,6 +11,7 @@ import (
 	composeerrs "github.com/compose-spec/compose-go/v2/errdefs"
 	"github.com/compose-spec/compose-go/v2/graph"
 	"github.com/compose-spec/compose-go/v2/types"
+	"go.yaml.in/yaml/v4"
 )
 
 // Options says where a project comes from, spelled as docker compose's
@@ -48,7 +49,7 @@ func Load(ctx context.Context, o Options) (*types.Project, error) {
 	}
 	p, err := popts.LoadProject(ctx)
 	if err != nil {
-		return nil, wrapLoadError(err)
+		return nil, wrapLoadError(withFiles(err, popts.ConfigPaths))
 	}
 	if err := graph.CheckCycle(p); err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrCycle, strings.TrimPrefix(err.Error(), "dependency cycle detected: "))
@@ -56,8 +57,31 @@ func Load(ctx context.Context, o Options) (*types.Project, error) {
 	return p, nil
 }
 
+// withFiles names the compose file(s) in YAML syntax errors, which
+// compose-go reports with a line but no file.
+func withFiles(err error, files []string) error {
+	if !strings.HasPrefix(err.Error(), "yaml:") {
+		return err
+	}
+	for _, f := range files {
+		b, rerr := os.ReadFile(f)
+		if rerr != nil {
+			continue
+		}
+		var v any
+		if yerr := yaml.Unmarshal(b, &v); yerr != nil {
+			return fmt.Errorf("%s: %w", f, yerr)
+		}
+	}
+	return fmt.Errorf("%s: %w", strings.Join(files, ", "), err)
+}
+
 func wrapLoadError(err error) error {
+	msg := err.Error()
 	switch {
+	case strings.Contains(msg, "dependency cycle detected: "):
+		_, cycle, _ := strings.Cut(msg, "dependency cycle detected: ")
+		return fmt.Errorf("%w: %s", ErrCycle, cycle)
 	case errors.Is(err, composeerrs.ErrNotFound) && strings.Contains(err.Error(), "no configuration file"):
 		return fmt.Errorf("%w in this directory or any parent (looked for compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml); use -f FILE", ErrNoConfig)
 	case errors.Is(err, os.ErrNotExist):
