@@ -34,8 +34,8 @@ func running(s types.ServiceConfig, n int) Container {
 }
 
 func withState(c Container, state string) Container { c.State = state; return c }
-func withHash(c Container, h string) Container     { c.Hash = h; return c }
-func withImage(c Container, id string) Container   { c.ImageID = id; return c }
+func withHash(c Container, h string) Container      { c.Hash = h; return c }
+func withImage(c Container, id string) Container    { c.ImageID = id; return c }
 
 func TestMakePlan(t *testing.T) {
 	web := svc("web")
