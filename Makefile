@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: build install test bench lint clean
+.PHONY: build install engine demo test bench lint clean
 
 build:
 	$(GO) build -o bin/devstack .
@@ -8,13 +8,23 @@ build:
 install:
 	$(GO) install .
 
+# Docker Engine installed and answering (installs Debian's docker.io and
+# starts dockerd when missing; leaves a running engine alone).
+engine:
+	scripts/ensure-engine.sh
+
+# Build devstack and bring up examples/hello attached (Ctrl-C stops it).
+demo: build engine
+	scripts/demo-image.sh
+	bin/devstack -f examples/hello/compose.yaml up
+
 # The whole suite: unit tests (no daemon) and end-to-end scripts against the
 # real engine with the real binary (e2e/).
-test: lint
+test: lint engine
 	$(GO) test -race -count=1 -timeout 20m ./...
 
 # Speed targets, measured against the raw engine in one run; prints ratios.
-bench: build
+bench: build engine
 	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 -timeout 20m ./bench/
 
 lint:
