@@ -38,6 +38,7 @@ func Logs(ctx context.Context, api API, project string, o LogOptions, w io.Write
 		evs, evErrs = api.Events(ctx, events.ListOptions{Filters: filters.NewArgs(
 			filters.Arg("type", string(events.ContainerEventType)),
 			filters.Arg("event", "start"),
+			filters.Arg("event", "die"),
 			filters.Arg("label", LabelProject+"="+project),
 		)})
 	}
@@ -45,7 +46,7 @@ func Logs(ctx context.Context, api API, project string, o LogOptions, w io.Write
 	if err != nil {
 		return err
 	}
-	m := &logMux{api: api, o: o, w: w, streams: map[string]bool{}, ended: make(chan string, 64)}
+	m := &logMux{api: api, o: o, w: w, streams: map[string]bool{}, exited: map[string]bool{}, ended: make(chan string, 64)}
 	m.pad = o.PrefixPadding
 	for _, c := range cs {
 		m.pad = max(m.pad, len(logName(c)))
@@ -70,6 +71,7 @@ type logMux struct {
 
 	mu      sync.Mutex
 	streams map[string]bool // container ID -> stream open
+	exited  map[string]bool // container ID -> died since we started following
 	ended   chan string
 	wg      sync.WaitGroup
 }
@@ -82,9 +84,19 @@ func (m *logMux) follow(ctx context.Context, project string, evs <-chan events.M
 		case err := <-errs:
 			return fmt.Errorf("engine event stream: %w", err)
 		case ev := <-evs:
-			m.onStart(ctx, project, ev)
+			m.mu.Lock()
+			m.exited[ev.Actor.ID] = ev.Action == events.ActionDie
+			m.mu.Unlock()
+			if ev.Action == events.ActionStart {
+				m.onStart(ctx, project, ev)
+				continue
+			}
+			m.exitedLine(ev)
+			if m.allStopped(ctx, project) {
+				return nil
+			}
 		case <-m.ended:
-			if m.o.UntilStopped && m.open() == 0 && !m.anyRunning(ctx, project) {
+			if m.allStopped(ctx, project) {
 				return nil
 			}
 		}
@@ -107,6 +119,11 @@ func (m *logMux) onStart(ctx context.Context, project string, ev events.Message)
 	}
 }
 
+// allStopped says, for an attached `up`, that no stream is open and no selected container runs.
+func (m *logMux) allStopped(ctx context.Context, project string) bool {
+	return m.o.UntilStopped && m.open() == 0 && !m.anyRunning(ctx, project)
+}
+
 func (m *logMux) open() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -124,8 +141,11 @@ func (m *logMux) anyRunning(ctx context.Context, project string) bool {
 	if err != nil {
 		return false
 	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	for _, c := range cs {
-		if c.Running() {
+		// The engine may list a container as running for a moment after its die event.
+		if c.Running() && !m.exited[c.ID] {
 			return true
 		}
 	}
@@ -193,6 +213,17 @@ func logName(c Container) string {
 		return c.Service + "-" + strconv.Itoa(c.Number)
 	}
 	return c.Service
+}
+
+// exitedLine reports a container's exit in the stream, as compose does.
+func (m *logMux) exitedLine(ev events.Message) {
+	svc := ev.Actor.Attributes[LabelService]
+	if len(m.o.Services) > 0 && !contains(m.o.Services, svc) {
+		return
+	}
+	n, _ := strconv.Atoi(ev.Actor.Attributes[LabelNumber])
+	name := logName(Container{Service: svc, Number: n})
+	m.writeLine([]byte(fmt.Sprintf("%s exited with code %s\n", name, ev.Actor.Attributes["exitCode"])))
 }
 
 func (m *logMux) writeLine(b []byte) {
