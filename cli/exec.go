@@ -18,7 +18,7 @@ func newExecCmd(g *globals) *cobra.Command {
 		Args:  cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			name, _, err := g.target(ctx)
+			name, err := g.projectName(ctx)
 			if err != nil {
 				return err
 			}

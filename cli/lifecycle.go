@@ -16,7 +16,7 @@ func lifecycleCmd(g *globals, use, short string, withTimeout bool, run func(ctx 
 		Short: short,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			name, _, err := g.target(ctx)
+			name, err := g.projectName(ctx)
 			if err != nil {
 				return err
 			}

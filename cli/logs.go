@@ -14,7 +14,7 @@ func newLogsCmd(g *globals) *cobra.Command {
 		Short: "Show the services' logs; -f follows them, including restarted and recreated containers",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			name, _, err := g.target(ctx)
+			name, err := g.projectName(ctx)
 			if err != nil {
 				return err
 			}

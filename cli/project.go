@@ -24,6 +24,22 @@ func (g *globals) load(ctx context.Context, services []string) (full, selected *
 	return full, selected, err
 }
 
+// projectName is the project a command that only acts on existing
+// containers (ps, logs, exec, start, stop, restart) works on: -p or
+// COMPOSE_PROJECT_NAME when set, which spares loading the compose file.
+func (g *globals) projectName(ctx context.Context) (string, error) {
+	if len(g.Files) == 0 {
+		if name := g.ProjectName; name != "" {
+			return loader.NormalizeProjectName(name), nil
+		}
+		if name := os.Getenv("COMPOSE_PROJECT_NAME"); name != "" && g.WorkingDir == "" {
+			return loader.NormalizeProjectName(name), nil
+		}
+	}
+	name, _, err := g.target(ctx)
+	return name, err
+}
+
 // target names the project a command acts on and, when a compose file was
 // found, its services. Commands that only act on existing containers work
 // without a compose file when -p or COMPOSE_PROJECT_NAME names the project.

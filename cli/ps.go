@@ -20,7 +20,7 @@ func newPsCmd(g *globals) *cobra.Command {
 		Short: "List the stack's containers: state, health, IP addresses and published ports",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			name, _, err := g.target(ctx)
+			name, err := g.projectName(ctx)
 			if err != nil {
 				return err
 			}

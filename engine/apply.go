@@ -23,6 +23,7 @@ type applier struct {
 	api      API
 	p        *types.Project
 	imageIDs map[string]string
+	files    map[string][]File
 	out      *Printer
 	watch    *Watcher
 
@@ -40,6 +41,9 @@ func (a *applier) apply(ctx context.Context, plan Plan) error {
 		return err
 	}
 	return graph.InDependencyOrder(ctx, a.p, func(ctx context.Context, name string, s types.ServiceConfig) error {
+		if !a.needsStart(name) {
+			return nil // left running as it was: nothing to wait for
+		}
 		if err := a.waitDependencies(ctx, s); err != nil {
 			return err
 		}
@@ -123,7 +127,8 @@ func (a *applier) container(ctx context.Context, act Action) error {
 }
 
 func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int) (Container, error) {
-	spec, err := ContainerSpec(a.p, s, number, a.imageIDs[s.Name])
+	files := a.files[s.Name]
+	spec, err := ContainerSpec(a.p, s, number, a.imageIDs[s.Name], ConfigHash(s, files))
 	if err != nil {
 		return Container{}, err
 	}
@@ -138,6 +143,9 @@ func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int)
 	}
 	resp, err := a.api.ContainerCreate(ctx, spec.Config, spec.Host, spec.Network, nil, spec.Name)
 	if err != nil {
+		return Container{}, containerPlanError(spec.Name, err)
+	}
+	if err := copyFiles(ctx, a.api, resp.ID, files); err != nil {
 		return Container{}, containerPlanError(spec.Name, err)
 	}
 	for netName, ep := range spec.Connects {
@@ -155,6 +163,12 @@ func (a *applier) record(service string, c Container, start bool) {
 	if start {
 		a.start[service] = append(a.start[service], c)
 	}
+}
+
+func (a *applier) needsStart(service string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.start[service]) > 0
 }
 
 func (a *applier) containers(service string) []Container {

@@ -18,7 +18,8 @@ func Connect(ctx context.Context) (*client.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrDaemonUnreachable, err)
 	}
-	if _, err := c.Ping(ctx); err != nil {
+	ping, err := c.Ping(ctx)
+	if err != nil {
 		_ = c.Close()
 		host := os.Getenv("DOCKER_HOST")
 		if host == "" {
@@ -26,6 +27,6 @@ func Connect(ctx context.Context) (*client.Client, error) {
 		}
 		return nil, fmt.Errorf("%w at %s: %v\nStart it (e.g. `sudo systemctl start docker`, or `sudo dockerd &`) or point DOCKER_HOST at a running engine", ErrDaemonUnreachable, host, err)
 	}
-	c.NegotiateAPIVersion(ctx)
+	c.NegotiateAPIVersionPing(ping) // one round trip for both the check and the negotiation
 	return c, nil
 }

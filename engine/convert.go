@@ -25,7 +25,7 @@ type Spec struct {
 }
 
 // ContainerSpec converts a service into the engine's container config. Pure.
-func ContainerSpec(p *types.Project, s types.ServiceConfig, number int, imageID string) (Spec, error) {
+func ContainerSpec(p *types.Project, s types.ServiceConfig, number int, imageID, hash string) (Spec, error) {
 	ports, bindings, err := convertPorts(s)
 	if err != nil {
 		return Spec{}, err
@@ -39,7 +39,7 @@ func ContainerSpec(p *types.Project, s types.ServiceConfig, number int, imageID 
 		Entrypoint:   []string(s.Entrypoint),
 		Image:        s.Image,
 		WorkingDir:   s.WorkingDir,
-		Labels:       containerLabels(p, s, number, imageID),
+		Labels:       containerLabels(p, s, number, imageID, hash),
 		ExposedPorts: ports,
 		Healthcheck:  convertHealth(s.HealthCheck),
 		StopSignal:   s.StopSignal,
@@ -103,7 +103,7 @@ func attachNetworks(p *types.Project, s types.ServiceConfig, name string, spec *
 	}
 }
 
-func containerLabels(p *types.Project, s types.ServiceConfig, number int, imageID string) map[string]string {
+func containerLabels(p *types.Project, s types.ServiceConfig, number int, imageID, hash string) map[string]string {
 	l := map[string]string{}
 	for k, v := range s.Labels {
 		l[k] = v
@@ -115,7 +115,7 @@ func containerLabels(p *types.Project, s types.ServiceConfig, number int, imageI
 	l[LabelService] = s.Name
 	l[LabelNumber] = strconv.Itoa(number)
 	l[LabelOneoff] = "False"
-	l[LabelConfigHash] = ServiceHash(s)
+	l[LabelConfigHash] = hash
 	l[LabelWorkingDir] = p.WorkingDir
 	l[LabelConfigFiles] = strings.Join(p.ComposeFiles, ",")
 	l[LabelVersion] = Version

@@ -101,7 +101,7 @@ func TestContainerSpec(t *testing.T) {
 			s := svc("web", tt.mod)
 			p := project(s)
 			p.Networks["back"] = types.NetworkConfig{Name: "demo_back"}
-			spec, err := ContainerSpec(p, s, 2, "sha256:abc")
+			spec, err := ContainerSpec(p, s, 2, "sha256:abc", ServiceHash(s))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -8,6 +8,17 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 )
 
+// ConfigHash is ServiceHash, plus the content of the configs and secrets
+// put into the container (they are not in the service's own model).
+func ConfigHash(s types.ServiceConfig, files []File) string {
+	h := ServiceHash(s)
+	if d := filesDigest(files); d != "" {
+		sum := sha256.Sum256([]byte(h + d))
+		return hex.EncodeToString(sum[:])
+	}
+	return h
+}
+
 // ServiceHash digests what, when changed, needs the service's containers
 // recreated. Like compose it leaves out how the image is obtained, the
 // replica count, the ordering and the watch rules.

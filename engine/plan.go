@@ -74,6 +74,7 @@ type Desired struct {
 	Project  *types.Project    // the selected services
 	Known    []string          // every service name of the whole project (for orphan detection)
 	ImageIDs map[string]string // service -> ID of the image it should run
+	Files    map[string][]File // service -> configs and secrets copied in
 }
 
 // PlanOptions mirror `up` flags.
@@ -112,15 +113,14 @@ func MakePlan(d Desired, o *Observed, opts PlanOptions) (Plan, error) {
 	}
 	for _, name := range sortedServices(d.Project) {
 		s := d.Project.Services[name]
-		p.Actions = append(p.Actions, serviceActions(d.Project.Name, s, byService[name], d.ImageIDs[name], opts)...)
+		p.Actions = append(p.Actions, serviceActions(d.Project.Name, s, byService[name], d.ImageIDs[name], ConfigHash(s, d.Files[name]), opts)...)
 	}
 	return p, nil
 }
 
-func serviceActions(project string, s types.ServiceConfig, have []Container, imageID string, opts PlanOptions) []Action {
+func serviceActions(project string, s types.ServiceConfig, have []Container, imageID, hash string, opts PlanOptions) []Action {
 	var out []Action
 	want := s.GetScale()
-	hash := ServiceHash(s)
 	byNumber := map[int]Container{}
 	for _, c := range have {
 		if _, dup := byNumber[c.Number]; dup || c.Number < 1 || c.Number > want {

@@ -25,7 +25,12 @@ func Up(ctx context.Context, api API, p *types.Project, o UpOptions, out *Printe
 	if err != nil {
 		return Plan{}, err
 	}
-	d := Desired{Project: p, Known: o.Known}
+	d := Desired{Project: p, Known: o.Known, Files: map[string][]File{}}
+	for name, s := range p.Services {
+		if d.Files[name], err = ServiceFiles(p, s); err != nil {
+			return Plan{}, err
+		}
+	}
 	if _, err := MakePlan(d, obs, o.PlanOptions); err != nil {
 		return Plan{}, err
 	}
@@ -46,7 +51,7 @@ func Up(ctx context.Context, api API, p *types.Project, o UpOptions, out *Printe
 	for _, orphan := range plan.Orphans {
 		out.Printf("warning: found orphan container %s of service %s, not in the project; run with --remove-orphans to remove it\n", orphan.Name, orphan.Service)
 	}
-	a := &applier{api: api, p: p, imageIDs: d.ImageIDs, out: out, watch: Watch(ctx, api, p.Name)}
+	a := &applier{api: api, p: p, imageIDs: d.ImageIDs, files: d.Files, out: out, watch: Watch(ctx, api, p.Name)}
 	if err := a.apply(ctx, plan); err != nil {
 		return plan, err
 	}

@@ -19,16 +19,25 @@ import (
 const conditionRunning = "running"
 
 // Watcher turns the engine's event stream for one project into wake-ups:
-// waiters re-inspect only when something happened to a container.
+// waiters re-inspect only when something happened to a container. It
+// subscribes on first use, so a run that waits for nothing costs no stream.
 type Watcher struct {
+	once    sync.Once
+	start   func()
 	mu      sync.Mutex
 	changed chan struct{}
 	err     error
 }
 
-// Watch subscribes to the project's container events until ctx ends.
+// Watch prepares a subscription to the project's container events, open
+// from the first wait until ctx ends.
 func Watch(ctx context.Context, api API, project string) *Watcher {
 	w := &Watcher{changed: make(chan struct{})}
+	w.start = func() { w.subscribe(ctx, api, project) }
+	return w
+}
+
+func (w *Watcher) subscribe(ctx context.Context, api API, project string) {
 	msgs, errs := api.Events(ctx, events.ListOptions{Filters: filters.NewArgs(
 		filters.Arg("type", string(events.ContainerEventType)),
 		filters.Arg("label", LabelProject+"="+project),
@@ -44,7 +53,6 @@ func Watch(ctx context.Context, api API, project string) *Watcher {
 			}
 		}
 	}()
-	return w
 }
 
 func (w *Watcher) wake(err error) {
@@ -62,6 +70,7 @@ func (w *Watcher) wake(err error) {
 
 // next returns a channel closed at the next event, and the stream's error, if it ended.
 func (w *Watcher) next() (<-chan struct{}, error) {
+	w.once.Do(w.start)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.changed, w.err
