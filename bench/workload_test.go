@@ -1,0 +1,167 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+const (
+	// benchImage is FROM scratch plus busybox-static, no CMD (see e2e/images_test.go).
+	benchImage = "devstack-test/busybox:1"
+	idleCmd    = "trap 'exit 0' TERM; while :; do sleep 1; done & wait"
+	readyCmd   = "trap 'exit 0' TERM; touch /ready; while :; do sleep 1; done & wait"
+	httpdCmd   = "trap 'exit 0' TERM; httpd -f -p 80 & wait"
+	// cmdTimeout bounds one devstack invocation.
+	cmdTimeout = 3 * time.Minute
+)
+
+// workloadB is 30 idle services in three layers of ten: lNsK (N > 1)
+// depends on l(N-1)sK with condition service_started.
+func workloadB() string {
+	var y strings.Builder
+	y.WriteString("services:\n")
+	for layer := 1; layer <= 3; layer++ {
+		for i := 1; i <= 10; i++ {
+			fmt.Fprintf(&y, "  l%ds%d:\n    image: %s\n    command: %s\n",
+				layer, i, benchImage, flow("sh", "-c", idleCmd))
+			if layer > 1 {
+				fmt.Fprintf(&y, "    depends_on:\n      l%ds%d:\n        condition: service_started\n",
+					layer-1, i)
+			}
+		}
+	}
+	return y.String()
+}
+
+// workloadA is db (healthcheck, healthy after the first check), web
+// (busybox httpd published on 127.0.0.1:port, waits for db to be healthy)
+// and cache (with a named volume).
+func workloadA(port int) string {
+	return fmt.Sprintf(`services:
+  db:
+    image: %[1]s
+    command: %[2]s
+    healthcheck:
+      test: ["CMD", "test", "-f", "/ready"]
+      interval: 1s
+      timeout: 1s
+      retries: 30
+  web:
+    image: %[1]s
+    command: %[3]s
+    ports: ["127.0.0.1:%[5]d:80"]
+    depends_on:
+      db:
+        condition: service_healthy
+  cache:
+    image: %[1]s
+    command: %[4]s
+    volumes: ["cachedata:/data"]
+volumes:
+  cachedata: {}
+`, benchImage, flow("sh", "-c", readyCmd), flow("sh", "-c", httpdCmd), flow("sh", "-c", idleCmd), port)
+}
+
+// flow renders a YAML flow sequence of double-quoted strings.
+func flow(items ...string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = strconv.Quote(s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// project is one compose project in a temp dir with a unique name.
+type project struct {
+	name, file string
+}
+
+// newProject writes yaml into a temp dir and registers the removal of
+// everything labelled with the project's name when the benchmark ends.
+func newProject(b *testing.B, yaml string) *project {
+	b.Helper()
+	p := &project{name: "dsbench-" + randID()}
+	p.file = filepath.Join(b.TempDir(), "compose.yaml")
+	if err := os.WriteFile(p.file, []byte(yaml), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { p.remove(b) })
+	return p
+}
+
+// run runs `devstack -f FILE -p NAME args...` and returns its wall time,
+// failing the benchmark (with the output) if it fails.
+func (p *project) run(b *testing.B, args ...string) time.Duration {
+	b.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), cmdTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, devstackBin, append([]string{"-f", p.file, "-p", p.name}, args...)...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	took := time.Since(start)
+	if err != nil {
+		b.Fatalf("devstack %s (project %s): %v\n%s", strings.Join(args, " "), p.name, err, out.String())
+	}
+	return took
+}
+
+// median runs the same command n times and returns the median wall time.
+func (p *project) median(b *testing.B, n int, args ...string) time.Duration {
+	b.Helper()
+	times := make([]time.Duration, n)
+	for i := range times {
+		times[i] = p.run(b, args...)
+	}
+	return median(times)
+}
+
+// remove deletes whatever is left labelled with the project (idempotent).
+func (p *project) remove(b *testing.B) {
+	if err := sweep(projectLabel + "=" + p.name); err != nil {
+		b.Errorf("cleanup of %s: %v", p.name, err)
+	}
+}
+
+// expectContainers fails unless the project has want running containers.
+func (p *project) expectContainers(b *testing.B, want int) {
+	b.Helper()
+	got, err := countRunning(projectLabel + "=" + p.name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if got != want {
+		b.Fatalf("project %s: %d running containers, want %d", p.name, got, want)
+	}
+}
+
+// freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func freePort(b *testing.B) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// randID returns 8 random hex digits.
+func randID() string {
+	buf := make([]byte, 4)
+	if _, err := rand.Read(buf); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(buf)
+}
