@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"os"
 	"path/filepath"
 
@@ -14,14 +16,18 @@ import (
 	"github.com/devstack/devstack/engine"
 )
 
-// load reads the project and narrows it to the named services.
-func (g *globals) load(ctx context.Context, services []string) (full, selected *types.Project, err error) {
-	full, err = compose.Load(ctx, g.Options)
+// load reads the project and narrows it to the named services; names that
+// are not services of the compose file but presets are added from the
+// catalogue, and said so in one line.
+func (g *globals) load(ctx context.Context, names []string) (full, selected *types.Project, err error) {
+	r, err := compose.Resolve(ctx, g.Options, names)
 	if err != nil {
 		return nil, nil, err
 	}
-	selected, err = compose.Select(full, services)
-	return full, selected, err
+	if len(r.Added) > 0 {
+		fmt.Fprintf(g.stderr, "Presets %s added from the catalogue (devstack presets show NAME)\n", strings.Join(r.Added, ", "))
+	}
+	return r.Full, r.Selected, nil
 }
 
 // projectName is the project a command that only acts on existing

@@ -14,7 +14,7 @@ import (
 )
 
 type upFlags struct {
-	detach, build, forceRecreate, noRecreate, removeOrphans, wait, noColor bool
+	detach, build, forceRecreate, noRecreate, removeOrphans, wait, noColor, strictPorts bool
 	pull                                                                   string
 	waitTimeout                                                            time.Duration
 	timeout                                                                int
@@ -42,6 +42,7 @@ service's logs; Ctrl-C stops the stack gracefully, a second Ctrl-C kills it.`,
 	fl.BoolVar(&f.wait, "wait", false, "wait until services are running and healthy (implies -d)")
 	fl.DurationVar(&f.waitTimeout, "wait-timeout", 0, "give up waiting after this long (with --wait)")
 	fl.BoolVar(&f.noColor, "no-color", false, "no colours in log prefixes")
+	fl.BoolVar(&f.strictPorts, "strict-ports", false, "fail when a preset's host port is taken instead of moving it to the next free one")
 	fl.IntVarP(&f.timeout, "timeout", "t", -1, "seconds to wait for containers to stop on Ctrl-C (default: stop_grace_period)")
 	return cmd
 }
@@ -64,6 +65,7 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 		ImageOptions: engine.ImageOptions{Build: f.build, Pull: f.pull},
 		Known:        append(full.ServiceNames(), full.DisabledServiceNames()...),
 		Wait:         f.wait,
+		StrictPorts:  f.strictPorts,
 	}
 	upCtx := ctx
 	if f.wait && f.waitTimeout > 0 {

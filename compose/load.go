@@ -2,14 +2,14 @@ package compose
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/cli"
-	composeerrs "github.com/compose-spec/compose-go/v2/errdefs"
 	"github.com/compose-spec/compose-go/v2/graph"
+	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
 	"go.yaml.in/yaml/v4"
 )
@@ -22,11 +22,13 @@ type Options struct {
 	EnvFiles    []string // --env-file; empty means WorkingDir/.env
 	Profiles    []string // --profile
 	WorkingDir  string   // --project-directory; empty means the first file's directory or cwd
+	Presets     []string // catalogue presets merged under the compose files (the files win)
 }
 
 // Load reads, interpolates, validates and normalises the project, and
 // checks depends_on for cycles. All services are kept; use Select to
-// narrow the project to what the command line names.
+// narrow the project to what the command line names. With presets, a
+// compose file is optional.
 func Load(ctx context.Context, o Options) (*types.Project, error) {
 	popts, err := cli.NewProjectOptions(o.Files,
 		cli.WithWorkingDirectory(o.WorkingDir),
@@ -34,30 +36,108 @@ func Load(ctx context.Context, o Options) (*types.Project, error) {
 		cli.WithEnvFiles(o.EnvFiles...),
 		cli.WithDotEnv,
 		cli.WithConfigFileEnv,
-		cli.WithDefaultConfigPath,
-		cli.WithName(o.ProjectName),
-		cli.WithDefaultProfiles(o.Profiles...),
-		cli.WithResolvedPaths(true),
 	)
 	if err != nil {
 		return nil, wrapLoadError(err)
 	}
-	if len(o.Profiles) > 0 {
-		if err := cli.WithProfiles(o.Profiles)(popts); err != nil {
-			return nil, err
+	if err := cli.WithDefaultConfigPath(popts); err != nil {
+		return nil, wrapLoadError(err)
+	}
+	if len(popts.ConfigPaths) == 0 && len(o.Presets) == 0 {
+		return nil, fmt.Errorf("%w in this directory or any parent (looked for compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml); use -f FILE, or name presets (devstack presets)", ErrNoConfig)
+	}
+	wd, err := popts.GetWorkingDir()
+	if err != nil {
+		return nil, err
+	}
+	details := &types.ConfigDetails{WorkingDir: wd}
+	if len(popts.ConfigPaths) > 0 {
+		if details, err = popts.ReadConfigFiles(ctx, wd, popts); err != nil {
+			return nil, wrapLoadError(err)
 		}
 	}
-	p, err := popts.LoadProject(ctx)
+	name, explicit := projectName(o, popts.Environment, details.ConfigFiles, wd)
+	env := withDevstackVars(popts.Environment, name, wd)
+	frags, err := presetFiles(o.Presets)
+	if err != nil {
+		return nil, err
+	}
+	p, err := loader.LoadWithContext(ctx, types.ConfigDetails{
+		ConfigFiles: append(frags, details.ConfigFiles...),
+		WorkingDir:  wd,
+		Environment: env,
+	}, func(lo *loader.Options) {
+		lo.SetProjectName(name, explicit)
+		lo.ResolvePaths = true
+		lo.Profiles = profiles(o, env)
+	})
 	if err != nil {
 		return nil, wrapLoadError(withFiles(err, popts.ConfigPaths))
 	}
+	p.ComposeFiles = nil
+	for _, f := range details.ConfigFiles {
+		p.ComposeFiles = append(p.ComposeFiles, f.Filename)
+	}
 	if err := graph.CheckCycle(p); err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrCycle, strings.TrimPrefix(err.Error(), "dependency cycle detected: "))
+		return nil, wrapLoadError(err)
 	}
 	return p, nil
 }
 
-// withFiles names the compose file(s) in YAML syntax errors, which
+// projectName follows compose: -p, then COMPOSE_PROJECT_NAME, then a
+// name: in the files (explicit=false lets it win), then the directory.
+func projectName(o Options, env types.Mapping, files []types.ConfigFile, wd string) (string, bool) {
+	if o.ProjectName != "" {
+		return loader.NormalizeProjectName(o.ProjectName), true
+	}
+	if n := env["COMPOSE_PROJECT_NAME"]; n != "" {
+		return loader.NormalizeProjectName(n), true
+	}
+	for _, f := range files {
+		var named struct {
+			Name string `yaml:"name"`
+		}
+		if yaml.Unmarshal(f.Content, &named) == nil && named.Name != "" && !strings.Contains(named.Name, "$") {
+			return loader.NormalizeProjectName(named.Name), true
+		}
+	}
+	return loader.NormalizeProjectName(filepath.Base(wd)), false
+}
+
+func profiles(o Options, env types.Mapping) []string {
+	if len(o.Profiles) > 0 {
+		return o.Profiles
+	}
+	if v := env["COMPOSE_PROFILES"]; v != "" {
+		return strings.Split(v, ",")
+	}
+	return nil
+}
+
+// withDevstackVars adds the variables presets use, unless already set.
+func withDevstackVars(env types.Mapping, name, wd string) types.Mapping {
+	out := types.Mapping{}
+	subdir := ""
+	if fi, err := os.Stat(filepath.Join(wd, "public")); err == nil && fi.IsDir() {
+		subdir = "/public"
+	}
+	defaults := map[string]string{
+		"DEVSTACK_PROJECT":     name,
+		"DEVSTACK_PROJECT_DIR": wd,
+		"DEVSTACK_WEB_SUBDIR":  subdir,
+		"DEVSTACK_WEB_ROOT":    wd + subdir,
+		"DEVSTACK_DB_NAME":     strings.NewReplacer("-", "_", ".", "_").Replace(name),
+	}
+	for k, v := range defaults {
+		out[k] = v
+	}
+	for k, v := range env {
+		out[k] = v
+	}
+	return out
+}
+
+// withFiles names the compose file in YAML syntax errors, which
 // compose-go reports with a line but no file.
 func withFiles(err error, files []string) error {
 	if !strings.HasPrefix(err.Error(), "yaml:") {
@@ -82,10 +162,6 @@ func wrapLoadError(err error) error {
 	case strings.Contains(msg, "dependency cycle detected: "):
 		_, cycle, _ := strings.Cut(msg, "dependency cycle detected: ")
 		return fmt.Errorf("%w: %s", ErrCycle, cycle)
-	case errors.Is(err, composeerrs.ErrNotFound) && strings.Contains(err.Error(), "no configuration file"):
-		return fmt.Errorf("%w in this directory or any parent (looked for compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml); use -f FILE", ErrNoConfig)
-	case errors.Is(err, os.ErrNotExist):
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	return fmt.Errorf("%w: %v", ErrInvalid, err)
 }

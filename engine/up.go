@@ -13,6 +13,8 @@ type UpOptions struct {
 	ImageOptions
 	Known []string // every service of the whole project, for orphan detection
 	Wait  bool     // wait until services are running and healthy
+	// StrictPorts refuses to move a preset's taken host port to a free one.
+	StrictPorts bool
 }
 
 // Up converges the selected services: check ports and external resources,
@@ -32,6 +34,9 @@ func Up(ctx context.Context, api API, p *types.Project, o UpOptions, out *Printe
 		}
 	}
 	if _, err := MakePlan(d, obs, o.PlanOptions); err != nil {
+		return Plan{}, err
+	}
+	if err := movePresetPorts(ctx, api, p, obs.Containers, o.StrictPorts, out); err != nil {
 		return Plan{}, err
 	}
 	want, err := PublishedPorts(p)

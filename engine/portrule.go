@@ -1,0 +1,115 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/compose-spec/compose-go/v2/types"
+)
+
+// PresetExtension marks services that come from the preset catalogue; their
+// host ports move to the next free one when the default is taken.
+const PresetExtension = "x-devstack"
+
+// PortMove says a service's host port was moved because the wanted one was taken.
+type PortMove struct {
+	Service  string
+	From, To int
+	Protocol string
+}
+
+// portSearch is how far past a taken port the rule looks for a free one.
+const portSearch = 100
+
+// MovePorts gives preset services free host ports. A port the service's own
+// container already publishes stays; a wanted port that is free is kept;
+// otherwise the next free one is taken. No two services get the same port.
+// isFree probes the host. It rewrites p and returns the moves.
+func MovePorts(p *types.Project, own map[string]map[string]int, isFree func(HostPort) bool) ([]PortMove, error) {
+	claimed := map[string]bool{}
+	key := func(h HostPort) string { return h.IP + "|" + strconv.Itoa(h.Port) + "/" + h.Protocol }
+	fixed, err := PublishedPorts(p)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range fixed {
+		if _, preset := p.Services[h.Service].Extensions[PresetExtension]; !preset {
+			claimed[key(h)] = true
+		}
+	}
+	var moves []PortMove
+	for _, name := range sortedServices(p) {
+		s := p.Services[name]
+		if _, preset := s.Extensions[PresetExtension]; !preset {
+			continue
+		}
+		for i, pc := range s.Ports {
+			want, err := strconv.Atoi(pc.Published)
+			if err != nil {
+				continue // unpublished or a range: left as written
+			}
+			h := HostPort{Service: name, IP: pc.HostIP, Port: want, Protocol: protocol(pc)}
+			if mine, ok := own[name][fmt.Sprintf("%d/%s", pc.Target, h.Protocol)]; ok && !claimed[key(withPort(h, mine))] {
+				h.Port = mine
+			} else {
+				for !(!claimed[key(h)] && isFree(h)) {
+					if h.Port++; h.Port > want+portSearch || h.Port > 65535 {
+						return nil, fmt.Errorf("%w: service %s: no free host port in %d-%d", ErrPortInUse, name, want, want+portSearch)
+					}
+				}
+			}
+			claimed[key(h)] = true
+			if h.Port != want {
+				s.Ports[i].Published = strconv.Itoa(h.Port)
+				moves = append(moves, PortMove{Service: name, From: want, To: h.Port, Protocol: h.Protocol})
+			}
+		}
+		p.Services[name] = s
+	}
+	return moves, nil
+}
+
+func withPort(h HostPort, port int) HostPort { h.Port = port; return h }
+
+func protocol(pc types.ServicePortConfig) string {
+	if pc.Protocol == "" {
+		return "tcp"
+	}
+	return pc.Protocol
+}
+
+// ownPorts maps service -> "target/proto" -> host port its containers publish now.
+func ownPorts(cs []Container) map[string]map[string]int {
+	out := map[string]map[string]int{}
+	for _, c := range cs {
+		for _, pt := range c.Summary.Ports {
+			if pt.PublicPort == 0 {
+				continue
+			}
+			if out[c.Service] == nil {
+				out[c.Service] = map[string]int{}
+			}
+			out[c.Service][fmt.Sprintf("%d/%s", pt.PrivatePort, pt.Type)] = int(pt.PublicPort)
+		}
+	}
+	return out
+}
+
+// movePresetPorts applies the port rule on the engine's host and reports
+// each move, naming what holds the wanted port; strict refuses instead.
+func movePresetPorts(ctx context.Context, api API, p *types.Project, own []Container, strict bool, out *Printer) error {
+	mine := ownPorts(own)
+	moves, err := MovePorts(p, mine, func(h HostPort) bool { return probePort(h) == nil })
+	if err != nil {
+		return err
+	}
+	for _, m := range moves {
+		holder := portHolder(ctx, api, HostPort{Port: m.From, Protocol: m.Protocol})
+		if strict {
+			return fmt.Errorf("%w: service %s wants host port %d/%s, %s (--strict-ports)", ErrPortInUse, m.Service, m.From, m.Protocol, holder)
+		}
+		out.Printf("Port %d of %s is taken (%s); using %d\n", m.From, m.Service, holder, m.To)
+	}
+	return nil
+}
