@@ -15,9 +15,9 @@ import (
 
 type upFlags struct {
 	detach, build, forceRecreate, noRecreate, removeOrphans, wait, noColor, strictPorts bool
-	pull                                                                   string
-	waitTimeout                                                            time.Duration
-	timeout                                                                int
+	pull                                                                                string
+	waitTimeout                                                                         time.Duration
+	timeout                                                                             int
 }
 
 func newUpCmd(g *globals) *cobra.Command {
