@@ -80,6 +80,7 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 		}
 		return err
 	}
+	showInfo(ctx, g, api, p)
 	if f.detach || f.wait {
 		return nil
 	}
