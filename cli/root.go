@@ -80,7 +80,7 @@ so docker compose and lazydocker see devstack's stacks too.`,
 	root.AddCommand(
 		newUpCmd(g), newDownCmd(g), newPsCmd(g), newLogsCmd(g), newExecCmd(g),
 		newStartCmd(g), newStopCmd(g), newRestartCmd(g), newConfigCmd(g), newVersionCmd(g),
-		newPresetsCmd(g), newInfoCmd(g),
+		newPresetsCmd(g), newInfoCmd(g), newInitCmd(g),
 	)
 	return root
 }

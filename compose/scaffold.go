@@ -1,0 +1,92 @@
+package compose
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/override"
+	"go.yaml.in/yaml/v4"
+
+	"github.com/devstack/devstack/templates"
+)
+
+// Scaffold is what `devstack init` writes.
+type Scaffold struct {
+	Compose []byte // compose.yaml: the presets' fragments merged, variables kept
+	Env     []byte // .env: every knob the fragments read, with its default
+}
+
+// knob matches ${NAME:-default} with a default free of further variables.
+var knob = regexp.MustCompile(`\$\{([A-Z][A-Z0-9_]*):-([^${}]*)\}`)
+
+// imageVar matches ${NAME_IMAGE:- ...}, whose default nests the version knob.
+var imageVar = regexp.MustCompile(`\$\{([A-Z][A-Z0-9_]*_IMAGE):-`)
+
+// NewScaffold merges the named presets (and their wiring) into one compose
+// file and lists their knobs for .env. Pure.
+func NewScaffold(names []string) (Scaffold, error) {
+	var unknown []string
+	for _, n := range names {
+		if !slices.Contains(templates.Names(), n) {
+			unknown = append(unknown, n)
+		}
+	}
+	if len(unknown) > 0 {
+		return Scaffold{}, unknownError(nil, unknown)
+	}
+	files, err := presetFiles(names)
+	if err != nil {
+		return Scaffold{}, err
+	}
+	merged := map[string]any{}
+	var env bytes.Buffer
+	env.WriteString("# Knobs of the presets in compose.yaml, with their defaults. Change and run `devstack up`.\n")
+	seen := map[string]bool{}
+	for _, f := range files {
+		var m map[string]any
+		if err := yaml.Unmarshal(f.Content, &m); err != nil {
+			return Scaffold{}, fmt.Errorf("%s: %w", f.Filename, err)
+		}
+		if merged, err = override.Merge(merged, m); err != nil {
+			return Scaffold{}, fmt.Errorf("%s: %w", f.Filename, err)
+		}
+		writeKnobs(&env, f.Filename, f.Content, seen)
+	}
+	var out bytes.Buffer
+	out.WriteString("# Written by `devstack init " + strings.Join(names, " ") + "`; knobs live in .env.\n")
+	enc := yaml.NewEncoder(&out)
+	enc.SetIndent(2)
+	if err := enc.Encode(merged); err != nil {
+		return Scaffold{}, err
+	}
+	return Scaffold{Compose: out.Bytes(), Env: env.Bytes()}, nil
+}
+
+func writeKnobs(env *bytes.Buffer, filename string, content []byte, seen map[string]bool) {
+	header := false
+	line := func(s string) {
+		if !header {
+			preset := strings.Split(strings.TrimPrefix(filename, "preset/"), "/")[0]
+			fmt.Fprintf(env, "\n# %s\n", preset)
+			header = true
+		}
+		env.WriteString(s + "\n")
+	}
+	for _, m := range imageVar.FindAllSubmatch(content, -1) {
+		if name := string(m[1]); !seen[name] {
+			seen[name] = true
+			line("# " + name + "=  (the whole image; overrides the version)")
+		}
+	}
+	for _, m := range knob.FindAllSubmatch(content, -1) {
+		name := string(m[1])
+		if seen[name] || strings.HasPrefix(name, "DEVSTACK_") {
+			continue
+		}
+		seen[name] = true
+		line(name + "=" + string(m[2]))
+	}
+}
