@@ -118,5 +118,8 @@ func portHolder(ctx context.Context, api API, hp HostPort) string {
 		}
 		return fmt.Sprintf("held by container %s", name)
 	}
+	if proc := processHolding(hp.Port, hp.Protocol); proc != "" && !strings.HasPrefix(proc, "docker-proxy") {
+		return "held by " + proc
+	}
 	return "held by another process on this machine"
 }
