@@ -22,6 +22,9 @@ func newExecCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := g.checkServices(ctx, args[:1]); err != nil {
+				return err
+			}
 			api, err := g.client(ctx)
 			if err != nil {
 				return err

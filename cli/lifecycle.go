@@ -20,6 +20,9 @@ func lifecycleCmd(g *globals, use, short string, withTimeout bool, run func(ctx 
 			if err != nil {
 				return err
 			}
+			if err := g.checkServices(ctx, args); err != nil {
+				return err
+			}
 			api, err := g.client(ctx)
 			if err != nil {
 				return err

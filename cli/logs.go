@@ -18,6 +18,9 @@ func newLogsCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := g.checkServices(ctx, args); err != nil {
+				return err
+			}
 			api, err := g.client(ctx)
 			if err != nil {
 				return err

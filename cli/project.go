@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/loader"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/devstack/devstack/compose"
 	"github.com/devstack/devstack/engine"
+	"github.com/devstack/devstack/templates"
 )
 
 // load reads the project and narrows it to the named services; names that
@@ -70,6 +72,28 @@ func (g *globals) target(ctx context.Context) (name string, known []string, err 
 		name = filepath.Base(dir)
 	}
 	return loader.NormalizeProjectName(name), nil, nil
+}
+
+// checkServices refuses names that are neither services of the compose
+// file (when there is one) nor presets, naming the project's services.
+func (g *globals) checkServices(ctx context.Context, names []string) error {
+	if len(names) == 0 {
+		return nil
+	}
+	p, err := compose.Load(ctx, g.Options)
+	if err != nil {
+		return nil // no compose file here: the engine's containers are all we know
+	}
+	var unknown []string
+	for _, n := range names {
+		if _, ok := p.Services[n]; !ok && !slices.Contains(templates.Names(), n) {
+			unknown = append(unknown, n)
+		}
+	}
+	if len(unknown) > 0 {
+		return compose.UnknownServiceError(p, unknown)
+	}
+	return nil
 }
 
 func (g *globals) client(ctx context.Context) (*client.Client, error) {

@@ -46,6 +46,7 @@ func newPsCmd(g *globals) *cobra.Command {
 			case format == "json":
 				enc := json.NewEncoder(g.stdout)
 				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false)
 				return enc.Encode(rows)
 			case format == "table" || format == "":
 				return psTable(g.stdout, rows)

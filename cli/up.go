@@ -65,19 +65,11 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 		ImageOptions: engine.ImageOptions{Build: f.build, Pull: f.pull},
 		Known:        append(full.ServiceNames(), full.DisabledServiceNames()...),
 		Wait:         f.wait,
+		WaitTimeout:  f.waitTimeout,
 		StrictPorts:  f.strictPorts,
 	}
-	upCtx := ctx
-	if f.wait && f.waitTimeout > 0 {
-		var cancel context.CancelFunc
-		upCtx, cancel = context.WithTimeout(ctx, f.waitTimeout)
-		defer cancel()
-	}
 	started := time.Now()
-	if _, err := engine.Up(upCtx, api, p, opts, g.printer()); err != nil {
-		if upCtx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
-			return fmt.Errorf("services not running and healthy after %s: %w", f.waitTimeout, err)
-		}
+	if _, err := engine.Up(ctx, api, p, opts, g.printer()); err != nil {
 		return err
 	}
 	showInfo(ctx, g, api, p)

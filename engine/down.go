@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/network"
@@ -25,7 +27,15 @@ func Down(ctx context.Context, api API, project string, o DownOptions, out *Prin
 	if err != nil {
 		return err
 	}
-	cs = withoutOrphans(cs, o.Known, o.RemoveOrphans, out)
+	cs, orphans := withoutOrphans(cs, o.Known, o.RemoveOrphans, out)
+	inUse := map[string]bool{}
+	for _, c := range orphans {
+		if c.Summary.NetworkSettings != nil {
+			for name := range c.Summary.NetworkSettings.Networks {
+				inUse[name] = true
+			}
+		}
+	}
 	err = inOrder(ctx, project, cs, true, func(ctx context.Context, c Container) error {
 		return removeContainer(ctx, api, c, o.Timeout, o.Volumes, out)
 	})
@@ -37,6 +47,10 @@ func Down(ctx context.Context, api API, project string, o DownOptions, out *Prin
 		return err
 	}
 	for _, n := range nets {
+		if inUse[n.Name] {
+			out.Printf("warning: network %s is left in place: orphan containers still use it\n", n.Name)
+			continue
+		}
 		if err := api.NetworkRemove(ctx, n.ID); err != nil {
 			return fmt.Errorf("network %s: %w", n.Name, err)
 		}
@@ -58,23 +72,25 @@ func Down(ctx context.Context, api API, project string, o DownOptions, out *Prin
 	return nil
 }
 
-func withoutOrphans(cs []Container, known []string, removeOrphans bool, out *Printer) []Container {
+// withoutOrphans splits off, with a warning, containers of services the
+// project no longer has, unless they are to be removed too.
+func withoutOrphans(cs []Container, known []string, removeOrphans bool, out *Printer) (kept, orphans []Container) {
 	if known == nil || removeOrphans {
-		return cs
+		return cs, nil
 	}
 	ok := map[string]bool{}
 	for _, k := range known {
 		ok[k] = true
 	}
-	kept := cs[:0:0]
 	for _, c := range cs {
 		if ok[c.Service] {
 			kept = append(kept, c)
 			continue
 		}
+		orphans = append(orphans, c)
 		out.Printf("warning: found orphan container %s of service %s, not in the project; run with --remove-orphans to remove it\n", c.Name, c.Service)
 	}
-	return kept
+	return kept, orphans
 }
 
 func removeContainer(ctx context.Context, api API, c Container, timeout *int, anonVolumes bool, out *Printer) error {
@@ -159,6 +175,20 @@ func Restart(ctx context.Context, api API, project string, services []string, ti
 	return err
 }
 
+// servicesThere names the services that do have containers, for error messages.
+func servicesThere(cs []Container) string {
+	var names []string
+	for _, c := range cs {
+		if !slices.Contains(names, c.Service) {
+			names = append(names, c.Service)
+		}
+	}
+	if len(names) == 0 {
+		return " (it has no containers at all: is it up?)"
+	}
+	return " (services with containers: " + strings.Join(names, ", ") + ")"
+}
+
 // selectContainers lists the project's containers of the named services (all when none named).
 func selectContainers(ctx context.Context, api API, project string, services []string) ([]Container, error) {
 	cs, err := ObserveContainers(ctx, api, project)
@@ -176,7 +206,7 @@ func selectContainers(ctx context.Context, api API, project string, services []s
 		}
 	}
 	if len(kept) == 0 {
-		return nil, fmt.Errorf("%w for services %v in project %s", ErrNoContainer, services, project)
+		return nil, fmt.Errorf("%w: project %s has no containers of %s%s", ErrNoContainer, project, strings.Join(services, ", "), servicesThere(cs))
 	}
 	return kept, nil
 }

@@ -129,5 +129,5 @@ func serviceContainer(ctx context.Context, api API, project, service string, ind
 			return c, nil
 		}
 	}
-	return Container{}, fmt.Errorf("%w: service %s has no container number %d in project %s (is it up?)", ErrNoContainer, service, index, project)
+	return Container{}, fmt.Errorf("%w: service %s has no container number %d in project %s%s", ErrNoContainer, service, index, project, servicesThere(cs))
 }

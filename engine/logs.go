@@ -46,7 +46,7 @@ func Logs(ctx context.Context, api API, project string, o LogOptions, w io.Write
 	if err != nil {
 		return err
 	}
-	m := &logMux{api: api, o: o, w: w, streams: map[string]bool{}, exited: map[string]bool{}, ended: make(chan string, 64)}
+	m := &logMux{api: api, o: o, w: w, streams: map[string]bool{}, exited: map[string]bool{}, died: map[string]time.Time{}, ended: make(chan string, 64)}
 	m.pad = o.PrefixPadding
 	for _, c := range cs {
 		m.pad = max(m.pad, len(logName(c)))
@@ -70,8 +70,9 @@ type logMux struct {
 	w   io.Writer
 
 	mu      sync.Mutex
-	streams map[string]bool // container ID -> stream open
-	exited  map[string]bool // container ID -> died since we started following
+	streams map[string]bool      // container ID -> stream open
+	exited  map[string]bool      // container ID -> died since we started following
+	died    map[string]time.Time // container ID -> when it last died
 	ended   chan string
 	wg      sync.WaitGroup
 }
@@ -86,6 +87,9 @@ func (m *logMux) follow(ctx context.Context, project string, evs <-chan events.M
 		case ev := <-evs:
 			m.mu.Lock()
 			m.exited[ev.Actor.ID] = ev.Action == events.ActionDie
+			if ev.Action == events.ActionDie {
+				m.died[ev.Actor.ID] = time.Unix(0, ev.TimeNano)
+			}
 			m.mu.Unlock()
 			if ev.Action == events.ActionStart {
 				m.onStart(ctx, project, ev)
@@ -112,9 +116,15 @@ func (m *logMux) onStart(ctx context.Context, project string, ev events.Message)
 	if err != nil {
 		return
 	}
+	// A restarted container's new output is what came after it died; a new
+	// (recreated, scaled) container's output is all of it: its first lines
+	// may predate the start event.
+	m.mu.Lock()
+	since := m.died[ev.Actor.ID]
+	m.mu.Unlock()
 	for _, c := range cs {
 		if c.ID == ev.Actor.ID {
-			m.attach(ctx, c, time.Unix(0, ev.TimeNano))
+			m.attach(ctx, c, since)
 		}
 	}
 }

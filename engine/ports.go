@@ -68,6 +68,28 @@ func portRange(s string) (int, int, error) {
 	return lo, hi, nil
 }
 
+// DuplicatePorts refuses host ports two services (or two replicas of one)
+// would both bind. Pure.
+func DuplicatePorts(p *types.Project, want []HostPort) error {
+	byPort := map[string][]HostPort{}
+	for _, h := range want {
+		s := p.Services[h.Service]
+		if n := s.GetScale(); n > 1 {
+			return fmt.Errorf("%w: service %s publishes fixed host port %s but has %d replicas; only one can bind it (publish only the container port instead)", ErrPortInUse, h.Service, h, n)
+		}
+		k := fmt.Sprintf("%d/%s", h.Port, h.Protocol)
+		for _, o := range byPort[k] {
+			if o.IP == h.IP || wildcard(o.IP) || wildcard(h.IP) {
+				return fmt.Errorf("%w: services %s and %s both publish host port %s", ErrPortInUse, o.Service, h.Service, h)
+			}
+		}
+		byPort[k] = append(byPort[k], h)
+	}
+	return nil
+}
+
+func wildcard(ip string) bool { return ip == "" || ip == "0.0.0.0" || ip == "::" }
+
 // CheckPorts fails, before anything is created, when a host port the
 // project wants is taken by something other than the project's own
 // containers. It names the container holding it when that is one.

@@ -58,9 +58,9 @@ func healthFromStatus(status string) string {
 
 func containerIPs(project string, s container.Summary) []string {
 	if s.NetworkSettings == nil {
-		return nil
+		return []string{}
 	}
-	var out []string
+	out := []string{}
 	for name, ep := range s.NetworkSettings.Networks {
 		if ep != nil && ep.IPAddress != "" {
 			out = append(out, name+"="+ep.IPAddress)
@@ -79,7 +79,7 @@ func containerIPs(project string, s container.Summary) []string {
 
 func containerPorts(s container.Summary) []string {
 	seen := map[string]bool{}
-	var out []string
+	out := []string{}
 	for _, p := range s.Ports {
 		var txt string
 		if p.PublicPort == 0 {

@@ -2,7 +2,9 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
 )
@@ -11,8 +13,9 @@ import (
 type UpOptions struct {
 	PlanOptions
 	ImageOptions
-	Known []string // every service of the whole project, for orphan detection
-	Wait  bool     // wait until services are running and healthy
+	Known       []string      // every service of the whole project, for orphan detection
+	Wait        bool          // wait until services are running and healthy
+	WaitTimeout time.Duration // with Wait: give up after this long (0: no limit)
 	// StrictPorts refuses to move a preset's taken host port to a free one.
 	StrictPorts bool
 }
@@ -43,6 +46,9 @@ func Up(ctx context.Context, api API, p *types.Project, o UpOptions, out *Printe
 	if err != nil {
 		return Plan{}, err
 	}
+	if err := DuplicatePorts(p, want); err != nil {
+		return Plan{}, err
+	}
 	if err := CheckPorts(ctx, api, p.Name, want, obs.Containers); err != nil {
 		return Plan{}, err
 	}
@@ -61,7 +67,17 @@ func Up(ctx context.Context, api API, p *types.Project, o UpOptions, out *Printe
 		return plan, err
 	}
 	if o.Wait {
-		return plan, a.waitAll(ctx)
+		if o.WaitTimeout > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, o.WaitTimeout)
+			defer cancel()
+		}
+		if err := a.waitAll(ctx); err != nil {
+			if errors.Is(err, context.DeadlineExceeded) {
+				return plan, fmt.Errorf("not running and healthy after %s: %w", o.WaitTimeout, err)
+			}
+			return plan, err
+		}
 	}
 	return plan, nil
 }

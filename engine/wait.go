@@ -98,9 +98,23 @@ func WaitFor(ctx context.Context, api API, w *Watcher, c Container, condition st
 		select {
 		case <-ch:
 		case <-ctx.Done():
-			return ctx.Err()
+			health := ""
+			if st.State.Health != nil {
+				health = " (health: " + string(st.State.Health.Status) + lastProbe(st.State.Health) + ")"
+			}
+			return fmt.Errorf("service %s (container %s) is %s, not yet %s%s: %w", c.Service, c.Name, st.State.Status, conditionWord(condition), health, ctx.Err())
 		}
 	}
+}
+
+func conditionWord(condition string) string {
+	switch condition {
+	case types.ServiceConditionHealthy:
+		return "healthy"
+	case types.ServiceConditionCompletedSuccessfully:
+		return "completed"
+	}
+	return "running"
 }
 
 // conditionMet says whether the state satisfies the condition, or why it never will.
