@@ -23,6 +23,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	mathrand "math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -316,13 +317,20 @@ func cmdFreeport(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) == 0 {
 		ts.Fatalf("usage: freeport NAME...")
 	}
+	// Ports come from below the kernel's ephemeral range (32768-60999), so a
+	// client connection's source port cannot take one between here and use.
 	for _, name := range args {
 		for i := 0; ; i++ {
-			l, err := net.Listen("tcp", "127.0.0.1:0")
-			ts.Check(err)
-			port := l.Addr().(*net.TCPAddr).Port
+			port := 20000 + mathrand.IntN(12000)
+			l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+			if err != nil {
+				if i > 1000 {
+					ts.Fatalf("freeport: no free port found")
+				}
+				continue
+			}
 			l.Close()
-			if _, taken := ports.LoadOrStore(port, true); !taken || i > 100 {
+			if _, taken := ports.LoadOrStore(port, true); !taken {
 				ts.Setenv(name, strconv.Itoa(port))
 				break
 			}
