@@ -9,6 +9,7 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/docker/api/types/volume"
+	"golang.org/x/sync/errgroup"
 )
 
 // DownOptions mirror `devstack down` flags.
@@ -36,10 +37,19 @@ func Down(ctx context.Context, api API, project string, o DownOptions, out *Prin
 			}
 		}
 	}
+	// Stopping is what needs the order; removal of stopped containers does not.
 	err = inOrder(ctx, project, cs, true, func(ctx context.Context, c Container) error {
-		return removeContainer(ctx, api, c, o.Timeout, o.Volumes, out)
+		return stopContainer(ctx, api, c, o.Timeout, out)
 	})
 	if err != nil {
+		return err
+	}
+	eg, ectx := errgroup.WithContext(ctx)
+	eg.SetLimit(parallelism)
+	for _, c := range cs {
+		eg.Go(func() error { return removeContainer(ectx, api, c, o.Volumes, out) })
+	}
+	if err := eg.Wait(); err != nil {
 		return err
 	}
 	nets, err := api.NetworkList(ctx, network.ListOptions{Filters: projectFilter(project)})
@@ -93,13 +103,18 @@ func withoutOrphans(cs []Container, known []string, removeOrphans bool, out *Pri
 	return kept, orphans
 }
 
-func removeContainer(ctx context.Context, api API, c Container, timeout *int, anonVolumes bool, out *Printer) error {
-	if c.Running() {
-		out.Status("Container", c.Name, "Stopping")
-		if err := api.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: timeout}); err != nil {
-			return containerPlanError(c.Name, err)
-		}
+func stopContainer(ctx context.Context, api API, c Container, timeout *int, out *Printer) error {
+	if !c.Running() {
+		return nil
 	}
+	out.Status("Container", c.Name, "Stopping")
+	if err := api.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: timeout}); err != nil {
+		return containerPlanError(c.Name, err)
+	}
+	return nil
+}
+
+func removeContainer(ctx context.Context, api API, c Container, anonVolumes bool, out *Printer) error {
 	if err := api.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true, RemoveVolumes: anonVolumes}); err != nil {
 		return containerPlanError(c.Name, err)
 	}
