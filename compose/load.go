@@ -125,7 +125,6 @@ func withDevstackVars(env types.Mapping, name, wd string) types.Mapping {
 		"DEVSTACK_PROJECT":     name,
 		"DEVSTACK_PROJECT_DIR": wd,
 		"DEVSTACK_WEB_SUBDIR":  subdir,
-		"DEVSTACK_WEB_ROOT":    wd + subdir,
 		"DEVSTACK_DB_NAME":     strings.NewReplacer("-", "_", ".", "_").Replace(name),
 	}
 	for k, v := range defaults {

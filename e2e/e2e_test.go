@@ -7,6 +7,8 @@
 //	                               labelled with it is removed after the script
 //	IMAGE                          devstack-test/busybox:1 (see images_test.go)
 //	REGISTRY                       127.0.0.1:5000 (started by `registry`)
+//	NGINX_IMAGE, MYSQL_IMAGE, ...  stand-ins for the presets' official images
+//	                               (standins_test.go); EXAMPLES: ../examples
 //	HOME                           the script's work dir
 //	DOCKER_BUILDKIT=0, and DOCKER_HOST/DOCKER_TLS_VERIFY/DOCKER_CERT_PATH
 //	when set for the test binary. PATH starts with the freshly built devstack.
@@ -86,6 +88,9 @@ func prepare(binDir string) error {
 	if err := ensureImages(); err != nil {
 		return err
 	}
+	if err := ensureStandins(); err != nil {
+		return err
+	}
 	if testing.Verbose() {
 		fmt.Fprintf(os.Stderr, "e2e: devstack built in %v, images ready in %v\n",
 			built.Sub(start).Round(time.Millisecond), time.Since(built).Round(time.Millisecond))
@@ -127,6 +132,14 @@ func setupScript(env *testscript.Env) error {
 	} {
 		env.Setenv(k, v)
 	}
+	for k, v := range standinEnv() {
+		env.Setenv(k, v)
+	}
+	examples, err := filepath.Abs("../examples")
+	if err != nil {
+		return err
+	}
+	env.Setenv("EXAMPLES", examples)
 	for _, k := range []string{"DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"} {
 		if v, ok := os.LookupEnv(k); ok {
 			env.Setenv(k, v)

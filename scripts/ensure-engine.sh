@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# ensure-engine: make sure Docker Engine (Debian docker.io), busybox-static and
+# ensure-engine: make sure Docker Engine (Debian docker.io), busybox-static,
+# debootstrap (test stand-in images) and
 # docker-registry are installed and an engine answers. Installs only what is
 # missing, starts dockerd in the background only when none answers, never
 # stops a running one. Used by `make test`, `make demo` and .ci/run.
@@ -17,6 +18,9 @@ missing_packages() {
 	fi
 	if ! command -v docker-registry >/dev/null; then
 		echo docker-registry
+	fi
+	if ! command -v debootstrap >/dev/null; then
+		echo debootstrap
 	fi
 }
 

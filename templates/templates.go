@@ -16,9 +16,10 @@
 //
 // Fragments may use these variables, which devstack sets when the environment
 // and .env do not: DEVSTACK_PROJECT (project name), DEVSTACK_PROJECT_DIR
-// (absolute project directory), DEVSTACK_WEB_ROOT (its public/ when present,
-// else the directory itself) and DEVSTACK_DB_NAME (the project name as a
-// database identifier).
+// (absolute project directory), DEVSTACK_WEB_SUBDIR ("/public" when the
+// project has public/, else "") and DEVSTACK_DB_NAME (the project name as a
+// database identifier). Web servers mount DEVSTACK_PROJECT_DIR at
+// /var/www/html and serve /var/www/html${DEVSTACK_WEB_SUBDIR}.
 package templates
 
 import (
