@@ -65,6 +65,17 @@ func NewScaffold(names []string) (Scaffold, error) {
 	return Scaffold{Compose: out.Bytes(), Env: env.Bytes()}, nil
 }
 
+// uncommented drops YAML comment lines, whose ${...} are prose, not knobs.
+func uncommented(b []byte) []byte {
+	var out [][]byte
+	for _, l := range bytes.Split(b, []byte("\n")) {
+		if !bytes.HasPrefix(bytes.TrimSpace(l), []byte("#")) {
+			out = append(out, l)
+		}
+	}
+	return bytes.Join(out, []byte("\n"))
+}
+
 func writeKnobs(env *bytes.Buffer, filename string, content []byte, seen map[string]bool) {
 	header := false
 	line := func(s string) {
@@ -75,6 +86,7 @@ func writeKnobs(env *bytes.Buffer, filename string, content []byte, seen map[str
 		}
 		env.WriteString(s + "\n")
 	}
+	content = uncommented(content)
 	for _, m := range imageVar.FindAllSubmatch(content, -1) {
 		if name := string(m[1]); !seen[name] {
 			seen[name] = true

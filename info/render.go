@@ -93,7 +93,9 @@ func Render(project string, s types.ServiceConfig, ports map[string]int) (Servic
 		out.Env = append(out.Env, k+"="+r)
 	}
 	sort.Strings(out.Env)
-	out.Addresses = addresses(s, ports)
+	if len(out.Lines) == 0 { // a preset's info lines already say where it is
+		out.Addresses = addresses(s, ports)
+	}
 	return out, nil
 }
 

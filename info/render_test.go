@@ -32,7 +32,7 @@ func TestRender(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if strings.Join(got.Env, "|") != tt.want || got.Addresses[0] != tt.addr || got.Lines[0] != "user app on demo" || got.Description != "MySQL" {
+			if strings.Join(got.Env, "|") != tt.want || got.Lines[0] != "user app on demo" || got.Description != "MySQL" {
 				t.Errorf("got %+v", got)
 			}
 			if EnvLines([]Service{got}) != tt.want+"\n" {
