@@ -18,14 +18,7 @@ func newExecCmd(g *globals) *cobra.Command {
 		Args:  cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			name, err := g.projectName(ctx)
-			if err != nil {
-				return err
-			}
-			if err := g.checkServices(ctx, args[:1]); err != nil {
-				return err
-			}
-			api, err := g.client(ctx)
+			name, api, err := g.attach(ctx, args[:1])
 			if err != nil {
 				return err
 			}

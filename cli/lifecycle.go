@@ -16,14 +16,7 @@ func lifecycleCmd(g *globals, use, short string, withTimeout bool, run func(ctx 
 		Short: short,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			name, err := g.projectName(ctx)
-			if err != nil {
-				return err
-			}
-			if err := g.checkServices(ctx, args); err != nil {
-				return err
-			}
-			api, err := g.client(ctx)
+			name, api, err := g.attach(ctx, args)
 			if err != nil {
 				return err
 			}

@@ -14,14 +14,7 @@ func newLogsCmd(g *globals) *cobra.Command {
 		Short: "Show the services' logs; -f follows them, including restarted and recreated containers",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			name, err := g.projectName(ctx)
-			if err != nil {
-				return err
-			}
-			if err := g.checkServices(ctx, args); err != nil {
-				return err
-			}
-			api, err := g.client(ctx)
+			name, api, err := g.attach(ctx, args)
 			if err != nil {
 				return err
 			}

@@ -74,6 +74,19 @@ func (g *globals) target(ctx context.Context) (name string, known []string, err 
 	return loader.NormalizeProjectName(name), nil, nil
 }
 
+// attach resolves the project a command on existing containers acts on,
+// checks the named services and connects to the engine. The caller closes api.
+func (g *globals) attach(ctx context.Context, services []string) (name string, api *client.Client, err error) {
+	if name, err = g.projectName(ctx); err != nil {
+		return "", nil, err
+	}
+	if err := g.checkServices(ctx, services); err != nil {
+		return "", nil, err
+	}
+	api, err = g.client(ctx)
+	return name, api, err
+}
+
 // checkServices refuses names that are neither services of the compose
 // file (when there is one) nor presets, naming the project's services.
 func (g *globals) checkServices(ctx context.Context, names []string) error {

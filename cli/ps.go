@@ -20,11 +20,7 @@ func newPsCmd(g *globals) *cobra.Command {
 		Short: "List the stack's containers: state, health, IP addresses and published ports",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			name, err := g.projectName(ctx)
-			if err != nil {
-				return err
-			}
-			api, err := g.client(ctx)
+			name, api, err := g.attach(ctx, nil)
 			if err != nil {
 				return err
 			}
