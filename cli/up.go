@@ -15,6 +15,7 @@ import (
 
 type upFlags struct {
 	detach, build, forceRecreate, noRecreate, removeOrphans, wait, noColor, strictPorts bool
+	noTUI, downOnExit                                                                   bool
 	pull                                                                                string
 	waitTimeout                                                                         time.Duration
 	timeout                                                                             int
@@ -43,6 +44,8 @@ service's logs; Ctrl-C stops the stack gracefully, a second Ctrl-C kills it.`,
 	fl.DurationVar(&f.waitTimeout, "wait-timeout", 0, "give up waiting after this long (with --wait)")
 	fl.BoolVar(&f.noColor, "no-color", false, "no colours in log prefixes")
 	fl.BoolVar(&f.strictPorts, "strict-ports", false, "fail when a preset's host port is taken instead of moving it to the next free one")
+	fl.BoolVar(&f.noTUI, "no-tui", false, "stream plain logs instead of opening the dashboard on a terminal")
+	fl.BoolVar(&f.downOnExit, "down-on-exit", false, "take the stack down when the dashboard quits")
 	fl.IntVarP(&f.timeout, "timeout", "t", -1, "seconds to wait for containers to stop on Ctrl-C (default: stop_grace_period)")
 	return cmd
 }
@@ -75,6 +78,9 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 	showInfo(ctx, g, api, p)
 	if f.detach || f.wait {
 		return nil
+	}
+	if !f.noTUI && isTerminal(g.stdout) && isTerminal(g.stdin) {
+		return upDashboard(ctx, g, api, p.Name, started, f.noColor, f.downOnExit)
 	}
 	logOpts := engine.LogOptions{Services: p.ServiceNames(), Follow: true, Since: started, Color: colorOK(g, f.noColor), UntilStopped: true}
 	err = engine.Logs(ctx, api, p.Name, logOpts, g.stdout)

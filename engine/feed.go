@@ -1,0 +1,365 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/containerd/errdefs"
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/events"
+	"github.com/docker/docker/api/types/filters"
+	"github.com/docker/docker/api/types/network"
+)
+
+// ContainerState is one container as a live view (the dashboard) shows it.
+type ContainerState struct {
+	ID, Name, Service string
+	Number            int
+	State             string // created, running, restarting, exited, dead, ...
+	Health            string // "", starting, healthy, unhealthy
+	ExitCode          int
+	RestartCount      int // by the engine's restart policy, plus restarts requested while the feed runs
+	StartedAt         time.Time
+	FinishedAt        time.Time
+	IPs               []NetworkIP   // the project's networks first
+	Ports             []PortBinding // published ports
+	TTY               bool
+	Removed           bool // the container is gone
+}
+
+// NetworkIP is a container's address on one network.
+type NetworkIP struct{ Network, IP string }
+
+// PortBinding is one published port.
+type PortBinding struct {
+	HostIP        string
+	HostPort      int
+	ContainerPort int
+	Proto         string
+}
+
+// LogLine is one line of a container's output, without its newline.
+type LogLine struct {
+	ContainerID, Service string
+	Number               int
+	Time                 time.Time
+	Text                 string
+}
+
+// FeedEvent is a change worth a line of its own: restarted, died, unhealthy, recreated.
+type FeedEvent struct {
+	Time    time.Time
+	Service string
+	Text    string
+}
+
+// ConnState says whether the engine answers.
+type ConnState struct {
+	Connected bool
+	Err       string
+}
+
+// FeedBatch is what happened since the previous batch. Full States replace
+// everything known (after a (re)connect); otherwise States are updates.
+type FeedBatch struct {
+	Full   bool
+	States []ContainerState
+	Lines  []LogLine
+	Stats  []Stats
+	Events []FeedEvent
+	Conn   *ConnState
+}
+
+// FeedOptions say where logs start and how often batches go out.
+type FeedOptions struct {
+	Since    time.Time     // logs from this moment; zero: the last Tail lines
+	Tail     int           // lines of history per container when Since is zero
+	Interval time.Duration // batch period (default 50ms)
+	MaxBatch int           // a batch goes out early with this many lines (default 4096)
+	Stats    bool          // subscribe to each running container's stats stream
+}
+
+// Feed streams the project's containers into out as batches: their states
+// from the engine's event stream, their logs and, optionally, their stats.
+// When the engine goes away it says so, waits for it and starts over. It
+// returns when ctx ends.
+func Feed(ctx context.Context, api API, project string, o FeedOptions, out chan<- FeedBatch) {
+	if o.Interval <= 0 {
+		o.Interval = 50 * time.Millisecond
+	}
+	if o.MaxBatch <= 0 {
+		o.MaxBatch = 4096
+	}
+	f := &feed{api: api, project: project, o: o, in: make(chan any, 1024), lastLine: map[string]time.Time{}, restarts: map[string]int{}}
+	go batch(ctx, f.in, out, o.Interval, o.MaxBatch)
+	for first := true; ctx.Err() == nil; first = false {
+		err := f.session(ctx, first)
+		if ctx.Err() != nil {
+			return
+		}
+		f.send(ctx, ConnState{Err: fmt.Sprintf("engine connection lost: %v", err)})
+		f.awaitEngine(ctx)
+		f.send(ctx, ConnState{Connected: true})
+	}
+}
+
+type feed struct {
+	api     API
+	project string
+	o       FeedOptions
+	in      chan any
+
+	mu       sync.Mutex
+	lastLine map[string]time.Time // container ID -> time of its last line seen
+	restarts map[string]int       // container ID -> restart events seen
+	streams  map[string]bool      // container ID -> log stream open (this session)
+	stats    map[string]func()    // container ID -> stops its stats stream
+	died     map[string]time.Time // container ID -> when it last died
+}
+
+func (f *feed) send(ctx context.Context, v any) {
+	select {
+	case f.in <- v:
+	case <-ctx.Done():
+	}
+}
+
+// awaitEngine returns once the engine answers a ping again.
+func (f *feed) awaitEngine(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := f.api.Ping(ctx); err == nil {
+				return
+			}
+		}
+	}
+}
+
+// session subscribes to events, sends the full state and follows until the
+// event stream fails.
+func (f *feed) session(ctx context.Context, first bool) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	f.mu.Lock()
+	f.streams, f.stats, f.died = map[string]bool{}, map[string]func(){}, map[string]time.Time{}
+	f.mu.Unlock()
+	evs, errs := f.api.Events(ctx, events.ListOptions{Filters: filters.NewArgs(
+		filters.Arg("type", string(events.ContainerEventType)),
+		filters.Arg("label", LabelProject+"="+f.project),
+	)})
+	states, err := f.snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	f.send(ctx, fullStates(states))
+	for _, st := range states {
+		if st.State == "running" || st.State == "restarting" {
+			f.attach(ctx, st, f.logStart(st.ID, first))
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case err := <-errs:
+			return err
+		case ev := <-evs:
+			f.onEvent(ctx, ev)
+		}
+	}
+}
+
+type fullStates []ContainerState
+
+// logStart is where a container's logs resume: after the last line seen
+// (reconnect), else the feed's Since.
+func (f *feed) logStart(id string, first bool) time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if t, ok := f.lastLine[id]; ok && !first {
+		return t.Add(time.Nanosecond)
+	}
+	return f.o.Since
+}
+
+func (f *feed) snapshot(ctx context.Context) ([]ContainerState, error) {
+	cs, err := ObserveContainers(ctx, f.api, f.project)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ContainerState, 0, len(cs))
+	for _, c := range cs {
+		st, err := f.inspect(ctx, c.ID)
+		if errdefs.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+func (f *feed) inspect(ctx context.Context, id string) (ContainerState, error) {
+	ins, err := f.api.ContainerInspect(ctx, id)
+	if err != nil {
+		return ContainerState{ID: id}, err
+	}
+	st := stateOf(f.project, ins)
+	f.mu.Lock()
+	st.RestartCount += f.restarts[id]
+	f.mu.Unlock()
+	return st, nil
+}
+
+func (f *feed) onEvent(ctx context.Context, ev events.Message) {
+	id, svc := ev.Actor.ID, ev.Actor.Attributes[LabelService]
+	if strings.EqualFold(ev.Actor.Attributes[LabelOneoff], "true") {
+		return
+	}
+	action := string(ev.Action)
+	if strings.HasPrefix(action, "exec_") || action == "top" || action == "attach" || action == "resize" {
+		return
+	}
+	if ev.Action == events.ActionRestart {
+		f.mu.Lock()
+		f.restarts[id]++
+		f.mu.Unlock()
+	}
+	st, err := f.inspect(ctx, id)
+	if errdefs.IsNotFound(err) || ev.Action == events.ActionDestroy {
+		st = ContainerState{ID: id, Service: svc, Removed: true}
+	} else if err != nil {
+		return
+	}
+	f.send(ctx, st)
+	when := time.Unix(0, ev.TimeNano)
+	if text := eventText(ev, st); text != "" {
+		f.send(ctx, FeedEvent{Time: when, Service: svc, Text: text})
+	}
+	switch ev.Action {
+	case events.ActionStart:
+		f.mu.Lock()
+		since := f.died[id]
+		f.mu.Unlock()
+		f.attach(ctx, st, since)
+	case events.ActionDie, events.ActionDestroy:
+		f.mu.Lock()
+		f.died[id] = when
+		if stop := f.stats[id]; stop != nil {
+			stop()
+			delete(f.stats, id)
+		}
+		f.mu.Unlock()
+	}
+}
+
+// eventText words the events a person wants to see without reading logs.
+func eventText(ev events.Message, st ContainerState) string {
+	name := st.Service
+	if n, _ := strconv.Atoi(ev.Actor.Attributes[LabelNumber]); n > 1 {
+		name += "-" + strconv.Itoa(n)
+	}
+	if name == "" {
+		name = ev.Actor.Attributes["name"]
+	}
+	switch a := string(ev.Action); {
+	case a == "restart":
+		return name + " restarted"
+	case a == "die":
+		return name + " exited with code " + ev.Actor.Attributes["exitCode"]
+	case a == "create":
+		return name + " created"
+	case a == "destroy":
+		return name + " removed"
+	case a == "start":
+		return name + " started"
+	case a == "stop":
+		return name + " stopped"
+	case strings.HasPrefix(a, "health_status"):
+		if st.Health == "unhealthy" || st.Health == "healthy" {
+			return name + " " + st.Health
+		}
+	}
+	return ""
+}
+
+// stateOf turns an inspect answer into a ContainerState.
+func stateOf(project string, ins container.InspectResponse) ContainerState {
+	st := ContainerState{ID: ins.ID, Name: strings.TrimPrefix(ins.Name, "/")}
+	if ins.Config != nil {
+		st.Service = ins.Config.Labels[LabelService]
+		st.Number, _ = strconv.Atoi(ins.Config.Labels[LabelNumber])
+		st.TTY = ins.Config.Tty
+	}
+	if s := ins.State; s != nil {
+		st.State, st.ExitCode = s.Status, s.ExitCode
+		st.StartedAt, _ = time.Parse(time.RFC3339Nano, s.StartedAt)
+		st.FinishedAt, _ = time.Parse(time.RFC3339Nano, s.FinishedAt)
+		if s.Health != nil {
+			st.Health = string(s.Health.Status)
+		}
+	}
+	if ins.ContainerJSONBase != nil {
+		st.RestartCount = ins.RestartCount
+	}
+	if ns := ins.NetworkSettings; ns != nil {
+		st.IPs = networkIPs(project, ns.Networks)
+		st.Ports = portBindings(ns)
+	}
+	return st
+}
+
+func networkIPs(project string, nets map[string]*network.EndpointSettings) []NetworkIP {
+	out := []NetworkIP{}
+	for name, ep := range nets {
+		if ep != nil && ep.IPAddress != "" {
+			out = append(out, NetworkIP{Network: name, IP: ep.IPAddress})
+		}
+	}
+	prefix := project + "_"
+	sort.Slice(out, func(i, j int) bool {
+		pi, pj := strings.HasPrefix(out[i].Network, prefix), strings.HasPrefix(out[j].Network, prefix)
+		if pi != pj {
+			return pi
+		}
+		return out[i].Network < out[j].Network
+	})
+	return out
+}
+
+func portBindings(ns *container.NetworkSettings) []PortBinding {
+	out := []PortBinding{}
+	seen := map[PortBinding]bool{}
+	for port, binds := range ns.Ports {
+		for _, b := range binds {
+			hp, err := strconv.Atoi(b.HostPort)
+			if err != nil || hp == 0 {
+				continue
+			}
+			pb := PortBinding{HostIP: b.HostIP, HostPort: hp, ContainerPort: port.Int(), Proto: port.Proto()}
+			if !seen[pb] {
+				seen[pb] = true
+				out = append(out, pb)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].ContainerPort != out[j].ContainerPort {
+			return out[i].ContainerPort < out[j].ContainerPort
+		}
+		return out[i].HostIP < out[j].HostIP
+	})
+	return out
+}

@@ -1,0 +1,155 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/pkg/stdcopy"
+)
+
+// attach opens the container's log stream (and stats stream) unless open.
+func (f *feed) attach(ctx context.Context, st ContainerState, since time.Time) {
+	f.mu.Lock()
+	openLogs := !f.streams[st.ID]
+	f.streams[st.ID] = true
+	openStats := f.o.Stats && f.stats[st.ID] == nil
+	var sctx context.Context
+	if openStats {
+		var stop func()
+		sctx, stop = context.WithCancel(ctx)
+		f.stats[st.ID] = stop
+	}
+	f.mu.Unlock()
+	if openLogs {
+		go func() {
+			f.streamLogs(ctx, st, since)
+			f.mu.Lock()
+			f.streams[st.ID] = false
+			f.mu.Unlock()
+		}()
+	}
+	if openStats {
+		go f.streamStats(sctx, st.ID)
+	}
+}
+
+func (f *feed) streamLogs(ctx context.Context, st ContainerState, since time.Time) {
+	opts := container.LogsOptions{ShowStdout: true, ShowStderr: true, Follow: true, Timestamps: true}
+	switch {
+	case !since.IsZero():
+		opts.Since = strconv.FormatFloat(float64(since.UnixNano())/1e9, 'f', 9, 64)
+	case f.o.Tail > 0:
+		opts.Tail = strconv.Itoa(f.o.Tail)
+	}
+	rc, err := f.api.ContainerLogs(ctx, st.ID, opts)
+	if err != nil {
+		return
+	}
+	defer rc.Close()
+	w := &feedLines{st: st, sink: func(l LogLine) {
+		if !l.Time.IsZero() {
+			f.mu.Lock()
+			f.lastLine[l.ContainerID] = l.Time
+			f.mu.Unlock()
+		}
+		f.send(ctx, l)
+	}}
+	defer w.flush()
+	if st.TTY {
+		_, _ = io.Copy(w, rc)
+		return
+	}
+	_, _ = stdcopy.StdCopy(w, w, rc)
+}
+
+// feedLines splits a log stream into LogLines, reading the engine's timestamps.
+type feedLines struct {
+	st   ContainerState
+	sink func(LogLine)
+	buf  []byte
+}
+
+func (w *feedLines) Write(b []byte) (int, error) {
+	w.buf = append(w.buf, b...)
+	for {
+		i := bytes.IndexByte(w.buf, '\n')
+		if i < 0 {
+			return len(b), nil
+		}
+		w.emit(w.buf[:i])
+		w.buf = w.buf[i+1:]
+	}
+}
+
+func (w *feedLines) flush() {
+	if len(w.buf) > 0 {
+		w.emit(w.buf)
+		w.buf = nil
+	}
+}
+
+func (w *feedLines) emit(line []byte) {
+	line = bytes.TrimSuffix(line, []byte{'\r'})
+	var when time.Time
+	if sp := bytes.IndexByte(line, ' '); sp > 0 {
+		if t, err := time.Parse(time.RFC3339Nano, string(line[:sp])); err == nil {
+			when, line = t, line[sp+1:]
+		}
+	}
+	w.sink(LogLine{ContainerID: w.st.ID, Service: w.st.Service, Number: w.st.Number, Time: when, Text: string(line)})
+}
+
+// batch collects what the feed's goroutines report and sends it on as one
+// FeedBatch every interval, or earlier once maxLines lines are waiting.
+// A slow reader slows the log streams down instead of growing memory.
+func batch(ctx context.Context, in <-chan any, out chan<- FeedBatch, interval time.Duration, maxLines int) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	var b FeedBatch
+	pending := false
+	flush := func() {
+		if !pending {
+			return
+		}
+		select {
+		case out <- b:
+		case <-ctx.Done():
+		}
+		b, pending = FeedBatch{}, false
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			flush()
+		case v := <-in:
+			pending = true
+			addToBatch(&b, v)
+			if len(b.Lines) >= maxLines {
+				flush()
+			}
+		}
+	}
+}
+
+func addToBatch(b *FeedBatch, v any) {
+	switch v := v.(type) {
+	case LogLine:
+		b.Lines = append(b.Lines, v)
+	case ContainerState:
+		b.States = append(b.States, v)
+	case fullStates:
+		b.Full, b.States = true, []ContainerState(v)
+	case Stats:
+		b.Stats = append(b.Stats, v)
+	case FeedEvent:
+		b.Events = append(b.Events, v)
+	case ConnState:
+		b.Conn = &v
+	}
+}

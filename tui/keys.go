@@ -1,0 +1,166 @@
+package tui
+
+import (
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// key handles a keypress according to the mode.
+func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if msg.Type == tea.KeyCtrlC {
+		m.quitting = true
+		return m, tea.Quit
+	}
+	switch m.mode {
+	case modeSearch, modeFilter:
+		return m.inputKey(msg)
+	case modeHelp:
+		m.mode = modeNormal // any key closes the help
+		return m, nil
+	}
+	return m.normalKey(msg)
+}
+
+func (m Model) normalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	page := max(1, m.logHeight()-1)
+	switch msg.String() {
+	case "q":
+		m.quitting = true
+		return m, tea.Quit
+	case "X":
+		m.stopAll, m.quitting = true, true
+		return m, tea.Quit
+	case "?":
+		m.mode = modeHelp
+	case "up", "k":
+		m.table.move(-1)
+		m.followSelection()
+	case "down", "j":
+		m.table.move(1)
+		m.followSelection()
+	case "enter", "tab":
+		m.toggleScope()
+	case "pgup", "ctrl+b":
+		m.logs.scroll(page)
+	case "pgdown", "ctrl+f", " ":
+		m.logs.scroll(-page)
+	case "home", "g":
+		m.logs.scroll(m.logs.count())
+	case "end", "G", "F":
+		m.logs.follow()
+	case "/":
+		return m.startInput(modeSearch, m.logs.search)
+	case "f":
+		return m.startInput(modeFilter, m.logs.filter)
+	case "n":
+		m.findNext(-1)
+	case "N":
+		m.findNext(1)
+	case "t":
+		m.logs.stamps = !m.logs.stamps
+	case "w":
+		m.logs.wrap = !m.logs.wrap
+	case "esc":
+		m.clearSearch()
+	default:
+		return m.actionKey(msg.String())
+	}
+	return m, nil
+}
+
+// actionKey handles the keys that act on the stack.
+func (m Model) actionKey(k string) (tea.Model, tea.Cmd) {
+	sel := m.table.selected()
+	if sel == nil {
+		return m, nil
+	}
+	switch k {
+	case "r":
+		m.status = "restarting " + sel.Service + "…"
+		return m, m.request(Request{Verb: "restart", Service: sel.Service})
+	case "s":
+		verb := "stop"
+		if sel.State != "running" && sel.State != "restarting" {
+			verb = "start"
+		}
+		m.status = verb + " " + sel.Service + "…"
+		return m, m.request(Request{Verb: verb, Service: sel.Service})
+	case "R":
+		m.status = "restarting all services…"
+		return m, m.request(Request{Verb: "restart-all"})
+	case "e":
+		return m, m.shell(sel.Service)
+	}
+	return m, nil
+}
+
+func (m Model) shell(service string) tea.Cmd {
+	if m.o.Shell == nil {
+		return nil
+	}
+	return tea.ExecProcess(m.o.Shell(service), func(err error) tea.Msg { return execDoneMsg{err} })
+}
+
+// followSelection keeps a single-service log view on the selected service.
+func (m *Model) followSelection() {
+	if sel := m.table.selected(); sel != nil && m.logs.scope != "" && m.logs.scope != sel.Service {
+		m.logs.setScope(sel.Service)
+	}
+}
+
+// toggleScope switches the logs between all services and the selected one.
+func (m *Model) toggleScope() {
+	if m.logs.scope != "" {
+		m.logs.setScope("")
+		return
+	}
+	if sel := m.table.selected(); sel != nil {
+		m.logs.setScope(sel.Service)
+	}
+}
+
+func (m *Model) findNext(dir int) {
+	if m.logs.search == "" {
+		return
+	}
+	if !m.logs.find(dir, m.logHeight()) {
+		m.status = "no more matches for " + m.logs.search
+		return
+	}
+	m.status = ""
+}
+
+func (m *Model) clearSearch() {
+	m.logs.search, m.logs.hasCur = "", false
+	m.status = ""
+}
+
+func (m Model) startInput(md mode, value string) (tea.Model, tea.Cmd) {
+	m.mode = md
+	m.input.SetValue(value)
+	m.input.CursorEnd()
+	return m, m.input.Focus()
+}
+
+// inputKey edits the search or filter text; enter applies it, esc cancels.
+func (m Model) inputKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	switch msg.Type {
+	case tea.KeyEsc:
+		m.mode = modeNormal
+		m.input.Blur()
+		return m, nil
+	case tea.KeyEnter:
+		value := m.input.Value()
+		if m.mode == modeFilter {
+			m.logs.setFilter(value)
+		} else {
+			m.logs.search, m.logs.hasCur = asciiLower(value), false
+			m.findNext(-1)
+		}
+		m.mode = modeNormal
+		m.input.Blur()
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	return m, cmd
+}

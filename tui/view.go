@@ -1,0 +1,153 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// View draws the dashboard. Its cost depends on the terminal's size and the
+// number of services, never on how many log lines are buffered.
+func (m Model) View() string {
+	if m.quitting {
+		return ""
+	}
+	if m.width == 0 || m.height == 0 {
+		return "devstack: starting the dashboard…"
+	}
+	if m.width < MinWidth || m.height < MinHeight {
+		return m.tooSmall()
+	}
+	rows := m.tableRows()
+	lines := make([]string, 0, m.height)
+	lines = append(lines, m.titleLine())
+	lines = append(lines, m.tableLines(m.width, rows)...)
+	lines = append(lines, m.eventsLine(), m.logBar())
+	if m.mode == modeHelp {
+		lines = append(lines, m.helpLines(m.logHeight())...)
+	} else {
+		lines = append(lines, m.logLines(m.logHeight())...)
+	}
+	for len(lines) < m.height-1 {
+		lines = append(lines, "")
+	}
+	lines = append(lines, m.statusLine())
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, m.width, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m Model) tooSmall() string {
+	msg := fmt.Sprintf("Terminal too small: %dx%d, the dashboard needs at least %dx%d.", m.width, m.height, MinWidth, MinHeight)
+	hint := "Enlarge the window, or press q to quit."
+	return ansi.Hardwrap(msg, max(10, m.width), true) + "\n" + ansi.Hardwrap(hint, max(10, m.width), true)
+}
+
+// tableRows is how many service rows the table gets: all of them, up to a third of the screen.
+func (m Model) tableRows() int {
+	n := max(1, len(m.table.rows))
+	return max(1, min(n, (m.height-6)/3))
+}
+
+// logHeight is what is left for the logs pane: title, table header and
+// rows, events line, log bar and status line take the rest.
+func (m Model) logHeight() int {
+	return max(1, m.height-5-m.tableRows())
+}
+
+func (m Model) titleLine() string {
+	running := 0
+	for _, r := range m.table.rows {
+		if r.State == "running" {
+			running++
+		}
+	}
+	left := m.st.title.Render("devstack · "+m.o.Project) + fmt.Sprintf("  %d/%d running", running, len(m.table.rows))
+	conn := m.st.good.Render("engine connected")
+	if !m.conn.Connected {
+		conn = m.st.bad.Render("ENGINE CONNECTION LOST, reconnecting… (" + m.conn.Err + ")")
+	}
+	return left + "  " + conn
+}
+
+func (m Model) eventsLine() string {
+	if len(m.events) == 0 {
+		return m.st.dim.Render("events: none yet")
+	}
+	parts := make([]string, 0, 4)
+	width := 0
+	for i := len(m.events) - 1; i >= 0 && width < m.width; i-- {
+		e := m.events[i]
+		p := e.Time.Local().Format("15:04:05") + " " + e.Text
+		parts = append(parts, p)
+		width += len(p) + 3
+	}
+	return "events: " + strings.Join(parts, " · ")
+}
+
+func (m Model) logBar() string {
+	scope := "all services"
+	if m.logs.scope != "" {
+		scope = m.logs.scope
+	}
+	parts := []string{"logs: " + scope}
+	if m.logs.offset > 0 {
+		parts = append(parts, fmt.Sprintf("scrolled back, %d newer lines below (End follows)", m.logs.offset))
+	} else {
+		parts = append(parts, "following")
+	}
+	if m.logs.filter != "" {
+		parts = append(parts, fmt.Sprintf("filter %q: %d lines", m.logs.filter, m.logs.count()))
+	}
+	if m.logs.search != "" {
+		parts = append(parts, fmt.Sprintf("search %q (n older, N newer)", m.logs.search))
+	}
+	if m.logs.stamps {
+		parts = append(parts, "timestamps")
+	}
+	if m.logs.wrap {
+		parts = append(parts, "wrap")
+	}
+	return m.st.header.Render("── " + strings.Join(parts, " · ") + " ")
+}
+
+func (m Model) statusLine() string {
+	switch m.mode {
+	case modeSearch:
+		return "search: " + m.input.View()
+	case modeFilter:
+		return "filter (empty shows all): " + m.input.View()
+	}
+	keys := "↑↓ select  enter one/all logs  / search  f filter  r restart  s stop/start  e shell  ? help  q quit  X stop all+quit"
+	if m.status != "" {
+		return m.st.warn.Render(m.status) + "  " + m.st.dim.Render(keys)
+	}
+	return m.st.dim.Render(keys)
+}
+
+var helpText = []string{
+	"Keys",
+	"  ↑/k ↓/j      select a service",
+	"  enter, tab   logs of the selected service / of all services",
+	"  PgUp PgDn    scroll the logs (also the mouse wheel); Home oldest; End/G/F follow",
+	"  /            search (enter jumps to the newest match); n older match, N newer; esc clears",
+	"  f            filter: show only lines containing the text (empty: all)",
+	"  t            timestamps on/off      w  wrap long lines on/off",
+	"  r            restart the selected service",
+	"  s            stop the selected service, or start it when stopped",
+	"  e            shell in the selected service (sh); exit returns here",
+	"  R            restart all services",
+	"  q, ctrl+c    quit and leave the stack running",
+	"  X            stop the whole stack and quit",
+	"",
+	"Any key closes this help.",
+}
+
+func (m Model) helpLines(h int) []string {
+	if len(helpText) > h {
+		return helpText[:h]
+	}
+	return helpText
+}
