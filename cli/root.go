@@ -64,9 +64,11 @@ func newRoot(g *globals) *cobra.Command {
 		Use:   "devstack",
 		Short: "Local multi-container development stacks on the Docker engine",
 		Long: `devstack brings up a local development stack from the project's compose file
-(compose.yaml, docker-compose.yml, ... or -f FILE), driving the Docker Engine
-API directly. Containers, networks and volumes carry docker compose's labels,
-so docker compose and lazydocker see devstack's stacks too.`,
+(compose.yaml, docker-compose.yml, ... or -f FILE) and from built-in presets
+("devstack up nginx mysql redis" needs no compose file; see devstack
+presets), driving the Docker Engine API directly. Containers, networks and
+volumes carry docker compose's labels, so docker compose and lazydocker see
+devstack's stacks too.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
