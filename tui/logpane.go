@@ -22,6 +22,7 @@ type logPane struct {
 	hasCur  bool
 	wrap    bool
 	stamps  bool
+	visits  int // lines the last render read: the pane's height at most, whatever is buffered
 }
 
 func newLogPane(size int) *logPane {

@@ -20,7 +20,9 @@ func (m Model) logLines(h int) []string {
 	}
 	pad := m.sourceWidth()
 	rows := make([]string, 0, h)
+	p.visits = 0
 	for i := p.count() - 1 - p.offset; i >= 0 && len(rows) < h; i-- {
+		p.visits++
 		text := m.renderLine(p.at(i), p.pos(i), pad)
 		if !p.wrap {
 			rows = append(rows, ansi.Truncate(text, m.width, "…"))

@@ -52,7 +52,7 @@ func (m Model) columns(width int) []column {
 				used += c.width + 1
 			}
 		}
-		rest := width - used
+		rest := width - used - 1 // PORTS and its separator
 		if rest >= minPortsWidth || len(drop) == 0 {
 			for i := range cols {
 				if cols[i].title == "PORTS" {

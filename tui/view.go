@@ -120,7 +120,10 @@ func (m Model) statusLine() string {
 	case modeFilter:
 		return "filter (empty shows all): " + m.input.View()
 	}
-	keys := "↑↓ select  enter one/all logs  / search  f filter  r restart  s stop/start  e shell  ? help  q quit  X stop all+quit"
+	keys := "↑↓ select  enter logs  / search  r restart  s stop/start  e shell  ? help  q quit  f filter  X stop all"
+	if m.width < 100 {
+		keys = "↑↓ select  ⏎ logs  / search  r restart  s stop/start  e shell  ? help  q quit"
+	}
 	if m.status != "" {
 		return m.st.warn.Render(m.status) + "  " + m.st.dim.Render(keys)
 	}
