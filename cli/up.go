@@ -11,12 +11,15 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/engine"
+	"github.com/devstack/devstack/watch"
 )
 
 type upFlags struct {
 	detach, build, forceRecreate, noRecreate, removeOrphans, wait, noColor, strictPorts bool
 	noTUI, downOnExit                                                                   bool
 	pull                                                                                string
+	watch                                                                               bool
+	watchOpts                                                                           watchFlags
 	waitTimeout                                                                         time.Duration
 	timeout                                                                             int
 }
@@ -47,6 +50,8 @@ service's logs; Ctrl-C stops the stack gracefully, a second Ctrl-C kills it.`,
 	fl.BoolVar(&f.noTUI, "no-tui", false, "stream plain logs instead of opening the dashboard on a terminal")
 	fl.BoolVar(&f.downOnExit, "down-on-exit", false, "take the stack down when the dashboard quits")
 	fl.IntVarP(&f.timeout, "timeout", "t", -1, "seconds to wait for containers to stop on Ctrl-C (default: stop_grace_period)")
+	fl.BoolVar(&f.watch, "watch", false, "then follow develop.watch triggers (see devstack watch)")
+	f.watchOpts.register(cmd, "watch-")
 	return cmd
 }
 
@@ -57,6 +62,11 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 	full, p, err := g.load(ctx, services)
 	if err != nil {
 		return err
+	}
+	if f.watch {
+		if err := watch.Check(p); err != nil {
+			return err
+		}
 	}
 	api, err := g.client(ctx)
 	if err != nil {
@@ -76,13 +86,16 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 		return err
 	}
 	showInfo(ctx, g, api, p)
-	if f.detach || f.wait {
+	if (f.detach || f.wait) && !f.watch {
 		return nil
 	}
-	if !f.noTUI && isTerminal(g.stdout) && isTerminal(g.stdin) {
+	if !f.watch && !f.noTUI && isTerminal(g.stdout) && isTerminal(g.stdin) {
 		return upDashboard(ctx, g, api, p.Name, started, f.noColor, f.downOnExit)
 	}
 	logOpts := engine.LogOptions{Services: p.ServiceNames(), Follow: true, Since: started, Color: colorOK(g, f.noColor), UntilStopped: true}
+	if f.watch {
+		return upWatch(ctx, g, api, p, f, logOpts)
+	}
 	err = engine.Logs(ctx, api, p.Name, logOpts, g.stdout)
 	if ctx.Err() == nil {
 		return err

@@ -19,6 +19,7 @@ var supportedKeys = map[string]bool{
 	"tmpfs": true, "read_only": true, "dns": true, "dns_search": true, "security_opt": true,
 	"sysctls": true, "shm_size": true, "mem_limit": true, "tty": true, "stdin_open": true,
 	"network_mode": true, "profiles": true, "platform": true, "configs": true, "secrets": true,
+	"develop": true,
 }
 
 // UnsupportedKeys lists the keys a service sets that devstack ignores. Pure.

@@ -1,0 +1,83 @@
+package cli
+
+import (
+	"context"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/spf13/cobra"
+
+	"github.com/devstack/devstack/engine"
+	"github.com/devstack/devstack/watch"
+)
+
+// watchFlags are shared by `watch` and `up --watch`.
+type watchFlags struct {
+	quiet     time.Duration
+	loopLimit int
+}
+
+func (f *watchFlags) register(cmd *cobra.Command, prefix string) {
+	fl := cmd.Flags()
+	fl.DurationVar(&f.quiet, prefix+"debounce", watch.DefaultQuiet, "handle changes once files were quiet for this long")
+	fl.IntVar(&f.loopLimit, prefix+"loop-limit", watch.DefaultLoopLimit, "pause a service reloaded more than this many times within a minute")
+}
+
+func (f watchFlags) options() watch.Options {
+	return watch.Options{Quiet: f.quiet, LoopLimit: f.loopLimit}
+}
+
+func newWatchCmd(g *globals) *cobra.Command {
+	var f watchFlags
+	cmd := &cobra.Command{
+		Use:   "watch [SERVICE...]",
+		Short: "Follow develop.watch: sync, rebuild, restart or exec on file changes",
+		Long: `Follow the develop.watch triggers of the running stack's services (or the
+named ones): on a change under a trigger's path, sync copies the changed files
+into the container and deletes the deleted ones; rebuild builds the image and
+recreates only that service; restart, sync+restart and sync+exec restart the
+container or run exec.command after the sync. Each reload prints one line:
+service, action, files and time. Ctrl-C stops watching; the stack keeps running.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, p, err := g.load(cmd.Context(), args)
+			if err != nil {
+				return err
+			}
+			if err := watch.Check(p); err != nil {
+				return err
+			}
+			api, err := g.client(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer api.Close()
+			return watch.Run(cmd.Context(), api, p, f.options(), g.printer())
+		},
+	}
+	f.register(cmd, "")
+	return cmd
+}
+
+// upWatch follows the watch triggers after `up --watch` brought the stack
+// up: alongside the logs when attached (Ctrl-C then stops the stack), or on
+// its own with -d (Ctrl-C stops watching only).
+func upWatch(ctx context.Context, g *globals, api engine.API, p *types.Project, f upFlags, logOpts engine.LogOptions) error {
+	if f.detach || f.wait {
+		return watch.Run(ctx, api, p, f.watchOpts.options(), g.printer())
+	}
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := watch.Run(wctx, api, p, f.watchOpts.options(), g.printer()); err != nil && wctx.Err() == nil {
+			g.printer().Printf("watch: stopped: %v\n", err)
+		}
+	}()
+	err := engine.Logs(ctx, api, p.Name, logOpts, g.stdout)
+	cancel()
+	<-done
+	if ctx.Err() == nil {
+		return err
+	}
+	return stopAttached(ctx, g, api, p.Name, f.timeout)
+}

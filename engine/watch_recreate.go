@@ -1,0 +1,71 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/compose-spec/compose-go/v2/types"
+)
+
+// RebuildService builds the service's image again (classic builder, the
+// context honouring .dockerignore) and recreates the service's containers
+// when the image changed, as `up --build --no-deps SERVICE` would: services
+// that depend on it keep running. It returns whether containers were
+// recreated.
+func RebuildService(ctx context.Context, api API, p *types.Project, name string, out *Printer) (bool, error) {
+	DefaultImageNames(p)
+	s, ok := p.Services[name]
+	if !ok {
+		return false, fmt.Errorf("%w: service %s is not in project %s", ErrNoContainer, name, p.Name)
+	}
+	if s.Build == nil {
+		return false, fmt.Errorf("%w: service %s has no build section to rebuild from", ErrBuildFailed, name)
+	}
+	if err := Build(ctx, api, p, s, out); err != nil {
+		return false, err
+	}
+	return RecreateService(ctx, api, p, name, out)
+}
+
+// RecreateService replaces the service's containers whose image or config
+// differs from the project's, and starts any that are stopped; other
+// services are left alone. It returns whether containers were recreated.
+func RecreateService(ctx context.Context, api API, p *types.Project, name string, out *Printer) (bool, error) {
+	DefaultImageNames(p)
+	s := p.Services[name]
+	inspect, err := api.ImageInspect(ctx, s.Image)
+	if err != nil {
+		return false, fmt.Errorf("%w: service %s: image %s: %v", ErrImageUnavailable, name, s.Image, err)
+	}
+	files, err := ServiceFiles(p, s)
+	if err != nil {
+		return false, err
+	}
+	cs, err := ObserveContainers(ctx, api, p.Name)
+	if err != nil {
+		return false, err
+	}
+	var have []Container
+	for _, c := range cs {
+		if c.Service == name {
+			have = append(have, c)
+		}
+	}
+	plan := Plan{Actions: serviceActions(p.Name, s, have, inspect.ID, ConfigHash(s, files), PlanOptions{})}
+	a := &applier{
+		api: api, p: p, out: out,
+		imageIDs: map[string]string{name: inspect.ID}, files: map[string][]File{name: files},
+		current: map[string][]Container{}, start: map[string][]Container{},
+	}
+	if err := a.each(ctx, plan, a.resource, RemoveContainer); err != nil {
+		return false, err
+	}
+	if err := a.each(ctx, plan, a.container, CreateContainer, RecreateContainer, StartContainer); err != nil {
+		return false, err
+	}
+	recreated := false
+	for _, act := range plan.Actions {
+		recreated = recreated || act.Op == RecreateContainer || act.Op == CreateContainer
+	}
+	return recreated, a.startService(ctx, name)
+}

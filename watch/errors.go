@@ -1,0 +1,19 @@
+// Package watch is devstack's hot reload: it follows the compose
+// develop.watch triggers of a running stack. A recursive fsnotify Watcher
+// reports changed paths, a Debouncer (on an injected Clock) cuts them into
+// batches, PlanBatch (pure) turns a batch into one Reload per service, and
+// the Runner applies reloads through the Engine API: sync (a tar stream
+// through CopyToContainer), restart, exec, and rebuild with recreation of
+// only that service.
+package watch
+
+import "errors"
+
+var (
+	// ErrBadTrigger means a develop.watch trigger cannot be followed.
+	ErrBadTrigger = errors.New("bad develop.watch trigger")
+	// ErrNoTriggers means no selected service has anything to watch.
+	ErrNoTriggers = errors.New("nothing to watch")
+	// ErrInotifyLimit means the kernel refused more inotify watches or instances.
+	ErrInotifyLimit = errors.New("inotify limit reached")
+)

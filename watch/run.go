@@ -1,0 +1,471 @@
+package watch
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/docker/docker/api/types/container"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/devstack/devstack/engine"
+)
+
+// Options configure Run.
+type Options struct {
+	Quiet     time.Duration // debounce quiet period (default DefaultQuiet)
+	MaxWait   time.Duration // longest a batch waits in a steady stream (default DefaultMaxWait)
+	LoopLimit int           // reloads of one service per minute before it is paused (default DefaultLoopLimit)
+	Clock     Clock         // default RealClock
+	// OnReload sees every reload after it ran (e.g. the dashboard). It
+	// must not block.
+	OnReload func(Report)
+	// Ready is called once everything is watched (after initial syncs).
+	Ready func()
+}
+
+// Report is one reload as the user sees it.
+type Report struct {
+	At      time.Time
+	Service string
+	Action  string   // sync, rebuild, restart, sync+restart, sync+exec, ...
+	Files   []string // relative to the project directory
+	Took    time.Duration
+	Err     error
+}
+
+// String is the one line printed per reload:
+// "watch: web sync 2 files (index.html, css/site.css) in 14ms".
+func (r Report) String() string {
+	files := r.Files
+	more := ""
+	if len(files) > 3 {
+		files, more = files[:3], fmt.Sprintf(", +%d more", len(r.Files)-3)
+	}
+	noun := "files"
+	if len(r.Files) == 1 {
+		noun = "file"
+	}
+	s := fmt.Sprintf("watch: %s %s %d %s (%s%s) in %s", r.Service, r.Action, len(r.Files), noun, strings.Join(files, ", "), more, roundDuration(r.Took))
+	if r.Err != nil {
+		s += ": failed: " + r.Err.Error()
+	}
+	return s
+}
+
+func roundDuration(d time.Duration) time.Duration {
+	if d < 10*time.Second {
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(100 * time.Millisecond)
+}
+
+// Check resolves the project's triggers without watching anything, so bad
+// input is refused before a stack is brought up.
+func Check(p *types.Project) error {
+	triggers, _, err := Triggers(p)
+	if err != nil {
+		return err
+	}
+	return noTriggers(p, triggers)
+}
+
+func noTriggers(p *types.Project, triggers []Trigger) error {
+	for i := range triggers {
+		if !(triggers[i].Action == types.WatchActionSync && triggers[i].BindMounted) {
+			return nil
+		}
+	}
+	names := p.ServiceNames()
+	sort.Strings(names)
+	return fmt.Errorf("%w: none of the services %s has develop.watch triggers (add `develop: watch: [{path: ./src, action: sync, target: /app}]` to a service)", ErrNoTriggers, strings.Join(names, ", "))
+}
+
+// runner is one watch session.
+type runner struct {
+	api      engine.API
+	p        *types.Project
+	o        Options
+	out      *engine.Printer
+	triggers []Trigger
+	known    *known
+	guard    *loopGuard
+	deb      *Debouncer
+	boxes    *boxes
+
+	qmu   sync.Mutex
+	queue map[string]bool
+	wake  chan struct{}
+}
+
+// Run follows the project's develop.watch triggers until ctx is cancelled.
+// Bad triggers are errors before anything is watched.
+func Run(ctx context.Context, api engine.API, p *types.Project, o Options, out *engine.Printer) error {
+	if o.Clock == nil {
+		o.Clock = RealClock{}
+	}
+	triggers, notes, err := Triggers(p)
+	if err != nil {
+		return err
+	}
+	for _, n := range notes {
+		out.Printf("watch: %s\n", n)
+	}
+	if err := noTriggers(p, triggers); err != nil {
+		return err
+	}
+	r := &runner{api: api, p: p, o: o, out: out, triggers: triggers, known: newKnown(),
+		guard: newLoopGuard(o.Clock, o.LoopLimit), queue: map[string]bool{}, wake: make(chan struct{}, 1)}
+	r.deb = NewDebouncer(o.Clock, o.Quiet, o.MaxWait, r.enqueue)
+	defer r.deb.Stop()
+	r.boxes = newBoxes(api)
+	defer r.boxes.closeAll()
+
+	w, err := NewWatcher()
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	w.SkipDir = r.skipDir
+	w.Changed = r.changed
+	w.Resync = func() { r.resync("") }
+	w.Problem = func(msg string) { out.Printf("watch: %s\n", msg) }
+	if err := r.watchAll(w); err != nil {
+		return err
+	}
+	stop := make(chan struct{})
+	defer close(stop)
+	go w.Run(stop)
+	if err := r.initialSync(ctx); err != nil {
+		return err
+	}
+	out.Printf("watch: watching %s (Ctrl-C to stop)\n", r.describe())
+	if o.Ready != nil {
+		o.Ready()
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-r.wake:
+			r.handle(ctx, r.take())
+		}
+	}
+}
+
+// watchAll watches every trigger's path and remembers what is there.
+func (r *runner) watchAll(w *Watcher) error {
+	for i := range r.triggers {
+		t := &r.triggers[i]
+		if t.Action == types.WatchActionSync && t.BindMounted {
+			continue
+		}
+		if t.IsFile {
+			if err := w.AddDir(filepath.Dir(t.Path)); err != nil {
+				return err
+			}
+			r.known.add(t.Path)
+			continue
+		}
+		if err := w.AddTree(t.Path); err != nil {
+			return err
+		}
+		r.known.add(walkTrigger(t)...)
+	}
+	return nil
+}
+
+// walkTrigger lists what the trigger's path holds that its rules let through.
+func walkTrigger(t *Trigger) []string {
+	if t.IsFile {
+		return []string{t.Path}
+	}
+	var out []string
+	_ = filepath.WalkDir(t.Path, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if p != t.Path && t.Match.Ignored(p, d.IsDir()) {
+			if d.IsDir() && t.Match.SkipDir(p) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		out = append(out, p)
+		return nil
+	})
+	return out
+}
+
+func (r *runner) skipDir(dir string) bool {
+	for i := range r.triggers {
+		if r.triggers[i].Covers(dir) {
+			return false
+		}
+	}
+	return true
+}
+
+// changed passes on the paths some trigger cares about.
+func (r *runner) changed(paths ...string) {
+	keep := paths[:0:0]
+	for _, p := range paths {
+		for i := range r.triggers {
+			if r.triggers[i].matches(p) {
+				keep = append(keep, p)
+				break
+			}
+		}
+	}
+	r.deb.Add(keep...)
+}
+
+// resync treats everything the triggers of service (all services when "")
+// watch as changed: after lost events, and when a paused service resumes.
+func (r *runner) resync(service string) {
+	for i := range r.triggers {
+		t := &r.triggers[i]
+		if service != "" && t.Service != service {
+			continue
+		}
+		r.changed(append(walkTrigger(t), r.known.under(t.Path)...)...)
+	}
+}
+
+// enqueue collects flushed batches; batches that arrive while a reload
+// runs are merged into the next one.
+func (r *runner) enqueue(batch []string) {
+	r.qmu.Lock()
+	for _, p := range batch {
+		r.queue[p] = true
+	}
+	r.qmu.Unlock()
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (r *runner) take() []string {
+	r.qmu.Lock()
+	defer r.qmu.Unlock()
+	out := make([]string, 0, len(r.queue))
+	for p := range r.queue {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	r.queue = map[string]bool{}
+	return out
+}
+
+func (r *runner) describe() string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, t := range r.triggers {
+		if t.Action == types.WatchActionSync && t.BindMounted {
+			continue
+		}
+		s := fmt.Sprintf("%s (%s %s)", t.Service, rel(r.p.WorkingDir, t.Path), t.Action)
+		if !seen[s] {
+			seen[s] = true
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// handle applies one batch, service by service.
+func (r *runner) handle(ctx context.Context, batch []string) {
+	for _, rl := range PlanBatch(r.triggers, r.relevant(batch)) {
+		switch r.guard.check(rl.Service) {
+		case paused:
+			continue
+		case pauseNow:
+			r.out.Printf("watch: service %s reloaded more than %d times within a minute; paused for a minute. Is it writing into its own watched path? Add that path to the trigger's ignore\n", rl.Service, r.guard.limit)
+			service := rl.Service
+			r.o.Clock.AfterFunc(r.guard.pause, func() { r.resync(service) })
+			continue
+		case allowAgain:
+			r.out.Printf("watch: service %s resumed\n", rl.Service)
+		}
+		rep := r.apply(ctx, rl)
+		if ctx.Err() != nil {
+			return
+		}
+		r.out.Printf("%s\n", rep)
+		if r.o.OnReload != nil {
+			r.o.OnReload(rep)
+		}
+	}
+}
+
+// relevant drops paths that vanished without ever having been seen: an
+// editor's temporary file renamed over the original, a file created and
+// deleted within one batch. A batch of only those reloads nothing.
+func (r *runner) relevant(batch []string) []string {
+	keep := batch[:0]
+	for _, p := range batch {
+		if _, err := os.Lstat(p); err == nil {
+			r.known.add(p)
+		} else if !r.known.has(p) {
+			continue
+		}
+		keep = append(keep, p)
+	}
+	return keep
+}
+
+func (r *runner) report(rl Reload, start time.Time, err error) Report {
+	files := make([]string, len(rl.Files))
+	for i, f := range rl.Files {
+		files[i] = rel(r.p.WorkingDir, f)
+	}
+	return Report{At: start, Service: rl.Service, Action: rl.Action(), Files: files, Took: time.Since(start), Err: err}
+}
+
+// apply runs one service's reload: rebuild, or syncs, execs and a restart.
+func (r *runner) apply(ctx context.Context, rl Reload) Report {
+	start := time.Now()
+	if rl.Rebuild {
+		_, err := engine.RebuildService(ctx, r.api, r.p, rl.Service, r.out)
+		return r.report(rl, start, err)
+	}
+	ids, err := r.running(ctx, rl.Service)
+	if err != nil {
+		return r.report(rl, start, err)
+	}
+	for _, s := range rl.Syncs {
+		if err := r.sync(ctx, ids, s.Trigger, s.Paths); err != nil {
+			return r.report(rl, start, err)
+		}
+	}
+	for _, t := range rl.Execs {
+		if err := r.exec(ctx, ids, t); err != nil {
+			return r.report(rl, start, err)
+		}
+	}
+	if rl.Restart {
+		err = each(ctx, ids, func(ctx context.Context, id string) error {
+			return r.api.ContainerRestart(ctx, id, container.StopOptions{})
+		})
+	}
+	return r.report(rl, start, err)
+}
+
+// running lists the IDs of the service's running containers.
+func (r *runner) running(ctx context.Context, service string) ([]string, error) {
+	cs, err := engine.ObserveContainers(ctx, r.api, r.p.Name)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, c := range cs {
+		if c.Service == service && c.Running() {
+			ids = append(ids, c.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, fmt.Errorf("%w: service %s has no running container (devstack up %s)", engine.ErrNoContainer, service, service)
+	}
+	return ids, nil
+}
+
+// sync deletes what vanished and copies what changed into every container.
+func (r *runner) sync(ctx context.Context, ids []string, t *Trigger, paths []string) error {
+	copies, deletes, err := syncPlan(t, paths, r.known)
+	if err != nil {
+		return err
+	}
+	parents := missingParents(t, copies, r.known)
+	var targets []string
+	for _, d := range deletes {
+		if c := t.ContainerPath(d); c != "" {
+			targets = append(targets, c)
+		}
+	}
+	sort.Strings(targets)
+	targets = dedupeNested(targets)
+	err = each(ctx, ids, func(ctx context.Context, id string) error {
+		b, err := r.boxes.get(ctx, id)
+		if err != nil {
+			return err
+		}
+		return b.put(ctx, r.api, copies, parents, targets)
+	})
+	if err != nil {
+		return err
+	}
+	for _, d := range deletes {
+		r.known.remove(d)
+	}
+	for _, c := range copies {
+		r.known.add(c.host)
+	}
+	return nil
+}
+
+// initialSync copies the whole path of every trigger with initial_sync
+// before watching begins, so the container starts from the host's files.
+func (r *runner) initialSync(ctx context.Context) error {
+	for i := range r.triggers {
+		t := &r.triggers[i]
+		if !t.InitialSync || !t.syncs() {
+			continue
+		}
+		start := time.Now()
+		ids, err := r.running(ctx, t.Service)
+		if err == nil {
+			err = r.sync(ctx, ids, t, []string{t.Path})
+		}
+		files := walkTrigger(t)
+		rep := Report{At: start, Service: t.Service, Action: "initial sync", Took: time.Since(start), Err: err}
+		for _, f := range files {
+			if f != t.Path || t.IsFile {
+				rep.Files = append(rep.Files, rel(r.p.WorkingDir, f))
+			}
+		}
+		r.out.Printf("%s\n", rep)
+		if err != nil {
+			return fmt.Errorf("%s: initial sync: %w", t.Where(), err)
+		}
+	}
+	return nil
+}
+
+// exec runs a sync+exec trigger's command in every container.
+func (r *runner) exec(ctx context.Context, ids []string, t *Trigger) error {
+	return each(ctx, ids, func(ctx context.Context, id string) error {
+		code, output, err := execIn(ctx, r.api, id, hookSpec(t.Exec))
+		if output != "" {
+			for _, line := range strings.Split(strings.TrimRight(output, "\n"), "\n") {
+				r.out.Printf("%s | %s\n", t.Service, line)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		if code != 0 {
+			return fmt.Errorf("exec %s exited with %d", strings.Join(t.Exec.Command, " "), code)
+		}
+		return nil
+	})
+}
+
+// each runs fn for every container concurrently.
+func each(ctx context.Context, ids []string, fn func(context.Context, string) error) error {
+	if len(ids) == 1 {
+		return fn(ctx, ids[0])
+	}
+	eg, ctx := errgroup.WithContext(ctx)
+	for _, id := range ids {
+		eg.Go(func() error { return fn(ctx, id) })
+	}
+	return eg.Wait()
+}

@@ -1,0 +1,5 @@
+package watch
+
+import "regexp"
+
+func regexpMatch(pattern, s string) (bool, error) { return regexp.MatchString(pattern, s) }
