@@ -142,6 +142,10 @@ func addToBatch(b *FeedBatch, v any) {
 	case LogLine:
 		b.Lines = append(b.Lines, v)
 	case ContainerState:
+		if b.Full {
+			b.States = upsert(b.States, v) // a full set stays one entry per container
+			return
+		}
 		b.States = append(b.States, v)
 	case fullStates:
 		b.Full, b.States = true, []ContainerState(v)
@@ -152,4 +156,20 @@ func addToBatch(b *FeedBatch, v any) {
 	case ConnState:
 		b.Conn = &v
 	}
+}
+
+func upsert(states []ContainerState, st ContainerState) []ContainerState {
+	for i := range states {
+		if states[i].ID == st.ID {
+			if st.Removed {
+				return append(states[:i], states[i+1:]...)
+			}
+			states[i] = st
+			return states
+		}
+	}
+	if st.Removed {
+		return states
+	}
+	return append(states, st)
 }

@@ -10,6 +10,9 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.quitting = true
 		return m, tea.Quit
 	}
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && m.mode != modeSearch && m.mode != modeFilter {
+		return m.eachRune(msg)
+	}
 	switch m.mode {
 	case modeSearch, modeFilter:
 		return m.inputKey(msg)
@@ -18,6 +21,26 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	return m.normalKey(msg)
+}
+
+// eachRune handles keys typed faster than the terminal is read, which
+// arrive as one message ("/tick"), one by one: "/" opens the search, the
+// rest is typed into it.
+func (m Model) eachRune(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	var next tea.Model = m
+	for i, r := range msg.Runes {
+		cur := next.(Model)
+		if cur.mode == modeSearch || cur.mode == modeFilter {
+			rest := tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[i:]}
+			next, cmd := cur.key(rest)
+			return next, tea.Batch(append(cmds, cmd)...)
+		}
+		var cmd tea.Cmd
+		next, cmd = cur.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		cmds = append(cmds, cmd)
+	}
+	return next, tea.Batch(cmds...)
 }
 
 func (m Model) normalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {

@@ -173,6 +173,9 @@ func (p *logPane) find(dir int, height int) bool {
 }
 
 func asciiLower(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return 'A' <= r && r <= 'Z' }) {
+		return s // no copy for the common all-lower-case line
+	}
 	b := []byte(s)
 	for i, c := range b {
 		if 'A' <= c && c <= 'Z' {

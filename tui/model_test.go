@@ -320,3 +320,24 @@ func TestViewCostIndependentOfBuffer(t *testing.T) {
 		t.Fatalf("filtered frame read %d lines", m.logs.visits)
 	}
 }
+
+// A full state set listing a container twice (an update raced the
+// snapshot) gives one row.
+func TestFullStatesDeduplicated(t *testing.T) {
+	m := model(t, false, 100, 30)
+	st := stack()
+	again := st[2]
+	again.State = "running"
+	m = send(m, BatchMsg{Full: true, States: append(st, again)})
+	if n := strings.Count(m.View(), "crash "); n != 1 {
+		t.Fatalf("crash listed %d times:\n%s", n, m.View())
+	}
+	mustContain(t, m.View(), "3/3 running")
+}
+
+// Keys typed faster than the terminal is read arrive as one message.
+func TestRunOfKeys(t *testing.T) {
+	m := model(t, false, 100, 30)
+	m = send(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("j/line 1")}, tea.KeyMsg{Type: tea.KeyEnter})
+	mustContain(t, m.View(), `search "line 1"`, "> db ")
+}

@@ -39,15 +39,15 @@ func (t *serviceTable) replace(states []engine.ContainerState) {
 	for _, r := range t.rows {
 		old[r.ID] = r
 	}
-	t.rows = t.rows[:0]
+	t.rows = nil
 	for _, st := range states {
-		r := &svcRow{ContainerState: st}
-		if o := old[st.ID]; o != nil {
+		t.update(st) // one row per container, however often it is listed
+	}
+	for _, r := range t.rows {
+		if o := old[r.ID]; o != nil && r.State == "running" {
 			r.stats, r.hasStats = o.stats, o.hasStats
 		}
-		t.rows = append(t.rows, r)
 	}
-	t.sort()
 }
 
 // update applies one container's new state.

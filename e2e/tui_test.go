@@ -1,0 +1,126 @@
+package e2e
+
+import (
+	"fmt"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestScriptsDash runs testdata/dash/*.txtar: the dashboard in a real
+// terminal (tmux) against a real stack. Same environment and commands as
+// TestScripts, plus:
+//
+//	tmuxstart NAME WIDTH HEIGHT CMD  run the shell command CMD in a detached
+//	                                 tmux session of that size (its own tmux
+//	                                 server, with the script's environment)
+//	tmuxkeys NAME KEY...             tmux send-keys (Enter, Escape, PgUp, ...)
+//	tmuxwait NAME REGEXP [TIMEOUT]   wait until the screen matches (default 20s);
+//	                                 on timeout, fail showing the screen
+//	tmuxshow NAME                    the screen to stdout
+func TestScriptsDash(t *testing.T) {
+	if skipE2E {
+		t.Skip("DEVSTACK_E2E=skip")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux not installed")
+	}
+	t.Cleanup(func() { sweepProjects(t) })
+	testscript.Run(t, testscript.Params{
+		Dir:   "testdata/dash",
+		Setup: setupScript,
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){
+			"waitfor": cmdWaitfor, "httpget": cmdHTTPGet, "freeport": cmdFreeport, "sleep": cmdSleep,
+			"tmuxstart": cmdTmuxStart, "tmuxkeys": cmdTmuxKeys, "tmuxwait": cmdTmuxWait, "tmuxshow": cmdTmuxShow,
+		},
+	})
+}
+
+// tmux runs tmux on the script's own server socket, with the script's environment.
+func tmux(ts *testscript.TestScript, args ...string) (string, error) {
+	sock := "devstack-e2e-" + ts.Getenv("PROJECT")
+	cmd := exec.Command("tmux", append([]string{"-L", sock}, args...)...)
+	cmd.Dir = ts.Getenv("WORK")
+	cmd.Env = scriptEnv(ts)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return string(out), fmt.Errorf("tmux %s: %v: %s", strings.Join(args, " "), err, out)
+	}
+	return string(out), nil
+}
+
+func scriptEnv(ts *testscript.TestScript) []string {
+	var env []string
+	for _, k := range []string{"PATH", "HOME", "PROJECT", "COMPOSE_PROJECT_NAME", "IMAGE", "WORK",
+		"DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_BUILDKIT", "NO_COLOR", "PORT", "TMPDIR"} {
+		if v := ts.Getenv(k); v != "" {
+			env = append(env, k+"="+v)
+		}
+	}
+	return append(env, "TERM=xterm-256color", "LANG=C.UTF-8")
+}
+
+func cmdTmuxStart(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 4 {
+		ts.Fatalf("usage: tmuxstart NAME WIDTH HEIGHT CMD")
+	}
+	first := true
+	if _, err := tmux(ts, "has-session"); err == nil {
+		first = false
+	}
+	_, err := tmux(ts, "new-session", "-d", "-s", args[0], "-x", args[1], "-y", args[2], args[3])
+	ts.Check(err)
+	if first {
+		ts.Defer(func() { _, _ = tmux(ts, "kill-server") })
+	}
+}
+
+func cmdTmuxKeys(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: tmuxkeys NAME KEY...")
+	}
+	_, err := tmux(ts, append([]string{"send-keys", "-t", args[0]}, args[1:]...)...)
+	ts.Check(err)
+}
+
+func screen(ts *testscript.TestScript, name string) string {
+	out, err := tmux(ts, "capture-pane", "-p", "-t", name)
+	ts.Check(err)
+	return out
+}
+
+func cmdTmuxShow(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: tmuxshow NAME")
+	}
+	fmt.Fprint(ts.Stdout(), screen(ts, args[0]))
+}
+
+func cmdTmuxWait(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: tmuxwait NAME REGEXP [TIMEOUT]")
+	}
+	re, err := regexp.Compile("(?m)" + args[1])
+	ts.Check(err)
+	timeout := 20 * time.Second
+	if len(args) == 3 {
+		timeout = parseDuration(ts, args[2])
+	}
+	var last string
+	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		last = screen(ts, args[0])
+		if re.MatchString(last) != neg {
+			return
+		}
+	}
+	what := "match"
+	if neg {
+		what = "stop matching"
+	}
+	ts.Fatalf("tmuxwait %s: screen did not %s %s within %v; it shows:\n%s", args[0], what, strconv.Quote(args[1]), timeout, last)
+}
