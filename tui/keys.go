@@ -44,7 +44,8 @@ func (m Model) eachRune(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) normalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	page := max(1, m.logHeight()-1)
+	h := m.logHeight()
+	page := max(1, h-1)
 	switch msg.String() {
 	case "q":
 		m.quitting = true
@@ -63,11 +64,11 @@ func (m Model) normalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case "enter", "tab":
 		m.toggleScope()
 	case "pgup", "ctrl+b":
-		m.logs.scroll(page)
+		m.logs.scroll(page, h)
 	case "pgdown", "ctrl+f", " ":
-		m.logs.scroll(-page)
+		m.logs.scroll(-page, h)
 	case "home", "g":
-		m.logs.scroll(m.logs.count())
+		m.logs.scroll(m.logs.count(), h)
 	case "end", "G", "F":
 		m.logs.follow()
 	case "/":

@@ -144,8 +144,10 @@ func (p *logPane) rebuild() {
 	}
 }
 
-func (p *logPane) scroll(delta int) {
-	p.offset += delta
+// scroll moves the view delta lines back (negative: forward), no further
+// back than a full pane of height h showing the oldest lines.
+func (p *logPane) scroll(delta, h int) {
+	p.offset = max(0, min(p.offset+delta, p.count()-h))
 	p.clamp()
 }
 

@@ -263,6 +263,11 @@ func TestScrollStaysPut(t *testing.T) {
 	}
 	m = keys(m, "end")
 	mustContain(t, m.View(), "following", "web   | new 4")
+	m = keys(m, "g") // oldest lines fill the pane
+	lines := strings.Split(m.View(), "\n")
+	if !strings.Contains(lines[7], "web line 0") || !strings.Contains(lines[22], "db line 15") {
+		t.Errorf("home should fill the pane from the oldest line:\n%s", m.View())
+	}
 }
 
 // logsPart is the frame between the log bar and the status line.

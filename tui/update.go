@@ -87,9 +87,9 @@ func doneText(d DoneMsg) string {
 func (m Model) mouse(msg tea.MouseMsg) Model {
 	switch msg.Button {
 	case tea.MouseButtonWheelUp:
-		m.logs.scroll(3)
+		m.logs.scroll(3, m.logHeight())
 	case tea.MouseButtonWheelDown:
-		m.logs.scroll(-3)
+		m.logs.scroll(-3, m.logHeight())
 	}
 	return m
 }
