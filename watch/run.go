@@ -427,7 +427,7 @@ func (r *runner) initialSync(ctx context.Context) error {
 		files := walkTrigger(t)
 		rep := Report{At: start, Service: t.Service, Action: "initial sync", Took: time.Since(start), Err: err}
 		for _, f := range files {
-			if f != t.Path || t.IsFile {
+			if fi, err := os.Lstat(f); err == nil && !fi.IsDir() {
 				rep.Files = append(rep.Files, rel(r.p.WorkingDir, f))
 			}
 		}

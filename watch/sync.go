@@ -221,13 +221,18 @@ func (zeros) Read(b []byte) (int, error) {
 // target and the copies that the container does not have yet as far as we
 // know (their host directories are not known), shallowest first.
 func missingParents(t *Trigger, copies []entry, k *known) []string {
-	want := map[string]bool{}
+	want, copied := map[string]bool{}, map[string]bool{}
+	for _, e := range copies {
+		copied[e.target] = true
+	}
 	for _, e := range copies {
 		for dir := filepath.Dir(e.host); ; dir = filepath.Dir(dir) {
 			if _, ok := within(t.Path, dir); !ok || dir == t.Path || k.has(dir) {
 				break
 			}
-			want[t.ContainerPath(dir)] = true
+			if c := t.ContainerPath(dir); !copied[c] {
+				want[c] = true
+			}
 		}
 	}
 	out := make([]string, 0, len(want))
