@@ -2,10 +2,15 @@ package e2e
 
 import (
 	"fmt"
+	"io"
+	"net"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,6 +28,11 @@ import (
 //	tmuxwait NAME REGEXP [TIMEOUT]   wait until the screen matches (default 20s);
 //	                                 on timeout, fail showing the screen
 //	tmuxshow NAME                    the screen to stdout
+//	engineproxy start|cut|restore    put a proxy between devstack and the
+//	                                 engine (DOCKER_HOST points at it;
+//	                                 REAL_DOCKER_HOST at the engine), drop
+//	                                 every connection and refuse new ones, let
+//	                                 them through again
 func TestScriptsDash(t *testing.T) {
 	if skipE2E {
 		t.Skip("DEVSTACK_E2E=skip")
@@ -36,7 +46,7 @@ func TestScriptsDash(t *testing.T) {
 		Setup: setupScript,
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
 			"waitfor": cmdWaitfor, "httpget": cmdHTTPGet, "freeport": cmdFreeport, "sleep": cmdSleep,
-			"tmuxstart": cmdTmuxStart, "tmuxkeys": cmdTmuxKeys, "tmuxwait": cmdTmuxWait, "tmuxshow": cmdTmuxShow,
+			"engineproxy": cmdEngineProxy, "tmuxstart": cmdTmuxStart, "tmuxkeys": cmdTmuxKeys, "tmuxwait": cmdTmuxWait, "tmuxshow": cmdTmuxShow,
 		},
 	})
 }
@@ -57,7 +67,7 @@ func tmux(ts *testscript.TestScript, args ...string) (string, error) {
 func scriptEnv(ts *testscript.TestScript) []string {
 	var env []string
 	for _, k := range []string{"PATH", "HOME", "PROJECT", "COMPOSE_PROJECT_NAME", "IMAGE", "WORK",
-		"DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_BUILDKIT", "NO_COLOR", "PORT", "TMPDIR"} {
+		"DOCKER_HOST", "REAL_DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_BUILDKIT", "NO_COLOR", "PORT", "TMPDIR"} {
 		if v := ts.Getenv(k); v != "" {
 			env = append(env, k+"="+v)
 		}
@@ -123,4 +133,99 @@ func cmdTmuxWait(ts *testscript.TestScript, neg bool, args []string) {
 		what = "stop matching"
 	}
 	ts.Fatalf("tmuxwait %s: screen did not %s %s within %v; it shows:\n%s", args[0], what, strconv.Quote(args[1]), timeout, last)
+}
+
+// engineProxy forwards a unix socket to the engine and can cut it off.
+type engineProxy struct {
+	path, target string
+	mu           sync.Mutex
+	l            net.Listener
+	conns        map[net.Conn]bool
+}
+
+var proxies sync.Map // script work dir -> *engineProxy
+
+func cmdEngineProxy(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: engineproxy start|cut|restore")
+	}
+	work := ts.Getenv("WORK")
+	switch args[0] {
+	case "start":
+		target := strings.TrimPrefix(ts.Getenv("DOCKER_HOST"), "unix://")
+		if target == "" {
+			target = "/var/run/docker.sock"
+		}
+		if strings.Contains(target, "://") {
+			ts.Fatalf("engineproxy: needs a unix socket engine, have %s", target)
+		}
+		p := &engineProxy{path: filepath.Join(work, "engine.sock"), target: target, conns: map[net.Conn]bool{}}
+		ts.Check(p.listen())
+		proxies.Store(work, p)
+		ts.Defer(p.cut)
+		ts.Setenv("REAL_DOCKER_HOST", "unix://"+target)
+		ts.Setenv("DOCKER_HOST", "unix://"+p.path)
+	case "cut", "restore":
+		v, ok := proxies.Load(work)
+		if !ok {
+			ts.Fatalf("engineproxy: not started")
+		}
+		p := v.(*engineProxy)
+		if args[0] == "cut" {
+			p.cut()
+			return
+		}
+		ts.Check(p.listen())
+	default:
+		ts.Fatalf("usage: engineproxy start|cut|restore")
+	}
+}
+
+func (p *engineProxy) listen() error {
+	_ = os.Remove(p.path)
+	l, err := net.Listen("unix", p.path)
+	if err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.l = l
+	p.mu.Unlock()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go p.serve(c)
+		}
+	}()
+	return nil
+}
+
+func (p *engineProxy) serve(c net.Conn) {
+	up, err := net.Dial("unix", p.target)
+	if err != nil {
+		c.Close()
+		return
+	}
+	p.mu.Lock()
+	p.conns[c], p.conns[up] = true, true
+	p.mu.Unlock()
+	go func() { _, _ = io.Copy(up, c); up.Close() }()
+	_, _ = io.Copy(c, up)
+	c.Close()
+}
+
+// cut stops listening and drops every open connection, as a dying engine would.
+func (p *engineProxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.l != nil {
+		p.l.Close()
+		p.l = nil
+	}
+	for c := range p.conns {
+		c.Close()
+	}
+	p.conns = map[net.Conn]bool{}
 }

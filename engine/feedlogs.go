@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"strconv"
 	"time"
@@ -41,7 +42,8 @@ func (f *feed) streamLogs(ctx context.Context, st ContainerState, since time.Tim
 	opts := container.LogsOptions{ShowStdout: true, ShowStderr: true, Follow: true, Timestamps: true}
 	switch {
 	case !since.IsZero():
-		opts.Since = strconv.FormatFloat(float64(since.UnixNano())/1e9, 'f', 9, 64)
+		// Exact: a float64 of the nanoseconds rounds, and would repeat a line on resume.
+		opts.Since = fmt.Sprintf("%d.%09d", since.Unix(), since.Nanosecond())
 	case f.o.Tail > 0:
 		opts.Tail = strconv.Itoa(f.o.Tail)
 	}
