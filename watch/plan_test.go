@@ -156,7 +156,8 @@ func TestTriggersBadInput(t *testing.T) {
 func TestTriggersResolve(t *testing.T) {
 	s := types.ServiceConfig{Name: "web", Develop: &types.DevelopConfig{Watch: []types.Trigger{
 		{Path: "src", Action: "sync", Target: "app"},
-		{Path: "conf", Action: "sync+restart", Target: "/etc/app"},
+		{Path: "conf", Action: "sync+restart", Target: "/conf"},
+		{Path: "conf", Action: "sync", Target: "/etc/app"}, // bind-mounted, but elsewhere
 	}}}
 	s.Image, s.WorkingDir = "x", "/srv"
 	s.Volumes = []types.ServiceVolumeConfig{{Type: types.VolumeTypeBind, Target: "/conf"}}
@@ -169,6 +170,9 @@ func TestTriggersResolve(t *testing.T) {
 	}
 	if ts[0].Target != "/srv/app" || ts[0].Path != filepath.Join(p.WorkingDir, "src") || ts[0].IsFile {
 		t.Errorf("first trigger resolved to %+v", ts[0])
+	}
+	if ts[2].BindMounted {
+		t.Errorf("a sync to another place than the bind mount's counts as bind-mounted")
 	}
 	if !ts[1].BindMounted || len(notes) != 1 || !strings.Contains(notes[0], "conf is bind-mounted") || !strings.Contains(notes[0], "only the restart runs") {
 		t.Errorf("bind-mounted trigger: %+v, notes %q", ts[1], notes)

@@ -70,18 +70,29 @@ func roundDuration(d time.Duration) time.Duration {
 // Check resolves the project's triggers without watching anything, so bad
 // input is refused before a stack is brought up.
 func Check(p *types.Project) error {
-	triggers, _, err := Triggers(p)
+	triggers, notes, err := Triggers(p)
 	if err != nil {
 		return err
+	}
+	if len(notes) > 0 {
+		return nil // nothing may need watching, but there is something to say
 	}
 	return noTriggers(p, triggers)
 }
 
-func noTriggers(p *types.Project, triggers []Trigger) error {
+// active reports whether any trigger needs watching.
+func active(triggers []Trigger) bool {
 	for i := range triggers {
 		if !(triggers[i].Action == types.WatchActionSync && triggers[i].BindMounted) {
-			return nil
+			return true
 		}
+	}
+	return false
+}
+
+func noTriggers(p *types.Project, triggers []Trigger) error {
+	if active(triggers) {
+		return nil
 	}
 	names := p.ServiceNames()
 	sort.Strings(names)
@@ -118,8 +129,12 @@ func Run(ctx context.Context, api engine.API, p *types.Project, o Options, out *
 	for _, n := range notes {
 		out.Printf("watch: %s\n", n)
 	}
-	if err := noTriggers(p, triggers); err != nil {
-		return err
+	if !active(triggers) {
+		if len(notes) > 0 {
+			out.Printf("watch: nothing else to watch\n")
+			return nil
+		}
+		return noTriggers(p, triggers)
 	}
 	r := &runner{api: api, p: p, o: o, out: out, triggers: triggers, known: newKnown(),
 		guard: newLoopGuard(o.Clock, o.LoopLimit), queue: map[string]bool{}, wake: make(chan struct{}, 1)}
@@ -346,17 +361,22 @@ func (r *runner) apply(ctx context.Context, rl Reload) Report {
 			return r.report(rl, start, err)
 		}
 	}
+	return r.report(rl, start, r.after(ctx, ids, rl))
+}
+
+// after runs what follows the syncs: the execs, then a restart.
+func (r *runner) after(ctx context.Context, ids []string, rl Reload) error {
 	for _, t := range rl.Execs {
 		if err := r.exec(ctx, ids, t); err != nil {
-			return r.report(rl, start, err)
+			return err
 		}
 	}
 	if rl.Restart {
-		err = each(ctx, ids, func(ctx context.Context, id string) error {
+		return each(ctx, ids, func(ctx context.Context, id string) error {
 			return r.api.ContainerRestart(ctx, id, container.StopOptions{})
 		})
 	}
-	return r.report(rl, start, err)
+	return nil
 }
 
 // running lists the IDs of the service's running containers.
@@ -430,6 +450,17 @@ func (r *runner) initialSync(ctx context.Context) error {
 			if fi, err := os.Lstat(f); err == nil && !fi.IsDir() {
 				rep.Files = append(rep.Files, rel(r.p.WorkingDir, f))
 			}
+		}
+		if err == nil && t.Preset {
+			rep.Action = "initial " + string(t.Action)
+			rl := Reload{Service: t.Service, Restart: t.Action == types.WatchActionSyncRestart}
+			if t.Action == types.WatchActionSyncExec {
+				rl.Execs = []*Trigger{t}
+			}
+			ids, _ := r.running(ctx, t.Service)
+			err = r.after(ctx, ids, rl)
+			rep.Took = time.Since(start)
+			rep.Err = err
 		}
 		r.out.Printf("%s\n", rep)
 		if err != nil {

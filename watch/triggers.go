@@ -31,7 +31,10 @@ type Trigger struct {
 	// BindMounted: Path is bind-mounted into the container already, so
 	// the container sees changes without a copy; only restart/exec run.
 	BindMounted bool
-	Match       *Matcher
+	// Preset: a preset's default (no develop section): its exec or restart
+	// also follows the initial sync, so the file takes effect at once.
+	Preset bool
+	Match  *Matcher
 }
 
 // syncs reports whether the action copies files into the container.
@@ -70,7 +73,16 @@ func Triggers(p *types.Project) (out []Trigger, notes []string, err error) {
 	sort.Strings(names)
 	for _, name := range names {
 		s := p.Services[name]
-		if s.Develop == nil {
+		watches, preset := []types.Trigger(nil), false
+		if s.Develop != nil {
+			watches = s.Develop.Watch
+		} else {
+			var more []string
+			watches, more = presetTriggers(p, s)
+			notes = append(notes, more...)
+			preset = true
+		}
+		if len(watches) == 0 {
 			continue
 		}
 		var dockerignore []string
@@ -81,11 +93,12 @@ func Triggers(p *types.Project) (out []Trigger, notes []string, err error) {
 				return nil, nil, fmt.Errorf("%w: service %s: %v", ErrBadTrigger, name, err)
 			}
 		}
-		for i, w := range s.Develop.Watch {
+		for i, w := range watches {
 			t, note, err := resolve(p, s, i, w, contextDir, dockerignore)
 			if err != nil {
 				return nil, nil, err
 			}
+			t.Preset = preset
 			if note != "" {
 				notes = append(notes, note)
 			}
@@ -145,7 +158,7 @@ func resolve(p *types.Project, s types.ServiceConfig, i int, w types.Trigger, co
 	}
 	note := ""
 	if strings.HasPrefix(string(w.Action), "sync") {
-		if src, ok := bindMounted(s, t.Path); ok {
+		if src, ok := bindMounted(s, t.Path, t.Target); ok {
 			t.BindMounted = true
 			note = fmt.Sprintf("%s: %s is bind-mounted (%s), so the container sees changes without a sync", t.Where(), rel(p.WorkingDir, t.Path), src)
 			if w.Action != types.WatchActionSync {
@@ -167,13 +180,15 @@ func validAction(a types.WatchAction) bool {
 	return false
 }
 
-// bindMounted reports whether host path lies in one of the service's bind mounts.
-func bindMounted(s types.ServiceConfig, host string) (string, bool) {
+// bindMounted reports whether host path lies in one of the service's bind
+// mounts at the place target names: the container sees it already.
+func bindMounted(s types.ServiceConfig, host, target string) (string, bool) {
 	for _, v := range s.Volumes {
-		if v.Type == types.VolumeTypeBind && v.Source != "" {
-			if _, ok := within(filepath.Clean(v.Source), host); ok {
-				return v.Source + ":" + v.Target, true
-			}
+		if v.Type != types.VolumeTypeBind || v.Source == "" {
+			continue
+		}
+		if rel, ok := within(filepath.Clean(v.Source), host); ok && path.Join(v.Target, filepath.ToSlash(rel)) == target {
+			return v.Source + ":" + v.Target, true
 		}
 	}
 	return "", false
