@@ -8,8 +8,12 @@ import (
 	"os/exec"
 	"time"
 
+	"github.com/docker/docker/api/types/container"
+	"github.com/muesli/termenv"
+	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/compose"
 	"github.com/devstack/devstack/engine"
 	"github.com/devstack/devstack/tui"
 )
@@ -73,7 +77,15 @@ func runDash(ctx context.Context, g *globals, api engine.API, project string, f 
 			return exec.Command(self, "-p", project, "exec", service, "sh")
 		},
 	}
-	res, err := tui.Run(ctx, o, dashActions{api: api, project: project}, g.stdin, g.stdout)
+	o.Open = openURL
+	o.Copy = func(text string) error {
+		termenv.NewOutput(g.stdout).Copy(text)
+		return nil
+	}
+	acts := dashActions{api: api, project: project, opts: g.Options}
+	logrus.SetOutput(io.Discard) // the compose loader's warnings would scribble over the screen
+	res, err := tui.Run(ctx, o, acts, g.stdin, g.stdout)
+	logrus.SetOutput(g.stderr)
 	cancel()
 	if err != nil {
 		return err
@@ -100,6 +112,7 @@ func upDashboard(ctx context.Context, g *globals, api engine.API, project string
 type dashActions struct {
 	api     engine.API
 	project string
+	opts    compose.Options
 }
 
 func (a dashActions) quiet() *engine.Printer { return engine.NewPrinter(io.Discard) }
@@ -118,4 +131,53 @@ func (a dashActions) Start(ctx context.Context, service string) error {
 
 func (a dashActions) RestartAll(ctx context.Context) error {
 	return engine.Restart(ctx, a.api, a.project, nil, nil, a.quiet())
+}
+
+// Recreate builds or pulls the service's image (as its pull_policy says)
+// and replaces its containers; what it depends on is left as it is, or
+// started if it is not running. It needs the project's compose file (or
+// the presets) to know the service's configuration.
+func (a dashActions) Recreate(ctx context.Context, service string) error {
+	r, err := compose.Resolve(ctx, a.opts, []string{service})
+	if err != nil {
+		return err
+	}
+	if r.Selected.Name != a.project {
+		return fmt.Errorf("the compose project here is %s, not %s: run dash from the project's directory", r.Selected.Name, a.project)
+	}
+	cs, err := engine.ObserveContainers(ctx, a.api, a.project)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		if c.Service != service {
+			continue
+		}
+		if err := a.api.ContainerStop(ctx, c.ID, container.StopOptions{}); err != nil {
+			return fmt.Errorf("stop %s: %w", c.Name, err)
+		}
+		if err := a.api.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true}); err != nil {
+			return fmt.Errorf("remove %s: %w", c.Name, err)
+		}
+	}
+	opts := engine.UpOptions{ImageOptions: engine.ImageOptions{Build: true}, Known: append(r.Full.ServiceNames(), r.Full.DisabledServiceNames()...)}
+	_, err = engine.Up(ctx, a.api, r.Selected, opts, a.quiet())
+	return err
+}
+
+// openURL starts the desktop's opener on url, without waiting for it.
+func openURL(url string) error {
+	for _, opener := range []string{"xdg-open", "open", "wslview"} {
+		path, err := exec.LookPath(opener)
+		if err != nil {
+			continue
+		}
+		cmd := exec.Command(path, url)
+		if err := cmd.Start(); err != nil {
+			return err
+		}
+		go func() { _ = cmd.Wait() }()
+		return nil
+	}
+	return fmt.Errorf("no browser opener (xdg-open) found")
 }

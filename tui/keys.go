@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"fmt"
+	"strings"
+
 	tea "github.com/charmbracelet/bubbletea"
 )
 
@@ -108,14 +111,58 @@ func (m Model) actionKey(k string) (tea.Model, tea.Cmd) {
 		}
 		m.status = verb + " " + sel.Service + "…"
 		return m, m.request(Request{Verb: verb, Service: sel.Service})
+	case "c":
+		m.status = "recreating " + sel.Service + " (build or pull, new container)…"
+		return m, m.request(Request{Verb: "recreate", Service: sel.Service})
 	case "R":
 		m.status = "restarting all services…"
 		return m, m.request(Request{Verb: "restart-all"})
 	case "e":
 		return m, m.shell(sel.Service)
+	case "o":
+		return m, m.open(sel)
+	case "y":
+		return m, m.copyLogs()
 	}
 	return m, nil
 }
+
+// open opens the selected service's first URL in the browser.
+func (m Model) open(sel *svcRow) tea.Cmd {
+	if len(sel.Ports) == 0 {
+		return status(sel.Service + " publishes no port")
+	}
+	p := sel.Ports[0]
+	url := portURL(p.HostIP, p.HostPort, p.Proto)
+	if m.o.Open == nil {
+		return status("no browser here: " + url)
+	}
+	open := m.o.Open
+	return func() tea.Msg {
+		if err := open(url); err != nil {
+			return statusMsg(err.Error() + ": " + url)
+		}
+		return statusMsg("opened " + url)
+	}
+}
+
+// copyLogs puts the log lines on screen on the clipboard (OSC 52).
+func (m Model) copyLogs() tea.Cmd {
+	if m.o.Copy == nil {
+		return status("no clipboard here")
+	}
+	text := m.visibleText(m.logHeight())
+	n := strings.Count(text, "\n")
+	copyFn := m.o.Copy
+	return func() tea.Msg {
+		if err := copyFn(text); err != nil {
+			return statusMsg("copy: " + err.Error())
+		}
+		return statusMsg(fmt.Sprintf("copied %d lines to the clipboard", n))
+	}
+}
+
+func status(s string) tea.Cmd { return func() tea.Msg { return statusMsg(s) } }
 
 func (m Model) shell(service string) tea.Cmd {
 	if m.o.Shell == nil {

@@ -98,3 +98,22 @@ func (m Model) mark(style lipgloss.Style, s string) string {
 	}
 	return style.Render(s)
 }
+
+// visibleText is the pane's lines as plain text, for the clipboard.
+func (m Model) visibleText(h int) string {
+	p := m.logs
+	var lines []string
+	for i := p.count() - 1 - p.offset; i >= 0 && len(lines) < h; i-- {
+		l := p.at(i)
+		text := ansi.Strip(l.Text)
+		if p.scope == "" {
+			text = l.Source + " | " + text
+		}
+		lines = append(lines, text)
+	}
+	var b strings.Builder
+	for i := len(lines) - 1; i >= 0; i-- {
+		b.WriteString(lines[i] + "\n")
+	}
+	return b.String()
+}

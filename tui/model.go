@@ -36,12 +36,16 @@ type Options struct {
 	// Shell returns the command that opens an interactive shell in a
 	// service's container (the TUI is suspended while it runs); nil: no shell.
 	Shell func(service string) *exec.Cmd
-	Now   func() time.Time // the clock; time.Now when nil
+	// Open opens a URL in the browser; Copy puts text on the clipboard
+	// (OSC 52). Either may be nil: the key then says it is unavailable.
+	Open func(url string) error
+	Copy func(text string) error
+	Now  func() time.Time // the clock; time.Now when nil
 }
 
 // Request is an action on the stack, for the runner to carry out.
 type Request struct {
-	Verb    string // restart, stop, start, restart-all
+	Verb    string // restart, stop, start, recreate, restart-all
 	Service string
 }
 
@@ -56,6 +60,7 @@ type (
 		Request
 		Err error
 	}
+	statusMsg     string
 	feedClosedMsg struct{}
 	execDoneMsg   struct{ err error }
 )

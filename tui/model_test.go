@@ -64,6 +64,8 @@ func keys(m Model, ks ...string) Model {
 			msg = tea.KeyMsg{Type: tea.KeyEnd}
 		case "down":
 			msg = tea.KeyMsg{Type: tea.KeyDown}
+		case "up":
+			msg = tea.KeyMsg{Type: tea.KeyUp}
 		default:
 			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 		}
@@ -345,4 +347,37 @@ func TestRunOfKeys(t *testing.T) {
 	m := model(t, false, 100, 30)
 	m = send(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("j/line 1")}, tea.KeyMsg{Type: tea.KeyEnter})
 	mustContain(t, m.View(), `search "line 1"`, "> db ")
+}
+
+func TestOpenCopyRecreate(t *testing.T) {
+	reqs := make(chan Request, 1)
+	var opened, copied string
+	m := New(Options{Project: "p", Requests: reqs, Now: func() time.Time { return t0 },
+		Open: func(url string) error { opened = url; return nil },
+		Copy: func(text string) error { copied = text; return nil }})
+	m = send(m, tea.WindowSizeMsg{Width: 100, Height: 30}, BatchMsg{Full: true, States: stack()},
+		BatchMsg{Lines: []engine.LogLine{{Service: "web", Number: 1, Text: "\x1b[32mgreen\x1b[0m one"}, {Service: "db", Number: 1, Text: "two"}}})
+	m = keys(m, "down", "down") // web
+	run := func(k string) {
+		_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
+		m = send(m, cmd())
+	}
+	run("o")
+	if opened != "http://127.0.0.1:8080" {
+		t.Errorf("opened %q", opened)
+	}
+	mustContain(t, m.View(), "opened http://127.0.0.1:8080")
+	run("y")
+	if copied != "web | green one\ndb | two\n" {
+		t.Errorf("copied %q", copied)
+	}
+	mustContain(t, m.View(), "copied 2 lines")
+	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("c")})
+	cmd()
+	if r := <-reqs; r != (Request{Verb: "recreate", Service: "web"}) {
+		t.Errorf("c asked for %+v", r)
+	}
+	m = keys(m, "up") // db: no ports
+	run("o")
+	mustContain(t, m.View(), "db publishes no port")
 }

@@ -15,6 +15,7 @@ type Actions interface {
 	Restart(ctx context.Context, service string) error
 	Stop(ctx context.Context, service string) error
 	Start(ctx context.Context, service string) error
+	Recreate(ctx context.Context, service string) error // build or pull, then a new container
 	RestartAll(ctx context.Context) error
 }
 
@@ -67,6 +68,8 @@ func perform(ctx context.Context, acts Actions, r Request) error {
 		return acts.Stop(ctx, r.Service)
 	case "start":
 		return acts.Start(ctx, r.Service)
+	case "recreate":
+		return acts.Recreate(ctx, r.Service)
 	case "restart-all":
 		return acts.RestartAll(ctx)
 	}

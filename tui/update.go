@@ -26,6 +26,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case DoneMsg:
 		m.status = doneText(msg)
 		return m, nil
+	case statusMsg:
+		m.status = string(msg)
+		return m, nil
 	case execDoneMsg:
 		if msg.err != nil {
 			m.status = "shell: " + msg.err.Error()
