@@ -138,6 +138,9 @@ func Run(ctx context.Context, api engine.API, p *types.Project, o Options, out *
 	}
 	r := &runner{api: api, p: p, o: o, out: out, triggers: triggers, known: newKnown(),
 		guard: newLoopGuard(o.Clock, o.LoopLimit), queue: map[string]bool{}, wake: make(chan struct{}, 1)}
+	if err := r.checkRunning(ctx); err != nil {
+		return err
+	}
 	r.deb = NewDebouncer(o.Clock, o.Quiet, o.MaxWait, r.enqueue)
 	defer r.deb.Stop()
 	r.boxes = newBoxes(api)
@@ -173,6 +176,23 @@ func Run(ctx context.Context, api engine.API, p *types.Project, o Options, out *
 			r.handle(ctx, r.take())
 		}
 	}
+}
+
+// checkRunning refuses to watch services that have no running container:
+// every reload would fail.
+func (r *runner) checkRunning(ctx context.Context) error {
+	seen := map[string]bool{}
+	for i := range r.triggers {
+		t := &r.triggers[i]
+		if seen[t.Service] || (t.Action == types.WatchActionSync && t.BindMounted) {
+			continue
+		}
+		seen[t.Service] = true
+		if _, err := r.running(ctx, t.Service); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // watchAll watches every trigger's path and remembers what is there.
