@@ -3,17 +3,14 @@ package engine
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/containerd/errdefs"
-	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/api/types/filters"
-	"github.com/docker/docker/api/types/network"
 )
 
 // ContainerState is one container as a live view (the dashboard) shows it.
@@ -95,7 +92,7 @@ func Feed(ctx context.Context, api API, project string, o FeedOptions, out chan<
 	if o.MaxBatch <= 0 {
 		o.MaxBatch = 4096
 	}
-	f := &feed{api: api, project: project, o: o, in: make(chan any, 1024), lastLine: map[string]time.Time{}, restarts: map[string]int{}}
+	f := &feed{api: api, project: project, o: o, in: make(chan any, 1024), lastLine: map[string]time.Time{}, restarts: map[string]int{}, slots: map[string]slot{}}
 	go batch(ctx, f.in, out, o.Interval, o.MaxBatch)
 	for first := true; ctx.Err() == nil; first = false {
 		err := f.session(ctx, first)
@@ -117,6 +114,7 @@ type feed struct {
 	mu       sync.Mutex
 	lastLine map[string]time.Time // container ID -> time of its last line seen
 	restarts map[string]int       // container ID -> restart events seen
+	slots    map[string]slot      // "service/number" -> its container, or when it went
 	streams  map[string]bool      // container ID -> log stream open (this session)
 	stats    map[string]func()    // container ID -> stops its stats stream
 	died     map[string]time.Time // container ID -> when it last died
@@ -163,6 +161,9 @@ func (f *feed) session(ctx context.Context, first bool) error {
 	}
 	f.send(ctx, fullStates(states))
 	for _, st := range states {
+		f.mu.Lock()
+		f.slots[st.Service+"/"+strconv.Itoa(st.Number)] = slot{id: st.ID}
+		f.mu.Unlock()
 		if st.State == "running" || st.State == "restarting" {
 			f.attach(ctx, st, f.logStart(st.ID, first))
 		}
@@ -245,7 +246,9 @@ func (f *feed) onEvent(ctx context.Context, ev events.Message) {
 	}
 	f.send(ctx, st)
 	when := time.Unix(0, ev.TimeNano)
-	if text := eventText(ev, st); text != "" {
+	if f.replaced(ev, when) {
+		f.send(ctx, FeedEvent{Time: when, Service: svc, Text: sourceOf(ev, st) + " recreated"})
+	} else if text := eventText(ev, st); text != "" {
 		f.send(ctx, FeedEvent{Time: when, Service: svc, Text: text})
 	}
 	switch ev.Action {
@@ -265,15 +268,54 @@ func (f *feed) onEvent(ctx context.Context, ev events.Message) {
 	}
 }
 
-// eventText words the events a person wants to see without reading logs.
-func eventText(ev events.Message, st ContainerState) string {
+// slot is what the feed knows of a service replica's container.
+type slot struct {
+	id   string
+	gone time.Time // when it was removed
+}
+
+// replaced says whether a created container takes the place of another of
+// the same service and number (there now, or removed in the last minute).
+func (f *feed) replaced(ev events.Message, when time.Time) bool {
+	key := ev.Actor.Attributes[LabelService] + "/" + ev.Actor.Attributes[LabelNumber]
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	prev, seen := f.slots[key]
+	switch ev.Action {
+	case events.ActionCreate:
+		f.slots[key] = slot{id: ev.Actor.ID}
+		return seen && prev.id != ev.Actor.ID && (prev.gone.IsZero() || when.Sub(prev.gone) < time.Minute)
+	case events.ActionDestroy:
+		if prev.id == ev.Actor.ID {
+			f.slots[key] = slot{id: ev.Actor.ID, gone: when}
+		}
+	default:
+		if !seen {
+			f.slots[key] = slot{id: ev.Actor.ID}
+		}
+	}
+	return false
+}
+
+// sourceOf names the container as the dashboard does: the service, with
+// the replica number when there are several.
+func sourceOf(ev events.Message, st ContainerState) string {
 	name := st.Service
+	if name == "" {
+		name = ev.Actor.Attributes[LabelService]
+	}
 	if n, _ := strconv.Atoi(ev.Actor.Attributes[LabelNumber]); n > 1 {
 		name += "-" + strconv.Itoa(n)
 	}
 	if name == "" {
 		name = ev.Actor.Attributes["name"]
 	}
+	return name
+}
+
+// eventText words the events a person wants to see without reading logs.
+func eventText(ev events.Message, st ContainerState) string {
+	name := sourceOf(ev, st)
 	switch a := string(ev.Action); {
 	case a == "restart":
 		return name + " restarted"
@@ -293,73 +335,4 @@ func eventText(ev events.Message, st ContainerState) string {
 		}
 	}
 	return ""
-}
-
-// stateOf turns an inspect answer into a ContainerState.
-func stateOf(project string, ins container.InspectResponse) ContainerState {
-	st := ContainerState{ID: ins.ID, Name: strings.TrimPrefix(ins.Name, "/")}
-	if ins.Config != nil {
-		st.Service = ins.Config.Labels[LabelService]
-		st.Number, _ = strconv.Atoi(ins.Config.Labels[LabelNumber])
-		st.TTY = ins.Config.Tty
-	}
-	if s := ins.State; s != nil {
-		st.State, st.ExitCode = s.Status, s.ExitCode
-		st.StartedAt, _ = time.Parse(time.RFC3339Nano, s.StartedAt)
-		st.FinishedAt, _ = time.Parse(time.RFC3339Nano, s.FinishedAt)
-		if s.Health != nil {
-			st.Health = string(s.Health.Status)
-		}
-	}
-	if ins.ContainerJSONBase != nil {
-		st.RestartCount = ins.RestartCount
-	}
-	if ns := ins.NetworkSettings; ns != nil {
-		st.IPs = networkIPs(project, ns.Networks)
-		st.Ports = portBindings(ns)
-	}
-	return st
-}
-
-func networkIPs(project string, nets map[string]*network.EndpointSettings) []NetworkIP {
-	out := []NetworkIP{}
-	for name, ep := range nets {
-		if ep != nil && ep.IPAddress != "" {
-			out = append(out, NetworkIP{Network: name, IP: ep.IPAddress})
-		}
-	}
-	prefix := project + "_"
-	sort.Slice(out, func(i, j int) bool {
-		pi, pj := strings.HasPrefix(out[i].Network, prefix), strings.HasPrefix(out[j].Network, prefix)
-		if pi != pj {
-			return pi
-		}
-		return out[i].Network < out[j].Network
-	})
-	return out
-}
-
-func portBindings(ns *container.NetworkSettings) []PortBinding {
-	out := []PortBinding{}
-	seen := map[PortBinding]bool{}
-	for port, binds := range ns.Ports {
-		for _, b := range binds {
-			hp, err := strconv.Atoi(b.HostPort)
-			if err != nil || hp == 0 {
-				continue
-			}
-			pb := PortBinding{HostIP: b.HostIP, HostPort: hp, ContainerPort: port.Int(), Proto: port.Proto()}
-			if !seen[pb] {
-				seen[pb] = true
-				out = append(out, pb)
-			}
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].ContainerPort != out[j].ContainerPort {
-			return out[i].ContainerPort < out[j].ContainerPort
-		}
-		return out[i].HostIP < out[j].HostIP
-	})
-	return out
 }
