@@ -51,6 +51,7 @@ type Watcher struct {
 
 	mu        sync.Mutex
 	dirs      map[string]bool // watched directory -> recursive
+	roots     map[string]bool // trees added with AddTree
 	polled    map[string]map[string]snapshot
 	warned    bool
 	closeOnce sync.Once
@@ -81,15 +82,23 @@ func NewWatcher() (*Watcher, error) {
 func newWatcher(n Notifier, events <-chan fsnotify.Event, errs <-chan error) *Watcher {
 	return &Watcher{
 		notifier: n, events: events, errs: errs,
-		dirs: map[string]bool{}, polled: map[string]map[string]snapshot{},
+		dirs: map[string]bool{}, roots: map[string]bool{}, polled: map[string]map[string]snapshot{},
 		PollEvery: time.Second, done: make(chan struct{}),
 		Changed: func(...string) {}, SkipDir: func(string) bool { return false },
 		Resync: func() {}, Problem: func(string) {},
 	}
 }
 
-// AddTree watches dir and every directory below it that SkipDir does not skip.
+// AddTree watches dir and every directory below it that SkipDir does not
+// skip. Its parent is watched too (not recursively), so that dir is
+// watched again when it is deleted and made anew.
 func (w *Watcher) AddTree(dir string) error {
+	w.mu.Lock()
+	w.roots[dir] = true
+	w.mu.Unlock()
+	if parent := filepath.Dir(dir); parent != dir {
+		_ = w.AddDir(parent) // best effort: only for a re-created root
+	}
 	_, err := w.addTree(dir, false)
 	return err
 }
@@ -216,15 +225,20 @@ func (w *Watcher) handle(ev fsnotify.Event) {
 		return
 	}
 	switch {
-	case ev.Op&(fsnotify.Create|fsnotify.Write|fsnotify.Remove|fsnotify.Rename) == 0:
-		return // chmod alone changes nothing we copy
+	case ev.Op == fsnotify.Chmod:
+		// A mode or time change (chmod +x, touch): copy the file again.
+		// Directories' attributes change with every entry: skip those.
+		if fi, err := os.Lstat(path); err == nil && !fi.IsDir() {
+			w.Changed(path)
+		}
+		return
 	case ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename):
 		w.forget(path)
 		w.Changed(path)
 		return
 	}
 	w.mu.Lock()
-	recursive := w.dirs[filepath.Dir(path)]
+	recursive := w.dirs[filepath.Dir(path)] || w.roots[path]
 	w.mu.Unlock()
 	if ev.Has(fsnotify.Create) && recursive {
 		if fi, err := os.Lstat(path); err == nil && fi.IsDir() && !w.SkipDir(path) {
@@ -242,6 +256,12 @@ func (w *Watcher) handle(ev fsnotify.Event) {
 // forget drops the watches of a directory that was removed or renamed away.
 func (w *Watcher) forget(path string) {
 	w.mu.Lock()
+	_, watched := w.dirs[path]
+	_, polled := w.polled[path]
+	if !watched && !polled {
+		w.mu.Unlock()
+		return // a file, or a directory never watched
+	}
 	var gone []string
 	for dir := range w.dirs {
 		if _, ok := within(path, dir); ok {

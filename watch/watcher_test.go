@@ -137,12 +137,27 @@ func TestWatcherDeletes(t *testing.T) {
 	}
 	c.waitFor(t, filepath.Join(dir, "d"), filepath.Join(dir, "d", "e", "f.txt"))
 	deadline := time.Now().Add(5 * time.Second)
-	for w.Watched() != 1 && time.Now().Before(deadline) {
+	for w.Watched() != 2 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if n := w.Watched(); n != 1 {
-		t.Errorf("%d directories still watched after the tree was removed, want 1", n)
+	if n := w.Watched(); n != 2 {
+		t.Errorf("%d directories still watched after the tree was removed, want 2 (the root and its parent)", n)
 	}
+}
+
+// A watched tree that is deleted and made anew is watched again.
+func TestWatcherRootRecreated(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "site")
+	mustMkdir(t, root)
+	_, c := startWatcher(t, root)
+	if err := os.RemoveAll(root); err != nil {
+		t.Fatal(err)
+	}
+	c.waitFor(t, root)
+	mustMkdir(t, filepath.Join(root, "sub"))
+	c.waitFor(t, filepath.Join(root, "sub"))
+	write(t, filepath.Join(root, "sub", "later.txt"))
+	c.waitFor(t, filepath.Join(root, "sub", "later.txt"))
 }
 
 // fakeNotifier refuses watches like a full inotify table.
