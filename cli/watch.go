@@ -51,7 +51,9 @@ service, action, files and time. Ctrl-C stops watching; the stack keeps running.
 				return err
 			}
 			defer api.Close()
-			return watch.Run(cmd.Context(), api, p, f.options(), g.printer())
+			o := f.options()
+			o.Services = args // not what they depend on
+			return watch.Run(cmd.Context(), api, p, o, g.printer())
 		},
 	}
 	f.register(cmd, "")

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -27,6 +28,8 @@ type Options struct {
 	OnReload func(Report)
 	// Ready is called once everything is watched (after initial syncs).
 	Ready func()
+	// Services limits watching to these services (all when empty).
+	Services []string
 }
 
 // Report is one reload as the user sees it.
@@ -123,6 +126,17 @@ func Run(ctx context.Context, api engine.API, p *types.Project, o Options, out *
 	triggers, notes, err := Triggers(p)
 	if err != nil {
 		return err
+	}
+	if len(o.Services) > 0 {
+		triggers = slices.DeleteFunc(triggers, func(t Trigger) bool { return !slices.Contains(o.Services, t.Service) })
+		notes = slices.DeleteFunc(notes, func(n string) bool {
+			for _, s := range o.Services {
+				if strings.HasPrefix(n, "service "+s+":") {
+					return false
+				}
+			}
+			return true
+		})
 	}
 	for _, n := range notes {
 		out.Printf("watch: %s\n", n)

@@ -1,0 +1,45 @@
+package watch
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestReportLine(t *testing.T) {
+	for _, c := range []struct {
+		r    Report
+		want string
+	}{
+		{Report{Service: "web", Action: "sync", Files: []string{"site/index.html"}, Took: 14200 * time.Microsecond},
+			"watch: web sync 1 file (site/index.html) in 14ms"},
+		{Report{Service: "api", Action: "sync+restart", Files: []string{"a", "b", "c", "d", "e"}, Took: 12345 * time.Millisecond},
+			"watch: api sync+restart 5 files (a, b, c, +2 more) in 12.3s"},
+		{Report{Service: "app", Action: "rebuild", Files: []string{"app/x"}, Took: time.Second, Err: errors.New("boom")},
+			"watch: app rebuild 1 file (app/x) in 1s: failed: boom"},
+	} {
+		if got := c.r.String(); got != c.want {
+			t.Errorf("got  %q\nwant %q", got, c.want)
+		}
+	}
+}
+
+func TestReloadAction(t *testing.T) {
+	tr := &Trigger{}
+	for _, c := range []struct {
+		r    Reload
+		want string
+	}{
+		{Reload{Rebuild: true, Restart: true}, "rebuild"},
+		{Reload{Syncs: []Sync{{}}}, "sync"},
+		{Reload{Restart: true}, "restart"},
+		{Reload{Syncs: []Sync{{}}, Restart: true}, "sync+restart"},
+		{Reload{Syncs: []Sync{{}}, Execs: []*Trigger{tr}}, "sync+exec"},
+		{Reload{Execs: []*Trigger{tr}}, "sync+exec"},
+		{Reload{Syncs: []Sync{{}}, Execs: []*Trigger{tr}, Restart: true}, "sync+exec+restart"},
+	} {
+		if got := c.r.Action(); got != c.want {
+			t.Errorf("%+v: got %s, want %s", c.r, got, c.want)
+		}
+	}
+}
