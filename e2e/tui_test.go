@@ -28,6 +28,8 @@ import (
 //	tmuxwait NAME REGEXP [TIMEOUT]   wait until the screen matches (default 20s);
 //	                                 on timeout, fail showing the screen
 //	tmuxshow NAME                    the screen to stdout
+//	procstat NAME MAXRSS_MIB         the peak RSS and CPU time of the session's
+//	                                 process (started with exec); fails above MAXRSS_MIB
 //	engineproxy start|cut|restore    put a proxy between devstack and the
 //	                                 engine (DOCKER_HOST points at it;
 //	                                 REAL_DOCKER_HOST at the engine), drop
@@ -46,7 +48,7 @@ func TestScriptsDash(t *testing.T) {
 		Setup: setupScript,
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
 			"waitfor": cmdWaitfor, "httpget": cmdHTTPGet, "freeport": cmdFreeport, "sleep": cmdSleep,
-			"engineproxy": cmdEngineProxy, "tmuxstart": cmdTmuxStart, "tmuxkeys": cmdTmuxKeys, "tmuxwait": cmdTmuxWait, "tmuxshow": cmdTmuxShow,
+			"engineproxy": cmdEngineProxy, "procstat": cmdProcStat, "tmuxstart": cmdTmuxStart, "tmuxkeys": cmdTmuxKeys, "tmuxwait": cmdTmuxWait, "tmuxshow": cmdTmuxShow,
 		},
 	})
 }
@@ -122,9 +124,11 @@ func cmdTmuxWait(ts *testscript.TestScript, neg bool, args []string) {
 		timeout = parseDuration(ts, args[2])
 	}
 	var last string
-	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+	start := time.Now()
+	for deadline := start.Add(timeout); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		last = screen(ts, args[0])
 		if re.MatchString(last) != neg {
+			ts.Logf("tmuxwait: on screen after %v", time.Since(start).Round(time.Millisecond))
 			return
 		}
 	}
@@ -228,4 +232,33 @@ func (p *engineProxy) cut() {
 		c.Close()
 	}
 	p.conns = map[net.Conn]bool{}
+}
+
+func cmdProcStat(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: procstat NAME MAXRSS_MIB")
+	}
+	limit, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	out, err := tmux(ts, "display-message", "-p", "-t", args[0], "#{pane_pid}")
+	ts.Check(err)
+	pid := strings.TrimSpace(out)
+	status, err := os.ReadFile("/proc/" + pid + "/status")
+	ts.Check(err)
+	stat, err := os.ReadFile("/proc/" + pid + "/stat")
+	ts.Check(err)
+	var peakKiB int
+	for _, l := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			peakKiB, _ = strconv.Atoi(strings.Fields(v)[0])
+		}
+	}
+	f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+2:]))
+	utime, _ := strconv.Atoi(f[11])
+	stime, _ := strconv.Atoi(f[12])
+	cpu := time.Duration(utime+stime) * 10 * time.Millisecond // USER_HZ is 100 on Linux
+	fmt.Fprintf(ts.Stdout(), "pid %s peak RSS %.1f MiB, CPU %v\n", pid, float64(peakKiB)/1024, cpu)
+	if peakKiB > limit*1024 {
+		ts.Fatalf("peak RSS %.1f MiB > %d MiB", float64(peakKiB)/1024, limit)
+	}
 }

@@ -106,7 +106,7 @@ func TestView80x24(t *testing.T) {
 		"SERVICE", "STATE", "HEALTH", "IP", "PORTS", "RESTARTS",
 		"web", "healthy", "172.20.0.3 +1", "http://127.0.0.1:8080",
 		"db", "starting", "crash", "restarting (3)",
-		"logs: all services · following", "web   | web line 28", "db    | db line 29")
+		"logs: all · 30 lines · following", "web   | web line 28", "db    | db line 29")
 	if !strings.HasPrefix(lines[2], "> crash") {
 		t.Errorf("first row should be selected: %q", lines[2])
 	}

@@ -88,11 +88,11 @@ func (m Model) eventsLine() string {
 }
 
 func (m Model) logBar() string {
-	scope := "all services"
+	scope := "all"
 	if m.logs.scope != "" {
 		scope = m.logs.scope
 	}
-	parts := []string{"logs: " + scope}
+	parts := []string{"logs: " + scope, fmt.Sprintf("%d lines", m.logs.ring().Len())}
 	if m.logs.offset > 0 {
 		parts = append(parts, fmt.Sprintf("scrolled back, %d newer lines below (End follows)", m.logs.offset))
 	} else {
