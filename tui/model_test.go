@@ -381,3 +381,11 @@ func TestOpenCopyRecreate(t *testing.T) {
 	run("o")
 	mustContain(t, m.View(), "db publishes no port")
 }
+
+func TestMouseWheelScrolls(t *testing.T) {
+	m := model(t, false, 80, 24)
+	m = send(m, tea.MouseMsg{Button: tea.MouseButtonWheelUp, Action: tea.MouseActionPress})
+	mustContain(t, m.View(), "scrolled back, 3 newer lines below")
+	m = send(m, tea.MouseMsg{Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
+	mustContain(t, m.View(), "following")
+}
