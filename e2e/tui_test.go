@@ -53,10 +53,11 @@ func TestScriptsDash(t *testing.T) {
 	})
 }
 
-// tmux runs tmux on the script's own server socket, with the script's environment.
+// tmux runs tmux on the script's own server (its socket in the work dir,
+// removed with it), with the script's environment.
 func tmux(ts *testscript.TestScript, args ...string) (string, error) {
-	sock := "devstack-e2e-" + ts.Getenv("PROJECT")
-	cmd := exec.Command("tmux", append([]string{"-L", sock}, args...)...)
+	sock := filepath.Join(ts.Getenv("WORK"), "tmux.sock")
+	cmd := exec.Command("tmux", append([]string{"-S", sock}, args...)...)
 	cmd.Dir = ts.Getenv("WORK")
 	cmd.Env = scriptEnv(ts)
 	out, err := cmd.CombinedOutput()
