@@ -19,14 +19,13 @@ func (m Model) View() string {
 	if m.width < MinWidth || m.height < MinHeight {
 		return m.tooSmall()
 	}
-	rows := m.tableRows()
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.titleLine())
-	lines = append(lines, m.tableLines(m.width, rows)...)
-	lines = append(lines, m.eventsLine(), m.logBar())
-	if m.mode == modeHelp {
-		lines = append(lines, m.helpLines(m.logHeight())...)
+	if m.mode == modeHelp { // the whole screen, so that it fits down to the minimum size
+		lines = append(lines, m.helpLines(m.height-2)...)
 	} else {
+		lines = append(lines, m.tableLines(m.width, m.tableRows())...)
+		lines = append(lines, m.eventsLine(), m.logBar())
 		lines = append(lines, m.logLines(m.logHeight())...)
 	}
 	for len(lines) < m.height-1 {
@@ -132,21 +131,21 @@ func (m Model) statusLine() string {
 
 var helpText = []string{
 	"Keys",
-	"  ↑/k ↓/j      select a service",
-	"  enter, tab   logs of the selected service / of all services",
-	"  PgUp PgDn    scroll the logs (also the mouse wheel); Home oldest; End/G/F follow",
-	"  /            search (enter jumps to the newest match); n older match, N newer; esc clears",
-	"  f            filter: show only lines containing the text (empty: all)",
-	"  t            timestamps on/off      w  wrap long lines on/off",
-	"  r            restart the selected service",
-	"  s            stop the selected service, or start it when stopped",
-	"  e            shell in the selected service (sh); exit returns here",
-	"  c            recreate the selected service: build or pull its image, new container",
-	"  o            open its first URL in the browser",
-	"  y            copy the log lines on screen to the clipboard (OSC 52)",
-	"  R            restart all services",
-	"  q, ctrl+c    quit and leave the stack running",
-	"  X            stop the whole stack and quit",
+	"  ↑/k ↓/j     select a service",
+	"  enter, tab  logs of the selected service / of all services",
+	"  PgUp PgDn   scroll the logs (or the mouse wheel); Home oldest; End follow",
+	"  /           search; n older match, N newer; esc clears",
+	"  f           filter: only lines containing the text (empty: all lines)",
+	"  t  w        timestamps on/off, wrap long lines on/off",
+	"  r           restart the selected service",
+	"  s           stop the selected service, or start it when stopped",
+	"  c           recreate it: build or pull its image, new container",
+	"  e           shell in it (sh); exit comes back here",
+	"  o           open its first URL in the browser",
+	"  y           copy the log lines on screen (OSC 52 clipboard)",
+	"  R           restart all services",
+	"  q, ctrl+c   quit and leave the stack running",
+	"  X           stop the whole stack and quit",
 	"",
 	"Any key closes this help.",
 }
