@@ -295,7 +295,7 @@ func TestWrapAndTimestamps(t *testing.T) {
 func TestHelp(t *testing.T) {
 	m := keys(model(t, false, 80, 24), "?")
 	checkFrame(t, m.View(), 80, 24)
-	mustContain(t, m.View(), "stop the whole stack and quit", "shell in the selected service", "Any key closes this help.")
+	mustContain(t, m.View(), "stop the whole stack and quit", "shell in it (sh)", "Any key closes this help.")
 	m = keys(m, "x")
 	if strings.Contains(m.View(), "Any key closes") {
 		t.Error("help did not close")
