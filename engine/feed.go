@@ -230,8 +230,12 @@ func (f *feed) onEvent(ctx context.Context, ev events.Message) {
 		return
 	}
 	action := string(ev.Action)
-	if strings.HasPrefix(action, "exec_") || action == "top" || action == "attach" || action == "resize" {
+	if cmd, ok := strings.CutPrefix(action, "exec_start: "); ok && isReload(cmd) {
+		f.send(ctx, FeedEvent{Time: time.Unix(0, ev.TimeNano), Service: svc, Text: sourceOf(ev, ContainerState{}) + " reloaded (" + cmd + ")"})
 		return
+	}
+	if strings.HasPrefix(action, "exec_") || action == "top" || action == "attach" || action == "resize" {
+		return // healthchecks and shells: no state change
 	}
 	if ev.Action == events.ActionRestart {
 		f.mu.Lock()
@@ -266,6 +270,12 @@ func (f *feed) onEvent(ctx context.Context, ev events.Message) {
 		}
 		f.mu.Unlock()
 	}
+}
+
+// isReload recognises a command that reloads a server's configuration
+// (nginx -s reload, httpd -k graceful, kill -HUP 1), as watch runs them.
+func isReload(cmd string) bool {
+	return strings.Contains(cmd, "reload") || strings.Contains(cmd, "graceful") || strings.Contains(cmd, "HUP")
 }
 
 // slot is what the feed knows of a service replica's container.

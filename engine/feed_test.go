@@ -114,3 +114,18 @@ func TestRecreatedDetection(t *testing.T) {
 		t.Error("a container created long after the last one went is new")
 	}
 }
+
+func TestReloadEvent(t *testing.T) {
+	in := make(chan any, 4)
+	f := &feed{in: in, slots: map[string]slot{}}
+	attrs := map[string]string{LabelService: "web", LabelNumber: "1"}
+	for _, a := range []string{"exec_start: nginx -s reload", "exec_start: wget -q -O /dev/null http://127.0.0.1/", "exec_create: sh"} {
+		f.onEvent(context.Background(), events.Message{Action: events.Action(a), Actor: events.Actor{ID: "x", Attributes: attrs}})
+	}
+	if len(in) != 1 {
+		t.Fatalf("%d messages, want the reload only", len(in))
+	}
+	if ev := (<-in).(FeedEvent); ev.Text != "web reloaded (nginx -s reload)" {
+		t.Errorf("event %q", ev.Text)
+	}
+}
