@@ -254,13 +254,15 @@ func copyInto(ctx context.Context, api engine.API, id string, copies []entry, pa
 	return err
 }
 
-// deleteIn removes the container paths with one `rm -rf` exec.
+// deleteIn removes the container paths with one `rm -rf` exec, as root:
+// the files were copied in by the engine (root) whatever the container's
+// user may delete.
 func deleteIn(ctx context.Context, api engine.API, id string, paths []string) error {
 	paths = slices.DeleteFunc(slices.Clone(paths), func(p string) bool { return p == "/" || p == "" })
 	if len(paths) == 0 {
 		return nil
 	}
-	code, out, err := execIn(ctx, api, id, execSpec{Cmd: append([]string{"rm", "-rf", "--"}, paths...)})
+	code, out, err := execIn(ctx, api, id, execSpec{Cmd: append([]string{"rm", "-rf", "--"}, paths...), User: "0"})
 	if err != nil {
 		return err
 	}
