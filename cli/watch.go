@@ -37,7 +37,17 @@ named ones): on a change under a trigger's path, sync copies the changed files
 into the container and deletes the deleted ones; rebuild builds the image and
 recreates only that service; restart, sync+restart and sync+exec restart the
 container or run exec.command after the sync. Each reload prints one line:
-service, action, files and time. Ctrl-C stops watching; the stack keeps running.`,
+service, action, files and time. Ctrl-C stops watching; the stack keeps running.
+
+Presets watch without any develop section: nginx takes .devstack/nginx.conf
+(a server block) and reloads gracefully, apache takes .devstack/httpd.conf,
+php-fpm adds .devstack/php.ini and restarts. A project directory that is
+bind-mounted needs no sync: its changes are live.
+
+Changes are handled once files were quiet for --debounce (30ms), so a git
+checkout of thousands of files is one reload. A service reloaded more than
+--loop-limit times a minute (one writing into its own watched directory) is
+paused for a minute.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, p, err := g.load(cmd.Context(), args)
 			if err != nil {
