@@ -94,8 +94,8 @@ func Feed(ctx context.Context, api API, project string, o FeedOptions, out chan<
 	}
 	f := &feed{api: api, project: project, o: o, in: make(chan any, 1024), lastLine: map[string]time.Time{}, restarts: map[string]int{}, slots: map[string]slot{}}
 	go batch(ctx, f.in, out, o.Interval, o.MaxBatch)
-	for first := true; ctx.Err() == nil; first = false {
-		err := f.session(ctx, first)
+	for ctx.Err() == nil {
+		err := f.session(ctx)
 		if ctx.Err() != nil {
 			return
 		}
@@ -116,6 +116,7 @@ type feed struct {
 	restarts map[string]int       // container ID -> restart events seen
 	slots    map[string]slot      // "service/number" -> its container, or when it went
 	streams  map[string]bool      // container ID -> log stream open (this session)
+	again    map[string]bool      // container ID -> started again while its stream was open
 	stats    map[string]func()    // container ID -> stops its stats stream
 	died     map[string]time.Time // container ID -> when it last died
 }
@@ -145,11 +146,11 @@ func (f *feed) awaitEngine(ctx context.Context) {
 
 // session subscribes to events, sends the full state and follows until the
 // event stream fails.
-func (f *feed) session(ctx context.Context, first bool) error {
+func (f *feed) session(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	f.mu.Lock()
-	f.streams, f.stats, f.died = map[string]bool{}, map[string]func(){}, map[string]time.Time{}
+	f.streams, f.again, f.stats, f.died = map[string]bool{}, map[string]bool{}, map[string]func(){}, map[string]time.Time{}
 	f.mu.Unlock()
 	evs, errs := f.api.Events(ctx, events.ListOptions{Filters: filters.NewArgs(
 		filters.Arg("type", string(events.ContainerEventType)),
@@ -165,7 +166,7 @@ func (f *feed) session(ctx context.Context, first bool) error {
 		f.slots[st.Service+"/"+strconv.Itoa(st.Number)] = slot{id: st.ID}
 		f.mu.Unlock()
 		if st.State == "running" || st.State == "restarting" {
-			f.attach(ctx, st, f.logStart(st.ID, first))
+			f.attach(ctx, st)
 		}
 	}
 	for {
@@ -181,17 +182,6 @@ func (f *feed) session(ctx context.Context, first bool) error {
 }
 
 type fullStates []ContainerState
-
-// logStart is where a container's logs resume: after the last line seen
-// (reconnect), else the feed's Since.
-func (f *feed) logStart(id string, first bool) time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if t, ok := f.lastLine[id]; ok && !first {
-		return t.Add(time.Nanosecond)
-	}
-	return f.o.Since
-}
 
 func (f *feed) snapshot(ctx context.Context) ([]ContainerState, error) {
 	cs, err := ObserveContainers(ctx, f.api, f.project)
@@ -257,10 +247,7 @@ func (f *feed) onEvent(ctx context.Context, ev events.Message) {
 	}
 	switch ev.Action {
 	case events.ActionStart:
-		f.mu.Lock()
-		since := f.died[id]
-		f.mu.Unlock()
-		f.attach(ctx, st, since)
+		f.attach(ctx, st)
 	case events.ActionDie, events.ActionDestroy:
 		f.mu.Lock()
 		f.died[id] = when

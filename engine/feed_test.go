@@ -129,3 +129,19 @@ func TestReloadEvent(t *testing.T) {
 		t.Errorf("event %q", ev.Text)
 	}
 }
+
+func TestResumeAt(t *testing.T) {
+	since := time.Unix(100, 0)
+	f := &feed{o: FeedOptions{Since: since}, lastLine: map[string]time.Time{}, died: map[string]time.Time{}}
+	if got := f.resumeAt("a"); !got.Equal(since) {
+		t.Errorf("new container: %v, want the feed's Since", got)
+	}
+	f.died["a"] = time.Unix(200, 0)
+	if got := f.resumeAt("a"); !got.Equal(time.Unix(200, 0)) {
+		t.Errorf("died, no line seen: %v, want the death", got)
+	}
+	f.lastLine["a"] = time.Unix(150, 5)
+	if got := f.resumeAt("a"); !got.Equal(time.Unix(150, 6)) {
+		t.Errorf("lines seen: %v, want just after the last", got)
+	}
+}

@@ -12,30 +12,52 @@ import (
 	"github.com/docker/docker/pkg/stdcopy"
 )
 
-// attach opens the container's log stream (and stats stream) unless open.
-func (f *feed) attach(ctx context.Context, st ContainerState, since time.Time) {
+// attach follows the container's logs (and stats) unless already followed.
+// A log stream ends with the run it follows; when the container starts
+// again before it ended, the stream is reopened after the last line seen.
+func (f *feed) attach(ctx context.Context, st ContainerState) {
 	f.mu.Lock()
-	openLogs := !f.streams[st.ID]
-	f.streams[st.ID] = true
-	openStats := f.o.Stats && f.stats[st.ID] == nil
-	var sctx context.Context
-	if openStats {
-		var stop func()
-		sctx, stop = context.WithCancel(ctx)
+	defer f.mu.Unlock()
+	if f.o.Stats && f.stats[st.ID] == nil {
+		sctx, stop := context.WithCancel(ctx)
 		f.stats[st.ID] = stop
-	}
-	f.mu.Unlock()
-	if openLogs {
-		go func() {
-			f.streamLogs(ctx, st, since)
-			f.mu.Lock()
-			f.streams[st.ID] = false
-			f.mu.Unlock()
-		}()
-	}
-	if openStats {
 		go f.streamStats(sctx, st.ID)
 	}
+	if f.streams[st.ID] {
+		f.again[st.ID] = true
+		return
+	}
+	f.streams[st.ID] = true
+	since := f.resumeAt(st.ID)
+	go f.follow(ctx, st, since)
+}
+
+func (f *feed) follow(ctx context.Context, st ContainerState, since time.Time) {
+	for {
+		f.streamLogs(ctx, st, since)
+		f.mu.Lock()
+		if !f.again[st.ID] || ctx.Err() != nil {
+			f.streams[st.ID] = false
+			f.mu.Unlock()
+			return
+		}
+		delete(f.again, st.ID)
+		since = f.resumeAt(st.ID)
+		f.mu.Unlock()
+	}
+}
+
+// resumeAt is where a container's logs (re)start: after the last line seen
+// (a restart, a reconnect), else where it last died, else the feed's Since
+// (zero: the last Tail lines). The caller holds f.mu.
+func (f *feed) resumeAt(id string) time.Time {
+	if t, ok := f.lastLine[id]; ok {
+		return t.Add(time.Nanosecond)
+	}
+	if t, ok := f.died[id]; ok {
+		return t
+	}
+	return f.o.Since
 }
 
 func (f *feed) streamLogs(ctx context.Context, st ContainerState, since time.Time) {
