@@ -1,13 +1,16 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"strings"
 	"time"
 
+	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/container"
 	"github.com/muesli/termenv"
 	"github.com/sirupsen/logrus"
@@ -16,6 +19,7 @@ import (
 	"github.com/devstack/devstack/compose"
 	"github.com/devstack/devstack/engine"
 	"github.com/devstack/devstack/tui"
+	"github.com/devstack/devstack/watch"
 )
 
 type dashFlags struct {
@@ -46,7 +50,7 @@ and leaves the stack running; X stops the stack and quits.`,
 				return err
 			}
 			defer api.Close()
-			return runDash(ctx, g, api, name, f, engine.FeedOptions{Tail: f.tail}, false)
+			return runDash(ctx, g, api, name, f, engine.FeedOptions{Tail: f.tail}, false, nil)
 		},
 	}
 	fl := cmd.Flags()
@@ -58,7 +62,9 @@ and leaves the stack running; X stops the stack and quits.`,
 
 // runDash shows the dashboard until the person quits; then it stops the
 // stack if they asked to, or takes it down when downOnExit.
-func runDash(ctx context.Context, g *globals, api engine.API, project string, f dashFlags, feed engine.FeedOptions, downOnExit bool) error {
+// runDash runs the dashboard until it quits. also, when set, runs beside it
+// (up --watch) and what it writes shows on the dashboard's events line.
+func runDash(ctx context.Context, g *globals, api engine.API, project string, f dashFlags, feed engine.FeedOptions, downOnExit bool, also func(ctx context.Context, events io.Writer)) error {
 	if !isTerminal(g.stdout) || !isTerminal(g.stdin) {
 		return fmt.Errorf("the dashboard needs a terminal; use `devstack logs -f` and `devstack ps` instead")
 	}
@@ -67,6 +73,9 @@ func runDash(ctx context.Context, g *globals, api engine.API, project string, f 
 	batches := make(chan engine.FeedBatch)
 	feed.Stats = true
 	go engine.Feed(fctx, api, project, feed, batches)
+	if also != nil {
+		go also(fctx, &eventWriter{done: fctx.Done(), out: batches})
+	}
 	self, err := os.Executable()
 	if err != nil {
 		self = "devstack"
@@ -103,9 +112,50 @@ func runDash(ctx context.Context, g *globals, api engine.API, project string, f 
 
 // upDashboard is attached `up` on a terminal: the dashboard, with logs from
 // the moment up started.
-func upDashboard(ctx context.Context, g *globals, api engine.API, project string, started time.Time, noColor, downOnExit bool) error {
-	f := dashFlags{ring: tui.DefaultRingSize, noColor: noColor}
-	return runDash(ctx, g, api, project, f, engine.FeedOptions{Since: started}, downOnExit)
+func upDashboard(ctx context.Context, g *globals, api engine.API, p *types.Project, started time.Time, uf upFlags) error {
+	f := dashFlags{ring: tui.DefaultRingSize, noColor: uf.noColor}
+	var also func(context.Context, io.Writer)
+	if uf.watch {
+		also = func(ctx context.Context, events io.Writer) {
+			if err := watch.Run(ctx, api, p, uf.watchOpts.options(), engine.NewPrinter(events)); err != nil && ctx.Err() == nil {
+				fmt.Fprintf(events, "watch: stopped: %v\n", err)
+			}
+		}
+	}
+	return runDash(ctx, g, api, p.Name, f, engine.FeedOptions{Since: started}, uf.downOnExit, also)
+}
+
+// eventWriter turns each line written to it into an event on the
+// dashboard's events line ("watch: web sync 2 files (...) in 14ms").
+type eventWriter struct {
+	done <-chan struct{}
+	out  chan<- engine.FeedBatch
+	buf  []byte
+}
+
+func (w *eventWriter) Write(b []byte) (int, error) {
+	w.buf = append(w.buf, b...)
+	for {
+		i := bytes.IndexByte(w.buf, '\n')
+		if i < 0 {
+			return len(b), nil
+		}
+		line := strings.TrimSpace(string(w.buf[:i]))
+		w.buf = w.buf[i+1:]
+		if line == "" {
+			continue
+		}
+		service := ""
+		if f := strings.Fields(strings.TrimPrefix(line, "watch: ")); len(f) > 0 {
+			service = f[0]
+		}
+		ev := engine.FeedBatch{Events: []engine.FeedEvent{{Time: time.Now(), Service: service, Text: line}}}
+		select {
+		case w.out <- ev:
+		case <-w.done:
+			return len(b), nil
+		}
+	}
 }
 
 // dashActions carries out the dashboard's requests with the engine.

@@ -89,8 +89,8 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 	if (f.detach || f.wait) && !f.watch {
 		return nil
 	}
-	if !f.watch && !f.noTUI && isTerminal(g.stdout) && isTerminal(g.stdin) {
-		return upDashboard(ctx, g, api, p.Name, started, f.noColor, f.downOnExit)
+	if !f.noTUI && isTerminal(g.stdout) && isTerminal(g.stdin) {
+		return upDashboard(ctx, g, api, p, started, f)
 	}
 	logOpts := engine.LogOptions{Services: p.ServiceNames(), Follow: true, Since: started, Color: colorOK(g, f.noColor), UntilStopped: true}
 	if f.watch {
