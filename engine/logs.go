@@ -188,7 +188,7 @@ func (m *logMux) attach(ctx context.Context, c Container, since time.Time) {
 func (m *logMux) stream(ctx context.Context, c Container, since time.Time) {
 	opts := container.LogsOptions{ShowStdout: true, ShowStderr: true, Follow: m.o.Follow, Tail: m.o.Tail, Timestamps: m.o.Timestamps}
 	if !since.IsZero() {
-		opts.Since = strconv.FormatFloat(float64(since.UnixNano())/1e9, 'f', 9, 64)
+		opts.Since = fmt.Sprintf("%d.%09d", since.Unix(), since.Nanosecond()) // exact: a float64 loses the nanoseconds
 	}
 	rc, err := m.api.ContainerLogs(ctx, c.ID, opts)
 	if err != nil {
