@@ -32,8 +32,11 @@ func newUpCmd(g *globals) *cobra.Command {
 		Long: `Create and start the project's services in dependency order, waiting for
 depends_on conditions (service_started, service_healthy,
 service_completed_successfully). Unchanged services are left running;
-changed ones are recreated. Without -d, up stays attached and streams every
-service's logs; Ctrl-C stops the stack gracefully, a second Ctrl-C kills it.`,
+changed ones are recreated. SERVICE may also name a preset (devstack presets).
+Without -d, up stays attached: on a terminal it opens the dashboard (q leaves
+the stack running, X stops it; --no-tui for plain logs); otherwise it streams
+every service's logs, and Ctrl-C stops the stack gracefully, a second Ctrl-C
+kills it. --watch then follows develop.watch (see devstack watch).`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runUp(cmd.Context(), g, f, args) },
 	}
 	fl := cmd.Flags()
