@@ -113,7 +113,7 @@ func runDash(ctx context.Context, g *globals, api engine.API, project string, f 
 // upDashboard is attached `up` on a terminal: the dashboard, with logs from
 // the moment up started.
 func upDashboard(ctx context.Context, g *globals, api engine.API, p *types.Project, started time.Time, uf upFlags) error {
-	f := dashFlags{ring: tui.DefaultRingSize, noColor: uf.noColor}
+	f := dashFlags{ring: uf.logLines, noColor: uf.noColor}
 	var also func(context.Context, io.Writer)
 	if uf.watch {
 		also = func(ctx context.Context, events io.Writer) {

@@ -11,12 +11,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/engine"
+	"github.com/devstack/devstack/tui"
 	"github.com/devstack/devstack/watch"
 )
 
 type upFlags struct {
 	detach, build, forceRecreate, noRecreate, removeOrphans, wait, noColor, strictPorts bool
 	noTUI, downOnExit                                                                   bool
+	logLines                                                                            int
 	pull                                                                                string
 	watch                                                                               bool
 	watchOpts                                                                           watchFlags
@@ -52,6 +54,7 @@ kills it. --watch then follows develop.watch (see devstack watch).`,
 	fl.BoolVar(&f.strictPorts, "strict-ports", false, "fail when a preset's host port is taken instead of moving it to the next free one")
 	fl.BoolVar(&f.noTUI, "no-tui", false, "stream plain logs instead of opening the dashboard on a terminal")
 	fl.BoolVar(&f.downOnExit, "down-on-exit", false, "take the stack down when the dashboard quits")
+	fl.IntVar(&f.logLines, "log-lines", tui.DefaultRingSize, "log lines the dashboard keeps per service")
 	fl.IntVarP(&f.timeout, "timeout", "t", -1, "seconds to wait for containers to stop on Ctrl-C (default: stop_grace_period)")
 	fl.BoolVar(&f.watch, "watch", false, "then follow develop.watch triggers (see devstack watch)")
 	f.watchOpts.register(cmd, "watch-")
