@@ -30,7 +30,7 @@ func Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig
 		}
 		dockerfile = rel
 	}
-	excludes, err := readDockerignore(b.Context)
+	excludes, err := ReadDockerignore(b.Context)
 	if err != nil {
 		return fmt.Errorf("%w: service %s: %v", ErrBuildFailed, s.Name, err)
 	}
@@ -73,7 +73,8 @@ func Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig
 	return nil
 }
 
-func readDockerignore(dir string) ([]string, error) {
+// ReadDockerignore returns the patterns of dir/.dockerignore (none when it is absent).
+func ReadDockerignore(dir string) ([]string, error) {
 	f, err := os.Open(filepath.Join(dir, ".dockerignore"))
 	if os.IsNotExist(err) {
 		return nil, nil

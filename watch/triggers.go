@@ -9,7 +9,8 @@ import (
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
-	"github.com/moby/patternmatcher/ignorefile"
+
+	"github.com/devstack/devstack/engine"
 )
 
 // Actions are the develop.watch actions, in the order error messages list them.
@@ -89,7 +90,7 @@ func Triggers(p *types.Project) (out []Trigger, notes []string, err error) {
 		contextDir := ""
 		if s.Build != nil {
 			contextDir = abs(p.WorkingDir, s.Build.Context)
-			if dockerignore, err = readDockerignore(contextDir); err != nil {
+			if dockerignore, err = engine.ReadDockerignore(contextDir); err != nil {
 				return nil, nil, fmt.Errorf("%w: service %s: %v", ErrBadTrigger, name, err)
 			}
 		}
@@ -207,16 +208,4 @@ func rel(dir, p string) string {
 		return filepath.ToSlash(r)
 	}
 	return p
-}
-
-func readDockerignore(dir string) ([]string, error) {
-	f, err := os.Open(filepath.Join(dir, ".dockerignore"))
-	if os.IsNotExist(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return ignorefile.ReadAll(f)
 }
