@@ -351,15 +351,34 @@ func cmdFreeport(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// cmdHoldport implements `holdport PORT`: listens on 127.0.0.1:PORT until the
-// script ends, to provoke "port already in use".
+// cmdHoldport implements `holdport PORT` and `holdport NAME`: listens on
+// 127.0.0.1:PORT until the script ends, to provoke "port already in use".
+// Given a NAME, it listens on a free port of freeport's range and sets NAME
+// to it: no window in which something else could take the port.
 func cmdHoldport(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
-		ts.Fatalf("usage: holdport PORT")
+		ts.Fatalf("usage: holdport PORT|NAME")
 	}
-	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", args[0]))
-	ts.Check(err)
-	ts.Defer(func() { l.Close() })
+	if _, err := strconv.Atoi(args[0]); err == nil {
+		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", args[0]))
+		ts.Check(err)
+		ts.Defer(func() { l.Close() })
+		return
+	}
+	for i := 0; i < 1000; i++ {
+		port := 20000 + mathrand.IntN(12000)
+		if _, taken := ports.LoadOrStore(port, true); taken {
+			continue
+		}
+		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		if err != nil {
+			continue
+		}
+		ts.Defer(func() { l.Close() })
+		ts.Setenv(args[0], strconv.Itoa(port))
+		return
+	}
+	ts.Fatalf("holdport: no free port found")
 }
 
 // cmdSleep implements `sleep DURATION` (a Go duration, or seconds).
