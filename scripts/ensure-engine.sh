@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ensure-engine: make sure Docker Engine (Debian docker.io), busybox-static,
-# debootstrap (test stand-in images) and
+# debootstrap (test stand-in images), tmux (dashboard tests) and
 # docker-registry are installed and an engine answers. Installs only what is
 # missing, starts dockerd in the background only when none answers, never
 # stops a running one. Used by `make test`, `make demo` and .ci/run.
@@ -21,6 +21,9 @@ missing_packages() {
 	fi
 	if ! command -v debootstrap >/dev/null; then
 		echo debootstrap
+	fi
+	if ! command -v tmux >/dev/null; then
+		echo tmux
 	fi
 }
 
