@@ -119,10 +119,13 @@ func renderInfo(p *types.Project, cs []engine.Container, only []string) ([]info.
 
 // showInfo prints, after up, how to reach the services that publish
 // something or carry preset info.
-func showInfo(ctx context.Context, g *globals, api engine.API, p *types.Project) {
-	cs, err := engine.ObserveContainers(ctx, api, p.Name)
-	if err != nil {
-		return
+func showInfo(ctx context.Context, g *globals, api engine.API, p *types.Project, plan engine.Plan) {
+	cs := plan.Kept() // a no-op up: what was observed is what runs
+	if !plan.Unchanged() {
+		var err error
+		if cs, err = engine.ObserveContainers(ctx, api, p.Name); err != nil {
+			return
+		}
 	}
 	services, err := renderInfo(p, cs, p.ServiceNames())
 	if err != nil {

@@ -88,10 +88,11 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 		StrictPorts:  f.strictPorts,
 	}
 	started := time.Now()
-	if _, err := engine.Up(ctx, api, p, opts, g.printer()); err != nil {
+	plan, err := engine.Up(ctx, api, p, opts, g.printer())
+	if err != nil {
 		return err
 	}
-	showInfo(ctx, g, api, p)
+	showInfo(ctx, g, api, p, plan)
 	if (f.detach || f.wait) && !f.watch {
 		return nil
 	}

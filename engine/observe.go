@@ -10,6 +10,7 @@ import (
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/docker/api/types/volume"
+	"golang.org/x/sync/errgroup"
 )
 
 // Container is what the planner needs to know of an existing container.
@@ -74,16 +75,16 @@ func ObserveContainers(ctx context.Context, api API, project string) ([]Containe
 // Observe lists the project's containers, and the networks and volumes
 // (by name, whoever created them) it refers to.
 func Observe(ctx context.Context, api API, project string) (*Observed, error) {
-	cs, err := ObserveContainers(ctx, api, project)
-	if err != nil {
-		return nil, err
-	}
-	nets, err := api.NetworkList(ctx, network.ListOptions{})
-	if err != nil {
-		return nil, err
-	}
-	vols, err := api.VolumeList(ctx, volume.ListOptions{})
-	if err != nil {
+	var (
+		cs   []Container
+		nets []network.Summary
+		vols volume.ListResponse
+	)
+	eg, ectx := errgroup.WithContext(ctx) // three independent round trips
+	eg.Go(func() (err error) { cs, err = ObserveContainers(ectx, api, project); return err })
+	eg.Go(func() (err error) { nets, err = api.NetworkList(ectx, network.ListOptions{}); return err })
+	eg.Go(func() (err error) { vols, err = api.VolumeList(ectx, volume.ListOptions{}); return err })
+	if err := eg.Wait(); err != nil {
 		return nil, err
 	}
 	o := &Observed{Containers: cs, Networks: map[string]string{}, Volumes: map[string]bool{}}

@@ -57,6 +57,27 @@ type Plan struct {
 	Orphans []Container // containers of services the project no longer has, left in place
 }
 
+// Unchanged says the plan leaves every container as it is (a no-op up).
+func (p Plan) Unchanged() bool {
+	for _, a := range p.Actions {
+		if a.Op != KeepContainer {
+			return false
+		}
+	}
+	return true
+}
+
+// Kept lists the containers the plan leaves as they are.
+func (p Plan) Kept() []Container {
+	var out []Container
+	for _, a := range p.Actions {
+		if a.Op == KeepContainer && a.Current != nil {
+			out = append(out, *a.Current)
+		}
+	}
+	return out
+}
+
 func (p Plan) String() string {
 	var b strings.Builder
 	for _, a := range p.Actions {
