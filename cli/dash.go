@@ -41,11 +41,7 @@ and leaves the stack running; X stops the stack and quits.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			name, err := g.projectName(ctx)
-			if err != nil {
-				return err
-			}
-			api, err := g.client(ctx)
+			name, api, err := g.attach(ctx, nil)
 			if err != nil {
 				return err
 			}
