@@ -40,8 +40,9 @@ var baseRecipe = struct {
 	},
 }
 
-// standinNames are the presets with a stand-in (standins/<name>/Dockerfile).
-var standinNames = []string{"nginx", "mysql", "mariadb", "postgres", "redis", "php-fpm", "node"}
+// standinNames are the presets with a stand-in (standins/<name>/Dockerfile),
+// in build order: mysql's stand-in is built FROM mariadb's.
+var standinNames = []string{"nginx", "mariadb", "mysql", "postgres", "redis", "php-fpm", "node"}
 
 // standinImage is the tag of a preset's stand-in.
 func standinImage(name string) string { return "devstack-test/" + name + ":1" }
