@@ -62,14 +62,18 @@ func Load(ctx context.Context, o Options) (*types.Project, error) {
 	if err != nil {
 		return nil, err
 	}
+	files := append(frags, details.ConfigFiles...)
+	key, cacheable := validationKey(files, env, wd, profiles(o, env))
+	validated := cacheable && wasValidated(key)
 	p, err := loader.LoadWithContext(ctx, types.ConfigDetails{
-		ConfigFiles: append(frags, details.ConfigFiles...),
+		ConfigFiles: files,
 		WorkingDir:  wd,
 		Environment: env,
 	}, func(lo *loader.Options) {
 		lo.SetProjectName(name, explicit)
 		lo.ResolvePaths = true
 		lo.Profiles = profiles(o, env)
+		lo.SkipValidation = validated
 	})
 	if err != nil {
 		return nil, wrapLoadError(withFiles(err, popts.ConfigPaths))
@@ -80,6 +84,9 @@ func Load(ctx context.Context, o Options) (*types.Project, error) {
 	}
 	if err := graph.CheckCycle(p); err != nil {
 		return nil, wrapLoadError(err)
+	}
+	if cacheable && !validated {
+		markValidated(key)
 	}
 	return p, nil
 }
