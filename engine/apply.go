@@ -37,7 +37,7 @@ func (a *applier) apply(ctx context.Context, plan Plan) error {
 	if err := a.each(ctx, plan, a.resource, CreateNetwork, CreateVolume, RemoveContainer); err != nil {
 		return err
 	}
-	if err := a.each(ctx, plan, a.container, CreateContainer, RecreateContainer, StartContainer, KeepContainer); err != nil {
+	if err := a.each(ctx, plan, a.container, CreateContainer, RecreateContainer, StartContainer, KeepContainer, RestartContainer); err != nil {
 		return err
 	}
 	return graph.InDependencyOrder(ctx, a.p, func(ctx context.Context, name string, s types.ServiceConfig) error {
@@ -103,6 +103,13 @@ func (a *applier) container(ctx context.Context, act Action) error {
 		a.out.Status("Container", act.Name, "Running")
 		return nil
 	case StartContainer:
+		a.record(act.Service, *act.Current, true)
+		return nil
+	case RestartContainer:
+		if err := a.api.ContainerStop(ctx, act.Current.ID, container.StopOptions{}); err != nil {
+			return containerPlanError(act.Name, err)
+		}
+		a.out.Status("Container", act.Name, "Stopped ("+act.Reason+")")
 		a.record(act.Service, *act.Current, true)
 		return nil
 	case RecreateContainer:

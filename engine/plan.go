@@ -20,9 +20,13 @@ const (
 	RecreateContainer
 	StartContainer
 	KeepContainer
+	// RestartContainer stops a running container so that it starts again
+	// after its dependencies: a depends_on entry with restart: true names
+	// a dependency the plan creates or recreates.
+	RestartContainer
 )
 
-var opNames = [...]string{"CreateNetwork", "CreateVolume", "RemoveContainer", "CreateContainer", "RecreateContainer", "StartContainer", "Keep"}
+var opNames = [...]string{"CreateNetwork", "CreateVolume", "RemoveContainer", "CreateContainer", "RecreateContainer", "StartContainer", "Keep", "Restart"}
 
 func (o Op) String() string { return opNames[o] }
 
@@ -136,7 +140,36 @@ func MakePlan(d Desired, o *Observed, opts PlanOptions) (Plan, error) {
 		s := d.Project.Services[name]
 		p.Actions = append(p.Actions, serviceActions(d.Project.Name, s, byService[name], d.ImageIDs[name], ConfigHash(s, d.Files[name]), opts)...)
 	}
+	restartDependents(d.Project, p.Actions)
 	return p, nil
+}
+
+// restartDependents turns Keep into Restart for the containers of a
+// service whose depends_on has restart: true for a service that gets a new
+// container, as compose does; a restarted service counts as updated for
+// its own dependents.
+func restartDependents(p *types.Project, actions []Action) {
+	updated := map[string]bool{}
+	for _, a := range actions {
+		if a.Op == CreateContainer || a.Op == RecreateContainer {
+			updated[a.Service] = true
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for i, a := range actions {
+			if a.Op != KeepContainer {
+				continue
+			}
+			for dep, d := range p.Services[a.Service].DependsOn {
+				if d.Restart && updated[dep] {
+					actions[i].Op, actions[i].Reason = RestartContainer, "dependency "+dep+" updated"
+					updated[a.Service], changed = true, true
+					break
+				}
+			}
+		}
+	}
 }
 
 func serviceActions(project string, s types.ServiceConfig, have []Container, imageID, hash string, opts PlanOptions) []Action {

@@ -44,6 +44,14 @@ func TestMakePlan(t *testing.T) {
 	})
 	three := svc("web", func(s *types.ServiceConfig) { s.SetScale(3) })
 	one := svc("web", func(s *types.ServiceConfig) { s.SetScale(1) })
+	dependsOn := func(dep string, restart bool) func(*types.ServiceConfig) {
+		return func(s *types.ServiceConfig) {
+			s.DependsOn = types.DependsOnConfig{dep: {Condition: types.ServiceConditionStarted, Restart: restart, Required: true}}
+		}
+	}
+	app := svc("app", dependsOn("web", true))
+	worker := svc("worker", dependsOn("app", true))
+	cron := svc("cron", dependsOn("web", false))
 	netsUp := map[string]string{"demo_default": "n1"}
 	volsUp := map[string]bool{"demo_data": true}
 	images := map[string]string{"web": "sha256:img", "db": "sha256:img"}
@@ -79,6 +87,12 @@ func TestMakePlan(t *testing.T) {
 			"container:demo-web-2 RemoveContainer, scaled down\ncontainer:demo-web-1 Keep\n"},
 		{"existing volume is reused", project(db), Observed{Containers: []Container{running(db, 1)}, Networks: netsUp, Volumes: volsUp}, PlanOptions{},
 			"container:demo-db-1 Keep\n"},
+		{"restart: true restarts dependents of a recreated service, transitively", project(web, app, worker, cron),
+			Observed{Containers: []Container{withHash(running(web, 1), "old"), running(app, 1), running(worker, 1), running(cron, 1)}, Networks: netsUp}, PlanOptions{},
+			"container:demo-app-1 Restart, dependency web updated\ncontainer:demo-cron-1 Keep\ncontainer:demo-web-1 RecreateContainer, config hash changed\ncontainer:demo-worker-1 Restart, dependency app updated\n"},
+		{"restart: true leaves dependents alone when nothing is updated", project(web, app),
+			Observed{Containers: []Container{running(web, 1), running(app, 1)}, Networks: netsUp}, PlanOptions{},
+			"container:demo-app-1 Keep\ncontainer:demo-web-1 Keep\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
