@@ -37,19 +37,20 @@ func Down(ctx context.Context, api API, project string, o DownOptions, out *Prin
 			}
 		}
 	}
-	// Stopping is what needs the order; removal of stopped containers does not.
+	// Stopping is what needs the order; a stopped container is removed
+	// at once, alongside the stops of the services it depended on.
+	rm, rmctx := errgroup.WithContext(ctx)
 	err = inOrder(ctx, project, cs, true, func(ctx context.Context, c Container) error {
-		return stopContainer(ctx, api, c, o.Timeout, out)
+		if err := stopContainer(ctx, api, c, o.Timeout, out); err != nil {
+			return err
+		}
+		rm.Go(func() error { return removeContainer(rmctx, api, c, o.Volumes, out) })
+		return nil
 	})
+	if rerr := rm.Wait(); err == nil {
+		err = rerr
+	}
 	if err != nil {
-		return err
-	}
-	eg, ectx := errgroup.WithContext(ctx)
-	eg.SetLimit(parallelism)
-	for _, c := range cs {
-		eg.Go(func() error { return removeContainer(ectx, api, c, o.Volumes, out) })
-	}
-	if err := eg.Wait(); err != nil {
 		return err
 	}
 	nets, err := api.NetworkList(ctx, network.ListOptions{Filters: projectFilter(project)})
