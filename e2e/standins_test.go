@@ -36,13 +36,13 @@ var baseRecipe = struct {
 	mirror: "http://deb.debian.org/debian",
 	packages: []string{
 		"nginx-light", "mariadb-server", "mariadb-client", "redis-server", "postgresql",
-		"php-fpm", "nodejs", "wget", "curl", "ca-certificates", "procps",
+		"php-fpm", "apache2", "nodejs", "wget", "curl", "ca-certificates", "procps",
 	},
 }
 
 // standinNames are the presets with a stand-in (standins/<name>/Dockerfile),
 // in build order: mysql's stand-in is built FROM mariadb's.
-var standinNames = []string{"nginx", "mariadb", "mysql", "postgres", "redis", "php-fpm", "node"}
+var standinNames = []string{"nginx", "apache", "mariadb", "mysql", "postgres", "redis", "php-fpm", "node"}
 
 // standinImage is the tag of a preset's stand-in.
 func standinImage(name string) string { return "devstack-test/" + name + ":1" }
