@@ -8,8 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
-	"path"
 	"strconv"
 	"strings"
 	"sync"
@@ -256,21 +256,15 @@ func (b *box) put(ctx context.Context, api engine.API, copies []entry, parents, 
 	return copyInto(ctx, api, b.id, copies, parents, b.uid, b.gid)
 }
 
-// putDirect writes through the container's root. Files are written to a
-// temporary name and renamed into place, so a server never serves half a
-// file.
+// putDirect writes through the container's root (see applyItem).
 func (b *box) putDirect(copies []entry, parents, deletes []string) error {
-	r := b.root
-	for _, d := range deletes {
-		if rel := strings.TrimPrefix(path.Clean(d), "/"); rel != "" {
-			if err := r.RemoveAll(rel); err != nil {
-				return fmt.Errorf("%w: %v", errDirect, err)
-			}
-		}
+	if err := removeAll(b.root, deletes); err != nil {
+		return fmt.Errorf("%w: %v", errDirect, err)
 	}
 	for _, dir := range parents {
-		if err := b.mkdir(strings.TrimPrefix(dir, "/"), 0o755); err != nil {
-			return err
+		it := item{rel: relPath(dir), mode: fs.ModeDir | 0o755, uid: b.uid, gid: b.gid}
+		if err := applyItem(b.root, it); err != nil {
+			return fmt.Errorf("%w: %v", errDirect, err)
 		}
 	}
 	for _, e := range copies {
@@ -281,90 +275,23 @@ func (b *box) putDirect(copies []entry, parents, deletes []string) error {
 	return nil
 }
 
-func (b *box) mkdir(rel string, mode os.FileMode) error {
-	err := b.root.Mkdir(rel, mode)
-	if errors.Is(err, os.ErrNotExist) {
-		if err = b.root.MkdirAll(path.Dir(rel), 0o755); err == nil {
-			err = b.root.Mkdir(rel, mode)
-		}
-	}
-	switch {
-	case errors.Is(err, os.ErrExist):
-		return nil
-	case err != nil:
-		return fmt.Errorf("%w: mkdir %s: %v", errDirect, rel, err)
-	}
-	if err := b.root.Lchown(rel, b.uid, b.gid); err != nil {
-		return fmt.Errorf("%w: chown %s: %v", errDirect, rel, err)
-	}
-	return b.root.Chmod(rel, mode)
-}
-
 func (b *box) putEntry(e entry) error {
-	r := b.root
-	rel := strings.TrimPrefix(e.target, "/")
-	mode := e.info.Mode()
-	if mode.IsDir() {
-		if err := b.mkdir(rel, mode.Perm()); err != nil {
-			return err
-		}
-		return r.Chtimes(rel, e.info.ModTime(), e.info.ModTime())
+	it := item{rel: relPath(e.target), mode: e.info.Mode(), uid: b.uid, gid: b.gid, link: e.link}
+	if it.mode&fs.ModeSymlink == 0 {
+		it.mtime = e.info.ModTime()
 	}
-	if err := r.MkdirAll(path.Dir(rel), 0o755); err != nil {
-		return err
-	}
-	tmp := path.Join(path.Dir(rel), tmpPrefix+path.Base(rel))
-	_ = r.Remove(tmp) // left over from an interrupted copy
-	if mode&os.ModeSymlink != 0 {
-		if err := r.Symlink(e.link, tmp); err != nil {
-			return err
-		}
-	} else {
-		src, err := os.Open(e.host)
+	if it.mode.IsRegular() {
+		f, err := os.Open(e.host)
 		if os.IsNotExist(err) {
 			return nil // removed since: the next batch deletes it
 		}
 		if err != nil {
 			return err
 		}
-		dst, err := r.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
-			src.Close()
-			return err
-		}
-		_, err = io.Copy(dst, src)
-		src.Close()
-		if cerr := dst.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = r.Chmod(tmp, mode.Perm())
-		}
-		if err == nil {
-			err = r.Chtimes(tmp, e.info.ModTime(), e.info.ModTime())
-		}
-		if err != nil {
-			_ = r.Remove(tmp)
-			return err
-		}
+		defer f.Close()
+		it.body = f
 	}
-	if err := r.Lchown(tmp, b.uid, b.gid); err != nil {
-		_ = r.Remove(tmp)
-		return err
-	}
-	if err := r.Rename(tmp, rel); err != nil {
-		// A directory where the file goes: replace it, as tar would.
-		if fi, lerr := r.Lstat(rel); lerr == nil && fi.IsDir() {
-			if err = r.RemoveAll(rel); err == nil {
-				err = r.Rename(tmp, rel)
-			}
-		}
-		if err != nil {
-			_ = r.Remove(tmp)
-			return err
-		}
-	}
-	return nil
+	return applyItem(b.root, it)
 }
 
 // tmpPrefix names the temporary files of direct copies; the watcher
