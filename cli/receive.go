@@ -1,0 +1,31 @@
+package cli
+
+import (
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/devstack/devstack/watch"
+)
+
+// newReceiveCmd is the receiver that devstack watch installs in a
+// container and runs there when it cannot write into the container's root
+// itself: it applies the batches it reads on stdin and answers on stdout
+// (see watch.Receive). Not for people: hidden.
+func newReceiveCmd(g *globals) *cobra.Command {
+	root := "/"
+	cmd := &cobra.Command{
+		Use:    "receive",
+		Short:  "Apply devstack watch's file batches from stdin (runs inside containers)",
+		Args:   cobra.NoArgs,
+		Hidden: true,
+		RunE: func(*cobra.Command, []string) error {
+			if exe, err := os.Executable(); err == nil {
+				watch.PruneReceivers(exe)
+			}
+			return watch.Receive(g.stdin, g.stdout, root)
+		},
+	}
+	cmd.Flags().StringVar(&root, "root", root, "directory the batches' paths are below")
+	return cmd
+}

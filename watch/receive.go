@@ -1,0 +1,125 @@
+package watch
+
+import (
+	"archive/tar"
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Receive is `devstack receive`: the receiver devstack watch starts in a
+// container (as one exec, root, no TTY) when it cannot write into the
+// container's root itself. It applies the batches it reads from in below
+// root, the container's "/", answers each on out, and returns when in
+// ends. Only an error that leaves the stream out of step ends it early.
+func Receive(in io.Reader, out io.Writer, root string) error {
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	br := bufio.NewReaderSize(in, chunkBytes+5)
+	bw := bufio.NewWriter(out)
+	if err := answer(bw, frameHello, receiveProtocol); err != nil {
+		return err
+	}
+	for {
+		kind, payload, err := readFrame(br)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if kind != frameBatch {
+			return fmt.Errorf("%w: frame %q between batches", errProtocol, kind)
+		}
+		s := &tarStream{r: br}
+		err = applyBatch(r, splitPaths(payload), s)
+		end := s.finish()
+		if fatal(end) {
+			return end
+		}
+		if err == nil {
+			err = end // abandoned by the host
+		}
+		if err != nil {
+			err = answer(bw, frameFail, err.Error())
+		} else {
+			err = answer(bw, frameOK, "")
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func answer(w *bufio.Writer, kind byte, msg string) error {
+	if err := writeFrame(w, kind, []byte(msg)); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+// applyBatch deletes, then writes what the tar stream holds; it stops at
+// the first error.
+func applyBatch(r *os.Root, deletes []string, stream io.Reader) error {
+	if err := removeAll(r, deletes); err != nil {
+		return err
+	}
+	tr := tar.NewReader(stream)
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		it, err := headerItem(hdr, tr)
+		if err == nil {
+			err = applyItem(r, it)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", hdr.Name, err)
+		}
+	}
+}
+
+// headerItem is what a tar header of writeTar describes.
+func headerItem(hdr *tar.Header, body io.Reader) (item, error) {
+	switch hdr.Typeflag {
+	case tar.TypeReg, tar.TypeDir, tar.TypeSymlink:
+	default:
+		return item{}, fmt.Errorf("tar entry of type %q: only files, directories and symlinks are synced", hdr.Typeflag)
+	}
+	it := item{rel: relPath(hdr.Name), mode: hdr.FileInfo().Mode(), uid: hdr.Uid, gid: hdr.Gid, link: hdr.Linkname}
+	if hdr.Typeflag != tar.TypeSymlink {
+		it.mtime = hdr.ModTime
+	}
+	if hdr.Typeflag == tar.TypeReg {
+		it.body = body
+	}
+	return it, nil
+}
+
+// PruneReceivers removes the other versions of the receiver beside exe (a
+// container keeps the receiver of every devstack build that synced into
+// it otherwise); it touches nothing outside the receivers' directory.
+func PruneReceivers(exe string) {
+	if filepath.Dir(exe) != receiverDir {
+		return
+	}
+	entries, err := os.ReadDir(receiverDir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), receiverPrefix) && e.Name() != filepath.Base(exe) {
+			_ = os.Remove(filepath.Join(receiverDir, e.Name()))
+		}
+	}
+}
