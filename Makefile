@@ -2,11 +2,13 @@ GO ?= go
 
 .PHONY: build install engine demo test bench lint clean
 
+# CGO_ENABLED=0: a static binary, which devstack watch can also run inside
+# containers as its file receiver.
 build:
-	$(GO) build -o bin/devstack .
+	CGO_ENABLED=0 $(GO) build -o bin/devstack .
 
 install:
-	$(GO) install .
+	CGO_ENABLED=0 $(GO) install .
 
 # Docker Engine installed and answering (installs Debian's docker.io and
 # starts dockerd when missing; leaves a running engine alone).

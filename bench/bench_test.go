@@ -74,7 +74,9 @@ func prepare(tmp string) error {
 	}
 	if _, err := os.Stat(bin); err != nil {
 		bin = filepath.Join(tmp, "devstack")
-		if out, err := exec.Command("go", "build", "-o", bin, "..").CombinedOutput(); err != nil {
+		build := exec.Command("go", "build", "-o", bin, "..")
+		build.Env = append(os.Environ(), "CGO_ENABLED=0") // static: watch runs it in containers
+		if out, err := build.CombinedOutput(); err != nil {
 			return fmt.Errorf("go build: %v\n%s", err, out)
 		}
 	}

@@ -81,6 +81,7 @@ func prepare(binDir string) error {
 	}
 	build := exec.Command("go", "build", "-o", filepath.Join(binDir, "devstack"), ".")
 	build.Dir = ".."
+	build.Env = append(os.Environ(), "CGO_ENABLED=0") // static: watch runs it in containers
 	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("go build: %v\n%s", err, out)
 	}
