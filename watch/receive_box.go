@@ -1,0 +1,78 @@
+package watch
+
+import (
+	"context"
+	"errors"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/devstack/devstack/engine"
+)
+
+// maxBreaks is how many times a container's receiver may die before the
+// container is synced through CopyToContainer only.
+const maxBreaks = 3
+
+// putReceiver sends the batch to the container's receiver, installing and
+// starting it first when needed. Whatever fails, the caller copies the
+// batch through CopyToContainer instead; a broken receiver is replaced at
+// the next sync.
+func (b *box) putReceiver(ctx context.Context, api engine.API, copies []entry, parents, deletes []string) error {
+	if b.recv == nil {
+		rc, err := b.startReceiver(ctx, api)
+		if err != nil {
+			return err
+		}
+		b.recv = rc
+	}
+	err := b.recv.send(ctx, copies, parents, deletes, b.uid, b.gid)
+	if errors.Is(err, errBroken) {
+		b.closeReceiver()
+		if b.breaks++; b.breaks >= maxBreaks && ctx.Err() == nil {
+			b.recvOff = true
+			logrus.Debugf("watch: container %.12s: receiver broke %d times, syncing through CopyToContainer: %v", b.id, b.breaks, err)
+		}
+	}
+	return err
+}
+
+// startReceiver installs and starts the receiver. When that fails (a
+// read-only root, noexec, no writable /) the container goes without one
+// until it restarts.
+func (b *box) startReceiver(ctx context.Context, api engine.API) (*receiver, error) {
+	err := installReceiver(ctx, api, b.id, b.bin)
+	var rc *receiver
+	if err == nil {
+		rc, err = startReceiver(ctx, api, b.id, b.bin.dest)
+	}
+	if err != nil && ctx.Err() == nil {
+		b.recvOff = true
+		logrus.Debugf("watch: container %.12s: no receiver, syncing through CopyToContainer: %v", b.id, err)
+	}
+	return rc, err
+}
+
+func (b *box) closeReceiver() {
+	if b.recv != nil {
+		b.recv.close()
+		b.recv = nil
+	}
+}
+
+// receiver finds out once whether the running devstack can be the
+// receiver in the engine's containers; nil when it cannot.
+func (bs *boxes) receiver(ctx context.Context) *receiverBinary {
+	bs.binMu.Lock()
+	defer bs.binMu.Unlock()
+	if !bs.binChecked {
+		bin, err := findReceiver(ctx, bs.api)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil // ask again: the answer was cut short
+			}
+			logrus.Debugf("watch: no receiver in containers, syncing through CopyToContainer: %v", err)
+		}
+		bs.bin, bs.binChecked = bin, true
+	}
+	return bs.bin
+}

@@ -1,0 +1,143 @@
+package watch
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/docker/docker/api/types"
+	"github.com/docker/docker/pkg/stdcopy"
+)
+
+// execPair is an exec's connection as the engine hands it over, with
+// Receive at the far end: stdin in, stdout and stderr multiplexed out, the
+// connection closed when the receiver exits.
+func execPair(t *testing.T, root string) (types.HijackedResponse, chan error) {
+	t.Helper()
+	return farEnd(t, func(c net.Conn) error {
+		err := Receive(c, stdcopy.NewStdWriter(c, stdcopy.Stdout), root)
+		stdcopy.NewStdWriter(c, stdcopy.Stderr).Write([]byte("receiver exits\n"))
+		return err
+	})
+}
+
+// farEnd runs fn at the far end of a unix socket pair, closing its end when
+// fn returns.
+func farEnd(t *testing.T, fn func(net.Conn) error) (types.HijackedResponse, chan error) {
+	t.Helper()
+	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conns := make([]net.Conn, 2)
+	for i, fd := range fds {
+		f := os.NewFile(uintptr(fd), "exec")
+		if conns[i], err = net.FileConn(f); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	done := make(chan error, 1)
+	go func() {
+		err := fn(conns[1])
+		conns[1].Close()
+		done <- err
+	}()
+	return types.NewHijackedResponse(conns[0], ""), done
+}
+
+func TestReceiverSession(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	writeFile(t, filepath.Join(src, "a.txt"), "a", 0o644)
+	conn, done := execPair(t, dst)
+	rc := newReceiver("c0ffee", conn)
+	ctx := context.Background()
+	if err := rc.hello(ctx); err != nil {
+		t.Fatal(err)
+	}
+	copies := []entry{hostEntry(t, src, "a.txt")}
+	if err := rc.send(ctx, copies, []string{"/app"}, nil, os.Getuid(), os.Getgid()); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := os.ReadFile(filepath.Join(dst, "app/a.txt")); string(data) != "a" {
+		t.Errorf("app/a.txt: %q, %v", data, err)
+	}
+	err := rc.send(ctx, nil, nil, []string{"/app/a.txt"}, 0, 0)
+	if _, serr := os.Lstat(filepath.Join(dst, "app/a.txt")); err != nil || !os.IsNotExist(serr) {
+		t.Errorf("delete: %v, then %v", err, serr)
+	}
+	rc.close() // ends its stdin: the receiver exits
+	if err := <-done; err != nil {
+		t.Errorf("receiver: %v", err)
+	}
+}
+
+func TestReceiverBroken(t *testing.T) {
+	conn, done := execPair(t, t.TempDir())
+	rc := newReceiver("c0ffee", conn)
+	if err := rc.hello(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	rc.close()
+	<-done
+
+	// A receiver that hangs: the end of the watch ends the wait.
+	conn, done = farEnd(t, func(c net.Conn) error {
+		writeFrame(stdcopy.NewStdWriter(c, stdcopy.Stdout), frameHello, []byte(receiveProtocol))
+		_, err := io.Copy(io.Discard, c)
+		return err
+	})
+	rc = newReceiver("c0ffee", conn)
+	if err := rc.hello(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	err := rc.send(ctx, nil, nil, []string{"/x"}, 0, 0)
+	if !errors.Is(err, errBroken) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("send after the watch ended: %v, want errBroken and the context's error", err)
+	}
+	rc.close()
+	<-done
+
+	// A receiver that exited: the stream ends, with what it said last.
+	conn, done = execPair(t, t.TempDir())
+	rc = newReceiver("c0ffee", conn)
+	defer rc.close()
+	if err := rc.hello(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	conn.CloseWrite()
+	<-done
+	err = rc.send(context.Background(), nil, nil, []string{"/x"}, 0, 0)
+	if !errors.Is(err, errBroken) {
+		t.Errorf("send to an exited receiver: %v, want errBroken", err)
+	}
+}
+
+func TestReceiverNoHello(t *testing.T) {
+	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours, theirs := os.NewFile(uintptr(fds[0]), "ours"), os.NewFile(uintptr(fds[1]), "theirs")
+	c, err := net.FileConn(ours)
+	ours.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What the engine says when the binary cannot run (noexec, ...).
+	stdcopy.NewStdWriter(theirs, stdcopy.Stdout).Write([]byte("OCI runtime exec failed: permission denied\n"))
+	theirs.Close()
+	rc := newReceiver("c0ffee", types.NewHijackedResponse(c, ""))
+	defer rc.close()
+	if err := rc.hello(context.Background()); !errors.Is(err, errBroken) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, errProtocol) {
+		t.Errorf("hello: %v", err)
+	}
+}
