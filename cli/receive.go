@@ -19,11 +19,18 @@ func newReceiveCmd(g *globals) *cobra.Command {
 		Short:  "Apply devstack watch's file batches from stdin (runs inside containers)",
 		Args:   cobra.NoArgs,
 		Hidden: true,
-		RunE: func(*cobra.Command, []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) error {
 			if exe, err := os.Executable(); err == nil {
 				watch.PruneReceivers(exe)
 			}
-			return watch.Receive(g.stdin, g.stdout, root)
+			done := make(chan error, 1)
+			go func() { done <- watch.Receive(g.stdin, g.stdout, root) }()
+			select { // a signal ends it even while it waits for input
+			case err := <-done:
+				return err
+			case <-cmd.Context().Done():
+				return cmd.Context().Err()
+			}
 		},
 	}
 	cmd.Flags().StringVar(&root, "root", root, "directory the batches' paths are below")
