@@ -7,12 +7,14 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
 
+	"github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
 
 	"github.com/devstack/devstack/engine"
@@ -159,14 +161,22 @@ func dedupeNested(paths []string) []string {
 	return out
 }
 
-// writeTar streams the entries as a tar archive rooted at "/". Directories
-// the container may not have yet come first, so they are created with the
-// host's modes (and, through CopyUIDGID, the container user's ownership)
-// rather than as root-owned defaults.
+// writeTar streams the entries as a tar archive rooted at "/" (see writeTarAt).
 func writeTar(w io.Writer, copies []entry, parents []string, uid, gid int) error {
+	return writeTarAt(w, "/", copies, parents, uid, gid)
+}
+
+// writeTarAt streams the entries as a tar archive rooted at the container
+// directory base, which holds them all. Directories the container may not
+// have yet come first, so they are created with the host's modes (and the
+// container user's ownership) rather than as root-owned defaults.
+func writeTarAt(w io.Writer, base string, copies []entry, parents []string, uid, gid int) error {
+	name := func(target string) string {
+		return strings.TrimPrefix(strings.TrimPrefix(target, base), "/")
+	}
 	tw := tar.NewWriter(w)
 	for _, dir := range parents {
-		hdr := &tar.Header{Name: strings.TrimPrefix(dir, "/") + "/", Typeflag: tar.TypeDir, Mode: 0o755, Uid: uid, Gid: gid}
+		hdr := &tar.Header{Name: name(dir) + "/", Typeflag: tar.TypeDir, Mode: 0o755, Uid: uid, Gid: gid}
 		if err := tw.WriteHeader(hdr); err != nil {
 			return err
 		}
@@ -176,7 +186,7 @@ func writeTar(w io.Writer, copies []entry, parents []string, uid, gid int) error
 		if err != nil {
 			return err
 		}
-		hdr.Name = strings.TrimPrefix(e.target, "/")
+		hdr.Name = name(e.target)
 		hdr.Uid, hdr.Gid, hdr.Uname, hdr.Gname = uid, gid, "", ""
 		if e.info.IsDir() {
 			hdr.Name += "/"
@@ -246,12 +256,48 @@ func missingParents(t *Trigger, copies []entry, k *known) []string {
 // copyInto streams the entries into one container through the Engine API,
 // owned by uid:gid (the container's user, resolved by devstack: the 20.10
 // daemon's CopyUIDGID fails for a numeric user without a passwd entry).
+// The archive goes to the deepest directory that holds all the entries
+// (the engine refuses "/" in a container with a read-only root, even when
+// the files go to a volume), or to "/" while that directory is missing.
 func copyInto(ctx context.Context, api engine.API, id string, copies []entry, parents []string, uid, gid int) error {
+	base := copyBase(copies, parents)
+	err := copyTar(ctx, api, id, base, copies, parents, uid, gid)
+	if base != "/" && errdefs.IsNotFound(err) {
+		err = copyTar(ctx, api, id, "/", copies, parents, uid, gid)
+	}
+	return err
+}
+
+func copyTar(ctx context.Context, api engine.API, id, base string, copies []entry, parents []string, uid, gid int) error {
 	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(writeTar(pw, copies, parents, uid, gid)) }()
-	err := api.CopyToContainer(ctx, id, "/", pr, container.CopyToContainerOptions{AllowOverwriteDirWithFile: true})
+	go func() { pw.CloseWithError(writeTarAt(pw, base, copies, parents, uid, gid)) }()
+	err := api.CopyToContainer(ctx, id, base, pr, container.CopyToContainerOptions{AllowOverwriteDirWithFile: true})
 	pr.CloseWithError(io.ErrClosedPipe) // stops the writer if the engine gave up early
 	return err
+}
+
+// copyBase is the deepest container directory holding every entry.
+func copyBase(copies []entry, parents []string) string {
+	base := ""
+	add := func(target string) {
+		d := path.Dir(target)
+		if base == "" {
+			base = d
+		}
+		for base != "/" && d != base && !strings.HasPrefix(d, base+"/") {
+			base = path.Dir(base)
+		}
+	}
+	for _, p := range parents {
+		add(p)
+	}
+	for _, e := range copies {
+		add(e.target)
+	}
+	if base == "" || base == "." {
+		return "/"
+	}
+	return base
 }
 
 // deleteIn removes the container paths with one `rm -rf` exec, as root:
