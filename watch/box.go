@@ -43,11 +43,12 @@ type box struct {
 	id       string
 	pid      int
 	uid, gid int
-	root     *os.Root        // nil: not direct
-	bin      *receiverBinary // nil: no receiver
-	recv     *receiver       // the running receiver, started by the first sync
-	recvOff  bool            // the receiver failed here: CopyToContainer until a restart
-	breaks   int             // receivers that broke
+	root     *os.Root          // nil: not direct
+	bin      *receiverBinary   // nil: no receiver
+	recv     *receiver         // the running receiver, started by the first sync
+	warm     <-chan warmResult // a receiver being started ahead of the first sync
+	recvOff  bool              // the receiver failed here: CopyToContainer until a restart
+	breaks   int               // receivers that broke
 }
 
 // boxes caches boxes by container ID; a restart changes the process, so
@@ -294,26 +295,28 @@ func (b *box) put(ctx context.Context, api engine.API, copies []entry, parents, 
 	return copyInto(ctx, api, b.id, copies, parents, b.uid, b.gid)
 }
 
-// putDirect writes through the container's root (see applyItem).
+// putDirect writes through the container's root (see rootWriter).
 func (b *box) putDirect(copies []entry, parents, deletes []string) error {
 	if err := removeAll(b.root, deletes); err != nil {
 		return fmt.Errorf("%w: %v", errDirect, err)
 	}
+	w := newRootWriter(b.root)
+	defer w.close()
 	for _, dir := range parents {
 		it := item{rel: relPath(dir), mode: fs.ModeDir | 0o755, uid: b.uid, gid: b.gid}
-		if err := applyItem(b.root, it); err != nil {
+		if err := w.apply(it); err != nil {
 			return fmt.Errorf("%w: %v", errDirect, err)
 		}
 	}
 	for _, e := range copies {
-		if err := b.putEntry(e); err != nil {
+		if err := b.putEntry(w, e); err != nil {
 			return fmt.Errorf("%w: %s: %v", errDirect, e.target, err)
 		}
 	}
 	return nil
 }
 
-func (b *box) putEntry(e entry) error {
+func (b *box) putEntry(w *rootWriter, e entry) error {
 	it := item{rel: relPath(e.target), mode: e.info.Mode(), uid: b.uid, gid: b.gid, link: e.link}
 	if it.mode&fs.ModeSymlink == 0 {
 		it.mtime = e.info.ModTime()
@@ -329,7 +332,7 @@ func (b *box) putEntry(e entry) error {
 		defer f.Close()
 		it.body = f
 	}
-	return applyItem(b.root, it)
+	return w.apply(it)
 }
 
 // tmpPrefix names the temporary files of direct copies; the watcher

@@ -70,6 +70,8 @@ func applyBatch(r *os.Root, deletes []string, stream io.Reader) error {
 	if err := removeAll(r, deletes); err != nil {
 		return err
 	}
+	w := newRootWriter(r)
+	defer w.close()
 	tr := tar.NewReader(stream)
 	for {
 		hdr, err := tr.Next()
@@ -81,7 +83,7 @@ func applyBatch(r *os.Root, deletes []string, stream io.Reader) error {
 		}
 		it, err := headerItem(hdr, tr)
 		if err == nil {
-			err = applyItem(r, it)
+			err = w.apply(it)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", hdr.Name, err)

@@ -14,8 +14,8 @@ import (
 // item is one directory, file or symlink to write under an os.Root, as tar
 // extracts a header. The direct path (the container's root seen through
 // /proc/PID/root) and the receiver in the container (`devstack receive`,
-// reading tar headers) both apply items with applyItem, so the two write
-// files the same way.
+// reading tar headers) both apply items with a rootWriter, so the two
+// write files the same way.
 type item struct {
 	rel      string      // slash path below the root, without a leading "/"
 	mode     fs.FileMode // type (directory, symlink or regular file) and permissions
@@ -43,74 +43,131 @@ func removeAll(r *os.Root, paths []string) error {
 	return nil
 }
 
-// applyItem writes one item. A file or symlink is written to a temporary
-// name and renamed into place, so a server never serves half a file; a
+// rootWriter applies a batch's items under a root. It keeps each
+// directory it writes files into open (as an os.Root of its own), so a file
+// costs a few system calls on one path component instead of a walk of the
+// whole path for every step.
+type rootWriter struct {
+	r    *os.Root
+	dirs map[string]*os.Root // "a/b" -> that directory, opened below r
+}
+
+func newRootWriter(r *os.Root) *rootWriter {
+	return &rootWriter{r: r, dirs: map[string]*os.Root{}}
+}
+
+func (w *rootWriter) close() {
+	for rel, d := range w.dirs {
+		d.Close()
+		delete(w.dirs, rel)
+	}
+}
+
+// dir opens (creating it when missing) the directory rel; "." is the root.
+func (w *rootWriter) dir(rel string) (*os.Root, error) {
+	if rel == "." {
+		return w.r, nil
+	}
+	if d := w.dirs[rel]; d != nil {
+		return d, nil
+	}
+	if err := w.r.MkdirAll(rel, 0o755); err != nil {
+		return nil, err
+	}
+	d, err := w.r.OpenRoot(rel)
+	if err != nil {
+		return nil, err
+	}
+	w.dirs[rel] = d
+	return d, nil
+}
+
+// apply writes one item. A file or symlink is written to a temporary name
+// and renamed into place, so a server never serves half a file; a
 // directory in its place is replaced, as tar would. A directory that
 // exists keeps its owner and mode.
-func applyItem(r *os.Root, it item) error {
+func (w *rootWriter) apply(it item) error {
 	if it.rel == "" {
 		return nil // the root itself is not ours to change
 	}
 	if it.mode.IsDir() {
-		return makeDir(r, it)
+		return makeDir(w.r, it)
 	}
-	if err := r.MkdirAll(path.Dir(it.rel), 0o755); err != nil {
+	parent, err := w.dir(path.Dir(it.rel))
+	if err != nil {
 		return err
 	}
-	tmp := path.Join(path.Dir(it.rel), tmpPrefix+path.Base(it.rel))
-	_ = r.Remove(tmp) // left over from an interrupted copy
-	err := writeTemp(r, tmp, it)
-	if err == nil {
-		err = r.Lchown(tmp, it.uid, it.gid)
+	base := path.Base(it.rel)
+	tmp := tmpPrefix + base
+	err = writeTemp(parent, tmp, it)
+	if errors.Is(err, fs.ErrExist) {
+		_ = parent.Remove(tmp) // left over from an interrupted copy
+		err = writeTemp(parent, tmp, it)
 	}
 	if err == nil {
-		err = replace(r, tmp, it.rel)
+		var replacedDir bool
+		replacedDir, err = replace(parent, tmp, base)
+		if replacedDir {
+			w.close() // directories opened below it are gone
+		}
 	}
 	if err != nil {
-		_ = r.Remove(tmp)
+		_ = parent.Remove(tmp)
 	}
 	return err
 }
 
-// writeTemp creates the symlink or file at tmp with the item's mode and time.
-func writeTemp(r *os.Root, tmp string, it item) error {
+// writeTemp creates the symlink or file tmp (in dir) with the item's
+// owner, mode and time.
+func writeTemp(dir *os.Root, tmp string, it item) error {
 	switch {
 	case it.mode&fs.ModeSymlink != 0:
-		return r.Symlink(it.link, tmp)
+		if err := dir.Symlink(it.link, tmp); err != nil {
+			return err
+		}
+		return dir.Lchown(tmp, it.uid, it.gid)
 	case !it.mode.IsRegular():
 		return fmt.Errorf("%s: cannot copy a file of type %v", it.rel, it.mode.Type())
 	}
-	dst, err := r.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	dst, err := dir.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}
 	if it.body != nil {
 		_, err = io.Copy(dst, it.body)
 	}
+	if err == nil {
+		err = dst.Chown(it.uid, it.gid) // before chmod, which it would clear setuid bits of
+	}
+	if err == nil {
+		err = dst.Chmod(it.mode.Perm())
+	}
 	if cerr := dst.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = r.Chmod(tmp, it.mode.Perm())
-	}
 	if err == nil && hasTime(it.mtime) {
-		err = r.Chtimes(tmp, it.mtime, it.mtime)
+		err = dir.Chtimes(tmp, it.mtime, it.mtime)
+	}
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		_ = dir.Remove(tmp)
 	}
 	return err
 }
 
-// replace renames tmp to rel; a directory at rel is removed first.
-func replace(r *os.Root, tmp, rel string) error {
-	err := r.Rename(tmp, rel)
+// replace renames tmp to rel; a directory at rel is removed first
+// (replacedDir).
+func replace(r *os.Root, tmp, rel string) (replacedDir bool, err error) {
+	err = r.Rename(tmp, rel)
 	if err == nil {
-		return nil
+		return false, nil
 	}
 	if fi, lerr := r.Lstat(rel); lerr == nil && fi.IsDir() {
 		if err = r.RemoveAll(rel); err == nil {
 			err = r.Rename(tmp, rel)
 		}
+		return true, err
 	}
-	return err
+	return false, err
 }
 
 // makeDir creates a directory owned by the item's user with its mode; a

@@ -18,6 +18,9 @@ const maxBreaks = 3
 // batch through CopyToContainer instead; a broken receiver is replaced at
 // the next sync.
 func (b *box) putReceiver(ctx context.Context, api engine.API, copies []entry, parents, deletes []string) error {
+	if err := b.adoptWarm(ctx); err != nil {
+		return err
+	}
 	if b.recv == nil {
 		rc, err := b.startReceiver(ctx, api)
 		if err != nil {
@@ -53,9 +56,78 @@ func (b *box) startReceiver(ctx context.Context, api engine.API) (*receiver, err
 }
 
 func (b *box) closeReceiver() {
+	if b.warm != nil {
+		if res := <-b.warm; res.rc != nil {
+			res.rc.close()
+		}
+		b.warm = nil
+	}
 	if b.recv != nil {
 		b.recv.close()
 		b.recv = nil
+	}
+}
+
+// warmResult is a receiver started ahead of the first sync.
+type warmResult struct {
+	rc  *receiver
+	err error
+}
+
+// warmUp installs and starts the receiver in the background when the
+// container will need one, so that the first save does not wait for the
+// install (a few hundred milliseconds); the first sync takes it over. The
+// goroutine touches nothing of the box but its channel.
+func (b *box) warmUp(ctx context.Context, api engine.API) {
+	if b.root != nil || b.bin == nil || b.recvOff || b.recv != nil || b.warm != nil {
+		return
+	}
+	ch := make(chan warmResult, 1)
+	b.warm = ch
+	id, bin := b.id, b.bin
+	go func() {
+		err := installReceiver(ctx, api, id, bin)
+		var rc *receiver
+		if err == nil {
+			rc, err = startReceiver(ctx, api, id, bin.dest)
+		}
+		ch <- warmResult{rc, err}
+	}()
+}
+
+// adoptWarm waits for the receiver warmUp started, if any, and makes it
+// the box's.
+func (b *box) adoptWarm(ctx context.Context) error {
+	if b.warm == nil {
+		return nil
+	}
+	select {
+	case res := <-b.warm:
+		b.warm = nil
+		if res.err != nil {
+			if ctx.Err() == nil {
+				b.recvOff = true
+				logrus.Debugf("watch: container %.12s: no receiver, syncing through CopyToContainer: %v", b.id, res.err)
+			}
+			return res.err
+		}
+		b.recv = res.rc
+		return nil
+	case <-ctx.Done():
+		return ctx.Err() // close() collects it
+	}
+}
+
+// adoptWarm waits for every receiver being started ahead (see box.warmUp).
+func (bs *boxes) adoptWarm(ctx context.Context) {
+	bs.mu.Lock()
+	all := make([]*box, 0, len(bs.m))
+	for _, b := range bs.m {
+		all = append(all, b)
+	}
+	bs.mu.Unlock()
+	for _, b := range all {
+		_ = b.adoptWarm(ctx) // a failure leaves the container to CopyToContainer
 	}
 }
 

@@ -157,6 +157,7 @@ func Run(ctx context.Context, api engine.API, p *types.Project, o Options, out *
 	defer r.deb.Stop()
 	r.boxes = newBoxes(api)
 	defer r.boxes.closeAll()
+	r.warmUp(ctx)
 
 	w, err := NewWatcher()
 	if err != nil {
@@ -176,6 +177,7 @@ func Run(ctx context.Context, api engine.API, p *types.Project, o Options, out *
 	if err := r.initialSync(ctx); err != nil {
 		return err
 	}
+	r.boxes.adoptWarm(ctx) // "watching" means saves go at full speed
 	out.Printf("watch: watching %s (Ctrl-C to stop)\n", r.describe())
 	if o.Ready != nil {
 		o.Ready()
@@ -205,6 +207,28 @@ func (r *runner) checkRunning(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// warmUp gets the containers that syncs go to ready in the background
+// (see box.warmUp); a failure here is the first sync's to report.
+func (r *runner) warmUp(ctx context.Context) {
+	seen := map[string]bool{}
+	for i := range r.triggers {
+		t := &r.triggers[i]
+		if seen[t.Service] || !t.syncs() {
+			continue
+		}
+		seen[t.Service] = true
+		ids, err := r.running(ctx, t.Service)
+		if err != nil {
+			continue
+		}
+		for _, id := range ids {
+			if b, err := r.boxes.get(ctx, id); err == nil {
+				b.warmUp(ctx, r.api)
+			}
+		}
+	}
 }
 
 // watchAll watches every trigger's path and remembers what is there.
