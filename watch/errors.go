@@ -2,8 +2,10 @@
 // develop.watch triggers of a running stack. A recursive fsnotify Watcher
 // reports changed paths, a Debouncer (on an injected Clock) cuts them into
 // batches, PlanBatch (pure) turns a batch into one Reload per service, and
-// the Runner applies reloads through the Engine API: sync (a tar stream
-// through CopyToContainer), restart, exec, and rebuild with recreation of
+// the Runner applies reloads: sync (directly into the container's root
+// when devstack may, else through devstack's own receiver running in the
+// container over one exec stream, else a tar stream through
+// CopyToContainer; see box), restart, exec, and rebuild with recreation of
 // only that service.
 package watch
 
