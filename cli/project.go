@@ -34,15 +34,14 @@ func (g *globals) load(ctx context.Context, names []string) (full, selected *typ
 
 // projectName is the project a command that only acts on existing
 // containers (ps, logs, exec, start, stop, restart) works on: -p or
-// COMPOSE_PROJECT_NAME when set, which spares loading the compose file.
+// COMPOSE_PROJECT_NAME when set (they win over the files' name: anyway),
+// which spares loading the compose file.
 func (g *globals) projectName(ctx context.Context) (string, error) {
-	if len(g.Files) == 0 {
-		if name := g.ProjectName; name != "" {
-			return loader.NormalizeProjectName(name), nil
-		}
-		if name := os.Getenv("COMPOSE_PROJECT_NAME"); name != "" && g.WorkingDir == "" {
-			return loader.NormalizeProjectName(name), nil
-		}
+	if name := g.ProjectName; name != "" {
+		return loader.NormalizeProjectName(name), nil
+	}
+	if name := os.Getenv("COMPOSE_PROJECT_NAME"); name != "" && g.WorkingDir == "" {
+		return loader.NormalizeProjectName(name), nil
 	}
 	name, _, err := g.target(ctx)
 	return name, err
