@@ -164,7 +164,7 @@ type dashActions struct {
 func (a dashActions) quiet() *engine.Printer { return engine.NewPrinter(io.Discard) }
 
 func (a dashActions) Restart(ctx context.Context, service string) error {
-	return engine.Restart(ctx, a.api, a.project, []string{service}, nil, a.quiet())
+	return engine.Restart(ctx, a.api, a.project, engine.RestartOptions{Services: []string{service}}, a.quiet())
 }
 
 func (a dashActions) Stop(ctx context.Context, service string) error {
@@ -176,7 +176,7 @@ func (a dashActions) Start(ctx context.Context, service string) error {
 }
 
 func (a dashActions) RestartAll(ctx context.Context) error {
-	return engine.Restart(ctx, a.api, a.project, nil, nil, a.quiet())
+	return engine.Restart(ctx, a.api, a.project, engine.RestartOptions{}, a.quiet())
 }
 
 // Recreate builds or pulls the service's image (as its pull_policy says)

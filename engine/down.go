@@ -175,12 +175,29 @@ func Start(ctx context.Context, api API, project string, services []string, out 
 	})
 }
 
-// Restart restarts the project's containers, dependencies first.
-func Restart(ctx context.Context, api API, project string, services []string, timeout *int, out *Printer) error {
+// RestartOptions mirror `devstack restart` flags.
+type RestartOptions struct {
+	Services []string // none: all
+	Timeout  *int     // -t: seconds to wait before killing; nil: each container's stop_grace_period
+	NoDeps   bool     // --no-deps: not the dependents that depend on them with restart: true
+}
+
+// Restart restarts the project's containers (the named services, and the
+// services depending on them with restart: true), dependencies first.
+func Restart(ctx context.Context, api API, project string, o RestartOptions, out *Printer) error {
+	services := o.Services
+	if len(services) > 0 && !o.NoDeps {
+		all, err := ObserveContainers(ctx, api, project)
+		if err != nil {
+			return err
+		}
+		services = withRestartDependents(labelProject(project, all), services)
+	}
 	cs, err := selectContainers(ctx, api, project, services)
 	if err != nil {
 		return err
 	}
+	timeout := o.Timeout
 	err = inOrder(ctx, project, cs, false, func(ctx context.Context, c Container) error {
 		if err := api.ContainerRestart(ctx, c.ID, container.StopOptions{Timeout: timeout}); err != nil {
 			return containerPlanError(c.Name, err)

@@ -23,11 +23,11 @@ func labelProject(name string, cs []Container) *types.Project {
 			if _, ok := p.Services[dep]; !ok || dep == c.Service {
 				continue
 			}
-			cond, _, _ = strings.Cut(cond, ":")
+			cond, restart, _ := strings.Cut(cond, ":")
 			if s.DependsOn == nil {
 				s.DependsOn = types.DependsOnConfig{}
 			}
-			s.DependsOn[dep] = types.ServiceDependency{Condition: cond, Required: true}
+			s.DependsOn[dep] = types.ServiceDependency{Condition: cond, Required: true, Restart: restart == "true"}
 		}
 		p.Services[c.Service] = s
 	}
@@ -52,4 +52,31 @@ func inOrder(ctx context.Context, project string, cs []Container, reverse bool, 
 		}
 		return eg.Wait()
 	}, opts...)
+}
+
+// withRestartDependents adds to the named services, transitively, those
+// whose depends_on says restart: true for one of them: compose restarts
+// them too.
+func withRestartDependents(p *types.Project, services []string) []string {
+	out := append([]string(nil), services...)
+	in := map[string]bool{}
+	for _, s := range services {
+		in[s] = true
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, name := range sortedServices(p) {
+			if in[name] {
+				continue
+			}
+			for dep, d := range p.Services[name].DependsOn {
+				if d.Restart && in[dep] {
+					in[name], changed = true, true
+					out = append(out, name)
+					break
+				}
+			}
+		}
+	}
+	return out
 }
