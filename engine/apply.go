@@ -113,24 +113,55 @@ func (a *applier) container(ctx context.Context, act Action) error {
 		a.record(act.Service, *act.Current, true)
 		return nil
 	case RecreateContainer:
-		if err := a.api.ContainerStop(ctx, act.Current.ID, container.StopOptions{}); err != nil {
-			return containerPlanError(act.Name, err)
-		}
-		if err := a.api.ContainerRemove(ctx, act.Current.ID, container.RemoveOptions{Force: true}); err != nil {
-			return containerPlanError(act.Name, err)
-		}
+		return a.recreate(ctx, act)
 	}
 	c, err := a.create(ctx, a.p.Services[act.Service], act.Number)
 	if err != nil {
 		return err
 	}
 	a.record(act.Service, c, true)
-	status := "Created"
-	if act.Op == RecreateContainer {
-		status = "Recreated"
-	}
-	a.out.Status("Container", c.Name, status)
+	a.out.Status("Container", c.Name, "Created")
 	return nil
+}
+
+// recreate replaces a container as compose does: the old one is stopped
+// and renamed out of the way, the new one is created under its name, and
+// only then is the old one removed. When the new one cannot be created,
+// the old one gets its name back and runs again as it did.
+func (a *applier) recreate(ctx context.Context, act Action) error {
+	old := act.Current
+	if err := a.api.ContainerStop(ctx, old.ID, container.StopOptions{}); err != nil {
+		return containerPlanError(act.Name, err)
+	}
+	if err := a.api.ContainerRename(ctx, old.ID, shortID(old.ID)+"_"+old.Name); err != nil {
+		return containerPlanError(act.Name, err)
+	}
+	c, err := a.create(ctx, a.p.Services[act.Service], act.Number)
+	if err != nil {
+		back := context.WithoutCancel(ctx)
+		if rerr := a.api.ContainerRename(back, old.ID, old.Name); rerr != nil {
+			return fmt.Errorf("%w (and the old container, renamed %s_%s, could not get its name back: %v)", err, shortID(old.ID), old.Name, rerr)
+		}
+		if old.Running() {
+			if serr := a.api.ContainerStart(back, old.ID, container.StartOptions{}); serr != nil {
+				return fmt.Errorf("%w (and the old container could not be started again: %v)", err, serr)
+			}
+		}
+		return fmt.Errorf("%w (the old container is kept)", err)
+	}
+	if err := a.api.ContainerRemove(ctx, old.ID, container.RemoveOptions{Force: true}); err != nil {
+		return containerPlanError(old.Name, err)
+	}
+	a.record(act.Service, c, true)
+	a.out.Status("Container", c.Name, "Recreated")
+	return nil
+}
+
+func shortID(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
 }
 
 func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int) (Container, error) {
@@ -152,15 +183,26 @@ func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int)
 	if err != nil {
 		return Container{}, containerPlanError(spec.Name, err)
 	}
-	if err := copyFiles(ctx, a.api, resp.ID, files); err != nil {
+	if err := a.finishCreate(ctx, resp.ID, spec, files); err != nil {
+		// Nothing half-made stays behind.
+		_ = a.api.ContainerRemove(context.WithoutCancel(ctx), resp.ID, container.RemoveOptions{Force: true, RemoveVolumes: true})
 		return Container{}, containerPlanError(spec.Name, err)
 	}
+	return Container{ID: resp.ID, Name: spec.Name, Service: s.Name, Number: number, State: "created"}, nil
+}
+
+// finishCreate copies configs and secrets into a created container and
+// connects it to its other networks.
+func (a *applier) finishCreate(ctx context.Context, id string, spec Spec, files []File) error {
+	if err := copyFiles(ctx, a.api, id, files); err != nil {
+		return err
+	}
 	for netName, ep := range spec.Connects {
-		if err := a.api.NetworkConnect(ctx, netName, resp.ID, ep); err != nil {
-			return Container{}, containerPlanError(spec.Name, err)
+		if err := a.api.NetworkConnect(ctx, netName, id, ep); err != nil {
+			return err
 		}
 	}
-	return Container{ID: resp.ID, Name: spec.Name, Service: s.Name, Number: number, State: "created"}, nil
+	return nil
 }
 
 func (a *applier) record(service string, c Container, start bool) {
