@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -29,6 +30,9 @@ func (r *runner) apply(ctx context.Context, rl Reload) Report {
 	start := time.Now()
 	if rl.Rebuild {
 		_, err := engine.RebuildService(ctx, r.api, r.p, rl.Service, r.out)
+		if err == nil {
+			r.warmUp(ctx, rl.Service) // a new container
+		}
 		return r.report(rl, start, err)
 	}
 	ids, err := r.running(ctx, rl.Service)
@@ -51,11 +55,38 @@ func (r *runner) after(ctx context.Context, ids []string, rl Reload) error {
 		}
 	}
 	if rl.Restart {
-		return each(ctx, ids, func(ctx context.Context, id string) error {
+		err := each(ctx, ids, func(ctx context.Context, id string) error {
 			return r.api.ContainerRestart(ctx, id, container.StopOptions{})
 		})
+		if err == nil {
+			r.warmUp(ctx, rl.Service) // new processes: the receivers ended with the old ones
+		}
+		return err
 	}
 	return nil
+}
+
+// warmUp gets the containers that syncs go to (of the services named, or
+// all) ready in the background (see box.warmUp); a failure here is the
+// next sync's to report.
+func (r *runner) warmUp(ctx context.Context, services ...string) {
+	seen := map[string]bool{}
+	for i := range r.triggers {
+		t := &r.triggers[i]
+		if seen[t.Service] || !t.syncs() || (len(services) > 0 && !slices.Contains(services, t.Service)) {
+			continue
+		}
+		seen[t.Service] = true
+		ids, err := r.running(ctx, t.Service)
+		if err != nil {
+			continue
+		}
+		for _, id := range ids {
+			if b, err := r.boxes.get(ctx, id); err == nil {
+				b.warmUp(ctx, r.api)
+			}
+		}
+	}
 }
 
 // running lists the IDs of the service's running containers.

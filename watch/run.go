@@ -209,28 +209,6 @@ func (r *runner) checkRunning(ctx context.Context) error {
 	return nil
 }
 
-// warmUp gets the containers that syncs go to ready in the background
-// (see box.warmUp); a failure here is the first sync's to report.
-func (r *runner) warmUp(ctx context.Context) {
-	seen := map[string]bool{}
-	for i := range r.triggers {
-		t := &r.triggers[i]
-		if seen[t.Service] || !t.syncs() {
-			continue
-		}
-		seen[t.Service] = true
-		ids, err := r.running(ctx, t.Service)
-		if err != nil {
-			continue
-		}
-		for _, id := range ids {
-			if b, err := r.boxes.get(ctx, id); err == nil {
-				b.warmUp(ctx, r.api)
-			}
-		}
-	}
-}
-
 // watchAll watches every trigger's path and remembers what is there.
 func (r *runner) watchAll(w *Watcher) error {
 	for i := range r.triggers {
