@@ -3,12 +3,13 @@ GO ?= go
 .PHONY: build install engine demo test bench lint clean
 
 # CGO_ENABLED=0: a static binary, which devstack watch can also run inside
-# containers as its file receiver.
+# containers as its file receiver; stripped (-s -w), it is a third smaller
+# to copy in.
 build:
-	CGO_ENABLED=0 $(GO) build -o bin/devstack .
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w" -o bin/devstack .
 
 install:
-	CGO_ENABLED=0 $(GO) install .
+	CGO_ENABLED=0 $(GO) install -trimpath -ldflags "-s -w" .
 
 # Docker Engine installed and answering (installs Debian's docker.io and
 # starts dockerd when missing; leaves a running engine alone).
