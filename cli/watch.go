@@ -47,7 +47,13 @@ bind-mounted needs no sync: its changes are live.
 Changes are handled once files were quiet for --debounce (30ms), so a git
 checkout of thousands of files is one reload. A service reloaded more than
 --loop-limit times a minute (one writing into its own watched directory) is
-paused for a minute.`,
+paused for a minute.
+
+Synced files go straight into the container's root when devstack runs as
+root on the engine's machine; otherwise devstack copies itself into the
+container once (/.devstack) and streams each batch to it there, or, where
+it cannot run, uses the engine's CopyToContainer. DEVSTACK_WATCH_COPY=api
+skips the first way, DEVSTACK_WATCH_COPY=copy the first two.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, p, err := g.load(cmd.Context(), args)
 			if err != nil {
