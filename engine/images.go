@@ -6,8 +6,6 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/containerd/errdefs"
-	"github.com/docker/docker/api/types/image"
-	"github.com/docker/docker/pkg/jsonmessage"
 )
 
 // ImageOptions mirror `up --build` and `--pull`.
@@ -28,29 +26,57 @@ func DefaultImageNames(p *types.Project) {
 }
 
 // EnsureImages builds or pulls what each service needs, following
-// pull_policy, and returns each service's image ID.
+// pull_policy, and returns each service's image ID. Pulls run
+// concurrently; builds one after the other.
 func EnsureImages(ctx context.Context, api API, p *types.Project, o ImageOptions, out *Printer) (map[string]string, error) {
-	ids := map[string]string{}
-	byRef := map[string]string{}
+	var firsts []types.ServiceConfig // the first service naming each image
+	seen := map[string]bool{}
 	for _, name := range sortedServices(p) {
 		s := p.Services[name]
 		if s.Image == "" {
 			return nil, fmt.Errorf("service %s: neither image nor build is set", name)
 		}
-		if id, ok := byRef[s.Image]; ok && !needsBuild(s, o, true) {
-			ids[name] = id
-			continue
+		if !seen[s.Image] {
+			seen[s.Image] = true
+			firsts = append(firsts, s)
 		}
-		id, err := ensureImage(ctx, api, p, s, o, out)
+	}
+	steps := make([]imageStep, len(firsts))
+	var pulls []pullReq
+	for i, s := range firsts {
+		step, err := decideImage(ctx, api, s, o)
 		if err != nil {
 			return nil, err
 		}
-		ids[name], byRef[s.Image] = id, id
+		steps[i] = step
+		if step.pull {
+			pulls = append(pulls, pullReq{Service: s.Name, Image: s.Image, Platform: s.Platform})
+		}
+	}
+	failed := pullAll(ctx, api, pulls, out)
+	byRef := map[string]string{}
+	for i, s := range firsts {
+		id, err := steps[i].finish(ctx, api, p, s, failed[s.Image], out)
+		if err != nil {
+			return nil, err
+		}
+		byRef[s.Image] = id
+	}
+	ids := map[string]string{}
+	for name, s := range p.Services {
+		ids[name] = byRef[s.Image]
 	}
 	return ids, nil
 }
 
-func ensureImage(ctx context.Context, api API, p *types.Project, s types.ServiceConfig, o ImageOptions, out *Printer) (string, error) {
+// imageStep is what one image needs: a build, a pull, or nothing.
+type imageStep struct {
+	build, pull bool
+	presentID   string // "" when the image is not there
+}
+
+// decideImage follows pull_policy (or --pull) and --build for the image.
+func decideImage(ctx context.Context, api API, s types.ServiceConfig, o ImageOptions) (imageStep, error) {
 	policy := s.PullPolicy
 	if o.Pull != "" {
 		policy = o.Pull
@@ -58,30 +84,44 @@ func ensureImage(ctx context.Context, api API, p *types.Project, s types.Service
 	inspect, err := api.ImageInspect(ctx, s.Image)
 	present := err == nil
 	if err != nil && !errdefs.IsNotFound(err) {
-		return "", fmt.Errorf("service %s: inspect image %s: %w", s.Name, s.Image, err)
+		return imageStep{}, fmt.Errorf("service %s: inspect image %s: %w", s.Name, s.Image, err)
+	}
+	step := imageStep{}
+	if present {
+		step.presentID = inspect.ID
 	}
 	switch {
 	case needsBuild(s, o, present):
 		if s.Build == nil {
-			return "", fmt.Errorf("service %s: pull_policy build but no build section", s.Name)
+			return step, fmt.Errorf("service %s: pull_policy build but no build section", s.Name)
 		}
+		step.build = true
+	case policy == types.PullPolicyAlways || (!present && policy != types.PullPolicyNever):
+		step.pull = true
+	case !present:
+		return step, fmt.Errorf("%w: service %s: image %s is not present locally and pull_policy is never", ErrImageUnavailable, s.Name, s.Image)
+	}
+	return step, nil
+}
+
+// finish builds when needed, reports a failed pull (falling back to the
+// local image when there is one) and returns the image's ID.
+func (st imageStep) finish(ctx context.Context, api API, p *types.Project, s types.ServiceConfig, pullErr error, out *Printer) (string, error) {
+	switch {
+	case st.build:
 		if err := Build(ctx, api, p, s, out); err != nil {
 			return "", err
 		}
-	case policy == types.PullPolicyAlways || (!present && policy != types.PullPolicyNever):
-		if err := Pull(ctx, api, s, out); err != nil {
-			if present {
-				out.Printf("warning: service %s: pull failed, using the local image: %v\n", s.Name, err)
-				return inspect.ID, nil
-			}
-			return "", err
+	case st.pull && pullErr != nil:
+		if st.presentID == "" {
+			return "", pullErr
 		}
-	case !present:
-		return "", fmt.Errorf("%w: service %s: image %s is not present locally and pull_policy is never", ErrImageUnavailable, s.Name, s.Image)
-	default:
-		return inspect.ID, nil
+		out.Printf("warning: service %s: pull failed, using the local image: %v\n", s.Name, pullErr)
+		return st.presentID, nil
+	case !st.pull:
+		return st.presentID, nil
 	}
-	inspect, err = api.ImageInspect(ctx, s.Image)
+	inspect, err := api.ImageInspect(ctx, s.Image)
 	if err != nil {
 		return "", fmt.Errorf("%w: service %s: image %s: %v", ErrImageUnavailable, s.Name, s.Image, err)
 	}
@@ -93,21 +133,4 @@ func needsBuild(s types.ServiceConfig, o ImageOptions, present bool) bool {
 		return s.PullPolicy == types.PullPolicyBuild
 	}
 	return o.Build || s.PullPolicy == types.PullPolicyBuild || !present
-}
-
-// Pull pulls the service's image, showing progress bars on a terminal and
-// plain lines otherwise.
-func Pull(ctx context.Context, api API, s types.ServiceConfig, out *Printer) error {
-	out.Status("Image", s.Image, "Pulling")
-	rc, err := api.ImagePull(ctx, s.Image, image.PullOptions{Platform: s.Platform})
-	if err != nil {
-		return fmt.Errorf("%w: service %s: pull %s: %v", ErrImageUnavailable, s.Name, s.Image, err)
-	}
-	defer rc.Close()
-	fd, isTerm := out.terminal()
-	if err := jsonmessage.DisplayJSONMessagesStream(rc, out, fd, isTerm, nil); err != nil {
-		return fmt.Errorf("%w: service %s: pull %s: %v", ErrImageUnavailable, s.Name, s.Image, err)
-	}
-	out.Status("Image", s.Image, "Pulled")
-	return nil
 }
