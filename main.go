@@ -6,8 +6,10 @@ import (
 	"os"
 
 	"github.com/devstack/devstack/cli"
+	"github.com/devstack/devstack/internal/termquiet"
 )
 
 func main() {
+	termquiet.Restore() // before anything reads the environment
 	os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
