@@ -185,15 +185,15 @@ type RestartOptions struct {
 // Restart restarts the project's containers (the named services, and the
 // services depending on them with restart: true), dependencies first.
 func Restart(ctx context.Context, api API, project string, o RestartOptions, out *Printer) error {
+	all, err := ObserveContainers(ctx, api, project)
+	if err != nil {
+		return err
+	}
 	services := o.Services
 	if len(services) > 0 && !o.NoDeps {
-		all, err := ObserveContainers(ctx, api, project)
-		if err != nil {
-			return err
-		}
 		services = withRestartDependents(labelProject(project, all), services)
 	}
-	cs, err := selectContainers(ctx, api, project, services)
+	cs, err := pickServices(project, all, services)
 	if err != nil {
 		return err
 	}
@@ -225,14 +225,23 @@ func servicesThere(cs []Container) string {
 // selectContainers lists the project's containers of the named services (all when none named).
 func selectContainers(ctx context.Context, api API, project string, services []string) ([]Container, error) {
 	cs, err := ObserveContainers(ctx, api, project)
-	if err != nil || len(services) == 0 {
-		return cs, err
+	if err != nil {
+		return nil, err
+	}
+	return pickServices(project, cs, services)
+}
+
+// pickServices keeps the containers of the named services (all when none
+// named); naming only services without containers is an error.
+func pickServices(project string, cs []Container, services []string) ([]Container, error) {
+	if len(services) == 0 {
+		return cs, nil
 	}
 	want := map[string]bool{}
 	for _, s := range services {
 		want[s] = true
 	}
-	kept := cs[:0]
+	var kept []Container
 	for _, c := range cs {
 		if want[c.Service] {
 			kept = append(kept, c)
