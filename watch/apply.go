@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -31,7 +30,9 @@ func (r *runner) apply(ctx context.Context, rl Reload) Report {
 	if rl.Rebuild {
 		_, err := engine.RebuildService(ctx, r.api, r.p, rl.Service, r.out)
 		if err == nil {
-			r.warmUp(ctx, rl.Service) // a new container
+			if ids, rerr := r.running(ctx, rl.Service); rerr == nil {
+				r.warmUp(ctx, map[string][]string{rl.Service: ids}) // new containers
+			}
 		}
 		return r.report(rl, start, err)
 	}
@@ -59,29 +60,25 @@ func (r *runner) after(ctx context.Context, ids []string, rl Reload) error {
 			return r.api.ContainerRestart(ctx, id, container.StopOptions{})
 		})
 		if err == nil {
-			r.warmUp(ctx, rl.Service) // new processes: the receivers ended with the old ones
+			r.warmUp(ctx, map[string][]string{rl.Service: ids}) // new processes: the receivers ended with the old ones
 		}
 		return err
 	}
 	return nil
 }
 
-// warmUp gets the containers that syncs go to (of the services named, or
-// all) ready in the background (see box.warmUp); a failure here is the
-// next sync's to report.
-func (r *runner) warmUp(ctx context.Context, services ...string) {
+// warmUp gets the running containers (by service) that syncs go to ready
+// in the background (see box.warmUp); a failure here is the next sync's
+// to report.
+func (r *runner) warmUp(ctx context.Context, running map[string][]string) {
 	seen := map[string]bool{}
 	for i := range r.triggers {
 		t := &r.triggers[i]
-		if seen[t.Service] || !t.syncs() || (len(services) > 0 && !slices.Contains(services, t.Service)) {
+		if seen[t.Service] || !t.syncs() {
 			continue
 		}
 		seen[t.Service] = true
-		ids, err := r.running(ctx, t.Service)
-		if err != nil {
-			continue
-		}
-		for _, id := range ids {
+		for _, id := range running[t.Service] {
 			if b, err := r.boxes.get(ctx, id); err == nil {
 				b.warmUp(ctx, r.api)
 			}
@@ -102,9 +99,13 @@ func (r *runner) running(ctx context.Context, service string) ([]string, error) 
 		}
 	}
 	if len(ids) == 0 {
-		return nil, fmt.Errorf("%w: service %s has no running container (devstack up %s)", engine.ErrNoContainer, service, service)
+		return nil, noContainer(service)
 	}
 	return ids, nil
+}
+
+func noContainer(service string) error {
+	return fmt.Errorf("%w: service %s has no running container (devstack up %s)", engine.ErrNoContainer, service, service)
 }
 
 // sync deletes what vanished and copies what changed into every container.

@@ -150,14 +150,15 @@ func Run(ctx context.Context, api engine.API, p *types.Project, o Options, out *
 	}
 	r := &runner{api: api, p: p, o: o, out: out, triggers: triggers, known: newKnown(),
 		guard: newLoopGuard(o.Clock, o.LoopLimit), queue: map[string]bool{}, wake: make(chan struct{}, 1)}
-	if err := r.checkRunning(ctx); err != nil {
+	running, err := r.checkRunning(ctx)
+	if err != nil {
 		return err
 	}
 	r.deb = NewDebouncer(o.Clock, o.Quiet, o.MaxWait, r.enqueue)
 	defer r.deb.Stop()
 	r.boxes = newBoxes(api)
 	defer r.boxes.closeAll()
-	r.warmUp(ctx)
+	r.warmUp(ctx, running)
 
 	w, err := NewWatcher()
 	if err != nil {
@@ -192,21 +193,27 @@ func Run(ctx context.Context, api engine.API, p *types.Project, o Options, out *
 	}
 }
 
-// checkRunning refuses to watch services that have no running container:
-// every reload would fail.
-func (r *runner) checkRunning(ctx context.Context) error {
-	seen := map[string]bool{}
-	for i := range r.triggers {
-		t := &r.triggers[i]
-		if seen[t.Service] || (t.Action == types.WatchActionSync && t.BindMounted) {
-			continue
-		}
-		seen[t.Service] = true
-		if _, err := r.running(ctx, t.Service); err != nil {
-			return err
+// checkRunning refuses to watch services that have no running container
+// (every reload would fail) and returns each service's running containers,
+// from one engine call.
+func (r *runner) checkRunning(ctx context.Context) (map[string][]string, error) {
+	cs, err := engine.ObserveContainers(ctx, r.api, r.p.Name)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string][]string{}
+	for _, c := range cs {
+		if c.Running() {
+			ids[c.Service] = append(ids[c.Service], c.ID)
 		}
 	}
-	return nil
+	for i := range r.triggers {
+		t := &r.triggers[i]
+		if len(ids[t.Service]) == 0 && !(t.Action == types.WatchActionSync && t.BindMounted) {
+			return nil, noContainer(t.Service)
+		}
+	}
+	return ids, nil
 }
 
 // watchAll watches every trigger's path and remembers what is there.
