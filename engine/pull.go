@@ -53,7 +53,11 @@ func pullAll(ctx context.Context, api API, reqs []pullReq, out *Printer) map[str
 				mu.Unlock()
 			}
 			if draw == nil {
-				out.Status("Image", r.Image, states[i].phase())
+				status := "Pulled"
+				if err != nil {
+					status = "Error"
+				}
+				out.Status("Image", r.Image, status)
 			}
 		})
 	}
@@ -126,16 +130,6 @@ func (s *pullState) finish(err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.done, s.err = true, err
-}
-
-// phase is the image's status word for plain output.
-func (s *pullState) phase() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.err != nil {
-		return "Error"
-	}
-	return "Pulled"
 }
 
 // line is the image's progress line: "Downloading 12.3MB/45.6MB, 2/5
