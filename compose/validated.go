@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/compose-spec/compose-go/v2/types"
 )
@@ -67,7 +68,9 @@ func pullsFiles(content []byte) bool {
 	return fileKeys.Match(content) || versionKey.Match(content)
 }
 
-func composeGoVersion() string {
+// composeGoVersion is the compose-go this binary carries (its schema is
+// part of what validated), read once.
+var composeGoVersion = sync.OnceValue(func() string {
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, m := range bi.Deps {
 			if m.Path == "github.com/compose-spec/compose-go/v2" {
@@ -76,7 +79,7 @@ func composeGoVersion() string {
 		}
 	}
 	return "unknown"
-}
+})
 
 // validatedDir is where the remembered keys live; "" disables it
 // (DEVSTACK_NO_CACHE set, or no cache directory).
