@@ -14,7 +14,8 @@
 //	when set for the test binary. PATH starts with the freshly built devstack.
 //
 // Commands besides testscript's own: waitfor, httpget, freeport, holdport,
-// sleep (below) and registry, pushimage (registry_test.go). Use `exec docker`
+// sleep (below), waitstatus (waitstatus_test.go) and registry, pushimage
+// (registry_test.go). Use `exec docker`
 // for docker queries. Set DEVSTACK_E2E=skip to skip these tests; otherwise a
 // Docker engine that does not answer fails them.
 package e2e
@@ -108,13 +109,14 @@ func TestScripts(t *testing.T) {
 		Dir:   "testdata/script",
 		Setup: setupScript,
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
-			"waitfor":   cmdWaitfor,
-			"httpget":   cmdHTTPGet,
-			"freeport":  cmdFreeport,
-			"holdport":  cmdHoldport,
-			"sleep":     cmdSleep,
-			"registry":  cmdRegistry,
-			"pushimage": cmdPushimage,
+			"waitfor":    cmdWaitfor,
+			"waitstatus": cmdWaitstatus,
+			"httpget":    cmdHTTPGet,
+			"freeport":   cmdFreeport,
+			"holdport":   cmdHoldport,
+			"sleep":      cmdSleep,
+			"registry":   cmdRegistry,
+			"pushimage":  cmdPushimage,
 		},
 	})
 }
