@@ -15,9 +15,9 @@
 //
 // Commands besides testscript's own: waitfor, httpget, freeport, holdport,
 // sleep (below), waitstatus (waitstatus_test.go) and registry, pushimage
-// (registry_test.go). Use `exec docker`
-// for docker queries. Set DEVSTACK_E2E=skip to skip these tests; otherwise a
-// Docker engine that does not answer fails them.
+// (registry_test.go). Use `exec docker` for docker queries. Set
+// DEVSTACK_E2E=skip to skip these tests; otherwise a Docker engine that does
+// not answer fails them.
 package e2e
 
 import (
