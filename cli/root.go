@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/sirupsen/logrus"
@@ -69,8 +70,11 @@ func newRoot(g *globals) *cobra.Command {
 presets), driving the Docker Engine API directly. Containers, networks and
 volumes carry docker compose's labels, so docker compose and lazydocker see
 devstack's stacks too.`,
-		SilenceUsage:  true,
-		SilenceErrors: true,
+		SilenceUsage:               true,
+		SilenceErrors:              true,
+		Args:                       cobra.ArbitraryArgs,
+		RunE:                       runRoot,
+		SuggestionsMinimumDistance: 2,
 	}
 	f := root.Flags() // global flags go before the command, as in docker compose: devstack -f x.yml logs -f
 	root.TraverseChildren = true
@@ -86,4 +90,18 @@ devstack's stacks too.`,
 		newWatchCmd(g), newReceiveCmd(g),
 	)
 	return root
+}
+
+// runRoot prints the help for a bare `devstack` and refuses anything else:
+// without it cobra shows the help for a typo such as `devstack pul` and
+// exits 0 (TraverseChildren skips its own unknown-command check).
+func runRoot(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return cmd.Help()
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += " (did you mean " + strings.Join(s, " or ") + "?)"
+	}
+	return fmt.Errorf("%s; run devstack --help for the commands", msg)
 }
