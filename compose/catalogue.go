@@ -35,10 +35,10 @@ func Catalogue(ctx context.Context) ([]PresetSummary, error) {
 		for _, pc := range s.Ports {
 			sum.Ports = append(sum.Ports, fmt.Sprintf("%s:%d", pc.Published, pc.Target))
 		}
-		var m struct {
-			Description string `mapstructure:"description"`
+		m, err := templates.MetaOf(s.Extensions)
+		if err != nil {
+			return nil, fmt.Errorf("preset %s: %w", name, err)
 		}
-		_, _ = s.Extensions.Get("x-devstack", &m)
 		sum.Description = m.Description
 		out = append(out, sum)
 	}

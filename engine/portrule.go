@@ -6,11 +6,9 @@ import (
 	"strconv"
 
 	"github.com/compose-spec/compose-go/v2/types"
-)
 
-// PresetExtension marks services that come from the preset catalogue; their
-// host ports move to the next free one when the default is taken.
-const PresetExtension = "x-devstack"
+	"github.com/devstack/devstack/templates"
+)
 
 // PortMove says a service's host port was moved because the wanted one was taken.
 type PortMove struct {
@@ -22,7 +20,7 @@ type PortMove struct {
 // portSearch is how far past a taken port the rule looks for a free one.
 const portSearch = 100
 
-// MovePorts gives preset services free host ports. A port the service's own
+// MovePorts gives services from the preset catalogue free host ports. A port the service's own
 // container already publishes stays; a wanted port that is free is kept;
 // otherwise the next free one is taken. No two services get the same port.
 // isFree probes the host. It rewrites p and returns the moves.
@@ -34,14 +32,14 @@ func MovePorts(p *types.Project, own map[string]map[string]int, isFree func(Host
 		return nil, err
 	}
 	for _, h := range fixed {
-		if _, preset := p.Services[h.Service].Extensions[PresetExtension]; !preset {
+		if !templates.IsPreset(p.Services[h.Service].Extensions) {
 			claimed[key(h)] = true
 		}
 	}
 	var moves []PortMove
 	for _, name := range sortedServices(p) {
 		s := p.Services[name]
-		if _, preset := s.Extensions[PresetExtension]; !preset {
+		if !templates.IsPreset(s.Extensions) {
 			continue
 		}
 		for i, pc := range s.Ports {

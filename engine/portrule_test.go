@@ -5,11 +5,13 @@ import (
 	"testing"
 
 	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/devstack/devstack/templates"
 )
 
 func preset(name string, published ...string) types.ServiceConfig {
 	return svc(name, func(s *types.ServiceConfig) {
-		s.Extensions = types.Extensions{PresetExtension: map[string]any{}}
+		s.Extensions = types.Extensions{templates.Extension: map[string]any{}}
 		for i, p := range published {
 			s.Ports = append(s.Ports, types.ServicePortConfig{Target: uint32(1000 + i), Published: p, HostIP: "127.0.0.1"})
 		}

@@ -12,10 +12,9 @@ import (
 	"text/template"
 
 	"github.com/compose-spec/compose-go/v2/types"
-)
 
-// Extension is the service extension presets carry their descriptions in.
-const Extension = "x-devstack"
+	"github.com/devstack/devstack/templates"
+)
 
 // Service is what `devstack info` shows for one service.
 type Service struct {
@@ -26,23 +25,14 @@ type Service struct {
 	Env         []string // KEY=value app settings, sorted
 }
 
-// meta is the x-devstack extension as written in a fragment.
-type meta struct {
-	Description string            `mapstructure:"description"`
-	Info        []string          `mapstructure:"info"`
-	Env         map[string]string `mapstructure:"env"`
-}
-
 // Render fills the service's templates. ports maps "target/proto" to the
 // host port actually published (from the engine); missing ones fall back to
 // the configured port.
 func Render(project string, s types.ServiceConfig, ports map[string]int) (Service, error) {
 	out := Service{Name: s.Name}
-	var m meta
-	if _, ok := s.Extensions[Extension]; ok {
-		if _, err := s.Extensions.Get(Extension, &m); err != nil {
-			return out, fmt.Errorf("service %s: %s: %w", s.Name, Extension, err)
-		}
+	m, err := templates.MetaOf(s.Extensions)
+	if err != nil {
+		return out, fmt.Errorf("service %s: %w", s.Name, err)
 	}
 	out.Description = m.Description
 	port := func(target int) (string, error) {
@@ -70,7 +60,7 @@ func Render(project string, s types.ServiceConfig, ports map[string]int) (Servic
 	render := func(text string) (string, error) {
 		t, err := template.New(s.Name).Funcs(funcs).Parse(text)
 		if err != nil {
-			return "", fmt.Errorf("service %s: %s template %q: %w", s.Name, Extension, text, err)
+			return "", fmt.Errorf("service %s: %s template %q: %w", s.Name, templates.Extension, text, err)
 		}
 		var b bytes.Buffer
 		if err := t.Execute(&b, nil); err != nil {

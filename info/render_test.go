@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/devstack/devstack/templates"
 )
 
 func TestRender(t *testing.T) {
@@ -12,7 +14,7 @@ func TestRender(t *testing.T) {
 	s := types.ServiceConfig{Name: "mysql"}
 	s.Environment = types.MappingWithEquals{"MYSQL_USER": &user, "MYSQL_PASSWORD": &pass}
 	s.Ports = []types.ServicePortConfig{{Target: 3306, Published: "3306", HostIP: "127.0.0.1"}}
-	s.Extensions = types.Extensions{Extension: map[string]any{
+	s.Extensions = types.Extensions{templates.Extension: map[string]any{
 		"description": "MySQL",
 		"info":        []any{`user {{env "MYSQL_USER"}} on {{project}}`},
 		"env":         map[string]any{"DATABASE_URL": `mysql://{{env "MYSQL_USER"}}:{{env "MYSQL_PASSWORD"}}@127.0.0.1:{{port 3306}}/db`},
@@ -41,7 +43,7 @@ func TestRender(t *testing.T) {
 		})
 	}
 	bad := s
-	bad.Extensions = types.Extensions{Extension: map[string]any{"env": map[string]any{"X": "{{port 9999}}"}}}
+	bad.Extensions = types.Extensions{templates.Extension: map[string]any{"env": map[string]any{"X": "{{port 9999}}"}}}
 	if _, err := Render("demo", bad, nil); err == nil || !strings.Contains(err.Error(), "9999 is not published") {
 		t.Errorf("unpublished port: %v", err)
 	}

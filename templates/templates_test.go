@@ -154,7 +154,7 @@ func checkService(t *testing.T, p *types.Project, name string) {
 // the service's environment) and project.
 func checkExtension(t *testing.T, s types.ServiceConfig, published map[uint32]bool) {
 	t.Helper()
-	x, ok := s.Extensions["x-devstack"].(map[string]any)
+	x, ok := s.Extensions[Extension].(map[string]any)
 	if !ok {
 		t.Fatalf("%s: no x-devstack mapping", s.Name)
 	}

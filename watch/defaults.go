@@ -6,31 +6,23 @@ import (
 	"path/filepath"
 
 	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/devstack/devstack/templates"
 )
 
-// presetWatch is a preset's default trigger, from x-devstack-watch in its
-// template: it applies to a service without a develop section when its
-// path (relative to the project directory) exists. Such a trigger syncs at
-// start and then runs its exec or restart, so the file takes effect at once.
-type presetWatch struct {
-	Path   string   `mapstructure:"path"`
-	Action string   `mapstructure:"action"`
-	Target string   `mapstructure:"target"`
-	Exec   []string `mapstructure:"exec"`
-	Hint   string   `mapstructure:"hint"`
-}
-
 // presetTriggers returns the default triggers of a preset service that sets
-// no develop section, and notes for the user: which default applies, what
-// file would enable one, and that a bind-mounted project directory is live
-// without any sync.
+// no develop section (templates.WatchDefaults), and notes for the user:
+// which default applies, what file would enable one, and that a
+// bind-mounted project directory is live without any sync. Such a trigger
+// syncs at start and then runs its exec or restart, so the file takes
+// effect at once.
 func presetTriggers(p *types.Project, s types.ServiceConfig) ([]types.Trigger, []string) {
-	var defaults []presetWatch
-	if _, preset := s.Extensions["x-devstack"]; !preset {
+	if !templates.IsPreset(s.Extensions) {
 		return nil, nil
 	}
-	if ok, err := s.Extensions.Get("x-devstack-watch", &defaults); ok && err != nil {
-		return nil, []string{fmt.Sprintf("service %s: x-devstack-watch: %v", s.Name, err)}
+	defaults, err := templates.WatchDefaults(s.Extensions)
+	if err != nil {
+		return nil, []string{fmt.Sprintf("service %s: %v", s.Name, err)}
 	}
 	var out []types.Trigger
 	var notes []string
