@@ -26,6 +26,13 @@ type applier struct {
 	files    map[string][]File
 	out      *Printer
 	watch    *Watcher
+	// apiVersion is the negotiated Engine API version; observed, the
+	// project's containers before the plan (references to services the
+	// plan leaves alone resolve to them); gate orders creations that
+	// reference other services.
+	apiVersion string
+	observed   []Container
+	gate       *createGate
 
 	mu      sync.Mutex
 	current map[string][]Container // service -> its containers after apply
@@ -37,7 +44,8 @@ func (a *applier) apply(ctx context.Context, plan Plan) error {
 	if err := a.each(ctx, plan, a.resource, CreateNetwork, CreateVolume, RemoveContainer); err != nil {
 		return err
 	}
-	if err := a.each(ctx, plan, a.container, CreateContainer, RecreateContainer, StartContainer, KeepContainer, RestartContainer); err != nil {
+	a.gate = newCreateGate(plan)
+	if err := a.each(ctx, refOrder(a.p, plan), a.container, CreateContainer, RecreateContainer, StartContainer, KeepContainer, RestartContainer); err != nil {
 		return err
 	}
 	return graph.InDependencyOrder(ctx, a.p, func(ctx context.Context, name string, s types.ServiceConfig) error {
@@ -97,6 +105,7 @@ func (a *applier) resource(ctx context.Context, act Action) error {
 }
 
 func (a *applier) container(ctx context.Context, act Action) error {
+	defer a.gate.finish(act.Service)
 	switch act.Op {
 	case KeepContainer:
 		a.record(act.Service, *act.Current, false)
@@ -166,7 +175,11 @@ func shortID(id string) string {
 
 func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int) (Container, error) {
 	files := a.files[s.Name]
-	spec, err := ContainerSpec(a.p, s, number, a.imageIDs[s.Name], ConfigHash(s, files))
+	t, err := a.target(ctx, ServiceRefs(s))
+	if err != nil {
+		return Container{}, err
+	}
+	spec, err := ContainerSpec(a.p, s, number, a.imageIDs[s.Name], ConfigHash(s, files), t)
 	if err != nil {
 		return Container{}, err
 	}
@@ -179,9 +192,12 @@ func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int)
 			}
 		}
 	}
-	resp, err := a.api.ContainerCreate(ctx, spec.Config, spec.Host, spec.Network, nil, spec.Name)
+	resp, err := a.api.ContainerCreate(ctx, spec.Config, spec.Host, spec.Network, spec.Platform, spec.Name)
 	if err != nil {
 		return Container{}, containerPlanError(spec.Name, err)
+	}
+	for _, w := range resp.Warnings {
+		a.out.Printf("warning: service %s: container %s: %s\n", s.Name, spec.Name, w)
 	}
 	if err := a.finishCreate(ctx, resp.ID, spec, files); err != nil {
 		// Nothing half-made stays behind.

@@ -5,13 +5,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/mount"
 	"github.com/docker/docker/api/types/network"
-	"github.com/docker/go-connections/nat"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
 // Spec is everything needed to create one container. Networks beyond the
@@ -21,12 +20,20 @@ type Spec struct {
 	Config   *container.Config
 	Host     *container.HostConfig
 	Network  *network.NetworkingConfig
+	Platform *ocispec.Platform
 	Connects map[string]*network.EndpointSettings // network name -> endpoint, connected before start
 }
 
-// ContainerSpec converts a service into the engine's container config. Pure.
-func ContainerSpec(p *types.Project, s types.ServiceConfig, number int, imageID, hash string) (Spec, error) {
+// ContainerSpec converts a service into the engine's container config, as
+// docker compose does, for the engine and containers t describes. Bad
+// values the engine would refuse are refused here, before anything is
+// created. Pure.
+func ContainerSpec(p *types.Project, s types.ServiceConfig, number int, imageID, hash string, t Target) (Spec, error) {
 	ports, bindings, err := convertPorts(s)
+	if err != nil {
+		return Spec{}, err
+	}
+	platform, err := convertPlatform(p, s)
 	if err != nil {
 		return Spec{}, err
 	}
@@ -41,22 +48,16 @@ func ContainerSpec(p *types.Project, s types.ServiceConfig, number int, imageID,
 		WorkingDir:   s.WorkingDir,
 		Labels:       containerLabels(p, s, number, imageID, hash),
 		ExposedPorts: ports,
-		Healthcheck:  convertHealth(s.HealthCheck),
-		StopSignal:   s.StopSignal,
+		Healthcheck:  convertHealth(s.HealthCheck, t.APIVersion),
 		Tty:          s.Tty,
 		OpenStdin:    s.StdinOpen,
 		AttachStdout: true,
 		AttachStderr: true,
 	}
-	if s.StopGracePeriod != nil {
-		secs := int(time.Duration(*s.StopGracePeriod).Seconds())
-		cfg.StopTimeout = &secs
-	}
 	host := &container.HostConfig{
 		PortBindings:   bindings,
-		RestartPolicy:  convertRestart(s.Restart),
+		RestartPolicy:  convertRestart(s),
 		ExtraHosts:     s.ExtraHosts.AsList(":"),
-		Init:           s.Init,
 		CapAdd:         s.CapAdd,
 		CapDrop:        s.CapDrop,
 		Privileged:     s.Privileged,
@@ -68,39 +69,17 @@ func ContainerSpec(p *types.Project, s types.ServiceConfig, number int, imageID,
 		Mounts:         convertMounts(p, s),
 		Tmpfs:          convertTmpfs(s.Tmpfs),
 		ShmSize:        int64(s.ShmSize),
+		Resources:      convertResources(s),
 	}
-	host.Memory = int64(s.MemLimit)
-	spec := Spec{Name: name, Config: cfg, Host: host, Connects: map[string]*network.EndpointSettings{}}
-	attachNetworks(p, s, name, &spec)
+	if err := checkResources(s, host.Resources); err != nil {
+		return Spec{}, err
+	}
+	applyProcess(s, t.APIVersion, cfg, host)
+	spec := Spec{Name: name, Config: cfg, Host: host, Platform: platform, Connects: map[string]*network.EndpointSettings{}}
+	if err := applyWiring(p, s, number, t, &spec); err != nil {
+		return Spec{}, err
+	}
 	return spec, nil
-}
-
-func attachNetworks(p *types.Project, s types.ServiceConfig, name string, spec *Spec) {
-	if s.NetworkMode != "" {
-		spec.Host.NetworkMode = container.NetworkMode(s.NetworkMode)
-		return
-	}
-	for i, key := range s.NetworksByPriority() {
-		aliases := []string{s.Name}
-		ep := &network.EndpointSettings{}
-		if cfg := s.Networks[key]; cfg != nil {
-			aliases = append(aliases, cfg.Aliases...)
-			if cfg.Ipv4Address != "" || cfg.Ipv6Address != "" {
-				ep.IPAMConfig = &network.EndpointIPAMConfig{IPv4Address: cfg.Ipv4Address, IPv6Address: cfg.Ipv6Address}
-			}
-		}
-		ep.Aliases = aliases
-		netName := p.Networks[key].Name
-		if netName == "" {
-			netName = p.Name + "_" + key
-		}
-		if i == 0 {
-			spec.Host.NetworkMode = container.NetworkMode(netName)
-			spec.Network = &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{netName: ep}}
-			continue
-		}
-		spec.Connects[netName] = ep
-	}
 }
 
 func containerLabels(p *types.Project, s types.ServiceConfig, number int, imageID, hash string) map[string]string {
@@ -145,65 +124,6 @@ func convertEnv(env types.MappingWithEquals) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func convertHealth(h *types.HealthCheckConfig) *container.HealthConfig {
-	if h == nil {
-		return nil
-	}
-	if h.Disable {
-		return &container.HealthConfig{Test: []string{"NONE"}}
-	}
-	hc := &container.HealthConfig{Test: h.Test}
-	if h.Interval != nil {
-		hc.Interval = time.Duration(*h.Interval)
-	}
-	if h.Timeout != nil {
-		hc.Timeout = time.Duration(*h.Timeout)
-	}
-	if h.StartPeriod != nil {
-		hc.StartPeriod = time.Duration(*h.StartPeriod)
-	}
-	if h.Retries != nil {
-		hc.Retries = int(*h.Retries)
-	}
-	return hc
-}
-
-func convertRestart(r string) container.RestartPolicy {
-	if r == "" {
-		return container.RestartPolicy{Name: container.RestartPolicyDisabled}
-	}
-	name, count, _ := strings.Cut(r, ":")
-	rp := container.RestartPolicy{Name: container.RestartPolicyMode(name)}
-	if n, err := strconv.Atoi(count); err == nil {
-		rp.MaximumRetryCount = n
-	}
-	return rp
-}
-
-func convertPorts(s types.ServiceConfig) (nat.PortSet, nat.PortMap, error) {
-	set, bindings := nat.PortSet{}, nat.PortMap{}
-	for _, e := range s.Expose {
-		p, err := nat.NewPort("tcp", e)
-		if err != nil {
-			return nil, nil, fmt.Errorf("service %s: expose %q: %w", s.Name, e, err)
-		}
-		set[p] = struct{}{}
-	}
-	for _, pc := range s.Ports {
-		proto := pc.Protocol
-		if proto == "" {
-			proto = "tcp"
-		}
-		p, err := nat.NewPort(proto, strconv.Itoa(int(pc.Target)))
-		if err != nil {
-			return nil, nil, fmt.Errorf("service %s: port %d: %w", s.Name, pc.Target, err)
-		}
-		set[p] = struct{}{}
-		bindings[p] = append(bindings[p], nat.PortBinding{HostIP: pc.HostIP, HostPort: pc.Published})
-	}
-	return set, bindings, nil
 }
 
 func convertMounts(p *types.Project, s types.ServiceConfig) []mount.Mount {

@@ -63,8 +63,8 @@ func TestContainerSpec(t *testing.T) {
 			s.Networks = map[string]*types.ServiceNetworkConfig{"default": nil, "back": {Aliases: []string{"api"}, Priority: 10}}
 		}, func(t *testing.T, s Spec) {
 			eq(t, string(s.Host.NetworkMode), "demo_back")
-			eq(t, s.Network.EndpointsConfig["demo_back"].Aliases, []string{"web", "api"})
-			eq(t, s.Connects["demo_default"].Aliases, []string{"web"})
+			eq(t, s.Network.EndpointsConfig["demo_back"].Aliases, []string{"demo-web-2", "web", "api"})
+			eq(t, s.Connects["demo_default"].Aliases, []string{"demo-web-2", "web"})
 		}},
 		{"compose labels", func(s *types.ServiceConfig) {
 			s.Labels = types.Labels{"mine": "1"}
@@ -101,7 +101,7 @@ func TestContainerSpec(t *testing.T) {
 			s := svc("web", tt.mod)
 			p := project(s)
 			p.Networks["back"] = types.NetworkConfig{Name: "demo_back"}
-			spec, err := ContainerSpec(p, s, 2, "sha256:abc", ServiceHash(s))
+			spec, err := ContainerSpec(p, s, 2, "sha256:abc", ServiceHash(s), Target{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -127,7 +127,12 @@ func TestUnsupportedKeys(t *testing.T) {
 		s.Deploy = &types.DeployConfig{Resources: types.Resources{Limits: &types.Resource{NanoCPUs: 1}}}
 		s.HealthCheck = &types.HealthCheckConfig{StartInterval: dur(time.Second)}
 	})
-	eq(t, UnsupportedKeys(s), []string{"deploy.resources", "healthcheck.start_interval", "ipc"})
+	eq(t, UnsupportedKeys(s), []string(nil))
+	s.PostStart = []types.ServiceHook{{Command: types.ShellCommand{"true"}}}
+	s.Deploy.Placement = types.Placement{Constraints: []string{"node.role==manager"}}
+	s.Deploy.Resources.Reservations = &types.Resource{NanoCPUs: 1}
+	s.Networks = map[string]*types.ServiceNetworkConfig{"default": {InterfaceName: "eth7"}}
+	eq(t, UnsupportedKeys(s), []string{"deploy.placement", "deploy.resources.reservations.cpus", "networks.default.interface_name", "post_start"})
 	eq(t, UnsupportedKeys(svc("plain")), []string(nil))
 }
 

@@ -19,4 +19,7 @@ var (
 	ErrNoContainer = errors.New("no container")
 	// ErrExternalMissing means an external network or volume does not exist.
 	ErrExternalMissing = errors.New("external resource not found")
+	// ErrInvalidConfig means a service's config cannot become a container
+	// (the engine would refuse it); nothing is created.
+	ErrInvalidConfig = errors.New("invalid service config")
 )

@@ -25,7 +25,10 @@ type UpOptions struct {
 // anything is created.
 func Up(ctx context.Context, api API, p *types.Project, o UpOptions, out *Printer) (Plan, error) {
 	DefaultImageNames(p)
-	WarnUnsupported(p, out)
+	WarnUnsupported(p, APIVersion(api), out)
+	if err := CheckSpecs(p, APIVersion(api)); err != nil {
+		return Plan{}, err
+	}
 	obs, err := Observe(ctx, api, p.Name)
 	if err != nil {
 		return Plan{}, err
@@ -62,7 +65,8 @@ func Up(ctx context.Context, api API, p *types.Project, o UpOptions, out *Printe
 	for _, orphan := range plan.Orphans {
 		out.Printf("warning: found orphan container %s of service %s, not in the project; run with --remove-orphans to remove it\n", orphan.Name, orphan.Service)
 	}
-	a := &applier{api: api, p: p, imageIDs: d.ImageIDs, files: d.Files, out: out, watch: Watch(ctx, api, p.Name)}
+	a := &applier{api: api, p: p, imageIDs: d.ImageIDs, files: d.Files, out: out, watch: Watch(ctx, api, p.Name),
+		apiVersion: APIVersion(api), observed: obs.Containers}
 	if err := a.apply(ctx, plan); err != nil {
 		return plan, err
 	}

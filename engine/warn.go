@@ -13,14 +13,30 @@ var supportedKeys = map[string]bool{
 	"image": true, "build": true, "command": true, "entrypoint": true, "environment": true,
 	"env_file": true, "ports": true, "expose": true, "volumes": true, "networks": true,
 	"depends_on": true, "healthcheck": true, "restart": true, "working_dir": true, "user": true,
-	"labels": true, "extra_hosts": true, "init": true, "stop_signal": true,
+	"labels": true, "label_file": true, "extra_hosts": true, "init": true, "stop_signal": true,
 	"stop_grace_period": true, "cap_add": true, "cap_drop": true, "privileged": true,
-	"hostname": true, "container_name": true, "scale": true, "pull_policy": true,
-	"tmpfs": true, "read_only": true, "dns": true, "dns_search": true, "security_opt": true,
-	"sysctls": true, "shm_size": true, "mem_limit": true, "tty": true, "stdin_open": true,
+	"hostname": true, "domainname": true, "container_name": true, "scale": true, "pull_policy": true,
+	"tmpfs": true, "read_only": true, "dns": true, "dns_search": true, "dns_opt": true,
+	"security_opt": true, "sysctls": true, "tty": true, "stdin_open": true,
 	"network_mode": true, "profiles": true, "platform": true, "configs": true, "secrets": true,
-	"develop": true,
+	"develop": true, "attach": true, "annotations": true, "mac_address": true,
+	// resources
+	"cpus": true, "cpu_count": true, "cpu_percent": true, "cpu_shares": true, "cpu_quota": true,
+	"cpu_period": true, "cpu_rt_runtime": true, "cpu_rt_period": true, "cpuset": true,
+	"mem_limit": true, "mem_reservation": true, "memswap_limit": true, "mem_swappiness": true,
+	"oom_kill_disable": true, "oom_score_adj": true, "pids_limit": true, "ulimits": true,
+	"blkio_config": true, "shm_size": true, "gpus": true, "devices": true,
+	"device_cgroup_rules": true, "cgroup_parent": true,
+	// process and isolation
+	"logging": true, "group_add": true, "ipc": true,
+	"pid": true, "uts": true, "userns_mode": true, "cgroup": true, "isolation": true,
+	"runtime": true, "storage_opt": true, "volume_driver": true,
+	// wiring
+	"links": true, "external_links": true, "volumes_from": true,
 }
+
+// supportedDeploy are the deploy keys devstack maps; the rest are swarm's.
+var supportedDeploy = map[string]bool{"replicas": true, "resources": true, "restart_policy": true}
 
 // UnsupportedKeys lists the keys a service sets that devstack ignores. Pure.
 func UnsupportedKeys(s types.ServiceConfig) []string {
@@ -38,7 +54,7 @@ func UnsupportedKeys(s types.ServiceConfig) []string {
 		case isZero(v), supportedKeys[k]:
 		case k == "deploy":
 			for dk, dv := range v.(map[string]any) {
-				if dk != "replicas" && !isZero(dv) {
+				if !supportedDeploy[dk] && !isZero(dv) {
 					out = append(out, "deploy."+dk)
 				}
 			}
@@ -46,9 +62,7 @@ func UnsupportedKeys(s types.ServiceConfig) []string {
 			out = append(out, k)
 		}
 	}
-	if s.HealthCheck != nil && s.HealthCheck.StartInterval != nil {
-		out = append(out, "healthcheck.start_interval")
-	}
+	out = append(out, unsupportedSubkeys(s)...)
 	sort.Strings(out)
 	return out
 }
@@ -71,11 +85,37 @@ func isZero(v any) bool {
 	return false
 }
 
-// WarnUnsupported prints one line per service that uses keys devstack ignores.
-func WarnUnsupported(p *types.Project, out *Printer) {
+// unsupportedSubkeys are keys inside supported ones that devstack ignores.
+func unsupportedSubkeys(s types.ServiceConfig) []string {
+	var out []string
+	if s.Deploy != nil {
+		for _, r := range []*types.Resource{s.Deploy.Resources.Limits, s.Deploy.Resources.Reservations} {
+			if r != nil && len(r.GenericResources) > 0 {
+				out = append(out, "deploy.resources.*.generic_resources")
+				break
+			}
+		}
+		if r := s.Deploy.Resources.Reservations; r != nil && r.NanoCPUs != 0 {
+			out = append(out, "deploy.resources.reservations.cpus")
+		}
+	}
+	for _, key := range sortedNames(s.Networks) {
+		if n := s.Networks[key]; n != nil && n.InterfaceName != "" {
+			out = append(out, "networks."+key+".interface_name")
+		}
+	}
+	return out
+}
+
+// WarnUnsupported prints one line per service that uses keys devstack
+// ignores, and one per key the engine's API version cannot carry.
+func WarnUnsupported(p *types.Project, apiVersion string, out *Printer) {
 	for _, name := range sortedServices(p) {
 		if keys := UnsupportedKeys(p.Services[name]); len(keys) > 0 {
 			out.Printf("warning: service %s: devstack does not support %s yet; ignored\n", name, strings.Join(keys, ", "))
+		}
+		for _, k := range KeysNeedingAPI(p.Services[name], apiVersion) {
+			out.Printf("warning: service %s: %s needs Engine API %s, this engine speaks %s; ignored\n", name, k.Key, k.Needs, apiVersion)
 		}
 	}
 }

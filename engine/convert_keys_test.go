@@ -1,0 +1,363 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/docker/docker/api/types/blkiodev"
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/network"
+	"github.com/docker/go-connections/nat"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// load reads a compose file as devstack's loader does (compose-go,
+// normalised, validated) for project "demo".
+func load(t *testing.T, yaml string) *types.Project {
+	t.Helper()
+	p, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
+		WorkingDir:  t.TempDir(),
+		ConfigFiles: []types.ConfigFile{{Filename: "compose.yaml", Content: []byte(yaml)}},
+		Environment: types.Mapping{},
+	}, func(o *loader.Options) { o.SetProjectName("demo", true) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// specFor converts service web (container number 1) of the compose file.
+func specFor(t *testing.T, yaml string, target Target) Spec {
+	t.Helper()
+	p := load(t, yaml)
+	spec, err := ContainerSpec(p, p.Services["web"], 1, "", "", target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec
+}
+
+func i64(v int64) *int64 { return &v }
+func bptr(v bool) *bool  { return &v }
+
+// The expected values are what docker compose (pkg/compose/create.go)
+// sends to the engine for the same file.
+func TestContainerSpecResources(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		want       container.Resources
+	}{
+		{"deploy limits and reservations", `
+services:
+  web:
+    image: img
+    deploy:
+      resources:
+        limits: {cpus: "0.5", memory: 1.5G, pids: 64}
+        reservations: {memory: 512M, devices: [{driver: nvidia, count: 2, capabilities: [gpu, utility]}]}
+`, container.Resources{
+			NanoCPUs: 5e8, Memory: 1610612736, MemoryReservation: 536870912, PidsLimit: i64(64),
+			OomKillDisable: bptr(false),
+			DeviceRequests: []container.DeviceRequest{{Driver: "nvidia", Count: 2, Capabilities: [][]string{{"gpu", "utility"}}}},
+		}},
+		{"top-level cpu and memory keys", `
+services:
+  web:
+    image: img
+    cpus: 1.5
+    cpu_shares: 512
+    cpu_quota: 50000
+    cpu_period: 100000
+    cpu_rt_runtime: 950
+    cpu_rt_period: 1000
+    cpuset: "0-1"
+    cpu_count: 2
+    cpu_percent: 50
+    mem_limit: 64m
+    mem_reservation: 32m
+    memswap_limit: 128m
+    mem_swappiness: 10
+    oom_kill_disable: true
+    pids_limit: 100
+    cgroup_parent: mygroup
+    device_cgroup_rules: ["c 1:3 mr"]
+`, container.Resources{
+			NanoCPUs: 15e8, CPUShares: 512, CPUQuota: 50000, CPUPeriod: 100000, CPURealtimeRuntime: 950,
+			CPURealtimePeriod: 1000, CpusetCpus: "0-1", CPUCount: 2, CPUPercent: 5000,
+			Memory: 64 << 20, MemoryReservation: 32 << 20, MemorySwap: 128 << 20, MemorySwappiness: i64(10),
+			OomKillDisable: bptr(true), PidsLimit: i64(100), CgroupParent: "mygroup",
+			DeviceCgroupRules: []string{"c 1:3 mr"},
+		}},
+		{"ulimits single and soft/hard, sorted", `
+services:
+  web:
+    image: img
+    ulimits: {nproc: 65535, nofile: {soft: 1024, hard: 2048}}
+`, container.Resources{OomKillDisable: bptr(false), Ulimits: []*container.Ulimit{
+			{Name: "nofile", Soft: 1024, Hard: 2048}, {Name: "nproc", Soft: 65535, Hard: 65535},
+		}}},
+		{"blkio_config", `
+services:
+  web:
+    image: img
+    blkio_config:
+      weight: 300
+      weight_device: [{path: /dev/sda, weight: 400}]
+      device_read_bps: [{path: /dev/sda, rate: 12mb}]
+      device_write_iops: [{path: /dev/sda, rate: 30}]
+`, container.Resources{OomKillDisable: bptr(false), BlkioWeight: 300,
+			BlkioWeightDevice:    []*blkiodev.WeightDevice{{Path: "/dev/sda", Weight: 400}},
+			BlkioDeviceReadBps:   []*blkiodev.ThrottleDevice{{Path: "/dev/sda", Rate: 12 << 20}},
+			BlkioDeviceWriteIOps: []*blkiodev.ThrottleDevice{{Path: "/dev/sda", Rate: 30}},
+		}},
+		{"devices, CDI devices and gpus", `
+services:
+  web:
+    image: img
+    devices: ["/dev/fuse:/dev/fuse:rwm", "vendor.com/gpu=0"]
+    gpus: all
+`, container.Resources{OomKillDisable: bptr(false),
+			Devices: []container.DeviceMapping{{PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm"}},
+			DeviceRequests: []container.DeviceRequest{
+				{Driver: "cdi", DeviceIDs: []string{"vendor.com/gpu=0"}},
+				{Count: -1, Capabilities: [][]string{{"gpu"}}},
+			},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			eq(t, specFor(t, tt.yaml, Target{}).Host.Resources, tt.want)
+		})
+	}
+}
+
+func TestContainerSpecProcess(t *testing.T) {
+	s := specFor(t, `
+services:
+  web:
+    image: img
+    logging: {driver: json-file, options: {max-size: 1m, max-file: "3"}}
+    group_add: [audio, "1001"]
+    ipc: shareable
+    pid: host
+    uts: host
+    userns_mode: host
+    cgroup: private
+    isolation: default
+    runtime: runc
+    storage_opt: {size: 1G}
+    domainname: example.org
+    hostname: box
+    annotations: {com.example.a: "1"}
+    init: true
+    stop_signal: SIGINT
+    stop_grace_period: 3s
+    oom_score_adj: 500
+    shm_size: 64m
+    dns_opt: [use-vc]
+    extra_hosts: ["host.docker.internal:host-gateway"]
+    restart: on-failure:2
+    platform: linux/amd64
+`, Target{APIVersion: "1.44"})
+	h, c := s.Host, s.Config
+	eq(t, h.LogConfig, container.LogConfig{Type: "json-file", Config: map[string]string{"max-size": "1m", "max-file": "3"}})
+	eq(t, h.GroupAdd, []string{"audio", "1001"})
+	eq(t, []string{string(h.IpcMode), string(h.PidMode), string(h.UTSMode), string(h.UsernsMode), string(h.CgroupnsMode), string(h.Isolation), h.Runtime},
+		[]string{"shareable", "host", "host", "host", "private", "default", "runc"})
+	eq(t, h.StorageOpt, map[string]string{"size": "1G"})
+	eq(t, []string{c.Domainname, c.Hostname}, []string{"example.org", "box"})
+	eq(t, h.Annotations, map[string]string{"com.example.a": "1"})
+	eq(t, *h.Init, true)
+	eq(t, c.StopSignal, "SIGINT")
+	eq(t, *c.StopTimeout, 3)
+	eq(t, h.OomScoreAdj, 500)
+	eq(t, h.ShmSize, int64(64<<20))
+	eq(t, h.DNSOptions, []string{"use-vc"})
+	eq(t, h.ExtraHosts, []string{"host.docker.internal:host-gateway"})
+	eq(t, h.RestartPolicy, container.RestartPolicy{Name: "on-failure", MaximumRetryCount: 2})
+	eq(t, s.Platform, &ocispec.Platform{OS: "linux", Architecture: "amd64"})
+}
+
+func TestContainerSpecProcessDefaults(t *testing.T) {
+	s := specFor(t, "services: {web: {image: img, deploy: {restart_policy: {condition: any, max_attempts: 4}}, logging: {driver: syslog, options: {tag: x}}}}", Target{})
+	eq(t, s.Host.RestartPolicy, container.RestartPolicy{Name: "always", MaximumRetryCount: 4})
+	eq(t, s.Host.LogConfig, container.LogConfig{Type: "syslog", Config: map[string]string{"tag": "x"}})
+	eq(t, s.Platform, (*ocispec.Platform)(nil))
+	eq(t, specFor(t, "services: {web: {image: img}}", Target{}).Host.RestartPolicy, container.RestartPolicy{})
+}
+
+func TestContainerSpecHealthcheck(t *testing.T) {
+	yaml := `
+services:
+  web:
+    image: img
+    healthcheck: {test: [CMD, "true"], interval: 2s, timeout: 3s, retries: 4, start_period: 5s, start_interval: 1s}
+`
+	want := container.HealthConfig{Test: []string{"CMD", "true"}, Interval: 2 * time.Second, Timeout: 3 * time.Second,
+		Retries: 4, StartPeriod: 5 * time.Second, StartInterval: time.Second}
+	eq(t, *specFor(t, yaml, Target{APIVersion: "1.44"}).Config.Healthcheck, want)
+	want.StartInterval = 0 // API 1.41 has no field for it: warned about, not sent
+	eq(t, *specFor(t, yaml, Target{APIVersion: "1.41"}).Config.Healthcheck, want)
+	off := specFor(t, "services: {web: {image: img, healthcheck: {disable: true}}}", Target{})
+	eq(t, off.Config.Healthcheck.Test, []string{"NONE"})
+}
+
+func TestContainerSpecPorts(t *testing.T) {
+	s := specFor(t, `
+services:
+  web:
+    image: img
+    ports:
+      - "127.0.0.1:8000-8001:80-81/udp"
+      - "[::1]:9000:90"
+      - {target: 70, published: "7000", name: web, app_protocol: http, mode: host}
+      - "6000-6010:60"
+      - "50"
+    expose: ["3000-3001", "53/udp"]
+`, Target{})
+	eq(t, s.Host.PortBindings, nat.PortMap{
+		"80/udp": {{HostIP: "127.0.0.1", HostPort: "8000"}},
+		"81/udp": {{HostIP: "127.0.0.1", HostPort: "8001"}},
+		"90/tcp": {{HostIP: "::1", HostPort: "9000"}},
+		"70/tcp": {{HostPort: "7000"}},
+		"60/tcp": {{HostPort: "6000-6010"}},
+		"50/tcp": {{}},
+	})
+	eq(t, s.Config.ExposedPorts, nat.PortSet{"80/udp": {}, "81/udp": {}, "90/tcp": {}, "70/tcp": {}, "60/tcp": {}, "50/tcp": {},
+		"3000/tcp": {}, "3001/tcp": {}, "53/udp": {}})
+}
+
+func TestContainerSpecWiring(t *testing.T) {
+	yaml := `
+services:
+  db: {image: img}
+  web:
+    image: img
+    links: ["db:database"]
+    external_links: ["other-db-1:legacy", "solo"]
+    volumes_from: ["db:ro", "container:keeper"]
+    ipc: "service:db"
+    networks:
+      front: {aliases: [www], ipv4_address: 10.5.0.7, link_local_ips: [169.254.1.1], driver_opts: {foo: bar}, priority: 10, mac_address: "02:42:ac:11:00:07"}
+      back: {gw_priority: 1}
+networks: {front: {}, back: {}}
+`
+	refs := map[string][]Container{"db": {
+		{ID: "id2", Name: "demo-db-2", Service: "db", Number: 2},
+		{ID: "id1", Name: "demo-db-1", Service: "db", Number: 1},
+	}}
+	s := specFor(t, yaml, Target{APIVersion: "1.41", Refs: refs})
+	links := []string{
+		"demo-db-1:database", "demo-db-1:db-1", "demo-db-1:demo-db-1",
+		"demo-db-2:database", "demo-db-2:db-1", "demo-db-2:demo-db-1",
+		"other-db-1:legacy", "solo:solo",
+	}
+	eq(t, s.Host.Links, links)
+	eq(t, s.Host.VolumesFrom, []string{"id1:ro", "keeper"})
+	eq(t, string(s.Host.IpcMode), "container:id1")
+	eq(t, string(s.Host.NetworkMode), "demo_front")
+	eq(t, s.Config.MacAddress, "02:42:ac:11:00:07") //nolint:staticcheck // where API 1.41 takes it
+	eq(t, s.Network.EndpointsConfig["demo_front"], &network.EndpointSettings{
+		Aliases:    []string{"demo-web-1", "web", "www"},
+		Links:      links,
+		IPAMConfig: &network.EndpointIPAMConfig{IPv4Address: "10.5.0.7", LinkLocalIPs: []string{"169.254.1.1"}},
+		DriverOpts: map[string]string{"foo": "bar"},
+	})
+	eq(t, s.Connects["demo_back"], &network.EndpointSettings{
+		Aliases: []string{"demo-web-1", "web"}, Links: links, IPAMConfig: &network.EndpointIPAMConfig{},
+	})
+
+	s = specFor(t, yaml, Target{APIVersion: "1.48", Refs: refs})
+	eq(t, s.Config.MacAddress, "") //nolint:staticcheck // 1.44 moved it to the endpoint
+	eq(t, s.Network.EndpointsConfig["demo_front"].MacAddress, "02:42:ac:11:00:07")
+	eq(t, s.Connects["demo_back"].GwPriority, 1)
+}
+
+func TestContainerSpecNetworkModeService(t *testing.T) {
+	s := specFor(t, `
+services:
+  db: {image: img}
+  web: {image: img, network_mode: "service:db", pid: "service:db", hostname: box}
+`, Target{Refs: map[string][]Container{"db": {{ID: "dbid", Name: "demo-db-1", Service: "db", Number: 1}}}})
+	eq(t, string(s.Host.NetworkMode), "container:dbid")
+	eq(t, string(s.Host.PidMode), "container:dbid")
+	eq(t, s.Network, (*network.NetworkingConfig)(nil))
+
+	// The hostname is no network alias, as in docker compose.
+	s = specFor(t, "services: {web: {image: img, hostname: box}}", Target{})
+	eq(t, s.Network.EndpointsConfig["demo_default"].Aliases, []string{"demo-web-1", "web"})
+}
+
+func TestServiceRefs(t *testing.T) {
+	p := load(t, `
+services:
+  a: {image: img}
+  b: {image: img}
+  c: {image: img}
+  web: {image: img, network_mode: "service:a", volumes_from: ["b:ro", "container:x"], links: ["c:alias"]}
+`)
+	eq(t, ServiceRefs(p.Services["web"]), []string{"a", "b", "c"})
+	eq(t, ServiceRefs(p.Services["a"]), []string(nil))
+}
+
+func TestContainerSpecBadInput(t *testing.T) {
+	tests := []struct{ name, yaml, want string }{
+		{"negative cpus", "services: {web: {image: img, cpus: -1}}", "service web: cpus: -1 is negative"},
+		{"negative mem_limit", "services: {web: {image: img, mem_limit: -1}}", "service web: mem_limit: -1 is negative"},
+		{"memory below the minimum", "services: {web: {image: img, deploy: {resources: {limits: {memory: 1k}}}}}", "service web: deploy.resources.limits.memory: 1024 bytes is below"},
+		{"reservation above limit", "services: {web: {image: img, mem_limit: 64m, mem_reservation: 128m}}", "service web: mem_reservation:"},
+		{"swap below memory", "services: {web: {image: img, mem_limit: 64m, memswap_limit: 32m}}", "service web: memswap_limit:"},
+		{"swap without memory", "services: {web: {image: img, memswap_limit: 32m}}", "service web: memswap_limit: needs a memory limit"},
+		{"negative shm_size", "services: {web: {image: img, shm_size: -1}}", "service web: shm_size: -1 is negative"},
+		{"ulimit soft above hard", "services: {web: {image: img, ulimits: {nofile: {soft: 10, hard: 5}}}}", "service web: ulimits.nofile: soft limit 10 is above the hard limit 5"},
+		{"swappiness", "services: {web: {image: img, mem_swappiness: 101}}", "service web: mem_swappiness: 101 is outside 0-100"},
+		{"bad platform", "services: {web: {image: img, platform: linux//}}", "service web: platform"},
+		{"two MACs", "services: {web: {image: img, mac_address: 02:42:ac:11:00:01, networks: {default: {mac_address: 02:42:ac:11:00:02}}}}", "service web: mac_address"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := load(t, tt.yaml)
+			err := CheckSpecs(p, "1.41")
+			if err == nil || !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %v, want ErrInvalidConfig with %q", err, tt.want)
+			}
+		})
+	}
+	// References resolve to stand-ins when checking: nothing exists yet.
+	p := load(t, "services: {db: {image: img}, web: {image: img, volumes_from: [db], network_mode: 'service:db'}}")
+	if err := CheckSpecs(p, "1.41"); err != nil {
+		t.Fatal(err)
+	}
+	// Creating without the referenced container names service and key.
+	_, err := ContainerSpec(p, p.Services["web"], 1, "", "", Target{})
+	if !errors.Is(err, ErrNoContainer) || !strings.Contains(err.Error(), "service web: volumes_from: service db has no container") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestKeysNeedingAPI(t *testing.T) {
+	p := load(t, `
+services:
+  web:
+    image: img
+    annotations: {a: b}
+    healthcheck: {test: [CMD, "true"], start_interval: 1s}
+    networks:
+      front: {priority: 5, mac_address: "02:42:ac:11:00:07"}
+      back: {mac_address: "02:42:ac:11:00:08", gw_priority: 2}
+networks: {front: {}, back: {}}
+`)
+	s := p.Services["web"]
+	eq(t, KeysNeedingAPI(s, "1.41"), []APIKey{
+		{"annotations", "1.43"}, {"healthcheck.start_interval", "1.44"},
+		{"networks.back.mac_address", "1.44"}, {"networks.back.gw_priority", "1.48"},
+	})
+	eq(t, KeysNeedingAPI(s, "1.44"), []APIKey{{"networks.back.gw_priority", "1.48"}})
+	eq(t, KeysNeedingAPI(s, "1.51"), []APIKey(nil))
+	eq(t, specFor(t, "services: {web: {image: img, annotations: {a: b}}}", Target{APIVersion: "1.41"}).Host.Annotations, map[string]string(nil))
+}
