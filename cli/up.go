@@ -99,11 +99,17 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 	if !f.noTUI && isTerminal(g.stdout) && isTerminal(g.stdin) {
 		return upDashboard(ctx, g, api, p, started, f)
 	}
-	logOpts := engine.LogOptions{Services: p.ServiceNames(), Follow: true, Since: started, Color: colorOK(g, f.noColor), UntilStopped: true}
+	attached := engine.AttachedServices(p)
+	logOpts := engine.LogOptions{Services: attached, Follow: true, Since: started, Color: colorOK(g, f.noColor), UntilStopped: true}
 	if f.watch {
 		return upWatch(ctx, g, api, p, f, logOpts)
 	}
-	err = engine.Logs(ctx, api, p.Name, logOpts, g.stdout)
+	if len(attached) == 0 {
+		// Every service says attach: false: no logs, but Ctrl-C still stops the stack.
+		<-ctx.Done()
+	} else {
+		err = engine.Logs(ctx, api, p.Name, logOpts, g.stdout)
+	}
 	if ctx.Err() == nil {
 		return err
 	}

@@ -361,3 +361,9 @@ networks: {front: {}, back: {}}
 	eq(t, KeysNeedingAPI(s, "1.51"), []APIKey(nil))
 	eq(t, specFor(t, "services: {web: {image: img, annotations: {a: b}}}", Target{APIVersion: "1.41"}).Host.Annotations, map[string]string(nil))
 }
+
+func TestAttachedServices(t *testing.T) {
+	p := load(t, "services: {a: {image: img}, b: {image: img, attach: false}, c: {image: img, attach: true}}")
+	eq(t, AttachedServices(p), []string{"a", "c"})
+	eq(t, AttachedServices(load(t, "services: {b: {image: img, attach: false}}")), []string(nil))
+}

@@ -113,3 +113,15 @@ func normalizeArch(a string) string {
 	}
 	return a
 }
+
+// AttachedServices are the services whose logs an attached `up` streams:
+// all but those with attach: false, as docker compose does. Sorted. Pure.
+func AttachedServices(p *types.Project) []string {
+	var out []string
+	for _, name := range sortedServices(p) {
+		if a := p.Services[name].Attach; a == nil || *a {
+			out = append(out, name)
+		}
+	}
+	return out
+}
