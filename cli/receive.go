@@ -5,13 +5,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/devstack/devstack/watch"
+	"github.com/devstack/devstack/watch/receiver"
 )
 
 // newReceiveCmd is the receiver that devstack watch installs in a
 // container and runs there when it cannot write into the container's root
 // itself: it applies the batches it reads on stdin and answers on stdout
-// (see watch.Receive). Not for people: hidden.
+// (see receiver.Serve). Not for people: hidden.
 func newReceiveCmd(g *globals) *cobra.Command {
 	root := "/"
 	cmd := &cobra.Command{
@@ -21,10 +21,10 @@ func newReceiveCmd(g *globals) *cobra.Command {
 		Hidden: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if exe, err := os.Executable(); err == nil {
-				watch.PruneReceivers(exe)
+				receiver.Prune(exe)
 			}
 			done := make(chan error, 1)
-			go func() { done <- watch.Receive(g.stdin, g.stdout, root) }()
+			go func() { done <- receiver.Serve(g.stdin, g.stdout, root) }()
 			select { // a signal ends it even while it waits for input
 			case err := <-done:
 				return err

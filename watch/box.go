@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/devstack/devstack/engine"
+	"github.com/devstack/devstack/watch/receiver"
 )
 
 // box is a running container that syncs go into: the owner its files get
@@ -25,11 +26,10 @@ import (
 //     written through /proc/PID/root, confined to it by os.Root so that a
 //     symlink in the container cannot lead writes out of it (about a
 //     millisecond a batch).
-//   - Receiver: otherwise devstack installs itself in the container
-//     (receiverDir) and keeps one exec of `devstack receive` running, which
-//     applies batches sent as tar streams over the exec's stdin
-//     (receive*.go; a few milliseconds a batch, no tar binary needed in the
-//     image).
+//   - Receiver: otherwise devstack installs itself in the container and
+//     keeps one exec of `devstack receive` running, which applies batches
+//     sent as tar streams over the exec's stdin (package receiver; a few
+//     milliseconds a batch, no tar binary needed in the image).
 //   - CopyToContainer: when the receiver cannot run (devstack not a static
 //     binary of the engine's architecture, a read-only root, noexec), files
 //     go as a tar stream through CopyToContainer and deletes as `rm -rf`
@@ -44,8 +44,8 @@ type box struct {
 	pid      int
 	uid, gid int
 	root     *os.Root          // nil: not direct
-	bin      *receiverBinary   // nil: no receiver
-	recv     *receiver         // the running receiver, started by the first sync
+	bin      *receiver.Binary  // nil: no receiver
+	recv     *receiver.Conn    // the running receiver, started by the first sync
 	warm     <-chan warmResult // a receiver being started ahead of the first sync
 	recvOff  bool              // the receiver failed here: CopyToContainer until a restart
 	breaks   int               // receivers that broke
@@ -59,7 +59,7 @@ type boxes struct {
 	recv   bool // the receiver may be tried at all
 
 	binMu      sync.Mutex
-	bin        *receiverBinary
+	bin        *receiver.Binary
 	binChecked bool
 
 	mu sync.Mutex
@@ -122,16 +122,6 @@ func (b *box) openRoot(direct bool) {
 		if r, err := os.OpenRoot(fmt.Sprintf("/proc/%d/root", b.pid)); err == nil {
 			b.root = r
 		}
-	}
-}
-
-// drop forgets a container (restarted, recreated, or its direct path broke).
-func (bs *boxes) drop(id string) {
-	bs.mu.Lock()
-	defer bs.mu.Unlock()
-	if b := bs.m[id]; b != nil {
-		b.close()
-		delete(bs.m, id)
 	}
 }
 
@@ -295,16 +285,16 @@ func (b *box) put(ctx context.Context, api engine.API, copies []entry, parents, 
 	return copyInto(ctx, api, b.id, copies, parents, b.uid, b.gid)
 }
 
-// putDirect writes through the container's root (see rootWriter).
+// putDirect writes through the container's root (see receiver.Writer).
 func (b *box) putDirect(copies []entry, parents, deletes []string) error {
-	if err := removeAll(b.root, deletes); err != nil {
+	if err := receiver.RemoveAll(b.root, deletes); err != nil {
 		return fmt.Errorf("%w: %v", errDirect, err)
 	}
-	w := newRootWriter(b.root)
-	defer w.close()
+	w := receiver.NewWriter(b.root)
+	defer w.Close()
 	for _, dir := range parents {
-		it := item{rel: relPath(dir), mode: fs.ModeDir | 0o755, uid: b.uid, gid: b.gid}
-		if err := w.apply(it); err != nil {
+		it := receiver.Item{Rel: receiver.RelPath(dir), Mode: fs.ModeDir | 0o755, UID: b.uid, GID: b.gid}
+		if err := w.Apply(it); err != nil {
 			return fmt.Errorf("%w: %v", errDirect, err)
 		}
 	}
@@ -316,12 +306,12 @@ func (b *box) putDirect(copies []entry, parents, deletes []string) error {
 	return nil
 }
 
-func (b *box) putEntry(w *rootWriter, e entry) error {
-	it := item{rel: relPath(e.target), mode: e.info.Mode(), uid: b.uid, gid: b.gid, link: e.link}
-	if it.mode&fs.ModeSymlink == 0 {
-		it.mtime = e.info.ModTime()
+func (b *box) putEntry(w *receiver.Writer, e entry) error {
+	it := receiver.Item{Rel: receiver.RelPath(e.target), Mode: e.info.Mode(), UID: b.uid, GID: b.gid, Link: e.link}
+	if it.Mode&fs.ModeSymlink == 0 {
+		it.MTime = e.info.ModTime()
 	}
-	if it.mode.IsRegular() {
+	if it.Mode.IsRegular() {
 		f, err := os.Open(e.host)
 		if os.IsNotExist(err) {
 			return nil // removed since: the next batch deletes it
@@ -330,11 +320,7 @@ func (b *box) putEntry(w *rootWriter, e entry) error {
 			return err
 		}
 		defer f.Close()
-		it.body = f
+		it.Body = f
 	}
-	return w.apply(it)
+	return w.Apply(it)
 }
-
-// tmpPrefix names the temporary files of direct copies; the watcher
-// ignores them, should the target be a watched bind mount.
-const tmpPrefix = ".devstack-sync-"

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/moby/patternmatcher"
+
+	"github.com/devstack/devstack/watch/receiver"
 )
 
 // Matcher decides which paths under one trigger's path count as changes.
@@ -127,7 +129,7 @@ func EditorTemp(name string) bool {
 	case name == "":
 		return false
 	case strings.HasSuffix(name, "~"),
-		strings.HasPrefix(name, tmpPrefix),
+		strings.HasPrefix(name, receiver.TmpPrefix),
 		strings.Contains(name, "___jb_"),
 		strings.HasPrefix(name, ".#"),
 		len(name) > 1 && strings.HasPrefix(name, "#") && strings.HasSuffix(name, "#"):

@@ -3,10 +3,12 @@ package watch
 import (
 	"context"
 	"errors"
+	"io"
 
 	"github.com/sirupsen/logrus"
 
 	"github.com/devstack/devstack/engine"
+	"github.com/devstack/devstack/watch/receiver"
 )
 
 // maxBreaks is how many times a container's receiver may die before the
@@ -28,8 +30,10 @@ func (b *box) putReceiver(ctx context.Context, api engine.API, copies []entry, p
 		}
 		b.recv = rc
 	}
-	err := b.recv.send(ctx, copies, parents, deletes, b.uid, b.gid)
-	if errors.Is(err, errBroken) {
+	err := b.recv.Send(ctx, deletes, func(w io.Writer) error {
+		return writeTar(w, copies, parents, b.uid, b.gid)
+	})
+	if errors.Is(err, receiver.ErrBroken) {
 		b.closeReceiver()
 		if b.breaks++; b.breaks >= maxBreaks && ctx.Err() == nil {
 			b.recvOff = true
@@ -42,12 +46,8 @@ func (b *box) putReceiver(ctx context.Context, api engine.API, copies []entry, p
 // startReceiver installs and starts the receiver. When that fails (a
 // read-only root, noexec, no writable /) the container goes without one
 // until it restarts.
-func (b *box) startReceiver(ctx context.Context, api engine.API) (*receiver, error) {
-	err := installReceiver(ctx, api, b.id, b.bin)
-	var rc *receiver
-	if err == nil {
-		rc, err = startReceiver(ctx, api, b.id, b.bin.dest)
-	}
+func (b *box) startReceiver(ctx context.Context, api engine.API) (*receiver.Conn, error) {
+	rc, err := receiver.Start(ctx, api, b.id, b.bin)
 	if err != nil && ctx.Err() == nil {
 		b.recvOff = true
 		logrus.Debugf("watch: container %.12s: no receiver, syncing through CopyToContainer: %v", b.id, err)
@@ -58,19 +58,19 @@ func (b *box) startReceiver(ctx context.Context, api engine.API) (*receiver, err
 func (b *box) closeReceiver() {
 	if b.warm != nil {
 		if res := <-b.warm; res.rc != nil {
-			res.rc.close()
+			res.rc.Close()
 		}
 		b.warm = nil
 	}
 	if b.recv != nil {
-		b.recv.close()
+		b.recv.Close()
 		b.recv = nil
 	}
 }
 
 // warmResult is a receiver started ahead of the first sync.
 type warmResult struct {
-	rc  *receiver
+	rc  *receiver.Conn
 	err error
 }
 
@@ -86,11 +86,7 @@ func (b *box) warmUp(ctx context.Context, api engine.API) {
 	b.warm = ch
 	id, bin := b.id, b.bin
 	go func() {
-		err := installReceiver(ctx, api, id, bin)
-		var rc *receiver
-		if err == nil {
-			rc, err = startReceiver(ctx, api, id, bin.dest)
-		}
+		rc, err := receiver.Start(ctx, api, id, bin)
 		ch <- warmResult{rc, err}
 	}()
 }
@@ -133,11 +129,11 @@ func (bs *boxes) adoptWarm(ctx context.Context) {
 
 // receiver finds out once whether the running devstack can be the
 // receiver in the engine's containers; nil when it cannot.
-func (bs *boxes) receiver(ctx context.Context) *receiverBinary {
+func (bs *boxes) receiver(ctx context.Context) *receiver.Binary {
 	bs.binMu.Lock()
 	defer bs.binMu.Unlock()
 	if !bs.binChecked {
-		bin, err := findReceiver(ctx, bs.api)
+		bin, err := receiver.Find(ctx, bs.api)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil // ask again: the answer was cut short

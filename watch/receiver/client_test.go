@@ -1,4 +1,4 @@
-package watch
+package receiver
 
 import (
 	"context"
@@ -16,12 +16,12 @@ import (
 )
 
 // execPair is an exec's connection as the engine hands it over, with
-// Receive at the far end: stdin in, stdout and stderr multiplexed out, the
+// Serve at the far end: stdin in, stdout and stderr multiplexed out, the
 // connection closed when the receiver exits.
 func execPair(t *testing.T, root string) (types.HijackedResponse, chan error) {
 	t.Helper()
 	return farEnd(t, func(c net.Conn) error {
-		err := Receive(c, stdcopy.NewStdWriter(c, stdcopy.Stdout), root)
+		err := Serve(c, stdcopy.NewStdWriter(c, stdcopy.Stdout), root)
 		stdcopy.NewStdWriter(c, stdcopy.Stderr).Write([]byte("receiver exits\n"))
 		return err
 	})
@@ -56,23 +56,22 @@ func TestReceiverSession(t *testing.T) {
 	src, dst := t.TempDir(), t.TempDir()
 	writeFile(t, filepath.Join(src, "a.txt"), "a", 0o644)
 	conn, done := execPair(t, dst)
-	rc := newReceiver("c0ffee", conn)
+	rc := newConn("c0ffee", conn)
 	ctx := context.Background()
 	if err := rc.hello(ctx); err != nil {
 		t.Fatal(err)
 	}
-	copies := []entry{hostEntry(t, src, "a.txt")}
-	if err := rc.send(ctx, copies, []string{"/app"}, nil, os.Getuid(), os.Getgid()); err != nil {
+	if err := rc.Send(ctx, nil, hostTar(src, []string{"/app"}, []string{"a.txt"}, os.Getuid(), os.Getgid())); err != nil {
 		t.Fatal(err)
 	}
 	if data, err := os.ReadFile(filepath.Join(dst, "app/a.txt")); string(data) != "a" {
 		t.Errorf("app/a.txt: %q, %v", data, err)
 	}
-	err := rc.send(ctx, nil, nil, []string{"/app/a.txt"}, 0, 0)
+	err := rc.Send(ctx, []string{"/app/a.txt"}, hostTar(src, nil, nil, 0, 0))
 	if _, serr := os.Lstat(filepath.Join(dst, "app/a.txt")); err != nil || !os.IsNotExist(serr) {
 		t.Errorf("delete: %v, then %v", err, serr)
 	}
-	rc.close() // ends its stdin: the receiver exits
+	rc.Close() // ends its stdin: the receiver exits
 	if err := <-done; err != nil {
 		t.Errorf("receiver: %v", err)
 	}
@@ -80,11 +79,11 @@ func TestReceiverSession(t *testing.T) {
 
 func TestReceiverBroken(t *testing.T) {
 	conn, done := execPair(t, t.TempDir())
-	rc := newReceiver("c0ffee", conn)
+	rc := newConn("c0ffee", conn)
 	if err := rc.hello(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	rc.close()
+	rc.Close()
 	<-done
 
 	// A receiver that hangs: the end of the watch ends the wait.
@@ -93,31 +92,31 @@ func TestReceiverBroken(t *testing.T) {
 		_, err := io.Copy(io.Discard, c)
 		return err
 	})
-	rc = newReceiver("c0ffee", conn)
+	rc = newConn("c0ffee", conn)
 	if err := rc.hello(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	err := rc.send(ctx, nil, nil, []string{"/x"}, 0, 0)
-	if !errors.Is(err, errBroken) || !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("send after the watch ended: %v, want errBroken and the context's error", err)
+	err := rc.Send(ctx, []string{"/x"}, hostTar("", nil, nil, 0, 0))
+	if !errors.Is(err, ErrBroken) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("send after the watch ended: %v, want ErrBroken and the context's error", err)
 	}
-	rc.close()
+	rc.Close()
 	<-done
 
 	// A receiver that exited: the stream ends, with what it said last.
 	conn, done = execPair(t, t.TempDir())
-	rc = newReceiver("c0ffee", conn)
-	defer rc.close()
+	rc = newConn("c0ffee", conn)
+	defer rc.Close()
 	if err := rc.hello(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	conn.CloseWrite()
 	<-done
-	err = rc.send(context.Background(), nil, nil, []string{"/x"}, 0, 0)
-	if !errors.Is(err, errBroken) {
-		t.Errorf("send to an exited receiver: %v, want errBroken", err)
+	err = rc.Send(context.Background(), []string{"/x"}, hostTar("", nil, nil, 0, 0))
+	if !errors.Is(err, ErrBroken) {
+		t.Errorf("send to an exited receiver: %v, want ErrBroken", err)
 	}
 }
 
@@ -135,9 +134,9 @@ func TestReceiverNoHello(t *testing.T) {
 	// What the engine says when the binary cannot run (noexec, ...).
 	stdcopy.NewStdWriter(theirs, stdcopy.Stdout).Write([]byte("OCI runtime exec failed: permission denied\n"))
 	theirs.Close()
-	rc := newReceiver("c0ffee", types.NewHijackedResponse(c, ""))
-	defer rc.close()
-	if err := rc.hello(context.Background()); !errors.Is(err, errBroken) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, errProtocol) {
+	rc := newConn("c0ffee", types.NewHijackedResponse(c, ""))
+	defer rc.Close()
+	if err := rc.hello(context.Background()); !errors.Is(err, ErrBroken) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, ErrProtocol) {
 		t.Errorf("hello: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package watch
+package receiver
 
 import (
 	"bufio"
@@ -13,21 +13,15 @@ import (
 	"github.com/docker/docker/api/types"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/pkg/stdcopy"
-
-	"github.com/devstack/devstack/engine"
 )
-
-// errBroken: the receiver's stream failed (it exited, the connection
-// dropped, the watch ended); the receiver cannot be used any more.
-var errBroken = errors.New("receiver stream broken")
 
 // helloTimeout bounds the wait for a starting receiver's hello.
 const helloTimeout = 10 * time.Second
 
-// receiver is `devstack receive` running in a container: one exec whose
-// stdin takes batches (see receive_frame.go) and whose stdout answers
-// them. The exec's connection lives as long as the receiver is used.
-type receiver struct {
+// Conn is `devstack receive` running in a container: one exec whose stdin
+// takes batches (see frame.go) and whose stdout answers them. The exec's
+// connection lives as long as the receiver is used.
+type Conn struct {
 	id     string
 	conn   types.HijackedResponse
 	in     *bufio.Writer  // frames to the receiver's stdin
@@ -37,9 +31,18 @@ type receiver struct {
 	done   chan struct{} // closed when the exec's output ended
 }
 
-// startReceiver runs the installed receiver at exe in the container and
+// Start installs the receiver in the container unless it is there
+// already, runs it and waits for its hello. The caller closes the Conn.
+func Start(ctx context.Context, api Engine, id string, bin *Binary) (*Conn, error) {
+	if err := install(ctx, api, id, bin); err != nil {
+		return nil, err
+	}
+	return startExec(ctx, api, id, bin.dest)
+}
+
+// startExec runs the installed receiver at exe in the container and
 // waits for its hello.
-func startReceiver(ctx context.Context, api engine.API, id, exe string) (*receiver, error) {
+func startExec(ctx context.Context, api Engine, id, exe string) (*Conn, error) {
 	created, err := api.ContainerExecCreate(ctx, id, container.ExecOptions{
 		Cmd: []string{exe, "receive"}, User: "0",
 		AttachStdin: true, AttachStdout: true, AttachStderr: true,
@@ -51,19 +54,19 @@ func startReceiver(ctx context.Context, api engine.API, id, exe string) (*receiv
 	if err != nil {
 		return nil, err
 	}
-	rc := newReceiver(id, conn)
+	rc := newConn(id, conn)
 	if err := rc.hello(ctx); err != nil {
-		rc.close()
+		rc.Close()
 		return nil, err
 	}
 	return rc, nil
 }
 
-// newReceiver takes over the exec's connection; a goroutine demultiplexes
+// newConn takes over the exec's connection; a goroutine demultiplexes
 // its output until close.
-func newReceiver(id string, conn types.HijackedResponse) *receiver {
+func newConn(id string, conn types.HijackedResponse) *Conn {
 	pr, pw := io.Pipe()
-	rc := &receiver{id: id, conn: conn, in: bufio.NewWriterSize(conn.Conn, chunkBytes+5),
+	rc := &Conn{id: id, conn: conn, in: bufio.NewWriterSize(conn.Conn, chunkBytes+5),
 		acks: bufio.NewReader(pr), pr: pr, stderr: &tailWriter{}, done: make(chan struct{})}
 	go func() {
 		defer close(rc.done)
@@ -77,14 +80,14 @@ func newReceiver(id string, conn types.HijackedResponse) *receiver {
 }
 
 // hello waits for the receiver to say it is ready.
-func (rc *receiver) hello(ctx context.Context) error {
+func (rc *Conn) hello(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, helloTimeout)
 	defer cancel()
 	stop := context.AfterFunc(ctx, rc.conn.Close)
 	kind, payload, err := readFrame(rc.acks)
 	stop()
 	if err == nil && (kind != frameHello || string(payload) != receiveProtocol) {
-		err = fmt.Errorf("%w: hello %q %q", errProtocol, kind, payload)
+		err = fmt.Errorf("%w: hello %q %q", ErrProtocol, kind, payload)
 	}
 	if err != nil {
 		return rc.failure(ctx, err)
@@ -92,31 +95,31 @@ func (rc *receiver) hello(ctx context.Context) error {
 	return nil
 }
 
-// send applies one batch: the deletes, then the copies as writeTar
-// streams them. An error wrapping errBroken means the receiver is gone;
-// any other one that the batch failed (and the receiver goes on).
-func (rc *receiver) send(ctx context.Context, copies []entry, parents, deletes []string, uid, gid int) error {
+// Send applies one batch: the deletes (container paths), then the tar
+// stream body writes: directories, files and symlinks named by their path
+// below "/", with the owners and modes to give them. An error wrapping
+// ErrBroken means the receiver is gone; any other one that the batch failed
+// (a failure of body abandons it) and the receiver goes on.
+func (rc *Conn) Send(ctx context.Context, deletes []string, body func(io.Writer) error) error {
 	stop := context.AfterFunc(ctx, rc.conn.Close) // unblocks the writes and the ack
 	defer stop()
-	err := writeBatch(rc.in, deletes, func(w io.Writer) error {
-		return writeTar(w, copies, parents, uid, gid)
-	})
-	if errors.Is(err, errBroken) {
+	err := writeBatch(rc.in, deletes, body)
+	if errors.Is(err, ErrBroken) {
 		return rc.failure(ctx, err)
 	}
-	if ackErr := readAck(rc.acks); ackErr != nil && (err == nil || errors.Is(ackErr, errBroken)) {
+	if ackErr := readAck(rc.acks); ackErr != nil && (err == nil || errors.Is(ackErr, ErrBroken)) {
 		err = ackErr
 	}
-	if errors.Is(err, errBroken) {
+	if errors.Is(err, ErrBroken) {
 		return rc.failure(ctx, err)
 	}
 	return err
 }
 
 // failure describes a broken stream with what the receiver said last.
-func (rc *receiver) failure(ctx context.Context, err error) error {
+func (rc *Conn) failure(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
-		err = fmt.Errorf("%w: %w", errBroken, ctx.Err())
+		err = fmt.Errorf("%w: %w", ErrBroken, ctx.Err())
 	}
 	if tail := rc.stderr.String(); tail != "" {
 		return fmt.Errorf("receiver in %.12s: %w (its stderr: %s)", rc.id, err, tail)
@@ -124,26 +127,26 @@ func (rc *receiver) failure(ctx context.Context, err error) error {
 	return fmt.Errorf("receiver in %.12s: %w", rc.id, err)
 }
 
-// close ends the receiver: its stdin ends, so it exits; after a second
+// Close ends the receiver: its stdin ends, so it exits; after a second
 // the connection is closed regardless. The output goroutine is gone when
-// close returns.
-func (rc *receiver) close() {
+// Close returns.
+func (rc *Conn) Close() {
 	_ = rc.conn.CloseWrite()
 	select {
 	case <-rc.done:
 	case <-time.After(time.Second):
 	}
 	rc.conn.Close()
-	rc.pr.CloseWithError(errBroken) // unblocks the goroutine's write of output nobody reads
+	rc.pr.CloseWithError(ErrBroken) // unblocks the goroutine's write of output nobody reads
 	<-rc.done
 }
 
 // writeBatch sends one batch; body writes its tar stream. A failure of
 // body (a host file unreadable) abandons the batch and is returned as it
-// is; a failure of w wraps errBroken.
+// is; a failure of w wraps ErrBroken.
 func writeBatch(w *bufio.Writer, deletes []string, body func(io.Writer) error) error {
 	if err := writeFrame(w, frameBatch, joinPaths(deletes)); err != nil {
-		return fmt.Errorf("%w: %v", errBroken, err)
+		return fmt.Errorf("%w: %v", ErrBroken, err)
 	}
 	cw := &chunkWriter{w: w}
 	bw := bufio.NewWriterSize(cw, chunkBytes)
@@ -152,7 +155,7 @@ func writeBatch(w *bufio.Writer, deletes []string, body func(io.Writer) error) e
 		err = bw.Flush()
 	}
 	if cw.err != nil {
-		return fmt.Errorf("%w: %v", errBroken, cw.err)
+		return fmt.Errorf("%w: %v", ErrBroken, cw.err)
 	}
 	var end error
 	if err != nil {
@@ -164,7 +167,7 @@ func writeBatch(w *bufio.Writer, deletes []string, body func(io.Writer) error) e
 		end = w.Flush()
 	}
 	if end != nil {
-		return fmt.Errorf("%w: %v", errBroken, end)
+		return fmt.Errorf("%w: %v", ErrBroken, end)
 	}
 	return err
 }
@@ -174,13 +177,13 @@ func readAck(r io.Reader) error {
 	kind, payload, err := readFrame(r)
 	switch {
 	case err != nil:
-		return fmt.Errorf("%w: %v", errBroken, err)
+		return fmt.Errorf("%w: %v", ErrBroken, err)
 	case kind == frameOK:
 		return nil
 	case kind == frameFail:
 		return errors.New(string(payload))
 	}
-	return fmt.Errorf("%w: %v: answer %q", errBroken, errProtocol, kind)
+	return fmt.Errorf("%w: %v: answer %q", ErrBroken, ErrProtocol, kind)
 }
 
 // tailWriter keeps the last bytes written to it.

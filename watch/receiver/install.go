@@ -1,4 +1,4 @@
-package watch
+package receiver
 
 import (
 	"archive/tar"
@@ -16,8 +16,6 @@ import (
 	"time"
 
 	"github.com/docker/docker/api/types/container"
-
-	"github.com/devstack/devstack/engine"
 )
 
 // The receiver is installed in containers as receiverDir/receive-HASH,
@@ -31,17 +29,17 @@ const (
 // selfExe is the running executable even when its file was replaced since.
 const selfExe = "/proc/self/exe"
 
-// receiverBinary is the running devstack executable, which is also the
+// Binary is the running devstack executable, which is also the
 // receiver to install in containers.
-type receiverBinary struct {
+type Binary struct {
 	host string // where to read it
 	size int64
 	dest string // its path in containers
 }
 
-// findReceiver checks that the running devstack can run in the engine's
+// Find checks that the running devstack can run in the engine's
 // containers: a static Linux binary of the engine's architecture.
-func findReceiver(ctx context.Context, api engine.API) (*receiverBinary, error) {
+func Find(ctx context.Context, api Engine) (*Binary, error) {
 	if testing.Testing() {
 		return nil, errors.New("a test binary is not devstack")
 	}
@@ -75,7 +73,7 @@ func goArch(arch string) string {
 // describeBinary refuses a dynamically linked executable (it needs a
 // loader and libraries the container may lack) and names the static one
 // by its hash.
-func describeBinary(exe string) (*receiverBinary, error) {
+func describeBinary(exe string) (*Binary, error) {
 	f, err := os.Open(exe)
 	if err != nil {
 		return nil, err
@@ -99,12 +97,12 @@ func describeBinary(exe string) (*receiverBinary, error) {
 		return nil, err
 	}
 	name := receiverPrefix + hex.EncodeToString(h.Sum(nil))[:16]
-	return &receiverBinary{host: exe, size: n, dest: path.Join(receiverDir, name)}, nil
+	return &Binary{host: exe, size: n, dest: path.Join(receiverDir, name)}, nil
 }
 
-// installReceiver copies the receiver into the container unless it is
+// install copies the receiver into the container unless it is
 // there already.
-func installReceiver(ctx context.Context, api engine.API, id string, bin *receiverBinary) error {
+func install(ctx context.Context, api Engine, id string, bin *Binary) error {
 	if st, err := api.ContainerStatPath(ctx, id, bin.dest); err == nil && st.Size == bin.size && st.Mode.IsRegular() {
 		return nil
 	}
@@ -123,14 +121,14 @@ func installReceiver(ctx context.Context, api engine.API, id string, bin *receiv
 }
 
 // tarReceiver is the tar stream that installs the receiver, root's, 0755.
-func tarReceiver(w io.Writer, f io.Reader, bin *receiverBinary) error {
+func tarReceiver(w io.Writer, f io.Reader, bin *Binary) error {
 	now := time.Now()
 	tw := tar.NewWriter(w)
-	dir := &tar.Header{Name: relPath(receiverDir) + "/", Typeflag: tar.TypeDir, Mode: 0o755, ModTime: now}
+	dir := &tar.Header{Name: RelPath(receiverDir) + "/", Typeflag: tar.TypeDir, Mode: 0o755, ModTime: now}
 	if err := tw.WriteHeader(dir); err != nil {
 		return err
 	}
-	file := &tar.Header{Name: relPath(bin.dest), Typeflag: tar.TypeReg, Mode: 0o755, Size: bin.size, ModTime: now}
+	file := &tar.Header{Name: RelPath(bin.dest), Typeflag: tar.TypeReg, Mode: 0o755, Size: bin.size, ModTime: now}
 	if err := tw.WriteHeader(file); err != nil {
 		return err
 	}

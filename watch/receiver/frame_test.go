@@ -1,4 +1,4 @@
-package watch
+package receiver
 
 import (
 	"bufio"
@@ -44,10 +44,10 @@ func TestTarStreamEnds(t *testing.T) {
 		fatal bool
 	}{
 		{"abandoned", frames(t, byte(frameTar), "abc", byte(frameAbort), "disk on fire"), abortError{"disk on fire"}, false},
-		{"foreign frame", frames(t, byte(frameTar), "abc", byte(frameOK), ""), errProtocol, true},
+		{"foreign frame", frames(t, byte(frameTar), "abc", byte(frameOK), ""), ErrProtocol, true},
 		{"cut in a frame", bufio.NewReader(strings.NewReader("T\x00\x00\x00\x09abc")), io.ErrUnexpectedEOF, true},
 		{"cut between frames", frames(t, byte(frameTar), "abc"), io.ErrUnexpectedEOF, true},
-		{"huge frame", bufio.NewReader(strings.NewReader("T\xff\xff\xff\xff")), errProtocol, true},
+		{"huge frame", bufio.NewReader(strings.NewReader("T\xff\xff\xff\xff")), ErrProtocol, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := &tarStream{r: tc.r}
@@ -95,13 +95,13 @@ func TestReadAck(t *testing.T) {
 		t.Errorf("ok: %v", err)
 	}
 	err := readAck(frames(t, byte(frameFail), "mkdir /x: read-only file system"))
-	if err == nil || errors.Is(err, errBroken) || err.Error() != "mkdir /x: read-only file system" {
+	if err == nil || errors.Is(err, ErrBroken) || err.Error() != "mkdir /x: read-only file system" {
 		t.Errorf("fail: %v", err)
 	}
-	if err := readAck(frames(t)); !errors.Is(err, errBroken) {
-		t.Errorf("end of stream: %v, want errBroken", err)
+	if err := readAck(frames(t)); !errors.Is(err, ErrBroken) {
+		t.Errorf("end of stream: %v, want ErrBroken", err)
 	}
-	if err := readAck(frames(t, byte(frameTar), "")); !errors.Is(err, errBroken) {
-		t.Errorf("foreign frame: %v, want errBroken", err)
+	if err := readAck(frames(t, byte(frameTar), "")); !errors.Is(err, ErrBroken) {
+		t.Errorf("foreign frame: %v, want ErrBroken", err)
 	}
 }

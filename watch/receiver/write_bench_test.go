@@ -1,4 +1,4 @@
-package watch
+package receiver
 
 import (
 	"fmt"
@@ -18,14 +18,14 @@ func BenchmarkApplyItems(b *testing.B) {
 			b.Fatal(err)
 		}
 		now := time.Now()
-		w := newRootWriter(r)
+		w := NewWriter(r)
 		for i := range 2000 {
-			it := item{rel: fmt.Sprintf("www/burst/f%04d.txt", i), mode: 0o644, mtime: now, body: strings.NewReader("file\n")}
-			if err := w.apply(it); err != nil {
+			it := Item{Rel: fmt.Sprintf("www/burst/f%04d.txt", i), Mode: 0o644, MTime: now, Body: strings.NewReader("file\n")}
+			if err := w.Apply(it); err != nil {
 				b.Fatal(err)
 			}
 		}
-		w.close()
+		w.Close()
 		r.Close()
 	}
 }

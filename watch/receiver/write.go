@@ -1,4 +1,4 @@
-package watch
+package receiver
 
 import (
 	"errors"
@@ -11,30 +11,34 @@ import (
 	"time"
 )
 
-// item is one directory, file or symlink to write under an os.Root, as tar
-// extracts a header. The direct path (the container's root seen through
-// /proc/PID/root) and the receiver in the container (`devstack receive`,
-// reading tar headers) both apply items with a rootWriter, so the two
-// write files the same way.
-type item struct {
-	rel      string      // slash path below the root, without a leading "/"
-	mode     fs.FileMode // type (directory, symlink or regular file) and permissions
-	uid, gid int
-	mtime    time.Time // zero or the epoch: left alone (parent directories)
-	link     string    // a symlink's target
-	body     io.Reader // a regular file's contents
+// TmpPrefix names the temporary files a Writer renames into place; the
+// watcher ignores them, should the target be a watched bind mount.
+const TmpPrefix = ".devstack-sync-"
+
+// Item is one directory, file or symlink to write under an os.Root, as tar
+// extracts a header. The watch's direct path (the container's root seen
+// through /proc/PID/root) and the receiver in the container (reading tar
+// headers) both apply items with a Writer, so the two write files the same
+// way.
+type Item struct {
+	Rel      string      // slash path below the root, without a leading "/"
+	Mode     fs.FileMode // type (directory, symlink or regular file) and permissions
+	UID, GID int
+	MTime    time.Time // zero or the epoch: left alone (parent directories)
+	Link     string    // a symlink's target
+	Body     io.Reader // a regular file's contents
 }
 
-// relPath turns a container path into a path below the root; "" for the
+// RelPath turns a container path into a path below the root; "" for the
 // root itself.
-func relPath(p string) string {
+func RelPath(p string) string {
 	return strings.TrimPrefix(path.Clean("/"+p), "/")
 }
 
 // removeAll deletes the container paths, with everything below them.
-func removeAll(r *os.Root, paths []string) error {
+func RemoveAll(r *os.Root, paths []string) error {
 	for _, p := range paths {
-		if rel := relPath(p); rel != "" {
+		if rel := RelPath(p); rel != "" {
 			if err := r.RemoveAll(rel); err != nil {
 				return err
 			}
@@ -43,20 +47,22 @@ func removeAll(r *os.Root, paths []string) error {
 	return nil
 }
 
-// rootWriter applies a batch's items under a root. It keeps each
+// Writer applies a batch's items under a root. It keeps each
 // directory it writes files into open (as an os.Root of its own), so a file
 // costs a few system calls on one path component instead of a walk of the
 // whole path for every step.
-type rootWriter struct {
+type Writer struct {
 	r    *os.Root
 	dirs map[string]*os.Root // "a/b" -> that directory, opened below r
 }
 
-func newRootWriter(r *os.Root) *rootWriter {
-	return &rootWriter{r: r, dirs: map[string]*os.Root{}}
+// NewWriter writes below r; Close it when the batch is done.
+func NewWriter(r *os.Root) *Writer {
+	return &Writer{r: r, dirs: map[string]*os.Root{}}
 }
 
-func (w *rootWriter) close() {
+// Close closes the directories the Writer opened (not its root).
+func (w *Writer) Close() {
 	for rel, d := range w.dirs {
 		d.Close()
 		delete(w.dirs, rel)
@@ -64,7 +70,7 @@ func (w *rootWriter) close() {
 }
 
 // dir opens (creating it when missing) the directory rel; "." is the root.
-func (w *rootWriter) dir(rel string) (*os.Root, error) {
+func (w *Writer) dir(rel string) (*os.Root, error) {
 	if rel == "." {
 		return w.r, nil
 	}
@@ -82,23 +88,23 @@ func (w *rootWriter) dir(rel string) (*os.Root, error) {
 	return d, nil
 }
 
-// apply writes one item. A file or symlink is written to a temporary name
+// Apply writes one item. A file or symlink is written to a temporary name
 // and renamed into place, so a server never serves half a file; a
 // directory in its place is replaced, as tar would. A directory that
 // exists keeps its owner and mode.
-func (w *rootWriter) apply(it item) error {
-	if it.rel == "" {
+func (w *Writer) Apply(it Item) error {
+	if it.Rel == "" {
 		return nil // the root itself is not ours to change
 	}
-	if it.mode.IsDir() {
+	if it.Mode.IsDir() {
 		return makeDir(w.r, it)
 	}
-	parent, err := w.dir(path.Dir(it.rel))
+	parent, err := w.dir(path.Dir(it.Rel))
 	if err != nil {
 		return err
 	}
-	base := path.Base(it.rel)
-	tmp := tmpPrefix + base
+	base := path.Base(it.Rel)
+	tmp := TmpPrefix + base
 	err = writeTemp(parent, tmp, it)
 	if errors.Is(err, fs.ErrExist) {
 		_ = parent.Remove(tmp) // left over from an interrupted copy
@@ -108,7 +114,7 @@ func (w *rootWriter) apply(it item) error {
 		var replacedDir bool
 		replacedDir, err = replace(parent, tmp, base)
 		if replacedDir {
-			w.close() // directories opened below it are gone
+			w.Close() // directories opened below it are gone
 		}
 	}
 	if err != nil {
@@ -119,34 +125,34 @@ func (w *rootWriter) apply(it item) error {
 
 // writeTemp creates the symlink or file tmp (in dir) with the item's
 // owner, mode and time.
-func writeTemp(dir *os.Root, tmp string, it item) error {
+func writeTemp(dir *os.Root, tmp string, it Item) error {
 	switch {
-	case it.mode&fs.ModeSymlink != 0:
-		if err := dir.Symlink(it.link, tmp); err != nil {
+	case it.Mode&fs.ModeSymlink != 0:
+		if err := dir.Symlink(it.Link, tmp); err != nil {
 			return err
 		}
-		return dir.Lchown(tmp, it.uid, it.gid)
-	case !it.mode.IsRegular():
-		return fmt.Errorf("%s: cannot copy a file of type %v", it.rel, it.mode.Type())
+		return dir.Lchown(tmp, it.UID, it.GID)
+	case !it.Mode.IsRegular():
+		return fmt.Errorf("%s: cannot copy a file of type %v", it.Rel, it.Mode.Type())
 	}
 	dst, err := dir.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}
-	if it.body != nil {
-		_, err = io.Copy(dst, it.body)
+	if it.Body != nil {
+		_, err = io.Copy(dst, it.Body)
 	}
 	if err == nil {
-		err = dst.Chown(it.uid, it.gid) // before chmod, which it would clear setuid bits of
+		err = dst.Chown(it.UID, it.GID) // before chmod, which it would clear setuid bits of
 	}
 	if err == nil {
-		err = dst.Chmod(it.mode.Perm())
+		err = dst.Chmod(it.Mode.Perm())
 	}
 	if cerr := dst.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil && hasTime(it.mtime) {
-		err = dir.Chtimes(tmp, it.mtime, it.mtime)
+	if err == nil && hasTime(it.MTime) {
+		err = dir.Chtimes(tmp, it.MTime, it.MTime)
 	}
 	if err != nil && !errors.Is(err, fs.ErrExist) {
 		_ = dir.Remove(tmp)
@@ -173,42 +179,42 @@ func replace(r *os.Root, tmp, rel string) (replacedDir bool, err error) {
 // makeDir creates a directory owned by the item's user with its mode; a
 // file or symlink in its place is replaced. Only its time changes when it
 // exists.
-func makeDir(r *os.Root, it item) error {
-	perm := it.mode.Perm()
-	err := r.Mkdir(it.rel, perm)
+func makeDir(r *os.Root, it Item) error {
+	perm := it.Mode.Perm()
+	err := r.Mkdir(it.Rel, perm)
 	if errors.Is(err, fs.ErrNotExist) {
-		if err = r.MkdirAll(path.Dir(it.rel), 0o755); err == nil {
-			err = r.Mkdir(it.rel, perm)
+		if err = r.MkdirAll(path.Dir(it.Rel), 0o755); err == nil {
+			err = r.Mkdir(it.Rel, perm)
 		}
 	}
 	created := err == nil
 	if errors.Is(err, fs.ErrExist) {
-		fi, lerr := r.Lstat(it.rel)
+		fi, lerr := r.Lstat(it.Rel)
 		switch {
 		case lerr != nil:
 			err = lerr
 		case fi.IsDir():
 			err = nil
 		default:
-			if err = r.Remove(it.rel); err == nil {
-				err = r.Mkdir(it.rel, perm)
+			if err = r.Remove(it.Rel); err == nil {
+				err = r.Mkdir(it.Rel, perm)
 				created = err == nil
 			}
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("mkdir %s: %w", it.rel, err)
+		return fmt.Errorf("mkdir %s: %w", it.Rel, err)
 	}
 	if created {
-		if err := r.Lchown(it.rel, it.uid, it.gid); err != nil {
-			return fmt.Errorf("chown %s: %w", it.rel, err)
+		if err := r.Lchown(it.Rel, it.UID, it.GID); err != nil {
+			return fmt.Errorf("chown %s: %w", it.Rel, err)
 		}
-		if err := r.Chmod(it.rel, perm); err != nil { // Mkdir applied the umask
+		if err := r.Chmod(it.Rel, perm); err != nil { // Mkdir applied the umask
 			return err
 		}
 	}
-	if hasTime(it.mtime) {
-		return r.Chtimes(it.rel, it.mtime, it.mtime)
+	if hasTime(it.MTime) {
+		return r.Chtimes(it.Rel, it.MTime, it.MTime)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package watch
+package receiver
 
 import (
 	"bufio"
@@ -35,8 +35,6 @@ const (
 	chunkBytes = 64 << 10 // tar bytes per frameTar
 )
 
-var errProtocol = errors.New("receiver protocol error")
-
 // writeFrame writes one frame.
 func writeFrame(w io.Writer, kind byte, payload []byte) error {
 	var hdr [5]byte
@@ -57,7 +55,7 @@ func readHeader(r io.Reader) (byte, int, error) {
 	}
 	n := binary.BigEndian.Uint32(hdr[1:])
 	if n > maxFrame {
-		return 0, 0, fmt.Errorf("%w: frame %q of %d bytes", errProtocol, hdr[0], n)
+		return 0, 0, fmt.Errorf("%w: frame %q of %d bytes", ErrProtocol, hdr[0], n)
 	}
 	return hdr[0], int(n), nil
 }
@@ -178,7 +176,7 @@ func (s *tarStream) next() {
 		}
 		s.err = abortError{string(msg)}
 	default:
-		s.err = fmt.Errorf("%w: frame %q within a batch", errProtocol, kind)
+		s.err = fmt.Errorf("%w: frame %q within a batch", ErrProtocol, kind)
 	}
 }
 

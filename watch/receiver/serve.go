@@ -1,4 +1,4 @@
-package watch
+package receiver
 
 import (
 	"archive/tar"
@@ -10,12 +10,12 @@ import (
 	"strings"
 )
 
-// Receive is `devstack receive`: the receiver devstack watch starts in a
+// Serve is `devstack receive`: the receiver devstack watch starts in a
 // container (as one exec, root, no TTY) when it cannot write into the
 // container's root itself. It applies the batches it reads from in below
 // root, the container's "/", answers each on out, and returns when in
 // ends. Only an error that leaves the stream out of step ends it early.
-func Receive(in io.Reader, out io.Writer, root string) error {
+func Serve(in io.Reader, out io.Writer, root string) error {
 	r, err := os.OpenRoot(root)
 	if err != nil {
 		return err
@@ -35,7 +35,7 @@ func Receive(in io.Reader, out io.Writer, root string) error {
 			return err
 		}
 		if kind != frameBatch {
-			return fmt.Errorf("%w: frame %q between batches", errProtocol, kind)
+			return fmt.Errorf("%w: frame %q between batches", ErrProtocol, kind)
 		}
 		s := &tarStream{r: br}
 		err = applyBatch(r, splitPaths(payload), s)
@@ -67,11 +67,11 @@ func answer(w *bufio.Writer, kind byte, msg string) error {
 // applyBatch deletes, then writes what the tar stream holds; it stops at
 // the first error.
 func applyBatch(r *os.Root, deletes []string, stream io.Reader) error {
-	if err := removeAll(r, deletes); err != nil {
+	if err := RemoveAll(r, deletes); err != nil {
 		return err
 	}
-	w := newRootWriter(r)
-	defer w.close()
+	w := NewWriter(r)
+	defer w.Close()
 	tr := tar.NewReader(stream)
 	for {
 		hdr, err := tr.Next()
@@ -83,7 +83,7 @@ func applyBatch(r *os.Root, deletes []string, stream io.Reader) error {
 		}
 		it, err := headerItem(hdr, tr)
 		if err == nil {
-			err = w.apply(it)
+			err = w.Apply(it)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", hdr.Name, err)
@@ -91,27 +91,27 @@ func applyBatch(r *os.Root, deletes []string, stream io.Reader) error {
 	}
 }
 
-// headerItem is what a tar header of writeTar describes.
-func headerItem(hdr *tar.Header, body io.Reader) (item, error) {
+// headerItem is what a tar header of a batch describes.
+func headerItem(hdr *tar.Header, body io.Reader) (Item, error) {
 	switch hdr.Typeflag {
 	case tar.TypeReg, tar.TypeDir, tar.TypeSymlink:
 	default:
-		return item{}, fmt.Errorf("tar entry of type %q: only files, directories and symlinks are synced", hdr.Typeflag)
+		return Item{}, fmt.Errorf("tar entry of type %q: only files, directories and symlinks are synced", hdr.Typeflag)
 	}
-	it := item{rel: relPath(hdr.Name), mode: hdr.FileInfo().Mode(), uid: hdr.Uid, gid: hdr.Gid, link: hdr.Linkname}
+	it := Item{Rel: RelPath(hdr.Name), Mode: hdr.FileInfo().Mode(), UID: hdr.Uid, GID: hdr.Gid, Link: hdr.Linkname}
 	if hdr.Typeflag != tar.TypeSymlink {
-		it.mtime = hdr.ModTime
+		it.MTime = hdr.ModTime
 	}
 	if hdr.Typeflag == tar.TypeReg {
-		it.body = body
+		it.Body = body
 	}
 	return it, nil
 }
 
-// PruneReceivers removes the other versions of the receiver beside exe (a
+// Prune removes the other versions of the receiver beside exe (a
 // container keeps the receiver of every devstack build that synced into
 // it otherwise); it touches nothing outside the receivers' directory.
-func PruneReceivers(exe string) {
+func Prune(exe string) {
 	if filepath.Dir(exe) != receiverDir {
 		return
 	}

@@ -1,6 +1,7 @@
-package watch
+package receiver
 
 import (
+	"archive/tar"
 	"bufio"
 	"errors"
 	"io"
@@ -12,7 +13,7 @@ import (
 	"time"
 )
 
-// hostSide drives a Receive running in a goroutine the way the watch does
+// hostSide drives a Serve running in a goroutine the way the watch does
 // through an exec: writeBatch on its stdin, readAck on its stdout.
 type hostSide struct {
 	in   *io.PipeWriter
@@ -27,7 +28,7 @@ func startReceive(t *testing.T, root string) *hostSide {
 	outR, outW := io.Pipe()
 	h := &hostSide{in: inW, w: bufio.NewWriter(inW), acks: bufio.NewReader(outR), done: make(chan error, 1)}
 	go func() {
-		err := Receive(inR, outW, root)
+		err := Serve(inR, outW, root)
 		outW.CloseWithError(io.EOF)
 		inR.Close()
 		h.done <- err
@@ -43,34 +44,68 @@ func startReceive(t *testing.T, root string) *hostSide {
 // batch sends copies (host files under src, targets below /app) and deletes.
 func (h *hostSide) batch(t *testing.T, src string, parents []string, rels []string, deletes ...string) error {
 	t.Helper()
-	var copies []entry
-	for _, r := range rels {
-		copies = append(copies, hostEntry(t, src, r))
-	}
-	err := writeBatch(h.w, deletes, func(w io.Writer) error { return writeTar(w, copies, parents, 1234, 5678) })
+	err := writeBatch(h.w, deletes, hostTar(src, parents, rels, 1234, 5678))
 	if err != nil {
 		t.Fatalf("writeBatch: %v", err)
 	}
 	return readAck(h.acks)
 }
 
-func hostEntry(t *testing.T, src, rel string) entry {
-	t.Helper()
-	host := filepath.Join(src, rel)
+// hostTar writes a batch's tar stream as the watch does: the parents as
+// directories, then the host files under src named by rels as /app/REL, all
+// owned by uid:gid.
+func hostTar(src string, parents, rels []string, uid, gid int) func(io.Writer) error {
+	return func(w io.Writer) error {
+		tw := tar.NewWriter(w)
+		for _, dir := range parents {
+			hdr := &tar.Header{Name: strings.TrimPrefix(dir, "/") + "/", Typeflag: tar.TypeDir, Mode: 0o755, Uid: uid, Gid: gid}
+			if err := tw.WriteHeader(hdr); err != nil {
+				return err
+			}
+		}
+		for _, rel := range rels {
+			if err := tarFile(tw, filepath.Join(src, rel), "app/"+rel, uid, gid); err != nil {
+				return err
+			}
+		}
+		return tw.Close()
+	}
+}
+
+func tarFile(tw *tar.Writer, host, name string, uid, gid int) error {
 	fi, err := os.Lstat(host)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	e := entry{host: host, target: "/app/" + rel, info: fi}
+	link := ""
 	if fi.Mode()&os.ModeSymlink != 0 {
-		e.link, _ = os.Readlink(host)
+		link, _ = os.Readlink(host)
 	}
-	return e
+	hdr, err := tar.FileInfoHeader(fi, link)
+	if err != nil {
+		return err
+	}
+	hdr.Name, hdr.Uid, hdr.Gid, hdr.Uname, hdr.Gname = name, uid, gid, "", ""
+	if fi.IsDir() {
+		hdr.Name += "/"
+	}
+	if err := tw.WriteHeader(hdr); err != nil || !fi.Mode().IsRegular() {
+		return err
+	}
+	f, err := os.Open(host)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(tw, f)
+	return err
 }
 
 func writeFile(t *testing.T, name, content string, mode os.FileMode) {
 	t.Helper()
-	mustMkdir(t, filepath.Dir(name))
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(name, []byte(content), mode); err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +133,7 @@ func checkFile(t *testing.T, name, content string, mode os.FileMode) {
 	}
 }
 
-func TestReceive(t *testing.T) {
+func TestServe(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("chown needs root")
 	}
@@ -144,18 +179,18 @@ func TestReceive(t *testing.T) {
 		t.Errorf("/app/new not deleted: %v", err)
 	}
 	checkNoTemp(t, dst)
-	testReceiveFailures(t, h, src, app)
+	testServeFailures(t, h, src, app)
 }
 
-// testReceiveFailures: a batch that fails, and one the host abandons, are
+// testServeFailures: a batch that fails, and one the host abandons, are
 // answered with their error; the receiver goes on with the next batch.
-func testReceiveFailures(t *testing.T, h *hostSide, src, app string) {
+func testServeFailures(t *testing.T, h *hostSide, src, app string) {
 	// x.txt is a file in the container: nothing can go below it.
 	os.RemoveAll(filepath.Join(src, "x.txt"))
 	writeFile(t, filepath.Join(src, "x.txt/under"), "u", 0o644)
 	writeFile(t, filepath.Join(src, "later.txt"), "later", 0o644)
 	err := h.batch(t, src, nil, []string{"x.txt/under", "later.txt"})
-	if err == nil || errors.Is(err, errBroken) || !strings.Contains(err.Error(), "x.txt/under") {
+	if err == nil || errors.Is(err, ErrBroken) || !strings.Contains(err.Error(), "x.txt/under") {
 		t.Fatalf("bad batch: %v, want the error of x.txt/under", err)
 	}
 
@@ -177,7 +212,7 @@ func testReceiveFailures(t *testing.T, h *hostSide, src, app string) {
 
 	h.in.Close() // the end of stdin ends the receiver
 	if err := <-h.done; err != nil {
-		t.Errorf("Receive at the end of its input: %v", err)
+		t.Errorf("Serve at the end of its input: %v", err)
 	}
 	h.done <- nil // for the cleanup
 }
@@ -185,20 +220,20 @@ func testReceiveFailures(t *testing.T, h *hostSide, src, app string) {
 func checkNoTemp(t *testing.T, dir string) {
 	t.Helper()
 	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err == nil && strings.HasPrefix(d.Name(), tmpPrefix) {
+		if err == nil && strings.HasPrefix(d.Name(), TmpPrefix) {
 			t.Errorf("temporary file left: %s", p)
 		}
 		return nil
 	})
 }
 
-func TestReceiveProtocolError(t *testing.T) {
+func TestServeProtocolError(t *testing.T) {
 	inR, inW := io.Pipe()
 	done := make(chan error, 1)
-	go func() { done <- Receive(inR, io.Discard, t.TempDir()) }()
+	go func() { done <- Serve(inR, io.Discard, t.TempDir()) }()
 	go func() { writeFrame(inW, frameTar, []byte("no batch began")); inW.Close() }()
-	if err := <-done; !errors.Is(err, errProtocol) {
-		t.Errorf("Receive: %v, want a protocol error", err)
+	if err := <-done; !errors.Is(err, ErrProtocol) {
+		t.Errorf("Serve: %v, want a protocol error", err)
 	}
 }
 
