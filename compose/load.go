@@ -65,17 +65,18 @@ func Load(ctx context.Context, o Options) (*types.Project, error) {
 	files := append(frags, details.ConfigFiles...)
 	key, cacheable := validationKey(files, env, wd, profiles(o, env))
 	validated := cacheable && wasValidated(key)
-	p, err := loader.LoadWithContext(ctx, types.ConfigDetails{
-		ConfigFiles: files,
-		WorkingDir:  wd,
-		Environment: env,
-	}, func(lo *loader.Options) {
+	loadDetails := types.ConfigDetails{ConfigFiles: files, WorkingDir: wd, Environment: env}
+	loadOpts := func(lo *loader.Options) {
 		lo.SetProjectName(name, explicit)
 		lo.ResolvePaths = true
 		lo.Profiles = profiles(o, env)
 		lo.SkipValidation = validated
-	})
+	}
+	p, err := loader.LoadWithContext(ctx, loadDetails, loadOpts)
 	if err != nil {
+		if rerr := explainRefs(ctx, loadDetails, loadOpts); rerr != nil {
+			return nil, rerr
+		}
 		return nil, wrapLoadError(withFiles(err, popts.ConfigPaths))
 	}
 	p.ComposeFiles = nil

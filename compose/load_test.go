@@ -94,6 +94,14 @@ func TestLoadErrors(t *testing.T) {
 		{"missing required variable is named", map[string]string{"compose.yaml": "services:\n  a: {image: \"${NEED:?set NEED}\"}\n"},
 			ErrInvalid, []string{"NEED", "set NEED"}},
 		{"no compose file", map[string]string{"README": "x"}, ErrNoConfig, []string{"-f FILE"}},
+		{"volumes_from of an unknown service names service and key", map[string]string{"compose.yaml": "services:\n  db: {image: x}\n  web: {image: x, volumes_from: [\"nosuch:ro\"]}\n"},
+			ErrUnknownService, []string{"service web: volumes_from \"nosuch:ro\": no service nosuch"}},
+		{"network_mode service: of an unknown service names service and key", map[string]string{"compose.yaml": "services:\n  web: {image: x, network_mode: \"service:gone\"}\n"},
+			ErrUnknownService, []string{"service web: network_mode \"service:gone\": no service gone"}},
+		{"links to an unknown service names service and key", map[string]string{"compose.yaml": "services:\n  web: {image: x, links: [\"gone:alias\"]}\n"},
+			ErrUnknownService, []string{"service web: links \"gone:alias\": no service gone"}},
+		{"ipc service: of an unknown service names service and key", map[string]string{"compose.yaml": "services:\n  web: {image: x, ipc: \"service:gone\"}\n"},
+			ErrUnknownService, []string{"service web: ipc \"service:gone\""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
