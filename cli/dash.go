@@ -46,7 +46,7 @@ and leaves the stack running; X stops the stack and quits.`,
 				return err
 			}
 			defer api.Close()
-			return runDash(ctx, g, api, name, f, engine.FeedOptions{Tail: f.tail}, false, nil)
+			return runDash(ctx, g, api, engine.NewMonitor(api, name), name, f, engine.FeedOptions{Tail: f.tail}, false, nil)
 		},
 	}
 	fl := cmd.Flags()
@@ -60,7 +60,7 @@ and leaves the stack running; X stops the stack and quits.`,
 // stack if they asked to, or takes it down when downOnExit.
 // runDash runs the dashboard until it quits. also, when set, runs beside it
 // (up --watch) and what it writes shows on the dashboard's events line.
-func runDash(ctx context.Context, g *globals, api engine.API, project string, f dashFlags, feed engine.FeedOptions, downOnExit bool, also func(ctx context.Context, events io.Writer)) error {
+func runDash(ctx context.Context, g *globals, api engine.API, mon *engine.Monitor, project string, f dashFlags, feed engine.FeedOptions, downOnExit bool, also func(ctx context.Context, events io.Writer)) error {
 	if !isTerminal(g.stdout) || !isTerminal(g.stdin) {
 		return fmt.Errorf("the dashboard needs a terminal; use `devstack logs -f` and `devstack ps` instead")
 	}
@@ -68,7 +68,7 @@ func runDash(ctx context.Context, g *globals, api engine.API, project string, f 
 	defer cancel()
 	batches := make(chan engine.FeedBatch)
 	feed.Stats = true
-	go engine.Feed(fctx, api, project, feed, batches)
+	go engine.Feed(fctx, api, mon, project, feed, batches)
 	if also != nil {
 		go also(fctx, &eventWriter{done: fctx.Done(), out: batches})
 	}
@@ -87,7 +87,7 @@ func runDash(ctx context.Context, g *globals, api engine.API, project string, f 
 		termenv.NewOutput(g.stdout).Copy(text)
 		return nil
 	}
-	acts := dashActions{api: api, project: project, opts: g.Options}
+	acts := dashActions{api: api, mon: mon, project: project, opts: g.Options}
 	logrus.SetOutput(io.Discard) // the compose loader's warnings would scribble over the screen
 	res, err := tui.Run(ctx, o, acts, g.stdin, g.stdout)
 	logrus.SetOutput(g.stderr)
@@ -108,7 +108,7 @@ func runDash(ctx context.Context, g *globals, api engine.API, project string, f 
 
 // upDashboard is attached `up` on a terminal: the dashboard, with logs from
 // the moment up started.
-func upDashboard(ctx context.Context, g *globals, api engine.API, p *types.Project, started time.Time, uf upFlags) error {
+func upDashboard(ctx context.Context, g *globals, api engine.API, mon *engine.Monitor, p *types.Project, started time.Time, uf upFlags) error {
 	f := dashFlags{ring: uf.logLines, noColor: uf.noColor}
 	var also func(context.Context, io.Writer)
 	if uf.watch {
@@ -118,7 +118,7 @@ func upDashboard(ctx context.Context, g *globals, api engine.API, p *types.Proje
 			}
 		}
 	}
-	return runDash(ctx, g, api, p.Name, f, engine.FeedOptions{Since: started}, uf.downOnExit, also)
+	return runDash(ctx, g, api, mon, p.Name, f, engine.FeedOptions{Since: started}, uf.downOnExit, also)
 }
 
 // eventWriter turns each line written to it into an event on the
@@ -157,6 +157,7 @@ func (w *eventWriter) Write(b []byte) (int, error) {
 // dashActions carries out the dashboard's requests with the engine.
 type dashActions struct {
 	api     engine.API
+	mon     *engine.Monitor
 	project string
 	opts    compose.Options
 }
@@ -207,7 +208,7 @@ func (a dashActions) Recreate(ctx context.Context, service string) error {
 		}
 	}
 	opts := engine.UpOptions{ImageOptions: engine.ImageOptions{Build: true}, Known: append(r.Full.ServiceNames(), r.Full.DisabledServiceNames()...)}
-	_, err = engine.Up(ctx, a.api, r.Selected, opts, a.quiet())
+	_, err = engine.Up(ctx, a.api, a.mon, r.Selected, opts, a.quiet())
 	return err
 }
 

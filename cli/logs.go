@@ -7,8 +7,8 @@ import (
 )
 
 func newLogsCmd(g *globals) *cobra.Command {
-	var o engine.LogOptions
-	var noColor bool
+	var o engine.FollowOptions
+	var noColor, timestamps bool
 	cmd := &cobra.Command{
 		Use:   "logs [SERVICE...]",
 		Short: "Show the services' logs; -f follows them, including restarted and recreated containers",
@@ -20,8 +20,8 @@ func newLogsCmd(g *globals) *cobra.Command {
 			}
 			defer api.Close()
 			o.Services = args
-			o.Color = colorOK(g, noColor)
-			err = engine.Logs(ctx, api, name, o, g.stdout)
+			lp := &logPrinter{w: g.stdout, color: colorOK(g, noColor), timestamps: timestamps}
+			err = engine.NewLogFollower(api, engine.NewMonitor(api, name), name, o).Run(ctx, lp)
 			if o.Follow && ctx.Err() != nil {
 				return nil // Ctrl-C is how one stops following
 			}
@@ -30,7 +30,7 @@ func newLogsCmd(g *globals) *cobra.Command {
 	}
 	cmd.Flags().BoolVarP(&o.Follow, "follow", "f", false, "follow log output")
 	cmd.Flags().StringVarP(&o.Tail, "tail", "n", "all", "number of lines to show from the end of each container's log")
-	cmd.Flags().BoolVarP(&o.Timestamps, "timestamps", "t", false, "show timestamps")
+	cmd.Flags().BoolVarP(&timestamps, "timestamps", "t", false, "show timestamps")
 	cmd.Flags().BoolVar(&noColor, "no-color", false, "no colours in prefixes")
 	return cmd
 }

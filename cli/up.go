@@ -88,7 +88,8 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 		StrictPorts:  f.strictPorts,
 	}
 	started := time.Now()
-	plan, err := engine.Up(ctx, api, p, opts, g.printer())
+	mon := engine.NewMonitor(api, p.Name) // one event stream for the waits, the logs and the dashboard
+	plan, err := engine.Up(ctx, api, mon, p, opts, g.printer())
 	if err != nil {
 		return err
 	}
@@ -97,18 +98,19 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 		return nil
 	}
 	if !f.noTUI && isTerminal(g.stdout) && isTerminal(g.stdin) {
-		return upDashboard(ctx, g, api, p, started, f)
+		return upDashboard(ctx, g, api, mon, p, started, f)
 	}
 	attached := engine.AttachedServices(p)
-	logOpts := engine.LogOptions{Services: attached, Follow: true, Since: started, Color: colorOK(g, f.noColor), UntilStopped: true}
+	logs := engine.NewLogFollower(api, mon, p.Name, engine.FollowOptions{Services: attached, Follow: true, Since: started, UntilStopped: true})
+	lp := &logPrinter{w: g.stdout, color: colorOK(g, f.noColor)}
 	if f.watch {
-		return upWatch(ctx, g, api, p, f, logOpts)
+		return upWatch(ctx, g, api, p, f, logs, lp)
 	}
 	if len(attached) == 0 {
 		// Every service says attach: false: no logs, but Ctrl-C still stops the stack.
 		<-ctx.Done()
 	} else {
-		err = engine.Logs(ctx, api, p.Name, logOpts, g.stdout)
+		err = logs.Run(ctx, lp)
 	}
 	if ctx.Err() == nil {
 		return err

@@ -79,7 +79,7 @@ skips the first way, DEVSTACK_WATCH_COPY=copy the first two.`,
 // upWatch follows the watch triggers after `up --watch` brought the stack
 // up: alongside the logs when attached (Ctrl-C then stops the stack), or on
 // its own with -d (Ctrl-C stops watching only).
-func upWatch(ctx context.Context, g *globals, api engine.API, p *types.Project, f upFlags, logOpts engine.LogOptions) error {
+func upWatch(ctx context.Context, g *globals, api engine.API, p *types.Project, f upFlags, logs *engine.LogFollower, lp *logPrinter) error {
 	if f.detach || f.wait {
 		return watch.Run(ctx, api, p, f.watchOpts.options(), g.printer())
 	}
@@ -91,7 +91,7 @@ func upWatch(ctx context.Context, g *globals, api engine.API, p *types.Project, 
 			g.printer().Printf("watch: stopped: %v\n", err)
 		}
 	}()
-	err := engine.Logs(ctx, api, p.Name, logOpts, g.stdout)
+	err := logs.Run(ctx, lp)
 	cancel()
 	<-done
 	if ctx.Err() == nil {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/events"
-	"github.com/docker/docker/api/types/filters"
 )
 
 // ContainerState is one container as a live view (the dashboard) shows it.
@@ -38,14 +37,6 @@ type PortBinding struct {
 	HostPort      int
 	ContainerPort int
 	Proto         string
-}
-
-// LogLine is one line of a container's output, without its newline.
-type LogLine struct {
-	ContainerID, Service string
-	Number               int
-	Time                 time.Time
-	Text                 string
 }
 
 // FeedEvent is a change worth a line of its own: restarted, died, unhealthy, recreated.
@@ -85,14 +76,19 @@ type FeedOptions struct {
 // from the engine's event stream, their logs and, optionally, their stats.
 // When the engine goes away it says so, waits for it and starts over. It
 // returns when ctx ends.
-func Feed(ctx context.Context, api API, project string, o FeedOptions, out chan<- FeedBatch) {
+func Feed(ctx context.Context, api API, mon *Monitor, project string, o FeedOptions, out chan<- FeedBatch) {
 	if o.Interval <= 0 {
 		o.Interval = 50 * time.Millisecond
 	}
 	if o.MaxBatch <= 0 {
 		o.MaxBatch = 4096
 	}
-	f := &feed{api: api, project: project, o: o, in: make(chan any, 1024), lastLine: map[string]time.Time{}, restarts: map[string]int{}, slots: map[string]slot{}}
+	tail := "all"
+	if o.Tail > 0 {
+		tail = strconv.Itoa(o.Tail)
+	}
+	f := &feed{api: api, mon: mon, project: project, o: o, in: make(chan any, 1024), restarts: map[string]int{}, slots: map[string]slot{},
+		logs: NewLogFollower(api, mon, project, FollowOptions{Follow: true, Since: o.Since, Tail: tail})}
 	go batch(ctx, f.in, out, o.Interval, o.MaxBatch)
 	for ctx.Err() == nil {
 		err := f.session(ctx)
@@ -107,18 +103,16 @@ func Feed(ctx context.Context, api API, project string, o FeedOptions, out chan<
 
 type feed struct {
 	api     API
+	mon     *Monitor
 	project string
 	o       FeedOptions
 	in      chan any
+	logs    *LogFollower
 
 	mu       sync.Mutex
-	lastLine map[string]time.Time // container ID -> time of its last line seen
-	restarts map[string]int       // container ID -> restart events seen
-	slots    map[string]slot      // "service/number" -> its container, or when it went
-	streams  map[string]bool      // container ID -> log stream open (this session)
-	again    map[string]bool      // container ID -> started again while its stream was open
-	stats    map[string]func()    // container ID -> stops its stats stream
-	died     map[string]time.Time // container ID -> when it last died
+	restarts map[string]int    // container ID -> restart events seen
+	slots    map[string]slot   // "service/number" -> its container, or when it went
+	stats    map[string]func() // container ID -> stops its stats stream
 }
 
 func (f *feed) send(ctx context.Context, v any) {
@@ -144,20 +138,19 @@ func (f *feed) awaitEngine(ctx context.Context) {
 	}
 }
 
-// session subscribes to events, sends the full state and follows until the
-// event stream fails.
+// session subscribes to events, sends the full state and follows states
+// and logs until the event stream fails.
 func (f *feed) session(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	logsDone := make(chan struct{})
+	defer func() { cancel(); <-logsDone }()
 	f.mu.Lock()
-	f.streams, f.again, f.stats, f.died = map[string]bool{}, map[string]bool{}, map[string]func(){}, map[string]time.Time{}
+	f.stats = map[string]func(){}
 	f.mu.Unlock()
-	evs, errs := f.api.Events(ctx, events.ListOptions{Filters: filters.NewArgs(
-		filters.Arg("type", string(events.ContainerEventType)),
-		filters.Arg("label", LabelProject+"="+f.project),
-	)})
+	evs, errs := f.mon.Subscribe(ctx, func(e ContainerEvent) bool { return !e.Oneoff })
 	states, err := f.snapshot(ctx)
 	if err != nil {
+		close(logsDone)
 		return err
 	}
 	f.send(ctx, fullStates(states))
@@ -166,18 +159,47 @@ func (f *feed) session(ctx context.Context) error {
 		f.slots[st.Service+"/"+strconv.Itoa(st.Number)] = slot{id: st.ID}
 		f.mu.Unlock()
 		if st.State == "running" || st.State == "restarting" {
-			f.attach(ctx, st)
+			f.attachStats(ctx, st.ID)
 		}
 	}
+	go func() {
+		defer close(logsDone)
+		_ = f.logs.Run(ctx, feedSink{ctx: ctx, f: f})
+	}()
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case err := <-errs:
-			return err
-		case ev := <-evs:
+		case ev, ok := <-evs:
+			if !ok {
+				return <-errs
+			}
 			f.onEvent(ctx, ev)
 		}
+	}
+}
+
+// feedSink passes the follower's lines into the batches.
+type feedSink struct {
+	ctx context.Context
+	f   *feed
+}
+
+func (s feedSink) Begin([]Container)     {}
+func (s feedSink) Exited(ContainerEvent) {} // the feed's own events say it
+func (s feedSink) Line(l LogLine)        { s.f.send(s.ctx, l) }
+
+// attachStats follows the container's stats unless already followed.
+func (f *feed) attachStats(ctx context.Context, id string) {
+	if !f.o.Stats {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.stats[id] == nil {
+		sctx, stop := context.WithCancel(ctx)
+		f.stats[id] = stop
+		go f.streamStats(sctx, id)
 	}
 }
 
@@ -214,17 +236,13 @@ func (f *feed) inspect(ctx context.Context, id string) (ContainerState, error) {
 	return st, nil
 }
 
-func (f *feed) onEvent(ctx context.Context, ev events.Message) {
-	id, svc := ev.Actor.ID, ev.Actor.Attributes[LabelService]
-	if strings.EqualFold(ev.Actor.Attributes[LabelOneoff], "true") {
+func (f *feed) onEvent(ctx context.Context, ev ContainerEvent) {
+	id, svc := ev.ID, ev.Service
+	if cmd, ok := strings.CutPrefix(string(ev.Action), "exec_start: "); ok && isReload(cmd) {
+		f.send(ctx, FeedEvent{Time: ev.Time, Service: svc, Text: sourceOf(ev) + " reloaded (" + cmd + ")"})
 		return
 	}
-	action := string(ev.Action)
-	if cmd, ok := strings.CutPrefix(action, "exec_start: "); ok && isReload(cmd) {
-		f.send(ctx, FeedEvent{Time: time.Unix(0, ev.TimeNano), Service: svc, Text: sourceOf(ev, ContainerState{}) + " reloaded (" + cmd + ")"})
-		return
-	}
-	if strings.HasPrefix(action, "exec_") || action == "top" || action == "attach" || action == "resize" {
+	if a := string(ev.Action); strings.HasPrefix(a, "exec_") || a == "top" || a == "attach" || a == "resize" {
 		return // healthchecks and shells: no state change
 	}
 	if ev.Action == events.ActionRestart {
@@ -239,18 +257,16 @@ func (f *feed) onEvent(ctx context.Context, ev events.Message) {
 		return
 	}
 	f.send(ctx, st)
-	when := time.Unix(0, ev.TimeNano)
-	if f.replaced(ev, when) {
-		f.send(ctx, FeedEvent{Time: when, Service: svc, Text: sourceOf(ev, st) + " recreated"})
+	if f.replaced(ev) {
+		f.send(ctx, FeedEvent{Time: ev.Time, Service: svc, Text: sourceOf(ev) + " recreated"})
 	} else if text := eventText(ev, st); text != "" {
-		f.send(ctx, FeedEvent{Time: when, Service: svc, Text: text})
+		f.send(ctx, FeedEvent{Time: ev.Time, Service: svc, Text: text})
 	}
 	switch ev.Action {
 	case events.ActionStart:
-		f.attach(ctx, st)
+		f.attachStats(ctx, id)
 	case events.ActionDie, events.ActionDestroy:
 		f.mu.Lock()
-		f.died[id] = when
 		if stop := f.stats[id]; stop != nil {
 			stop()
 			delete(f.stats, id)
@@ -273,22 +289,22 @@ type slot struct {
 
 // replaced says whether a created container takes the place of another of
 // the same service and number (there now, or removed in the last minute).
-func (f *feed) replaced(ev events.Message, when time.Time) bool {
-	key := ev.Actor.Attributes[LabelService] + "/" + ev.Actor.Attributes[LabelNumber]
+func (f *feed) replaced(ev ContainerEvent) bool {
+	key := ev.Service + "/" + strconv.Itoa(ev.Number)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	prev, seen := f.slots[key]
 	switch ev.Action {
 	case events.ActionCreate:
-		f.slots[key] = slot{id: ev.Actor.ID}
-		return seen && prev.id != ev.Actor.ID && (prev.gone.IsZero() || when.Sub(prev.gone) < time.Minute)
+		f.slots[key] = slot{id: ev.ID}
+		return seen && prev.id != ev.ID && (prev.gone.IsZero() || ev.Time.Sub(prev.gone) < time.Minute)
 	case events.ActionDestroy:
-		if prev.id == ev.Actor.ID {
-			f.slots[key] = slot{id: ev.Actor.ID, gone: when}
+		if prev.id == ev.ID {
+			f.slots[key] = slot{id: ev.ID, gone: ev.Time}
 		}
 	default:
 		if !seen {
-			f.slots[key] = slot{id: ev.Actor.ID}
+			f.slots[key] = slot{id: ev.ID}
 		}
 	}
 	return false
@@ -296,28 +312,21 @@ func (f *feed) replaced(ev events.Message, when time.Time) bool {
 
 // sourceOf names the container as the dashboard does: the service, with
 // the replica number when there are several.
-func sourceOf(ev events.Message, st ContainerState) string {
-	name := st.Service
-	if name == "" {
-		name = ev.Actor.Attributes[LabelService]
+func sourceOf(ev ContainerEvent) string {
+	if ev.Service == "" {
+		return ev.Name
 	}
-	if n, _ := strconv.Atoi(ev.Actor.Attributes[LabelNumber]); n > 1 {
-		name += "-" + strconv.Itoa(n)
-	}
-	if name == "" {
-		name = ev.Actor.Attributes["name"]
-	}
-	return name
+	return replicaName(ev.Service, ev.Number)
 }
 
 // eventText words the events a person wants to see without reading logs.
-func eventText(ev events.Message, st ContainerState) string {
-	name := sourceOf(ev, st)
+func eventText(ev ContainerEvent, st ContainerState) string {
+	name := sourceOf(ev)
 	switch a := string(ev.Action); {
 	case a == "restart":
 		return name + " restarted"
 	case a == "die":
-		return name + " exited with code " + ev.Actor.Attributes["exitCode"]
+		return name + " exited with code " + ev.ExitCode
 	case a == "create":
 		return name + " created"
 	case a == "destroy":

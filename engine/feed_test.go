@@ -98,19 +98,19 @@ func TestStatsOf(t *testing.T) {
 
 func TestRecreatedDetection(t *testing.T) {
 	f := &feed{slots: map[string]slot{}}
-	ev := func(action events.Action, id string) events.Message {
-		return events.Message{Action: action, Actor: events.Actor{ID: id, Attributes: map[string]string{LabelService: "web", LabelNumber: "1"}}}
-	}
 	now := time.Now()
-	if f.replaced(ev(events.ActionCreate, "a"), now) {
+	ev := func(action events.Action, id string, at time.Time) ContainerEvent {
+		return ContainerEvent{Action: action, ID: id, Service: "web", Number: 1, Time: at}
+	}
+	if f.replaced(ev(events.ActionCreate, "a", now)) {
 		t.Error("a first container is not a recreate")
 	}
-	f.replaced(ev(events.ActionDestroy, "a"), now)
-	if !f.replaced(ev(events.ActionCreate, "b"), now.Add(time.Second)) {
+	f.replaced(ev(events.ActionDestroy, "a", now))
+	if !f.replaced(ev(events.ActionCreate, "b", now.Add(time.Second))) {
 		t.Error("a container replacing a removed one is a recreate")
 	}
-	f.replaced(ev(events.ActionDestroy, "b"), now)
-	if f.replaced(ev(events.ActionCreate, "c"), now.Add(2*time.Minute)) {
+	f.replaced(ev(events.ActionDestroy, "b", now))
+	if f.replaced(ev(events.ActionCreate, "c", now.Add(2*time.Minute))) {
 		t.Error("a container created long after the last one went is new")
 	}
 }
@@ -118,9 +118,8 @@ func TestRecreatedDetection(t *testing.T) {
 func TestReloadEvent(t *testing.T) {
 	in := make(chan any, 4)
 	f := &feed{in: in, slots: map[string]slot{}}
-	attrs := map[string]string{LabelService: "web", LabelNumber: "1"}
 	for _, a := range []string{"exec_start: nginx -s reload", "exec_start: wget -q -O /dev/null http://127.0.0.1/", "exec_create: sh"} {
-		f.onEvent(context.Background(), events.Message{Action: events.Action(a), Actor: events.Actor{ID: "x", Attributes: attrs}})
+		f.onEvent(context.Background(), ContainerEvent{Action: events.Action(a), ID: "x", Service: "web", Number: 1})
 	}
 	if len(in) != 1 {
 		t.Fatalf("%d messages, want the reload only", len(in))
@@ -132,7 +131,7 @@ func TestReloadEvent(t *testing.T) {
 
 func TestResumeAt(t *testing.T) {
 	since := time.Unix(100, 0)
-	f := &feed{o: FeedOptions{Since: since}, lastLine: map[string]time.Time{}, died: map[string]time.Time{}}
+	f := NewLogFollower(nil, nil, "p", FollowOptions{Since: since})
 	if got := f.resumeAt("a"); !got.Equal(since) {
 		t.Errorf("new container: %v, want the feed's Since", got)
 	}

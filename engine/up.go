@@ -23,7 +23,7 @@ type UpOptions struct {
 // Up converges the selected services: check ports and external resources,
 // get images, plan, then apply the plan. Bad input is refused before
 // anything is created.
-func Up(ctx context.Context, api API, p *types.Project, o UpOptions, out *Printer) (Plan, error) {
+func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOptions, out *Printer) (Plan, error) {
 	DefaultImageNames(p)
 	WarnUnsupported(p, APIVersion(api), out)
 	if err := CheckSpecs(p, APIVersion(api)); err != nil {
@@ -65,7 +65,9 @@ func Up(ctx context.Context, api API, p *types.Project, o UpOptions, out *Printe
 	for _, orphan := range plan.Orphans {
 		out.Printf("warning: found orphan container %s of service %s, not in the project; run with --remove-orphans to remove it\n", orphan.Name, orphan.Service)
 	}
-	a := &applier{api: api, p: p, imageIDs: d.ImageIDs, files: d.Files, out: out, watch: Watch(ctx, api, p.Name),
+	wctx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	a := &applier{api: api, p: p, imageIDs: d.ImageIDs, files: d.Files, out: out, watch: Watch(wctx, mon),
 		apiVersion: APIVersion(api), observed: obs.Containers}
 	if err := a.apply(ctx, plan); err != nil {
 		return plan, err

@@ -10,8 +10,6 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/api/types/events"
-	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/pkg/stdcopy"
 )
 
@@ -31,26 +29,20 @@ type Watcher struct {
 
 // Watch prepares a subscription to the project's container events, open
 // from the first wait until ctx ends.
-func Watch(ctx context.Context, api API, project string) *Watcher {
+func Watch(ctx context.Context, mon *Monitor) *Watcher {
 	w := &Watcher{changed: make(chan struct{})}
-	w.start = func() { w.subscribe(ctx, api, project) }
+	w.start = func() { w.subscribe(ctx, mon) }
 	return w
 }
 
-func (w *Watcher) subscribe(ctx context.Context, api API, project string) {
-	msgs, errs := api.Events(ctx, events.ListOptions{Filters: filters.NewArgs(
-		filters.Arg("type", string(events.ContainerEventType)),
-		filters.Arg("label", LabelProject+"="+project),
-	)})
+func (w *Watcher) subscribe(ctx context.Context, mon *Monitor) {
+	evs, errs := mon.Subscribe(ctx, nil)
 	go func() {
-		for {
-			select {
-			case <-msgs:
-				w.wake(nil)
-			case err := <-errs:
-				w.wake(fmt.Errorf("engine event stream: %w", err))
-				return
-			}
+		for range evs {
+			w.wake(nil)
+		}
+		if err := <-errs; err != nil {
+			w.wake(err)
 		}
 	}()
 }

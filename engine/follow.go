@@ -1,0 +1,255 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/events"
+	"github.com/docker/docker/pkg/stdcopy"
+)
+
+// LogLine is one line of a container's output, without its newline.
+type LogLine struct {
+	ContainerID, Service string
+	Number               int
+	Time                 time.Time // from the engine's timestamp
+	Text                 string
+}
+
+// Source names the line's container as people read it: the service, with
+// the replica number when there are several.
+func (l LogLine) Source() string { return replicaName(l.Service, l.Number) }
+
+func replicaName(service string, number int) string {
+	if number > 1 {
+		return service + "-" + strconv.Itoa(number)
+	}
+	return service
+}
+
+// LogSink receives what a LogFollower reads, from concurrent goroutines.
+type LogSink interface {
+	// Begin gets the selected containers before any line.
+	Begin(cs []Container)
+	Line(l LogLine)
+	// Exited says a followed container died.
+	Exited(ev ContainerEvent)
+}
+
+// FollowOptions select what a LogFollower reads.
+type FollowOptions struct {
+	Services []string  // none: all
+	Follow   bool      // keep reading, and pick up containers that start later
+	Since    time.Time // zero: the last Tail lines
+	Tail     string    // "all" or a number of lines per container ("": all)
+	// UntilStopped ends following once no selected container runs (attached `up`).
+	UntilStopped bool
+}
+
+// LogFollower reads the selected containers' logs. Following, it picks up
+// containers that start later (restarted, recreated, scaled) from the
+// monitor's events; a restarted container is read on from after the last
+// line seen, so nothing is shown twice. Run may be called again after the
+// engine's stream failed, and resumes the same way.
+type LogFollower struct {
+	api     API
+	mon     *Monitor
+	project string
+	o       FollowOptions
+
+	mu       sync.Mutex
+	lastLine map[string]time.Time // container ID -> time of its last line seen
+	died     map[string]time.Time // container ID -> when it last died
+	exited   map[string]bool      // container ID -> died and not started again
+	streams  map[string]bool      // container ID -> stream open (this Run)
+	again    map[string]bool      // container ID -> started again while its stream was open
+	ended    chan struct{}
+}
+
+// NewLogFollower prepares to read the project's logs.
+func NewLogFollower(api API, mon *Monitor, project string, o FollowOptions) *LogFollower {
+	return &LogFollower{api: api, mon: mon, project: project, o: o, lastLine: map[string]time.Time{}, died: map[string]time.Time{}, exited: map[string]bool{}}
+}
+
+// Run reads until the logs end (not following), ctx ends, or, with
+// UntilStopped, no selected container runs. It returns the event stream's
+// error when that fails.
+func (f *LogFollower) Run(ctx context.Context, sink LogSink) error {
+	var wg sync.WaitGroup
+	defer wg.Wait() // after cancel: the streams end with ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var evs <-chan ContainerEvent
+	var errs <-chan error
+	if f.o.Follow {
+		evs, errs = f.mon.Subscribe(ctx, func(e ContainerEvent) bool {
+			return !e.Oneoff && f.selected(e.Service) && e.Is(events.ActionStart, events.ActionDie)
+		})
+	}
+	cs, err := selectContainers(ctx, f.api, f.project, f.o.Services)
+	if err != nil {
+		return err
+	}
+	f.mu.Lock()
+	f.streams, f.again, f.ended = map[string]bool{}, map[string]bool{}, make(chan struct{}, 1)
+	ended := f.ended
+	f.mu.Unlock()
+	sink.Begin(cs)
+	for _, c := range cs {
+		f.attach(ctx, &wg, c, sink)
+	}
+	if !f.o.Follow {
+		wg.Wait()
+		return nil
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case ev, ok := <-evs:
+			if !ok {
+				return <-errs
+			}
+			f.mu.Lock()
+			f.exited[ev.ID] = ev.Action == events.ActionDie
+			if ev.Action == events.ActionDie {
+				f.died[ev.ID] = ev.Time
+			}
+			f.mu.Unlock()
+			if ev.Action == events.ActionStart {
+				f.attach(ctx, &wg, Container{ID: ev.ID, Name: ev.Name, Service: ev.Service, Number: ev.Number}, sink)
+				continue
+			}
+			sink.Exited(ev)
+			if f.allStopped(ctx) {
+				return nil
+			}
+		case <-ended:
+			if f.allStopped(ctx) {
+				return nil
+			}
+		}
+	}
+}
+
+func (f *LogFollower) selected(service string) bool {
+	return len(f.o.Services) == 0 || slices.Contains(f.o.Services, service)
+}
+
+// attach reads the container's logs unless a stream for it is open; then
+// that stream is reopened when it ends, after its last line.
+func (f *LogFollower) attach(ctx context.Context, wg *sync.WaitGroup, c Container, sink LogSink) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.streams[c.ID] {
+		f.again[c.ID] = true
+		return
+	}
+	f.streams[c.ID] = true
+	since := f.resumeAt(c.ID)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		f.read(ctx, c, since, sink)
+	}()
+}
+
+func (f *LogFollower) read(ctx context.Context, c Container, since time.Time, sink LogSink) {
+	for {
+		f.stream(ctx, c, since, sink)
+		f.mu.Lock()
+		if !f.again[c.ID] || ctx.Err() != nil {
+			f.streams[c.ID] = false
+			ended := f.ended
+			f.mu.Unlock()
+			select {
+			case ended <- struct{}{}:
+			default:
+			}
+			return
+		}
+		delete(f.again, c.ID)
+		since = f.resumeAt(c.ID)
+		f.mu.Unlock()
+	}
+}
+
+// resumeAt is where a container's logs (re)start: after the last line seen
+// (a restart, a reconnect), else where it last died, else Since (zero: the
+// last Tail lines). The caller holds f.mu.
+func (f *LogFollower) resumeAt(id string) time.Time {
+	if t, ok := f.lastLine[id]; ok {
+		return t.Add(time.Nanosecond)
+	}
+	if t, ok := f.died[id]; ok {
+		return t
+	}
+	return f.o.Since
+}
+
+func (f *LogFollower) stream(ctx context.Context, c Container, since time.Time, sink LogSink) {
+	opts := container.LogsOptions{ShowStdout: true, ShowStderr: true, Follow: f.o.Follow, Timestamps: true, Tail: f.o.Tail}
+	if !since.IsZero() {
+		// Exact: a float64 of the nanoseconds rounds, and would repeat a line on resume.
+		opts.Since = fmt.Sprintf("%d.%09d", since.Unix(), since.Nanosecond())
+	}
+	rc, err := f.api.ContainerLogs(ctx, c.ID, opts)
+	if err != nil {
+		return
+	}
+	defer rc.Close()
+	w := &lineSplitter{emit: func(text []byte) {
+		when, rest := splitTimestamp(text)
+		if !when.IsZero() {
+			f.mu.Lock()
+			f.lastLine[c.ID] = when
+			f.mu.Unlock()
+		}
+		sink.Line(LogLine{ContainerID: c.ID, Service: c.Service, Number: c.Number, Time: when, Text: string(rest)})
+	}}
+	defer w.Flush()
+	if isTTY(ctx, f.api, c) {
+		_, _ = io.Copy(w, rc)
+		return
+	}
+	_, _ = stdcopy.StdCopy(w, w, rc)
+}
+
+func isTTY(ctx context.Context, api API, c Container) bool {
+	st, err := api.ContainerInspect(ctx, c.ID)
+	return err == nil && st.Config != nil && st.Config.Tty
+}
+
+// allStopped says, with UntilStopped, that no stream is open and no selected container runs.
+func (f *LogFollower) allStopped(ctx context.Context) bool {
+	if !f.o.UntilStopped {
+		return false
+	}
+	f.mu.Lock()
+	for _, open := range f.streams {
+		if open {
+			f.mu.Unlock()
+			return false
+		}
+	}
+	f.mu.Unlock()
+	cs, err := selectContainers(ctx, f.api, f.project, f.o.Services)
+	if err != nil {
+		return false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, c := range cs {
+		// The engine may list a container as running for a moment after its die event.
+		if c.Running() && !f.exited[c.ID] {
+			return false
+		}
+	}
+	return true
+}

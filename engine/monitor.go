@@ -1,0 +1,229 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/docker/docker/api/types/events"
+	"github.com/docker/docker/api/types/filters"
+)
+
+// ContainerEvent is one thing that happened to one of the project's
+// containers, as the engine's event stream says it.
+type ContainerEvent struct {
+	Time     time.Time
+	ID       string
+	Name     string // the container's name
+	Service  string
+	Number   int
+	Action   events.Action // create, start, die, destroy, health_status: healthy, exec_start: ...
+	ExitCode string        // with die
+	Oneoff   bool          // a one-off container (run), not a service replica
+}
+
+// Is says whether the event is one of the actions (a prefix for
+// "exec_start: CMD" and "health_status: STATUS").
+func (e ContainerEvent) Is(actions ...events.Action) bool {
+	for _, a := range actions {
+		if e.Action == a || strings.HasPrefix(string(e.Action), string(a)+":") {
+			return true
+		}
+	}
+	return false
+}
+
+// EventFilter picks the events a listener wants; nil takes them all.
+type EventFilter func(ContainerEvent) bool
+
+// Actions is a filter for service containers' events of the given actions.
+func Actions(actions ...events.Action) EventFilter {
+	return func(e ContainerEvent) bool { return !e.Oneoff && e.Is(actions...) }
+}
+
+// EventSource is the engine call the monitor needs.
+type EventSource interface {
+	Events(ctx context.Context, options events.ListOptions) (<-chan events.Message, <-chan error)
+}
+
+// Monitor is the one subscription to the engine's events for a project,
+// fanned out to listeners: waits, log following, the dashboard. The
+// stream opens with the first listener and closes a moment after the last
+// one left; a listener never blocks it, nor the other listeners.
+type Monitor struct {
+	api     EventSource
+	project string
+	linger  time.Duration
+
+	mu        sync.Mutex
+	listeners map[*listener]bool
+	stop      context.CancelFunc // ends the open stream; nil when none is open
+	idle      *time.Timer        // closes the stream once nobody listens
+}
+
+// NewMonitor prepares the project's monitor; it subscribes on first use.
+func NewMonitor(api EventSource, project string) *Monitor {
+	return &Monitor{api: api, project: project, linger: time.Second, listeners: map[*listener]bool{}}
+}
+
+// Subscribe returns the events that pass f, in order, until ctx ends or the
+// engine's stream fails. Then the event channel is closed, and the error
+// channel yields why (nil when ctx ended) and is closed too:
+//
+//	for ev := range evs { ... }
+//	return <-errs
+func (m *Monitor) Subscribe(ctx context.Context, f EventFilter) (<-chan ContainerEvent, <-chan error) {
+	l := &listener{filter: f, wake: make(chan struct{}, 1), out: make(chan ContainerEvent), errs: make(chan error, 1)}
+	m.mu.Lock()
+	m.listeners[l] = true
+	if m.idle != nil {
+		m.idle.Stop()
+		m.idle = nil
+	}
+	if m.stop == nil {
+		sctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+		m.stop = stop
+		go m.run(sctx)
+	}
+	m.mu.Unlock()
+	go func() {
+		l.pump(ctx)
+		m.leave(l)
+	}()
+	return l.out, l.errs
+}
+
+func (m *Monitor) leave(l *listener) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.listeners[l] {
+		return
+	}
+	delete(m.listeners, l)
+	if len(m.listeners) > 0 || m.stop == nil {
+		return
+	}
+	m.idle = time.AfterFunc(m.linger, func() {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if len(m.listeners) == 0 && m.stop != nil {
+			m.stop()
+			m.stop, m.idle = nil, nil
+		}
+	})
+}
+
+// run reads the engine's stream and hands each event to the listeners.
+func (m *Monitor) run(ctx context.Context) {
+	msgs, errs := m.api.Events(ctx, events.ListOptions{Filters: filters.NewArgs(
+		filters.Arg("type", string(events.ContainerEventType)),
+		filters.Arg("label", LabelProject+"="+m.project),
+	)})
+	for {
+		select {
+		case msg := <-msgs:
+			ev := containerEvent(msg)
+			m.mu.Lock()
+			for l := range m.listeners {
+				l.push(ev)
+			}
+			m.mu.Unlock()
+		case err := <-errs:
+			if ctx.Err() != nil {
+				return // closed for want of listeners
+			}
+			m.mu.Lock()
+			for l := range m.listeners {
+				l.fail(fmt.Errorf("engine event stream: %w", err))
+				delete(m.listeners, l)
+			}
+			m.stop() // the next listener opens a new stream
+			m.stop = nil
+			m.mu.Unlock()
+			return
+		}
+	}
+}
+
+func containerEvent(msg events.Message) ContainerEvent {
+	a := msg.Actor.Attributes
+	n, _ := strconv.Atoi(a[LabelNumber])
+	return ContainerEvent{
+		Time: time.Unix(0, msg.TimeNano), ID: msg.Actor.ID, Name: a["name"],
+		Service: a[LabelService], Number: n, Action: msg.Action, ExitCode: a["exitCode"],
+		Oneoff: strings.EqualFold(a[LabelOneoff], "true"),
+	}
+}
+
+// listener queues its events without bound, so that a slow reader delays
+// nobody else; a project's events are few.
+type listener struct {
+	filter EventFilter
+	out    chan ContainerEvent
+	errs   chan error
+
+	mu    sync.Mutex
+	queue []ContainerEvent
+	err   error
+	wake  chan struct{}
+}
+
+func (l *listener) push(ev ContainerEvent) {
+	if l.filter != nil && !l.filter(ev) {
+		return
+	}
+	l.mu.Lock()
+	l.queue = append(l.queue, ev)
+	l.mu.Unlock()
+	l.notify()
+}
+
+func (l *listener) fail(err error) {
+	l.mu.Lock()
+	l.err = err
+	l.mu.Unlock()
+	l.notify()
+}
+
+func (l *listener) notify() {
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+// pump delivers the queue in order until ctx ends or the stream failed.
+func (l *listener) pump(ctx context.Context) {
+	defer close(l.errs)
+	defer close(l.out)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-l.wake:
+		}
+		for {
+			l.mu.Lock()
+			if len(l.queue) == 0 {
+				err := l.err
+				l.mu.Unlock()
+				if err != nil {
+					l.errs <- err
+					return
+				}
+				break
+			}
+			ev := l.queue[0]
+			l.queue = l.queue[1:]
+			l.mu.Unlock()
+			select {
+			case l.out <- ev:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
+}
