@@ -3,14 +3,11 @@ package engine
 import (
 	"context"
 	"fmt"
-	"os"
 	"sync"
 
 	"github.com/compose-spec/compose-go/v2/graph"
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/api/types/network"
-	"github.com/docker/docker/api/types/volume"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -41,6 +38,9 @@ type applier struct {
 
 func (a *applier) apply(ctx context.Context, plan Plan) error {
 	a.current, a.start = map[string][]Container{}, map[string][]Container{}
+	if err := a.recreateNetworks(ctx, plan); err != nil {
+		return err
+	}
 	if err := a.each(ctx, plan, a.resource, CreateNetwork, CreateVolume, RemoveContainer); err != nil {
 		return err
 	}
@@ -76,22 +76,9 @@ func (a *applier) each(ctx context.Context, plan Plan, fn func(context.Context, 
 func (a *applier) resource(ctx context.Context, act Action) error {
 	switch act.Op {
 	case CreateNetwork:
-		n := a.p.Networks[act.Reason]
-		_, err := a.api.NetworkCreate(ctx, act.Name, network.CreateOptions{
-			Driver: n.Driver, Options: n.DriverOpts, Internal: n.Internal, Attachable: n.Attachable,
-			Labels: merge(n.Labels, map[string]string{LabelProject: a.p.Name, LabelNetwork: act.Reason, LabelVersion: Version}),
-		})
-		if err != nil {
-			return fmt.Errorf("network %s: %w", act.Name, err)
-		}
-		a.out.Status("Network", act.Name, "Created")
+		return a.createNetwork(ctx, act)
 	case CreateVolume:
-		v := a.p.Volumes[act.Reason]
-		_, err := a.api.VolumeCreate(ctx, volume.CreateOptions{
-			Name: act.Name, Driver: v.Driver, DriverOpts: v.DriverOpts,
-			Labels: merge(v.Labels, map[string]string{LabelProject: a.p.Name, LabelVolume: act.Reason, LabelVersion: Version}),
-		})
-		if err != nil {
+		if _, err := a.api.VolumeCreate(ctx, VolumeCreate(a.p, act.Reason)); err != nil {
 			return fmt.Errorf("volume %s: %w", act.Name, err)
 		}
 		a.out.Status("Volume", act.Name, "Created")
@@ -183,14 +170,8 @@ func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int)
 	if err != nil {
 		return Container{}, err
 	}
-	for _, v := range s.Volumes {
-		if v.Type == types.VolumeTypeBind && (v.Bind == nil || v.Bind.CreateHostPath) {
-			if _, err := os.Stat(v.Source); os.IsNotExist(err) {
-				if err := os.MkdirAll(v.Source, 0o755); err != nil {
-					return Container{}, fmt.Errorf("service %s: bind source %s: %w", s.Name, v.Source, err)
-				}
-			}
-		}
+	if err := createMountpoints(spec.Host.Mounts); err != nil {
+		return Container{}, fmt.Errorf("service %s: %w", s.Name, err)
 	}
 	resp, err := a.api.ContainerCreate(ctx, spec.Config, spec.Host, spec.Network, spec.Platform, spec.Name)
 	if err != nil {

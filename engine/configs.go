@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
-	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -23,21 +22,24 @@ type File struct {
 	Content  []byte
 	Mode     int64
 	UID, GID int
+	HostPath string // file: source, bind-mounted rather than copied
 }
 
-// ServiceFiles resolves the service's configs and secrets (content:,
-// file: or environment: sources) to the files to copy in.
+// ServiceFiles resolves the service's configs and secrets given by
+// content: or environment: to the files to copy in. File-based ones are
+// bind-mounted instead (convertMounts), as compose does: their host file
+// must exist, and its path is part of the config hash.
 func ServiceFiles(p *types.Project, s types.ServiceConfig) ([]File, error) {
 	var out []File
 	for _, ref := range s.Configs {
-		f, err := resolveFile(p, s.Name, "config", types.FileReferenceConfig(ref), types.FileObjectConfig(p.Configs[ref.Source]), "/"+ref.Source)
+		f, err := resolveFile(p, s.Name, "config", types.FileReferenceConfig(ref), types.FileObjectConfig(p.Configs[ref.Source]), "/")
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, f)
 	}
 	for _, ref := range s.Secrets {
-		f, err := resolveFile(p, s.Name, "secret", types.FileReferenceConfig(ref), types.FileObjectConfig(p.Secrets[ref.Source]), "/run/secrets/"+ref.Source)
+		f, err := resolveFile(p, s.Name, "secret", types.FileReferenceConfig(ref), types.FileObjectConfig(p.Secrets[ref.Source]), "/run/secrets/")
 		if err != nil {
 			return nil, err
 		}
@@ -46,13 +48,8 @@ func ServiceFiles(p *types.Project, s types.ServiceConfig) ([]File, error) {
 	return out, nil
 }
 
-func resolveFile(p *types.Project, service, kind string, ref types.FileReferenceConfig, obj types.FileObjectConfig, defaultTarget string) (File, error) {
-	f := File{Target: ref.Target, Mode: 0o444}
-	if f.Target == "" {
-		f.Target = defaultTarget
-	} else if !path.IsAbs(f.Target) {
-		f.Target = defaultTarget[:strings.LastIndex(defaultTarget, "/")+1] + f.Target
-	}
+func resolveFile(p *types.Project, service, kind string, ref types.FileReferenceConfig, obj types.FileObjectConfig, dir string) (File, error) {
+	f := File{Target: fileTarget(ref, dir), Mode: 0o444}
 	if ref.Mode != nil {
 		f.Mode = int64(*ref.Mode)
 	}
@@ -62,17 +59,53 @@ func resolveFile(p *types.Project, service, kind string, ref types.FileReference
 	case obj.Content != "":
 		f.Content = []byte(obj.Content)
 	case obj.Environment != "":
-		f.Content = []byte(p.Environment[obj.Environment])
-	case obj.File != "":
-		b, err := os.ReadFile(obj.File)
-		if err != nil {
-			return f, fmt.Errorf("service %s: %s %s: %w", service, kind, ref.Source, err)
+		v, ok := p.Environment[obj.Environment]
+		if !ok {
+			return f, fmt.Errorf("service %s: %s %s: environment variable %s is not set", service, kind, ref.Source, obj.Environment)
 		}
-		f.Content = b
+		f.Content = []byte(v)
+	case obj.File != "":
+		if _, err := os.Stat(obj.File); err != nil {
+			return f, fmt.Errorf("%w: service %s: %s %s: file %s: %v", ErrMountSource, service, kind, ref.Source, obj.File, err)
+		}
+		f.HostPath = obj.File
 	default:
 		return f, fmt.Errorf("service %s: %s %q is not defined with content, file or environment (external ones need swarm)", service, kind, ref.Source)
 	}
 	return f, nil
+}
+
+// FileWarnings names the uid, gid and mode set on references to file-based
+// secrets and configs: they are bind-mounted as they are, so these are
+// ignored, as docker compose ignores them outside swarm. Pure.
+func FileWarnings(p *types.Project) []string {
+	var out []string
+	for _, name := range sortedServices(p) {
+		s := p.Services[name]
+		for _, ref := range s.Secrets {
+			out = append(out, ignoredOwnership(name, "secrets", types.FileReferenceConfig(ref), types.FileObjectConfig(p.Secrets[ref.Source]))...)
+		}
+		for _, ref := range s.Configs {
+			out = append(out, ignoredOwnership(name, "configs", types.FileReferenceConfig(ref), types.FileObjectConfig(p.Configs[ref.Source]))...)
+		}
+	}
+	return out
+}
+
+func ignoredOwnership(service, kind string, ref types.FileReferenceConfig, obj types.FileObjectConfig) []string {
+	if !isFileObject(obj) {
+		return nil
+	}
+	var out []string
+	for _, o := range []struct {
+		field string
+		set   bool
+	}{{"uid", ref.UID != ""}, {"gid", ref.GID != ""}, {"mode", ref.Mode != nil}} {
+		if o.set {
+			out = append(out, fmt.Sprintf("service %s: %s.%s.%s is not supported outside swarm mode (the file is bind-mounted as it is); ignored", service, kind, ref.Source, o.field))
+		}
+	}
+	return out
 }
 
 // filesDigest feeds into the config hash, so a changed config recreates the container.
@@ -82,21 +115,25 @@ func filesDigest(files []File) string {
 	}
 	h := sha256.New()
 	for _, f := range files {
-		fmt.Fprintf(h, "%s %o %d %d %d\n", f.Target, f.Mode, f.UID, f.GID, len(f.Content))
+		fmt.Fprintf(h, "%s %o %d %d %d %s\n", f.Target, f.Mode, f.UID, f.GID, len(f.Content), f.HostPath)
 		h.Write(f.Content)
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// copyFiles puts the files into a created container as one tar stream.
+// copyFiles puts the content: and environment: files into a created
+// container as one tar stream.
 func copyFiles(ctx context.Context, api API, id string, files []File) error {
-	if len(files) == 0 {
-		return nil
-	}
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	now := time.Now()
+	copied, owned := 0, false
 	for _, f := range files {
+		if f.HostPath != "" {
+			continue // bind-mounted
+		}
+		copied++
+		owned = owned || f.UID != 0 || f.GID != 0
 		hdr := &tar.Header{Name: strings.TrimPrefix(f.Target, "/"), Mode: f.Mode, Size: int64(len(f.Content)), Uid: f.UID, Gid: f.GID, ModTime: now, Typeflag: tar.TypeReg}
 		if err := tw.WriteHeader(hdr); err != nil {
 			return err
@@ -105,8 +142,9 @@ func copyFiles(ctx context.Context, api API, id string, files []File) error {
 			return err
 		}
 	}
-	if err := tw.Close(); err != nil {
+	if err := tw.Close(); err != nil || copied == 0 {
 		return err
 	}
-	return api.CopyToContainer(ctx, id, "/", &buf, container.CopyToContainerOptions{})
+	// As compose: the tar's owner applies only when uid or gid is set.
+	return api.CopyToContainer(ctx, id, "/", &buf, container.CopyToContainerOptions{CopyUIDGID: owned})
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/api/types/mount"
 	"github.com/docker/docker/api/types/network"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 )
@@ -38,6 +37,7 @@ func ContainerSpec(p *types.Project, s types.ServiceConfig, number int, imageID,
 		return Spec{}, err
 	}
 	name := ContainerName(p.Name, s, number)
+	binds, mounts := convertMounts(p, s, t.APIVersion)
 	cfg := &container.Config{
 		Hostname:     s.Hostname,
 		User:         s.User,
@@ -66,7 +66,8 @@ func ContainerSpec(p *types.Project, s types.ServiceConfig, number int, imageID,
 		DNSSearch:      s.DNSSearch,
 		SecurityOpt:    s.SecurityOpt,
 		Sysctls:        s.Sysctls,
-		Mounts:         convertMounts(p, s),
+		Binds:          binds,
+		Mounts:         mounts,
 		Tmpfs:          convertTmpfs(s.Tmpfs),
 		ShmSize:        int64(s.ShmSize),
 		Resources:      convertResources(s),
@@ -123,36 +124,6 @@ func convertEnv(env types.MappingWithEquals) []string {
 		}
 	}
 	sort.Strings(out)
-	return out
-}
-
-func convertMounts(p *types.Project, s types.ServiceConfig) []mount.Mount {
-	var out []mount.Mount
-	for _, v := range s.Volumes {
-		m := mount.Mount{Type: mount.Type(v.Type), Source: v.Source, Target: v.Target, ReadOnly: v.ReadOnly}
-		switch v.Type {
-		case types.VolumeTypeVolume:
-			if v.Source != "" {
-				if vol, ok := p.Volumes[v.Source]; ok && vol.Name != "" {
-					m.Source = vol.Name
-				} else {
-					m.Source = p.Name + "_" + v.Source
-				}
-			}
-			if v.Volume != nil {
-				m.VolumeOptions = &mount.VolumeOptions{NoCopy: v.Volume.NoCopy, Subpath: v.Volume.Subpath}
-			}
-		case types.VolumeTypeBind:
-			if v.Bind != nil && v.Bind.Propagation != "" {
-				m.BindOptions = &mount.BindOptions{Propagation: mount.Propagation(v.Bind.Propagation)}
-			}
-		case types.VolumeTypeTmpfs:
-			if v.Tmpfs != nil {
-				m.TmpfsOptions = &mount.TmpfsOptions{SizeBytes: int64(v.Tmpfs.Size)}
-			}
-		}
-		out = append(out, m)
-	}
 	return out
 }
 

@@ -54,9 +54,9 @@ func TestContainerSpec(t *testing.T) {
 		}, func(t *testing.T, s Spec) {
 			eq(t, s.Host.Mounts, []mount.Mount{
 				{Type: "volume", Source: "demo_data", Target: "/data"},
-				{Type: "bind", Source: "/src", Target: "/app", ReadOnly: true},
 				{Type: "volume", Target: "/anon"},
 			})
+			eq(t, s.Host.Binds, []string{"/src:/app:ro"})
 			eq(t, s.Host.Tmpfs, map[string]string{"/run": "size=1m"})
 		}},
 		{"first network at create, the rest connected", func(s *types.ServiceConfig) {

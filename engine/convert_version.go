@@ -42,6 +42,7 @@ func KeysNeedingAPI(s types.ServiceConfig, apiVersion string) []APIKey {
 	if s.HealthCheck != nil && s.HealthCheck.StartInterval != nil {
 		need("healthcheck.start_interval", apiStartInterval)
 	}
+	out = append(out, mountKeysNeedingAPI(s, apiVersion)...)
 	primary := primaryNetwork(s)
 	for _, key := range sortedNames(s.Networks) {
 		n := s.Networks[key]

@@ -22,4 +22,8 @@ var (
 	// ErrInvalidConfig means a service's config cannot become a container
 	// (the engine would refuse it); nothing is created.
 	ErrInvalidConfig = errors.New("invalid service config")
+	// ErrBadAddress means a fixed container address cannot be given on its network.
+	ErrBadAddress = errors.New("invalid fixed address")
+	// ErrMountSource means a bind mount's or file secret's host path is missing.
+	ErrMountSource = errors.New("mount source missing")
 )

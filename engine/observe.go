@@ -35,6 +35,9 @@ type Observed struct {
 	Containers []Container
 	Networks   map[string]string // name -> ID
 	Volumes    map[string]bool   // name -> exists
+	// The config-hash label of the networks and volumes this project
+	// created (name -> hash; absent when unlabelled or another's).
+	NetworkHashes, VolumeHashes map[string]string
 }
 
 func projectFilter(project string) filters.Args {
@@ -87,12 +90,19 @@ func Observe(ctx context.Context, api API, project string) (*Observed, error) {
 	if err := eg.Wait(); err != nil {
 		return nil, err
 	}
-	o := &Observed{Containers: cs, Networks: map[string]string{}, Volumes: map[string]bool{}}
+	o := &Observed{Containers: cs, Networks: map[string]string{}, Volumes: map[string]bool{},
+		NetworkHashes: map[string]string{}, VolumeHashes: map[string]string{}}
 	for _, n := range nets {
 		o.Networks[n.Name] = n.ID
+		if h := n.Labels[LabelConfigHash]; h != "" && n.Labels[LabelProject] == project {
+			o.NetworkHashes[n.Name] = h
+		}
 	}
 	for _, v := range vols.Volumes {
 		o.Volumes[v.Name] = true
+		if h := v.Labels[LabelConfigHash]; h != "" && v.Labels[LabelProject] == project {
+			o.VolumeHashes[v.Name] = h
+		}
 	}
 	return o, nil
 }

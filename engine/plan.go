@@ -14,6 +14,9 @@ type Op int
 // The steps a plan is made of, in the order Apply runs their kinds.
 const (
 	CreateNetwork Op = iota
+	// RecreateNetwork removes and creates again a network of the project
+	// whose config changed, once the containers on it are stopped.
+	RecreateNetwork
 	CreateVolume
 	RemoveContainer
 	CreateContainer
@@ -26,7 +29,7 @@ const (
 	RestartContainer
 )
 
-var opNames = [...]string{"CreateNetwork", "CreateVolume", "RemoveContainer", "CreateContainer", "RecreateContainer", "StartContainer", "Keep", "Restart"}
+var opNames = [...]string{"CreateNetwork", "RecreateNetwork", "CreateVolume", "RemoveContainer", "CreateContainer", "RecreateContainer", "StartContainer", "Keep", "Restart"}
 
 func (o Op) String() string { return opNames[o] }
 
@@ -43,7 +46,7 @@ type Action struct {
 func (a Action) String() string {
 	kind := "container"
 	switch a.Op {
-	case CreateNetwork:
+	case CreateNetwork, RecreateNetwork:
 		kind = "network"
 	case CreateVolume:
 		kind = "volume"
@@ -57,8 +60,9 @@ func (a Action) String() string {
 
 // Plan is what Apply will do, computed without touching the engine.
 type Plan struct {
-	Actions []Action
-	Orphans []Container // containers of services the project no longer has, left in place
+	Actions  []Action
+	Orphans  []Container // containers of services the project no longer has, left in place
+	Warnings []string    // what the plan leaves as it is though it differs (a volume's config)
 }
 
 // Unchanged says the plan leaves every container as it is (a no-op up).
@@ -112,7 +116,11 @@ type PlanOptions struct {
 // MakePlan compares desired and observed state. It is pure.
 func MakePlan(d Desired, o *Observed, opts PlanOptions) (Plan, error) {
 	var p Plan
-	nets, vols, err := resourceActions(d.Project, o)
+	nets, err := networkActions(d.Project, o, opts.NoRecreate, &p)
+	if err != nil {
+		return p, err
+	}
+	vols, err := volumeActions(d.Project, o, &p)
 	if err != nil {
 		return p, err
 	}
@@ -140,6 +148,7 @@ func MakePlan(d Desired, o *Observed, opts PlanOptions) (Plan, error) {
 		s := d.Project.Services[name]
 		p.Actions = append(p.Actions, serviceActions(d.Project.Name, s, byService[name], d.ImageIDs[name], ConfigHash(s, d.Files[name]), opts)...)
 	}
+	recreateOnNetworks(d.Project, nets, p.Actions)
 	restartDependents(d.Project, p.Actions)
 	return p, nil
 }
@@ -216,51 +225,6 @@ func recreateReason(c Container, hash, imageID string, opts PlanOptions) string 
 		return "image changed"
 	}
 	return ""
-}
-
-func resourceActions(p *types.Project, o *Observed) (nets, vols []Action, err error) {
-	usedNets, usedVols := map[string]bool{}, map[string]bool{}
-	for _, s := range p.Services {
-		if s.NetworkMode == "" {
-			for n := range s.Networks {
-				usedNets[n] = true
-			}
-		}
-		for _, v := range s.Volumes {
-			if v.Type == types.VolumeTypeVolume && v.Source != "" {
-				usedVols[v.Source] = true
-			}
-		}
-	}
-	for _, key := range sortedKeys(usedNets) {
-		n := p.Networks[key]
-		name := n.Name
-		if name == "" {
-			name = p.Name + "_" + key
-		}
-		if _, ok := o.Networks[name]; ok {
-			continue
-		}
-		if n.External {
-			return nil, nil, fmt.Errorf("%w: network %q is declared external but does not exist (create it with `docker network create %s`)", ErrExternalMissing, name, name)
-		}
-		nets = append(nets, Action{Op: CreateNetwork, Name: name, Reason: key})
-	}
-	for _, key := range sortedKeys(usedVols) {
-		v, declared := p.Volumes[key]
-		name := v.Name
-		if !declared || name == "" {
-			name = p.Name + "_" + key
-		}
-		if o.Volumes[name] {
-			continue
-		}
-		if v.External {
-			return nil, nil, fmt.Errorf("%w: volume %q is declared external but does not exist (create it with `docker volume create %s`)", ErrExternalMissing, name, name)
-		}
-		vols = append(vols, Action{Op: CreateVolume, Name: name, Reason: key})
-	}
-	return nets, vols, nil
 }
 
 // ContainerName is container_name if set, else <project>-<service>-<n>.

@@ -29,6 +29,15 @@ func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOption
 	if err := CheckSpecs(p, APIVersion(api)); err != nil {
 		return Plan{}, err
 	}
+	if err := CheckAddresses(p); err != nil {
+		return Plan{}, err
+	}
+	if err := CheckMountSources(p); err != nil {
+		return Plan{}, err
+	}
+	for _, w := range FileWarnings(p) {
+		out.Printf("warning: %s\n", w)
+	}
 	obs, err := Observe(ctx, api, p.Name)
 	if err != nil {
 		return Plan{}, err
@@ -61,6 +70,9 @@ func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOption
 	plan, err := MakePlan(d, obs, o.PlanOptions)
 	if err != nil {
 		return plan, err
+	}
+	for _, w := range plan.Warnings {
+		out.Printf("warning: %s\n", w)
 	}
 	for _, orphan := range plan.Orphans {
 		out.Printf("warning: found orphan container %s of service %s, not in the project; run with --remove-orphans to remove it\n", orphan.Name, orphan.Service)

@@ -118,4 +118,10 @@ func WarnUnsupported(p *types.Project, apiVersion string, out *Printer) {
 			out.Printf("warning: service %s: %s needs Engine API %s, this engine speaks %s; ignored\n", name, k.Key, k.Needs, apiVersion)
 		}
 	}
+	nets := NetworkKeysNeedingAPI(p, apiVersion)
+	for _, key := range sortedNetworkKeys(p) {
+		for _, k := range nets[key] {
+			out.Printf("warning: network %s: %s needs Engine API %s, this engine speaks %s; ignored\n", key, k.Key, k.Needs, apiVersion)
+		}
+	}
 }

@@ -1,0 +1,64 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/docker/docker/api/types/container"
+	"golang.org/x/sync/errgroup"
+)
+
+func (a *applier) createNetwork(ctx context.Context, act Action) error {
+	opts := NetworkCreate(a.p, act.Reason, a.apiVersion)
+	if _, err := a.api.NetworkCreate(ctx, act.Name, opts); err != nil {
+		return fmt.Errorf("network %s: %w", act.Name, err)
+	}
+	a.out.Status("Network", act.Name, "Created")
+	return nil
+}
+
+// recreateNetworks replaces the networks whose config changed, as compose
+// does: the project's running containers on one are stopped (the plan
+// recreates them onto the new network), then it is removed and created
+// again. A container of another project still on it makes the removal
+// fail, naming the network.
+func (a *applier) recreateNetworks(ctx context.Context, plan Plan) error {
+	for _, act := range plan.Actions {
+		if act.Op != RecreateNetwork {
+			continue
+		}
+		eg, ectx := errgroup.WithContext(ctx)
+		eg.SetLimit(parallelism)
+		for _, c := range plan.Actions {
+			if c.Current == nil || !c.Current.Running() {
+				continue
+			}
+			if s := a.p.Services[c.Service]; s.NetworkMode != "" || !hasNetwork(s.Networks, act.Reason) {
+				continue
+			}
+			eg.Go(func() error {
+				if err := a.api.ContainerStop(ectx, c.Current.ID, container.StopOptions{}); err != nil {
+					return containerPlanError(c.Name, err)
+				}
+				a.out.Status("Container", c.Name, "Stopped (network "+act.Reason+" changed)")
+				return nil
+			})
+		}
+		if err := eg.Wait(); err != nil {
+			return err
+		}
+		if err := a.api.NetworkRemove(ctx, act.Name); err != nil {
+			return fmt.Errorf("network %s changed and must be recreated, but: %w", act.Name, err)
+		}
+		a.out.Status("Network", act.Name, "Removed (config changed)")
+		if err := a.createNetwork(ctx, act); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func hasNetwork[T any](nets map[string]T, key string) bool {
+	_, ok := nets[key]
+	return ok
+}

@@ -1,0 +1,91 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/compose-spec/compose-go/v2/types"
+)
+
+// networkActions plans the networks the selected services use: create
+// the missing ones, and recreate the project's own whose config hash
+// label differs from the compose file's, as compose does (unless
+// --no-recreate, which only warns). External ones must exist.
+func networkActions(p *types.Project, o *Observed, noRecreate bool, plan *Plan) ([]Action, error) {
+	used := map[string]bool{}
+	for _, s := range p.Services {
+		if s.NetworkMode == "" {
+			for n := range s.Networks {
+				used[n] = true
+			}
+		}
+	}
+	var out []Action
+	for _, key := range sortedKeys(used) {
+		n, name := p.Networks[key], networkName(p, key)
+		if _, ok := o.Networks[name]; !ok {
+			if n.External {
+				return nil, fmt.Errorf("%w: network %q is declared external but does not exist (create it with `docker network create %s`)", ErrExternalMissing, name, name)
+			}
+			out = append(out, Action{Op: CreateNetwork, Name: name, Reason: key})
+			continue
+		}
+		if h, ok := o.NetworkHashes[name]; !ok || bool(n.External) || h == NetworkHash(n) {
+			continue
+		}
+		if noRecreate {
+			plan.Warnings = append(plan.Warnings, fmt.Sprintf("network %s differs from the compose file; kept as it is (--no-recreate)", name))
+			continue
+		}
+		out = append(out, Action{Op: RecreateNetwork, Name: name, Reason: key})
+	}
+	return out, nil
+}
+
+// recreateOnNetworks recreates the containers on a network the plan
+// recreates: they must join the new one.
+func recreateOnNetworks(p *types.Project, nets, actions []Action) {
+	for _, n := range nets {
+		if n.Op != RecreateNetwork {
+			continue
+		}
+		for i, a := range actions {
+			if a.Current == nil || (a.Op != KeepContainer && a.Op != StartContainer) {
+				continue
+			}
+			if s := p.Services[a.Service]; s.NetworkMode == "" && s.Networks != nil {
+				if _, on := s.Networks[n.Reason]; on {
+					actions[i].Op, actions[i].Reason = RecreateContainer, "network "+n.Reason+" changed"
+				}
+			}
+		}
+	}
+}
+
+// volumeActions plans the named volumes the selected services mount:
+// create the missing ones. A volume whose config changed is kept, with a
+// warning: recreating it would lose its data (compose asks first).
+func volumeActions(p *types.Project, o *Observed, plan *Plan) ([]Action, error) {
+	used := map[string]bool{}
+	for _, s := range p.Services {
+		for _, v := range s.Volumes {
+			if v.Type == types.VolumeTypeVolume && v.Source != "" {
+				used[v.Source] = true
+			}
+		}
+	}
+	var out []Action
+	for _, key := range sortedKeys(used) {
+		v, name := p.Volumes[key], volumeName(p, key)
+		if o.Volumes[name] {
+			if h, ok := o.VolumeHashes[name]; ok && !bool(v.External) && h != VolumeHash(v) {
+				plan.Warnings = append(plan.Warnings, fmt.Sprintf("volume %s exists but does not match the compose file (driver, driver_opts or labels); kept with its data: `devstack down -v` removes it so that the next up creates it anew", name))
+			}
+			continue
+		}
+		if v.External {
+			return nil, fmt.Errorf("%w: volume %q is declared external but does not exist (create it with `docker volume create %s`)", ErrExternalMissing, name, name)
+		}
+		out = append(out, Action{Op: CreateVolume, Name: name, Reason: key})
+	}
+	return out, nil
+}
