@@ -87,7 +87,7 @@ devstack's stacks too.`,
 		newUpCmd(g), newDownCmd(g), newPsCmd(g), newLogsCmd(g), newExecCmd(g),
 		newStartCmd(g), newStopCmd(g), newRestartCmd(g), newConfigCmd(g), newVersionCmd(g),
 		newPresetsCmd(g), newInfoCmd(g), newInitCmd(g), newDashCmd(g),
-		newWatchCmd(g), newReceiveCmd(g),
+		newWatchCmd(g), newReceiveCmd(g), newSaveCmd(g), newLoadCmd(g),
 	)
 	return root
 }

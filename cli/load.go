@@ -1,0 +1,213 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/docker/go-units"
+	"github.com/spf13/cobra"
+
+	"github.com/devstack/devstack/bundle"
+	"github.com/devstack/devstack/engine"
+)
+
+type loadFlags struct {
+	dir        string
+	up, dryRun bool
+}
+
+func newLoadCmd(g *globals) *cobra.Command {
+	var f loadFlags
+	cmd := &cobra.Command{
+		Use:   "load FILE [--project-directory DIR] [--up]",
+		Short: "Load an archive of devstack save: its images into the engine, its files into DIR",
+		Long: `Check the archive written by devstack save (its manifest and the SHA-256 of
+every member) before anything is loaded, then load its images into the
+engine, write the project's files into DIR (default: ./PROJECT; existing
+files must be identical) and print the command that starts the project.
+--up starts it right away with --pull never. --dry-run only shows what is
+inside. Nothing is loaded from a damaged archive.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.dryRun {
+				return listArchive(cmd.Context(), g, args[0])
+			}
+			return runLoad(cmd.Context(), g, f, args[0])
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.dir, "project-directory", "", "where to write the project's files (default: ./PROJECT)")
+	fl.BoolVar(&f.up, "up", false, "then start the project (up -d --pull never)")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "show what the archive holds (checking every checksum) and load nothing")
+	return cmd
+}
+
+// verifyArchive reads the archive once and checks everything in it.
+func verifyArchive(ctx context.Context, g *globals, file string) (bundle.Manifest, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return bundle.Manifest{}, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return bundle.Manifest{}, err
+	}
+	bar := startTransfer(g.stderr, "Checking", st.Size(), 0)
+	defer bar.done()
+	m, err := bundle.Verify(ctxReader{ctx, io.TeeReader(f, bar)})
+	if err != nil {
+		return m, fmt.Errorf("%s: %w (nothing loaded)", file, err)
+	}
+	return m, nil
+}
+
+func runLoad(ctx context.Context, g *globals, f loadFlags, file string) error {
+	m, err := verifyArchive(ctx, g, file)
+	if err != nil {
+		return err
+	}
+	dir := f.dir
+	if dir == "" {
+		dir = m.Project
+	}
+	if dir, err = filepath.Abs(dir); err != nil {
+		return err
+	}
+	if err := bundle.Conflicts(m, dir); err != nil {
+		return err
+	}
+	api, err := g.client(ctx)
+	if err != nil {
+		return err
+	}
+	defer api.Close()
+	in, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	bar := startTransfer(g.stderr, "Loading", m.ImageBytes(), len(m.Images))
+	err = bundle.Unpack(ctxReader{ctx, in}, m, dir, func(export io.Reader) error {
+		return engine.LoadImages(ctx, api, io.TeeReader(export, bar))
+	})
+	bar.done()
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	for _, im := range m.Images {
+		info, err := engine.InspectImage(ctx, api, im.Ref)
+		if err != nil || info.ID != im.ID {
+			return fmt.Errorf("%s: image %s is not the saved one after the load (want %s, have %s): %v", file, im.Ref, im.ID, info.ID, err)
+		}
+		fmt.Fprintf(g.stderr, "Loaded image %s (%s)\n", im.Ref, shortID(im.ID))
+	}
+	fmt.Fprintf(g.stderr, "Wrote %d files of project %s into %s\n", len(m.ProjectFiles()), m.Project, dir)
+	args := startArgs(m, dir)
+	if !f.up {
+		fmt.Fprintf(g.stdout, "cd %s && devstack %s\n", shellQuote(dir), strings.Join(quoteAll(args), " "))
+		return nil
+	}
+	return upLoaded(ctx, g, m, dir)
+}
+
+// startArgs is the devstack command line (after "devstack", run in dir)
+// that starts the loaded project: its name, its compose files unless it is
+// the one found by default, its --env-file files, and the services named
+// at save (presets need naming). Pure.
+func startArgs(m bundle.Manifest, dir string) []string {
+	args := []string{"-p", m.Project}
+	defaults := []string{"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"}
+	if !(len(m.ComposeFiles) == 1 && slices.Contains(defaults, m.ComposeFiles[0])) {
+		for _, f := range m.ComposeFiles {
+			args = append(args, "-f", f)
+		}
+	}
+	for _, f := range m.EnvFiles {
+		args = append(args, "--env-file", f)
+	}
+	args = append(args, "up", "-d")
+	return append(args, m.Selected...)
+}
+
+// upLoaded starts the loaded project as `up -d --pull never` would.
+func upLoaded(ctx context.Context, g *globals, m bundle.Manifest, dir string) error {
+	lg := *g
+	lg.WorkingDir, lg.ProjectName, lg.Files, lg.EnvFiles = dir, m.Project, nil, nil
+	for _, f := range m.ComposeFiles {
+		lg.Files = append(lg.Files, filepath.Join(dir, filepath.FromSlash(f)))
+	}
+	for _, f := range m.EnvFiles {
+		lg.EnvFiles = append(lg.EnvFiles, filepath.Join(dir, filepath.FromSlash(f)))
+	}
+	return runUp(ctx, &lg, upFlags{detach: true, pull: "never", timeout: -1}, m.Selected)
+}
+
+// listArchive checks an archive and shows what it holds.
+func listArchive(ctx context.Context, g *globals, file string) error {
+	m, err := verifyArchive(ctx, g, file)
+	if err != nil {
+		return err
+	}
+	w := g.stdout
+	fmt.Fprintf(w, "project %s (archive format %d, devstack %s)\n", m.Project, m.Format, m.Devstack)
+	fmt.Fprintf(w, "services: %s\n", strings.Join(m.Services, ", "))
+	if len(m.Presets) > 0 {
+		fmt.Fprintf(w, "presets: %s\n", strings.Join(m.Presets, ", "))
+	}
+	fmt.Fprintf(w, "images (%s in the export):\n", units.HumanSize(float64(m.ImageBytes())))
+	for _, im := range m.Images {
+		fmt.Fprintf(w, "  %s  %s  %s  (%s)\n", im.Ref, shortID(im.ID), im.Platform, strings.Join(im.Services, ", "))
+	}
+	fmt.Fprintf(w, "files:\n")
+	for _, f := range m.ProjectFiles() {
+		fmt.Fprintf(w, "  %s  %s\n", f.Name, units.HumanSize(float64(f.Size)))
+	}
+	for _, d := range m.EmptyDirs {
+		fmt.Fprintf(w, "  %s/  (bind-mounted directory, not stored)\n", d)
+	}
+	fmt.Fprintf(w, "%d members, every checksum OK\n", len(m.Members)+1)
+	return nil
+}
+
+func shortID(id string) string {
+	id = strings.TrimPrefix(id, "sha256:")
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
+// ctxReader stops a long read when ctx is cancelled (Ctrl-C).
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(b []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(b)
+}
+
+func quoteAll(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = shellQuote(a)
+	}
+	return out
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@+,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,90 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/docker/go-units"
+)
+
+// transfer counts the bytes and images of a save or load and, on a
+// terminal, redraws one progress line four times a second.
+type transfer struct {
+	label       string
+	total       int64 // expected bytes, 0 when unknown
+	images      int
+	bytes       atomic.Int64
+	imagesDone  atomic.Int64
+	stop, ended chan struct{}
+	once        sync.Once
+}
+
+// startTransfer draws on w when it is a terminal; otherwise it only counts.
+func startTransfer(w io.Writer, label string, total int64, images int) *transfer {
+	t := &transfer{label: label, total: total, images: images, stop: make(chan struct{}), ended: make(chan struct{})}
+	if !isTerminal(w) {
+		close(t.ended)
+		return t
+	}
+	go func() {
+		defer close(t.ended)
+		tick := time.NewTicker(250 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-t.stop:
+				fmt.Fprint(w, "\r\033[K")
+				return
+			case <-tick.C:
+				fmt.Fprint(w, "\r\033[K"+t.line())
+			}
+		}
+	}()
+	return t
+}
+
+// line renders "Saving  [=====>    ]  120MB/300MB  images 1/3".
+func (t *transfer) line() string {
+	n := t.bytes.Load()
+	s := t.label + "  "
+	if t.total > 0 {
+		const width = 24
+		done := min(int(n*width/t.total), width)
+		s += "[" + strings.Repeat("=", done) + strings.Repeat(" ", width-done) + "]  " +
+			units.HumanSize(float64(n)) + "/" + units.HumanSize(float64(t.total))
+	} else {
+		s += units.HumanSize(float64(n))
+	}
+	if t.images > 0 {
+		s += fmt.Sprintf("  images %d/%d", t.imagesDone.Load(), t.images)
+	}
+	return s
+}
+
+// Write counts bytes passing through (use with io.TeeReader or io.MultiWriter).
+func (t *transfer) Write(b []byte) (int, error) {
+	t.bytes.Add(int64(len(b)))
+	return len(b), nil
+}
+
+// done stops drawing and clears the line.
+func (t *transfer) done() {
+	t.once.Do(func() { close(t.stop) })
+	<-t.ended
+}
+
+// countingWriter passes writes to w and counts them into t.
+type countingWriter struct {
+	w io.Writer
+	t *transfer
+}
+
+func (c countingWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.t.bytes.Add(int64(n))
+	return n, err
+}
