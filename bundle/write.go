@@ -120,8 +120,10 @@ func (w *Writer) add(m Member, mod time.Time, content io.Reader) error {
 
 // Close writes the manifest, with the members written so far, as the last
 // member and flushes the compression. It does not close the underlying writer.
-func (w *Writer) Close(m Manifest) error {
-	m.Format = FormatVersion
+func (w *Writer) Close(m Manifest) error { return w.close(m, FormatVersion) }
+
+func (w *Writer) close(m Manifest, format int) error {
+	m.Format = format
 	m.Members = w.members
 	b, err := m.Encode()
 	if err != nil {

@@ -108,7 +108,7 @@ func runLoad(ctx context.Context, g *globals, f loadFlags, file string) error {
 		fmt.Fprintf(g.stderr, "Loaded image %s (%s)\n", im.Ref, shortID(im.ID))
 	}
 	fmt.Fprintf(g.stderr, "Wrote %d files of project %s into %s\n", len(m.ProjectFiles()), m.Project, dir)
-	args := startArgs(m, dir)
+	args := startArgs(m)
 	if !f.up {
 		fmt.Fprintf(g.stdout, "cd %s && devstack %s\n", shellQuote(dir), strings.Join(quoteAll(args), " "))
 		return nil
@@ -120,7 +120,7 @@ func runLoad(ctx context.Context, g *globals, f loadFlags, file string) error {
 // that starts the loaded project: its name, its compose files unless it is
 // the one found by default, its --env-file files, and the services named
 // at save (presets need naming). Pure.
-func startArgs(m bundle.Manifest, dir string) []string {
+func startArgs(m bundle.Manifest) []string {
 	args := []string{"-p", m.Project}
 	defaults := []string{"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"}
 	if !(len(m.ComposeFiles) == 1 && slices.Contains(defaults, m.ComposeFiles[0])) {

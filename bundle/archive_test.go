@@ -1,0 +1,190 @@
+package bundle
+
+import (
+	"archive/tar"
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// fakeExport is a small image export in the engine's legacy layout, with a
+// layer shared through a symbolic link.
+func fakeExport(t *testing.T) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	add := func(h *tar.Header, body string) {
+		h.Size = int64(len(body))
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(tw, body)
+	}
+	add(&tar.Header{Name: "aaa/", Typeflag: tar.TypeDir, Mode: 0o755}, "")
+	add(&tar.Header{Name: "aaa/layer.tar", Typeflag: tar.TypeReg, Mode: 0o644}, strings.Repeat("layer bytes ", 1000))
+	add(&tar.Header{Name: "bbb/", Typeflag: tar.TypeDir, Mode: 0o755}, "")
+	add(&tar.Header{Name: "bbb/layer.tar", Typeflag: tar.TypeSymlink, Linkname: "../aaa/layer.tar"}, "")
+	add(&tar.Header{Name: "0123.json", Typeflag: tar.TypeReg, Mode: 0o644}, `{"config":true}`)
+	add(&tar.Header{Name: "manifest.json", Typeflag: tar.TypeReg, Mode: 0o644}, `[{"Config":"0123.json"}]`)
+	tw.Close()
+	return buf.Bytes()
+}
+
+// writeArchive writes an archive of the fake export and one project file.
+func writeArchive(t *testing.T, c Compression, format int) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "compose.yaml")
+	os.WriteFile(src, []byte("services: {}\n"), 0o640)
+	var out bytes.Buffer
+	w, err := NewWriter(&out, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []string
+	if err := w.AddImageExport(bytes.NewReader(fakeExport(t)), func(n string) { seen = append(seen, n) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 6 || seen[4] != "0123.json" {
+		t.Fatalf("members seen: %v", seen)
+	}
+	if err := w.AddFile(Source{Abs: src, Rel: "compose.yaml"}); err != nil {
+		t.Fatal(err)
+	}
+	m := Manifest{Devstack: "test", Project: "p", Images: []Image{{ID: "sha256:0123", Ref: "x:1"}}}
+	if err := w.close(m, format); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+func TestRoundTrip(t *testing.T) {
+	for _, c := range []Compression{None, Gzip, Zstd} {
+		t.Run(string(c), func(t *testing.T) {
+			archive := writeArchive(t, c, FormatVersion)
+			m, err := Verify(bytes.NewReader(archive))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Project != "p" || len(m.Members) != 7 || m.Format != FormatVersion {
+				t.Fatalf("manifest: %+v", m)
+			}
+			dir := filepath.Join(t.TempDir(), "out")
+			var export bytes.Buffer
+			err = Unpack(bytes.NewReader(archive), m, dir, func(r io.Reader) error {
+				_, err := io.Copy(&export, r)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := exportNames(t, export.Bytes()); got != exportNames(t, fakeExport(t)) {
+				t.Errorf("export rebuilt as %s, want %s", got, exportNames(t, fakeExport(t)))
+			}
+			b, err := os.ReadFile(filepath.Join(dir, "compose.yaml"))
+			st, _ := os.Stat(filepath.Join(dir, "compose.yaml"))
+			if err != nil || string(b) != "services: {}\n" || st.Mode().Perm() != 0o640 {
+				t.Errorf("compose.yaml: %q %v %v", b, st.Mode(), err)
+			}
+			if err := Conflicts(m, dir); err != nil {
+				t.Errorf("identical files conflict: %v", err)
+			}
+			os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte("other"), 0o644)
+			if err := Conflicts(m, dir); !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "compose.yaml") {
+				t.Errorf("changed file: %v", err)
+			}
+		})
+	}
+}
+
+// exportNames lists an export's members with their types, links and sizes.
+func exportNames(t *testing.T, b []byte) string {
+	tr := tar.NewReader(bytes.NewReader(b))
+	var out []string
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return strings.Join(out, " ")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(tr)
+		out = append(out, h.Name+":"+string(h.Typeflag)+":"+h.Linkname+":"+string(rune('0'+len(body)%10)))
+	}
+}
+
+func TestDamage(t *testing.T) {
+	plain := writeArchive(t, None, FormatVersion)
+	layer := bytes.Index(plain, []byte("layer bytes"))
+	compose := bytes.Index(plain, []byte("services: {}"))
+	flip := func(b []byte, at int) []byte {
+		c := bytes.Clone(b)
+		c[at] ^= 0x20
+		return c
+	}
+	zst := writeArchive(t, Zstd, FormatVersion)
+	for _, tc := range []struct {
+		name    string
+		archive []byte
+		err     error
+		msg     string
+	}{
+		{"flipped layer byte", flip(plain, layer+5), ErrChecksum, "member images/aaa/layer.tar: SHA-256"},
+		{"flipped project byte", flip(plain, compose+3), ErrChecksum, "member project/compose.yaml"},
+		{"truncated mid-member", plain[:layer+100], ErrCorrupt, "in member images/aaa/layer.tar: unexpected end"},
+		{"truncated before the manifest", plain[:compose+512], ErrCorrupt, "no " + ManifestName},
+		{"truncated zstd", zst[:len(zst)/2], ErrCorrupt, ""},
+		{"flipped zstd byte", flip(zst, len(zst)/2), ErrCorrupt, "member"},
+		{"newer format", writeArchive(t, Zstd, FormatVersion+1), ErrNewerFormat, "load it with a newer devstack"},
+		{"not an archive", []byte("hello, world"), ErrCorrupt, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Verify(bytes.NewReader(tc.archive))
+			if !errors.Is(err, tc.err) || !strings.Contains(err.Error(), tc.msg) {
+				t.Errorf("got %v, want %v mentioning %q", err, tc.err, tc.msg)
+			}
+		})
+	}
+}
+
+// A member the manifest does not list, or one it lists but the archive
+// lacks, is refused.
+func TestMembersMatchManifest(t *testing.T) {
+	got := []Member{{Name: "project/a", Type: TypeFile, Size: 1, SHA256: "x"}}
+	if err := sameMembers(nil, got); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "project/a is not in the manifest") {
+		t.Errorf("extra member: %v", err)
+	}
+	if err := sameMembers(got, nil); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "project/a listed in the manifest is missing") {
+		t.Errorf("missing member: %v", err)
+	}
+	other := []Member{{Name: "project/a", Type: TypeFile, Size: 2, SHA256: "x"}}
+	if err := sameMembers(got, other); !errors.Is(err, ErrChecksum) {
+		t.Errorf("size differs: %v", err)
+	}
+}
+
+// A failing load writes no project files.
+func TestUnpackLoadFails(t *testing.T) {
+	archive := writeArchive(t, Zstd, FormatVersion)
+	m, err := Verify(bytes.NewReader(archive))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "out")
+	boom := errors.New("engine says no")
+	err = Unpack(bytes.NewReader(archive), m, dir, func(r io.Reader) error {
+		io.CopyN(io.Discard, r, 100)
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Errorf("got %v, want the load's error", err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("project directory created by a failed load: %v", err)
+	}
+}
