@@ -188,3 +188,22 @@ func TestUnpackLoadFails(t *testing.T) {
 		t.Errorf("project directory created by a failed load: %v", err)
 	}
 }
+
+// An archive of a newer format is refused as such even when it holds
+// members this devstack does not know.
+func TestNewerFormatWins(t *testing.T) {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, f := range []struct{ name, body string }{
+		{"layers-v9/x", "new kind of member"},
+		{ManifestName, `{"format": 9, "devstack": "9.9.9"}`},
+	} {
+		tw.WriteHeader(&tar.Header{Name: f.name, Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(len(f.body))})
+		io.WriteString(tw, f.body)
+	}
+	tw.Close()
+	_, err := Verify(&buf)
+	if !errors.Is(err, ErrNewerFormat) || !strings.Contains(err.Error(), "format 9 (written by devstack 9.9.9); this devstack reads format 1") {
+		t.Errorf("got %v", err)
+	}
+}

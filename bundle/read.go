@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"archive/tar"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -20,17 +21,20 @@ const maxManifest = 64 << 20
 func Verify(r io.Reader) (Manifest, error) {
 	var got []Member
 	var raw []byte
+	var first error // the first bad member: reported unless the format is too new
 	err := walk(r, func(m Member, content io.Reader) error {
-		if raw != nil {
-			return fmt.Errorf("%w: member %s follows the manifest", ErrCorrupt, m.Name)
-		}
-		if m.Name == ManifestName {
+		switch {
+		case raw != nil:
+			first = cmp.Or(first, fmt.Errorf("%w: member %s follows the manifest", ErrCorrupt, m.Name))
+			return nil
+		case m.Name == ManifestName:
 			b, err := io.ReadAll(io.LimitReader(content, maxManifest))
 			raw = b
 			return err
 		}
 		if err := CheckMember(m); err != nil {
-			return err
+			first = cmp.Or(first, err)
+			return nil
 		}
 		if m.Type == TypeFile {
 			sum := sha256.New()
@@ -51,6 +55,9 @@ func Verify(r io.Reader) (Manifest, error) {
 	m, err := DecodeManifest(raw)
 	if err != nil {
 		return m, err
+	}
+	if first != nil {
+		return m, first
 	}
 	return m, sameMembers(m.Members, got)
 }

@@ -22,14 +22,17 @@ import (
 // are not services of the compose file but presets are added from the
 // catalogue, and said so in one line.
 func (g *globals) load(ctx context.Context, names []string) (full, selected *types.Project, err error) {
+	r, err := g.resolve(ctx, names)
+	return r.Full, r.Selected, err
+}
+
+// resolve is load with the names of the presets added.
+func (g *globals) resolve(ctx context.Context, names []string) (compose.Resolved, error) {
 	r, err := compose.Resolve(ctx, g.Options, names)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(r.Added) > 0 {
+	if err == nil && len(r.Added) > 0 {
 		fmt.Fprintf(g.stderr, "Presets %s added from the catalogue (devstack presets show NAME)\n", strings.Join(r.Added, ", "))
 	}
-	return r.Full, r.Selected, nil
+	return r, err
 }
 
 // projectName is the project a command that only acts on existing

@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/bundle"
-	"github.com/devstack/devstack/compose"
 	"github.com/devstack/devstack/engine"
 )
 
@@ -61,7 +60,7 @@ func runSave(ctx context.Context, g *globals, f saveFlags, services []string) er
 	if err != nil {
 		return err
 	}
-	r, err := compose.Resolve(ctx, g.Options, services)
+	r, err := g.resolve(ctx, services)
 	if err != nil {
 		return err
 	}

@@ -14,10 +14,10 @@
 //	when set for the test binary. PATH starts with the freshly built devstack.
 //
 // Commands besides testscript's own: waitfor, httpget, freeport, holdport,
-// sleep (below), waitstatus (waitstatus_test.go) and registry, pushimage
-// (registry_test.go). Use `exec docker` for docker queries. Set
-// DEVSTACK_E2E=skip to skip these tests; otherwise a Docker engine that does
-// not answer fails them.
+// sleep (below), waitstatus (waitstatus_test.go), registry, pushimage
+// (registry_test.go) and tmpfs (tmpfs_test.go). Use `exec docker` for
+// docker queries. Set DEVSTACK_E2E=skip to skip these tests; otherwise a
+// Docker engine that does not answer fails them.
 package e2e
 
 import (
@@ -117,6 +117,7 @@ func TestScripts(t *testing.T) {
 			"sleep":      cmdSleep,
 			"registry":   cmdRegistry,
 			"pushimage":  cmdPushimage,
+			"tmpfs":      cmdTmpfs,
 		},
 	})
 }
