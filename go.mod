@@ -79,3 +79,7 @@ require (
 	golang.org/x/time v0.16.0 // indirect
 	golang.org/x/tools v0.49.0 // indirect
 )
+
+// A copy of jsonschema v6.0.1 whose metaschemas compile on first use
+// instead of in init(): see third_party/jsonschema/PATCHED.md.
+replace github.com/santhosh-tekuri/jsonschema/v6 v6.0.1 => ./third_party/jsonschema
