@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -104,28 +105,61 @@ func newProject(b *testing.B, yaml string) *project {
 // failing the benchmark (with the output) if it fails.
 func (p *project) run(b *testing.B, args ...string) time.Duration {
 	b.Helper()
+	return runDevstack(b, "", p.flags(args)...).wall
+}
+
+// flags puts the project's -f and -p before args.
+func (p *project) flags(args []string) []string {
+	return append([]string{"-f", p.file, "-p", p.name}, args...)
+}
+
+// median runs the same command n times (see medianRun).
+func (p *project) median(b *testing.B, n int, args ...string) sample {
+	b.Helper()
+	return medianRun(b, n, "", p.flags(args)...)
+}
+
+// sample is what one devstack process cost: wall time and peak resident
+// memory (the child's rusage maxrss).
+type sample struct {
+	wall   time.Duration
+	rssMiB float64
+}
+
+// runDevstack runs devstack with args in dir ("": the current directory),
+// failing the benchmark (with the output) if it fails.
+func runDevstack(b *testing.B, dir string, args ...string) sample {
+	b.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), cmdTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, devstackBin, append([]string{"-f", p.file, "-p", p.name}, args...)...)
+	cmd := exec.CommandContext(ctx, devstackBin, args...)
+	cmd.Dir = dir
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
 	err := cmd.Run()
 	took := time.Since(start)
 	if err != nil {
-		b.Fatalf("devstack %s (project %s): %v\n%s", strings.Join(args, " "), p.name, err, out.String())
+		b.Fatalf("devstack %s: %v\n%s", strings.Join(args, " "), err, out.String())
 	}
-	return took
+	var rss float64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = float64(ru.Maxrss) / 1024 // KiB on Linux
+	}
+	return sample{wall: took, rssMiB: rss}
 }
 
-// median runs the same command n times and returns the median wall time.
-func (p *project) median(b *testing.B, n int, args ...string) time.Duration {
+// medianRun runs devstack n times and returns the median wall time and
+// the highest peak RSS of the runs.
+func medianRun(b *testing.B, n int, dir string, args ...string) sample {
 	b.Helper()
 	times := make([]time.Duration, n)
+	var rss float64
 	for i := range times {
-		times[i] = p.run(b, args...)
+		s := runDevstack(b, dir, args...)
+		times[i], rss = s.wall, max(rss, s.rssMiB)
 	}
-	return median(times)
+	return sample{wall: median(times), rssMiB: rss}
 }
 
 // remove deletes whatever is left labelled with the project (idempotent).
