@@ -166,7 +166,7 @@ func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int)
 	if err != nil {
 		return Container{}, err
 	}
-	spec, err := ContainerSpec(a.p, s, number, a.imageIDs[s.Name], ConfigHash(s, files), t)
+	spec, err := ContainerSpec(a.p, s, number, a.imageIDs[s.Name], ConfigHash(resolvedService(s, t.Refs), files), t)
 	if err != nil {
 		return Container{}, err
 	}

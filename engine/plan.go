@@ -146,9 +146,11 @@ func MakePlan(d Desired, o *Observed, opts PlanOptions) (Plan, error) {
 	}
 	for _, name := range sortedServices(d.Project) {
 		s := d.Project.Services[name]
-		p.Actions = append(p.Actions, serviceActions(d.Project.Name, s, byService[name], d.ImageIDs[name], ConfigHash(s, d.Files[name]), opts)...)
+		hash := ConfigHash(resolvedService(s, byService), d.Files[name])
+		p.Actions = append(p.Actions, serviceActions(d.Project.Name, s, byService[name], d.ImageIDs[name], hash, opts)...)
 	}
 	recreateOnNetworks(d.Project, nets, p.Actions)
+	recreateReferrers(d.Project, p.Actions, opts)
 	restartDependents(d.Project, p.Actions)
 	return p, nil
 }

@@ -51,7 +51,7 @@ func RecreateService(ctx context.Context, api API, p *types.Project, name string
 			have = append(have, c)
 		}
 	}
-	plan := Plan{Actions: serviceActions(p.Name, s, have, inspect.ID, ConfigHash(s, files), PlanOptions{})}
+	plan := Plan{Actions: serviceActions(p.Name, s, have, inspect.ID, ConfigHash(resolvedService(s, byService(cs)), files), PlanOptions{})}
 	a := &applier{
 		api: api, p: p, out: out,
 		imageIDs: map[string]string{name: inspect.ID}, files: map[string][]File{name: files},
