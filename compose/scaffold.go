@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/compose-spec/compose-go/v2/override"
 	"go.yaml.in/yaml/v4"
@@ -20,10 +21,12 @@ type Scaffold struct {
 }
 
 // knob matches ${NAME:-default} with a default free of further variables.
-var knob = regexp.MustCompile(`\$\{([A-Z][A-Z0-9_]*):-([^${}]*)\}`)
+// The regexps of this package compile on first use: most commands never
+// use them, and every process would pay for them at start-up.
+var knob = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{([A-Z][A-Z0-9_]*):-([^${}]*)\}`) })
 
 // imageVar matches ${NAME_IMAGE:- ...}, whose default nests the version knob.
-var imageVar = regexp.MustCompile(`\$\{([A-Z][A-Z0-9_]*_IMAGE):-`)
+var imageVar = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{([A-Z][A-Z0-9_]*_IMAGE):-`) })
 
 // NewScaffold merges the named presets (and their wiring) into one compose
 // file and lists their knobs for .env. Pure.
@@ -87,13 +90,13 @@ func writeKnobs(env *bytes.Buffer, filename string, content []byte, seen map[str
 		env.WriteString(s + "\n")
 	}
 	content = uncommented(content)
-	for _, m := range imageVar.FindAllSubmatch(content, -1) {
+	for _, m := range imageVar().FindAllSubmatch(content, -1) {
 		if name := string(m[1]); !seen[name] {
 			seen[name] = true
 			line("# " + name + "=  (the whole image; overrides the version)")
 		}
 	}
-	for _, m := range knob.FindAllSubmatch(content, -1) {
+	for _, m := range knob().FindAllSubmatch(content, -1) {
 		name := string(m[1])
 		if seen[name] || strings.HasPrefix(name, "DEVSTACK_") {
 			continue

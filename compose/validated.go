@@ -58,14 +58,14 @@ func validationKey(files []types.ConfigFile, env types.Mapping, wd string, profi
 var (
 	// fileKeys matches an include or extends key anywhere (block or flow
 	// style); a false match only costs a validation.
-	fileKeys   = regexp.MustCompile(`(^|[\s{,])["']?(include|extends)["']?\s*:`)
-	versionKey = regexp.MustCompile(`(?m)^["']?version["']?\s*:`)
+	fileKeys   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(^|[\s{,])["']?(include|extends)["']?\s*:`) })
+	versionKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^["']?version["']?\s*:`) })
 )
 
 // pullsFiles is true for content that may read other files or warn during
 // validation.
 func pullsFiles(content []byte) bool {
-	return fileKeys.Match(content) || versionKey.Match(content)
+	return fileKeys().Match(content) || versionKey().Match(content)
 }
 
 // composeGoVersion is the compose-go this binary carries (its schema is
