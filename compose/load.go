@@ -30,6 +30,40 @@ type Options struct {
 // narrow the project to what the command line names. With presets, a
 // compose file is optional.
 func Load(ctx context.Context, o Options) (*types.Project, error) {
+	src, err := prepare(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	p, err := loader.LoadWithContext(ctx, src.details, src.opts)
+	if err != nil {
+		if rerr := explainRefs(ctx, src.details, src.opts); rerr != nil {
+			return nil, rerr
+		}
+		return nil, wrapLoadError(withFiles(err, src.paths))
+	}
+	p.ComposeFiles = src.filenames
+	if err := graph.CheckCycle(p); err != nil {
+		return nil, wrapLoadError(err)
+	}
+	if src.cacheable && !src.validated {
+		markValidated(src.key)
+	}
+	return p, nil
+}
+
+// source is what the loader is given: the files (presets first), the
+// working directory, the variables and the loader options.
+type source struct {
+	details   types.ConfigDetails
+	opts      func(*loader.Options)
+	paths     []string // the compose files as named on the command line
+	filenames []string // the compose files read (for the config-files label)
+	key       string   // validation cache key
+	cacheable bool
+	validated bool
+}
+
+func prepare(ctx context.Context, o Options) (source, error) {
 	popts, err := cli.NewProjectOptions(o.Files,
 		cli.WithWorkingDirectory(o.WorkingDir),
 		cli.WithOsEnv,
@@ -38,58 +72,44 @@ func Load(ctx context.Context, o Options) (*types.Project, error) {
 		cli.WithConfigFileEnv,
 	)
 	if err != nil {
-		return nil, wrapLoadError(err)
+		return source{}, wrapLoadError(err)
 	}
 	if err := cli.WithDefaultConfigPath(popts); err != nil {
-		return nil, wrapLoadError(err)
+		return source{}, wrapLoadError(err)
 	}
 	if len(popts.ConfigPaths) == 0 && len(o.Presets) == 0 {
-		return nil, fmt.Errorf("%w in this directory or any parent (looked for compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml); use -f FILE, or name presets (devstack presets)", ErrNoConfig)
+		return source{}, fmt.Errorf("%w in this directory or any parent (looked for compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml); use -f FILE, or name presets (devstack presets)", ErrNoConfig)
 	}
 	wd, err := popts.GetWorkingDir()
 	if err != nil {
-		return nil, err
+		return source{}, err
 	}
 	details := &types.ConfigDetails{WorkingDir: wd}
 	if len(popts.ConfigPaths) > 0 {
 		if details, err = popts.ReadConfigFiles(ctx, wd, popts); err != nil {
-			return nil, wrapLoadError(err)
+			return source{}, wrapLoadError(err)
 		}
 	}
 	name, explicit := projectName(o, popts.Environment, details.ConfigFiles, wd)
 	env := withDevstackVars(popts.Environment, name, wd)
 	frags, err := presetFiles(o.Presets)
 	if err != nil {
-		return nil, err
+		return source{}, err
 	}
 	files := append(frags, details.ConfigFiles...)
-	key, cacheable := validationKey(files, env, wd, profiles(o, env))
-	validated := cacheable && wasValidated(key)
-	loadDetails := types.ConfigDetails{ConfigFiles: files, WorkingDir: wd, Environment: env}
-	loadOpts := func(lo *loader.Options) {
+	src := source{details: types.ConfigDetails{ConfigFiles: files, WorkingDir: wd, Environment: env}, paths: popts.ConfigPaths}
+	src.key, src.cacheable = validationKey(files, env, wd, profiles(o, env))
+	src.validated = src.cacheable && wasValidated(src.key)
+	src.opts = func(lo *loader.Options) {
 		lo.SetProjectName(name, explicit)
 		lo.ResolvePaths = true
 		lo.Profiles = profiles(o, env)
-		lo.SkipValidation = validated
+		lo.SkipValidation = src.validated
 	}
-	p, err := loader.LoadWithContext(ctx, loadDetails, loadOpts)
-	if err != nil {
-		if rerr := explainRefs(ctx, loadDetails, loadOpts); rerr != nil {
-			return nil, rerr
-		}
-		return nil, wrapLoadError(withFiles(err, popts.ConfigPaths))
-	}
-	p.ComposeFiles = nil
 	for _, f := range details.ConfigFiles {
-		p.ComposeFiles = append(p.ComposeFiles, f.Filename)
+		src.filenames = append(src.filenames, f.Filename)
 	}
-	if err := graph.CheckCycle(p); err != nil {
-		return nil, wrapLoadError(err)
-	}
-	if cacheable && !validated {
-		markValidated(key)
-	}
-	return p, nil
+	return src, nil
 }
 
 // projectName follows compose: -p, then COMPOSE_PROJECT_NAME, then a
