@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
-	"strings"
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -60,7 +58,7 @@ and leaves the stack running; X stops the stack and quits.`,
 // stack if they asked to, or takes it down when downOnExit.
 // runDash runs the dashboard until it quits. also, when set, runs beside it
 // (up --watch) and what it writes shows on the dashboard's events line.
-func runDash(ctx context.Context, g *globals, api engine.API, mon *engine.Monitor, project string, f dashFlags, feed engine.FeedOptions, downOnExit bool, also func(ctx context.Context, events io.Writer)) error {
+func runDash(ctx context.Context, g *globals, api engine.API, mon *engine.Monitor, project string, f dashFlags, feed engine.FeedOptions, downOnExit bool, also func(ctx context.Context, events engine.Progress)) error {
 	if !isTerminal(g.stdout) || !isTerminal(g.stdin) {
 		return fmt.Errorf("the dashboard needs a terminal; use `devstack logs -f` and `devstack ps` instead")
 	}
@@ -70,7 +68,7 @@ func runDash(ctx context.Context, g *globals, api engine.API, mon *engine.Monito
 	feed.Stats = true
 	go engine.Feed(fctx, api, mon, project, feed, batches)
 	if also != nil {
-		go also(fctx, &eventWriter{done: fctx.Done(), out: batches})
+		go also(fctx, dashProgress{done: fctx.Done(), out: batches})
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -110,47 +108,34 @@ func runDash(ctx context.Context, g *globals, api engine.API, mon *engine.Monito
 // the moment up started.
 func upDashboard(ctx context.Context, g *globals, api engine.API, mon *engine.Monitor, p *types.Project, started time.Time, uf upFlags) error {
 	f := dashFlags{ring: uf.logLines, noColor: uf.noColor}
-	var also func(context.Context, io.Writer)
+	var also func(context.Context, engine.Progress)
 	if uf.watch {
-		also = func(ctx context.Context, events io.Writer) {
-			if err := watch.Run(ctx, api, p, uf.watchOpts.options(), engine.NewPrinter(events)); err != nil && ctx.Err() == nil {
-				fmt.Fprintf(events, "watch: stopped: %v\n", err)
+		also = func(ctx context.Context, events engine.Progress) {
+			if err := watch.Run(ctx, api, p, uf.watchOpts.options(), events); err != nil && ctx.Err() == nil {
+				events.Event(engine.Event{Kind: engine.KindWatch, Detail: fmt.Sprintf("stopped: %v", err)})
 			}
 		}
 	}
 	return runDash(ctx, g, api, mon, p.Name, f, engine.FeedOptions{Since: started}, uf.downOnExit, also)
 }
 
-// eventWriter turns each line written to it into an event on the
-// dashboard's events line ("watch: web sync 2 files (...) in 14ms").
-type eventWriter struct {
+// dashProgress shows progress events on the dashboard's events line.
+type dashProgress struct {
 	done <-chan struct{}
 	out  chan<- engine.FeedBatch
-	buf  []byte
 }
 
-func (w *eventWriter) Write(b []byte) (int, error) {
-	w.buf = append(w.buf, b...)
-	for {
-		i := bytes.IndexByte(w.buf, '\n')
-		if i < 0 {
-			return len(b), nil
-		}
-		line := strings.TrimSpace(string(w.buf[:i]))
-		w.buf = w.buf[i+1:]
-		if line == "" {
-			continue
-		}
-		service := ""
-		if f := strings.Fields(strings.TrimPrefix(line, "watch: ")); len(f) > 0 {
-			service = f[0]
-		}
-		ev := engine.FeedBatch{Events: []engine.FeedEvent{{Time: time.Now(), Service: service, Text: line}}}
-		select {
-		case w.out <- ev:
-		case <-w.done:
-			return len(b), nil
-		}
+func (d dashProgress) Event(e engine.Event) {
+	if e.Update {
+		return
+	}
+	service := ""
+	if e.Kind == engine.KindReload || e.Kind == engine.KindOutput {
+		service = e.Name
+	}
+	select {
+	case d.out <- engine.FeedBatch{Events: []engine.FeedEvent{{Time: time.Now(), Service: service, Text: e.String()}}}:
+	case <-d.done:
 	}
 }
 
@@ -162,7 +147,7 @@ type dashActions struct {
 	opts    compose.Options
 }
 
-func (a dashActions) quiet() *engine.Printer { return engine.NewPrinter(io.Discard) }
+func (a dashActions) quiet() engine.Progress { return engine.Discard }
 
 func (a dashActions) Restart(ctx context.Context, service string) error {
 	return engine.Restart(ctx, a.api, a.project, engine.RestartOptions{Services: []string{service}}, a.quiet())

@@ -9,7 +9,7 @@ import (
 )
 
 // lifecycleCmd builds start, stop and restart: they act on existing containers.
-func lifecycleCmd(g *globals, use, short string, withTimeout bool, run func(ctx context.Context, api engine.API, project string, services []string, timeout *int, out *engine.Printer) error) *cobra.Command {
+func lifecycleCmd(g *globals, use, short string, withTimeout bool, run func(ctx context.Context, api engine.API, project string, services []string, timeout *int, out engine.Progress) error) *cobra.Command {
 	timeout := -1
 	cmd := &cobra.Command{
 		Use:   use + " [SERVICE...]",
@@ -36,7 +36,7 @@ func lifecycleCmd(g *globals, use, short string, withTimeout bool, run func(ctx 
 
 func newStartCmd(g *globals) *cobra.Command {
 	return lifecycleCmd(g, "start", "Start existing containers, dependencies first", false,
-		func(ctx context.Context, api engine.API, project string, services []string, _ *int, out *engine.Printer) error {
+		func(ctx context.Context, api engine.API, project string, services []string, _ *int, out engine.Progress) error {
 			return engine.Start(ctx, api, project, services, out)
 		})
 }
@@ -48,7 +48,7 @@ func newStopCmd(g *globals) *cobra.Command {
 func newRestartCmd(g *globals) *cobra.Command {
 	var noDeps bool
 	cmd := lifecycleCmd(g, "restart", "Restart containers, dependencies first (and dependents with depends_on restart: true)", true,
-		func(ctx context.Context, api engine.API, project string, services []string, timeout *int, out *engine.Printer) error {
+		func(ctx context.Context, api engine.API, project string, services []string, timeout *int, out engine.Progress) error {
 			return engine.Restart(ctx, api, project, engine.RestartOptions{Services: services, Timeout: timeout, NoDeps: noDeps}, out)
 		})
 	cmd.Flags().BoolVar(&noDeps, "no-deps", false, "don't restart the services that depend on the named ones with restart: true")

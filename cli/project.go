@@ -115,4 +115,4 @@ func (g *globals) client(ctx context.Context) (*client.Client, error) {
 	return engine.Connect(ctx)
 }
 
-func (g *globals) printer() *engine.Printer { return engine.NewPrinter(g.stderr) }
+func (g *globals) printer() engine.Progress { return newLineProgress(g.stderr) }

@@ -121,7 +121,7 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 // stopAttached stops the stack after Ctrl-C; a second Ctrl-C kills it.
 func stopAttached(ctx context.Context, g *globals, api engine.API, project string, timeout int) error {
 	out := g.printer()
-	out.Printf("Gracefully stopping... (press Ctrl+C again to force)\n")
+	fmt.Fprintf(g.stderr, "Gracefully stopping... (press Ctrl+C again to force)\n")
 	stopCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	sig := make(chan os.Signal, 1)

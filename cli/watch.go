@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -88,7 +89,7 @@ func upWatch(ctx context.Context, g *globals, api engine.API, p *types.Project, 
 	go func() {
 		defer close(done)
 		if err := watch.Run(wctx, api, p, f.watchOpts.options(), g.printer()); err != nil && wctx.Err() == nil {
-			g.printer().Printf("watch: stopped: %v\n", err)
+			g.printer().Event(engine.Event{Kind: engine.KindWatch, Detail: fmt.Sprintf("stopped: %v", err)})
 		}
 	}()
 	err := logs.Run(ctx, lp)

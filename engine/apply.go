@@ -21,7 +21,7 @@ type applier struct {
 	p        *types.Project
 	imageIDs map[string]string
 	files    map[string][]File
-	out      *Printer
+	out      Progress
 	watch    *Watcher
 	// apiVersion is the negotiated Engine API version; observed, the
 	// project's containers before the plan (references to services the
@@ -81,12 +81,12 @@ func (a *applier) resource(ctx context.Context, act Action) error {
 		if _, err := a.api.VolumeCreate(ctx, VolumeCreate(a.p, act.Reason)); err != nil {
 			return fmt.Errorf("volume %s: %w", act.Name, err)
 		}
-		a.out.Status("Volume", act.Name, "Created")
+		status(a.out, KindVolume, act.Name, "Created")
 	case RemoveContainer:
 		if err := a.api.ContainerRemove(ctx, act.Current.ID, container.RemoveOptions{Force: true}); err != nil {
 			return containerPlanError(act.Name, err)
 		}
-		a.out.Status("Container", act.Name, "Removed ("+act.Reason+")")
+		a.out.Event(Event{Kind: KindContainer, Name: act.Name, Status: "Removed", Detail: act.Reason})
 	}
 	return nil
 }
@@ -96,7 +96,7 @@ func (a *applier) container(ctx context.Context, act Action) error {
 	switch act.Op {
 	case KeepContainer:
 		a.record(act.Service, *act.Current, false)
-		a.out.Status("Container", act.Name, "Running")
+		status(a.out, KindContainer, act.Name, "Running")
 		return nil
 	case StartContainer:
 		a.record(act.Service, *act.Current, true)
@@ -105,7 +105,7 @@ func (a *applier) container(ctx context.Context, act Action) error {
 		if err := a.api.ContainerStop(ctx, act.Current.ID, container.StopOptions{}); err != nil {
 			return containerPlanError(act.Name, err)
 		}
-		a.out.Status("Container", act.Name, "Stopped ("+act.Reason+")")
+		a.out.Event(Event{Kind: KindContainer, Name: act.Name, Status: "Stopped", Detail: act.Reason})
 		a.record(act.Service, *act.Current, true)
 		return nil
 	case RecreateContainer:
@@ -116,7 +116,7 @@ func (a *applier) container(ctx context.Context, act Action) error {
 		return err
 	}
 	a.record(act.Service, c, true)
-	a.out.Status("Container", c.Name, "Created")
+	status(a.out, KindContainer, c.Name, "Created")
 	return nil
 }
 
@@ -149,7 +149,7 @@ func (a *applier) recreate(ctx context.Context, act Action) error {
 		return containerPlanError(old.Name, err)
 	}
 	a.record(act.Service, c, true)
-	a.out.Status("Container", c.Name, "Recreated")
+	status(a.out, KindContainer, c.Name, "Recreated")
 	return nil
 }
 
@@ -178,7 +178,7 @@ func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int)
 		return Container{}, containerPlanError(spec.Name, err)
 	}
 	for _, w := range resp.Warnings {
-		a.out.Printf("warning: service %s: container %s: %s\n", s.Name, spec.Name, w)
+		warnf(a.out, "service %s: container %s: %s", s.Name, spec.Name, w)
 	}
 	if err := a.finishCreate(ctx, resp.ID, spec, files); err != nil {
 		// Nothing half-made stays behind.
@@ -230,16 +230,16 @@ func (a *applier) waitDependencies(ctx context.Context, s types.ServiceConfig) e
 		}
 		for _, c := range a.containers(dep) {
 			if d.Condition != types.ServiceConditionStarted {
-				a.out.Status("Container", c.Name, "Waiting")
+				status(a.out, KindContainer, c.Name, "Waiting")
 			}
 			if err := WaitFor(ctx, a.api, a.watch, c, d.Condition); err != nil {
 				return fmt.Errorf("service %s depends on %s: %w", s.Name, dep, err)
 			}
 			switch d.Condition {
 			case types.ServiceConditionHealthy:
-				a.out.Status("Container", c.Name, "Healthy")
+				status(a.out, KindContainer, c.Name, "Healthy")
 			case types.ServiceConditionCompletedSuccessfully:
-				a.out.Status("Container", c.Name, "Exited (0)")
+				status(a.out, KindContainer, c.Name, "Exited (0)")
 			}
 		}
 	}
@@ -256,7 +256,7 @@ func (a *applier) startService(ctx context.Context, name string) error {
 			if err := a.api.ContainerStart(ctx, c.ID, container.StartOptions{}); err != nil {
 				return fmt.Errorf("service %s: start %s: %w", name, c.Name, err)
 			}
-			a.out.Status("Container", c.Name, "Started")
+			status(a.out, KindContainer, c.Name, "Started")
 			return nil
 		})
 	}

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -17,7 +16,7 @@ import (
 
 // Build builds the service's image with the classic builder from its
 // context directory (honouring .dockerignore), streaming the output.
-func Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig, out *Printer) error {
+func Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig, out Progress) error {
 	b := s.Build
 	dockerfile := b.Dockerfile
 	if dockerfile == "" {
@@ -45,7 +44,7 @@ func Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig
 	for k, v := range b.Labels {
 		labels[k] = v
 	}
-	out.Status("Image", s.Image, "Building")
+	status(out, KindImage, s.Image, "Building")
 	resp, err := api.ImageBuild(ctx, tar, build.ImageBuildOptions{
 		Tags:        append([]string{s.Image}, b.Tags...),
 		Dockerfile:  filepath.ToSlash(dockerfile),
@@ -62,14 +61,17 @@ func Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig
 		return fmt.Errorf("%w: service %s: %v", ErrBuildFailed, s.Name, err)
 	}
 	defer resp.Body.Close()
-	steps := &stepTracker{w: out}
-	if err := jsonmessage.DisplayJSONMessagesStream(resp.Body, steps, 0, false, nil); err != nil {
+	steps := &stepTracker{out: out, image: s.Image}
+	lines := &lineSplitter{emit: steps.line}
+	err = jsonmessage.DisplayJSONMessagesStream(resp.Body, lines, 0, false, nil)
+	lines.Flush()
+	if err != nil {
 		if steps.last != "" {
 			return fmt.Errorf("%w: service %s, at %s: %v", ErrBuildFailed, s.Name, steps.last, err)
 		}
 		return fmt.Errorf("%w: service %s: %v", ErrBuildFailed, s.Name, err)
 	}
-	out.Status("Image", s.Image, "Built")
+	status(out, KindImage, s.Image, "Built")
 	return nil
 }
 
@@ -86,17 +88,17 @@ func ReadDockerignore(dir string) ([]string, error) {
 	return ignorefile.ReadAll(f)
 }
 
-// stepTracker passes build output through and remembers the last "Step" line.
+// stepTracker passes build output on as events and remembers the last "Step" line.
 type stepTracker struct {
-	w    *Printer
-	last string
+	out   Progress
+	image string
+	last  string
 }
 
-func (t *stepTracker) Write(b []byte) (int, error) {
-	for _, line := range bytes.Split(b, []byte("\n")) {
-		if bytes.HasPrefix(line, []byte("Step ")) {
-			t.last = strings.TrimSpace(string(line))
-		}
+func (t *stepTracker) line(b []byte) {
+	line := string(b)
+	if strings.HasPrefix(line, "Step ") {
+		t.last = strings.TrimSpace(line)
 	}
-	return t.w.Write(b)
+	t.out.Event(Event{Kind: KindBuild, Name: t.image, Status: "Building", Detail: line})
 }

@@ -23,7 +23,7 @@ type DownOptions struct {
 // Down stops and removes the project's containers in reverse dependency
 // order (parallel within a level), then its networks, and its named
 // volumes only when asked.
-func Down(ctx context.Context, api API, project string, o DownOptions, out *Printer) error {
+func Down(ctx context.Context, api API, project string, o DownOptions, out Progress) error {
 	cs, err := ObserveContainers(ctx, api, project)
 	if err != nil {
 		return err
@@ -59,13 +59,13 @@ func Down(ctx context.Context, api API, project string, o DownOptions, out *Prin
 	}
 	for _, n := range nets {
 		if inUse[n.Name] {
-			out.Printf("warning: network %s is left in place: orphan containers still use it\n", n.Name)
+			warnf(out, "network %s is left in place: orphan containers still use it", n.Name)
 			continue
 		}
 		if err := api.NetworkRemove(ctx, n.ID); err != nil {
 			return fmt.Errorf("network %s: %w", n.Name, err)
 		}
-		out.Status("Network", n.Name, "Removed")
+		status(out, KindNetwork, n.Name, "Removed")
 	}
 	if !o.Volumes {
 		return nil
@@ -78,14 +78,14 @@ func Down(ctx context.Context, api API, project string, o DownOptions, out *Prin
 		if err := api.VolumeRemove(ctx, v.Name, false); err != nil {
 			return fmt.Errorf("volume %s: %w", v.Name, err)
 		}
-		out.Status("Volume", v.Name, "Removed")
+		status(out, KindVolume, v.Name, "Removed")
 	}
 	return nil
 }
 
 // withoutOrphans splits off, with a warning, containers of services the
 // project no longer has, unless they are to be removed too.
-func withoutOrphans(cs []Container, known []string, removeOrphans bool, out *Printer) (kept, orphans []Container) {
+func withoutOrphans(cs []Container, known []string, removeOrphans bool, out Progress) (kept, orphans []Container) {
 	if known == nil || removeOrphans {
 		return cs, nil
 	}
@@ -99,32 +99,32 @@ func withoutOrphans(cs []Container, known []string, removeOrphans bool, out *Pri
 			continue
 		}
 		orphans = append(orphans, c)
-		out.Printf("warning: found orphan container %s of service %s, not in the project; run with --remove-orphans to remove it\n", c.Name, c.Service)
+		warnf(out, "found orphan container %s of service %s, not in the project; run with --remove-orphans to remove it", c.Name, c.Service)
 	}
 	return kept, orphans
 }
 
-func stopContainer(ctx context.Context, api API, c Container, timeout *int, out *Printer) error {
+func stopContainer(ctx context.Context, api API, c Container, timeout *int, out Progress) error {
 	if !c.Running() {
 		return nil
 	}
-	out.Status("Container", c.Name, "Stopping")
+	status(out, KindContainer, c.Name, "Stopping")
 	if err := api.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: timeout}); err != nil {
 		return containerPlanError(c.Name, err)
 	}
 	return nil
 }
 
-func removeContainer(ctx context.Context, api API, c Container, anonVolumes bool, out *Printer) error {
+func removeContainer(ctx context.Context, api API, c Container, anonVolumes bool, out Progress) error {
 	if err := api.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true, RemoveVolumes: anonVolumes}); err != nil {
 		return containerPlanError(c.Name, err)
 	}
-	out.Status("Container", c.Name, "Removed")
+	status(out, KindContainer, c.Name, "Removed")
 	return nil
 }
 
 // Stop stops the project's running containers, dependents first.
-func Stop(ctx context.Context, api API, project string, services []string, timeout *int, out *Printer) error {
+func Stop(ctx context.Context, api API, project string, services []string, timeout *int, out Progress) error {
 	cs, err := selectContainers(ctx, api, project, services)
 	if err != nil {
 		return err
@@ -136,13 +136,13 @@ func Stop(ctx context.Context, api API, project string, services []string, timeo
 		if err := api.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: timeout}); err != nil {
 			return containerPlanError(c.Name, err)
 		}
-		out.Status("Container", c.Name, "Stopped")
+		status(out, KindContainer, c.Name, "Stopped")
 		return nil
 	})
 }
 
 // Kill sends SIGKILL to the project's running containers.
-func Kill(ctx context.Context, api API, project string, out *Printer) error {
+func Kill(ctx context.Context, api API, project string, out Progress) error {
 	cs, err := ObserveContainers(ctx, api, project)
 	if err != nil {
 		return err
@@ -150,7 +150,7 @@ func Kill(ctx context.Context, api API, project string, out *Printer) error {
 	for _, c := range cs {
 		if c.Running() {
 			if err := api.ContainerKill(ctx, c.ID, "KILL"); err == nil {
-				out.Status("Container", c.Name, "Killed")
+				status(out, KindContainer, c.Name, "Killed")
 			}
 		}
 	}
@@ -158,7 +158,7 @@ func Kill(ctx context.Context, api API, project string, out *Printer) error {
 }
 
 // Start starts the project's existing, stopped containers, dependencies first.
-func Start(ctx context.Context, api API, project string, services []string, out *Printer) error {
+func Start(ctx context.Context, api API, project string, services []string, out Progress) error {
 	cs, err := selectContainers(ctx, api, project, services)
 	if err != nil {
 		return err
@@ -170,7 +170,7 @@ func Start(ctx context.Context, api API, project string, services []string, out 
 		if err := api.ContainerStart(ctx, c.ID, container.StartOptions{}); err != nil {
 			return containerPlanError(c.Name, err)
 		}
-		out.Status("Container", c.Name, "Started")
+		status(out, KindContainer, c.Name, "Started")
 		return nil
 	})
 }
@@ -184,7 +184,7 @@ type RestartOptions struct {
 
 // Restart restarts the project's containers (the named services, and the
 // services depending on them with restart: true), dependencies first.
-func Restart(ctx context.Context, api API, project string, o RestartOptions, out *Printer) error {
+func Restart(ctx context.Context, api API, project string, o RestartOptions, out Progress) error {
 	all, err := ObserveContainers(ctx, api, project)
 	if err != nil {
 		return err
@@ -202,7 +202,7 @@ func Restart(ctx context.Context, api API, project string, o RestartOptions, out
 		if err := api.ContainerRestart(ctx, c.ID, container.StopOptions{Timeout: timeout}); err != nil {
 			return containerPlanError(c.Name, err)
 		}
-		out.Status("Container", c.Name, "Restarted")
+		status(out, KindContainer, c.Name, "Restarted")
 		return nil
 	})
 	return err

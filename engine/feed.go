@@ -238,12 +238,8 @@ func (f *feed) inspect(ctx context.Context, id string) (ContainerState, error) {
 
 func (f *feed) onEvent(ctx context.Context, ev ContainerEvent) {
 	id, svc := ev.ID, ev.Service
-	if cmd, ok := strings.CutPrefix(string(ev.Action), "exec_start: "); ok && isReload(cmd) {
-		f.send(ctx, FeedEvent{Time: ev.Time, Service: svc, Text: sourceOf(ev) + " reloaded (" + cmd + ")"})
-		return
-	}
 	if a := string(ev.Action); strings.HasPrefix(a, "exec_") || a == "top" || a == "attach" || a == "resize" {
-		return // healthchecks and shells: no state change
+		return // healthchecks, shells and watch's hooks (which report as progress): no state change
 	}
 	if ev.Action == events.ActionRestart {
 		f.mu.Lock()
@@ -273,12 +269,6 @@ func (f *feed) onEvent(ctx context.Context, ev ContainerEvent) {
 		}
 		f.mu.Unlock()
 	}
-}
-
-// isReload recognises a command that reloads a server's configuration
-// (nginx -s reload, httpd -k graceful, kill -HUP 1), as watch runs them.
-func isReload(cmd string) bool {
-	return strings.Contains(cmd, "reload") || strings.Contains(cmd, "graceful") || strings.Contains(cmd, "HUP")
 }
 
 // slot is what the feed knows of a service replica's container.

@@ -28,7 +28,7 @@ func DefaultImageNames(p *types.Project) {
 // EnsureImages builds or pulls what each service needs, following
 // pull_policy, and returns each service's image ID. Pulls run
 // concurrently; builds one after the other.
-func EnsureImages(ctx context.Context, api API, p *types.Project, o ImageOptions, out *Printer) (map[string]string, error) {
+func EnsureImages(ctx context.Context, api API, p *types.Project, o ImageOptions, out Progress) (map[string]string, error) {
 	var firsts []types.ServiceConfig // the first service naming each image
 	seen := map[string]bool{}
 	for _, name := range sortedServices(p) {
@@ -106,7 +106,7 @@ func decideImage(ctx context.Context, api API, s types.ServiceConfig, o ImageOpt
 
 // finish builds when needed, reports a failed pull (falling back to the
 // local image when there is one) and returns the image's ID.
-func (st imageStep) finish(ctx context.Context, api API, p *types.Project, s types.ServiceConfig, pullErr error, out *Printer) (string, error) {
+func (st imageStep) finish(ctx context.Context, api API, p *types.Project, s types.ServiceConfig, pullErr error, out Progress) (string, error) {
 	switch {
 	case st.build:
 		if err := Build(ctx, api, p, s, out); err != nil {
@@ -116,7 +116,7 @@ func (st imageStep) finish(ctx context.Context, api API, p *types.Project, s typ
 		if st.presentID == "" {
 			return "", pullErr
 		}
-		out.Printf("warning: service %s: pull failed, using the local image: %v\n", s.Name, pullErr)
+		warnf(out, "service %s: pull failed, using the local image: %v", s.Name, pullErr)
 		return st.presentID, nil
 	case !st.pull:
 		return st.presentID, nil

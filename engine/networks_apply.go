@@ -13,7 +13,7 @@ func (a *applier) createNetwork(ctx context.Context, act Action) error {
 	if _, err := a.api.NetworkCreate(ctx, act.Name, opts); err != nil {
 		return fmt.Errorf("network %s: %w", act.Name, err)
 	}
-	a.out.Status("Network", act.Name, "Created")
+	status(a.out, KindNetwork, act.Name, "Created")
 	return nil
 }
 
@@ -40,7 +40,7 @@ func (a *applier) recreateNetworks(ctx context.Context, plan Plan) error {
 				if err := a.api.ContainerStop(ectx, c.Current.ID, container.StopOptions{}); err != nil {
 					return containerPlanError(c.Name, err)
 				}
-				a.out.Status("Container", c.Name, "Stopped (network "+act.Reason+" changed)")
+				a.out.Event(Event{Kind: KindContainer, Name: c.Name, Status: "Stopped", Detail: "network " + act.Reason + " changed"})
 				return nil
 			})
 		}
@@ -50,7 +50,7 @@ func (a *applier) recreateNetworks(ctx context.Context, plan Plan) error {
 		if err := a.api.NetworkRemove(ctx, act.Name); err != nil {
 			return fmt.Errorf("network %s changed and must be recreated, but: %w", act.Name, err)
 		}
-		a.out.Status("Network", act.Name, "Removed (config changed)")
+		a.out.Event(Event{Kind: KindNetwork, Name: act.Name, Status: "Removed", Detail: "config changed"})
 		if err := a.createNetwork(ctx, act); err != nil {
 			return err
 		}

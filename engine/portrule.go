@@ -96,7 +96,7 @@ func ownPorts(cs []Container) map[string]map[string]int {
 
 // movePresetPorts applies the port rule on the engine's host and reports
 // each move, naming what holds the wanted port; strict refuses instead.
-func movePresetPorts(ctx context.Context, api API, p *types.Project, own []Container, strict bool, out *Printer) error {
+func movePresetPorts(ctx context.Context, api API, p *types.Project, own []Container, strict bool, out Progress) error {
 	mine := ownPorts(own)
 	moves, err := MovePorts(p, mine, func(h HostPort) bool { return probePort(h) == nil })
 	if err != nil {
@@ -107,7 +107,7 @@ func movePresetPorts(ctx context.Context, api API, p *types.Project, own []Conta
 		if strict {
 			return fmt.Errorf("%w: service %s wants host port %d/%s, %s (--strict-ports)", ErrPortInUse, m.Service, m.From, m.Protocol, holder)
 		}
-		out.Printf("Port %d of %s is taken (%s); using %d\n", m.From, m.Service, holder, m.To)
+		out.Event(Event{Kind: KindPort, Name: m.Service, Status: "Moved", Detail: fmt.Sprintf("Port %d of %s is taken (%s); using %d", m.From, m.Service, holder, m.To)})
 	}
 	return nil
 }

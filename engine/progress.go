@@ -1,51 +1,75 @@
 package engine
 
-import (
-	"fmt"
-	"io"
-	"os"
-	"sync"
+import "fmt"
 
-	"github.com/moby/term"
+// Kind is what a progress Event is about.
+type Kind string
+
+// The kinds of progress events.
+const (
+	KindContainer Kind = "Container"
+	KindNetwork   Kind = "Network"
+	KindVolume    Kind = "Volume"
+	KindImage     Kind = "Image"
+	KindBuild     Kind = "Build"   // one line of a build's output (Name: the image)
+	KindPort      Kind = "Port"    // a preset's host port moved (Name: the service)
+	KindReload    Kind = "Reload"  // a watch reload (Name: the service, Status: the action)
+	KindWatch     Kind = "Watch"   // what watch says about itself
+	KindOutput    Kind = "Output"  // a line a hook printed (Name: the service)
+	KindWarning   Kind = "Warning" // something ignored or worked around
 )
 
-// Printer serialises progress lines written from concurrent goroutines.
-type Printer struct {
-	mu sync.Mutex
-	w  io.Writer
+// Event is one step of progress, typed so that each consumer reads fields,
+// never text: {Container demo-web-1 Recreated}, {Reload web sync "1 file
+// (index.html) in 41ms"}, {Image nginx:1.27 Pulled}.
+type Event struct {
+	Kind   Kind
+	Name   string // the resource: container, image, network, volume, service
+	Status string // Created, Recreated, Started, Healthy, Pulling, sync, ...
+	Detail string // a reason, files and time, a line of output, a message
+	// Update is progress within Status (a pull's bytes): a terminal shows
+	// it in place, a log of lines leaves it out.
+	Update bool
 }
 
-// NewPrinter writes to w; a nil w discards.
-func NewPrinter(w io.Writer) *Printer {
-	if w == nil {
-		w = io.Discard
+// String is the event as one line of text.
+func (e Event) String() string {
+	switch e.Kind {
+	case KindWarning:
+		return "warning: " + e.Detail
+	case KindWatch:
+		return "watch: " + e.Detail
+	case KindReload:
+		return "watch: " + e.Name + " " + e.Status + " " + e.Detail
+	case KindOutput:
+		return e.Name + " | " + e.Detail
+	case KindBuild, KindPort:
+		return e.Detail
 	}
-	return &Printer{w: w}
-}
-
-// Status prints one line such as "Container demo-web-1  Started".
-func (p *Printer) Status(kind, name, status string) {
-	p.Printf("%s %s  %s\n", kind, name, status)
-}
-
-// Printf prints a formatted message.
-func (p *Printer) Printf(format string, a ...any) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	fmt.Fprintf(p.w, format, a...)
-}
-
-// Write lets streams (build, pull output) share the lock.
-func (p *Printer) Write(b []byte) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.w.Write(b)
-}
-
-// terminal reports the file descriptor of w and whether it is a terminal.
-func (p *Printer) terminal() (uintptr, bool) {
-	if f, ok := p.w.(*os.File); ok {
-		return term.GetFdInfo(f)
+	s := fmt.Sprintf("%s %s  %s", e.Kind, e.Name, e.Status)
+	if e.Detail != "" {
+		s += " (" + e.Detail + ")"
 	}
-	return 0, false
+	return s
+}
+
+// Progress receives progress events, from concurrent goroutines. It must
+// not block for long.
+type Progress interface {
+	Event(Event)
+}
+
+// Discard is a Progress that drops everything.
+var Discard Progress = discard{}
+
+type discard struct{}
+
+func (discard) Event(Event) {}
+
+func status(out Progress, kind Kind, name, st string) {
+	out.Event(Event{Kind: kind, Name: name, Status: st})
+}
+
+func warnf(out Progress, format string, a ...any) {
+	out.Event(Event{Kind: KindWarning, Detail: fmt.Sprintf(format, a...)})
 }

@@ -20,26 +20,20 @@ type pullReq struct {
 	Service, Image, Platform string
 }
 
-// pullAll pulls the images concurrently, as compose does. On a terminal
-// each image has one line, redrawn in place (phase, bytes, layers);
-// otherwise each image gets a Pulling and a Pulled (or failed) line. It
-// returns each failed image's error.
-func pullAll(ctx context.Context, api API, reqs []pullReq, out *Printer) map[string]error {
+// pullAll pulls the images concurrently, as compose does. Each image
+// reports Pulling, then Pulled or Error; in between, every updateEvery, its
+// progress (phase, bytes, layers) as an Update, which a terminal shows in
+// place. It returns each failed image's error.
+func pullAll(ctx context.Context, api API, reqs []pullReq, out Progress) map[string]error {
 	if len(reqs) == 0 {
 		return nil
 	}
-	_, isTerm := out.terminal()
 	states := make([]*pullState, len(reqs))
 	for i, r := range reqs {
 		states[i] = &pullState{image: r.Image, layers: map[string]*layerState{}}
-		if !isTerm {
-			out.Status("Image", r.Image, "Pulling")
-		}
+		status(out, KindImage, r.Image, "Pulling")
 	}
-	var draw *pullBoard
-	if isTerm {
-		draw = startBoard(out, states)
-	}
+	stop := reportPulls(out, states)
 	errs := map[string]error{}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -52,20 +46,45 @@ func pullAll(ctx context.Context, api API, reqs []pullReq, out *Printer) map[str
 				errs[r.Image] = fmt.Errorf("%w: service %s: pull %s: %v", ErrImageUnavailable, r.Service, r.Image, err)
 				mu.Unlock()
 			}
-			if draw == nil {
-				status := "Pulled"
-				if err != nil {
-					status = "Error"
-				}
-				out.Status("Image", r.Image, status)
-			}
 		})
 	}
 	wg.Wait()
-	if draw != nil {
-		draw.stop()
+	stop()
+	for i, r := range reqs {
+		if states[i].err != nil {
+			out.Event(Event{Kind: KindImage, Name: r.Image, Status: "Error", Detail: states[i].err.Error()})
+			continue
+		}
+		status(out, KindImage, r.Image, "Pulled")
 	}
 	return errs
+}
+
+// updateEvery is how often pulls report their progress.
+const updateEvery = 100 * time.Millisecond
+
+// reportPulls sends each unfinished pull's progress line every
+// updateEvery, until the returned stop is called.
+func reportPulls(out Progress, states []*pullState) (stop func()) {
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(updateEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+			}
+			for _, s := range states {
+				if line, finished := s.progress(); !finished {
+					out.Event(Event{Kind: KindImage, Name: s.image, Status: "Pulling", Detail: line, Update: true})
+				}
+			}
+		}
+	}()
+	return func() { close(quit); <-done }
 }
 
 // pullOne runs one pull, feeding its progress messages to st.
@@ -126,6 +145,14 @@ func (s *pullState) apply(m jsonmessage.JSONMessage) {
 	}
 }
 
+// progress is the line, and whether the pull finished.
+func (s *pullState) progress() (string, bool) {
+	line := s.line()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return line, s.done
+}
+
 func (s *pullState) finish(err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -166,54 +193,4 @@ func (s *pullState) line() string {
 		return fmt.Sprintf("Extracting %s/%s, %s", units.HumanSize(float64(extract)), units.HumanSize(float64(extractTotal)), layers)
 	}
 	return "Pulling, " + layers
-}
-
-// pullBoard redraws one line per image in place on a terminal.
-type pullBoard struct {
-	out    *Printer
-	states []*pullState
-	quit   chan struct{}
-	done   chan struct{}
-	drawn  bool
-}
-
-// boardEvery is how often the board is redrawn.
-const boardEvery = 100 * time.Millisecond
-
-func startBoard(out *Printer, states []*pullState) *pullBoard {
-	b := &pullBoard{out: out, states: states, quit: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(b.done)
-		t := time.NewTicker(boardEvery)
-		defer t.Stop()
-		for {
-			b.draw()
-			select {
-			case <-b.quit:
-				b.draw()
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return b
-}
-
-func (b *pullBoard) stop() {
-	close(b.quit)
-	<-b.done
-}
-
-// draw rewrites the board: cursor up over the lines drawn last time, then
-// each line cleared and written again.
-func (b *pullBoard) draw() {
-	var sb strings.Builder
-	if b.drawn {
-		fmt.Fprintf(&sb, "\x1b[%dA", len(b.states))
-	}
-	for _, s := range b.states {
-		fmt.Fprintf(&sb, "\x1b[2KImage %s  %s\n", s.image, s.line())
-	}
-	b.drawn = true
-	b.out.Write([]byte(sb.String()))
 }

@@ -23,7 +23,7 @@ type UpOptions struct {
 // Up converges the selected services: check ports and external resources,
 // get images, plan, then apply the plan. Bad input is refused before
 // anything is created.
-func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOptions, out *Printer) (Plan, error) {
+func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOptions, out Progress) (Plan, error) {
 	DefaultImageNames(p)
 	WarnUnsupported(p, APIVersion(api), out)
 	if err := CheckSpecs(p, APIVersion(api)); err != nil {
@@ -36,7 +36,7 @@ func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOption
 		return Plan{}, err
 	}
 	for _, w := range FileWarnings(p) {
-		out.Printf("warning: %s\n", w)
+		warnf(out, "%s", w)
 	}
 	obs, err := Observe(ctx, api, p.Name)
 	if err != nil {
@@ -72,10 +72,10 @@ func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOption
 		return plan, err
 	}
 	for _, w := range plan.Warnings {
-		out.Printf("warning: %s\n", w)
+		warnf(out, "%s", w)
 	}
 	for _, orphan := range plan.Orphans {
-		out.Printf("warning: found orphan container %s of service %s, not in the project; run with --remove-orphans to remove it\n", orphan.Name, orphan.Service)
+		warnf(out, "found orphan container %s of service %s, not in the project; run with --remove-orphans to remove it", orphan.Name, orphan.Service)
 	}
 	wctx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
@@ -113,7 +113,7 @@ func (a *applier) waitAll(ctx context.Context) error {
 				return err
 			}
 			if cond == types.ServiceConditionHealthy {
-				a.out.Status("Container", c.Name, "Healthy")
+				status(a.out, KindContainer, c.Name, "Healthy")
 			}
 		}
 	}

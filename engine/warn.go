@@ -109,19 +109,19 @@ func unsupportedSubkeys(s types.ServiceConfig) []string {
 
 // WarnUnsupported prints one line per service that uses keys devstack
 // ignores, and one per key the engine's API version cannot carry.
-func WarnUnsupported(p *types.Project, apiVersion string, out *Printer) {
+func WarnUnsupported(p *types.Project, apiVersion string, out Progress) {
 	for _, name := range sortedServices(p) {
 		if keys := UnsupportedKeys(p.Services[name]); len(keys) > 0 {
-			out.Printf("warning: service %s: devstack does not support %s yet; ignored\n", name, strings.Join(keys, ", "))
+			warnf(out, "service %s: devstack does not support %s yet; ignored", name, strings.Join(keys, ", "))
 		}
 		for _, k := range KeysNeedingAPI(p.Services[name], apiVersion) {
-			out.Printf("warning: service %s: %s needs Engine API %s, this engine speaks %s; ignored\n", name, k.Key, k.Needs, apiVersion)
+			warnf(out, "service %s: %s needs Engine API %s, this engine speaks %s; ignored", name, k.Key, k.Needs, apiVersion)
 		}
 	}
 	nets := NetworkKeysNeedingAPI(p, apiVersion)
 	for _, key := range sortedNetworkKeys(p) {
 		for _, k := range nets[key] {
-			out.Printf("warning: network %s: %s needs Engine API %s, this engine speaks %s; ignored\n", key, k.Key, k.Needs, apiVersion)
+			warnf(out, "network %s: %s needs Engine API %s, this engine speaks %s; ignored", key, k.Key, k.Needs, apiVersion)
 		}
 	}
 }

@@ -173,7 +173,7 @@ func (r *runner) initialSync(ctx context.Context) error {
 			rep.Took = time.Since(start)
 			rep.Err = err
 		}
-		r.out.Printf("%s\n", rep)
+		r.out.Event(rep.Event())
 		if err != nil {
 			return fmt.Errorf("%s: initial sync: %w", t.Where(), err)
 		}
@@ -187,7 +187,7 @@ func (r *runner) exec(ctx context.Context, ids []string, t *Trigger) error {
 		code, output, err := execIn(ctx, r.api, id, hookSpec(t.Exec))
 		if output != "" {
 			for _, line := range strings.Split(strings.TrimRight(output, "\n"), "\n") {
-				r.out.Printf("%s | %s\n", t.Service, line)
+				r.out.Event(engine.Event{Kind: engine.KindOutput, Name: t.Service, Detail: line})
 			}
 		}
 		if err != nil {

@@ -23,9 +23,6 @@ type Options struct {
 	MaxWait   time.Duration // longest a batch waits in a steady stream (default DefaultMaxWait)
 	LoopLimit int           // reloads of one service per minute before it is paused (default DefaultLoopLimit)
 	Clock     Clock         // default RealClock
-	// OnReload sees every reload after it ran (e.g. the dashboard). It
-	// must not block.
-	OnReload func(Report)
 	// Ready is called once everything is watched (after initial syncs).
 	Ready func()
 	// Services limits watching to these services (all when empty).
@@ -42,9 +39,9 @@ type Report struct {
 	Err     error
 }
 
-// String is the one line printed per reload:
-// "watch: web sync 2 files (index.html, css/site.css) in 14ms".
-func (r Report) String() string {
+// Event is the reload as progress: {Reload web sync "2 files
+// (index.html, css/site.css) in 14ms"}.
+func (r Report) Event() engine.Event {
 	files := r.Files
 	more := ""
 	if len(files) > 3 {
@@ -54,12 +51,16 @@ func (r Report) String() string {
 	if len(r.Files) == 1 {
 		noun = "file"
 	}
-	s := fmt.Sprintf("watch: %s %s %d %s (%s%s) in %s", r.Service, r.Action, len(r.Files), noun, strings.Join(files, ", "), more, roundDuration(r.Took))
+	detail := fmt.Sprintf("%d %s (%s%s) in %s", len(r.Files), noun, strings.Join(files, ", "), more, roundDuration(r.Took))
 	if r.Err != nil {
-		s += ": failed: " + r.Err.Error()
+		detail += ": failed: " + r.Err.Error()
 	}
-	return s
+	return engine.Event{Kind: engine.KindReload, Name: r.Service, Status: r.Action, Detail: detail}
 }
+
+// String is the one line printed per reload:
+// "watch: web sync 2 files (index.html, css/site.css) in 14ms".
+func (r Report) String() string { return r.Event().String() }
 
 func roundDuration(d time.Duration) time.Duration {
 	if d < 10*time.Second {
@@ -100,12 +101,17 @@ func noTriggers(p *types.Project, triggers []Trigger) error {
 	return fmt.Errorf("%w: none of the services %s has develop.watch triggers (add `develop: watch: [{path: ./src, action: sync, target: /app}]` to a service)", ErrNoTriggers, strings.Join(names, ", "))
 }
 
+// say reports what watch has to say about itself: "watch: ...".
+func say(out engine.Progress, format string, a ...any) {
+	out.Event(engine.Event{Kind: engine.KindWatch, Detail: fmt.Sprintf(format, a...)})
+}
+
 // runner is one watch session.
 type runner struct {
 	api      engine.API
 	p        *types.Project
 	o        Options
-	out      *engine.Printer
+	out      engine.Progress
 	triggers []Trigger
 	known    *known
 	guard    *loopGuard
@@ -119,7 +125,7 @@ type runner struct {
 
 // Run follows the project's develop.watch triggers until ctx is cancelled.
 // Bad triggers are errors before anything is watched.
-func Run(ctx context.Context, api engine.API, p *types.Project, o Options, out *engine.Printer) error {
+func Run(ctx context.Context, api engine.API, p *types.Project, o Options, out engine.Progress) error {
 	if o.Clock == nil {
 		o.Clock = RealClock{}
 	}
@@ -139,11 +145,11 @@ func Run(ctx context.Context, api engine.API, p *types.Project, o Options, out *
 		})
 	}
 	for _, n := range notes {
-		out.Printf("watch: %s\n", n)
+		say(out, "%s", n)
 	}
 	if !active(triggers) {
 		if len(notes) > 0 {
-			out.Printf("watch: nothing else to watch\n")
+			say(out, "nothing else to watch")
 			return nil
 		}
 		return noTriggers(p, triggers)
@@ -168,7 +174,7 @@ func Run(ctx context.Context, api engine.API, p *types.Project, o Options, out *
 	w.SkipDir = r.skipDir
 	w.Changed = r.changed
 	w.Resync = func() { r.resync("") }
-	w.Problem = func(msg string) { out.Printf("watch: %s\n", msg) }
+	w.Problem = func(msg string) { say(out, "%s", msg) }
 	if err := r.watchAll(w); err != nil {
 		return err
 	}
@@ -179,7 +185,7 @@ func Run(ctx context.Context, api engine.API, p *types.Project, o Options, out *
 		return err
 	}
 	r.boxes.adoptWarm(ctx) // "watching" means saves go at full speed
-	out.Printf("watch: watching %s (Ctrl-C to stop)\n", r.describe())
+	say(out, "watching %s (Ctrl-C to stop)", r.describe())
 	if o.Ready != nil {
 		o.Ready()
 	}
@@ -344,21 +350,18 @@ func (r *runner) handle(ctx context.Context, batch []string) {
 		case paused:
 			continue
 		case pauseNow:
-			r.out.Printf("watch: service %s reloaded more than %d times within a minute; paused for a minute. Is it writing into its own watched path? Add that path to the trigger's ignore\n", rl.Service, r.guard.limit)
+			say(r.out, "service %s reloaded more than %d times within a minute; paused for a minute. Is it writing into its own watched path? Add that path to the trigger's ignore", rl.Service, r.guard.limit)
 			service := rl.Service
 			r.o.Clock.AfterFunc(r.guard.pause, func() { r.resync(service) })
 			continue
 		case allowAgain:
-			r.out.Printf("watch: service %s resumed\n", rl.Service)
+			say(r.out, "service %s resumed", rl.Service)
 		}
 		rep := r.apply(ctx, rl)
 		if ctx.Err() != nil {
 			return
 		}
-		r.out.Printf("%s\n", rep)
-		if r.o.OnReload != nil {
-			r.o.OnReload(rep)
-		}
+		r.out.Event(rep.Event())
 	}
 }
 
