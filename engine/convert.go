@@ -80,6 +80,9 @@ func ContainerSpec(p *types.Project, s types.ServiceConfig, number int, imageID,
 	if err := applyWiring(p, s, number, t, &spec); err != nil {
 		return Spec{}, err
 	}
+	if err := checkConflicts(s, spec); err != nil {
+		return Spec{}, err
+	}
 	return spec, nil
 }
 

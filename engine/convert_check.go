@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"fmt"
+
 	"github.com/compose-spec/compose-go/v2/types"
 )
 
@@ -20,6 +22,36 @@ func CheckSpecs(p *types.Project, apiVersion string) error {
 		if _, err := ContainerSpec(p, s, 1, "", "", t); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// checkConflicts refuses the combinations the engine refuses at create
+// time (moby's runconfig checks), naming the service and both keys, so
+// that nothing is created. Pure.
+func checkConflicts(s types.ServiceConfig, spec Spec) error {
+	cfg, host := spec.Config, spec.Host
+	bad := func(a, b string) error {
+		return fmt.Errorf("%w: service %s: %s cannot be combined with %s", ErrInvalidConfig, s.Name, a, b)
+	}
+	shared := host.NetworkMode.IsContainer()
+	switch {
+	case host.UTSMode.IsHost() && cfg.Hostname != "":
+		return bad("hostname", "uts: host")
+	case shared && cfg.Hostname != "":
+		return bad("hostname", "network_mode: "+s.NetworkMode)
+	case shared && len(s.Links) > 0:
+		return bad("links", "network_mode: "+s.NetworkMode)
+	case shared && len(host.DNS) > 0:
+		return bad("dns", "network_mode: "+s.NetworkMode)
+	case shared && len(host.ExtraHosts) > 0:
+		return bad("extra_hosts", "network_mode: "+s.NetworkMode)
+	case shared && len(s.Ports) > 0:
+		return bad("ports", "network_mode: "+s.NetworkMode)
+	case shared && len(s.Expose) > 0:
+		return bad("expose", "network_mode: "+s.NetworkMode)
+	case (shared || host.NetworkMode.IsHost()) && s.MacAddress != "":
+		return bad("mac_address", "network_mode: "+s.NetworkMode)
 	}
 	return nil
 }

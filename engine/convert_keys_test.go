@@ -152,7 +152,6 @@ services:
     runtime: runc
     storage_opt: {size: 1G}
     domainname: example.org
-    hostname: box
     annotations: {com.example.a: "1"}
     init: true
     stop_signal: SIGINT
@@ -170,7 +169,7 @@ services:
 	eq(t, []string{string(h.IpcMode), string(h.PidMode), string(h.UTSMode), string(h.UsernsMode), string(h.CgroupnsMode), string(h.Isolation), h.Runtime},
 		[]string{"shareable", "host", "host", "host", "private", "default", "runc"})
 	eq(t, h.StorageOpt, map[string]string{"size": "1G"})
-	eq(t, []string{c.Domainname, c.Hostname}, []string{"example.org", "box"})
+	eq(t, c.Domainname, "example.org")
 	eq(t, h.Annotations, map[string]string{"com.example.a": "1"})
 	eq(t, *h.Init, true)
 	eq(t, c.StopSignal, "SIGINT")
@@ -282,7 +281,7 @@ func TestContainerSpecNetworkModeService(t *testing.T) {
 	s := specFor(t, `
 services:
   db: {image: img}
-  web: {image: img, network_mode: "service:db", pid: "service:db", hostname: box}
+  web: {image: img, network_mode: "service:db", pid: "service:db"}
 `, Target{Refs: map[string][]Container{"db": {{ID: "dbid", Name: "demo-db-1", Service: "db", Number: 1}}}})
 	eq(t, string(s.Host.NetworkMode), "container:dbid")
 	eq(t, string(s.Host.PidMode), "container:dbid")
@@ -317,6 +316,10 @@ func TestContainerSpecBadInput(t *testing.T) {
 		{"ulimit soft above hard", "services: {web: {image: img, ulimits: {nofile: {soft: 10, hard: 5}}}}", "service web: ulimits.nofile: soft limit 10 is above the hard limit 5"},
 		{"swappiness", "services: {web: {image: img, mem_swappiness: 101}}", "service web: mem_swappiness: 101 is outside 0-100"},
 		{"bad platform", "services: {web: {image: img, platform: linux//}}", "service web: platform"},
+		{"hostname with uts host", "services: {web: {image: img, hostname: h, uts: host}}", "service web: hostname cannot be combined with uts: host"},
+		{"ports with network_mode service", "services: {db: {image: img}, web: {image: img, network_mode: 'service:db', ports: ['80']}}", "service web: ports cannot be combined with network_mode: service:db"},
+		{"hostname with network_mode service", "services: {db: {image: img}, web: {image: img, network_mode: 'service:db', hostname: x}}", "service web: hostname cannot be combined with network_mode: service:db"},
+		{"mac_address with network_mode host", "services: {web: {image: img, network_mode: host, mac_address: '02:42:ac:11:00:01'}}", "service web: mac_address cannot be combined with network_mode: host"},
 		{"two MACs", "services: {web: {image: img, mac_address: 02:42:ac:11:00:01, networks: {default: {mac_address: 02:42:ac:11:00:02}}}}", "service web: mac_address"},
 	}
 	for _, tt := range tests {
