@@ -111,7 +111,7 @@ func (a *applier) container(ctx context.Context, act Action) error {
 	case RecreateContainer:
 		return a.recreate(ctx, act)
 	}
-	c, err := a.create(ctx, a.p.Services[act.Service], act.Number)
+	c, err := a.create(ctx, a.p.Services[act.Service], act.Number, nil)
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func (a *applier) recreate(ctx context.Context, act Action) error {
 	if err := a.api.ContainerRename(ctx, old.ID, shortID(old.ID)+"_"+old.Name); err != nil {
 		return containerPlanError(act.Name, err)
 	}
-	c, err := a.create(ctx, a.p.Services[act.Service], act.Number)
+	c, err := a.create(ctx, a.p.Services[act.Service], act.Number, old)
 	if err != nil {
 		back := context.WithoutCancel(ctx)
 		if rerr := a.api.ContainerRename(back, old.ID, old.Name); rerr != nil {
@@ -160,7 +160,9 @@ func shortID(id string) string {
 	return id
 }
 
-func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int) (Container, error) {
+// create makes one container of s; replacing old, it takes over old's
+// anonymous volumes (inheritVolumes).
+func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int, old *Container) (Container, error) {
 	files := a.files[s.Name]
 	t, err := a.target(ctx, ServiceRefs(s))
 	if err != nil {
@@ -168,6 +170,9 @@ func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int)
 	}
 	spec, err := ContainerSpec(a.p, s, number, a.imageIDs[s.Name], ConfigHash(resolvedService(s, t.Refs), files), t)
 	if err != nil {
+		return Container{}, err
+	}
+	if err := a.inherit(ctx, &spec, s, old); err != nil {
 		return Container{}, err
 	}
 	if err := createMountpoints(spec.Host.Mounts); err != nil {
