@@ -92,7 +92,12 @@ func upWatch(ctx context.Context, g *globals, api engine.API, p *types.Project, 
 			g.printer().Event(engine.Event{Kind: engine.KindWatch, Detail: fmt.Sprintf("stopped: %v", err)})
 		}
 	}()
-	err := logs.Run(ctx, lp)
+	var err error
+	if len(engine.AttachedServices(p)) == 0 {
+		<-ctx.Done() // every service says attach: false
+	} else {
+		err = logs.Run(ctx, lp)
+	}
 	cancel()
 	<-done
 	if ctx.Err() == nil {
