@@ -170,18 +170,25 @@ func BenchmarkSteady30(b *testing.B) {
 		ps := medianRun(b, 9, b.TempDir(), "-p", p.name, "ps")
 		version := medianRun(b, 9, b.TempDir(), "version")
 		load := p.median(b, 5, "config", "-q")
-		list := make([]time.Duration, 5)
+		list, engineVersion := make([]time.Duration, 5), make([]time.Duration, 9)
 		for i := range list {
 			list[i] = listTime(b, projectLabel+"="+p.name)
+		}
+		for i := range engineVersion {
+			engineVersion[i] = versionTime(b)
 		}
 		p.expectContainers(b, 30)
 		p.run(b, "down")
 		report(b, "noop30-ms", "no-op up -d, 30 services (median of 5)", ms(noop.wall), "ms", 70)
+		report(b, "noop30-cpu-ms", "  its CPU time, user+system (median)", ms(noop.cpu), "ms", 0)
 		report(b, "noop30-rss-MiB", "  its peak RSS", noop.rssMiB, "MiB", 0)
 		report(b, "ps30-ms", "ps -p, 30 services, no compose file (median of 9)", ms(ps.wall), "ms", 30)
+		report(b, "ps30-cpu-ms", "  its CPU time (median)", ms(ps.cpu), "ms", 0)
 		report(b, "ps30-rss-MiB", "  its peak RSS", ps.rssMiB, "MiB", 20)
 		report(b, "version-ms", "version, engine answering (median of 9)", ms(version.wall), "ms", 15)
+		report(b, "version-cpu-ms", "  its CPU time (median)", ms(version.cpu), "ms", 0)
 		report(b, "version-rss-MiB", "  its peak RSS", version.rssMiB, "MiB", 0)
+		report(b, "engineversion-ms", "  engine: GET /version alone (median of 9)", ms(median(engineVersion)), "ms", 0)
 		report(b, "config30-ms", "  devstack config -q: process+load (median of 5)", ms(load.wall), "ms", 0)
 		report(b, "list30-ms", "  engine: list 30 containers (median of 5)", ms(median(list)), "ms", 0)
 	}

@@ -130,6 +130,20 @@ func listTime(b *testing.B, filter string) time.Duration {
 	return time.Since(start)
 }
 
+// versionTime times the engine's own answer to GET /version, which
+// `devstack version` waits for (a 20.10 engine runs runc and docker-init
+// to fill it in).
+func versionTime(b *testing.B) time.Duration {
+	b.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	start := time.Now()
+	if _, err := api.ServerVersion(ctx); err != nil {
+		b.Fatal(err)
+	}
+	return time.Since(start)
+}
+
 // countRunning counts running containers carrying the label filter (k=v).
 func countRunning(filter string) (int, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

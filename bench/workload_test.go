@@ -119,11 +119,12 @@ func (p *project) median(b *testing.B, n int, args ...string) sample {
 	return medianRun(b, n, "", p.flags(args)...)
 }
 
-// sample is what one devstack process cost: wall time and peak resident
-// memory (the child's rusage maxrss).
+// sample is what one devstack process cost: wall time, CPU time (user +
+// system: what other load on the machine does not inflate) and peak
+// resident memory (the child's rusage maxrss).
 type sample struct {
-	wall   time.Duration
-	rssMiB float64
+	wall, cpu time.Duration
+	rssMiB    float64
 }
 
 // runDevstack runs devstack with args in dir ("": the current directory),
@@ -146,20 +147,21 @@ func runDevstack(b *testing.B, dir string, args ...string) sample {
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		rss = float64(ru.Maxrss) / 1024 // KiB on Linux
 	}
-	return sample{wall: took, rssMiB: rss}
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	return sample{wall: took, cpu: cpu, rssMiB: rss}
 }
 
-// medianRun runs devstack n times and returns the median wall time and
-// the highest peak RSS of the runs.
+// medianRun runs devstack n times and returns the median wall and CPU
+// times and the highest peak RSS of the runs.
 func medianRun(b *testing.B, n int, dir string, args ...string) sample {
 	b.Helper()
-	times := make([]time.Duration, n)
+	walls, cpus := make([]time.Duration, n), make([]time.Duration, n)
 	var rss float64
-	for i := range times {
+	for i := range walls {
 		s := runDevstack(b, dir, args...)
-		times[i], rss = s.wall, max(rss, s.rssMiB)
+		walls[i], cpus[i], rss = s.wall, s.cpu, max(rss, s.rssMiB)
 	}
-	return sample{wall: median(times), rssMiB: rss}
+	return sample{wall: median(walls), cpu: median(cpus), rssMiB: rss}
 }
 
 // remove deletes whatever is left labelled with the project (idempotent).
