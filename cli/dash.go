@@ -16,6 +16,8 @@ import (
 
 	"github.com/devstack/devstack/compose"
 	"github.com/devstack/devstack/engine"
+	"github.com/devstack/devstack/feed"
+	"github.com/devstack/devstack/feed/enginefeed"
 	"github.com/devstack/devstack/tui"
 	"github.com/devstack/devstack/watch"
 )
@@ -44,7 +46,8 @@ and leaves the stack running; X stops the stack and quits.`,
 				return err
 			}
 			defer api.Close()
-			return runDash(ctx, g, api, engine.NewMonitor(api, name), name, f, engine.FeedOptions{Tail: f.tail}, false, nil)
+			mon := engine.NewMonitor(api, name)
+			return runDash(ctx, g, api, mon, name, f, enginefeed.New(api, mon, name, time.Time{}, f.tail), false, nil)
 		},
 	}
 	fl := cmd.Flags()
@@ -58,15 +61,14 @@ and leaves the stack running; X stops the stack and quits.`,
 // stack if they asked to, or takes it down when downOnExit.
 // runDash runs the dashboard until it quits. also, when set, runs beside it
 // (up --watch) and what it writes shows on the dashboard's events line.
-func runDash(ctx context.Context, g *globals, api engine.API, mon *engine.Monitor, project string, f dashFlags, feed engine.FeedOptions, downOnExit bool, also func(ctx context.Context, events engine.Progress)) error {
+func runDash(ctx context.Context, g *globals, api engine.API, mon *engine.Monitor, project string, f dashFlags, src feed.Source, downOnExit bool, also func(ctx context.Context, events engine.Progress)) error {
 	if !isTerminal(g.stdout) || !isTerminal(g.stdin) {
 		return fmt.Errorf("the dashboard needs a terminal; use `devstack logs -f` and `devstack ps` instead")
 	}
 	fctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	batches := make(chan engine.FeedBatch)
-	feed.Stats = true
-	go engine.Feed(fctx, api, mon, project, feed, batches)
+	batches := make(chan feed.Batch)
+	go feed.Run(fctx, src, feed.Options{Stats: true}, batches)
 	if also != nil {
 		go also(fctx, dashProgress{done: fctx.Done(), out: batches})
 	}
@@ -116,13 +118,13 @@ func upDashboard(ctx context.Context, g *globals, api engine.API, mon *engine.Mo
 			}
 		}
 	}
-	return runDash(ctx, g, api, mon, p.Name, f, engine.FeedOptions{Since: started}, uf.downOnExit, also)
+	return runDash(ctx, g, api, mon, p.Name, f, enginefeed.New(api, mon, p.Name, started, 0), uf.downOnExit, also)
 }
 
 // dashProgress shows progress events on the dashboard's events line.
 type dashProgress struct {
 	done <-chan struct{}
-	out  chan<- engine.FeedBatch
+	out  chan<- feed.Batch
 }
 
 func (d dashProgress) Event(e engine.Event) {
@@ -134,7 +136,7 @@ func (d dashProgress) Event(e engine.Event) {
 		service = e.Name
 	}
 	select {
-	case d.out <- engine.FeedBatch{Events: []engine.FeedEvent{{Time: time.Now(), Service: service, Text: e.String()}}}:
+	case d.out <- feed.Batch{Events: []feed.Event{{Time: time.Now(), Service: service, Text: e.String()}}}:
 	case <-d.done:
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/network"
 )
 
 // PsRow is one container as `devstack ps` shows it.
@@ -56,24 +57,36 @@ func healthFromStatus(status string) string {
 	return ""
 }
 
-func containerIPs(project string, s container.Summary) []string {
-	if s.NetworkSettings == nil {
-		return []string{}
-	}
-	out := []string{}
-	for name, ep := range s.NetworkSettings.Networks {
+// NetworkIP is a container's address on one network.
+type NetworkIP struct{ Network, IP string }
+
+// NetworkIPs lists a container's addresses, the project's networks first.
+func NetworkIPs(project string, nets map[string]*network.EndpointSettings) []NetworkIP {
+	out := []NetworkIP{}
+	for name, ep := range nets {
 		if ep != nil && ep.IPAddress != "" {
-			out = append(out, name+"="+ep.IPAddress)
+			out = append(out, NetworkIP{Network: name, IP: ep.IPAddress})
 		}
 	}
 	prefix := project + "_"
 	sort.Slice(out, func(i, j int) bool {
-		pi, pj := strings.HasPrefix(out[i], prefix), strings.HasPrefix(out[j], prefix)
+		pi, pj := strings.HasPrefix(out[i].Network, prefix), strings.HasPrefix(out[j].Network, prefix)
 		if pi != pj {
 			return pi
 		}
-		return out[i] < out[j]
+		return out[i].Network < out[j].Network
 	})
+	return out
+}
+
+func containerIPs(project string, s container.Summary) []string {
+	out := []string{}
+	if s.NetworkSettings == nil {
+		return out
+	}
+	for _, n := range NetworkIPs(project, s.NetworkSettings.Networks) {
+		out = append(out, n.Network+"="+n.IP)
+	}
 	return out
 }
 

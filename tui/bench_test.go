@@ -10,7 +10,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/devstack/devstack/engine"
+	"github.com/devstack/devstack/feed"
 )
 
 // flood feeds 3 services x n lines into the model the way the feed does
@@ -20,23 +20,23 @@ func flood(tb testing.TB, n int) (Model, time.Duration) {
 	m := New(Options{Project: "bench", Now: time.Now})
 	m = send(m, tea.WindowSizeMsg{Width: 160, Height: 45})
 	svcs := []string{"api", "db", "worker"}
-	states := make([]engine.ContainerState, len(svcs))
+	states := make([]feed.ContainerState, len(svcs))
 	for i, s := range svcs {
-		states[i] = engine.ContainerState{ID: s, Service: s, Number: 1, State: "running"}
+		states[i] = feed.ContainerState{ID: s, Service: s, Number: 1, State: "running"}
 	}
 	m = send(m, BatchMsg{Full: true, States: states})
 	var slowest time.Duration
-	batch := make([]engine.LogLine, 0, 4096)
+	batch := make([]feed.LogLine, 0, 4096)
 	flush := func() {
 		start := time.Now()
 		m = send(m, BatchMsg{Lines: batch})
 		_ = m.View()
 		slowest = max(slowest, time.Since(start))
-		batch = make([]engine.LogLine, 0, 4096)
+		batch = make([]feed.LogLine, 0, 4096)
 	}
 	for i := 0; i < n; i++ {
 		for _, s := range svcs {
-			batch = append(batch, engine.LogLine{ContainerID: s, Service: s, Number: 1,
+			batch = append(batch, feed.LogLine{ContainerID: s, Service: s, Number: 1,
 				Text: fmt.Sprintf("%s line %07d some typical log text with a little padding to look real", s, i)})
 			if len(batch) == cap(batch) {
 				flush()

@@ -1,6 +1,6 @@
 // Package tui is devstack's dashboard: the project's services, live from
 // the engine's event and stats streams, and their logs. The Model is fed
-// messages (batches from engine.Feed, keys, sizes, clock ticks) and can be
+// messages (batches from feed.Run, keys, sizes, clock ticks) and can be
 // tested without a daemon; Run wires it to a real feed and terminal.
 package tui
 
@@ -11,7 +11,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/devstack/devstack/engine"
+	"github.com/devstack/devstack/feed"
 )
 
 // DefaultRingSize is how many lines the dashboard keeps per service.
@@ -29,7 +29,7 @@ type Options struct {
 	RingSize int  // lines kept per service (DefaultRingSize when 0)
 	Color    bool // false: plain text only (NO_COLOR)
 	// Feed delivers the engine's batches; nil in tests, which send batches as messages.
-	Feed <-chan engine.FeedBatch
+	Feed <-chan feed.Batch
 	// Requests receives the actions a person asks for (restart, stop, ...);
 	// nil ignores them.
 	Requests chan<- Request
@@ -52,7 +52,7 @@ type Request struct {
 // Messages the model handles besides bubbletea's own.
 type (
 	// BatchMsg is one batch from the feed.
-	BatchMsg engine.FeedBatch
+	BatchMsg feed.Batch
 	// TickMsg advances the clock (uptimes).
 	TickMsg time.Time
 	// DoneMsg reports how a Request ended.
@@ -84,8 +84,8 @@ type Model struct {
 	now      time.Time
 	table    serviceTable
 	logs     *logPane
-	events   []engine.FeedEvent // the latest few, newest last
-	conn     engine.ConnState
+	events   []feed.Event // the latest few, newest last
+	conn     feed.ConnState
 	status   string // the last action's outcome, shown on the status line
 	mode     mode
 	input    textinput.Model
@@ -106,7 +106,7 @@ func New(o Options) Model {
 	in.CharLimit = 200
 	return Model{
 		o: o, st: newStyles(o.Color), now: o.Now(), logs: newLogPane(o.RingSize),
-		conn: engine.ConnState{Connected: true}, input: in,
+		conn: feed.ConnState{Connected: true}, input: in,
 	}
 }
 
@@ -119,7 +119,7 @@ func (m Model) Init() tea.Cmd {
 }
 
 // listen waits for the feed's next batch; Update re-arms it.
-func listen(feed <-chan engine.FeedBatch) tea.Cmd {
+func listen(feed <-chan feed.Batch) tea.Cmd {
 	if feed == nil {
 		return nil
 	}

@@ -9,19 +9,19 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/devstack/devstack/engine"
+	"github.com/devstack/devstack/feed"
 )
 
 var t0 = time.Date(2026, 1, 2, 10, 0, 0, 0, time.UTC)
 
-func stack() []engine.ContainerState {
-	return []engine.ContainerState{
+func stack() []feed.ContainerState {
+	return []feed.ContainerState{
 		{ID: "w1", Name: "p-web-1", Service: "web", Number: 1, State: "running", Health: "healthy",
 			StartedAt: t0.Add(-90 * time.Second),
-			IPs:       []engine.NetworkIP{{Network: "p_default", IP: "172.20.0.3"}, {Network: "other", IP: "10.0.0.5"}},
-			Ports:     []engine.PortBinding{{HostIP: "127.0.0.1", HostPort: 8080, ContainerPort: 80, Proto: "tcp"}}},
+			IPs:       []feed.NetworkIP{{Network: "p_default", IP: "172.20.0.3"}, {Network: "other", IP: "10.0.0.5"}},
+			Ports:     []feed.PortBinding{{HostIP: "127.0.0.1", HostPort: 8080, ContainerPort: 80, Proto: "tcp"}}},
 		{ID: "d1", Name: "p-db-1", Service: "db", Number: 1, State: "running", Health: "starting",
-			StartedAt: t0.Add(-2 * time.Hour), IPs: []engine.NetworkIP{{Network: "p_default", IP: "172.20.0.2"}}},
+			StartedAt: t0.Add(-2 * time.Hour), IPs: []feed.NetworkIP{{Network: "p_default", IP: "172.20.0.2"}}},
 		{ID: "c1", Name: "p-crash-1", Service: "crash", Number: 1, State: "restarting", ExitCode: 3, RestartCount: 5},
 	}
 }
@@ -32,10 +32,10 @@ func model(t *testing.T, color bool, w, h int) Model {
 	m := New(Options{Project: "p", Color: color, Now: func() time.Time { return t0 }})
 	m = send(m, tea.WindowSizeMsg{Width: w, Height: h})
 	m = send(m, BatchMsg{Full: true, States: stack()})
-	var lines []engine.LogLine
+	var lines []feed.LogLine
 	for i := 0; i < 30; i++ {
 		svc := []string{"web", "db"}[i%2]
-		lines = append(lines, engine.LogLine{ContainerID: svc, Service: svc, Number: 1, Time: t0, Text: fmt.Sprintf("%s line %d", svc, i)})
+		lines = append(lines, feed.LogLine{ContainerID: svc, Service: svc, Number: 1, Time: t0, Text: fmt.Sprintf("%s line %d", svc, i)})
 	}
 	return send(m, BatchMsg{Lines: lines})
 }
@@ -120,7 +120,7 @@ func TestView80x24(t *testing.T) {
 
 func TestView120x40(t *testing.T) {
 	m := model(t, false, 120, 40)
-	m = send(m, BatchMsg{Stats: []engine.Stats{{ContainerID: "w1", CPUPercent: 12.34, MemBytes: 3 << 20}}})
+	m = send(m, BatchMsg{Stats: []feed.Stats{{ContainerID: "w1", CPUPercent: 12.34, MemBytes: 3 << 20}}})
 	v := m.View()
 	checkFrame(t, v, 120, 40)
 	mustContain(t, v, "UPTIME", "CPU%", "MEM", "1m", "2h", "12.3", "3.0MiB", "web line 0")
@@ -128,7 +128,7 @@ func TestView120x40(t *testing.T) {
 
 func TestNoColor(t *testing.T) {
 	m := model(t, false, 100, 30)
-	m = send(m, BatchMsg{Lines: []engine.LogLine{{Service: "web", Text: "\x1b[31mred\x1b[0m text\x1b[2J\x1b]0;title\x07"}}})
+	m = send(m, BatchMsg{Lines: []feed.LogLine{{Service: "web", Text: "\x1b[31mred\x1b[0m text\x1b[2J\x1b]0;title\x07"}}})
 	v := m.View()
 	if strings.Contains(v, "\x1b") {
 		t.Fatalf("NO_COLOR view has escape sequences: %q", v)
@@ -136,7 +136,7 @@ func TestNoColor(t *testing.T) {
 	mustContain(t, v, "web   | red text", "> crash")
 
 	c := model(t, true, 100, 30)
-	c = send(c, BatchMsg{Lines: []engine.LogLine{{Service: "web", Text: "\x1b[31mred\x1b[0m text\x1b[2J\x1b]0;title\x07"}}})
+	c = send(c, BatchMsg{Lines: []feed.LogLine{{Service: "web", Text: "\x1b[31mred\x1b[0m text\x1b[2J\x1b]0;title\x07"}}})
 	cv := c.View()
 	mustContain(t, cv, "\x1b[31mred\x1b[0m text")
 	if strings.Contains(cv, "\x1b[2J") || strings.Contains(cv, "title") {
@@ -161,9 +161,9 @@ func TestResizes(t *testing.T) {
 
 func TestConnectionLost(t *testing.T) {
 	m := model(t, false, 100, 30)
-	m = send(m, BatchMsg{Conn: &engine.ConnState{Err: "engine connection lost: EOF"}})
+	m = send(m, BatchMsg{Conn: &feed.ConnState{Err: "engine connection lost: EOF"}})
 	mustContain(t, m.View(), "ENGINE CONNECTION LOST, reconnecting")
-	m = send(m, BatchMsg{Conn: &engine.ConnState{Connected: true}})
+	m = send(m, BatchMsg{Conn: &feed.ConnState{Connected: true}})
 	if strings.Contains(m.View(), "LOST") {
 		t.Fatal("still says lost after reconnecting")
 	}
@@ -173,14 +173,14 @@ func TestLiveStateUpdates(t *testing.T) {
 	m := model(t, false, 100, 30)
 	st := stack()[0]
 	st.State, st.ExitCode, st.Health, st.IPs, st.Ports = "exited", 137, "unhealthy", nil, nil
-	m = send(m, BatchMsg{States: []engine.ContainerState{st},
-		Events: []engine.FeedEvent{{Time: t0, Service: "web", Text: "web exited with code 137"}}})
+	m = send(m, BatchMsg{States: []feed.ContainerState{st},
+		Events: []feed.Event{{Time: t0, Service: "web", Text: "web exited with code 137"}}})
 	v := m.View()
 	mustContain(t, v, "exited (137)", "1/3 running", "web exited with code 137")
 	if strings.Contains(v, "unhealthy") {
 		t.Error("a stopped container's stale health is shown")
 	}
-	m = send(m, BatchMsg{States: []engine.ContainerState{{ID: "c1", Service: "crash", Removed: true}}})
+	m = send(m, BatchMsg{States: []feed.ContainerState{{ID: "c1", Service: "crash", Removed: true}}})
 	if strings.Contains(m.View(), "crash ") {
 		t.Error("removed container still listed")
 	}
@@ -241,7 +241,7 @@ func TestScopeSearchFilter(t *testing.T) {
 	if strings.Contains(v, "line 1") {
 		t.Error("filter shows non-matching lines")
 	}
-	m = send(m, BatchMsg{Lines: []engine.LogLine{{Service: "web", Text: "later line 2x"}, {Service: "web", Text: "hidden"}}})
+	m = send(m, BatchMsg{Lines: []feed.LogLine{{Service: "web", Text: "later line 2x"}, {Service: "web", Text: "hidden"}}})
 	mustContain(t, m.View(), "filter \"line 2\": 12 lines", "later line 2x")
 	m = keys(m, "f")
 	m = send(m, tea.KeyMsg{Type: tea.KeyCtrlU})
@@ -254,9 +254,9 @@ func TestScrollStaysPut(t *testing.T) {
 	m = keys(m, "pgup")
 	before := m.View()
 	mustContain(t, before, "scrolled back")
-	var more []engine.LogLine
+	var more []feed.LogLine
 	for i := 0; i < 5; i++ {
-		more = append(more, engine.LogLine{Service: "web", Text: fmt.Sprintf("new %d", i)})
+		more = append(more, feed.LogLine{Service: "web", Text: fmt.Sprintf("new %d", i)})
 	}
 	m = send(m, BatchMsg{Lines: more})
 	after := m.View()
@@ -282,7 +282,7 @@ func logsPart(v string) string {
 func TestWrapAndTimestamps(t *testing.T) {
 	m := model(t, false, 60, 20)
 	long := strings.Repeat("x", 150) + "END"
-	m = send(m, BatchMsg{Lines: []engine.LogLine{{Service: "web", Time: t0, Text: long}}})
+	m = send(m, BatchMsg{Lines: []feed.LogLine{{Service: "web", Time: t0, Text: long}}})
 	if strings.Contains(m.View(), "END") {
 		t.Error("unwrapped long line was not cut")
 	}
@@ -306,12 +306,12 @@ func TestHelp(t *testing.T) {
 // pane's height, whether 30 or 100 000 lines are buffered.
 func TestViewCostIndependentOfBuffer(t *testing.T) {
 	m := model(t, false, 120, 40)
-	m = send(m, BatchMsg{Lines: make([]engine.LogLine, 100)})
+	m = send(m, BatchMsg{Lines: make([]feed.LogLine, 100)})
 	_ = m.View()
 	small := m.logs.visits
-	var batch []engine.LogLine
+	var batch []feed.LogLine
 	for i := 0; i < 100000; i++ {
-		batch = append(batch, engine.LogLine{Service: []string{"web", "db", "crash"}[i%3], Text: fmt.Sprintf("line %d", i)})
+		batch = append(batch, feed.LogLine{Service: []string{"web", "db", "crash"}[i%3], Text: fmt.Sprintf("line %d", i)})
 		if len(batch) == 4096 {
 			m = send(m, BatchMsg{Lines: batch})
 			batch = nil
@@ -357,7 +357,7 @@ func TestOpenCopyRecreate(t *testing.T) {
 		Open: func(url string) error { opened = url; return nil },
 		Copy: func(text string) error { copied = text; return nil }})
 	m = send(m, tea.WindowSizeMsg{Width: 100, Height: 30}, BatchMsg{Full: true, States: stack()},
-		BatchMsg{Lines: []engine.LogLine{{Service: "web", Number: 1, Text: "\x1b[32mgreen\x1b[0m one"}, {Service: "db", Number: 1, Text: "two"}}})
+		BatchMsg{Lines: []feed.LogLine{{Service: "web", Number: 1, Text: "\x1b[32mgreen\x1b[0m one"}, {Service: "db", Number: 1, Text: "two"}}})
 	m = keys(m, "down", "down") // web
 	run := func(k string) {
 		_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})

@@ -4,13 +4,13 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/devstack/devstack/engine"
+	"github.com/devstack/devstack/feed"
 )
 
 // svcRow is one container in the services table.
 type svcRow struct {
-	engine.ContainerState
-	stats    engine.Stats
+	feed.ContainerState
+	stats    feed.Stats
 	hasStats bool
 }
 
@@ -34,7 +34,7 @@ type serviceTable struct {
 }
 
 // replace sets the whole table (after a (re)connect).
-func (t *serviceTable) replace(states []engine.ContainerState) {
+func (t *serviceTable) replace(states []feed.ContainerState) {
 	old := map[string]*svcRow{}
 	for _, r := range t.rows {
 		old[r.ID] = r
@@ -51,7 +51,7 @@ func (t *serviceTable) replace(states []engine.ContainerState) {
 }
 
 // update applies one container's new state.
-func (t *serviceTable) update(st engine.ContainerState) {
+func (t *serviceTable) update(st feed.ContainerState) {
 	for i, r := range t.rows {
 		if r.ID != st.ID {
 			continue
@@ -72,7 +72,7 @@ func (t *serviceTable) update(st engine.ContainerState) {
 	}
 }
 
-func (t *serviceTable) setStats(s engine.Stats) {
+func (t *serviceTable) setStats(s feed.Stats) {
 	for _, r := range t.rows {
 		if r.ID == s.ContainerID && r.State == "running" {
 			r.stats, r.hasStats = s, true

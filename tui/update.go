@@ -5,7 +5,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/devstack/devstack/engine"
+	"github.com/devstack/devstack/feed"
 )
 
 // maxEvents is how many recent events the model keeps for the events line.
@@ -18,7 +18,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		return m, nil
 	case BatchMsg:
-		m.apply(engine.FeedBatch(msg))
+		m.apply(feed.Batch(msg))
 		return m, listen(m.o.Feed)
 	case TickMsg:
 		m.now = time.Time(msg)
@@ -35,7 +35,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case feedClosedMsg:
-		m.conn = engine.ConnState{Err: "feed closed"}
+		m.conn = feed.ConnState{Err: "feed closed"}
 		return m, nil
 	case tea.MouseMsg:
 		return m.mouse(msg), nil
@@ -46,7 +46,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // apply takes in one batch from the feed: O(size of the batch).
-func (m *Model) apply(b engine.FeedBatch) {
+func (m *Model) apply(b feed.Batch) {
 	if b.Conn != nil {
 		m.conn = *b.Conn
 	}

@@ -1,4 +1,4 @@
-package engine
+package feed
 
 import (
 	"context"
@@ -6,12 +6,12 @@ import (
 )
 
 // batch collects what the feed's goroutines report and sends it on as one
-// FeedBatch every interval, or earlier once maxLines lines are waiting.
+// Batch every interval, or earlier once maxLines lines are waiting.
 // A slow reader slows the log streams down instead of growing memory.
-func batch(ctx context.Context, in <-chan any, out chan<- FeedBatch, interval time.Duration, maxLines int) {
+func batch(ctx context.Context, in <-chan any, out chan<- Batch, interval time.Duration, maxLines int) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
-	var b FeedBatch
+	var b Batch
 	pending := false
 	flush := func() {
 		if !pending {
@@ -21,7 +21,7 @@ func batch(ctx context.Context, in <-chan any, out chan<- FeedBatch, interval ti
 		case out <- b:
 		case <-ctx.Done():
 		}
-		b, pending = FeedBatch{}, false
+		b, pending = Batch{}, false
 	}
 	for {
 		select {
@@ -39,7 +39,7 @@ func batch(ctx context.Context, in <-chan any, out chan<- FeedBatch, interval ti
 	}
 }
 
-func addToBatch(b *FeedBatch, v any) {
+func addToBatch(b *Batch, v any) {
 	switch v := v.(type) {
 	case LogLine:
 		b.Lines = append(b.Lines, v)
@@ -53,7 +53,7 @@ func addToBatch(b *FeedBatch, v any) {
 		b.Full, b.States = true, []ContainerState(v)
 	case Stats:
 		b.Stats = append(b.Stats, v)
-	case FeedEvent:
+	case Event:
 		b.Events = append(b.Events, v)
 	case ConnState:
 		b.Conn = &v

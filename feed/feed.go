@@ -1,0 +1,256 @@
+// Package feed is the dashboard's view of a running project: container
+// states, log lines, stats and notable events, in batches. It knows the
+// engine only through Source, so what shows it (tui) needs no Docker client.
+package feed
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// ContainerState is one container as a live view (the dashboard) shows it.
+type ContainerState struct {
+	ID, Name, Service string
+	Number            int
+	State             string // created, running, restarting, exited, dead, ...
+	Health            string // "", starting, healthy, unhealthy
+	ExitCode          int
+	RestartCount      int // by the engine's restart policy, plus restarts requested while the feed runs
+	StartedAt         time.Time
+	FinishedAt        time.Time
+	IPs               []NetworkIP   // the project's networks first
+	Ports             []PortBinding // published ports
+	TTY               bool
+	Removed           bool // the container is gone
+}
+
+// NetworkIP is a container's address on one network.
+type NetworkIP struct{ Network, IP string }
+
+// PortBinding is one published port.
+type PortBinding struct {
+	HostIP        string
+	HostPort      int
+	ContainerPort int
+	Proto         string
+}
+
+// Event is a change worth a line of its own: restarted, died, unhealthy, recreated.
+type Event struct {
+	Time    time.Time
+	Service string
+	Text    string
+}
+
+// ConnState says whether the engine answers.
+type ConnState struct {
+	Connected bool
+	Err       string
+}
+
+// Batch is what happened since the previous batch. Full States replace
+// everything known (after a (re)connect); otherwise States are updates.
+type Batch struct {
+	Full   bool
+	States []ContainerState
+	Lines  []LogLine
+	Stats  []Stats
+	Events []Event
+	Conn   *ConnState
+}
+
+// LogLine is one line of a container's output, without its newline.
+type LogLine struct {
+	ContainerID, Service string
+	Number               int
+	Time                 time.Time
+	Text                 string
+}
+
+// Stats is a container's resource use.
+type Stats struct {
+	ContainerID string
+	CPUPercent  float64 // of one CPU: 200 means two CPUs busy
+	MemBytes    uint64  // usage without the page cache, as `docker stats` shows it
+	MemLimit    uint64
+}
+
+// ContainerEvent is what the engine says happened to a container.
+type ContainerEvent struct {
+	Time     time.Time
+	ID, Name string
+	Service  string
+	Number   int
+	Action   string // create, start, die, destroy, restart, health_status: healthy, exec_start: ...
+	ExitCode string // with die
+}
+
+// Source is what the feed needs of the engine, for one project.
+type Source interface {
+	// Events delivers the service containers' events until ctx ends (the
+	// channel closes, then the error channel yields nil) or the stream
+	// fails (it yields why).
+	Events(ctx context.Context) (<-chan ContainerEvent, <-chan error)
+	// Containers lists the project's containers' states.
+	Containers(ctx context.Context) ([]ContainerState, error)
+	// Inspect reads one container's state; ErrGone when it is gone.
+	Inspect(ctx context.Context, id string) (ContainerState, error)
+	// Logs follows every container's logs, each line to send, until ctx
+	// ends or the event stream fails. Called again, it resumes after the
+	// last line seen.
+	Logs(ctx context.Context, send func(LogLine)) error
+	// Stats sends the container's resource use, about once a second, until
+	// ctx ends or the container stops.
+	Stats(ctx context.Context, id string, send func(Stats))
+	// Ping says whether the engine answers.
+	Ping(ctx context.Context) error
+}
+
+// Options say how often batches go out.
+type Options struct {
+	Interval time.Duration // batch period (default 50ms)
+	MaxBatch int           // a batch goes out early with this many lines (default 4096)
+	Stats    bool          // follow each running container's stats
+}
+
+// Run streams the project's containers into out as batches: their states
+// from the engine's events, their logs and, optionally, their stats. When
+// the engine goes away it says so, waits for it and starts over. It
+// returns when ctx ends.
+func Run(ctx context.Context, src Source, o Options, out chan<- Batch) {
+	if o.Interval <= 0 {
+		o.Interval = 50 * time.Millisecond
+	}
+	if o.MaxBatch <= 0 {
+		o.MaxBatch = 4096
+	}
+	f := &feed{src: src, o: o, in: make(chan any, 1024), restarts: map[string]int{}, slots: map[string]slot{}}
+	go batch(ctx, f.in, out, o.Interval, o.MaxBatch)
+	for ctx.Err() == nil {
+		err := f.session(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		f.send(ctx, ConnState{Err: fmt.Sprintf("engine connection lost: %v", err)})
+		f.awaitEngine(ctx)
+		f.send(ctx, ConnState{Connected: true})
+	}
+}
+
+type feed struct {
+	src Source
+	o   Options
+	in  chan any
+
+	mu       sync.Mutex
+	restarts map[string]int    // container ID -> restart events seen
+	slots    map[string]slot   // "service/number" -> its container, or when it went
+	stats    map[string]func() // container ID -> stops its stats stream
+}
+
+func (f *feed) send(ctx context.Context, v any) {
+	select {
+	case f.in <- v:
+	case <-ctx.Done():
+	}
+}
+
+// awaitEngine returns once the engine answers a ping again.
+func (f *feed) awaitEngine(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if f.src.Ping(ctx) == nil {
+				return
+			}
+		}
+	}
+}
+
+// session subscribes to events, sends the full state and follows states
+// and logs until the event stream fails.
+func (f *feed) session(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	logsDone := make(chan struct{})
+	defer func() { cancel(); <-logsDone }()
+	f.mu.Lock()
+	f.stats = map[string]func(){}
+	f.mu.Unlock()
+	evs, errs := f.src.Events(ctx)
+	states, err := f.snapshot(ctx)
+	if err != nil {
+		close(logsDone)
+		return err
+	}
+	f.send(ctx, fullStates(states))
+	for _, st := range states {
+		f.mu.Lock()
+		f.slots[st.Service+"/"+strconv.Itoa(st.Number)] = slot{id: st.ID}
+		f.mu.Unlock()
+		if st.State == "running" || st.State == "restarting" {
+			f.attachStats(ctx, st.ID)
+		}
+	}
+	go func() {
+		defer close(logsDone)
+		_ = f.src.Logs(ctx, func(l LogLine) { f.send(ctx, l) })
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case ev, ok := <-evs:
+			if !ok {
+				return <-errs
+			}
+			f.onEvent(ctx, ev)
+		}
+	}
+}
+
+// attachStats follows the container's stats unless already followed.
+func (f *feed) attachStats(ctx context.Context, id string) {
+	if !f.o.Stats {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.stats[id] == nil {
+		sctx, stop := context.WithCancel(ctx)
+		f.stats[id] = stop
+		go f.src.Stats(sctx, id, func(s Stats) { f.send(sctx, s) })
+	}
+}
+
+type fullStates []ContainerState
+
+func (f *feed) snapshot(ctx context.Context) ([]ContainerState, error) {
+	states, err := f.src.Containers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := range states {
+		states[i].RestartCount += f.restarts[states[i].ID]
+	}
+	return states, nil
+}
+
+func (f *feed) inspect(ctx context.Context, id string) (ContainerState, error) {
+	st, err := f.src.Inspect(ctx, id)
+	if err != nil {
+		return ContainerState{ID: id}, err
+	}
+	f.mu.Lock()
+	st.RestartCount += f.restarts[id]
+	f.mu.Unlock()
+	return st, nil
+}
