@@ -35,9 +35,9 @@ type Observed struct {
 	Containers []Container
 	Networks   map[string]string // name -> ID
 	Volumes    map[string]bool   // name -> exists
-	// The config-hash label of the networks and volumes this project
-	// created (name -> hash; absent when unlabelled or another's).
-	NetworkHashes, VolumeHashes map[string]string
+	// The labels of the existing networks and volumes (name -> labels):
+	// whose they are (project, key) and their config hash.
+	NetworkLabels, VolumeLabels map[string]map[string]string
 }
 
 func projectFilter(project string) filters.Args {
@@ -91,18 +91,14 @@ func Observe(ctx context.Context, api API, project string) (*Observed, error) {
 		return nil, err
 	}
 	o := &Observed{Containers: cs, Networks: map[string]string{}, Volumes: map[string]bool{},
-		NetworkHashes: map[string]string{}, VolumeHashes: map[string]string{}}
+		NetworkLabels: map[string]map[string]string{}, VolumeLabels: map[string]map[string]string{}}
 	for _, n := range nets {
 		o.Networks[n.Name] = n.ID
-		if h := n.Labels[LabelConfigHash]; h != "" && n.Labels[LabelProject] == project {
-			o.NetworkHashes[n.Name] = h
-		}
+		o.NetworkLabels[n.Name] = n.Labels
 	}
 	for _, v := range vols.Volumes {
 		o.Volumes[v.Name] = true
-		if h := v.Labels[LabelConfigHash]; h != "" && v.Labels[LabelProject] == project {
-			o.VolumeHashes[v.Name] = h
-		}
+		o.VolumeLabels[v.Name] = v.Labels
 	}
 	return o, nil
 }

@@ -29,7 +29,15 @@ func networkActions(p *types.Project, o *Observed, noRecreate bool, plan *Plan) 
 			out = append(out, Action{Op: CreateNetwork, Name: name, Reason: key})
 			continue
 		}
-		if h, ok := o.NetworkHashes[name]; !ok || bool(n.External) || h == NetworkHash(n) {
+		if n.External {
+			continue
+		}
+		labels := o.NetworkLabels[name]
+		if w := notOurs("network", name, key, p.Name, labels, LabelNetwork); w != "" {
+			plan.Warnings = append(plan.Warnings, w)
+			continue
+		}
+		if h := labels[LabelConfigHash]; h == "" || h == NetworkHash(n) {
 			continue
 		}
 		if noRecreate {
@@ -77,7 +85,13 @@ func volumeActions(p *types.Project, o *Observed, plan *Plan) ([]Action, error) 
 	for _, key := range sortedKeys(used) {
 		v, name := p.Volumes[key], volumeName(p, key)
 		if o.Volumes[name] {
-			if h, ok := o.VolumeHashes[name]; ok && !bool(v.External) && h != VolumeHash(v) {
+			if v.External {
+				continue
+			}
+			labels := o.VolumeLabels[name]
+			if w := notOurs("volume", name, key, p.Name, labels, LabelVolume); w != "" {
+				plan.Warnings = append(plan.Warnings, w)
+			} else if h := labels[LabelConfigHash]; h != "" && h != VolumeHash(v) {
 				plan.Warnings = append(plan.Warnings, fmt.Sprintf("volume %s exists but does not match the compose file (driver, driver_opts or labels); kept with its data: `devstack down -v` removes it so that the next up creates it anew", name))
 			}
 			continue
@@ -88,4 +102,17 @@ func volumeActions(p *types.Project, o *Observed, plan *Plan) ([]Action, error) 
 		out = append(out, Action{Op: CreateVolume, Name: name, Reason: key})
 	}
 	return out, nil
+}
+
+// notOurs warns, as compose does, of an existing network or volume the
+// project uses by name although it did not create it: it is used as it
+// is, and should be declared external.
+func notOurs(kind, name, key, project string, labels map[string]string, keyLabel string) string {
+	switch owner, ok := labels[LabelProject]; {
+	case !ok:
+		return fmt.Sprintf("%s %s exists but was not created by devstack or docker compose; used as it is (declare it external: true)", kind, name)
+	case owner != project || labels[keyLabel] != key:
+		return fmt.Sprintf("%s %s exists but was created for project %q (%s %q); used as it is (declare it external: true)", kind, name, owner, kind, labels[keyLabel])
+	}
+	return ""
 }

@@ -21,30 +21,37 @@ func TestPlanChangedNetworksAndVolumes(t *testing.T) {
 		netHash  string // of demo_default
 		volHash  string // of demo_data
 		opts     PlanOptions
+		foreign  bool
 		want     string
 		warnings int
 	}{
-		{"same hash: kept", NetworkHash(changed), VolumeHash(p.Volumes["data"]), PlanOptions{},
+		{"same hash: kept", NetworkHash(changed), VolumeHash(p.Volumes["data"]), PlanOptions{}, false,
 			"container:demo-other-1 Keep\ncontainer:demo-web-1 Keep\n", 0},
-		{"no hash label (made by an older tool): kept", "", "", PlanOptions{},
+		{"no hash label (made by an older tool): kept", "", "", PlanOptions{}, false,
 			"container:demo-other-1 Keep\ncontainer:demo-web-1 Keep\n", 0},
-		{"changed network: recreated with the containers on it", "old", "", PlanOptions{},
+		{"made outside compose or for another project: used, warned", "", "", PlanOptions{}, true,
+			"container:demo-other-1 Keep\ncontainer:demo-web-1 Keep\n", 2},
+		{"changed network: recreated with the containers on it", "old", "", PlanOptions{}, false,
 			"network:demo_default RecreateNetwork, default\ncontainer:demo-other-1 Keep\ncontainer:demo-web-1 RecreateContainer, network default changed\n", 0},
-		{"changed network under --no-recreate: kept, warned", "old", "", PlanOptions{NoRecreate: true},
+		{"changed network under --no-recreate: kept, warned", "old", "", PlanOptions{NoRecreate: true}, false,
 			"container:demo-other-1 Keep\ncontainer:demo-web-1 Keep\n", 1},
-		{"changed volume: kept, warned", NetworkHash(changed), "old", PlanOptions{},
+		{"changed volume: kept, warned", NetworkHash(changed), "old", PlanOptions{}, false,
 			"container:demo-other-1 Keep\ncontainer:demo-web-1 Keep\n", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p.Networks["default"] = changed
 			obs := Observed{Containers: []Container{running(web, 1), running(other, 1)}, Networks: nets,
-				Volumes: map[string]bool{"demo_data": true}, NetworkHashes: map[string]string{}, VolumeHashes: map[string]string{}}
-			if tt.netHash != "" {
-				obs.NetworkHashes["demo_default"] = tt.netHash
+				Volumes: map[string]bool{"demo_data": true},
+				NetworkLabels: map[string]map[string]string{
+					"demo_default": {LabelProject: "demo", LabelNetwork: "default", LabelConfigHash: tt.netHash},
+					"demo_back":    {LabelProject: "demo", LabelNetwork: "back"},
+				},
+				VolumeLabels: map[string]map[string]string{"demo_data": {LabelProject: "demo", LabelVolume: "data", LabelConfigHash: tt.volHash}},
 			}
-			if tt.volHash != "" {
-				obs.VolumeHashes["demo_data"] = tt.volHash
+			if tt.foreign {
+				obs.VolumeLabels["demo_data"] = map[string]string{LabelProject: "other", LabelVolume: "data"}
+				obs.NetworkLabels["demo_back"] = nil
 			}
 			plan, err := MakePlan(Desired{Project: p, Known: p.ServiceNames()}, &obs, tt.opts)
 			if err != nil {
