@@ -64,7 +64,6 @@ func ContainerSpec(p *types.Project, s types.ServiceConfig, number int, imageID,
 		ReadonlyRootfs: s.ReadOnly,
 		DNS:            s.DNS,
 		DNSSearch:      s.DNSSearch,
-		SecurityOpt:    s.SecurityOpt,
 		Sysctls:        s.Sysctls,
 		Binds:          binds,
 		Mounts:         mounts,
@@ -76,6 +75,9 @@ func ContainerSpec(p *types.Project, s types.ServiceConfig, number int, imageID,
 		return Spec{}, err
 	}
 	applyProcess(s, t.APIVersion, cfg, host)
+	if err := convertSecurityOpt(p, s, host); err != nil {
+		return Spec{}, err
+	}
 	spec := Spec{Name: name, Config: cfg, Host: host, Platform: platform, Connects: map[string]*network.EndpointSettings{}}
 	if err := applyWiring(p, s, number, t, &spec); err != nil {
 		return Spec{}, err

@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -369,4 +371,32 @@ func TestAttachedServices(t *testing.T) {
 	p := load(t, "services: {a: {image: img}, b: {image: img, attach: false}, c: {image: img, attach: true}}")
 	eq(t, AttachedServices(p), []string{"a", "c"})
 	eq(t, AttachedServices(load(t, "services: {b: {image: img, attach: false}}")), []string(nil))
+}
+
+func TestContainerSpecSecurityOpt(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "profile.json"), []byte("{\n  \"defaultAction\": \"SCMP_ACT_ALLOW\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := svc("web", func(s *types.ServiceConfig) {
+		s.SecurityOpt = []string{"seccomp:profile.json", "no-new-privileges:true", "label=disable", "systempaths=unconfined", "apparmor=unconfined"}
+	})
+	p := project(s)
+	p.WorkingDir = dir
+	spec, err := ContainerSpec(p, s, 1, "", "", Target{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, spec.Host.SecurityOpt, []string{`seccomp={"defaultAction":"SCMP_ACT_ALLOW"}`, "no-new-privileges:true", "label=disable", "apparmor=unconfined"})
+	eq(t, spec.Host.MaskedPaths, []string{})
+	eq(t, spec.Host.ReadonlyPaths, []string{})
+
+	s.SecurityOpt = []string{"seccomp=missing.json"}
+	if _, err := ContainerSpec(project(s), s, 1, "", "", Target{}); !errors.Is(err, ErrInvalidConfig) || !strings.Contains(err.Error(), `service web: security_opt "seccomp=missing.json"`) {
+		t.Fatalf("got %v", err)
+	}
+	s.SecurityOpt = []string{"bogus"}
+	if _, err := ContainerSpec(project(s), s, 1, "", "", Target{}); !errors.Is(err, ErrInvalidConfig) {
+		t.Fatalf("got %v", err)
+	}
 }

@@ -1,7 +1,10 @@
 package engine
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -124,4 +127,39 @@ func AttachedServices(p *types.Project) []string {
 		}
 	}
 	return out
+}
+
+// convertSecurityOpt passes security_opt through as docker compose does,
+// except that seccomp:FILE (or seccomp=FILE) is sent as the file's JSON,
+// compacted, and systempaths=unconfined empties the masked and read-only
+// paths. FILE is relative to the project directory.
+func convertSecurityOpt(p *types.Project, s types.ServiceConfig, host *container.HostConfig) error {
+	var out []string
+	for _, opt := range s.SecurityOpt {
+		if opt == "systempaths=unconfined" {
+			host.MaskedPaths, host.ReadonlyPaths = []string{}, []string{}
+			continue
+		}
+		key, value, ok := strings.Cut(opt, "=")
+		if !ok && key != "no-new-privileges" {
+			if key, value, ok = strings.Cut(opt, ":"); !ok {
+				return fmt.Errorf("%w: service %s: security_opt %q: want KEY=VALUE or KEY:VALUE", ErrInvalidConfig, s.Name, opt)
+			}
+		}
+		if key != "seccomp" || value == "unconfined" || value == "builtin" {
+			out = append(out, opt)
+			continue
+		}
+		b, err := os.ReadFile(p.RelativePath(value))
+		if err != nil {
+			return fmt.Errorf("%w: service %s: security_opt %q: %v", ErrInvalidConfig, s.Name, opt, err)
+		}
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, b); err != nil {
+			return fmt.Errorf("%w: service %s: security_opt %q: seccomp profile is not JSON: %v", ErrInvalidConfig, s.Name, opt, err)
+		}
+		out = append(out, "seccomp="+buf.String())
+	}
+	host.SecurityOpt = out
+	return nil
 }
