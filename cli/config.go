@@ -31,13 +31,16 @@ func newConfigCmd(g *globals) *cobra.Command {
 		Long: "Print the resolved project as a compose file that loads back to the same project:\n" +
 			"every $ is written $$, as docker compose writes it (not with --no-interpolate).",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if o.noInterpolate {
+			listing := o.services || o.volumes || o.networks || o.profiles || o.im || o.hash != ""
+			if o.noInterpolate && !listing {
 				return g.configModel(cmd, o)
 			}
 			full, p, err := g.load(cmd.Context(), args)
 			if err != nil {
 				return err
 			}
+			// As compose: the networks and volumes no service uses are left out.
+			p = p.WithoutUnnecessaryResources()
 			if o.quiet {
 				return nil
 			}
