@@ -32,14 +32,14 @@ type File struct {
 func ServiceFiles(p *types.Project, s types.ServiceConfig) ([]File, error) {
 	var out []File
 	for _, ref := range s.Configs {
-		f, err := resolveFile(p, s.Name, "config", types.FileReferenceConfig(ref), types.FileObjectConfig(p.Configs[ref.Source]), "/")
+		f, err := resolveFile(p, s, "config", types.FileReferenceConfig(ref), types.FileObjectConfig(p.Configs[ref.Source]), "/")
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, f)
 	}
 	for _, ref := range s.Secrets {
-		f, err := resolveFile(p, s.Name, "secret", types.FileReferenceConfig(ref), types.FileObjectConfig(p.Secrets[ref.Source]), "/run/secrets/")
+		f, err := resolveFile(p, s, "secret", types.FileReferenceConfig(ref), types.FileObjectConfig(p.Secrets[ref.Source]), "/run/secrets/")
 		if err != nil {
 			return nil, err
 		}
@@ -48,29 +48,51 @@ func ServiceFiles(p *types.Project, s types.ServiceConfig) ([]File, error) {
 	return out, nil
 }
 
-func resolveFile(p *types.Project, service, kind string, ref types.FileReferenceConfig, obj types.FileObjectConfig, dir string) (File, error) {
+func resolveFile(p *types.Project, s types.ServiceConfig, kind string, ref types.FileReferenceConfig, obj types.FileObjectConfig, dir string) (File, error) {
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("%w: service %s: %ss.%s: %s", ErrInvalidConfig, s.Name, kind, ref.Source, fmt.Sprintf(format, a...))
+	}
 	f := File{Target: fileTarget(ref, dir), Mode: 0o444}
 	if ref.Mode != nil {
 		f.Mode = int64(*ref.Mode)
 	}
-	f.UID, _ = strconv.Atoi(ref.UID)
-	f.GID, _ = strconv.Atoi(ref.GID)
-	switch {
-	case obj.Content != "":
-		f.Content = []byte(obj.Content)
-	case obj.Environment != "":
-		v, ok := p.Environment[obj.Environment]
-		if !ok {
-			return f, fmt.Errorf("service %s: %s %s: environment variable %s is not set", service, kind, ref.Source, obj.Environment)
+	for _, id := range []struct {
+		field, value string
+		to           *int
+	}{{"uid", ref.UID, &f.UID}, {"gid", ref.GID, &f.GID}} {
+		if id.value == "" {
+			continue
 		}
-		f.Content = []byte(v)
+		n, err := strconv.Atoi(id.value)
+		if err != nil {
+			return f, bad("%s %q is not a number", id.field, id.value)
+		}
+		*id.to = n
+	}
+	switch {
+	case obj.Driver != "" || obj.TemplateDriver != "":
+		return f, bad("driver and template_driver need swarm; docker compose refuses them too")
+	case bool(obj.External):
+		return f, bad("external %ss need swarm", kind)
+	case obj.Content != "" || obj.Environment != "":
+		if s.ReadOnly {
+			return f, bad("a read_only service takes only file: %ss (content and environment ones are copied into the container)", kind)
+		}
+		f.Content = []byte(obj.Content)
+		if obj.Environment != "" {
+			v, ok := p.Environment[obj.Environment]
+			if !ok {
+				return f, bad("environment variable %s is not set", obj.Environment)
+			}
+			f.Content = []byte(v)
+		}
 	case obj.File != "":
 		if _, err := os.Stat(obj.File); err != nil {
-			return f, fmt.Errorf("%w: service %s: %s %s: file %s: %v", ErrMountSource, service, kind, ref.Source, obj.File, err)
+			return f, fmt.Errorf("%w: service %s: %ss.%s: file %s: %v", ErrMountSource, s.Name, kind, ref.Source, obj.File, err)
 		}
 		f.HostPath = obj.File
 	default:
-		return f, fmt.Errorf("service %s: %s %q is not defined with content, file or environment (external ones need swarm)", service, kind, ref.Source)
+		return f, bad("not defined with content, file or environment")
 	}
 	return f, nil
 }
