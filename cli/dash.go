@@ -87,7 +87,7 @@ func runDash(ctx context.Context, g *globals, api engine.API, mon *engine.Monito
 		termenv.NewOutput(g.stdout).Copy(text)
 		return nil
 	}
-	acts := dashActions{api: api, mon: mon, project: project, opts: g.Options}
+	acts := dashActions{api: api, mon: mon, project: project, opts: g.Options, images: g.images(engine.ImageOptions{Build: true})}
 	logrus.SetOutput(io.Discard) // the compose loader's warnings would scribble over the screen
 	res, err := tui.Run(ctx, o, acts, g.stdin, g.stdout)
 	logrus.SetOutput(g.stderr)
@@ -113,7 +113,7 @@ func upDashboard(ctx context.Context, g *globals, api engine.API, mon *engine.Mo
 	var also func(context.Context, engine.Progress)
 	if uf.watch {
 		also = func(ctx context.Context, events engine.Progress) {
-			if err := watch.Run(ctx, api, p, uf.watchOpts.options(), events); err != nil && ctx.Err() == nil {
+			if err := watch.Run(ctx, api, p, uf.watchOpts.options(g), events); err != nil && ctx.Err() == nil {
 				events.Event(engine.Event{Kind: engine.KindWatch, Detail: fmt.Sprintf("stopped: %v", err)})
 			}
 		}
@@ -147,6 +147,7 @@ type dashActions struct {
 	mon     *engine.Monitor
 	project string
 	opts    compose.Options
+	images  engine.ImageOptions
 }
 
 func (a dashActions) quiet() engine.Progress { return engine.Discard }
@@ -194,7 +195,7 @@ func (a dashActions) Recreate(ctx context.Context, service string) error {
 			return fmt.Errorf("remove %s: %w", c.Name, err)
 		}
 	}
-	opts := engine.UpOptions{ImageOptions: engine.ImageOptions{Build: true}, Known: append(r.Full.ServiceNames(), r.Full.DisabledServiceNames()...)}
+	opts := engine.UpOptions{ImageOptions: a.images, Known: append(r.Full.ServiceNames(), r.Full.DisabledServiceNames()...)}
 	_, err = engine.Up(ctx, a.api, a.mon, r.Selected, opts, a.quiet())
 	return err
 }

@@ -115,4 +115,11 @@ func (g *globals) client(ctx context.Context) (*client.Client, error) {
 	return engine.Connect(ctx)
 }
 
+// images adds what pulls and builds need besides the engine: docker's
+// registry credentials.
+func (g *globals) images(o engine.ImageOptions) engine.ImageOptions {
+	o.Auth = g.auth
+	return o
+}
+
 func (g *globals) printer() engine.Progress { return newLineProgress(g.stderr) }

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/compose"
+	"github.com/devstack/devstack/registryauth"
 )
 
 // ExitError carries a process exit code (e.g. from `exec`) without a message.
@@ -26,6 +27,7 @@ func (e ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code)
 // globals are the flags every command shares.
 type globals struct {
 	compose.Options
+	auth   *registryauth.Store // docker's credentials, read on first use
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
@@ -39,7 +41,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	logrus.SetOutput(stderr)
 	logrus.SetFormatter(&logrus.TextFormatter{DisableTimestamp: true})
 
-	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr}
+	g := &globals{auth: registryauth.New(""), stdin: stdin, stdout: stdout, stderr: stderr}
 	root := newRoot(g)
 	root.SetArgs(args)
 	root.SetIn(stdin)

@@ -81,7 +81,7 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 	defer api.Close()
 	opts := engine.UpOptions{
 		PlanOptions:  engine.PlanOptions{ForceRecreate: f.forceRecreate, NoRecreate: f.noRecreate, RemoveOrphans: f.removeOrphans},
-		ImageOptions: engine.ImageOptions{Build: f.build, Pull: f.pull},
+		ImageOptions: g.images(engine.ImageOptions{Build: f.build, Pull: f.pull}),
 		Known:        append(full.ServiceNames(), full.DisabledServiceNames()...),
 		Wait:         f.wait,
 		WaitTimeout:  f.waitTimeout,

@@ -24,8 +24,8 @@ func (f *watchFlags) register(cmd *cobra.Command, prefix string) {
 	fl.IntVar(&f.loopLimit, prefix+"loop-limit", watch.DefaultLoopLimit, "pause a service reloaded more than this many times within a minute")
 }
 
-func (f watchFlags) options() watch.Options {
-	return watch.Options{Quiet: f.quiet, LoopLimit: f.loopLimit}
+func (f watchFlags) options(g *globals) watch.Options {
+	return watch.Options{Quiet: f.quiet, LoopLimit: f.loopLimit, Images: g.images(engine.ImageOptions{})}
 }
 
 func newWatchCmd(g *globals) *cobra.Command {
@@ -68,7 +68,7 @@ skips the first way, DEVSTACK_WATCH_COPY=copy the first two.`,
 				return err
 			}
 			defer api.Close()
-			o := f.options()
+			o := f.options(g)
 			o.Services = args // not what they depend on
 			return watch.Run(cmd.Context(), api, p, o, g.printer())
 		},
@@ -82,13 +82,13 @@ skips the first way, DEVSTACK_WATCH_COPY=copy the first two.`,
 // its own with -d (Ctrl-C stops watching only).
 func upWatch(ctx context.Context, g *globals, api engine.API, p *types.Project, f upFlags, logs *engine.LogFollower, lp *logPrinter) error {
 	if f.detach || f.wait {
-		return watch.Run(ctx, api, p, f.watchOpts.options(), g.printer())
+		return watch.Run(ctx, api, p, f.watchOpts.options(g), g.printer())
 	}
 	wctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := watch.Run(wctx, api, p, f.watchOpts.options(), g.printer()); err != nil && wctx.Err() == nil {
+		if err := watch.Run(wctx, api, p, f.watchOpts.options(g), g.printer()); err != nil && wctx.Err() == nil {
 			g.printer().Event(engine.Event{Kind: engine.KindWatch, Detail: fmt.Sprintf("stopped: %v", err)})
 		}
 	}()

@@ -15,9 +15,10 @@
 //
 // Commands besides testscript's own: waitfor, httpget, freeport, holdport,
 // sleep (below), waitstatus (waitstatus_test.go), registry, pushimage
-// (registry_test.go) and tmpfs (tmpfs_test.go). Use `exec docker` for
-// docker queries. Set DEVSTACK_E2E=skip to skip these tests; otherwise a
-// Docker engine that does not answer fails them.
+// (registry_test.go), tmpfs (tmpfs_test.go) and authregistry
+// (authregistry_test.go). Use `exec docker` for docker queries. Set
+// DEVSTACK_E2E=skip to skip these tests; otherwise a Docker engine that does
+// not answer fails them.
 package e2e
 
 import (
@@ -109,15 +110,16 @@ func TestScripts(t *testing.T) {
 		Dir:   "testdata/script",
 		Setup: setupScript,
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
-			"waitfor":    cmdWaitfor,
-			"waitstatus": cmdWaitstatus,
-			"httpget":    cmdHTTPGet,
-			"freeport":   cmdFreeport,
-			"holdport":   cmdHoldport,
-			"sleep":      cmdSleep,
-			"registry":   cmdRegistry,
-			"pushimage":  cmdPushimage,
-			"tmpfs":      cmdTmpfs,
+			"waitfor":      cmdWaitfor,
+			"waitstatus":   cmdWaitstatus,
+			"httpget":      cmdHTTPGet,
+			"freeport":     cmdFreeport,
+			"holdport":     cmdHoldport,
+			"sleep":        cmdSleep,
+			"registry":     cmdRegistry,
+			"pushimage":    cmdPushimage,
+			"authregistry": cmdAuthRegistry,
+			"tmpfs":        cmdTmpfs,
 		},
 	})
 }
@@ -252,8 +254,12 @@ func ownedName(name, project string) bool {
 	return ok && (rest == "" || strings.ContainsAny(rest[:1], "-_/"))
 }
 
+// loopbackRegistry matches the registry part of references to the shared
+// registry and to the scripts' private ones (127.0.0.1:PORT/).
+var loopbackRegistry = regexp.MustCompile(`^127\.0\.0\.1:[0-9]+/`)
+
 // projectImages lists image references owned by project (see ownedName; also
-// under 127.0.0.1:5000/) or labelled with it. References, not IDs, so other
+// under 127.0.0.1:PORT/, the test registries) or labelled with it. References, not IDs, so other
 // tags of the same image survive.
 func projectImages(project string) ([]string, error) {
 	format := "{{.Repository}}:{{.Tag}} {{.ID}}"
@@ -265,7 +271,7 @@ func projectImages(project string) ([]string, error) {
 	var refs []string
 	for i, l := range append(labelled, all...) {
 		ref, id, _ := strings.Cut(l, " ")
-		repo := strings.TrimPrefix(ref[:strings.LastIndex(ref, ":")], registryAddr+"/")
+		repo := loopbackRegistry.ReplaceAllString(ref[:strings.LastIndex(ref, ":")], "")
 		if i < len(labelled) && strings.Contains(ref, "<none>") {
 			ref = id
 		}
@@ -334,23 +340,28 @@ func cmdFreeport(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) == 0 {
 		ts.Fatalf("usage: freeport NAME...")
 	}
-	// Ports come from below the kernel's ephemeral range (32768-60999), so a
-	// client connection's source port cannot take one between here and use.
 	for _, name := range args {
-		for i := 0; ; i++ {
-			port := 20000 + mathrand.IntN(12000)
-			l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
-			if err != nil {
-				if i > 1000 {
-					ts.Fatalf("freeport: no free port found")
-				}
-				continue
+		ts.Setenv(name, strconv.Itoa(freePort(ts)))
+	}
+}
+
+// freePort finds a TCP port free on 127.0.0.1, never handed out before in
+// this test run. Ports come from below the kernel's ephemeral range
+// (32768-60999), so a client connection's source port cannot take one
+// between here and use.
+func freePort(ts *testscript.TestScript) int {
+	for i := 0; ; i++ {
+		port := 20000 + mathrand.IntN(12000)
+		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		if err != nil {
+			if i > 1000 {
+				ts.Fatalf("freeport: no free port found")
 			}
-			l.Close()
-			if _, taken := ports.LoadOrStore(port, true); !taken {
-				ts.Setenv(name, strconv.Itoa(port))
-				break
-			}
+			continue
+		}
+		l.Close()
+		if _, taken := ports.LoadOrStore(port, true); !taken {
+			return port
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/build"
+	"github.com/docker/docker/api/types/registry"
 	"github.com/docker/docker/pkg/jsonmessage"
 	"github.com/moby/go-archive"
 	"github.com/moby/patternmatcher/ignorefile"
@@ -16,7 +17,7 @@ import (
 
 // Build builds the service's image with the classic builder from its
 // context directory (honouring .dockerignore), streaming the output.
-func Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig, out Progress) error {
+func Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig, o ImageOptions, out Progress) error {
 	b := s.Build
 	dockerfile := b.Dockerfile
 	if dockerfile == "" {
@@ -44,8 +45,15 @@ func Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig
 	for k, v := range b.Labels {
 		labels[k] = v
 	}
+	var auths map[string]registry.AuthConfig
+	if o.Auth != nil {
+		if auths, err = o.Auth.All(); err != nil {
+			return fmt.Errorf("%w: service %s: %v", ErrBuildFailed, s.Name, err)
+		}
+	}
 	status(out, KindImage, s.Image, "Building")
 	resp, err := api.ImageBuild(ctx, tar, build.ImageBuildOptions{
+		AuthConfigs: auths,
 		Tags:        append([]string{s.Image}, b.Tags...),
 		Dockerfile:  filepath.ToSlash(dockerfile),
 		BuildArgs:   b.Args,
@@ -66,6 +74,7 @@ func Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig
 	err = jsonmessage.DisplayJSONMessagesStream(resp.Body, lines, 0, false, nil)
 	lines.Flush()
 	if err != nil {
+		err = baseImageError(err)
 		if steps.last != "" {
 			return fmt.Errorf("%w: service %s, at %s: %v", ErrBuildFailed, s.Name, steps.last, err)
 		}

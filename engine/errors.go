@@ -11,6 +11,8 @@ var (
 	ErrPortInUse = errors.New("host port already in use")
 	// ErrImageUnavailable means an image is missing and could not be pulled.
 	ErrImageUnavailable = errors.New("image not available")
+	// ErrUnauthorized means a registry refused the credentials (or their absence).
+	ErrUnauthorized = errors.New("unauthorized")
 	// ErrBuildFailed means an image build failed.
 	ErrBuildFailed = errors.New("image build failed")
 	// ErrDependencyFailed means a depends_on condition can never be met.

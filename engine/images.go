@@ -6,12 +6,24 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/containerd/errdefs"
+	"github.com/docker/docker/api/types/registry"
 )
 
-// ImageOptions mirror `up --build` and `--pull`.
+// ImageOptions mirror `up --build` and `--pull`, with what pulls and
+// builds need besides the engine.
 type ImageOptions struct {
 	Build bool   // build every service that has a build section
 	Pull  string // override pull_policy: always, missing, never ("" keeps each service's)
+	// Auth gives pulls and builds their registry credentials (nil: none).
+	Auth Registry
+}
+
+// Registry finds registry credentials (registryauth.Store).
+type Registry interface {
+	// Encoded is the X-Registry-Auth value for an image ("" for none).
+	Encoded(ref string) (string, error)
+	// All is every registry's credentials, for the classic builder.
+	All() (map[string]registry.AuthConfig, error)
 }
 
 // DefaultImageNames gives services that build but name no image the name
@@ -53,10 +65,10 @@ func EnsureImages(ctx context.Context, api API, p *types.Project, o ImageOptions
 			pulls = append(pulls, pullReq{Service: s.Name, Image: s.Image, Platform: s.Platform})
 		}
 	}
-	failed := pullAll(ctx, api, pulls, out)
+	failed := pullAll(ctx, api, o.Auth, pulls, out)
 	byRef := map[string]string{}
 	for i, s := range firsts {
-		id, err := steps[i].finish(ctx, api, p, s, failed[s.Image], out)
+		id, err := steps[i].finish(ctx, api, p, s, o, failed[s.Image], out)
 		if err != nil {
 			return nil, err
 		}
@@ -106,10 +118,10 @@ func decideImage(ctx context.Context, api API, s types.ServiceConfig, o ImageOpt
 
 // finish builds when needed, reports a failed pull (falling back to the
 // local image when there is one) and returns the image's ID.
-func (st imageStep) finish(ctx context.Context, api API, p *types.Project, s types.ServiceConfig, pullErr error, out Progress) (string, error) {
+func (st imageStep) finish(ctx context.Context, api API, p *types.Project, s types.ServiceConfig, o ImageOptions, pullErr error, out Progress) (string, error) {
 	switch {
 	case st.build:
-		if err := Build(ctx, api, p, s, out); err != nil {
+		if err := Build(ctx, api, p, s, o, out); err != nil {
 			return "", err
 		}
 	case st.pull && pullErr != nil:

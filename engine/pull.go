@@ -24,7 +24,7 @@ type pullReq struct {
 // reports Pulling, then Pulled or Error; in between, every updateEvery, its
 // progress (phase, bytes, layers) as an Update, which a terminal shows in
 // place. It returns each failed image's error.
-func pullAll(ctx context.Context, api API, reqs []pullReq, out Progress) map[string]error {
+func pullAll(ctx context.Context, api API, auth Registry, reqs []pullReq, out Progress) map[string]error {
 	if len(reqs) == 0 {
 		return nil
 	}
@@ -39,11 +39,11 @@ func pullAll(ctx context.Context, api API, reqs []pullReq, out Progress) map[str
 	var wg sync.WaitGroup
 	for i, r := range reqs {
 		wg.Go(func() {
-			err := pullOne(ctx, api, r, states[i])
+			err := pullOne(ctx, api, auth, r, states[i])
 			states[i].finish(err)
 			if err != nil {
 				mu.Lock()
-				errs[r.Image] = fmt.Errorf("%w: service %s: pull %s: %v", ErrImageUnavailable, r.Service, r.Image, err)
+				errs[r.Image] = fmt.Errorf("%w: service %s: pull %s: %w", ErrImageUnavailable, r.Service, r.Image, err)
 				mu.Unlock()
 			}
 		})
@@ -88,10 +88,14 @@ func reportPulls(out Progress, states []*pullState) (stop func()) {
 }
 
 // pullOne runs one pull, feeding its progress messages to st.
-func pullOne(ctx context.Context, api API, r pullReq, st *pullState) error {
-	rc, err := api.ImagePull(ctx, r.Image, image.PullOptions{Platform: r.Platform})
+func pullOne(ctx context.Context, api API, auth Registry, r pullReq, st *pullState) error {
+	enc, err := encodedAuth(auth, r.Image)
 	if err != nil {
 		return err
+	}
+	rc, err := api.ImagePull(ctx, r.Image, image.PullOptions{Platform: r.Platform, RegistryAuth: enc})
+	if err != nil {
+		return registryError(r.Image, err)
 	}
 	defer rc.Close()
 	dec := json.NewDecoder(rc)
@@ -103,7 +107,7 @@ func pullOne(ctx context.Context, api API, r pullReq, st *pullState) error {
 			return err
 		}
 		if m.Error != nil {
-			return m.Error
+			return registryError(r.Image, m.Error)
 		}
 		st.apply(m)
 	}

@@ -12,7 +12,7 @@ import (
 // when the image changed, as `up --build --no-deps SERVICE` would: services
 // that depend on it keep running. It returns whether containers were
 // recreated.
-func RebuildService(ctx context.Context, api API, p *types.Project, name string, out Progress) (bool, error) {
+func RebuildService(ctx context.Context, api API, p *types.Project, name string, o ImageOptions, out Progress) (bool, error) {
 	DefaultImageNames(p)
 	s, ok := p.Services[name]
 	if !ok {
@@ -21,7 +21,7 @@ func RebuildService(ctx context.Context, api API, p *types.Project, name string,
 	if s.Build == nil {
 		return false, fmt.Errorf("%w: service %s has no build section to rebuild from", ErrBuildFailed, name)
 	}
-	if err := Build(ctx, api, p, s, out); err != nil {
+	if err := Build(ctx, api, p, s, o, out); err != nil {
 		return false, err
 	}
 	return RecreateService(ctx, api, p, name, out)

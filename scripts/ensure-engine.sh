@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ensure-engine: make sure Docker Engine (Debian docker.io), busybox-static,
-# debootstrap (test stand-in images), tmux (dashboard tests) and
-# docker-registry are installed and an engine answers. Installs only what is
+# debootstrap (test stand-in images), tmux (dashboard tests),
+# docker-registry and apache2-utils (htpasswd, for registries with a login)
+# are installed and an engine answers. Installs only what is
 # missing, starts dockerd in the background only when none answers, never
 # stops a running one. Used by `make test`, `make demo` and .ci/run.
 set -euo pipefail
@@ -24,6 +25,9 @@ missing_packages() {
 	fi
 	if ! command -v tmux >/dev/null; then
 		echo tmux
+	fi
+	if ! command -v htpasswd >/dev/null; then
+		echo apache2-utils
 	fi
 }
 

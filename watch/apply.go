@@ -28,7 +28,7 @@ func (r *runner) report(rl Reload, start time.Time, err error) Report {
 func (r *runner) apply(ctx context.Context, rl Reload) Report {
 	start := time.Now()
 	if rl.Rebuild {
-		_, err := engine.RebuildService(ctx, r.api, r.p, rl.Service, r.out)
+		_, err := engine.RebuildService(ctx, r.api, r.p, rl.Service, r.o.Images, r.out)
 		if err == nil {
 			if ids, rerr := r.running(ctx, rl.Service); rerr == nil {
 				r.warmUp(ctx, map[string][]string{rl.Service: ids}) // new containers

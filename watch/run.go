@@ -27,6 +27,8 @@ type Options struct {
 	Ready func()
 	// Services limits watching to these services (all when empty).
 	Services []string
+	// Images carries registry credentials and builders for rebuilds.
+	Images engine.ImageOptions
 }
 
 // Report is one reload as the user sees it.
