@@ -35,6 +35,9 @@ func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOption
 	if err := CheckMountSources(p); err != nil {
 		return Plan{}, err
 	}
+	if err := CheckVolumeSources(p); err != nil {
+		return Plan{}, err
+	}
 	for _, w := range FileWarnings(p) {
 		warnf(out, "%s", w)
 	}

@@ -4,6 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/volume"
@@ -46,4 +53,32 @@ func VolumeCreate(p *types.Project, key string) volume.CreateOptions {
 			LabelProject: p.Name, LabelVolume: key, LabelVersion: Version, LabelConfigHash: VolumeHash(v),
 		}),
 	}
+}
+
+// CheckVolumeSources refuses, before anything is created, a local bind
+// volume (driver_opts o: bind, device: PATH) whose device the engine could
+// not mount: a relative path (compose-go makes it absolute only when the
+// volume says driver: local) or a missing one.
+func CheckVolumeSources(p *types.Project) error {
+	seen := map[string]bool{}
+	for _, name := range sortedServices(p) {
+		for _, m := range p.Services[name].Volumes {
+			v, ok := p.Volumes[m.Source]
+			if m.Type != types.VolumeTypeVolume || !ok || seen[m.Source] || bool(v.External) {
+				continue
+			}
+			seen[m.Source] = true
+			dev, bind := v.DriverOpts["device"], slices.Contains(strings.Split(v.DriverOpts["o"], ","), "bind")
+			if !bind || dev == "" || (v.Driver != "" && v.Driver != "local") {
+				continue
+			}
+			if !filepath.IsAbs(dev) {
+				return fmt.Errorf("%w: volume %s: driver_opts.device %q is relative (it is made absolute only with driver: local, as docker compose does)", ErrMountSource, m.Source, dev)
+			}
+			if _, err := os.Stat(dev); errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("%w: volume %s: driver_opts.device %s does not exist", ErrMountSource, m.Source, dev)
+			}
+		}
+	}
+	return nil
 }
