@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
-	"github.com/docker/docker/api/types/container"
 	"github.com/muesli/termenv"
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
@@ -169,9 +168,11 @@ func (a dashActions) RestartAll(ctx context.Context) error {
 }
 
 // Recreate builds or pulls the service's image (as its pull_policy says)
-// and replaces its containers; what it depends on is left as it is, or
-// started if it is not running. It needs the project's compose file (or
-// the presets) to know the service's configuration.
+// and replaces its containers as up does (the old one renamed aside until
+// the new one exists, and back in place when it cannot be made); what it
+// depends on is left as it is, or started if it is not running. It needs
+// the project's compose file (or the presets) to know the service's
+// configuration.
 func (a dashActions) Recreate(ctx context.Context, service string) error {
 	r, err := compose.Resolve(ctx, a.opts, []string{service})
 	if err != nil {
@@ -180,22 +181,11 @@ func (a dashActions) Recreate(ctx context.Context, service string) error {
 	if r.Selected.Name != a.project {
 		return fmt.Errorf("the compose project here is %s, not %s: run dash from the project's directory", r.Selected.Name, a.project)
 	}
-	cs, err := engine.ObserveContainers(ctx, a.api, a.project)
-	if err != nil {
-		return err
+	opts := engine.UpOptions{
+		PlanOptions:  engine.PlanOptions{Recreate: []string{service}},
+		ImageOptions: a.images,
+		Known:        append(r.Full.ServiceNames(), r.Full.DisabledServiceNames()...),
 	}
-	for _, c := range cs {
-		if c.Service != service {
-			continue
-		}
-		if err := a.api.ContainerStop(ctx, c.ID, container.StopOptions{}); err != nil {
-			return fmt.Errorf("stop %s: %w", c.Name, err)
-		}
-		if err := a.api.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true}); err != nil {
-			return fmt.Errorf("remove %s: %w", c.Name, err)
-		}
-	}
-	opts := engine.UpOptions{ImageOptions: a.images, Known: append(r.Full.ServiceNames(), r.Full.DisabledServiceNames()...)}
 	_, err = engine.Up(ctx, a.api, a.mon, r.Selected, opts, a.quiet())
 	return err
 }

@@ -89,11 +89,12 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 	}
 	started := time.Now()
 	mon := engine.NewMonitor(api, p.Name) // one event stream for the waits, the logs and the dashboard
-	plan, err := engine.Up(ctx, api, mon, p, opts, g.printer())
+	res, err := engine.Up(ctx, api, mon, p, opts, g.printer())
 	if err != nil {
 		return err
 	}
-	showInfo(ctx, g, api, p, plan)
+	p = res.Project // as applied: image names, moved preset ports
+	showInfo(ctx, g, api, p, res.Plan)
 	if (f.detach || f.wait) && !f.watch {
 		return nil
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -109,8 +110,20 @@ type Desired struct {
 // PlanOptions mirror `up` flags.
 type PlanOptions struct {
 	ForceRecreate bool
+	Recreate      []string // services to recreate even if unchanged (the dashboard's recreate)
 	NoRecreate    bool
 	RemoveOrphans bool
+}
+
+// CheckResources refuses, before anything is pulled or created, the
+// networks and volumes that MakePlan would refuse. It is pure.
+func CheckResources(d Desired, o *Observed, opts PlanOptions) error {
+	var p Plan
+	if _, err := networkActions(d.Project, o, opts.NoRecreate, &p); err != nil {
+		return err
+	}
+	_, err := volumeActions(d.Project, o, &p)
+	return err
 }
 
 // MakePlan compares desired and observed state. It is pure.
@@ -219,7 +232,7 @@ func recreateReason(c Container, hash, imageID string, opts PlanOptions) string 
 	switch {
 	case opts.NoRecreate:
 		return ""
-	case opts.ForceRecreate:
+	case opts.ForceRecreate || slices.Contains(opts.Recreate, c.Service):
 		return "forced"
 	case c.Hash != hash:
 		return "config hash changed"

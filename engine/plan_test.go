@@ -77,6 +77,8 @@ func TestMakePlan(t *testing.T) {
 			"container:demo-web-1 Keep\n"},
 		{"force-recreate recreates unchanged", project(web), Observed{Containers: []Container{running(web, 1)}, Networks: netsUp}, PlanOptions{ForceRecreate: true},
 			"container:demo-web-1 RecreateContainer, forced\n"},
+		{"recreate of one service leaves the others", project(web, svc("db")), Observed{Containers: []Container{running(web, 1), running(svc("db"), 1)}, Networks: netsUp}, PlanOptions{Recreate: []string{"web"}},
+			"container:demo-db-1 Keep\ncontainer:demo-web-1 RecreateContainer, forced\n"},
 		{"orphan is reported", project(web), Observed{Containers: []Container{running(web, 1), running(svc("old"), 1)}, Networks: netsUp}, PlanOptions{},
 			"container:demo-web-1 Keep\norphan:demo-old-1 (service old)\n"},
 		{"orphan is removed on request", project(web), Observed{Containers: []Container{running(web, 1), running(svc("old"), 1)}, Networks: netsUp}, PlanOptions{RemoveOrphans: true},

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -10,11 +11,12 @@ import (
 	"github.com/devstack/devstack/templates"
 )
 
-// PortMove says a service's host port was moved because the wanted one was taken.
+// PortMove says a service's host port moves because the wanted one is taken.
 type PortMove struct {
 	Service  string
 	From, To int
 	Protocol string
+	Index    int // in the service's ports
 }
 
 // portSearch is how far past a taken port the rule looks for a free one.
@@ -23,7 +25,7 @@ const portSearch = 100
 // MovePorts gives services from the preset catalogue free host ports. A port the service's own
 // container already publishes stays; a wanted port that is free is kept;
 // otherwise the next free one is taken. No two services get the same port.
-// isFree probes the host. It rewrites p and returns the moves.
+// isFree probes the host. It returns the moves; ApplyPortMoves makes them.
 func MovePorts(p *types.Project, own map[string]map[string]int, isFree func(HostPort) bool) ([]PortMove, error) {
 	claimed := map[string]bool{}
 	key := func(h HostPort) string { return h.IP + "|" + strconv.Itoa(h.Port) + "/" + h.Protocol }
@@ -59,13 +61,22 @@ func MovePorts(p *types.Project, own map[string]map[string]int, isFree func(Host
 			}
 			claimed[key(h)] = true
 			if h.Port != want {
-				s.Ports[i].Published = strconv.Itoa(h.Port)
-				moves = append(moves, PortMove{Service: name, From: want, To: h.Port, Protocol: h.Protocol})
+				moves = append(moves, PortMove{Service: name, From: want, To: h.Port, Protocol: h.Protocol, Index: i})
 			}
 		}
-		p.Services[name] = s
 	}
 	return moves, nil
+}
+
+// ApplyPortMoves publishes the moved ports in p (a copy of its own: the
+// ports lists are copied, not written through).
+func ApplyPortMoves(p *types.Project, moves []PortMove) {
+	for _, m := range moves {
+		s := p.Services[m.Service]
+		s.Ports = slices.Clone(s.Ports)
+		s.Ports[m.Index].Published = strconv.Itoa(m.To)
+		p.Services[m.Service] = s
+	}
 }
 
 func withPort(h HostPort, port int) HostPort { h.Port = port; return h }
@@ -94,20 +105,19 @@ func ownPorts(cs []Container) map[string]map[string]int {
 	return out
 }
 
-// movePresetPorts applies the port rule on the engine's host and reports
+// presetPortMoves applies the port rule on the engine's host and reports
 // each move, naming what holds the wanted port; strict refuses instead.
-func movePresetPorts(ctx context.Context, api API, p *types.Project, own []Container, strict bool, out Progress) error {
-	mine := ownPorts(own)
-	moves, err := MovePorts(p, mine, func(h HostPort) bool { return probePort(h) == nil })
+func presetPortMoves(ctx context.Context, api API, p *types.Project, own []Container, strict bool, out Progress) ([]PortMove, error) {
+	moves, err := MovePorts(p, ownPorts(own), func(h HostPort) bool { return probePort(h) == nil })
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, m := range moves {
 		holder := portHolder(ctx, api, HostPort{Port: m.From, Protocol: m.Protocol})
 		if strict {
-			return fmt.Errorf("%w: service %s wants host port %d/%s, %s (--strict-ports)", ErrPortInUse, m.Service, m.From, m.Protocol, holder)
+			return nil, fmt.Errorf("%w: service %s wants host port %d/%s, %s (--strict-ports)", ErrPortInUse, m.Service, m.From, m.Protocol, holder)
 		}
 		out.Event(Event{Kind: KindPort, Name: m.Service, Status: "Moved", Detail: fmt.Sprintf("Port %d of %s is taken (%s); using %d", m.From, m.Service, holder, m.To)})
 	}
-	return nil
+	return moves, nil
 }

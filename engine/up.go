@@ -20,59 +20,75 @@ type UpOptions struct {
 	StrictPorts bool
 }
 
-// Up converges the selected services: check ports and external resources,
-// get images, plan, then apply the plan. Bad input is refused before
-// anything is created.
-func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOptions, out Progress) (Plan, error) {
+// UpResult is what Up did.
+type UpResult struct {
+	Plan Plan
+	// Project is the project as applied: images named, preset ports moved.
+	Project *types.Project
+	Moves   []PortMove
+}
+
+// Up converges the selected services in steps: check the input and
+// external resources, move taken preset ports, get images, plan, then
+// apply the plan. Bad input is refused before anything is created. p is
+// left as it is: Up works on a copy, returned in the result.
+func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOptions, out Progress) (UpResult, error) {
+	p, err := p.WithServicesTransform(func(_ string, s types.ServiceConfig) (types.ServiceConfig, error) { return s, nil })
+	if err != nil {
+		return UpResult{}, err
+	}
 	DefaultImageNames(p)
 	WarnUnsupported(p, APIVersion(api), out)
 	if err := CheckSpecs(p, APIVersion(api)); err != nil {
-		return Plan{}, err
+		return UpResult{}, err
 	}
 	if err := CheckAddresses(p); err != nil {
-		return Plan{}, err
+		return UpResult{}, err
 	}
 	if err := CheckMountSources(p); err != nil {
-		return Plan{}, err
+		return UpResult{}, err
 	}
 	if err := CheckVolumeSources(p); err != nil {
-		return Plan{}, err
+		return UpResult{}, err
 	}
 	for _, w := range FileWarnings(p) {
 		warnf(out, "%s", w)
 	}
 	obs, err := Observe(ctx, api, p.Name)
 	if err != nil {
-		return Plan{}, err
+		return UpResult{}, err
 	}
 	d := Desired{Project: p, Known: o.Known, Files: map[string][]File{}}
 	for name, s := range p.Services {
 		if d.Files[name], err = ServiceFiles(p, s); err != nil {
-			return Plan{}, err
+			return UpResult{}, err
 		}
 	}
-	if _, err := MakePlan(d, obs, o.PlanOptions); err != nil {
-		return Plan{}, err
+	if err := CheckResources(d, obs, o.PlanOptions); err != nil {
+		return UpResult{}, err
 	}
-	if err := movePresetPorts(ctx, api, p, obs.Containers, o.StrictPorts, out); err != nil {
-		return Plan{}, err
+	moves, err := presetPortMoves(ctx, api, p, obs.Containers, o.StrictPorts, out)
+	if err != nil {
+		return UpResult{}, err
 	}
+	ApplyPortMoves(p, moves)
 	want, err := PublishedPorts(p)
 	if err != nil {
-		return Plan{}, err
+		return UpResult{}, err
 	}
 	if err := DuplicatePorts(p, want); err != nil {
-		return Plan{}, err
+		return UpResult{}, err
 	}
 	if err := CheckPorts(ctx, api, p.Name, want, obs.Containers); err != nil {
-		return Plan{}, err
+		return UpResult{}, err
 	}
 	if d.ImageIDs, err = EnsureImages(ctx, api, p, o.ImageOptions, out); err != nil {
-		return Plan{}, err
+		return UpResult{}, err
 	}
 	plan, err := MakePlan(d, obs, o.PlanOptions)
+	res := UpResult{Plan: plan, Project: p, Moves: moves}
 	if err != nil {
-		return plan, err
+		return res, err
 	}
 	for _, w := range plan.Warnings {
 		warnf(out, "%s", w)
@@ -85,7 +101,7 @@ func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOption
 	a := &applier{api: api, p: p, imageIDs: d.ImageIDs, files: d.Files, out: out, watch: Watch(wctx, mon),
 		apiVersion: APIVersion(api), observed: obs.Containers}
 	if err := a.apply(ctx, plan); err != nil {
-		return plan, err
+		return res, err
 	}
 	if o.Wait {
 		if o.WaitTimeout > 0 {
@@ -95,12 +111,12 @@ func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOption
 		}
 		if err := a.waitAll(ctx); err != nil {
 			if errors.Is(err, context.DeadlineExceeded) {
-				return plan, fmt.Errorf("not running and healthy after %s: %w", o.WaitTimeout, err)
+				return res, fmt.Errorf("not running and healthy after %s: %w", o.WaitTimeout, err)
 			}
-			return plan, err
+			return res, err
 		}
 	}
-	return plan, nil
+	return res, nil
 }
 
 // waitAll waits for every service to be running, and healthy where it has a healthcheck.
