@@ -8,9 +8,6 @@ import (
 	"github.com/docker/docker/client"
 )
 
-// API is the part of the Docker client devstack uses.
-type API = client.APIClient
-
 // Connect opens a client that negotiates the API version down to what the
 // engine speaks, and checks that the engine answers.
 func Connect(ctx context.Context) (*client.Client, error) {
