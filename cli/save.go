@@ -189,9 +189,6 @@ func writeArchive(ctx context.Context, g *globals, api engine.ImageArchiver, out
 	if err := tmp.Chmod(0o644); err != nil {
 		return 0, writeError(out, err)
 	}
-	if err := tmp.Sync(); err != nil {
-		return 0, writeError(out, err)
-	}
 	if err := tmp.Close(); err != nil {
 		return 0, writeError(out, err)
 	}
