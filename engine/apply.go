@@ -30,6 +30,7 @@ type applier struct {
 	apiVersion string
 	observed   []Container
 	gate       *createGate
+	proxyEnv   types.MappingWithEquals // docker's configured proxies (ProxyEnv)
 
 	mu      sync.Mutex
 	current map[string][]Container // service -> its containers after apply

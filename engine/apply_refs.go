@@ -73,7 +73,7 @@ func (a *applier) target(ctx context.Context, refs []string) (Target, error) {
 	if err := a.gate.wait(ctx, refs); err != nil {
 		return Target{}, err
 	}
-	t := Target{APIVersion: a.apiVersion, Refs: map[string][]Container{}}
+	t := Target{APIVersion: a.apiVersion, Refs: map[string][]Container{}, ProxyEnv: a.proxyEnv}
 	for _, name := range refs {
 		if cs := a.containers(name); len(cs) > 0 {
 			t.Refs[name] = cs

@@ -41,7 +41,7 @@ func ContainerSpec(p *types.Project, s types.ServiceConfig, number int, imageID,
 	cfg := &container.Config{
 		Hostname:     s.Hostname,
 		User:         s.User,
-		Env:          convertEnv(s.Environment),
+		Env:          convertEnv(withProxies(t.ProxyEnv, s.Environment)),
 		Cmd:          []string(s.Command),
 		Entrypoint:   []string(s.Entrypoint),
 		Image:        s.Image,

@@ -12,11 +12,13 @@ import (
 )
 
 // Target is what ContainerSpec converts for: the engine's negotiated API
-// version, and the containers that references to other services (links,
-// volumes_from, network_mode/ipc/pid service:NAME) resolve to.
+// version, the containers that references to other services (links,
+// volumes_from, network_mode/ipc/pid service:NAME) resolve to, and the
+// proxy environment docker's config sets.
 type Target struct {
-	APIVersion string                 // "" carries every field
-	Refs       map[string][]Container // service -> its containers
+	APIVersion string                  // "" carries every field
+	Refs       map[string][]Container  // service -> its containers
+	ProxyEnv   types.MappingWithEquals // docker's configured proxies (ProxyEnv), under the service's environment
 }
 
 // ServiceRefs lists the services whose containers s's config names, and
@@ -96,7 +98,7 @@ func sharedMode(s types.ServiceConfig, key, mode string, refs map[string][]Conta
 func firstContainer(s types.ServiceConfig, key, name string, refs map[string][]Container) (Container, error) {
 	cs := append([]Container(nil), refs[name]...)
 	if len(cs) == 0 {
-		return Container{}, fmt.Errorf("%w: service %s: %s: service %s has no container (start it too, without --no-deps)", ErrNoContainer, s.Name, key, name)
+		return Container{}, fmt.Errorf("%w: service %s: %s: service %s has no container", ErrNoContainer, s.Name, key, name)
 	}
 	sort.Slice(cs, func(i, j int) bool { return cs[i].Number < cs[j].Number })
 	return cs[0], nil
@@ -141,7 +143,7 @@ func convertLinks(project string, s types.ServiceConfig, number int, refs map[st
 		}
 		cs := append([]Container(nil), refs[name]...)
 		if len(cs) == 0 {
-			return nil, fmt.Errorf("%w: service %s: links: service %s has no container (start it too, without --no-deps)", ErrNoContainer, s.Name, name)
+			return nil, fmt.Errorf("%w: service %s: links: service %s has no container", ErrNoContainer, s.Name, name)
 		}
 		sort.Slice(cs, func(i, j int) bool { return cs[i].Number < cs[j].Number })
 		for _, c := range cs {

@@ -99,7 +99,7 @@ func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOption
 	wctx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
 	a := &applier{api: api, p: p, imageIDs: d.ImageIDs, files: d.Files, out: out, watch: Watch(wctx, mon),
-		apiVersion: APIVersion(api), observed: obs.Containers}
+		apiVersion: APIVersion(api), observed: obs.Containers, proxyEnv: ProxyEnv(daemonHost(api))}
 	if err := a.apply(ctx, plan); err != nil {
 		return res, err
 	}

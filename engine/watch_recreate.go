@@ -56,7 +56,7 @@ func RecreateService(ctx context.Context, api API, p *types.Project, name string
 		api: api, p: p, out: out,
 		imageIDs: map[string]string{name: inspect.ID}, files: map[string][]File{name: files},
 		current: map[string][]Container{}, start: map[string][]Container{},
-		apiVersion: APIVersion(api), observed: cs,
+		apiVersion: APIVersion(api), observed: cs, proxyEnv: ProxyEnv(daemonHost(api)),
 	}
 	if err := a.each(ctx, plan, a.resource, RemoveContainer); err != nil {
 		return false, err
