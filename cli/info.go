@@ -88,18 +88,13 @@ func (g *globals) loadRunning(ctx context.Context, api engine.API) (*types.Proje
 
 // renderInfo renders the info of every service with a container, or of the named ones.
 func renderInfo(p *types.Project, cs []engine.Container, only []string) ([]info.Service, error) {
-	ports := map[string]map[string]int{}
+	ports := engine.ServicePorts(cs)
+	names := make([]string, 0, len(cs))
 	for _, c := range cs {
-		if ports[c.Service] == nil {
-			ports[c.Service] = map[string]int{}
-		}
-		for _, pt := range c.Summary.Ports {
-			if pt.PublicPort != 0 {
-				ports[c.Service][fmt.Sprintf("%d/%s", pt.PrivatePort, pt.Type)] = int(pt.PublicPort)
-			}
+		if _, seen := ports[c.Service]; !seen {
+			ports[c.Service] = map[string]int{} // a service that publishes nothing still has info
 		}
 	}
-	names := make([]string, 0, len(ports))
 	for n := range ports {
 		if _, ok := p.Services[n]; ok && (len(only) == 0 || slices.Contains(only, n)) {
 			names = append(names, n)

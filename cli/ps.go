@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -65,7 +66,7 @@ func filterRows(rows []engine.PsRow, services []string, all bool) []engine.PsRow
 		if !all && r.State != "running" && r.State != "restarting" {
 			continue
 		}
-		if len(services) > 0 && !contains(services, r.Service) {
+		if len(services) > 0 && !slices.Contains(services, r.Service) {
 			continue
 		}
 		out = append(out, r)
@@ -92,13 +93,4 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -50,7 +50,7 @@ func MovePorts(p *types.Project, own map[string]map[string]int, isFree func(Host
 				continue // unpublished or a range: left as written
 			}
 			h := HostPort{Service: name, IP: pc.HostIP, Port: want, Protocol: protocol(pc)}
-			if mine, ok := own[name][fmt.Sprintf("%d/%s", pc.Target, h.Protocol)]; ok && !claimed[key(withPort(h, mine))] {
+			if mine, ok := own[name][PortKey(int(pc.Target), h.Protocol)]; ok && !claimed[key(withPort(h, mine))] {
 				h.Port = mine
 			} else {
 				for !(!claimed[key(h)] && isFree(h)) {
@@ -88,8 +88,9 @@ func protocol(pc types.ServicePortConfig) string {
 	return pc.Protocol
 }
 
-// ownPorts maps service -> "target/proto" -> host port its containers publish now.
-func ownPorts(cs []Container) map[string]map[string]int {
+// ServicePorts maps service -> "target/proto" (PortKey) -> the host port
+// its containers publish now.
+func ServicePorts(cs []Container) map[string]map[string]int {
 	out := map[string]map[string]int{}
 	for _, c := range cs {
 		for _, pt := range c.Summary.Ports {
@@ -99,7 +100,7 @@ func ownPorts(cs []Container) map[string]map[string]int {
 			if out[c.Service] == nil {
 				out[c.Service] = map[string]int{}
 			}
-			out[c.Service][fmt.Sprintf("%d/%s", pt.PrivatePort, pt.Type)] = int(pt.PublicPort)
+			out[c.Service][PortKey(int(pt.PrivatePort), pt.Type)] = int(pt.PublicPort)
 		}
 	}
 	return out
@@ -108,7 +109,7 @@ func ownPorts(cs []Container) map[string]map[string]int {
 // presetPortMoves applies the port rule on the engine's host and reports
 // each move, naming what holds the wanted port; strict refuses instead.
 func presetPortMoves(ctx context.Context, api API, p *types.Project, own []Container, strict bool, out Progress) ([]PortMove, error) {
-	moves, err := MovePorts(p, ownPorts(own), func(h HostPort) bool { return probePort(h) == nil })
+	moves, err := MovePorts(p, ServicePorts(own), func(h HostPort) bool { return probePort(h) == nil })
 	if err != nil {
 		return nil, err
 	}

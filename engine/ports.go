@@ -68,6 +68,9 @@ func portRange(s string) (int, int, error) {
 	return lo, hi, nil
 }
 
+// PortKey is how the engine writes a port with its protocol: "8080/tcp".
+func PortKey(port int, proto string) string { return strconv.Itoa(port) + "/" + proto }
+
 // DuplicatePorts refuses host ports two services (or two replicas of one)
 // would both bind. Pure.
 func DuplicatePorts(p *types.Project, want []HostPort) error {
@@ -77,7 +80,7 @@ func DuplicatePorts(p *types.Project, want []HostPort) error {
 		if n := s.GetScale(); n > 1 {
 			return fmt.Errorf("%w: service %s publishes fixed host port %s but has %d replicas; only one can bind it (publish only the container port instead)", ErrPortInUse, h.Service, h, n)
 		}
-		k := fmt.Sprintf("%d/%s", h.Port, h.Protocol)
+		k := PortKey(h.Port, h.Protocol)
 		for _, o := range byPort[k] {
 			if o.IP == h.IP || wildcard(o.IP) || wildcard(h.IP) {
 				return fmt.Errorf("%w: services %s and %s both publish host port %s", ErrPortInUse, o.Service, h.Service, h)
@@ -98,12 +101,12 @@ func CheckPorts(ctx context.Context, api API, project string, want []HostPort, o
 	for _, c := range own {
 		for _, pt := range c.Summary.Ports {
 			if pt.PublicPort != 0 {
-				mine[fmt.Sprintf("%d/%s", pt.PublicPort, pt.Type)] = true
+				mine[PortKey(int(pt.PublicPort), pt.Type)] = true
 			}
 		}
 	}
 	for _, hp := range want {
-		if mine[fmt.Sprintf("%d/%s", hp.Port, hp.Protocol)] {
+		if mine[PortKey(hp.Port, hp.Protocol)] {
 			continue
 		}
 		if err := probePort(hp); err != nil {
@@ -131,7 +134,7 @@ func probePort(hp HostPort) error {
 }
 
 func portHolder(ctx context.Context, api API, hp HostPort) string {
-	list, err := api.ContainerList(ctx, container.ListOptions{Filters: filters.NewArgs(filters.Arg("publish", fmt.Sprintf("%d/%s", hp.Port, hp.Protocol)))})
+	list, err := api.ContainerList(ctx, container.ListOptions{Filters: filters.NewArgs(filters.Arg("publish", PortKey(hp.Port, hp.Protocol)))})
 	if err == nil && len(list) > 0 {
 		c := list[0]
 		name := strings.TrimPrefix(c.Names[0], "/")

@@ -96,7 +96,7 @@ func containerPorts(s container.Summary) []string {
 	for _, p := range s.Ports {
 		var txt string
 		if p.PublicPort == 0 {
-			txt = fmt.Sprintf("%d/%s", p.PrivatePort, p.Type)
+			txt = PortKey(int(p.PrivatePort), p.Type)
 		} else {
 			ip := p.IP
 			if strings.Contains(ip, ":") {

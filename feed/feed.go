@@ -90,10 +90,10 @@ type ContainerEvent struct {
 
 // Source is what the feed needs of the engine, for one project.
 type Source interface {
-	// Events delivers the service containers' events until ctx ends (the
+	// ContainerEvents delivers the service containers' events until ctx ends (the
 	// channel closes, then the error channel yields nil) or the stream
 	// fails (it yields why).
-	Events(ctx context.Context) (<-chan ContainerEvent, <-chan error)
+	ContainerEvents(ctx context.Context) (<-chan ContainerEvent, <-chan error)
 	// Containers lists the project's containers' states.
 	Containers(ctx context.Context) ([]ContainerState, error)
 	// Inspect reads one container's state; ErrGone when it is gone.
@@ -109,26 +109,23 @@ type Source interface {
 	Ping(ctx context.Context) error
 }
 
-// Options say how often batches go out.
+// Options say what the feed follows.
 type Options struct {
-	Interval time.Duration // batch period (default 50ms)
-	MaxBatch int           // a batch goes out early with this many lines (default 4096)
-	Stats    bool          // follow each running container's stats
+	Stats bool // follow each running container's stats
 }
+
+const (
+	interval = 50 * time.Millisecond // a batch goes out this often
+	maxBatch = 4096                  // or early, with this many lines
+)
 
 // Run streams the project's containers into out as batches: their states
 // from the engine's events, their logs and, optionally, their stats. When
 // the engine goes away it says so, waits for it and starts over. It
 // returns when ctx ends.
 func Run(ctx context.Context, src Source, o Options, out chan<- Batch) {
-	if o.Interval <= 0 {
-		o.Interval = 50 * time.Millisecond
-	}
-	if o.MaxBatch <= 0 {
-		o.MaxBatch = 4096
-	}
 	f := &feed{src: src, o: o, in: make(chan any, 1024), restarts: map[string]int{}, slots: map[string]slot{}}
-	go batch(ctx, f.in, out, o.Interval, o.MaxBatch)
+	go batch(ctx, f.in, out, interval, maxBatch)
 	for ctx.Err() == nil {
 		err := f.session(ctx)
 		if ctx.Err() != nil {
@@ -183,7 +180,7 @@ func (f *feed) session(ctx context.Context) error {
 	f.mu.Lock()
 	f.stats = map[string]func(){}
 	f.mu.Unlock()
-	evs, errs := f.src.Events(ctx)
+	evs, errs := f.src.ContainerEvents(ctx)
 	states, err := f.snapshot(ctx)
 	if err != nil {
 		close(logsDone)

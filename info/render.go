@@ -36,7 +36,7 @@ func Render(project string, s types.ServiceConfig, ports map[string]int) (Servic
 	}
 	out.Description = m.Description
 	port := func(target int) (string, error) {
-		if p, ok := ports[fmt.Sprintf("%d/tcp", target)]; ok {
+		if p, ok := ports[portKey(int(target), "tcp")]; ok {
 			return strconv.Itoa(p), nil
 		}
 		for _, pc := range s.Ports {
@@ -89,6 +89,9 @@ func Render(project string, s types.ServiceConfig, ports map[string]int) (Servic
 	return out, nil
 }
 
+// portKey is how ports are keyed: "target/proto", as the engine writes them.
+func portKey(port int, proto string) string { return strconv.Itoa(port) + "/" + proto }
+
 // addresses lists host:port per published port, as http URLs for the usual web ports.
 func addresses(s types.ServiceConfig, ports map[string]int) []string {
 	var out []string
@@ -98,7 +101,7 @@ func addresses(s types.ServiceConfig, ports map[string]int) []string {
 			proto = "tcp"
 		}
 		host := pc.Published
-		if p, ok := ports[fmt.Sprintf("%d/%s", pc.Target, proto)]; ok {
+		if p, ok := ports[portKey(int(pc.Target), proto)]; ok {
 			host = strconv.Itoa(p)
 		}
 		if host == "" {

@@ -118,14 +118,3 @@ func (t *serviceTable) move(delta int) {
 	i := max(0, min(len(t.rows)-1, t.selectedIndex()+delta))
 	t.selID, t.selSrc = t.rows[i].ID, t.rows[i].source()
 }
-
-// services lists the distinct services, in table order.
-func (t *serviceTable) services() []string {
-	var out []string
-	for _, r := range t.rows {
-		if len(out) == 0 || out[len(out)-1] != r.Service {
-			out = append(out, r.Service)
-		}
-	}
-	return out
-}

@@ -20,11 +20,7 @@ import (
 // Options configure Run.
 type Options struct {
 	Quiet     time.Duration // debounce quiet period (default DefaultQuiet)
-	MaxWait   time.Duration // longest a batch waits in a steady stream (default DefaultMaxWait)
 	LoopLimit int           // reloads of one service per minute before it is paused (default DefaultLoopLimit)
-	Clock     Clock         // default RealClock
-	// Ready is called once everything is watched (after initial syncs).
-	Ready func()
 	// Services limits watching to these services (all when empty).
 	Services []string
 	// Images carries registry credentials and builders for rebuilds.
@@ -115,6 +111,7 @@ type runner struct {
 	o        Options
 	out      engine.Progress
 	triggers []Trigger
+	clock    Clock
 	known    *known
 	guard    *loopGuard
 	deb      *Debouncer
@@ -128,9 +125,7 @@ type runner struct {
 // Run follows the project's develop.watch triggers until ctx is cancelled.
 // Bad triggers are errors before anything is watched.
 func Run(ctx context.Context, api engine.API, p *types.Project, o Options, out engine.Progress) error {
-	if o.Clock == nil {
-		o.Clock = RealClock{}
-	}
+	clock := RealClock{}
 	triggers, notes, err := Triggers(p)
 	if err != nil {
 		return err
@@ -157,12 +152,12 @@ func Run(ctx context.Context, api engine.API, p *types.Project, o Options, out e
 		return noTriggers(p, triggers)
 	}
 	r := &runner{api: api, p: p, o: o, out: out, triggers: triggers, known: newKnown(),
-		guard: newLoopGuard(o.Clock, o.LoopLimit), queue: map[string]bool{}, wake: make(chan struct{}, 1)}
+		clock: clock, guard: newLoopGuard(clock, o.LoopLimit), queue: map[string]bool{}, wake: make(chan struct{}, 1)}
 	running, err := r.checkRunning(ctx)
 	if err != nil {
 		return err
 	}
-	r.deb = NewDebouncer(o.Clock, o.Quiet, o.MaxWait, r.enqueue)
+	r.deb = NewDebouncer(clock, o.Quiet, DefaultMaxWait, r.enqueue)
 	defer r.deb.Stop()
 	r.boxes = newBoxes(api)
 	defer r.boxes.closeAll()
@@ -188,9 +183,6 @@ func Run(ctx context.Context, api engine.API, p *types.Project, o Options, out e
 	}
 	r.boxes.adoptWarm(ctx) // "watching" means saves go at full speed
 	say(out, "watching %s (Ctrl-C to stop)", r.describe())
-	if o.Ready != nil {
-		o.Ready()
-	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -354,7 +346,7 @@ func (r *runner) handle(ctx context.Context, batch []string) {
 		case pauseNow:
 			say(r.out, "service %s reloaded more than %d times within a minute; paused for a minute. Is it writing into its own watched path? Add that path to the trigger's ignore", rl.Service, r.guard.limit)
 			service := rl.Service
-			r.o.Clock.AfterFunc(r.guard.pause, func() { r.resync(service) })
+			r.clock.AfterFunc(r.guard.pause, func() { r.resync(service) })
 			continue
 		case allowAgain:
 			say(r.out, "service %s resumed", rl.Service)

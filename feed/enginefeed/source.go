@@ -38,8 +38,8 @@ func New(api engine.API, mon *engine.Monitor, project string, since time.Time, t
 		logs: engine.NewLogFollower(api, mon, project, engine.FollowOptions{Follow: true, Since: since, Tail: t})}
 }
 
-// Events passes on the service containers' events from the monitor.
-func (s *Source) Events(ctx context.Context) (<-chan feed.ContainerEvent, <-chan error) {
+// ContainerEvents passes on the service containers' events from the monitor.
+func (s *Source) ContainerEvents(ctx context.Context) (<-chan feed.ContainerEvent, <-chan error) {
 	evs, errs := s.mon.Subscribe(ctx, func(e engine.ContainerEvent) bool { return !e.Oneoff })
 	out := make(chan feed.ContainerEvent)
 	outErrs := make(chan error, 1)
