@@ -60,9 +60,11 @@ func NetworkCreate(p *types.Project, key, apiVersion string) network.CreateOptio
 
 // CheckAddresses refuses fixed container addresses (ipv4_address,
 // ipv6_address) the engine would refuse at start: on a network of the
-// project without a subnet in ipam.config, or outside every subnet it
-// declares. External networks are the engine's to judge. Pure.
+// project without a subnet in ipam.config, outside every subnet it
+// declares, given to several replicas or to two services. External
+// networks' subnets are the engine's to judge. Pure.
 func CheckAddresses(p *types.Project) error {
+	taken := map[string]string{} // network key + address -> service
 	for _, name := range sortedServices(p) {
 		s := p.Services[name]
 		keys := make([]string, 0, len(s.Networks))
@@ -82,6 +84,13 @@ func CheckAddresses(p *types.Project) error {
 				if err := checkAddress(p.Networks[key], key, a.addr); err != nil {
 					return fmt.Errorf("%w: service %s: networks.%s.%s: %v", ErrBadAddress, name, key, a.field, err)
 				}
+				if n := s.GetScale(); n > 1 {
+					return fmt.Errorf("%w: service %s: networks.%s.%s: %s is one address for %d replicas", ErrBadAddress, name, key, a.field, a.addr, n)
+				}
+				if other, dup := taken[key+" "+a.addr]; dup {
+					return fmt.Errorf("%w: service %s: networks.%s.%s: %s is service %s's address too", ErrBadAddress, name, key, a.field, a.addr, other)
+				}
+				taken[key+" "+a.addr] = name
 			}
 		}
 	}

@@ -98,10 +98,19 @@ func TestCheckAddresses(t *testing.T) {
 		{"not an address", pool("10.77.0.0/24"), false, withAddr("10.77.0.300", ""),
 			`service web: networks.back.ipv4_address: "10.77.0.300" is not an IP address`},
 		{"external network is the engine's to judge", types.IPAMConfig{}, true, withAddr("10.77.0.10", ""), ""},
+		{"one address for replicas", pool("10.77.0.0/24"), false, func(s *types.ServiceConfig) {
+			withAddr("10.77.0.10", "")(s)
+			s.SetScale(2)
+		}, "service web: networks.back.ipv4_address: 10.77.0.10 is one address for 2 replicas"},
+		{"two services, one address", pool("10.77.0.0/24"), false, withAddr("10.77.0.10", ""),
+			"service web: networks.back.ipv4_address: 10.77.0.10 is service api's address too"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := project(svc("web", tt.mod))
+			if strings.HasPrefix(tt.name, "two services") {
+				p.Services["api"] = svc("api", tt.mod)
+			}
 			p.Networks["back"] = types.NetworkConfig{Name: "demo_back", Ipam: tt.ipam, External: types.External(tt.ext)}
 			err := CheckAddresses(p)
 			if tt.wantErr == "" {
