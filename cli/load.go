@@ -58,7 +58,7 @@ func verifyArchive(ctx context.Context, g *globals, file string) (bundle.Manifes
 	if err != nil {
 		return bundle.Manifest{}, err
 	}
-	bar := startTransfer(g.stderr, "Checking", st.Size(), 0)
+	bar := startTransfer(g.stderr, "Checking", st.Size(), 0, "")
 	defer bar.done()
 	m, err := bundle.Verify(ctxReader{ctx, io.TeeReader(f, bar)})
 	if err != nil {
@@ -92,7 +92,7 @@ func runLoad(ctx context.Context, g *globals, f loadFlags, file string) error {
 		return err
 	}
 	defer in.Close()
-	bar := startTransfer(g.stderr, "Loading", m.ImageBytes(), len(m.Images))
+	bar := startTransfer(g.stderr, "Loading", m.ImageBytes(), 0, "(the engine unpacks the layers)")
 	err = bundle.Unpack(ctxReader{ctx, in}, m, dir, func(export io.Reader) error {
 		return engine.LoadImages(ctx, api, io.TeeReader(export, bar))
 	})
@@ -100,12 +100,13 @@ func runLoad(ctx context.Context, g *globals, f loadFlags, file string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
+	out := g.printer()
 	for _, im := range m.Images {
 		info, err := engine.InspectImage(ctx, api, im.Ref)
 		if err != nil || info.ID != im.ID {
 			return fmt.Errorf("%s: image %s is not the saved one after the load (want %s, have %s): %v", file, im.Ref, im.ID, info.ID, err)
 		}
-		fmt.Fprintf(g.stderr, "Loaded image %s (%s)\n", im.Ref, shortID(im.ID))
+		out.Event(engine.Event{Kind: engine.KindImage, Name: im.Ref, Status: "Loaded", Detail: shortID(im.ID)})
 	}
 	fmt.Fprintf(g.stderr, "Wrote %d files of project %s into %s\n", len(m.ProjectFiles()), m.Project, dir)
 	args := startArgs(m)

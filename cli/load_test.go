@@ -30,3 +30,23 @@ func TestShellQuote(t *testing.T) {
 		}
 	}
 }
+
+func TestTransferLine(t *testing.T) {
+	bar := startTransfer(nil, "Loading", 200, 0, "(unpacking)")
+	defer bar.done()
+	bar.Write(make([]byte, 50))
+	if got := bar.line(); got != "Loading  [======                  ]  50B/200B" {
+		t.Errorf("at 50/200: %q", got)
+	}
+	bar.Write(make([]byte, 150))
+	if got := bar.line(); !strings.HasSuffix(got, "200B/200B  (unpacking)") {
+		t.Errorf("at 200/200: %q", got)
+	}
+	save := startTransfer(nil, "Saving", 0, 3, "")
+	defer save.done()
+	save.imagesDone.Add(1)
+	save.Write(make([]byte, 1500))
+	if got := save.line(); got != "Saving  1.5kB  images 1/3" {
+		t.Errorf("saving: %q", got)
+	}
+}

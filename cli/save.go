@@ -82,7 +82,8 @@ func runSave(ctx context.Context, g *globals, f saveFlags, services []string) er
 	}
 	defer api.Close()
 	engine.DefaultImageNames(p)
-	if _, err := engine.EnsureImages(ctx, api, p, engine.ImageOptions{Build: true}, g.printer()); err != nil {
+	progress := g.printer()
+	if _, err := engine.EnsureImages(ctx, api, p, engine.ImageOptions{Build: true}, progress); err != nil {
 		return err
 	}
 	m := bundle.Manifest{Devstack: engine.Version, Project: p.Name, Services: p.ServiceNames(), Presets: r.Added, EmptyDirs: files.EmptyDirs}
@@ -107,7 +108,7 @@ func runSave(ctx context.Context, g *globals, f saveFlags, services []string) er
 		m.Images = append(m.Images, bundle.Image{ID: info.ID, Ref: ref.Ref, Tags: info.Tags, Platform: info.Platform, Services: ref.Services})
 	}
 	for _, d := range files.EmptyDirs {
-		fmt.Fprintf(g.stderr, "note: bind-mounted directory %s is not stored (--include-dir %s stores it); load creates it empty\n", d, d)
+		progress.Event(engine.Event{Kind: engine.KindWarning, Detail: fmt.Sprintf("bind-mounted directory %s is not stored (--include-dir %s stores it); load creates it empty", d, d)})
 	}
 	size, err := writeArchive(ctx, g, api, out, comp, m, files.Files)
 	if err != nil {
@@ -156,7 +157,7 @@ func relAll(dir string, paths []string) ([]string, error) {
 // writeArchive streams the archive into a temporary file beside out and
 // renames it into place once complete; on any error the partial file is
 // removed. It returns the archive's size.
-func writeArchive(ctx context.Context, g *globals, api engine.ImageArchiver, out string, comp bundle.Compression, m bundle.Manifest, files []bundle.Source) (size int64, err error) {
+func writeArchive(ctx context.Context, g *globals, api engine.ImageAPI, out string, comp bundle.Compression, m bundle.Manifest, files []bundle.Source) (size int64, err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".partial-*")
 	if err != nil {
 		return 0, err
@@ -167,7 +168,7 @@ func writeArchive(ctx context.Context, g *globals, api engine.ImageArchiver, out
 			os.Remove(tmp.Name())
 		}
 	}()
-	bar := startTransfer(g.stderr, "Saving", 0, len(m.Images))
+	bar := startTransfer(g.stderr, "Saving", 0, len(m.Images), "")
 	defer bar.done()
 	w, err := bundle.NewWriter(countingWriter{tmp, bar}, comp)
 	if err != nil {
@@ -197,7 +198,7 @@ func writeArchive(ctx context.Context, g *globals, api engine.ImageArchiver, out
 
 // writeImages streams the engine's export of every image into w, counting
 // an image done once its config (named by its ID) has passed.
-func writeImages(ctx context.Context, api engine.ImageArchiver, w *bundle.Writer, images []bundle.Image, bar *transfer) error {
+func writeImages(ctx context.Context, api engine.ImageAPI, w *bundle.Writer, images []bundle.Image, bar *transfer) error {
 	refs := make([]string, len(images))
 	pending := map[string]bool{}
 	for i, im := range images {

@@ -17,6 +17,7 @@ type transfer struct {
 	label       string
 	total       int64 // expected bytes, 0 when unknown
 	images      int
+	waiting     string // shown once all bytes are through: what is still going on
 	bytes       atomic.Int64
 	imagesDone  atomic.Int64
 	stop, ended chan struct{}
@@ -24,8 +25,9 @@ type transfer struct {
 }
 
 // startTransfer draws on w when it is a terminal; otherwise it only counts.
-func startTransfer(w io.Writer, label string, total int64, images int) *transfer {
-	t := &transfer{label: label, total: total, images: images, stop: make(chan struct{}), ended: make(chan struct{})}
+// waiting, if set, is shown once all bytes are through.
+func startTransfer(w io.Writer, label string, total int64, images int, waiting string) *transfer {
+	t := &transfer{label: label, total: total, images: images, waiting: waiting, stop: make(chan struct{}), ended: make(chan struct{})}
 	if !isTerminal(w) {
 		close(t.ended)
 		return t
@@ -61,6 +63,9 @@ func (t *transfer) line() string {
 	}
 	if t.images > 0 {
 		s += fmt.Sprintf("  images %d/%d", t.imagesDone.Load(), t.images)
+	}
+	if t.total > 0 && n >= t.total && t.waiting != "" {
+		s += "  " + t.waiting
 	}
 	return s
 }

@@ -9,17 +9,9 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/distribution/reference"
-	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/client"
 	"github.com/docker/docker/pkg/jsonmessage"
 )
-
-// ImageArchiver is what devstack save and load need of the engine.
-type ImageArchiver interface {
-	ImageInspect(ctx context.Context, ref string, opts ...client.ImageInspectOption) (image.InspectResponse, error)
-	ImageSave(ctx context.Context, refs []string, opts ...client.ImageSaveOption) (io.ReadCloser, error)
-	ImageLoad(ctx context.Context, r io.Reader, opts ...client.ImageLoadOption) (image.LoadResponse, error)
-}
 
 // ExportRef is one image to export and the services that run it.
 type ExportRef struct {
@@ -72,7 +64,7 @@ type ImageInfo struct {
 }
 
 // InspectImage returns an image's ID, tags and platform.
-func InspectImage(ctx context.Context, api ImageArchiver, ref string) (ImageInfo, error) {
+func InspectImage(ctx context.Context, api ImageAPI, ref string) (ImageInfo, error) {
 	in, err := api.ImageInspect(ctx, ref)
 	if err != nil {
 		return ImageInfo{}, fmt.Errorf("%w: %s: %v", ErrImageUnavailable, ref, err)
@@ -86,7 +78,7 @@ func InspectImage(ctx context.Context, api ImageArchiver, ref string) (ImageInfo
 
 // SaveImages starts the engine's export of refs as one tar stream (layers
 // shared by several images are in it once). The caller closes it.
-func SaveImages(ctx context.Context, api ImageArchiver, refs []string) (io.ReadCloser, error) {
+func SaveImages(ctx context.Context, api ImageAPI, refs []string) (io.ReadCloser, error) {
 	rc, err := api.ImageSave(ctx, refs)
 	if err != nil {
 		return nil, fmt.Errorf("exporting images %s: %w", strings.Join(refs, ", "), err)
@@ -96,7 +88,7 @@ func SaveImages(ctx context.Context, api ImageArchiver, refs []string) (io.ReadC
 
 // LoadImages feeds an image export (the tar stream of SaveImages) to the
 // engine and returns the error it reports, if any.
-func LoadImages(ctx context.Context, api ImageArchiver, export io.Reader) error {
+func LoadImages(ctx context.Context, api ImageAPI, export io.Reader) error {
 	resp, err := api.ImageLoad(ctx, export, client.ImageLoadWithQuiet(true))
 	if err != nil {
 		return fmt.Errorf("loading images: %w", err)
