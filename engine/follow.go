@@ -47,7 +47,7 @@ type FollowOptions struct {
 	Services []string  // none: all
 	Follow   bool      // keep reading, and pick up containers that start later
 	Since    time.Time // zero: the last Tail lines
-	Tail     string    // "all" or a number of lines per container ("": all)
+	Tail     string    // "all" or a number of lines per container ("": all); a restart resumes in full
 	// UntilStopped ends following once no selected container runs (attached `up`).
 	UntilStopped bool
 }
@@ -194,8 +194,10 @@ func (f *LogFollower) resumeAt(id string) time.Time {
 }
 
 func (f *LogFollower) stream(ctx context.Context, c Container, since time.Time, sink LogSink) {
-	opts := container.LogsOptions{ShowStdout: true, ShowStderr: true, Follow: f.o.Follow, Timestamps: true, Tail: f.o.Tail}
-	if !since.IsZero() {
+	opts := container.LogsOptions{ShowStdout: true, ShowStderr: true, Follow: f.o.Follow, Timestamps: true}
+	if since.IsZero() {
+		opts.Tail = f.o.Tail
+	} else {
 		// Exact: a float64 of the nanoseconds rounds, and would repeat a line on resume.
 		opts.Since = fmt.Sprintf("%d.%09d", since.Unix(), since.Nanosecond())
 	}
