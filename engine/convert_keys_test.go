@@ -339,3 +339,16 @@ func TestContainerSpecSecurityOpt(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestContainerSpecPassThrough(t *testing.T) {
+	p := load(t, "services: {web: {image: img, network_mode: 'container:keeper', ipc: host}}")
+	p.Environment = types.Mapping{"DOCKER_DEFAULT_PLATFORM": "linux/arm64/v8"}
+	spec, err := ContainerSpec(p, p.Services["web"], 1, "", "", Target{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, string(spec.Host.NetworkMode), "container:keeper")
+	eq(t, string(spec.Host.IpcMode), "host")
+	eq(t, spec.Platform, &ocispec.Platform{OS: "linux", Architecture: "arm64", Variant: "v8"})
+	eq(t, ServiceRefs(p.Services["web"]), []string(nil))
+}
