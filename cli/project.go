@@ -13,6 +13,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/client"
 
+	"github.com/devstack/devstack/buildkit"
 	"github.com/devstack/devstack/compose"
 	"github.com/devstack/devstack/engine"
 	"github.com/devstack/devstack/templates"
@@ -116,9 +117,10 @@ func (g *globals) client(ctx context.Context) (*client.Client, error) {
 }
 
 // images adds what pulls and builds need besides the engine: docker's
-// registry credentials.
+// registry credentials and BuildKit.
 func (g *globals) images(o engine.ImageOptions) engine.ImageOptions {
 	o.Auth = g.auth
+	o.BuildKit = buildkit.Builder{Auth: g.auth}
 	return o
 }
 

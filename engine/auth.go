@@ -59,6 +59,5 @@ func baseImageError(err error) error {
 	if !errdefs.IsUnauthorized(err) && !authMessage(err.Error()) {
 		return err
 	}
-	msg := strings.TrimPrefix(err.Error(), "unauthorized: ")
-	return fmt.Errorf("%w: %s: run docker login for the base image's registry", ErrUnauthorized, msg)
+	return fmt.Errorf("%w (%w): run docker login for the base image's registry", err, ErrUnauthorized)
 }

@@ -15,10 +15,46 @@ import (
 	"github.com/moby/patternmatcher/ignorefile"
 )
 
-// Build builds the service's image with the classic builder from its
-// context directory (honouring .dockerignore), streaming the output.
+// BuildKit builds images with the engine's BuildKit (buildkit.Builder).
+type BuildKit interface {
+	// Enabled reports whether builds go through BuildKit: DOCKER_BUILDKIT
+	// when set, else whether the engine has it.
+	Enabled(ctx context.Context, api API) (bool, error)
+	// Build builds s's image, tagged s.Image and its build tags, with labels.
+	Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig, labels map[string]string, out Progress) error
+}
+
+// Build builds the service's image: with BuildKit when there is one and
+// it is enabled, otherwise with the classic builder.
 func Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig, o ImageOptions, out Progress) error {
+	labels := map[string]string{LabelProject: p.Name, LabelService: s.Name}
+	for k, v := range s.Build.Labels {
+		labels[k] = v
+	}
+	if o.BuildKit != nil {
+		on, err := o.BuildKit.Enabled(ctx, api)
+		if err != nil {
+			return fmt.Errorf("%w: service %s: %v", ErrBuildFailed, s.Name, err)
+		}
+		if on {
+			status(out, KindImage, s.Image, "Building")
+			if err := o.BuildKit.Build(ctx, api, p, s, labels, out); err != nil {
+				return fmt.Errorf("%w: %w", ErrBuildFailed, baseImageError(err))
+			}
+			status(out, KindImage, s.Image, "Built")
+			return nil
+		}
+	}
+	return buildClassic(ctx, api, s, labels, o, out)
+}
+
+// buildClassic builds with the classic builder from the context directory
+// (honouring .dockerignore), streaming the output.
+func buildClassic(ctx context.Context, api API, s types.ServiceConfig, labels map[string]string, o ImageOptions, out Progress) error {
 	b := s.Build
+	if err := classicUnsupported(b); err != "" {
+		return fmt.Errorf("%w: service %s: %s needs BuildKit, and builds use the classic builder (DOCKER_BUILDKIT=0, or an engine without BuildKit)", ErrBuildFailed, s.Name, err)
+	}
 	dockerfile := b.Dockerfile
 	if dockerfile == "" {
 		dockerfile = "Dockerfile"
@@ -41,10 +77,6 @@ func Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig
 	}
 	defer tar.Close()
 
-	labels := map[string]string{LabelProject: p.Name, LabelService: s.Name}
-	for k, v := range b.Labels {
-		labels[k] = v
-	}
 	var auths map[string]registry.AuthConfig
 	if o.Auth != nil {
 		if auths, err = o.Auth.All(); err != nil {
@@ -58,6 +90,11 @@ func Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig
 		Dockerfile:  filepath.ToSlash(dockerfile),
 		BuildArgs:   b.Args,
 		Target:      b.Target,
+		CacheFrom:   b.CacheFrom,
+		NetworkMode: b.Network,
+		ShmSize:     int64(b.ShmSize),
+		ExtraHosts:  b.ExtraHosts.AsList(":"),
+		Platform:    classicPlatform(s),
 		Labels:      labels,
 		NoCache:     b.NoCache,
 		PullParent:  b.Pull,
@@ -110,4 +147,32 @@ func (t *stepTracker) line(b []byte) {
 		t.last = strings.TrimSpace(line)
 	}
 	t.out.Event(Event{Kind: KindBuild, Name: t.image, Status: "Building", Detail: line})
+}
+
+// classicUnsupported names the first build key the classic builder cannot
+// honour ("" when none). Pure.
+func classicUnsupported(b *types.BuildConfig) string {
+	switch {
+	case len(b.Secrets) > 0:
+		return "build.secrets"
+	case len(b.SSH) > 0:
+		return "build.ssh"
+	case b.DockerfileInline != "":
+		return "build.dockerfile_inline"
+	case len(b.AdditionalContexts) > 0:
+		return "build.additional_contexts"
+	case len(b.CacheTo) > 0:
+		return "build.cache_to"
+	case len(b.Platforms) > 1:
+		return "more than one of build.platforms"
+	}
+	return ""
+}
+
+// classicPlatform is the one platform to build for ("" for the engine's).
+func classicPlatform(s types.ServiceConfig) string {
+	if len(s.Build.Platforms) == 1 {
+		return s.Build.Platforms[0]
+	}
+	return s.Platform
 }

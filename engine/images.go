@@ -16,6 +16,8 @@ type ImageOptions struct {
 	Pull  string // override pull_policy: always, missing, never ("" keeps each service's)
 	// Auth gives pulls and builds their registry credentials (nil: none).
 	Auth Registry
+	// BuildKit builds when enabled (nil: the classic builder only).
+	BuildKit BuildKit
 }
 
 // Registry finds registry credentials (registryauth.Store).
