@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"io"
+	"net"
 
 	"github.com/docker/docker/api/types"
 	"github.com/docker/docker/api/types/build"
@@ -59,6 +60,9 @@ type ImageAPI interface {
 	ImageInspect(ctx context.Context, image string, _ ...client.ImageInspectOption) (image.InspectResponse, error)
 	ImagePull(ctx context.Context, ref string, options image.PullOptions) (io.ReadCloser, error)
 	ImageBuild(ctx context.Context, context io.Reader, options build.ImageBuildOptions) (build.ImageBuildResponse, error)
+	// BuildCancel and DialHijack (to /session) serve BuildKit builds.
+	BuildCancel(ctx context.Context, id string) error
+	DialHijack(ctx context.Context, url, proto string, meta map[string][]string) (net.Conn, error)
 	ImageSave(ctx context.Context, images []string, _ ...client.ImageSaveOption) (io.ReadCloser, error)
 	ImageLoad(ctx context.Context, input io.Reader, _ ...client.ImageLoadOption) (image.LoadResponse, error)
 }
