@@ -54,6 +54,9 @@ func attachables(service string, p Plan, dockerfileDir string, cfg *configfile.C
 	if len(p.SSH) > 0 {
 		confs := make([]sshprovider.AgentConfig, len(p.SSH))
 		for i, s := range p.SSH {
+			if len(s.Paths) == 0 && os.Getenv("SSH_AUTH_SOCK") == "" {
+				return nil, fmt.Errorf("%w: service %s: build ssh %s: SSH_AUTH_SOCK is not set: start an ssh-agent, or name a key file (%s=PATH)", ErrSSH, service, s.ID, s.ID)
+			}
 			confs[i] = sshprovider.AgentConfig{ID: s.ID, Paths: s.Paths}
 		}
 		a, err := sshprovider.NewSSHAgentProvider(confs)
