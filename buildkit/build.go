@@ -143,8 +143,12 @@ func run(ctx context.Context, api engine.API, opts build.ImageBuildOptions, imag
 	stop := context.AfterFunc(ctx, func() { _ = api.BuildCancel(context.WithoutCancel(ctx), opts.BuildID) })
 	defer stop()
 	view := newPlainView()
-	emit := func(line string) {
-		out.Event(engine.Event{Kind: engine.KindBuild, Name: image, Status: "Building", Detail: line})
+	emit := func(l line) {
+		st := engine.BuildStep
+		if l.output {
+			st = engine.BuildOutput
+		}
+		out.Event(engine.Event{Kind: engine.KindBuild, Name: image, Status: st, Detail: l.text})
 	}
 	err = follow(resp.Body, view, emit)
 	if err == nil {
@@ -161,7 +165,7 @@ func run(ctx context.Context, api engine.API, opts build.ImageBuildOptions, imag
 }
 
 // follow reads the build's JSON message stream until its end or an error.
-func follow(r io.Reader, view *plainView, emit func(string)) error {
+func follow(r io.Reader, view *plainView, emit func(line)) error {
 	dec := json.NewDecoder(r)
 	for {
 		var m jsonmessage.JSONMessage
@@ -184,7 +188,7 @@ func follow(r io.Reader, view *plainView, emit func(string)) error {
 			}
 		case m.Stream != "":
 			for _, l := range strings.Split(strings.TrimRight(m.Stream, "\n"), "\n") {
-				emit(l)
+				emit(line{text: l})
 			}
 		}
 	}

@@ -61,9 +61,15 @@ func (v *plainView) step(digest string) *stepState {
 	return s
 }
 
+// line is one line of the plain view: a step's name or end, or output.
+type line struct {
+	text   string
+	output bool
+}
+
 // Lines renders one status update. Pure but for the view's own state.
-func (v *plainView) Lines(resp *controlapi.StatusResponse) []string {
-	var out []string
+func (v *plainView) Lines(resp *controlapi.StatusResponse) []line {
+	var out []line
 	for _, vx := range resp.Vertexes {
 		s := v.step(vx.Digest)
 		if vx.Name != "" {
@@ -71,7 +77,7 @@ func (v *plainView) Lines(resp *controlapi.StatusResponse) []string {
 		}
 		if !s.shown && (vx.Started != nil || vx.Cached || vx.Completed != nil) {
 			s.shown = true
-			out = append(out, fmt.Sprintf("#%d %s", s.num, s.name))
+			out = append(out, line{text: fmt.Sprintf("#%d %s", s.num, s.name)})
 		}
 		if s.completed || vx.Completed == nil {
 			continue
@@ -84,12 +90,12 @@ func (v *plainView) Lines(resp *controlapi.StatusResponse) []string {
 			if v.failed == nil && !strings.HasSuffix(vx.Error, "context canceled") {
 				v.failed = s
 			}
-			out = append(out, fmt.Sprintf("#%d ERROR: %s", s.num, vx.Error))
+			out = append(out, line{text: fmt.Sprintf("#%d ERROR: %s", s.num, vx.Error)})
 		case vx.Cached:
-			out = append(out, fmt.Sprintf("#%d CACHED", s.num))
+			out = append(out, line{text: fmt.Sprintf("#%d CACHED", s.num)})
 		default:
 			d := vx.Completed.AsTime().Sub(vx.Started.AsTime())
-			out = append(out, fmt.Sprintf("#%d DONE %.1fs", s.num, d.Seconds()))
+			out = append(out, line{text: fmt.Sprintf("#%d DONE %.1fs", s.num, d.Seconds())})
 		}
 	}
 	for _, l := range resp.Logs {
@@ -105,28 +111,28 @@ func (v *plainView) Lines(resp *controlapi.StatusResponse) []string {
 		}
 	}
 	for _, w := range resp.Warnings {
-		out = append(out, fmt.Sprintf("#%d WARN: %s", v.step(w.Vertex).num, w.Short))
+		out = append(out, line{text: fmt.Sprintf("#%d WARN: %s", v.step(w.Vertex).num, w.Short)})
 	}
 	return out
 }
 
 // flush hands on a step's output that has no newline yet.
-func (v *plainView) flush(s *stepState) []string {
+func (v *plainView) flush(s *stepState) []line {
 	if len(s.partial) == 0 {
 		return nil
 	}
-	line := s.output(string(s.partial))
+	l := s.output(string(s.partial))
 	s.partial = nil
-	return []string{line}
+	return []line{l}
 }
 
 // output records a line of the step's output and formats it.
-func (s *stepState) output(line string) string {
-	s.tail = append(s.tail, line)
+func (s *stepState) output(text string) line {
+	s.tail = append(s.tail, text)
 	if len(s.tail) > keepLines {
 		s.tail = s.tail[len(s.tail)-keepLines:]
 	}
-	return fmt.Sprintf("#%d %s", s.num, line)
+	return line{text: fmt.Sprintf("#%d %s", s.num, text), output: true}
 }
 
 // Failure describes the first failed step: its name, error and last output.

@@ -50,18 +50,23 @@ func TestPlainView(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got = append(got, v.Lines(st)...)
+		for _, l := range v.Lines(st) {
+			if l.output {
+				l.text = "out: " + l.text
+			}
+			got = append(got, l.text)
+		}
 	}
 	want := []string{
 		"#1 [1/3] FROM base",
 		"#1 CACHED",
 		"#2 [2/3] RUN make",
-		"#2 compiling",
-		"#2 linking",
+		"out: #2 compiling",
+		"out: #2 linking",
 		"#2 DONE 1.5s",
 		"#2 WARN: FromAsCasing",
 		"#3 [3/3] RUN test",
-		"#3 FAIL: x",
+		"out: #3 FAIL: x",
 		"#3 ERROR: exit code: 1",
 	}
 	if !reflect.DeepEqual(got, want) {

@@ -13,14 +13,19 @@ import (
 )
 
 // lineProgress renders progress events as lines of text. On a terminal,
-// pulls get one line per image, redrawn in place as they go.
+// pulls get one line per image, redrawn in place as they go, and a
+// BuildKit step's output shows in a window of its last lines while it runs.
 type lineProgress struct {
-	mu    sync.Mutex
-	w     io.Writer
-	term  bool
-	board []pullLine // the pulls on screen, while any runs
-	drawn int        // lines of the board on screen
+	mu     sync.Mutex
+	w      io.Writer
+	term   bool
+	board  []pullLine // the pulls on screen, while any runs
+	drawn  int        // lines of the board on screen
+	window []string   // a running build step's last output lines, on screen
 }
+
+// windowLines is how many output lines of a running build step a terminal shows.
+const windowLines = 6
 
 type pullLine struct {
 	image, text string
@@ -38,6 +43,11 @@ func newLineProgress(w io.Writer) *lineProgress {
 func (p *lineProgress) Event(e engine.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.term && e.Kind == engine.KindBuild && e.Status == engine.BuildOutput {
+		p.showWindow(e.Detail)
+		return
+	}
+	p.clearWindow()
 	if p.term && e.Kind == engine.KindImage && p.onBoard(e) {
 		return
 	}
@@ -87,4 +97,31 @@ func (p *lineProgress) onBoard(e engine.Event) bool {
 		p.board, p.drawn = nil, 0
 	}
 	return true
+}
+
+// showWindow adds a line to the running step's output window and redraws it.
+func (p *lineProgress) showWindow(line string) {
+	var sb strings.Builder
+	if n := len(p.window); n > 0 {
+		fmt.Fprintf(&sb, "\x1b[%dA", n)
+	}
+	p.window = append(p.window, line)
+	if len(p.window) > windowLines {
+		p.window = p.window[len(p.window)-windowLines:]
+	}
+	for _, l := range p.window {
+		fmt.Fprintf(&sb, "\x1b[2K%s\n", l)
+	}
+	_, _ = io.WriteString(p.w, sb.String())
+}
+
+// clearWindow erases the output window: the step it belonged to ended (the
+// error of a failed step repeats its last lines).
+func (p *lineProgress) clearWindow() {
+	n := len(p.window)
+	if n == 0 {
+		return
+	}
+	p.window = nil
+	_, _ = fmt.Fprintf(p.w, "\x1b[%dA\x1b[J", n) // up over the window, clear to the end of the screen
 }

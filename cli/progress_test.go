@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -44,5 +45,36 @@ func TestLineProgressBoard(t *testing.T) {
 	}
 	if !strings.HasSuffix(out, "\nContainer p-web-1  Created\n") || strings.Count(out, "Container") != 1 {
 		t.Errorf("the container line should follow the finished board: %q", out)
+	}
+}
+
+// On a terminal a BuildKit step's output shows in a window of its last
+// lines, erased when the step ends; without one every line stays.
+func TestLineProgressBuildWindow(t *testing.T) {
+	events := func(p engine.Progress) {
+		p.Event(engine.Event{Kind: engine.KindBuild, Name: "i", Status: engine.BuildStep, Detail: "#1 [1/2] RUN make"})
+		for i := range 8 {
+			p.Event(engine.Event{Kind: engine.KindBuild, Name: "i", Status: engine.BuildOutput, Detail: fmt.Sprintf("#1 out%d", i)})
+		}
+		p.Event(engine.Event{Kind: engine.KindBuild, Name: "i", Status: engine.BuildStep, Detail: "#1 DONE 1.0s"})
+	}
+	var plain bytes.Buffer
+	events(&lineProgress{w: &plain})
+	if !strings.Contains(plain.String(), "#1 out0\n") || !strings.HasSuffix(plain.String(), "#1 out7\n#1 DONE 1.0s\n") {
+		t.Errorf("plain: got\n%s", plain.String())
+	}
+	var term bytes.Buffer
+	events(&lineProgress{w: &term, term: true})
+	out := term.String()
+	for _, want := range []string{
+		"#1 [1/2] RUN make\n\x1b[2K#1 out0\n",
+		"\x1b[6A\x1b[2K#1 out2\n\x1b[2K#1 out3\n\x1b[2K#1 out4\n\x1b[2K#1 out5\n\x1b[2K#1 out6\n\x1b[2K#1 out7\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("terminal output lacks %q:\n%q", want, out)
+		}
+	}
+	if !strings.HasSuffix(out, "#1 out7\n\x1b[6A\x1b[J#1 DONE 1.0s\n") {
+		t.Errorf("window not erased before the step's end:\n%q", out)
 	}
 }

@@ -19,6 +19,15 @@ const (
 	KindWarning   Kind = "Warning" // something ignored or worked around
 )
 
+// Statuses of KindBuild events from BuildKit builds: a step's name or its
+// end (DONE, CACHED, ERROR), and a line of a step's output, which a
+// terminal may show only while the step runs. The classic builder's lines
+// are all "Building".
+const (
+	BuildStep   = "Step"
+	BuildOutput = "Output"
+)
+
 // Event is one step of progress, typed so that each consumer reads fields,
 // never text: {Container demo-web-1 Recreated}, {Reload web sync "1 file
 // (index.html) in 41ms"}, {Image nginx:1.27 Pulled}.
