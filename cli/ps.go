@@ -26,7 +26,7 @@ func newPsCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer api.Close()
-			rows, err := engine.Ps(ctx, api, name)
+			rows, err := engine.Ps(ctx, api, name, all)
 			if err != nil {
 				return err
 			}
@@ -54,7 +54,7 @@ func newPsCmd(g *globals) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
-	cmd.Flags().BoolVarP(&all, "all", "a", false, "also show stopped containers")
+	cmd.Flags().BoolVarP(&all, "all", "a", false, "also show stopped containers and the one-off containers of run")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "only container IDs")
 	cmd.Flags().BoolVar(&services, "services", false, "only service names")
 	return cmd

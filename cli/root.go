@@ -90,6 +90,7 @@ devstack's stacks too.`,
 		newStartCmd(g), newStopCmd(g), newRestartCmd(g), newConfigCmd(g), newVersionCmd(g),
 		newPresetsCmd(g), newInfoCmd(g), newInitCmd(g), newDashCmd(g),
 		newWatchCmd(g), newReceiveCmd(g), newSaveCmd(g), newLoadCmd(g),
+		newRunCmd(g),
 	)
 	return root
 }

@@ -45,6 +45,9 @@ type ContainerAPI interface {
 	ContainerStatPath(ctx context.Context, container, path string) (container.PathStat, error)
 	CopyToContainer(ctx context.Context, container, path string, content io.Reader, options container.CopyToContainerOptions) error
 	CopyFromContainer(ctx context.Context, container, srcPath string) (io.ReadCloser, container.PathStat, error)
+	ContainerAttach(ctx context.Context, container string, options container.AttachOptions) (types.HijackedResponse, error)
+	ContainerWait(ctx context.Context, container string, condition container.WaitCondition) (<-chan container.WaitResponse, <-chan error)
+	ContainerResize(ctx context.Context, container string, options container.ResizeOptions) error
 }
 
 // ExecAPI runs processes in containers (exec, healthcheck-free hooks, watch's receiver).

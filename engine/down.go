@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/docker/api/types/volume"
@@ -24,7 +25,7 @@ type DownOptions struct {
 // order (parallel within a level), then its networks, and its named
 // volumes only when asked.
 func Down(ctx context.Context, api API, project string, o DownOptions, out Progress) error {
-	cs, err := ObserveContainers(ctx, api, project)
+	cs, err := ListContainers(ctx, api, project, true) // run's one-off containers too, as compose
 	if err != nil {
 		return err
 	}
@@ -117,7 +118,10 @@ func stopContainer(ctx context.Context, api API, c Container, timeout *int, out 
 
 func removeContainer(ctx context.Context, api API, c Container, anonVolumes bool, out Progress) error {
 	if err := api.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true, RemoveVolumes: anonVolumes}); err != nil {
-		return containerPlanError(c.Name, err)
+		if !c.Oneoff || !(errdefs.IsNotFound(err) || errdefs.IsConflict(err)) {
+			return containerPlanError(c.Name, err)
+		} // a run --rm container the engine removes itself once stopped
+
 	}
 	status(out, KindContainer, c.Name, "Removed")
 	return nil

@@ -45,7 +45,10 @@ func Exec(ctx context.Context, api API, project string, o ExecOptions, stdin io.
 	}
 	defer resp.Close()
 	if o.TTY {
-		if restore := rawTerminal(ctx, api, created.ID, stdin); restore != nil {
+		resize := func(h, w uint) {
+			_ = api.ContainerExecResize(ctx, created.ID, container.ResizeOptions{Height: h, Width: w})
+		}
+		if restore := rawTerminal(stdin, resize); restore != nil {
 			defer restore()
 		}
 	}
@@ -77,9 +80,10 @@ func Exec(ctx context.Context, api API, project string, o ExecOptions, stdin io.
 	return ins.ExitCode, nil
 }
 
-// rawTerminal puts stdin's terminal in raw mode and keeps the exec's
-// terminal size in step with it. It returns the restore function.
-func rawTerminal(ctx context.Context, api API, execID string, stdin io.Reader) func() {
+// rawTerminal puts stdin's terminal in raw mode and keeps the exec's or
+// container's terminal size in step with it (resize). It returns the
+// restore function.
+func rawTerminal(stdin io.Reader, resize func(h, w uint)) func() {
 	f, ok := stdin.(*os.File)
 	if !ok {
 		return nil
@@ -92,17 +96,17 @@ func rawTerminal(ctx context.Context, api API, execID string, stdin io.Reader) f
 	if err != nil {
 		return nil
 	}
-	resize := func() {
+	follow := func() {
 		if ws, err := term.GetWinsize(fd); err == nil {
-			_ = api.ContainerExecResize(ctx, execID, container.ResizeOptions{Height: uint(ws.Height), Width: uint(ws.Width)})
+			resize(uint(ws.Height), uint(ws.Width))
 		}
 	}
-	resize()
+	follow()
 	winch := make(chan os.Signal, 1)
 	signal.Notify(winch, syscall.SIGWINCH)
 	go func() {
 		for range winch {
-			resize()
+			follow()
 		}
 	}()
 	return func() {

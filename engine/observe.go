@@ -25,6 +25,7 @@ type Container struct {
 	ImageID string
 	Labels  map[string]string
 	Summary container.Summary
+	Oneoff  bool // a one-off container of `run`
 }
 
 // Running says whether the container's process is up.
@@ -46,13 +47,20 @@ func projectFilter(project string) filters.Args {
 
 // ObserveContainers lists the project's service containers (not one-off), sorted by service and number.
 func ObserveContainers(ctx context.Context, api API, project string) ([]Container, error) {
+	return ListContainers(ctx, api, project, false)
+}
+
+// ListContainers lists the project's containers, with the one-off ones
+// (of run) when oneoff says so, sorted by service, one-off last, and number.
+func ListContainers(ctx context.Context, api API, project string, oneoff bool) ([]Container, error) {
 	list, err := api.ContainerList(ctx, container.ListOptions{All: true, Filters: projectFilter(project)})
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Container, 0, len(list))
 	for _, c := range list {
-		if strings.EqualFold(c.Labels[LabelOneoff], "true") {
+		isOneoff := strings.EqualFold(c.Labels[LabelOneoff], "true")
+		if isOneoff && !oneoff {
 			continue
 		}
 		n, _ := strconv.Atoi(c.Labels[LabelNumber])
@@ -63,14 +71,20 @@ func ObserveContainers(ctx context.Context, api API, project string) ([]Containe
 		out = append(out, Container{
 			ID: c.ID, Name: name, Service: c.Labels[LabelService], Number: n,
 			State: c.State, Status: c.Status, Hash: c.Labels[LabelConfigHash],
-			ImageID: c.ImageID, Labels: c.Labels, Summary: c,
+			ImageID: c.ImageID, Labels: c.Labels, Summary: c, Oneoff: isOneoff,
 		})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Service != out[j].Service {
 			return out[i].Service < out[j].Service
 		}
-		return out[i].Number < out[j].Number
+		if out[i].Oneoff != out[j].Oneoff {
+			return out[j].Oneoff
+		}
+		if out[i].Number != out[j].Number {
+			return out[i].Number < out[j].Number
+		}
+		return out[i].Name < out[j].Name
 	})
 	return out, nil
 }

@@ -23,9 +23,10 @@ type PsRow struct {
 	ID      string   `json:"id"`
 }
 
-// Ps describes the project's containers from one engine call.
-func Ps(ctx context.Context, api API, project string) ([]PsRow, error) {
-	cs, err := ObserveContainers(ctx, api, project)
+// Ps describes the project's containers from one engine call, with the
+// one-off containers of run when oneoff says so (ps -a, as compose).
+func Ps(ctx context.Context, api API, project string, oneoff bool) ([]PsRow, error) {
+	cs, err := ListContainers(ctx, api, project, oneoff)
 	if err != nil {
 		return nil, err
 	}
