@@ -103,7 +103,11 @@ func (b Builder) Build(ctx context.Context, api engine.API, p *types.Project, s 
 		buildErr = fmt.Errorf("build session: %w", err)
 	}
 	if buildErr != nil {
-		return fmt.Errorf("service %s: %w", s.Name, explain(buildErr, dockerfile))
+		buildErr = explain(buildErr, dockerfile)
+		if native := enginePlatform(ctx, api); opts.Platform != "" && native != "" && opts.Platform != native {
+			buildErr = fmt.Errorf("%w\n(building for %s on a %s engine: its base images must come from a registry for that platform, and RUN steps need qemu emulation (binfmt) on the engine's host)", buildErr, opts.Platform, native)
+		}
+		return fmt.Errorf("service %s: %w", s.Name, buildErr)
 	}
 	return ctx.Err()
 }
@@ -206,6 +210,15 @@ func explain(err error, dockerfile string) error {
 		return fmt.Errorf("%w\n(heredocs (<<EOF) need Dockerfile frontend 1.4 or later, newer than the one built into this engine: add `# syntax=docker/dockerfile:1.4`, which is pulled from a registry, or write the lines out)", err)
 	}
 	return err
+}
+
+// enginePlatform is the engine's os/arch ("" when it does not say).
+func enginePlatform(ctx context.Context, api engine.API) string {
+	sv, err := api.ServerVersion(ctx)
+	if err != nil || sv.Os == "" {
+		return ""
+	}
+	return sv.Os + "/" + sv.Arch
 }
 
 func randomID() string {
