@@ -10,8 +10,10 @@
 //	NGINX_IMAGE, MYSQL_IMAGE, ...  stand-ins for the presets' official images
 //	                               (standins_test.go); EXAMPLES: ../examples
 //	HOME                           the script's work dir
-//	DOCKER_BUILDKIT=0, and DOCKER_HOST/DOCKER_TLS_VERIFY/DOCKER_CERT_PATH
-//	when set for the test binary. PATH starts with the freshly built devstack.
+//	DOCKER_BUILDKIT=0 (the classic builder; scripts about BuildKit set
+//	it empty, devstack's default), and DOCKER_HOST/DOCKER_TLS_VERIFY/
+//	DOCKER_CERT_PATH when set for the test binary. PATH starts with the
+//	freshly built devstack.
 //
 // Commands besides testscript's own: waitfor, httpget, freeport, holdport,
 // sleep (below), waitstatus (waitstatus_test.go), registry, pushimage
