@@ -92,6 +92,11 @@ devstack's stacks too.`,
 		newWatchCmd(g), newReceiveCmd(g), newSaveCmd(g), newLoadCmd(g),
 		newRunCmd(g),
 	)
+	root.AddCommand( // issue 11: the rest of docker compose's commands
+		newBuildCmd(g), newPullCmd(g), newPushCmd(g), newCreateCmd(g), newKillCmd(g), newRmCmd(g),
+		newPauseCmd(g, true), newPauseCmd(g, false), newPortCmd(g), newTopCmd(g), newImagesCmd(g),
+		newLsCmd(g), newStatsCmd(g), newScaleCmd(g),
+	)
 	return root
 }
 

@@ -38,6 +38,9 @@ type ContainerAPI interface {
 	ContainerStop(ctx context.Context, container string, options container.StopOptions) error
 	ContainerRestart(ctx context.Context, container string, options container.StopOptions) error
 	ContainerKill(ctx context.Context, container, signal string) error
+	ContainerPause(ctx context.Context, container string) error
+	ContainerUnpause(ctx context.Context, container string) error
+	ContainerTop(ctx context.Context, container string, arguments []string) (container.TopResponse, error)
 	ContainerRemove(ctx context.Context, container string, options container.RemoveOptions) error
 	ContainerRename(ctx context.Context, container, newContainerName string) error
 	ContainerLogs(ctx context.Context, container string, options container.LogsOptions) (io.ReadCloser, error)
@@ -62,6 +65,8 @@ type ExecAPI interface {
 type ImageAPI interface {
 	ImageInspect(ctx context.Context, image string, _ ...client.ImageInspectOption) (image.InspectResponse, error)
 	ImagePull(ctx context.Context, ref string, options image.PullOptions) (io.ReadCloser, error)
+	ImagePush(ctx context.Context, ref string, options image.PushOptions) (io.ReadCloser, error)
+	ImageRemove(ctx context.Context, image string, options image.RemoveOptions) ([]image.DeleteResponse, error)
 	ImageBuild(ctx context.Context, context io.Reader, options build.ImageBuildOptions) (build.ImageBuildResponse, error)
 	// BuildCancel and DialHijack (to /session) serve BuildKit builds.
 	BuildCancel(ctx context.Context, id string) error

@@ -37,7 +37,8 @@ type applier struct {
 	start   map[string][]Container // service -> containers that need starting
 }
 
-func (a *applier) apply(ctx context.Context, plan Plan) error {
+// apply runs the plan; without start it only creates (`create`).
+func (a *applier) apply(ctx context.Context, plan Plan, start bool) error {
 	a.current, a.start = map[string][]Container{}, map[string][]Container{}
 	if err := a.recreateNetworks(ctx, plan); err != nil {
 		return err
@@ -48,6 +49,9 @@ func (a *applier) apply(ctx context.Context, plan Plan) error {
 	a.gate = newCreateGate(plan)
 	if err := a.each(ctx, refOrder(a.p, plan), a.container, CreateContainer, RecreateContainer, StartContainer, KeepContainer, RestartContainer); err != nil {
 		return err
+	}
+	if !start {
+		return nil
 	}
 	return graph.InDependencyOrder(ctx, a.p, func(ctx context.Context, name string, s types.ServiceConfig) error {
 		if !a.needsStart(name) {

@@ -27,6 +27,7 @@ type BuildKit interface {
 // Build builds the service's image: with BuildKit when there is one and
 // it is enabled, otherwise with the classic builder.
 func Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig, o ImageOptions, out Progress) error {
+	s.Build = withBuildFlags(s.Build, o)
 	labels := map[string]string{LabelProject: p.Name, LabelService: s.Name}
 	for k, v := range s.Build.Labels {
 		labels[k] = v
@@ -175,4 +176,29 @@ func classicPlatform(s types.ServiceConfig) string {
 		return s.Build.Platforms[0]
 	}
 	return s.Platform
+}
+
+// withBuildFlags is a copy of the build section with what `build`'s flags
+// add (--no-cache, --pull, --build-arg), so that either builder sees them. Pure.
+func withBuildFlags(b *types.BuildConfig, o ImageOptions) *types.BuildConfig {
+	c := *b
+	c.NoCache = c.NoCache || o.NoCache
+	c.Pull = c.Pull || o.PullBase
+	c.Args = buildArgs(c.Args, o.BuildArgs)
+	return &c
+}
+
+// buildArgs is the build section's args with --build-arg's over them. Pure.
+func buildArgs(section types.MappingWithEquals, flags map[string]*string) map[string]*string {
+	if len(flags) == 0 {
+		return section
+	}
+	out := make(map[string]*string, len(section)+len(flags))
+	for k, v := range section {
+		out[k] = v
+	}
+	for k, v := range flags {
+		out[k] = v
+	}
+	return out
 }

@@ -19,6 +19,7 @@ type DownOptions struct {
 	RemoveOrphans bool     // remove containers of services the project no longer has
 	Known         []string // the project's services; nil when no compose file was loaded (remove all)
 	Timeout       *int     // -t: seconds to wait before killing; nil: each container's stop_grace_period
+	Images        []string // --rmi: images to remove after the containers (RmiImages)
 }
 
 // Down stops and removes the project's containers in reverse dependency
@@ -67,6 +68,9 @@ func Down(ctx context.Context, api API, project string, o DownOptions, out Progr
 			return fmt.Errorf("network %s: %w", n.Name, err)
 		}
 		status(out, KindNetwork, n.Name, "Removed")
+	}
+	if err := removeImages(ctx, api, o.Images, out); err != nil {
+		return err
 	}
 	if !o.Volumes {
 		return nil

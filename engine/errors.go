@@ -29,3 +29,14 @@ var (
 	// ErrMountSource means a bind mount's or file secret's host path is missing.
 	ErrMountSource = errors.New("mount source missing")
 )
+
+var (
+	// ErrBadSignal means a signal name or number is not one the engine knows.
+	ErrBadSignal = errors.New("unknown signal")
+	// ErrBadScale means a SERVICE=N argument of scale is malformed.
+	ErrBadScale = errors.New("invalid scale")
+	// ErrNoPort means a container does not publish the asked port.
+	ErrNoPort = errors.New("port not published")
+	// ErrNoRegistry means an image to push names no registry host.
+	ErrNoRegistry = errors.New("image names no registry")
+)

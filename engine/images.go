@@ -18,6 +18,10 @@ type ImageOptions struct {
 	Auth Registry
 	// BuildKit builds when enabled (nil: the classic builder only).
 	BuildKit BuildKit
+	// What `build` adds to each build: --no-cache, --pull (of the base
+	// images), --build-arg (over the build section's args).
+	NoCache, PullBase bool
+	BuildArgs         map[string]*string
 }
 
 // Registry finds registry credentials (registryauth.Store).

@@ -18,6 +18,8 @@ type UpOptions struct {
 	WaitTimeout time.Duration // with Wait: give up after this long (0: no limit)
 	// StrictPorts refuses to move a preset's taken host port to a free one.
 	StrictPorts bool
+	// NoStart creates the containers and leaves them stopped (`create`).
+	NoStart bool
 }
 
 // UpResult is what Up did.
@@ -100,10 +102,10 @@ func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOption
 	defer stopWatch()
 	a := &applier{api: api, p: p, imageIDs: d.ImageIDs, files: d.Files, out: out, watch: Watch(wctx, mon),
 		apiVersion: APIVersion(api), observed: obs.Containers, proxyEnv: ProxyEnv(daemonHost(api))}
-	if err := a.apply(ctx, plan); err != nil {
+	if err := a.apply(ctx, plan, !o.NoStart); err != nil {
 		return res, err
 	}
-	if o.Wait {
+	if o.Wait && !o.NoStart {
 		if o.WaitTimeout > 0 {
 			var cancel context.CancelFunc
 			ctx, cancel = context.WithTimeout(ctx, o.WaitTimeout)

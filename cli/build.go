@@ -1,0 +1,214 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/spf13/cobra"
+
+	"github.com/devstack/devstack/engine"
+)
+
+type buildFlags struct {
+	noCache, pull, push, quiet, withDeps bool
+	args                                 []string
+	progress                             string
+}
+
+func newBuildCmd(g *globals) *cobra.Command {
+	var f buildFlags
+	cmd := &cobra.Command{
+		Use:   "build [SERVICE...]",
+		Short: "Build the services' images (the build step up uses), independent ones at the same time",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runBuild(cmd.Context(), g, f, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&f.noCache, "no-cache", false, "do not use the build cache")
+	fl.BoolVar(&f.pull, "pull", false, "always try to pull newer versions of the base images")
+	fl.StringArrayVar(&f.args, "build-arg", nil, "KEY=VALUE (or KEY, from the environment) over the build section's args (repeatable)")
+	fl.BoolVar(&f.push, "push", false, "push the images after building them")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but errors")
+	fl.StringVar(&f.progress, "progress", "auto", "progress output: auto, tty, plain or quiet")
+	fl.BoolVar(&f.withDeps, "with-dependencies", false, "also build the images of the services they depend on")
+	return cmd
+}
+
+func runBuild(ctx context.Context, g *globals, f buildFlags, services []string) error {
+	out, err := g.progressFor(f.quiet, f.progress)
+	if err != nil {
+		return err
+	}
+	p, err := g.narrow(ctx, services, f.withDeps)
+	if err != nil {
+		return err
+	}
+	args, err := parseBuildArgs(f.args)
+	if err != nil {
+		return err
+	}
+	engine.DefaultImageNames(p)
+	targets := engine.BuildTargets(p, nil)
+	var pushes []types.ServiceConfig
+	if f.push {
+		if pushes, err = engine.PushTargets(p, nil); err != nil {
+			return err // refused before anything is built
+		}
+	}
+	api, err := g.client(ctx)
+	if err != nil {
+		return err
+	}
+	defer api.Close()
+	if len(targets) > 1 {
+		pb := prefixBuilds{next: out, service: map[string]string{}}
+		for _, t := range targets {
+			pb.service[t.Image] = t.Name
+		}
+		out = pb
+	}
+	o := g.images(engine.ImageOptions{NoCache: f.noCache, PullBase: f.pull, BuildArgs: args})
+	if err := engine.BuildServices(ctx, api, p, targets, o, out); err != nil {
+		return err
+	}
+	if !f.push {
+		return nil
+	}
+	return engine.Push(ctx, api, pushes, engine.PushOptions{Auth: g.auth}, out)
+}
+
+// narrow loads the project and keeps the named services (all when none
+// named), with their dependencies when deps is set.
+func (g *globals) narrow(ctx context.Context, services []string, deps bool) (*types.Project, error) {
+	_, p, err := g.load(ctx, services)
+	if err != nil || len(services) == 0 || deps {
+		return p, err
+	}
+	return p.WithSelectedServices(services, types.IgnoreDependencies)
+}
+
+// progressFor is the progress renderer of -q and --progress.
+func (g *globals) progressFor(quiet bool, progress string) (engine.Progress, error) {
+	switch progress {
+	case "auto", "tty", "plain", "":
+	case "quiet":
+		quiet = true
+	default:
+		return nil, fmt.Errorf("invalid --progress %q: auto, tty, plain or quiet", progress)
+	}
+	if quiet {
+		return warningsOnly{g.printer()}, nil
+	}
+	return g.printer(), nil
+}
+
+// warningsOnly is -q's progress: warnings (a failure ignored on request) and nothing else.
+type warningsOnly struct{ next engine.Progress }
+
+func (w warningsOnly) Event(e engine.Event) {
+	if e.Kind == engine.KindWarning {
+		w.next.Event(e)
+	}
+}
+
+// parseBuildArgs reads --build-arg KEY=VALUE; a bare KEY takes its value
+// from the environment and is left out when unset, as docker compose does.
+func parseBuildArgs(list []string) (map[string]*string, error) {
+	out := map[string]*string{}
+	for _, a := range list {
+		k, v, ok := strings.Cut(a, "=")
+		if k == "" {
+			return nil, fmt.Errorf("invalid --build-arg %q: KEY=VALUE or KEY", a)
+		}
+		if !ok {
+			env, set := os.LookupEnv(k)
+			if !set {
+				continue
+			}
+			v = env
+		}
+		out[k] = &v
+	}
+	return out, nil
+}
+
+// prefixBuilds names the service on each line of build output, for
+// builds that run at the same time.
+type prefixBuilds struct {
+	next    engine.Progress
+	service map[string]string // image -> service
+}
+
+func (p prefixBuilds) Event(e engine.Event) {
+	if e.Kind == engine.KindBuild {
+		e.Detail = p.service[e.Name] + " | " + e.Detail
+	}
+	p.next.Event(e)
+}
+
+func newPullCmd(g *globals) *cobra.Command {
+	var o engine.PullOptions
+	var deps, quiet bool
+	cmd := &cobra.Command{
+		Use:   "pull [SERVICE...]",
+		Short: "Pull the services' images, all at the same time (the pull step up uses)",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			p, err := g.narrow(ctx, args, deps)
+			if err != nil {
+				return err
+			}
+			api, err := g.client(ctx)
+			if err != nil {
+				return err
+			}
+			defer api.Close()
+			out, _ := g.progressFor(quiet, "")
+			o.Auth = g.auth
+			return engine.Pull(ctx, api, p, o, out)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&o.IgnoreFailures, "ignore-pull-failures", false, "pull what can be pulled and only warn about the rest")
+	fl.BoolVar(&deps, "include-deps", false, "also pull the images of the services they depend on")
+	fl.BoolVarP(&quiet, "quiet", "q", false, "pull without printing progress")
+	fl.StringVar(&o.Policy, "policy", "", "missing: only the images not present; always (default): all")
+	return cmd
+}
+
+func newPushCmd(g *globals) *cobra.Command {
+	var o engine.PushOptions
+	var deps, quiet bool
+	cmd := &cobra.Command{
+		Use:   "push [SERVICE...]",
+		Short: "Push the images of the services that build and name an image, with docker login's credentials",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			p, err := g.narrow(ctx, args, deps)
+			if err != nil {
+				return err
+			}
+			targets, err := engine.PushTargets(p, nil)
+			if err != nil {
+				return err
+			}
+			api, err := g.client(ctx)
+			if err != nil {
+				return err
+			}
+			defer api.Close()
+			out, _ := g.progressFor(quiet, "")
+			o.Auth = g.auth
+			return engine.Push(ctx, api, targets, o, out)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&o.IgnoreFailures, "ignore-push-failures", false, "push what can be pushed and only warn about the rest")
+	fl.BoolVar(&deps, "include-deps", false, "also push the images of the services they depend on")
+	fl.BoolVarP(&quiet, "quiet", "q", false, "push without printing progress")
+	return cmd
+}

@@ -1,0 +1,92 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// ParseSignal checks a signal as docker kill takes it (KILL, SIGKILL, 9)
+// and returns it as the engine is sent it: SIGKILL, or the number. Pure.
+func ParseSignal(s string) (string, error) {
+	if n, err := strconv.Atoi(s); err == nil {
+		if n < 1 || n > 64 {
+			return "", fmt.Errorf("%w: %s (a number from 1 to 64, or a name such as SIGHUP)", ErrBadSignal, s)
+		}
+		return s, nil
+	}
+	name := strings.ToUpper(s)
+	if !strings.HasPrefix(name, "SIG") {
+		name = "SIG" + name
+	}
+	if unix.SignalNum(name) == 0 {
+		return "", fmt.Errorf("%w: %q (a name such as SIGHUP, HUP or a number)", ErrBadSignal, s)
+	}
+	return name, nil
+}
+
+// KillServices sends the signal to the running containers of the named
+// services (all when none named). The signal is checked first: a bad one
+// sends nothing.
+func KillServices(ctx context.Context, api API, project string, services []string, signal string, out Progress) error {
+	sig, err := ParseSignal(signal)
+	if err != nil {
+		return err
+	}
+	cs, err := selectContainers(ctx, api, project, services)
+	if err != nil {
+		return err
+	}
+	killed := 0
+	for _, c := range cs {
+		if !c.Running() {
+			continue
+		}
+		if err := api.ContainerKill(ctx, c.ID, sig); err != nil {
+			return containerPlanError(c.Name, err)
+		}
+		killed++
+		status(out, KindContainer, c.Name, "Killed")
+	}
+	if killed == 0 {
+		return fmt.Errorf("%w: project %s has no running containers to kill%s", ErrNoContainer, project, servicesThere(cs))
+	}
+	return nil
+}
+
+// Pause pauses the running containers of the named services (all when none named).
+func Pause(ctx context.Context, api API, project string, services []string, out Progress) error {
+	return eachContainer(ctx, api, project, services, "running", "Paused", api.ContainerPause, out)
+}
+
+// Unpause resumes the paused containers of the named services (all when none named).
+func Unpause(ctx context.Context, api API, project string, services []string, out Progress) error {
+	return eachContainer(ctx, api, project, services, "paused", "Unpaused", api.ContainerUnpause, out)
+}
+
+// eachContainer calls fn on the selected containers in the given state
+// and reports each as done; none in that state is an error.
+func eachContainer(ctx context.Context, api API, project string, services []string, state, done string, fn func(context.Context, string) error, out Progress) error {
+	cs, err := selectContainers(ctx, api, project, services)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, c := range cs {
+		if c.State != state {
+			continue
+		}
+		if err := fn(ctx, c.ID); err != nil {
+			return containerPlanError(c.Name, err)
+		}
+		n++
+		status(out, KindContainer, c.Name, done)
+	}
+	if n == 0 {
+		return fmt.Errorf("%w: project %s has no %s containers%s", ErrNoContainer, project, state, servicesThere(cs))
+	}
+	return nil
+}

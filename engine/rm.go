@@ -1,0 +1,53 @@
+package engine
+
+import (
+	"context"
+
+	"github.com/docker/docker/api/types/container"
+)
+
+// RmOptions mirror `devstack rm` flags.
+type RmOptions struct {
+	Services []string // none: all
+	Stop     bool     // -s: stop running containers first
+	Volumes  bool     // -v: also remove their anonymous volumes (never named ones)
+}
+
+// Rm removes the project's stopped containers of the named services
+// (running ones too with Stop, which stops them first). Named volumes are
+// kept; -v removes only the containers' anonymous volumes.
+func Rm(ctx context.Context, api API, project string, o RmOptions, out Progress) error {
+	cs, err := selectContainers(ctx, api, project, o.Services)
+	if err != nil {
+		return err
+	}
+	if o.Stop {
+		err = inOrder(ctx, project, cs, true, func(ctx context.Context, c Container) error {
+			if !c.Running() && c.State != "paused" {
+				return nil
+			}
+			if err := api.ContainerStop(ctx, c.ID, container.StopOptions{}); err != nil {
+				return containerPlanError(c.Name, err)
+			}
+			status(out, KindContainer, c.Name, "Stopped")
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	removed := 0
+	for _, c := range cs {
+		if (c.Running() || c.State == "paused") && !o.Stop {
+			continue
+		}
+		if err := removeContainer(ctx, api, c, o.Volumes, out); err != nil {
+			return err
+		}
+		removed++
+	}
+	if removed == 0 {
+		warnf(out, "no stopped containers to remove (rm -s stops running ones first)")
+	}
+	return nil
+}
