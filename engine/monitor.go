@@ -23,6 +23,9 @@ type ContainerEvent struct {
 	Action   events.Action // create, start, die, destroy, health_status: healthy, exec_start: ...
 	ExitCode string        // with die
 	Oneoff   bool          // a one-off container (run), not a service replica
+	// Attributes are the engine's other attributes of the event (image,
+	// the container's own labels, signal, ...), compose's labels left out.
+	Attributes map[string]string
 }
 
 // Is says whether the event is one of the actions (a prefix for
@@ -151,10 +154,16 @@ func (m *Monitor) run(ctx context.Context) {
 func containerEvent(msg events.Message) ContainerEvent {
 	a := msg.Actor.Attributes
 	n, _ := strconv.Atoi(a[LabelNumber])
+	attrs := map[string]string{}
+	for k, v := range a {
+		if !strings.HasPrefix(k, "com.docker.compose.") {
+			attrs[k] = v
+		}
+	}
 	return ContainerEvent{
 		Time: time.Unix(0, msg.TimeNano), ID: msg.Actor.ID, Name: a["name"],
 		Service: a[LabelService], Number: n, Action: msg.Action, ExitCode: a["exitCode"],
-		Oneoff: strings.EqualFold(a[LabelOneoff], "true"),
+		Oneoff: strings.EqualFold(a[LabelOneoff], "true"), Attributes: attrs,
 	}
 }
 

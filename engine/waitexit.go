@@ -1,0 +1,70 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/docker/docker/api/types/container"
+)
+
+// Exited is one container that stopped, for `devstack wait`.
+type Exited struct {
+	Container Container
+	Code      int
+}
+
+// WaitExit waits until the running containers of the services (all when
+// none are named), one-off ones included, have stopped, and reports each
+// on exited as it stops; with first, it returns once the first one has.
+// It returns the exit code of the last one reported.
+func WaitExit(ctx context.Context, api API, project string, services []string, first bool, exited func(Exited)) (int, error) {
+	all, err := ListContainers(ctx, api, project, true)
+	if err != nil {
+		return 0, err
+	}
+	cs, err := pickServices(project, all, services)
+	if err != nil {
+		return 0, err
+	}
+	var running []Container
+	for _, c := range cs {
+		if c.Running() {
+			running = append(running, c)
+		}
+	}
+	if len(running) == 0 {
+		return 0, fmt.Errorf("%w: no running containers in project %s%s", ErrNoContainer, project, servicesThere(all))
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type result struct {
+		Exited
+		err error
+	}
+	results := make(chan result, len(running))
+	for _, c := range running {
+		go func() {
+			waitC, errC := api.ContainerWait(ctx, c.ID, container.WaitConditionNotRunning)
+			select {
+			case w := <-waitC:
+				results <- result{Exited: Exited{Container: c, Code: int(w.StatusCode)}}
+			case err := <-errC:
+				results <- result{err: fmt.Errorf("container %s: %w", c.Name, err)}
+			}
+		}()
+	}
+	code := 0
+	for range running {
+		r := <-results
+		if r.err != nil {
+			return 0, r.err
+		}
+		e := r.Exited
+		exited(e)
+		code = e.Code
+		if first {
+			break
+		}
+	}
+	return code, nil
+}
