@@ -14,6 +14,9 @@
 //   - ps -p on 30 services, in a directory without a compose file (median
 //     of 9). Target: <= 30 ms, peak RSS <= 20 MiB.
 //   - version with the engine answering (median of 9). Target: <= 15 ms.
+//   - ls with 20 more projects on the engine (median of 9). Target: <= 100 ms.
+//   - build --no-cache of 3 independent services against the same builds
+//     one after another (medians of 3). Target: the ratio below 1.
 //   - workload A (db with a healthcheck, web waiting for it to be healthy
 //     with a published port, cache with a named volume): cold up -d and
 //     down -v. Informational.
