@@ -90,7 +90,7 @@ devstack's stacks too.`,
 		newStartCmd(g), newStopCmd(g), newRestartCmd(g), newConfigCmd(g), newVersionCmd(g),
 		newPresetsCmd(g), newInfoCmd(g), newInitCmd(g), newDashCmd(g),
 		newWatchCmd(g), newReceiveCmd(g), newSaveCmd(g), newLoadCmd(g),
-		newRunCmd(g), newEventsCmd(g), newWaitCmd(g),
+		newRunCmd(g), newEventsCmd(g), newWaitCmd(g), newCpCmd(g), newAttachCmd(g),
 	)
 	root.AddCommand( // issue 11: the rest of docker compose's commands
 		newBuildCmd(g), newPullCmd(g), newPushCmd(g), newCreateCmd(g), newKillCmd(g), newRmCmd(g),

@@ -1,0 +1,133 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/containerd/errdefs"
+	"github.com/docker/docker/api/types/container"
+	"github.com/moby/go-archive"
+)
+
+// ErrNoPath means a path to copy does not exist.
+var ErrNoPath = errors.New("no such file or directory")
+
+// CopyOptions mirror `devstack cp` flags.
+type CopyOptions struct {
+	Service    string
+	Index      int  // replica number, 1-based
+	Archive    bool // -a: keep uid/gid
+	FollowLink bool // -L: copy what a symlink source points to
+}
+
+// copyContainer is the container number Index of the service, running or not.
+func copyContainer(ctx context.Context, api API, project string, o CopyOptions) (Container, error) {
+	cs, err := ObserveContainers(ctx, api, project)
+	if err != nil {
+		return Container{}, err
+	}
+	index := max(o.Index, 1)
+	for _, c := range cs {
+		if c.Service == o.Service && c.Number == index {
+			return c, nil
+		}
+	}
+	return Container{}, fmt.Errorf("%w: service %s has no container number %d in project %s%s", ErrNoContainer, o.Service, index, project, servicesThere(cs))
+}
+
+// CopyFrom copies src in the service's container to dst on the host, or
+// as a tar stream to stdout when dst is "-", as docker cp does.
+func CopyFrom(ctx context.Context, api API, project string, o CopyOptions, src, dst string, stdout io.Writer) error {
+	c, err := copyContainer(ctx, api, project, o)
+	if err != nil {
+		return err
+	}
+	rebase := ""
+	if o.FollowLink {
+		st, err := api.ContainerStatPath(ctx, c.ID, src)
+		if err != nil {
+			return statError(c, src, err)
+		}
+		if st.Mode&os.ModeSymlink != 0 {
+			target := st.LinkTarget
+			if !filepath.IsAbs(target) {
+				target = filepath.Join(filepath.Dir(src), target)
+			}
+			rebase, src = filepath.Base(src), target
+		}
+	}
+	content, st, err := api.CopyFromContainer(ctx, c.ID, src)
+	if err != nil {
+		return statError(c, src, err)
+	}
+	defer content.Close()
+	if dst == "-" {
+		_, err := io.Copy(stdout, content)
+		return err
+	}
+	info := archive.CopyInfo{Path: src, Exists: true, IsDir: st.Mode.IsDir(), RebaseName: rebase}
+	var r io.Reader = content
+	if rebase != "" {
+		r = archive.RebaseArchiveEntries(content, filepath.Base(src), rebase)
+	}
+	if err := archive.CopyTo(r, info, dst); err != nil {
+		return fmt.Errorf("copy %s:%s to %s: %w", c.Name, src, dst, err)
+	}
+	return nil
+}
+
+// CopyTo copies src on the host (a tar stream from stdin when src is "-")
+// to dst in the service's container, as docker cp does.
+func CopyTo(ctx context.Context, api API, project string, o CopyOptions, src, dst string, stdin io.Reader) error {
+	c, err := copyContainer(ctx, api, project, o)
+	if err != nil {
+		return err
+	}
+	dstInfo := archive.CopyInfo{Path: dst}
+	st, err := api.ContainerStatPath(ctx, c.ID, dst)
+	switch {
+	case err == nil:
+		dstInfo.Exists, dstInfo.IsDir = true, st.Mode.IsDir()
+	case !errdefs.IsNotFound(err):
+		return statError(c, dst, err)
+	}
+	var content io.Reader
+	dir := dst
+	if src == "-" {
+		if !dstInfo.IsDir {
+			return fmt.Errorf("%w: %s:%s must be an existing directory to copy a tar stream into", ErrNoPath, c.Name, dst)
+		}
+		content = stdin
+	} else {
+		srcInfo, err := archive.CopyInfoSourcePath(src, o.FollowLink)
+		if err != nil {
+			return fmt.Errorf("%w: %s", ErrNoPath, src)
+		}
+		tarred, err := archive.TarResource(srcInfo)
+		if err != nil {
+			return fmt.Errorf("copy %s: %w", src, err)
+		}
+		defer tarred.Close()
+		d, prepared, err := archive.PrepareArchiveCopy(tarred, srcInfo, dstInfo)
+		if err != nil {
+			return fmt.Errorf("copy %s to %s:%s: %w", src, c.Name, dst, err)
+		}
+		defer prepared.Close()
+		dir, content = d, prepared
+	}
+	if err := api.CopyToContainer(ctx, c.ID, dir, content, container.CopyToContainerOptions{CopyUIDGID: o.Archive}); err != nil {
+		return fmt.Errorf("copy %s to %s:%s: %w", src, c.Name, dst, err)
+	}
+	return nil
+}
+
+func statError(c Container, path string, err error) error {
+	if errdefs.IsNotFound(err) {
+		return fmt.Errorf("%w: %s in container %s", ErrNoPath, path, c.Name)
+	}
+	return fmt.Errorf("container %s: %s: %w", c.Name, path, err)
+}
