@@ -1,0 +1,40 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+)
+
+// Pause pauses the running containers of the named services (all when none named).
+func Pause(ctx context.Context, api API, project string, services []string, out Progress) error {
+	return eachContainer(ctx, api, project, services, "running", "Paused", api.ContainerPause, out)
+}
+
+// Unpause resumes the paused containers of the named services (all when none named).
+func Unpause(ctx context.Context, api API, project string, services []string, out Progress) error {
+	return eachContainer(ctx, api, project, services, "paused", "Unpaused", api.ContainerUnpause, out)
+}
+
+// eachContainer calls fn on the selected containers in the given state
+// and reports each as done; none in that state is an error.
+func eachContainer(ctx context.Context, api API, project string, services []string, state, done string, fn func(context.Context, string) error, out Progress) error {
+	cs, err := selectContainers(ctx, api, project, services)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, c := range cs {
+		if c.State != state {
+			continue
+		}
+		if err := fn(ctx, c.ID); err != nil {
+			return containerPlanError(c.Name, err)
+		}
+		n++
+		status(out, KindContainer, c.Name, done)
+	}
+	if n == 0 {
+		return fmt.Errorf("%w: project %s has no %s containers%s", ErrNoContainer, project, state, servicesThere(cs))
+	}
+	return nil
+}
