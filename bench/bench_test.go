@@ -17,6 +17,8 @@
 //   - ls with 20 more projects on the engine (median of 9). Target: <= 100 ms.
 //   - build --no-cache of 3 independent services against the same builds
 //     one after another (medians of 3). Target: the ratio below 1.
+//   - run --rm SERVICE true on a running stack against docker run --rm of
+//     the same image (medians of 5). Target: <= 1.3x.
 //   - workload A (db with a healthcheck, web waiting for it to be healthy
 //     with a published port, cache with a named volume): cold up -d and
 //     down -v. Informational.
