@@ -8,6 +8,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/engine"
@@ -17,7 +18,7 @@ import (
 
 type upFlags struct {
 	detach, build, forceRecreate, noRecreate, removeOrphans, wait, noColor, strictPorts bool
-	noTUI, downOnExit                                                                   bool
+	noTUI, downOnExit, noDeps                                                           bool
 	logLines                                                                            int
 	pull                                                                                string
 	watch                                                                               bool
@@ -47,6 +48,7 @@ kills it. --watch then follows develop.watch (see devstack watch).`,
 	fl.StringVar(&f.pull, "pull", "", "pull images: always, missing, never (default: each service's pull_policy)")
 	fl.BoolVar(&f.forceRecreate, "force-recreate", false, "recreate containers even if unchanged")
 	fl.BoolVar(&f.noRecreate, "no-recreate", false, "never recreate existing containers")
+	fl.BoolVar(&f.noDeps, "no-deps", false, "do not start the services the named ones depend on")
 	fl.BoolVar(&f.removeOrphans, "remove-orphans", false, "remove containers of services not in the project")
 	fl.BoolVar(&f.wait, "wait", false, "wait until services are running and healthy (implies -d)")
 	fl.DurationVar(&f.waitTimeout, "wait-timeout", 0, "give up waiting after this long (with --wait)")
@@ -68,6 +70,11 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 	full, p, err := g.load(ctx, services)
 	if err != nil {
 		return err
+	}
+	if f.noDeps && len(services) > 0 {
+		if p, err = p.WithSelectedServices(services, types.IgnoreDependencies); err != nil {
+			return err
+		}
 	}
 	if f.watch {
 		if err := watch.Check(p); err != nil {
