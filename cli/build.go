@@ -64,13 +64,6 @@ func runBuild(ctx context.Context, g *globals, f buildFlags, services []string) 
 		return err
 	}
 	defer api.Close()
-	if len(targets) > 1 {
-		pb := prefixBuilds{next: out, service: map[string]string{}}
-		for _, t := range targets {
-			pb.service[t.Image] = t.Name
-		}
-		out = pb
-	}
 	o := g.images(engine.ImageOptions{NoCache: f.noCache, PullBase: f.pull, BuildArgs: args})
 	if err := engine.BuildServices(ctx, api, p, targets, o, out); err != nil {
 		return err
@@ -134,20 +127,6 @@ func parseBuildArgs(list []string) (map[string]*string, error) {
 		out[k] = &v
 	}
 	return out, nil
-}
-
-// prefixBuilds names the service on each line of build output, for
-// builds that run at the same time.
-type prefixBuilds struct {
-	next    engine.Progress
-	service map[string]string // image -> service
-}
-
-func (p prefixBuilds) Event(e engine.Event) {
-	if e.Kind == engine.KindBuild {
-		e.Detail = p.service[e.Name] + " | " + e.Detail
-	}
-	p.next.Event(e)
 }
 
 func newPullCmd(g *globals) *cobra.Command {

@@ -32,18 +32,42 @@ func BuildTargets(p *types.Project, services []string) []types.ServiceConfig {
 // BuildServices builds the services' images with the same step `up` uses
 // (Build), independent builds at the same time. Call DefaultImageNames first.
 func BuildServices(ctx context.Context, api API, p *types.Project, targets []types.ServiceConfig, o ImageOptions, out Progress) error {
+	if len(targets) == 0 {
+		warnf(out, "no service to build: none of them has a build section")
+	}
+	return buildAll(ctx, api, p, targets, o, out)
+}
+
+// buildAll runs the builds at the same time (up to buildParallelism);
+// with more than one, each line of build output starts with its service.
+func buildAll(ctx context.Context, api API, p *types.Project, targets []types.ServiceConfig, o ImageOptions, out Progress) error {
+	if len(targets) > 1 {
+		pb := prefixBuilds{next: out, service: map[string]string{}}
+		for _, t := range targets {
+			pb.service[t.Image] = t.Name
+		}
+		out = pb
+	}
 	eg, ectx := errgroup.WithContext(ctx)
 	eg.SetLimit(buildParallelism)
 	for _, s := range targets {
 		eg.Go(func() error { return Build(ectx, api, p, s, o, out) })
 	}
-	if err := eg.Wait(); err != nil {
-		return err
+	return eg.Wait()
+}
+
+// prefixBuilds names the service on each line of build output, for
+// builds that run at the same time.
+type prefixBuilds struct {
+	next    Progress
+	service map[string]string // image -> service
+}
+
+func (p prefixBuilds) Event(e Event) {
+	if e.Kind == KindBuild {
+		e.Detail = p.service[e.Name] + " | " + e.Detail
 	}
-	if len(targets) == 0 {
-		warnf(out, "no service to build: none of them has a build section")
-	}
-	return nil
+	p.next.Event(e)
 }
 
 // PullOptions mirror `devstack pull` flags.

@@ -45,7 +45,7 @@ func DefaultImageNames(p *types.Project) {
 
 // EnsureImages builds or pulls what each service needs, following
 // pull_policy, and returns each service's image ID. Pulls run
-// concurrently; builds one after the other.
+// concurrently, then the builds, independent ones at the same time.
 func EnsureImages(ctx context.Context, api API, p *types.Project, o ImageOptions, out Progress) (map[string]string, error) {
 	var firsts []types.ServiceConfig // the first service naming each image
 	seen := map[string]bool{}
@@ -72,6 +72,15 @@ func EnsureImages(ctx context.Context, api API, p *types.Project, o ImageOptions
 		}
 	}
 	failed := pullAll(ctx, api, o.Auth, pulls, out)
+	var builds []types.ServiceConfig
+	for i, s := range firsts {
+		if steps[i].build {
+			builds = append(builds, s)
+		}
+	}
+	if err := buildAll(ctx, api, p, builds, o, out); err != nil {
+		return nil, err
+	}
 	byRef := map[string]string{}
 	for i, s := range firsts {
 		id, err := steps[i].finish(ctx, api, p, s, o, failed[s.Image], out)
@@ -122,14 +131,11 @@ func decideImage(ctx context.Context, api API, s types.ServiceConfig, o ImageOpt
 	return step, nil
 }
 
-// finish builds when needed, reports a failed pull (falling back to the
-// local image when there is one) and returns the image's ID.
+// finish reports a failed pull (falling back to the local image when
+// there is one) and returns the image's ID (built by then, when it builds).
 func (st imageStep) finish(ctx context.Context, api API, p *types.Project, s types.ServiceConfig, o ImageOptions, pullErr error, out Progress) (string, error) {
 	switch {
 	case st.build:
-		if err := Build(ctx, api, p, s, o, out); err != nil {
-			return "", err
-		}
 	case st.pull && pullErr != nil:
 		if st.presentID == "" {
 			return "", pullErr
