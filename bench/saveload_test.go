@@ -14,7 +14,7 @@ import (
 )
 
 // BenchmarkSaveLoad compares devstack save and load of a 3-image project
-// with the manual way, measured in the same run, three rounds alternating
+// with the manual way, measured in the same run, five rounds alternating
 // which goes first, medians:
 //
 //   - save: `docker save A B C | zstd` (the zstd CLI at its default level
@@ -33,7 +33,7 @@ func BenchmarkSaveLoad(b *testing.B) {
 		s := newSaveLoad(b)
 		var dsSave, manSave, dsLoad, manLoad []time.Duration
 		var dsSize, manSize int64
-		for round := range 3 {
+		for round := range 5 {
 			manual := func() {
 				t, size := s.manualSave(b)
 				manSave, manSize = append(manSave, t), size
@@ -52,12 +52,12 @@ func BenchmarkSaveLoad(b *testing.B) {
 		b.Logf("save: devstack %v, manual %v; load: devstack %v, manual %v", dsSave, manSave, dsLoad, manLoad)
 		report(b, "export-mb", fmt.Sprintf("save: 3 images, engine export %.0f MB (%d CPUs)", float64(s.exportSize)/1e6, runtime.NumCPU()), float64(s.exportSize)/1e6, "MB", 0)
 		report(b, "save-size", "save: archive size / docker save|zstd + files", float64(dsSize)/float64(manSize), "x", 1.0)
-		report(b, "save-time", "save: time / docker save|zstd + cp (median of 3)", median(dsSave).Seconds()/median(manSave).Seconds(), "x", 1.1)
-		report(b, "save-s", "  devstack save (median of 3)", median(dsSave).Seconds(), "s", 0)
-		report(b, "mansave-s", "  docker save | zstd + cp (median of 3)", median(manSave).Seconds(), "s", 0)
-		report(b, "load-time", "load: time / zstd -dc | docker load (median of 3)", median(dsLoad).Seconds()/median(manLoad).Seconds(), "x", 1.1)
-		report(b, "load-s", "  devstack load (median of 3)", median(dsLoad).Seconds(), "s", 0)
-		report(b, "manload-s", "  zstd -dc | docker load (median of 3)", median(manLoad).Seconds(), "s", 0)
+		report(b, "save-time", "save: time / docker save|zstd + cp (median of 5)", median(dsSave).Seconds()/median(manSave).Seconds(), "x", 1.1)
+		report(b, "save-s", "  devstack save (median of 5)", median(dsSave).Seconds(), "s", 0)
+		report(b, "mansave-s", "  docker save | zstd + cp (median of 5)", median(manSave).Seconds(), "s", 0)
+		report(b, "load-time", "load: time / zstd -dc | docker load (median of 5)", median(dsLoad).Seconds()/median(manLoad).Seconds(), "x", 1.1)
+		report(b, "load-s", "  devstack load (median of 5)", median(dsLoad).Seconds(), "s", 0)
+		report(b, "manload-s", "  zstd -dc | docker load (median of 5)", median(manLoad).Seconds(), "s", 0)
 	}
 }
 

@@ -24,16 +24,16 @@ type Collected struct {
 }
 
 // Collect lists the files a project needs besides its images: its compose
-// files, env files (--env-file, else .env), services' env_files, the
+// files (with those their include: and extends: name), env files (--env-file, else .env), services' env_files, the
 // file: sources of configs and secrets the services use, and bind-mounted
 // files. A bind-mounted directory is stored (recursively) only when it is
 // in or under one of include; otherwise it is listed as empty. skip (the
 // archive being written) is never stored. Everything must lie inside the
 // project directory: paths are stored relative to it and rewritten nowhere.
 func Collect(p *types.Project, envFiles, include []string, skip string) (Collected, error) {
-	c := collector{dir: p.WorkingDir, skip: skip, seen: map[string]bool{}}
+	c := collector{dir: p.WorkingDir, skip: skip, seen: map[string]bool{}, composeSeen: map[string]bool{}}
 	for _, f := range p.ComposeFiles {
-		c.file(f, "compose file", true)
+		c.composeFile(f, "compose file")
 	}
 	if len(envFiles) == 0 {
 		envFiles = []string{filepath.Join(p.WorkingDir, ".env")}
@@ -71,9 +71,24 @@ func Collect(p *types.Project, envFiles, include []string, skip string) (Collect
 
 type collector struct {
 	dir, skip string
-	seen      map[string]bool
-	out       Collected
-	err       error
+	seen      map[string]bool // by name in the archive
+	// composeSeen are the compose files already followed (include cycles)
+	composeSeen map[string]bool
+	out         Collected
+	err         error
+}
+
+// composeFile adds a compose file and, recursively, the files its
+// include: and extends: name.
+func (c *collector) composeFile(abs, what string) {
+	if c.composeSeen[abs] {
+		return
+	}
+	c.composeSeen[abs] = true
+	c.file(abs, what, true)
+	for _, ref := range composeRefs(abs) {
+		c.composeFile(ref, abs+": include or extends")
+	}
 }
 
 // file adds one file; a missing optional one is left out.

@@ -97,3 +97,28 @@ func TestCollectSkipsOutput(t *testing.T) {
 		t.Errorf("files: %s", rels(c))
 	}
 }
+
+// Files that compose files include or extend are stored too, recursively.
+func TestCollectIncludes(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"compose.yaml": "include:\n  - db/compose.yaml\n  - path: [cache.yaml]\n    env_file: cache.env\nservices:\n  web:\n    extends:\n      file: base.yaml\n      service: base\n  other:\n    extends: web\n",
+		"db/compose.yaml": "include: [../shared.yaml]\nservices: {db: {image: x}}\n",
+		"shared.yaml":     "include: [compose.yaml]\n", // a cycle
+		"cache.yaml":      "services: {cache: {image: x}}\n",
+		"cache.env":       "A=1\n",
+		"base.yaml":       "services: {base: {image: x}}\n",
+	}
+	for name, content := range files {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
+		os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644)
+	}
+	p := &types.Project{Name: "x", WorkingDir: dir, ComposeFiles: []string{filepath.Join(dir, "compose.yaml")}}
+	c, err := Collect(p, nil, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := rels(c), "compose.yaml db/compose.yaml shared.yaml cache.yaml cache.env base.yaml"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
