@@ -19,6 +19,9 @@
 //     one after another (medians of 3). Target: the ratio below 1.
 //   - run --rm SERVICE true on a running stack against docker run --rm of
 //     the same image (medians of 5). Target: <= 1.3x.
+//   - save and load of a 3-image project against docker save|zstd and
+//     zstd -dc|docker load (saveload_test.go). Targets: size <= 1.0x,
+//     time <= 1.1x each.
 //   - workload A (db with a healthcheck, web waiting for it to be healthy
 //     with a published port, cache with a named volume): cold up -d and
 //     down -v. Informational.

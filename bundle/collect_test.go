@@ -102,7 +102,7 @@ func TestCollectSkipsOutput(t *testing.T) {
 func TestCollectIncludes(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
-		"compose.yaml": "include:\n  - db/compose.yaml\n  - path: [cache.yaml]\n    env_file: cache.env\nservices:\n  web:\n    extends:\n      file: base.yaml\n      service: base\n  other:\n    extends: web\n",
+		"compose.yaml":    "include:\n  - db/compose.yaml\n  - path: [cache.yaml]\n    env_file: cache.env\nservices:\n  web:\n    extends:\n      file: base.yaml\n      service: base\n  other:\n    extends: web\n",
 		"db/compose.yaml": "include: [../shared.yaml]\nservices: {db: {image: x}}\n",
 		"shared.yaml":     "include: [compose.yaml]\n", // a cycle
 		"cache.yaml":      "services: {cache: {image: x}}\n",
