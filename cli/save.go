@@ -160,7 +160,7 @@ func relAll(dir string, paths []string) ([]string, error) {
 func writeArchive(ctx context.Context, g *globals, api engine.ImageAPI, out string, comp bundle.Compression, m bundle.Manifest, files []bundle.Source) (size int64, err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".partial-*")
 	if err != nil {
-		return 0, err
+		return 0, writeError(out, err)
 	}
 	defer func() {
 		if err != nil {
