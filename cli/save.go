@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/bundle"
+	"github.com/devstack/devstack/compose"
 	"github.com/devstack/devstack/engine"
 )
 
@@ -76,37 +77,25 @@ func runSave(ctx context.Context, g *globals, f saveFlags, services []string) er
 	if err != nil {
 		return err
 	}
+	engine.DefaultImageNames(p)
+	refs, err := engine.ExportRefs(p) // refused before anything is built or pulled
+	if err != nil {
+		return err
+	}
 	api, err := g.client(ctx)
 	if err != nil {
 		return err
 	}
 	defer api.Close()
-	engine.DefaultImageNames(p)
 	progress := g.printer()
 	if _, err := engine.EnsureImages(ctx, api, p, engine.ImageOptions{Build: true}, progress); err != nil {
 		return err
 	}
-	m := bundle.Manifest{Devstack: engine.Version, Project: p.Name, Services: p.ServiceNames(), Presets: r.Added, EmptyDirs: files.EmptyDirs}
-	if len(services) > 0 {
-		m.Selected = services
-	}
-	if m.ComposeFiles, err = relAll(p.WorkingDir, p.ComposeFiles); err != nil {
-		return err
-	}
-	if m.EnvFiles, err = relAll(p.WorkingDir, absAll(g.EnvFiles)); err != nil {
-		return err
-	}
-	refs, err := engine.ExportRefs(p)
+	m, err := newManifest(ctx, g, api, r, services, refs)
 	if err != nil {
 		return err
 	}
-	for _, ref := range refs {
-		info, err := engine.InspectImage(ctx, api, ref.Ref)
-		if err != nil {
-			return err
-		}
-		m.Images = append(m.Images, bundle.Image{ID: info.ID, Ref: ref.Ref, Tags: info.Tags, Platform: info.Platform, Services: ref.Services})
-	}
+	m.EmptyDirs = files.EmptyDirs
 	for _, d := range files.EmptyDirs {
 		progress.Event(engine.Event{Kind: engine.KindWarning, Detail: fmt.Sprintf("bind-mounted directory %s is not stored (--include-dir %s stores it); load creates it empty", d, d)})
 	}
@@ -116,6 +105,31 @@ func runSave(ctx context.Context, g *globals, f saveFlags, services []string) er
 	}
 	fmt.Fprintf(g.stderr, "Saved %s: %d images, %d files, %s\n", out, len(m.Images), len(files.Files), units.HumanSize(float64(size)))
 	return nil
+}
+
+// newManifest describes the project and its images (the members are the
+// writer's to add).
+func newManifest(ctx context.Context, g *globals, api engine.ImageAPI, r compose.Resolved, services []string, refs []engine.ExportRef) (bundle.Manifest, error) {
+	p := r.Selected
+	m := bundle.Manifest{Devstack: engine.Version, Project: p.Name, Services: p.ServiceNames(), Presets: r.Added}
+	if len(services) > 0 {
+		m.Selected = services
+	}
+	var err error
+	if m.ComposeFiles, err = relAll(p.WorkingDir, p.ComposeFiles); err != nil {
+		return m, err
+	}
+	if m.EnvFiles, err = relAll(p.WorkingDir, absAll(g.EnvFiles)); err != nil {
+		return m, err
+	}
+	for _, ref := range refs {
+		info, err := engine.InspectImage(ctx, api, ref.Ref)
+		if err != nil {
+			return m, err
+		}
+		m.Images = append(m.Images, bundle.Image{ID: info.ID, Ref: ref.Ref, Tags: info.Tags, Platform: info.Platform, Services: ref.Services})
+	}
+	return m, nil
 }
 
 // collectFiles lists the project's files; --env-file and --include-dir
