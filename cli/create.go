@@ -84,10 +84,8 @@ func newScaleCmd(g *globals) *cobra.Command {
 					return err
 				}
 			}
-			for name, n := range scale {
-				s := sel.Services[name]
-				s.SetScale(n)
-				sel.Services[name] = s
+			if err := engine.ApplyScale(sel, scale); err != nil {
+				return err
 			}
 			return converge(ctx, g, full, sel, engine.UpOptions{})
 		},

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/compose-spec/compose-go/v2/types"
 )
 
 // ParseScale reads scale's SERVICE=N arguments against the project's
@@ -32,4 +34,29 @@ func ParseScale(args []string, services []string) (map[string]int, error) {
 		out[name] = n
 	}
 	return out, nil
+}
+
+// ApplyScale sets each service's replicas in p; a service with a fixed
+// container_name cannot run more than one. Nothing is changed on error. Pure.
+func ApplyScale(p *types.Project, scale map[string]int) error {
+	for _, name := range sortedKeysInt(scale) {
+		if s := p.Services[name]; s.ContainerName != "" && scale[name] > 1 {
+			return fmt.Errorf("%w: service %s has container_name %s, so it runs one container at most", ErrBadScale, name, s.ContainerName)
+		}
+	}
+	for name, n := range scale {
+		s := p.Services[name]
+		s.SetScale(n)
+		p.Services[name] = s
+	}
+	return nil
+}
+
+func sortedKeysInt(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/compose-spec/compose-go/v2/types"
 )
 
 func TestParseScale(t *testing.T) {
@@ -34,6 +36,25 @@ func TestParseScale(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("ParseScale(%q) = %v, %v; want %v", tc.args, got, err, tc.want)
 		}
+	}
+}
+
+func TestApplyScale(t *testing.T) {
+	named := types.ServiceConfig{Name: "db"}
+	named.ContainerName = "the-db"
+	p := &types.Project{Services: types.Services{"web": {Name: "web"}, "db": named}}
+	if err := ApplyScale(p, map[string]int{"web": 3, "db": 2}); !errors.Is(err, ErrBadScale) || !strings.Contains(err.Error(), "container_name the-db") {
+		t.Fatalf("ApplyScale(db=2) = %v, want ErrBadScale naming container_name", err)
+	}
+	scaleOf := func(name string) int { s := p.Services[name]; return s.GetScale() }
+	if got := scaleOf("web"); got != 1 {
+		t.Errorf("after a refused scale web runs %d, want 1 (nothing changed)", got)
+	}
+	if err := ApplyScale(p, map[string]int{"web": 3, "db": 1}); err != nil {
+		t.Fatal(err)
+	}
+	if web, db := scaleOf("web"), scaleOf("db"); web != 3 || db != 1 {
+		t.Errorf("scales = %d, %d; want 3, 1", web, db)
 	}
 }
 
