@@ -17,7 +17,9 @@ import (
 
 // API is the set of Engine API calls devstack makes: a subset of the
 // Docker client's APIClient, grouped by what they act on, so that a unit
-// test of a flow fakes the few calls it uses (embedding API for the rest).
+// test of a flow fakes the few calls it uses. Functions take the group
+// they call (ObserveContainers, WaitFor and the log follower a ContainerAPI,
+// the monitor an EventSource), or API when they need several.
 // *client.Client satisfies it; e2e scripts run against the real engine.
 type API interface {
 	ContainerAPI

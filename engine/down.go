@@ -231,7 +231,7 @@ func servicesThere(cs []Container) string {
 }
 
 // selectContainers lists the project's containers of the named services (all when none named).
-func selectContainers(ctx context.Context, api API, project string, services []string) ([]Container, error) {
+func selectContainers(ctx context.Context, api ContainerAPI, project string, services []string) ([]Container, error) {
 	cs, err := ObserveContainers(ctx, api, project)
 	if err != nil {
 		return nil, err

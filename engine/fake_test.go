@@ -13,9 +13,9 @@ import (
 )
 
 // fakeEngine answers the few calls the waits and the log follower make,
-// from containers the test sets up; any other call panics (nil API).
+// from containers the test sets up; any other call panics (nil ContainerAPI).
 type fakeEngine struct {
-	API
+	ContainerAPI
 	*fakeEvents
 
 	mu         sync.Mutex

@@ -58,7 +58,7 @@ type FollowOptions struct {
 // line seen, so nothing is shown twice. Run may be called again after the
 // engine's stream failed, and resumes the same way.
 type LogFollower struct {
-	api     API
+	api     ContainerAPI
 	mon     *Monitor
 	project string
 	o       FollowOptions
@@ -73,7 +73,7 @@ type LogFollower struct {
 }
 
 // NewLogFollower prepares to read the project's logs.
-func NewLogFollower(api API, mon *Monitor, project string, o FollowOptions) *LogFollower {
+func NewLogFollower(api ContainerAPI, mon *Monitor, project string, o FollowOptions) *LogFollower {
 	return &LogFollower{api: api, mon: mon, project: project, o: o, lastLine: map[string]time.Time{}, died: map[string]time.Time{}, exited: map[string]bool{}}
 }
 
@@ -223,7 +223,7 @@ func (f *LogFollower) stream(ctx context.Context, c Container, since time.Time, 
 	_, _ = stdcopy.StdCopy(w, w, rc)
 }
 
-func isTTY(ctx context.Context, api API, c Container) bool {
+func isTTY(ctx context.Context, api ContainerAPI, c Container) bool {
 	st, err := api.ContainerInspect(ctx, c.ID)
 	return err == nil && st.Config != nil && st.Config.Tty
 }

@@ -46,13 +46,13 @@ func projectFilter(project string) filters.Args {
 }
 
 // ObserveContainers lists the project's service containers (not one-off), sorted by service and number.
-func ObserveContainers(ctx context.Context, api API, project string) ([]Container, error) {
+func ObserveContainers(ctx context.Context, api ContainerAPI, project string) ([]Container, error) {
 	return ListContainers(ctx, api, project, false)
 }
 
 // ListContainers lists the project's containers, with the one-off ones
 // (of run) when oneoff says so, sorted by service, one-off last, and number.
-func ListContainers(ctx context.Context, api API, project string, oneoff bool) ([]Container, error) {
+func ListContainers(ctx context.Context, api ContainerAPI, project string, oneoff bool) ([]Container, error) {
 	list, err := api.ContainerList(ctx, container.ListOptions{All: true, Filters: projectFilter(project)})
 	if err != nil {
 		return nil, err

@@ -70,7 +70,7 @@ func (w *Watcher) next() (<-chan struct{}, error) {
 
 // WaitFor blocks until the container meets the depends_on condition, or
 // fails at once when it never can: it exited, or turned unhealthy.
-func WaitFor(ctx context.Context, api API, w *Watcher, c Container, condition string) error {
+func WaitFor(ctx context.Context, api ContainerAPI, w *Watcher, c Container, condition string) error {
 	for {
 		ch, err := w.next()
 		if err != nil {
@@ -160,7 +160,7 @@ func lastProbe(h *container.Health) string {
 }
 
 // lastLogLines returns the container's last n log lines, indented, for error messages.
-func lastLogLines(ctx context.Context, api API, id string, n int) string {
+func lastLogLines(ctx context.Context, api ContainerAPI, id string, n int) string {
 	rc, err := api.ContainerLogs(ctx, id, container.LogsOptions{ShowStdout: true, ShowStderr: true, Tail: fmt.Sprint(n)})
 	if err != nil {
 		return ""

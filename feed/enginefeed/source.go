@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/containerd/errdefs"
+	"github.com/docker/docker/api/types"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/network"
 
@@ -19,9 +20,15 @@ import (
 	"github.com/devstack/devstack/feed"
 )
 
+// API is the part of the Engine API the source calls.
+type API interface {
+	engine.ContainerAPI
+	Ping(ctx context.Context) (types.Ping, error)
+}
+
 // Source reads one project from the engine.
 type Source struct {
-	api     engine.API
+	api     API
 	mon     *engine.Monitor
 	project string
 	logs    *engine.LogFollower
@@ -29,7 +36,7 @@ type Source struct {
 
 // New is the project's source; logs start at since, or with the last tail
 // lines of each container when since is zero.
-func New(api engine.API, mon *engine.Monitor, project string, since time.Time, tail int) *Source {
+func New(api API, mon *engine.Monitor, project string, since time.Time, tail int) *Source {
 	t := "all"
 	if tail > 0 {
 		t = strconv.Itoa(tail)
