@@ -29,7 +29,7 @@ func TestBatchFlushes(t *testing.T) {
 	if b := <-out; len(b.Lines) != 3 {
 		t.Fatalf("batch of %d lines", len(b.Lines))
 	}
-	in, out = make(chan any, 2), make(chan Batch) // buffered: a tick between the two sends must not block the test
+	in, out = make(chan any, 2), make(chan Batch)     // buffered: a tick between the two sends must not block the test
 	go batch(ctx, in, out, 10*time.Millisecond, 1000) // the interval flushes what is there
 	in <- LogLine{Text: "one"}
 	in <- Stats{ContainerID: "a"}
