@@ -33,8 +33,7 @@ func TestInheritVolumes(t *testing.T) {
 	inheritVolumes(&spec, s, old, image)
 	eq(t, spec.Host.Mounts, []mount.Mount{
 		{Type: "volume", Source: "anon1", Target: "/anon"},
-		{Type: "volume", Source: "demo_data", Target: "/named"},
 		{Type: "volume", Source: "imgvol", Target: "/var/lib/db"},
 	})
-	eq(t, spec.Host.Binds, []string{"/host:/bound:rw"})
+	eq(t, spec.Host.Binds, []string{"demo_data:/named:rw", "/host:/bound:rw"})
 }

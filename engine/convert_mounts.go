@@ -10,19 +10,26 @@ import (
 
 // convertMounts turns the service's volumes, and its file-based secrets
 // and configs, into what docker compose sends. A bind that needs none of
-// the Mount API's options goes as a Binds entry "SRC:DST:rw[,z|Z][,nocopy]",
-// for which the engine creates a missing host path (create_host_path); a
-// bind with propagation, recursive or create_host_path: false, and every
-// other type, goes as a Mount. File secrets and configs are read-only
-// binds of the host file, so an edit on the host is seen inside; a target
-// a volume already takes is left to the volume. What the API version
-// cannot carry is left out. Pure.
+// the Mount API's options goes as a Binds entry "SRC:DST:rw[,z|Z]", for
+// which the engine creates a missing host path (create_host_path); so does
+// a named volume without nocopy, subpath or labels ("NAME:DST:rw"), which
+// compose prefers for backward compatibility. A bind with propagation,
+// recursive or create_host_path: false, and every other mount, goes as a
+// Mount. File secrets and configs are read-only binds of the host file,
+// so an edit on the host is seen inside; a target a volume already takes
+// is left to the volume. What the API version cannot carry is left out.
+// Pure.
 func convertMounts(p *types.Project, s types.ServiceConfig, apiVersion string) (binds []string, mounts []mount.Mount) {
 	taken := map[string]bool{}
 	for _, v := range s.Volumes {
 		taken[v.Target] = true
 		if v.Type == types.VolumeTypeBind && !needsMountAPI(v.Bind) {
 			v.Source = absSource(v.Source)
+			binds = append(binds, v.String())
+			continue
+		}
+		if _, declared := p.Volumes[v.Source]; v.Type == types.VolumeTypeVolume && v.Source != "" && declared && !volumeNeedsMountAPI(v.Volume) {
+			v.Source = volumeName(p, v.Source)
 			binds = append(binds, v.String())
 			continue
 		}
@@ -44,6 +51,11 @@ func convertMounts(p *types.Project, s types.ServiceConfig, apiVersion string) (
 // carry, as compose decides it.
 func needsMountAPI(b *types.ServiceVolumeBind) bool {
 	return b != nil && (!bool(b.CreateHostPath) || b.Propagation != "" || b.Recursive != "")
+}
+
+// volumeNeedsMountAPI says the same of a named volume's options.
+func volumeNeedsMountAPI(o *types.ServiceVolumeVolume) bool {
+	return o != nil && (o.NoCopy || o.Subpath != "" || len(o.Labels) > 0)
 }
 
 func absSource(src string) string {
@@ -80,7 +92,7 @@ func convertMount(p *types.Project, v types.ServiceVolumeConfig) mount.Mount {
 			m.Source = volumeName(p, v.Source)
 		}
 		if v.Volume != nil {
-			m.VolumeOptions = &mount.VolumeOptions{NoCopy: v.Volume.NoCopy, Subpath: v.Volume.Subpath}
+			m.VolumeOptions = &mount.VolumeOptions{NoCopy: v.Volume.NoCopy, Subpath: v.Volume.Subpath, Labels: v.Volume.Labels}
 		}
 	case types.VolumeTypeTmpfs:
 		if v.Tmpfs != nil {

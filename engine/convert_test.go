@@ -52,11 +52,8 @@ func TestContainerSpec(t *testing.T) {
 			}
 			s.Tmpfs = types.StringList{"/run:size=1m"}
 		}, func(t *testing.T, s Spec) {
-			eq(t, s.Host.Mounts, []mount.Mount{
-				{Type: "volume", Source: "demo_data", Target: "/data"},
-				{Type: "volume", Target: "/anon"},
-			})
-			eq(t, s.Host.Binds, []string{"/src:/app:ro"})
+			eq(t, s.Host.Mounts, []mount.Mount{{Type: "volume", Target: "/anon"}})
+			eq(t, s.Host.Binds, []string{"demo_data:/data:rw", "/src:/app:ro"})
 			eq(t, s.Host.Tmpfs, map[string]string{"/run": "size=1m"})
 		}},
 		{"first network at create, the rest connected", func(s *types.ServiceConfig) {
