@@ -18,9 +18,10 @@ import (
 
 type upFlags struct {
 	detach, build, forceRecreate, noRecreate, removeOrphans, wait, noColor, strictPorts bool
-	noTUI, downOnExit, noDeps                                                           bool
+	noTUI, downOnExit, noDeps, abortOnExit, renewAnon                                   bool
 	logLines                                                                            int
-	pull                                                                                string
+	pull, exitCodeFrom                                                                  string
+	scale, attach, noAttach                                                             []string
 	watch                                                                               bool
 	watchOpts                                                                           watchFlags
 	waitTimeout                                                                         time.Duration
@@ -49,6 +50,12 @@ kills it. --watch then follows develop.watch (see devstack watch).`,
 	fl.BoolVar(&f.forceRecreate, "force-recreate", false, "recreate containers even if unchanged")
 	fl.BoolVar(&f.noRecreate, "no-recreate", false, "never recreate existing containers")
 	fl.BoolVar(&f.noDeps, "no-deps", false, "do not start the services the named ones depend on")
+	fl.StringArrayVar(&f.scale, "scale", nil, "run N replicas of a service: SERVICE=N (repeatable; overrides scale in the file)")
+	fl.BoolVar(&f.abortOnExit, "abort-on-container-exit", false, "stop the stack when any container exits (attached only)")
+	fl.StringVar(&f.exitCodeFrom, "exit-code-from", "", "exit with the code of this service's container (implies --abort-on-container-exit)")
+	fl.StringArrayVar(&f.attach, "attach", nil, "show the logs of these services only (repeatable)")
+	fl.StringArrayVar(&f.noAttach, "no-attach", nil, "do not show the logs of this service (repeatable)")
+	fl.BoolVarP(&f.renewAnon, "renew-anon-volumes", "V", false, "give recreated containers new anonymous volumes instead of the old containers' data")
 	fl.BoolVar(&f.removeOrphans, "remove-orphans", false, "remove containers of services not in the project")
 	fl.BoolVar(&f.wait, "wait", false, "wait until services are running and healthy (implies -d)")
 	fl.DurationVar(&f.waitTimeout, "wait-timeout", 0, "give up waiting after this long (with --wait)")
@@ -67,6 +74,10 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 	if f.forceRecreate && f.noRecreate {
 		return fmt.Errorf("--force-recreate and --no-recreate cannot be combined")
 	}
+	abort := f.abortOnExit || f.exitCodeFrom != ""
+	if abort && (f.detach || f.wait || f.watch) {
+		return fmt.Errorf("--abort-on-container-exit and --exit-code-from need an attached up: not with -d, --wait or --watch")
+	}
 	full, p, err := g.load(ctx, services)
 	if err != nil {
 		return err
@@ -75,6 +86,16 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 		if p, err = p.WithSelectedServices(services, types.IgnoreDependencies); err != nil {
 			return err
 		}
+	}
+	if err := applyScale(p, f.scale); err != nil {
+		return err
+	}
+	if _, ok := p.Services[f.exitCodeFrom]; f.exitCodeFrom != "" && !ok {
+		return fmt.Errorf("--exit-code-from: no such service: %s", f.exitCodeFrom)
+	}
+	attached, err := attachedServices(p, f.attach, f.noAttach)
+	if err != nil {
+		return err
 	}
 	if f.watch {
 		if err := watch.Check(p); err != nil {
@@ -87,15 +108,17 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 	}
 	defer api.Close()
 	opts := engine.UpOptions{
-		PlanOptions:  engine.PlanOptions{ForceRecreate: f.forceRecreate, NoRecreate: f.noRecreate, RemoveOrphans: f.removeOrphans},
-		ImageOptions: g.images(engine.ImageOptions{Build: f.build, Pull: f.pull}),
-		Known:        append(full.ServiceNames(), full.DisabledServiceNames()...),
-		Wait:         f.wait,
-		WaitTimeout:  f.waitTimeout,
-		StrictPorts:  f.strictPorts,
+		PlanOptions:      engine.PlanOptions{ForceRecreate: f.forceRecreate, NoRecreate: f.noRecreate, RemoveOrphans: f.removeOrphans},
+		ImageOptions:     g.images(engine.ImageOptions{Build: f.build, Pull: f.pull}),
+		Known:            append(full.ServiceNames(), full.DisabledServiceNames()...),
+		Wait:             f.wait,
+		WaitTimeout:      f.waitTimeout,
+		StrictPorts:      f.strictPorts,
+		RenewAnonVolumes: f.renewAnon,
 	}
 	started := time.Now()
 	mon := engine.NewMonitor(api, p.Name) // one event stream for the waits, the logs and the dashboard
+	dies := dieEvents(ctx, mon, f)
 	res, err := engine.Up(ctx, api, mon, p, opts, g.printer())
 	if err != nil {
 		return err
@@ -105,12 +128,17 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 	if (f.detach || f.wait) && !f.watch {
 		return nil
 	}
-	if !f.noTUI && isTerminal(g.stdout) && isTerminal(g.stdin) {
+	if !abort && !f.noTUI && isTerminal(g.stdout) && isTerminal(g.stdin) {
 		return upDashboard(ctx, g, api, mon, p, started, f)
 	}
-	attached := engine.AttachedServices(p)
 	logs := engine.NewLogFollower(api, mon, p.Name, engine.FollowOptions{Services: attached, Follow: true, Since: started, UntilStopped: true})
 	lp := &logPrinter{w: g.stdout, color: colorOK(g, f.noColor)}
+	if abort {
+		if len(attached) == 0 {
+			logs = nil // every service is left out: no logs
+		}
+		return upAbort(ctx, g, api, p.Name, f, logs, lp, dies)
+	}
 	if f.watch {
 		return upWatch(ctx, g, api, p, f, logs, lp)
 	}

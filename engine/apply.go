@@ -31,6 +31,7 @@ type applier struct {
 	observed   []Container
 	gate       *createGate
 	proxyEnv   types.MappingWithEquals // docker's configured proxies (ProxyEnv)
+	renewAnon  bool                    // recreated containers get new anonymous volumes (up -V)
 
 	mu      sync.Mutex
 	current map[string][]Container // service -> its containers after apply

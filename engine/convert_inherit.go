@@ -66,7 +66,7 @@ func mountAt(mounts []mount.Mount, target string) int {
 // inherit applies inheritVolumes when old has volumes, with the VOLUME
 // paths of the image the new container runs.
 func (a *applier) inherit(ctx context.Context, spec *Spec, s types.ServiceConfig, old *Container) error {
-	if old == nil || !slices.ContainsFunc(old.Summary.Mounts, func(m container.MountPoint) bool { return m.Type == mount.TypeVolume }) {
+	if old == nil || a.renewAnon || !slices.ContainsFunc(old.Summary.Mounts, func(m container.MountPoint) bool { return m.Type == mount.TypeVolume }) {
 		return nil
 	}
 	img, err := a.api.ImageInspect(ctx, spec.Config.Image)

@@ -20,6 +20,9 @@ type UpOptions struct {
 	StrictPorts bool
 	// NoStart creates the containers and leaves them stopped (`create`).
 	NoStart bool
+	// RenewAnonVolumes gives recreated containers new anonymous volumes
+	// instead of taking over the old ones' (up -V).
+	RenewAnonVolumes bool
 }
 
 // UpResult is what Up did.
@@ -101,7 +104,8 @@ func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOption
 	wctx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
 	a := &applier{api: api, p: p, imageIDs: d.ImageIDs, files: d.Files, out: out, watch: Watch(wctx, mon),
-		apiVersion: APIVersion(api), observed: obs.Containers, proxyEnv: ProxyEnv(daemonHost(api))}
+		apiVersion: APIVersion(api), observed: obs.Containers, proxyEnv: ProxyEnv(daemonHost(api)),
+		renewAnon: o.RenewAnonVolumes}
 	if err := a.apply(ctx, plan, !o.NoStart); err != nil {
 		return res, err
 	}
