@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -72,10 +73,7 @@ func runLoad(ctx context.Context, g *globals, f loadFlags, file string) error {
 	if err != nil {
 		return err
 	}
-	dir := f.dir
-	if dir == "" {
-		dir = m.Project
-	}
+	dir := cmp.Or(f.dir, g.WorkingDir, m.Project) // load's flag, the global one, ./PROJECT
 	if dir, err = filepath.Abs(dir); err != nil {
 		return err
 	}
