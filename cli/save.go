@@ -88,7 +88,7 @@ func runSave(ctx context.Context, g *globals, f saveFlags, services []string) er
 	}
 	defer api.Close()
 	progress := g.printer()
-	if _, err := engine.EnsureImages(ctx, api, p, engine.ImageOptions{Build: true}, progress); err != nil {
+	if _, err := engine.EnsureImages(ctx, api, p, g.images(engine.ImageOptions{Build: true}), progress); err != nil {
 		return err
 	}
 	m, err := newManifest(ctx, g, api, r, services, refs)
