@@ -101,7 +101,7 @@ func (f *fakeSource) Logs(ctx context.Context, send func(LogLine)) error {
 }
 
 func (f *fakeSource) Stats(ctx context.Context, id string, send func(Stats)) {}
-func (f *fakeSource) Ping(ctx context.Context) error                        { return nil }
+func (f *fakeSource) Ping(ctx context.Context) error                         { return nil }
 
 // collect reads batches until want says it has seen enough.
 func collect(t *testing.T, out <-chan Batch, want func(Batch) bool) {
