@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/events"
@@ -13,27 +12,17 @@ import (
 	"github.com/devstack/devstack/engine"
 )
 
-// applyScale sets the replicas of services from --scale SERVICE=N. Pure.
+// applyScale sets the replicas of services from --scale SERVICE=N, with
+// scale's parsing and checks (engine.ParseScale, ApplyScale). Pure.
 func applyScale(p *types.Project, scales []string) error {
-	for _, sc := range scales {
-		name, n, ok := strings.Cut(sc, "=")
-		count, err := strconv.Atoi(n)
-		if !ok || err != nil || count < 0 {
-			return fmt.Errorf("--scale %q: want SERVICE=NUMBER", sc)
-		}
-		s, found := p.Services[name]
-		if !found {
-			return fmt.Errorf("--scale %s: no such service: %s", sc, name)
-		}
-		s.Scale = &count
-		if s.Deploy != nil {
-			d := *s.Deploy
-			d.Replicas = &count
-			s.Deploy = &d
-		}
-		p.Services[name] = s
+	if len(scales) == 0 {
+		return nil
 	}
-	return nil
+	n, err := engine.ParseScale(scales, p.ServiceNames())
+	if err != nil {
+		return fmt.Errorf("--scale: %w", err)
+	}
+	return engine.ApplyScale(p, n)
 }
 
 // attachedServices are the services whose logs attached up shows: those

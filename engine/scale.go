@@ -23,7 +23,7 @@ func ParseScale(args []string, services []string) (map[string]int, error) {
 		}
 		n, err := strconv.Atoi(num)
 		if err != nil || n < 0 {
-			return nil, fmt.Errorf("%w: %q: N must be a whole number, 0 or more", ErrBadScale, a)
+			return nil, fmt.Errorf("%w: %q: want SERVICE=NUMBER, a whole number, 0 or more", ErrBadScale, a)
 		}
 		if !slices.Contains(services, name) {
 			return nil, fmt.Errorf("%w: %q: no service %s (services: %s)", ErrBadScale, a, name, strings.Join(services, ", "))

@@ -21,8 +21,8 @@ func TestParseScale(t *testing.T) {
 		{nil, nil, "at least one SERVICE=N"},
 		{[]string{"web"}, nil, `"web" is not SERVICE=N`},
 		{[]string{"=3"}, nil, `"=3" is not SERVICE=N`},
-		{[]string{"web=-1"}, nil, "whole number"},
-		{[]string{"web=two"}, nil, "whole number"},
+		{[]string{"web=-1"}, nil, "SERVICE=NUMBER"},
+		{[]string{"web=two"}, nil, "SERVICE=NUMBER"},
 		{[]string{"web=2", "cache=1"}, nil, "no service cache (services: web, db)"},
 		{[]string{"web=2", "web=3"}, nil, "named twice"},
 	} {
