@@ -27,9 +27,10 @@ func PrepareRun(ctx context.Context, api API, mon *Monitor, p *types.Project, kn
 	if err := checkRun(&rp, APIVersion(api)); err != nil {
 		return Container{}, err
 	}
-	deps := p.WithServicesDisabled(o.Service)
-	if _, err := Up(ctx, api, mon, deps, UpOptions{Known: known, ImageOptions: o.ImageOptions}, out); err != nil {
-		return Container{}, err
+	if deps := p.WithServicesDisabled(o.Service); len(deps.Services) > 0 {
+		if _, err := Up(ctx, api, mon, deps, UpOptions{Known: known, ImageOptions: o.ImageOptions}, out); err != nil {
+			return Container{}, err
+		}
 	}
 	obs, err := Observe(ctx, api, p.Name)
 	if err != nil {
