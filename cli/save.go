@@ -28,11 +28,12 @@ func newSaveCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "save [-o FILE] [SERVICE...]",
 		Short: "Write the project's images and files into one archive, for a machine without a registry",
-		Long: `Build what has a build section and pull what is missing (as up does), then
-write one archive holding the images of the selected services (one export:
-layers shared by several images are stored once), the project's compose
-files, .env, env_files, the files its configs, secrets and bind mounts of
-files point at, and a manifest with a SHA-256 of every member. SERVICE may
+		Long: `Build every service that has a build section (as up --build does) and pull
+what is missing (as up does), then write one archive holding the images of
+the selected services (one export: layers shared by several images are
+stored once), the project's compose files (and those their include: and
+extends: name), .env, env_files, the files its configs, secrets and bind
+mounts of files point at, and a manifest with a SHA-256 of every member. SERVICE may
 name presets, as with up. Bind-mounted directories are stored only with
 --include-dir (they may be the whole source tree); load creates them empty
 otherwise. Every file must lie inside the project directory: paths are
