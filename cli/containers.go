@@ -25,6 +25,11 @@ func newKillCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer api.Close()
+			unlock, err := g.lock(ctx, name, "kill")
+			if err != nil {
+				return err
+			}
+			defer unlock()
 			return engine.KillServices(ctx, api, name, args, signal, g.printer())
 		},
 	}
@@ -45,6 +50,11 @@ func newRmCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer api.Close()
+			unlock, err := g.lock(ctx, name, "rm")
+			if err != nil {
+				return err
+			}
+			defer unlock()
 			o.Services = args
 			return engine.Rm(ctx, api, name, o, g.printer())
 		},
@@ -71,6 +81,11 @@ func newPauseCmd(g *globals, pause bool) *cobra.Command {
 				return err
 			}
 			defer api.Close()
+			unlock, err := g.lock(ctx, name, use)
+			if err != nil {
+				return err
+			}
+			defer unlock()
 			return fn(ctx, api, name, args, g.printer())
 		},
 	}

@@ -26,7 +26,7 @@ func newCreateCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return converge(cmd.Context(), g, full, p, engine.UpOptions{
+			return converge(cmd.Context(), g, "create", full, p, engine.UpOptions{
 				PlanOptions:  engine.PlanOptions{ForceRecreate: forceRecreate, NoRecreate: noRecreate, RemoveOrphans: removeOrphans},
 				ImageOptions: engine.ImageOptions{Build: build, Pull: pull},
 				NoStart:      true,
@@ -42,13 +42,19 @@ func newCreateCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-// converge runs up's steps on the selected services with the given options.
-func converge(ctx context.Context, g *globals, full, p *types.Project, o engine.UpOptions) error {
+// converge runs up's steps on the selected services with the given options,
+// holding the project's lock.
+func converge(ctx context.Context, g *globals, verb string, full, p *types.Project, o engine.UpOptions) error {
 	api, err := g.client(ctx)
 	if err != nil {
 		return err
 	}
 	defer api.Close()
+	unlock, err := g.lock(ctx, p.Name, verb)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	o.ImageOptions = g.images(o.ImageOptions)
 	o.Known = append(full.ServiceNames(), full.DisabledServiceNames()...)
 	_, err = engine.Up(ctx, api, engine.NewMonitor(api, p.Name), p, o, g.printer())
@@ -87,7 +93,7 @@ func newScaleCmd(g *globals) *cobra.Command {
 			if err := engine.ApplyScale(sel, scale); err != nil {
 				return err
 			}
-			return converge(ctx, g, full, sel, engine.UpOptions{})
+			return converge(ctx, g, "scale", full, sel, engine.UpOptions{})
 		},
 	}
 	cmd.Flags().BoolVar(&noDeps, "no-deps", false, "don't start the services they depend on")

@@ -34,6 +34,11 @@ func newDownCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer api.Close()
+			unlock, err := g.lock(ctx, name, "down")
+			if err != nil {
+				return err
+			}
+			defer unlock()
 			o.Known = known
 			if timeout >= 0 {
 				o.Timeout = &timeout

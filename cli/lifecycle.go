@@ -21,6 +21,11 @@ func lifecycleCmd(g *globals, use, short string, withTimeout bool, run func(ctx 
 				return err
 			}
 			defer api.Close()
+			unlock, err := g.lock(ctx, name, use)
+			if err != nil {
+				return err
+			}
+			defer unlock()
 			var t *int
 			if timeout >= 0 {
 				t = &timeout

@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
@@ -27,10 +28,11 @@ func (e ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code)
 // globals are the flags every command shares.
 type globals struct {
 	compose.Options
-	auth   *registryauth.Store // docker's credentials, read on first use
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
+	auth     *registryauth.Store // docker's credentials, read on first use
+	waitLock time.Duration       // how long a changing command waits for another on the project
+	stdin    io.Reader
+	stdout   io.Writer
+	stderr   io.Writer
 }
 
 // Main runs the command line and returns the process exit code. It is the
@@ -85,6 +87,7 @@ devstack's stacks too.`,
 	f.StringArrayVar(&g.EnvFiles, "env-file", nil, "environment file for interpolation (repeatable; default: .env in the project directory)")
 	f.StringArrayVar(&g.Profiles, "profile", nil, "enable services of this profile (repeatable)")
 	f.StringVar(&g.WorkingDir, "project-directory", "", "project directory (default: the first compose file's directory)")
+	f.DurationVar(&g.waitLock, "wait-lock", 15*time.Minute, "how long a command that changes the project waits for another devstack changing it (0: fail at once)")
 	root.AddCommand(
 		newUpCmd(g), newDownCmd(g), newPsCmd(g), newLogsCmd(g), newExecCmd(g),
 		newStartCmd(g), newStopCmd(g), newRestartCmd(g), newConfigCmd(g), newVersionCmd(g),

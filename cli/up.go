@@ -119,7 +119,12 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 	started := time.Now()
 	mon := engine.NewMonitor(api, p.Name) // one event stream for the waits, the logs and the dashboard
 	dies := dieEvents(ctx, mon, f)
+	unlock, err := g.lock(ctx, p.Name, "up")
+	if err != nil {
+		return err
+	}
 	res, err := engine.Up(ctx, api, mon, p, opts, g.printer())
+	unlock() // attached, up changes nothing more until Ctrl-C: others may act meanwhile
 	if err != nil {
 		return err
 	}
