@@ -5,8 +5,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/docker/docker/client"
-
+	"github.com/devstack/devstack/engine"
 	"github.com/devstack/devstack/lock"
 )
 
@@ -16,12 +15,12 @@ import (
 // A second one waits (--wait-lock), saying once for whom. Read-only commands
 // never take it. The returned function releases it; exiting does too.
 func (g *globals) lock(ctx context.Context, project, verb string) (func(), error) {
-	endpoint := os.Getenv("DOCKER_HOST")
-	if endpoint == "" {
-		endpoint = client.DefaultDockerHost
+	ep, err := engine.ResolveEndpoint(g.context) // the engine the command will use: --context, DOCKER_HOST, ...
+	if err != nil {
+		return nil, err
 	}
 	return lock.Acquire(ctx, lock.Options{
-		Endpoint: endpoint,
+		Endpoint: ep.Host,
 		Project:  project,
 		Me:       lock.Holder{Command: "devstack " + verb, PID: os.Getpid()},
 		Wait:     g.waitLock,

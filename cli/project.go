@@ -113,7 +113,8 @@ func (g *globals) checkServices(ctx context.Context, names []string) error {
 }
 
 func (g *globals) client(ctx context.Context) (*client.Client, error) {
-	return engine.Connect(ctx)
+	c, _, err := engine.Connect(ctx, g.context)
+	return c, err
 }
 
 // images adds what pulls and builds need besides the engine: docker's

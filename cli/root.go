@@ -30,6 +30,7 @@ type globals struct {
 	compose.Options
 	auth     *registryauth.Store // docker's credentials, read on first use
 	waitLock time.Duration       // how long a changing command waits for another on the project
+	context  string              // --context: the docker context whose engine to use
 	stdin    io.Reader
 	stdout   io.Writer
 	stderr   io.Writer
@@ -88,6 +89,7 @@ devstack's stacks too.`,
 	f.StringArrayVar(&g.Profiles, "profile", nil, "enable services of this profile (repeatable)")
 	f.StringVar(&g.WorkingDir, "project-directory", "", "project directory (default: the first compose file's directory)")
 	f.DurationVar(&g.waitLock, "wait-lock", 15*time.Minute, "how long a command that changes the project waits for another devstack changing it (0: fail at once)")
+	f.StringVarP(&g.context, "context", "c", "", "docker context whose engine to use (default: DOCKER_HOST, DOCKER_CONTEXT, docker context use, as the docker CLI)")
 	root.AddCommand(
 		newUpCmd(g), newDownCmd(g), newPsCmd(g), newLogsCmd(g), newExecCmd(g),
 		newStartCmd(g), newStopCmd(g), newRestartCmd(g), newConfigCmd(g), newVersionCmd(g),

@@ -19,7 +19,10 @@ func newVersionCmd(g *globals) *cobra.Command {
 			fmt.Fprintf(g.stdout, "devstack version %s\n", engine.Version)
 			ctx, cancel := context.WithTimeout(cmd.Context(), 3*time.Second)
 			defer cancel()
-			api, err := g.client(ctx)
+			api, ep, err := engine.Connect(ctx, g.context)
+			if ep.Host != "" {
+				fmt.Fprintf(g.stdout, "Docker context: %s (%s)\n", ep.Context, ep.Host)
+			}
 			if err != nil {
 				fmt.Fprintf(g.stdout, "Docker engine: not reachable (%v)\n", err)
 				return nil

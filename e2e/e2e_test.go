@@ -122,6 +122,7 @@ func TestScripts(t *testing.T) {
 			"pushimage":    cmdPushimage,
 			"authregistry": cmdAuthRegistry,
 			"tmpfs":        cmdTmpfs,
+			"engineproxy":  cmdEngineProxy,
 		},
 	})
 }
