@@ -174,7 +174,8 @@ func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int,
 	if err != nil {
 		return Container{}, err
 	}
-	spec, err := ContainerSpec(a.p, s, number, a.imageIDs[s.Name], ConfigHash(resolvedService(s, t.Refs), files), t)
+	hash := ConfigHash(resolvedService(s, t.Refs), files)
+	spec, err := ContainerSpec(a.p, s, number, a.imageIDs[s.Name], hash, t)
 	if err != nil {
 		return Container{}, err
 	}
@@ -184,19 +185,23 @@ func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int,
 	if err := createMountpoints(spec.Host.Mounts); err != nil {
 		return Container{}, fmt.Errorf("service %s: %w", s.Name, err)
 	}
-	resp, err := a.api.ContainerCreate(ctx, spec.Config, spec.Host, spec.Network, spec.Platform, spec.Name)
+	id, adopted, warnings, err := a.createRacing(ctx, spec, s.Name, number, hash, old == nil)
 	if err != nil {
 		return Container{}, containerPlanError(spec.Name, err)
 	}
-	for _, w := range resp.Warnings {
+	if adopted != nil {
+		status(a.out, KindContainer, adopted.Name, "Adopted")
+		return *adopted, nil
+	}
+	for _, w := range warnings {
 		warnf(a.out, "service %s: container %s: %s", s.Name, spec.Name, w)
 	}
-	if err := a.finishCreate(ctx, resp.ID, spec, files); err != nil {
+	if err := a.finishCreate(ctx, id, spec, files); err != nil {
 		// Nothing half-made stays behind.
-		_ = a.api.ContainerRemove(context.WithoutCancel(ctx), resp.ID, container.RemoveOptions{Force: true, RemoveVolumes: true})
+		_ = a.api.ContainerRemove(context.WithoutCancel(ctx), id, container.RemoveOptions{Force: true, RemoveVolumes: true})
 		return Container{}, containerPlanError(spec.Name, err)
 	}
-	return Container{ID: resp.ID, Name: spec.Name, Service: s.Name, Number: number, State: "created"}, nil
+	return Container{ID: id, Name: spec.Name, Service: s.Name, Number: number, State: "created"}, nil
 }
 
 // finishCreate copies configs and secrets into a created container and
@@ -264,7 +269,7 @@ func (a *applier) startService(ctx context.Context, name string) error {
 	eg, ctx := errgroup.WithContext(ctx)
 	for _, c := range todo {
 		eg.Go(func() error {
-			if err := a.api.ContainerStart(ctx, c.ID, container.StartOptions{}); err != nil {
+			if err := startRacing(ctx, a.api, c.ID); err != nil {
 				return fmt.Errorf("service %s: start %s: %w", name, c.Name, err)
 			}
 			status(a.out, KindContainer, c.Name, "Started")

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/containerd/errdefs"
+
 	"github.com/docker/docker/api/types/container"
 	"golang.org/x/sync/errgroup"
 )
@@ -11,9 +13,13 @@ import (
 func (a *applier) createNetwork(ctx context.Context, act Action) error {
 	opts := NetworkCreate(a.p, act.Reason, a.apiVersion)
 	if _, err := a.api.NetworkCreate(ctx, act.Name, opts); err != nil {
-		return fmt.Errorf("network %s: %w", act.Name, err)
+		if !errdefs.IsConflict(err) { // newer engines refuse a second network of a name
+			return fmt.Errorf("network %s: %w", act.Name, err)
+		}
+	} else {
+		status(a.out, KindNetwork, act.Name, "Created")
 	}
-	status(a.out, KindNetwork, act.Name, "Created")
+	a.dedupeNetwork(ctx, act.Name)
 	return nil
 }
 
