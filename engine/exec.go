@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/pkg/stdcopy"
@@ -96,22 +94,17 @@ func rawTerminal(stdin io.Reader, resize func(h, w uint)) func() {
 	if err != nil {
 		return nil
 	}
-	follow := func() {
-		if ws, err := term.GetWinsize(fd); err == nil {
+	var last term.Winsize
+	follow := func() { // only a changed size goes to the engine (Windows polls)
+		if ws, err := term.GetWinsize(fd); err == nil && *ws != last {
+			last = *ws
 			resize(uint(ws.Height), uint(ws.Width))
 		}
 	}
 	follow()
-	winch := make(chan os.Signal, 1)
-	signal.Notify(winch, syscall.SIGWINCH)
-	go func() {
-		for range winch {
-			follow()
-		}
-	}()
+	stop := onResize(follow)
 	return func() {
-		signal.Stop(winch)
-		close(winch)
+		stop()
 		_ = term.RestoreTerminal(fd, state)
 	}
 }

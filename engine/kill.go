@@ -3,10 +3,9 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
-
-	"golang.org/x/sys/unix"
 )
 
 // ParseSignal checks a signal as docker kill takes it (KILL, SIGKILL, 9)
@@ -22,7 +21,7 @@ func ParseSignal(s string) (string, error) {
 	if !strings.HasPrefix(name, "SIG") {
 		name = "SIG" + name
 	}
-	if unix.SignalNum(name) == 0 {
+	if !slices.Contains(linuxSignalNames, name) {
 		return "", fmt.Errorf("%w: %q (a name such as SIGHUP, HUP or a number)", ErrBadSignal, s)
 	}
 	return name, nil

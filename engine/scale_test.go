@@ -59,7 +59,7 @@ func TestApplyScale(t *testing.T) {
 }
 
 func TestParseSignal(t *testing.T) {
-	for in, want := range map[string]string{"HUP": "SIGHUP", "sigterm": "SIGTERM", "SIGUSR1": "SIGUSR1", "9": "9", "kill": "SIGKILL"} {
+	for in, want := range map[string]string{"HUP": "SIGHUP", "sigterm": "SIGTERM", "SIGUSR1": "SIGUSR1", "9": "9", "kill": "SIGKILL", "PWR": "SIGPWR", "stkflt": "SIGSTKFLT"} {
 		if got, err := ParseSignal(in); err != nil || got != want {
 			t.Errorf("ParseSignal(%q) = %q, %v; want %q", in, got, err, want)
 		}

@@ -1,0 +1,13 @@
+//go:build !windows
+
+package engine
+
+import (
+	"os"
+	"syscall"
+)
+
+var linuxNames = map[os.Signal]string{
+	syscall.SIGINT: "SIGINT", syscall.SIGTERM: "SIGTERM", syscall.SIGHUP: "SIGHUP",
+	syscall.SIGQUIT: "SIGQUIT", syscall.SIGUSR1: "SIGUSR1", syscall.SIGUSR2: "SIGUSR2",
+}
