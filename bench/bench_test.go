@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package bench measures the real devstack binary against a real Docker
 // engine and prints ratios measured in one run (`make bench`).
 //

@@ -1,5 +1,9 @@
+//go:build linux
+
 // Package e2e runs testdata/script/*.txtar against the real devstack binary
 // and a real Docker engine, with github.com/rogpeppe/go-internal/testscript.
+// Linux only (network namespaces, Pdeathsig, the engine's socket); the
+// other platforms are checked by make cross-check.
 //
 // Environment of every script:
 //

@@ -1,5 +1,6 @@
 // Package lock serialises the devstack commands that change one project on
-// one engine: a file lock (flock) per engine endpoint and project name, in
+// one engine: a file lock (flock; LockFileEx on Windows) per engine
+// endpoint and project name, in
 // the user's runtime directory. The kernel releases it when the holder
 // exits, however it exits (SIGKILL included), so a crash never leaves a
 // stale lock behind.
@@ -16,8 +17,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // ErrHeld is returned when another process holds the lock and the wait
@@ -96,7 +95,7 @@ func Acquire(ctx context.Context, o Options) (release func(), err error) {
 	_, _ = f.WriteAt([]byte(fmt.Sprintf("%s\n%d\n", o.Me.Command, o.Me.PID)), 0)
 	return func() {
 		_ = f.Truncate(0)
-		_ = unix.Flock(int(f.Fd()), unix.LOCK_UN)
+		unlock(f)
 		_ = f.Close()
 	}, nil
 }
@@ -114,12 +113,12 @@ func wait(ctx context.Context, f *os.File, o Options) error {
 	defer tick.Stop()
 	said := false
 	for {
-		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
-		if err == nil {
-			return nil
-		}
-		if !errors.Is(err, unix.EWOULDBLOCK) && !errors.Is(err, unix.EINTR) {
+		got, err := tryLock(f)
+		if err != nil {
 			return fmt.Errorf("project lock %s: %w", f.Name(), err)
+		}
+		if got {
+			return nil
 		}
 		h := readHolder(f)
 		if o.Wait == 0 {
