@@ -21,6 +21,9 @@ var (
 	ErrBuildFailed = errors.New("image build failed")
 	// ErrDependencyFailed means a depends_on condition can never be met.
 	ErrDependencyFailed = errors.New("dependency failed")
+	// ErrHealthNeverRan means a container has a healthcheck but the engine
+	// reported no probe result within the healthcheck's own schedule.
+	ErrHealthNeverRan = errors.New("healthcheck never ran")
 	// ErrNoContainer means a service has no (running) container.
 	ErrNoContainer = errors.New("no container")
 	// ErrExternalMissing means an external network or volume does not exist.

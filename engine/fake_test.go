@@ -26,6 +26,7 @@ type fakeContainer struct {
 	summary container.Summary
 	state   container.State
 	logs    string // what ContainerLogs returns, with timestamps
+	health  *container.HealthConfig
 }
 
 func newFakeEngine() *fakeEngine {
@@ -77,7 +78,7 @@ func (f *fakeEngine) ContainerInspect(ctx context.Context, id string) (container
 		h := *st.Health
 		st.Health = &h
 	}
-	return container.InspectResponse{ContainerJSONBase: &container.ContainerJSONBase{ID: id, State: &st}, Config: &container.Config{}}, nil
+	return container.InspectResponse{ContainerJSONBase: &container.ContainerJSONBase{ID: id, State: &st}, Config: &container.Config{Healthcheck: c.health}}, nil
 }
 
 // ContainerLogs frames the container's log text as the engine does for a

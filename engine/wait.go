@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/container"
@@ -25,12 +26,15 @@ type Watcher struct {
 	mu      sync.Mutex
 	changed chan struct{}
 	err     error
+	// The clock, so that tests of the health bound need not sleep.
+	now   func() time.Time
+	after func(time.Duration) <-chan time.Time
 }
 
 // Watch prepares a subscription to the project's container events, open
 // from the first wait until ctx ends.
 func Watch(ctx context.Context, mon *Monitor) *Watcher {
-	w := &Watcher{changed: make(chan struct{})}
+	w := &Watcher{changed: make(chan struct{}), now: time.Now, after: time.After}
 	w.start = func() { w.subscribe(ctx, mon) }
 	return w
 }
@@ -87,8 +91,19 @@ func WaitFor(ctx context.Context, api ContainerAPI, w *Watcher, c Container, con
 		if done {
 			return nil
 		}
+		var silent <-chan time.Time // the engine's silence on health, timed
+		if condition == types.ServiceConditionHealthy {
+			left, err := healthNeverRan(st, c.Service, w.now())
+			if err != nil {
+				return err
+			}
+			if left > 0 {
+				silent = w.after(left)
+			}
+		}
 		select {
 		case <-ch:
+		case <-silent:
 		case <-ctx.Done():
 			health := ""
 			if st.State.Health != nil {
