@@ -98,7 +98,14 @@ func pullOne(ctx context.Context, api API, auth Registry, r pullReq, st *pullSta
 		return registryError(r.Image, err)
 	}
 	defer rc.Close()
-	dec := json.NewDecoder(rc)
+	return readRegistryStream(rc, r.Image, st.apply)
+}
+
+// readRegistryStream reads a pull's or push's JSON messages until the
+// stream ends, handing each to fn; an error message ends it as a registry
+// error naming ref.
+func readRegistryStream(r io.Reader, ref string, fn func(jsonmessage.JSONMessage)) error {
+	dec := json.NewDecoder(r)
 	for {
 		var m jsonmessage.JSONMessage
 		if err := dec.Decode(&m); errors.Is(err, io.EOF) {
@@ -107,9 +114,9 @@ func pullOne(ctx context.Context, api API, auth Registry, r pullReq, st *pullSta
 			return err
 		}
 		if m.Error != nil {
-			return registryError(r.Image, m.Error)
+			return registryError(ref, m.Error)
 		}
-		st.apply(m)
+		fn(m)
 	}
 }
 

@@ -2,10 +2,7 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -91,16 +88,5 @@ func pushOne(ctx context.Context, api API, auth Registry, ref string) error {
 		return registryError(ref, err)
 	}
 	defer rc.Close()
-	dec := json.NewDecoder(rc)
-	for {
-		var m jsonmessage.JSONMessage
-		if err := dec.Decode(&m); errors.Is(err, io.EOF) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		if m.Error != nil {
-			return registryError(ref, m.Error)
-		}
-	}
+	return readRegistryStream(rc, ref, func(jsonmessage.JSONMessage) {})
 }
