@@ -88,10 +88,15 @@ func WaitFor(ctx context.Context, api ContainerAPI, w *Watcher, c Container, con
 		if failure != "" {
 			return fmt.Errorf("%w: service %s (container %s) %s%s", ErrDependencyFailed, c.Service, c.Name, failure, lastLogLines(ctx, api, c.ID, 10))
 		}
+		var silent <-chan time.Time // the engine's silence on health, or a restart policy's settle time
+		if done && condition == conditionRunning {
+			if left := unsettled(st, w.now()); left > 0 {
+				done, silent = false, w.after(left)
+			}
+		}
 		if done {
 			return nil
 		}
-		var silent <-chan time.Time // the engine's silence on health, timed
 		if condition == types.ServiceConditionHealthy {
 			left, err := healthNeverRan(st, c.Service, w.now())
 			if err != nil {
@@ -142,7 +147,9 @@ func conditionMet(st container.InspectResponse, condition string) (bool, string)
 			return false, "has no healthcheck, so it can never become healthy"
 		}
 		switch {
-		case exited || s.Restarting:
+		case s.Restarting:
+			return false, restartLoop(st)
+		case exited:
 			return false, fmt.Sprintf("exited with code %d before it was healthy", s.ExitCode)
 		case s.Health.Status == container.Healthy:
 			return true, ""
@@ -151,6 +158,9 @@ func conditionMet(st container.InspectResponse, condition string) (bool, string)
 		}
 		return false, ""
 	case conditionRunning:
+		if s.Restarting {
+			return false, restartLoop(st)
+		}
 		if exited {
 			return false, fmt.Sprintf("exited with code %d", s.ExitCode)
 		}
@@ -161,6 +171,11 @@ func conditionMet(st container.InspectResponse, condition string) (bool, string)
 		}
 		return false, ""
 	}
+}
+
+// restartLoop describes a container the engine keeps restarting.
+func restartLoop(st container.InspectResponse) string {
+	return fmt.Sprintf("is restarting in a loop: exited with code %d, restarted %d times", st.State.ExitCode, st.RestartCount)
 }
 
 func lastProbe(h *container.Health) string {

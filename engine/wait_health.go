@@ -34,6 +34,27 @@ func HealthBound(h *container.HealthConfig) time.Duration {
 	return h.StartPeriod + interval*time.Duration(retries) + healthMargin
 }
 
+// restartSettle is how long a container that the engine restarts when it
+// exits must have run before `up --wait` calls it running: a crash loop's
+// container is running for a moment between restarts.
+const restartSettle = 2 * time.Second
+
+// unsettled is how much longer a running container with a restart policy
+// must run before it counts as running (0: it does now, or has no policy).
+func unsettled(st container.InspectResponse, now time.Time) time.Duration {
+	if st.HostConfig == nil || st.State == nil {
+		return 0
+	}
+	if p := st.HostConfig.RestartPolicy.Name; p == "" || p == container.RestartPolicyDisabled {
+		return 0
+	}
+	started, err := time.Parse(time.RFC3339Nano, st.State.StartedAt)
+	if err != nil {
+		return 0
+	}
+	return max(0, started.Add(restartSettle).Sub(now))
+}
+
 // healthNeverRan says, for a container waited on for its health, how long
 // is left before the engine's silence means no healthcheck will ever run
 // (left > 0), or the sentence that fails the wait when that time is over.

@@ -104,3 +104,30 @@ func TestWaitForHealthRanNoBound(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestUnsettled(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	st := func(policy container.RestartPolicyMode) container.InspectResponse {
+		return container.InspectResponse{ContainerJSONBase: &container.ContainerJSONBase{
+			State:      &container.State{Running: true, StartedAt: t0.Format(time.RFC3339Nano)},
+			HostConfig: &container.HostConfig{RestartPolicy: container.RestartPolicy{Name: policy}},
+		}}
+	}
+	for _, tc := range []struct {
+		name   string
+		policy container.RestartPolicyMode
+		now    time.Duration
+		want   time.Duration
+	}{
+		{"no policy", "", 0, 0},
+		{"policy no", container.RestartPolicyDisabled, 0, 0},
+		{"always, just started", container.RestartPolicyAlways, 500 * time.Millisecond, 1500 * time.Millisecond},
+		{"on-failure, settled", container.RestartPolicyOnFailure, 3 * time.Second, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := unsettled(st(tc.policy), t0.Add(tc.now)); got != tc.want {
+				t.Fatalf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}

@@ -14,6 +14,10 @@ func TestConditionMet(t *testing.T) {
 		}
 		return container.InspectResponse{ContainerJSONBase: &container.ContainerJSONBase{State: s}}
 	}
+	restarting := st("restarting", true, 3, "")
+	restarting.State.Restarting, restarting.RestartCount = true, 4
+	restartingHealth := st("restarting", true, 3, "starting")
+	restartingHealth.State.Restarting, restartingHealth.RestartCount = true, 4
 	tests := []struct {
 		name, cond string
 		state      container.InspectResponse
@@ -32,6 +36,9 @@ func TestConditionMet(t *testing.T) {
 		{"completed: non-zero", "service_completed_successfully", st("exited", false, 3, ""), false, "exited with code 3"},
 		{"running: exited", conditionRunning, st("exited", false, 1, ""), false, "exited with code 1"},
 		{"running: running", conditionRunning, st("running", true, 0, ""), true, ""},
+		{"running: crash loop", conditionRunning, restarting, false, "is restarting in a loop: exited with code 3, restarted 4 times"},
+		{"healthy: crash loop", "service_healthy", restartingHealth, false, "is restarting in a loop: exited with code 3, restarted 4 times"},
+		{"started: crash loop started once", "service_started", restarting, true, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
