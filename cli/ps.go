@@ -83,7 +83,11 @@ func psTable(w io.Writer, rows []engine.PsRow) error {
 			_, addr, _ := strings.Cut(ip, "=")
 			ips = append(ips, addr)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Service, r.State, dash(r.Health), dash(strings.Join(ips, ",")), dash(strings.Join(r.Ports, ", ")))
+		state := r.State
+		if r.Exit != nil {
+			state += fmt.Sprintf(" (exit %d)", *r.Exit)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Service, state, dash(r.Health), dash(strings.Join(ips, ",")), dash(strings.Join(r.Ports, ", ")))
 	}
 	return tw.Flush()
 }

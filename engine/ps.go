@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/docker/docker/api/types/container"
@@ -16,6 +17,7 @@ type PsRow struct {
 	Service string   `json:"service"`
 	State   string   `json:"state"`
 	Health  string   `json:"health,omitempty"`
+	Exit    *int     `json:"exit_code,omitempty"` // of the last run, for a container the engine is restarting
 	Status  string   `json:"status"`
 	IPs     []string `json:"ips"`   // "network=ip", the project's networks first
 	Ports   []string `json:"ports"` // "127.0.0.1:8080->80/tcp"
@@ -42,7 +44,26 @@ func psRow(project string, c Container) PsRow {
 		Name: c.Name, Service: c.Service, State: c.State, Status: c.Status,
 		Health: healthFromStatus(c.Status), IPs: containerIPs(project, c.Summary),
 		Ports: containerPorts(c.Summary), Image: c.Summary.Image, ID: c.ID[:12],
+		Exit: restartingExit(c.State, c.Status),
 	}
+}
+
+// restartingExit reads the last exit code of a container the engine is
+// restarting from its status ("Restarting (3) 2 seconds ago"): the list
+// call carries no other trace of it.
+func restartingExit(state, status string) *int {
+	if state != "restarting" {
+		return nil
+	}
+	code, ok := strings.CutPrefix(status, "Restarting (")
+	if code, _, ok = strings.Cut(code, ")"); !ok {
+		return nil
+	}
+	n, err := strconv.Atoi(code)
+	if err != nil {
+		return nil
+	}
+	return &n
 }
 
 // healthFromStatus reads the health the engine appends to the status text.
