@@ -127,6 +127,7 @@ func TestScripts(t *testing.T) {
 			"authregistry": cmdAuthRegistry,
 			"tmpfs":        cmdTmpfs,
 			"engineproxy":  cmdEngineProxy,
+			"tcpproxy":     cmdTCPProxy,
 		},
 	})
 }
