@@ -8,6 +8,7 @@ import (
 
 	"github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/mount"
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/docker/api/types/volume"
 	"golang.org/x/sync/errgroup"
@@ -127,8 +128,43 @@ func removeContainer(ctx context.Context, api API, c Container, anonVolumes bool
 		} // a run --rm container the engine removes itself once stopped
 
 	}
+	if anonVolumes {
+		for _, v := range inheritedVolumes(c) {
+			// Gone with the container, or still used by another one: both fine.
+			if err := api.VolumeRemove(ctx, v, false); err != nil && !errdefs.IsNotFound(err) && !errdefs.IsConflict(err) {
+				return fmt.Errorf("container %s: remove its anonymous volume %s: %w", c.Name, v, err)
+			}
+		}
+	}
 	status(out, KindContainer, c.Name, "Removed")
 	return nil
+}
+
+// inheritedVolumes names the anonymous volumes c mounts: those a recreate
+// handed over from the container it replaced are mounted by name, so the
+// engine no longer counts them as c's own and RemoveVolumes leaves them.
+func inheritedVolumes(c Container) []string {
+	var out []string
+	for _, m := range c.Summary.Mounts {
+		if m.Type == mount.TypeVolume && anonymousName(m.Name) {
+			out = append(out, m.Name)
+		}
+	}
+	return out
+}
+
+// anonymousName tells whether a volume name is one the engine made up: 64
+// hex digits.
+func anonymousName(name string) bool {
+	if len(name) != 64 {
+		return false
+	}
+	for _, r := range name {
+		if !strings.ContainsRune("0123456789abcdef", r) {
+			return false
+		}
+	}
+	return true
 }
 
 // Stop stops the project's running containers, dependents first.
