@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"os/signal"
 
@@ -17,27 +18,24 @@ func newAttachCmd(g *globals) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			name, api, err := g.attach(ctx, args)
-			if err != nil {
-				return err
-			}
-			defer api.Close()
-			o.Service = args[0]
-			sigs := make(chan os.Signal, 16)
-			if o.SigProxy {
-				// Ctrl-C and the other signals go to the container.
-				signal.Reset(engine.ForwardedSignals...)
-				signal.Notify(sigs, engine.ForwardedSignals...)
-				defer signal.Stop(sigs)
-			}
-			code, err := engine.Attach(ctx, api, name, o, engine.Stdio{In: g.stdin, Out: g.stdout, Err: g.stderr}, sigs)
-			if err != nil {
-				return err
-			}
-			if code != 0 {
-				return ExitError{Code: code}
-			}
-			return nil
+			return g.onProject(ctx, args, "", func(ctx context.Context, api engine.API, name string) error {
+				o.Service = args[0]
+				sigs := make(chan os.Signal, 16)
+				if o.SigProxy {
+					// Ctrl-C and the other signals go to the container.
+					signal.Reset(engine.ForwardedSignals...)
+					signal.Notify(sigs, engine.ForwardedSignals...)
+					defer signal.Stop(sigs)
+				}
+				code, err := engine.Attach(ctx, api, name, o, engine.Stdio{In: g.stdin, Out: g.stdout, Err: g.stderr}, sigs)
+				if err != nil {
+					return err
+				}
+				if code != 0 {
+					return ExitError{Code: code}
+				}
+				return nil
+			})
 		},
 	}
 	cmd.Flags().IntVar(&o.Index, "index", 1, "replica number when the service has several")

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -20,17 +21,9 @@ func newKillCmd(g *globals) *cobra.Command {
 			if _, err := engine.ParseSignal(signal); err != nil {
 				return err
 			}
-			name, api, err := g.attach(ctx, args)
-			if err != nil {
-				return err
-			}
-			defer api.Close()
-			unlock, err := g.lock(ctx, name, "kill")
-			if err != nil {
-				return err
-			}
-			defer unlock()
-			return engine.KillServices(ctx, api, name, args, signal, g.printer())
+			return g.onProject(ctx, args, "kill", func(ctx context.Context, api engine.API, name string) error {
+				return engine.KillServices(ctx, api, name, args, signal, g.printer())
+			})
 		},
 	}
 	cmd.Flags().StringVarP(&signal, "signal", "s", "SIGKILL", "signal to send: a name (SIGHUP, HUP) or a number")
@@ -45,18 +38,10 @@ func newRmCmd(g *globals) *cobra.Command {
 		Short: "Remove stopped containers (-s: stop them first); named volumes are never removed",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			name, api, err := g.attach(ctx, args)
-			if err != nil {
-				return err
-			}
-			defer api.Close()
-			unlock, err := g.lock(ctx, name, "rm")
-			if err != nil {
-				return err
-			}
-			defer unlock()
-			o.Services = args
-			return engine.Rm(ctx, api, name, o, g.printer())
+			return g.onProject(ctx, args, "rm", func(ctx context.Context, api engine.API, name string) error {
+				o.Services = args
+				return engine.Rm(ctx, api, name, o, g.printer())
+			})
 		},
 	}
 	fl := cmd.Flags()
@@ -76,17 +61,9 @@ func newPauseCmd(g *globals, pause bool) *cobra.Command {
 		Short: short,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			name, api, err := g.attach(ctx, args)
-			if err != nil {
-				return err
-			}
-			defer api.Close()
-			unlock, err := g.lock(ctx, name, use)
-			if err != nil {
-				return err
-			}
-			defer unlock()
-			return fn(ctx, api, name, args, g.printer())
+			return g.onProject(ctx, args, use, func(ctx context.Context, api engine.API, name string) error {
+				return fn(ctx, api, name, args, g.printer())
+			})
 		},
 	}
 }
@@ -104,17 +81,14 @@ func newPortCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			name, api, err := g.attach(ctx, args[:1])
-			if err != nil {
-				return err
-			}
-			defer api.Close()
-			addr, err := engine.Port(ctx, api, name, args[0], index, port, proto)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(g.stdout, addr)
-			return nil
+			return g.onProject(ctx, args[:1], "", func(ctx context.Context, api engine.API, name string) error {
+				addr, err := engine.Port(ctx, api, name, args[0], index, port, proto)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(g.stdout, addr)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&protocol, "protocol", "tcp", "tcp, udp or sctp")
@@ -128,30 +102,27 @@ func newTopCmd(g *globals) *cobra.Command {
 		Short: "Show the processes running in the containers",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			name, api, err := g.attach(ctx, args)
-			if err != nil {
-				return err
-			}
-			defer api.Close()
-			tops, err := engine.Top(ctx, api, name, args)
-			if err != nil {
-				return err
-			}
-			for i, t := range tops {
-				if i > 0 {
-					fmt.Fprintln(g.stdout)
-				}
-				fmt.Fprintln(g.stdout, t.Name)
-				tw := tabwriter.NewWriter(g.stdout, 0, 0, 3, ' ', 0)
-				fmt.Fprintln(tw, strings.Join(t.Titles, "\t"))
-				for _, p := range t.Processes {
-					fmt.Fprintln(tw, strings.Join(p, "\t"))
-				}
-				if err := tw.Flush(); err != nil {
+			return g.onProject(ctx, args, "", func(ctx context.Context, api engine.API, name string) error {
+				tops, err := engine.Top(ctx, api, name, args)
+				if err != nil {
 					return err
 				}
-			}
-			return nil
+				for i, t := range tops {
+					if i > 0 {
+						fmt.Fprintln(g.stdout)
+					}
+					fmt.Fprintln(g.stdout, t.Name)
+					tw := tabwriter.NewWriter(g.stdout, 0, 0, 3, ' ', 0)
+					fmt.Fprintln(tw, strings.Join(t.Titles, "\t"))
+					for _, p := range t.Processes {
+						fmt.Fprintln(tw, strings.Join(p, "\t"))
+					}
+					if err := tw.Flush(); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
 		},
 	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"strings"
 
@@ -26,15 +27,12 @@ func newCpCmd(g *globals) *cobra.Command {
 				return errors.New("cp needs one SERVICE:PATH argument (the container side)")
 			}
 			o.Service = fromSvc + toSvc
-			name, api, err := g.attach(ctx, []string{o.Service})
-			if err != nil {
-				return err
-			}
-			defer api.Close()
-			if fromSvc != "" {
-				return engine.CopyFrom(ctx, api, name, o, fromPath, toPath, g.stdout)
-			}
-			return engine.CopyTo(ctx, api, name, o, fromPath, toPath, g.stdin)
+			return g.onProject(ctx, []string{o.Service}, "", func(ctx context.Context, api engine.API, name string) error {
+				if fromSvc != "" {
+					return engine.CopyFrom(ctx, api, name, o, fromPath, toPath, g.stdout)
+				}
+				return engine.CopyTo(ctx, api, name, o, fromPath, toPath, g.stdin)
+			})
 		},
 	}
 	cmd.Flags().IntVar(&o.Index, "index", 1, "replica number when the service has several")

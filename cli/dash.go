@@ -40,13 +40,10 @@ and leaves the stack running; X stops the stack and quits.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			name, api, err := g.attach(ctx, nil)
-			if err != nil {
-				return err
-			}
-			defer api.Close()
-			mon := engine.NewMonitor(api, name)
-			return runDash(ctx, g, api, mon, name, f, enginefeed.New(api, mon, name, time.Time{}, f.tail), false, nil)
+			return g.onProject(ctx, nil, "", func(ctx context.Context, api engine.API, name string) error {
+				mon := engine.NewMonitor(api, name)
+				return runDash(ctx, g, api, mon, name, f, enginefeed.New(api, mon, name, time.Time{}, f.tail), false, nil)
+			})
 		},
 	}
 	fl := cmd.Flags()

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,24 +22,21 @@ func newEventsCmd(g *globals) *cobra.Command {
 		Short: "Stream the engine's events for the stack's containers (until Ctrl-C)",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			name, api, err := g.attach(ctx, args)
-			if err != nil {
-				return err
-			}
-			defer api.Close()
-			mon := engine.NewMonitor(api, name)
-			evs, errs := mon.Subscribe(ctx, func(e engine.ContainerEvent) bool {
-				return !e.Oneoff && (len(args) == 0 || slices.Contains(args, e.Service))
-			})
-			for ev := range evs {
-				if err := printEvent(g.stdout, ev, asJSON); err != nil {
+			return g.onProject(ctx, args, "", func(ctx context.Context, api engine.API, name string) error {
+				mon := engine.NewMonitor(api, name)
+				evs, errs := mon.Subscribe(ctx, func(e engine.ContainerEvent) bool {
+					return !e.Oneoff && (len(args) == 0 || slices.Contains(args, e.Service))
+				})
+				for ev := range evs {
+					if err := printEvent(g.stdout, ev, asJSON); err != nil {
+						return err
+					}
+				}
+				if err := <-errs; err != nil {
 					return err
 				}
-			}
-			if err := <-errs; err != nil {
-				return err
-			}
-			return nil // Ctrl-C ends the stream
+				return nil // Ctrl-C ends the stream
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "one JSON object per line")

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"os"
 
 	"github.com/moby/term"
@@ -18,22 +19,19 @@ func newExecCmd(g *globals) *cobra.Command {
 		Args:  cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			name, api, err := g.attach(ctx, args[:1])
-			if err != nil {
-				return err
-			}
-			defer api.Close()
-			o.Service, o.Cmd = args[0], args[1:]
-			o.Interactive = true
-			o.TTY = !noTTY && isTerminal(g.stdin)
-			code, err := engine.Exec(ctx, api, name, o, g.stdin, g.stdout, g.stderr)
-			if err != nil {
-				return err
-			}
-			if code != 0 {
-				return ExitError{Code: code}
-			}
-			return nil
+			return g.onProject(ctx, args[:1], "", func(ctx context.Context, api engine.API, name string) error {
+				o.Service, o.Cmd = args[0], args[1:]
+				o.Interactive = true
+				o.TTY = !noTTY && isTerminal(g.stdin)
+				code, err := engine.Exec(ctx, api, name, o, g.stdin, g.stdout, g.stderr)
+				if err != nil {
+					return err
+				}
+				if code != 0 {
+					return ExitError{Code: code}
+				}
+				return nil
+			})
 		},
 	}
 	cmd.Flags().SetInterspersed(false)

@@ -16,21 +16,13 @@ func lifecycleCmd(g *globals, use, short string, withTimeout bool, run func(ctx 
 		Short: short,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			name, api, err := g.attach(ctx, args)
-			if err != nil {
-				return err
-			}
-			defer api.Close()
-			unlock, err := g.lock(ctx, name, use)
-			if err != nil {
-				return err
-			}
-			defer unlock()
-			var t *int
-			if timeout >= 0 {
-				t = &timeout
-			}
-			return run(ctx, api, name, args, t, g.printer())
+			return g.onProject(ctx, args, use, func(ctx context.Context, api engine.API, name string) error {
+				var t *int
+				if timeout >= 0 {
+					t = &timeout
+				}
+				return run(ctx, api, name, args, t, g.printer())
+			})
 		},
 	}
 	if withTimeout {

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/engine"
@@ -14,18 +16,15 @@ func newLogsCmd(g *globals) *cobra.Command {
 		Short: "Show the services' logs; -f follows them, including restarted and recreated containers",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			name, api, err := g.attach(ctx, args)
-			if err != nil {
+			return g.onProject(ctx, args, "", func(ctx context.Context, api engine.API, name string) error {
+				o.Services = args
+				lp := &logPrinter{w: g.stdout, color: colorOK(g, noColor), timestamps: timestamps}
+				err := engine.NewLogFollower(api, engine.NewMonitor(api, name), name, o).Run(ctx, lp)
+				if o.Follow && ctx.Err() != nil {
+					return nil // Ctrl-C is how one stops following
+				}
 				return err
-			}
-			defer api.Close()
-			o.Services = args
-			lp := &logPrinter{w: g.stdout, color: colorOK(g, noColor), timestamps: timestamps}
-			err = engine.NewLogFollower(api, engine.NewMonitor(api, name), name, o).Run(ctx, lp)
-			if o.Follow && ctx.Err() != nil {
-				return nil // Ctrl-C is how one stops following
-			}
-			return err
+			})
 		},
 	}
 	cmd.Flags().BoolVarP(&o.Follow, "follow", "f", false, "follow log output")

@@ -123,30 +123,27 @@ func newImagesCmd(g *globals) *cobra.Command {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			name, api, err := g.attach(ctx, args)
-			if err != nil {
-				return err
-			}
-			defer api.Close()
-			rows, err := engine.Images(ctx, api, name, args)
-			if err != nil {
-				return err
-			}
-			switch {
-			case quiet:
-				for _, r := range rows {
-					fmt.Fprintln(g.stdout, r.ID)
+			return g.onProject(ctx, args, "", func(ctx context.Context, api engine.API, name string) error {
+				rows, err := engine.Images(ctx, api, name, args)
+				if err != nil {
+					return err
 				}
-				return nil
-			case format == "json":
-				return writeJSON(g.stdout, rows)
-			}
-			tw := tabwriter.NewWriter(g.stdout, 0, 0, 3, ' ', 0)
-			fmt.Fprintln(tw, "CONTAINER\tREPOSITORY\tTAG\tIMAGE ID\tSIZE")
-			for _, r := range rows {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ContainerName, r.Repository, r.Tag, r.ID, units.HumanSizeWithPrecision(float64(r.Size), 3))
-			}
-			return tw.Flush()
+				switch {
+				case quiet:
+					for _, r := range rows {
+						fmt.Fprintln(g.stdout, r.ID)
+					}
+					return nil
+				case format == "json":
+					return writeJSON(g.stdout, rows)
+				}
+				tw := tabwriter.NewWriter(g.stdout, 0, 0, 3, ' ', 0)
+				fmt.Fprintln(tw, "CONTAINER\tREPOSITORY\tTAG\tIMAGE ID\tSIZE")
+				for _, r := range rows {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ContainerName, r.Repository, r.Tag, r.ID, units.HumanSizeWithPrecision(float64(r.Size), 3))
+				}
+				return tw.Flush()
+			})
 		},
 	}
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "only image IDs")
@@ -165,12 +162,9 @@ func newStatsCmd(g *globals) *cobra.Command {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			name, api, err := g.attach(ctx, args)
-			if err != nil {
-				return err
-			}
-			defer api.Close()
-			return runStats(ctx, g, api, name, args, noStream, format)
+			return g.onProject(ctx, args, "", func(ctx context.Context, api engine.API, name string) error {
+				return runStats(ctx, g, api, name, args, noStream, format)
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&noStream, "no-stream", false, "print one sample and exit")

@@ -90,6 +90,26 @@ func (g *globals) attach(ctx context.Context, services []string) (name string, a
 	return name, api, err
 }
 
+// onProject runs fn with an engine client and the name of the project
+// already on the engine, for the commands that act on its containers. A
+// verb says fn changes the project: it then holds the project's lock
+// (cli/lock.go) while it runs; read-only commands pass "" and never wait.
+func (g *globals) onProject(ctx context.Context, services []string, verb string, fn func(ctx context.Context, api engine.API, project string) error) error {
+	name, api, err := g.attach(ctx, services)
+	if err != nil {
+		return err
+	}
+	defer api.Close()
+	if verb != "" {
+		unlock, err := g.lock(ctx, name, verb)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
+	return fn(ctx, api, name)
+}
+
 // checkServices refuses names that are neither services of the compose
 // file (when there is one) nor presets, naming the project's services.
 func (g *globals) checkServices(ctx context.Context, names []string) error {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,36 +22,33 @@ func newPsCmd(g *globals) *cobra.Command {
 		Short: "List the stack's containers: state, health, IP addresses and published ports",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			name, api, err := g.attach(ctx, nil)
-			if err != nil {
-				return err
-			}
-			defer api.Close()
-			rows, err := engine.Ps(ctx, api, name, all)
-			if err != nil {
-				return err
-			}
-			rows = filterRows(rows, args, all)
-			switch {
-			case quiet:
-				for _, r := range rows {
-					fmt.Fprintln(g.stdout, r.ID)
+			return g.onProject(ctx, nil, "", func(ctx context.Context, api engine.API, name string) error {
+				rows, err := engine.Ps(ctx, api, name, all)
+				if err != nil {
+					return err
 				}
-			case services:
-				for _, r := range rows {
-					fmt.Fprintln(g.stdout, r.Service)
+				rows = filterRows(rows, args, all)
+				switch {
+				case quiet:
+					for _, r := range rows {
+						fmt.Fprintln(g.stdout, r.ID)
+					}
+				case services:
+					for _, r := range rows {
+						fmt.Fprintln(g.stdout, r.Service)
+					}
+				case format == "json":
+					enc := json.NewEncoder(g.stdout)
+					enc.SetIndent("", "  ")
+					enc.SetEscapeHTML(false)
+					return enc.Encode(rows)
+				case format == "table" || format == "":
+					return psTable(g.stdout, rows)
+				default:
+					return fmt.Errorf("unknown --format %q: use table or json", format)
 				}
-			case format == "json":
-				enc := json.NewEncoder(g.stdout)
-				enc.SetIndent("", "  ")
-				enc.SetEscapeHTML(false)
-				return enc.Encode(rows)
-			case format == "table" || format == "":
-				return psTable(g.stdout, rows)
-			default:
-				return fmt.Errorf("unknown --format %q: use table or json", format)
-			}
-			return nil
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
