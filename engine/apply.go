@@ -7,6 +7,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/graph"
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
 	"golang.org/x/sync/errgroup"
 )
@@ -151,12 +152,43 @@ func (a *applier) recreate(ctx context.Context, act Action) error {
 		}
 		return fmt.Errorf("%w (the old container is kept)", err)
 	}
-	if err := a.api.ContainerRemove(ctx, old.ID, container.RemoveOptions{Force: true}); err != nil {
+	if err := a.api.ContainerRemove(ctx, old.ID, container.RemoveOptions{Force: true, RemoveVolumes: a.renewAnon}); err != nil {
 		return containerPlanError(old.Name, err)
+	}
+	if a.renewAnon {
+		a.removeReplacedVolumes(ctx, *old)
 	}
 	a.record(act.Service, c, true)
 	status(a.out, KindContainer, c.Name, "Recreated")
 	return nil
+}
+
+// removeReplacedVolumes removes, with up -V, the anonymous volumes of a
+// container that was replaced by one with new ones: those it took over
+// from the container before it are mounted by name, so the engine's
+// RemoveVolumes leaves them. Named volumes of the project are never
+// touched; a failure is a warning, the recreate itself worked.
+func (a *applier) removeReplacedVolumes(ctx context.Context, old Container) {
+	for _, v := range inheritedVolumes(old) {
+		if a.projectVolume(v) {
+			continue
+		}
+		// Gone with the container, or still used by another (volumes_from): both fine.
+		if err := a.api.VolumeRemove(ctx, v, false); err != nil && !errdefs.IsNotFound(err) && !errdefs.IsConflict(err) {
+			warnf(a.out, "container %s: its replaced anonymous volume %s could not be removed: %v", old.Name, v, err)
+		}
+	}
+}
+
+// projectVolume tells whether name is a volume the project declares (a
+// named volume that happens to look like an engine-made name).
+func (a *applier) projectVolume(name string) bool {
+	for _, v := range a.p.Volumes {
+		if v.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 func shortID(id string) string {
