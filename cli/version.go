@@ -27,6 +27,15 @@ func versionLine(version, commit, date string) string {
 	return line
 }
 
+// engineLine names the engine that answered. Pure.
+func engineLine(id engine.Identity) string {
+	line := fmt.Sprintf("Engine: %s %s (", id.Product, id.Version)
+	if id.OS != "" {
+		line += id.OS + ", "
+	}
+	return line + fmt.Sprintf("API %s, client negotiated %s)", id.APIVersion, id.ClientVersion)
+}
+
 func newVersionCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
@@ -36,20 +45,15 @@ func newVersionCmd(g *globals) *cobra.Command {
 			fmt.Fprintln(g.stdout, versionLine(engine.Version, commit, date))
 			ctx, cancel := context.WithTimeout(cmd.Context(), 3*time.Second)
 			defer cancel()
-			api, ep, err := engine.Connect(ctx, g.context)
+			id, ep, err := engine.Identify(ctx, g.context)
 			if ep.Host != "" {
 				fmt.Fprintf(g.stdout, "Docker context: %s (%s)\n", ep.Context, ep.Host)
 			}
 			if err != nil {
-				fmt.Fprintf(g.stdout, "Docker engine: not reachable (%v)\n", err)
+				fmt.Fprintf(g.stdout, "Engine: not reachable (%v)\n", err)
 				return nil
 			}
-			defer api.Close()
-			v, err := api.ServerVersion(ctx)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(g.stdout, "Docker engine: %s (API %s, client negotiated %s)\n", v.Version, v.APIVersion, api.ClientVersion())
+			fmt.Fprintln(g.stdout, engineLine(id))
 			return nil
 		},
 	}

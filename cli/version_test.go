@@ -1,6 +1,10 @@
 package cli
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/devstack/devstack/engine"
+)
 
 func TestVersionLine(t *testing.T) {
 	for _, tc := range []struct{ v, c, d, want string }{
@@ -9,6 +13,27 @@ func TestVersionLine(t *testing.T) {
 	} {
 		if got := versionLine(tc.v, tc.c, tc.d); got != tc.want {
 			t.Errorf("versionLine = %q, want %q", got, tc.want)
+		}
+	}
+}
+
+func TestEngineLine(t *testing.T) {
+	for _, tc := range []struct {
+		server, want string
+	}{
+		{"Docker/20.10.24+dfsg1 (linux)", "Engine: Docker 20.10.24+dfsg1 (linux, API 1.41, client negotiated 1.41)"},
+		{"Libpod/4.3.1 (linux)", "Engine: Podman 4.3.1 (linux, API 1.41, client negotiated 1.41)"},
+		{"Docker/28.0.1", "Engine: Docker 28.0.1 (API 1.41, client negotiated 1.41)"},
+	} {
+		id := engine.Identity{APIVersion: "1.41", ClientVersion: "1.41"}
+		id.Product, id.Version, id.OS = engine.ParseServerHeader(tc.server)
+		if got := engineLine(id); got != tc.want {
+			t.Errorf("engineLine(%q) = %q, want %q", tc.server, got, tc.want)
+		}
+	}
+	for _, h := range []string{"", "nginx", "/1.0", "Docker/"} {
+		if p, _, _ := engine.ParseServerHeader(h); p != "" {
+			t.Errorf("ParseServerHeader(%q) = product %q, want none", h, p)
 		}
 	}
 }
