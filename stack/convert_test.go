@@ -1,0 +1,71 @@
+package stack
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+)
+
+func TestConvertMinimal(t *testing.T) {
+	st, _ := convert(t, `
+services:
+  web:
+    image: web:1
+    entrypoint: [/bin/sh, -c]
+    command: [echo hi]
+    environment: {B: "2", A: "1"}
+    labels: {tier: front}
+    deploy:
+      replicas: 3
+      endpoint_mode: dnsrr
+      labels: {team: shop}
+    networks:
+      back: {aliases: [www]}
+  db:
+    image: db:1
+networks:
+  back: {}
+`)
+	if st.Namespace != "shop" {
+		t.Errorf("namespace %q", st.Namespace)
+	}
+	web := service(t, st, "web")
+	spec := web.Spec
+	cs := spec.TaskTemplate.ContainerSpec
+	for _, c := range []struct {
+		name      string
+		got, want any
+	}{
+		{"name", spec.Name, "shop_web"},
+		{"image", cs.Image, "web:1"},
+		{"entrypoint", cs.Command, []string{"/bin/sh", "-c"}},
+		{"command", cs.Args, []string{"echo hi"}},
+		{"env", cs.Env, []string{"A=1", "B=2"}},
+		{"replicas", *spec.Mode.Replicated.Replicas, uint64(3)},
+		{"endpoint mode", string(spec.EndpointSpec.Mode), "dnsrr"},
+		{"service labels", spec.Labels, map[string]string{"team": "shop", LabelNamespace: "shop", LabelImage: "web:1", LabelHash: web.Hash}},
+		{"container labels", cs.Labels, map[string]string{"tier": "front", LabelNamespace: "shop"}},
+		{"networks", len(spec.TaskTemplate.Networks), 1},
+		{"network", spec.TaskTemplate.Networks[0].Target, "shop_back"},
+		{"aliases", spec.TaskTemplate.Networks[0].Aliases, []string{"www", "web"}},
+		{"db on default", service(t, st, "db").Spec.TaskTemplate.Networks[0].Target, "shop_default"},
+		{"stack networks", []string{st.Networks[0].Name, st.Networks[1].Name}, []string{"shop_back", "shop_default"}},
+		{"overlay", st.Networks[0].Create.Driver, "overlay"},
+		{"network label", st.Networks[0].Create.Labels[LabelNamespace], "shop"},
+	} {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("%s: got %#v, want %#v", c.name, c.got, c.want)
+		}
+	}
+}
+
+func TestConvertNoImage(t *testing.T) {
+	p := load(t, "services:\n  web:\n    image: x\n")
+	s := p.Services["web"]
+	s.Image = ""
+	p.Services["web"] = s
+	_, _, err := Convert(p, Options{})
+	if !errors.Is(err, ErrNoImage) || err.Error() != "no image: service web has neither image nor build" {
+		t.Errorf("err = %v", err)
+	}
+}
