@@ -129,4 +129,3 @@ func (c *converter) networkWarnings(service, key string, cfg *types.ServiceNetwo
 		}
 	}
 }
-
