@@ -1,6 +1,7 @@
 package stack
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"slices"
@@ -26,7 +27,8 @@ type converter struct {
 // service and key. Pure but for reading the file: of secrets and configs
 // through opts.ReadFile.
 func Convert(p *types.Project, opts Options) (*Stack, []Warning, error) {
-	c := &converter{p: p, ns: opts.Namespace, readFile: opts.ReadFile}
+	c := &converter{p: p, ns: opts.Namespace, readFile: opts.ReadFile,
+		secrets: map[string]Secret{}, configs: map[string]Config{}, volumes: map[string]Volume{}}
 	if c.ns == "" {
 		c.ns = p.Name
 	}
@@ -45,6 +47,10 @@ func Convert(p *types.Project, opts Options) (*Stack, []Warning, error) {
 		}
 		st.Services = append(st.Services, s)
 	}
+	c.topLevelWarnings()
+	st.Secrets = sortedValues(c.secrets, func(s Secret) string { return s.Name })
+	st.Configs = sortedValues(c.configs, func(s Config) string { return s.Name })
+	st.Volumes = sortedValues(c.volumes, func(v Volume) string { return v.Name })
 	return st, c.warnings, nil
 }
 
@@ -73,6 +79,15 @@ func (c *converter) stackLabels(labels map[string]string) map[string]string {
 		out[k] = v
 	}
 	out[LabelNamespace] = c.ns
+	return out
+}
+
+func sortedValues[V any](m map[string]V, name func(V) string) []V {
+	out := make([]V, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	slices.SortFunc(out, func(a, b V) int { return cmp.Compare(name(a), name(b)) })
 	return out
 }
 

@@ -39,7 +39,42 @@ func (c *converter) containerSpec(s types.ServiceConfig, image string) (*swarm.C
 		Ulimits:         ulimits(s.Ulimits),
 		OomScoreAdj:     s.OomScoreAdj,
 	}
+	var err error
+	if cs.Mounts, err = c.mounts(s); err != nil {
+		return nil, err
+	}
+	if cs.Secrets, err = c.secretRefs(s); err != nil {
+		return nil, err
+	}
+	if cs.Configs, err = c.configRefs(s); err != nil {
+		return nil, err
+	}
+	cs.Privileges = c.privileges(s)
 	return cs, nil
+}
+
+// privileges carries credential_spec's file and registry (Windows); its
+// config form names a config by ID, which this conversion does not know.
+func (c *converter) privileges(s types.ServiceConfig) *swarm.Privileges {
+	cred := s.CredentialSpec
+	if cred == nil {
+		return nil
+	}
+	if cred.Config != "" {
+		c.warn(s.Name, "credential_spec.config", "is not supported by devstack deploy; ignored")
+	}
+	if cred.File == "" && cred.Registry == "" {
+		return nil
+	}
+	return &swarm.Privileges{CredentialSpec: &swarm.CredentialSpec{File: cred.File, Registry: cred.Registry}}
+}
+
+// logDriver is logging: (driver and options), as the task's log driver.
+func logDriver(s types.ServiceConfig) *swarm.Driver {
+	if s.Logging == nil || (s.Logging.Driver == "" && len(s.Logging.Options) == 0) {
+		return nil
+	}
+	return &swarm.Driver{Name: s.Logging.Driver, Options: s.Logging.Options}
 }
 
 // environment is KEY=VALUE sorted; a variable left without a value (KEY

@@ -22,6 +22,7 @@ func (c *converter) convertService(s types.ServiceConfig) (Service, error) {
 		TaskTemplate: swarm.TaskSpec{
 			ContainerSpec: cs,
 			Networks:      c.attachments(s),
+			LogDriver:     logDriver(s),
 		},
 	}
 	spec.Labels[LabelImage] = image

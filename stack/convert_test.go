@@ -69,3 +69,27 @@ func TestConvertNoImage(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestConvertErrors(t *testing.T) {
+	for _, c := range []struct {
+		name, body, top string
+		want            string
+	}{
+		{"bad mode", "deploy: {mode: daemon}", "", `invalid for swarm: service web: deploy.mode "daemon" (want replicated, global, replicated-job or global-job)`},
+		{"replicas with global", "deploy: {mode: global, replicas: 2}", "", "invalid for swarm: service web: deploy.replicas is for replicated modes, not mode global"},
+		{"bad endpoint mode", "deploy: {endpoint_mode: lb}", "", `invalid for swarm: service web: deploy.endpoint_mode "lb" (want vip or dnsrr)`},
+		{"dnsrr with ingress port", "deploy: {endpoint_mode: dnsrr}\nports: [\"8080:80\"]", "", "invalid for swarm: service web: port 80 is published in ingress mode, which endpoint_mode dnsrr cannot serve; use mode: host for it"},
+		{"port range for one target", "ports: [\"9000-9010:90\"]", "", `invalid for swarm: service web: port 90: published "9000-9010": swarm publishes one port per target, not a range to choose from; name one port, or as many targets as ports (8000-8001:80-81)`},
+		{"rollback failure_action rollback", "deploy: {rollback_config: {failure_action: rollback}}", "", `invalid for swarm: service web: deploy.rollback_config.failure_action "rollback" (want pause, continue)`},
+		{"bad restart_policy condition", "deploy: {restart_policy: {condition: always}}", "", `invalid for swarm: service web: deploy.restart_policy.condition "always" (want none, on-failure or any)`},
+		{"unset secret variable", "secrets: [k]", "secrets:\n  k: {environment: DEVSTACK_TEST_UNSET_X}\n", "service web: cannot read secret k: environment variable DEVSTACK_TEST_UNSET_X is not set"},
+		{"bad tmpfs size", "tmpfs: [\"/run:size=lots\"]", "", `invalid for swarm: service web: tmpfs /run:size=lots: size "lots": invalid size: 'lots'`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, _, err := Convert(load(t, webYAML(c.body, c.top)), Options{})
+			if err == nil || err.Error() != c.want {
+				t.Errorf("err = %v\nwant   %s", err, c.want)
+			}
+		})
+	}
+}

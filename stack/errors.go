@@ -7,6 +7,8 @@ var (
 	ErrNoImage = errors.New("no image")
 	// ErrInvalid means a key's value cannot be expressed on a swarm.
 	ErrInvalid = errors.New("invalid for swarm")
+	// ErrCycle means depends_on forms a cycle.
+	ErrCycle = errors.New("dependency cycle")
 	// ErrSource means a secret's or config's content could not be read.
 	ErrSource = errors.New("cannot read")
 )

@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -52,3 +54,34 @@ func service(t *testing.T, st *Stack, name string) Service {
 	t.Fatalf("no service %s in %+v", name, st.Services)
 	return Service{}
 }
+
+// webYAML is a compose file with one service web (image web:1) whose
+// other keys are body (indented by the helper), followed by top-level keys.
+func webYAML(body, top string) string {
+	var b strings.Builder
+	b.WriteString("services:\n  web:\n    image: web:1\n")
+	for _, line := range strings.Split(strings.TrimSpace(body), "\n") {
+		if line != "" {
+			b.WriteString("    " + line + "\n")
+		}
+	}
+	b.WriteString(top)
+	return b.String()
+}
+
+// web converts webYAML and returns the service.
+func web(t *testing.T, body, top string, files ...string) Service {
+	t.Helper()
+	st, _ := convert(t, webYAML(body, top), files...)
+	return service(t, st, "web")
+}
+
+// check compares got and want with reflect.DeepEqual.
+func check(t *testing.T, name string, got, want any) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s:\n got  %#v\n want %#v", name, got, want)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

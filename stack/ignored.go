@@ -1,7 +1,127 @@
 package stack
 
-import "github.com/compose-spec/compose-go/v2/types"
+import (
+	"reflect"
+	"strings"
 
-// serviceWarnings names the service keys that have no meaning on a swarm.
+	"github.com/compose-spec/compose-go/v2/types"
+)
+
+// ignoredKeys are the service keys a swarm service has no field for, with
+// a hint where swarm has another way. docker stack refuses or drops most
+// of them (docker/cli's UnsupportedProperties, DeprecatedProperties and
+// ForbiddenProperties); devstack deploy warns about each and goes on.
+// build is handled with the image (convertService).
+var ignoredKeys = map[string]string{
+	"annotations":         "",
+	"attach":              "",
+	"blkio_config":        "",
+	"cgroup":              "",
+	"cgroup_parent":       "",
+	"container_name":      "swarm names the tasks itself",
+	"cpu_count":           "set deploy.resources.limits.cpus",
+	"cpu_percent":         "set deploy.resources.limits.cpus",
+	"cpu_period":          "set deploy.resources.limits.cpus",
+	"cpu_quota":           "set deploy.resources.limits.cpus",
+	"cpu_rt_period":       "",
+	"cpu_rt_runtime":      "",
+	"cpus":                "set deploy.resources.limits.cpus",
+	"cpuset":              "",
+	"cpu_shares":          "set deploy.resources.reservations.cpus",
+	"develop":             "",
+	"device_cgroup_rules": "",
+	"devices":             "",
+	"dockerfile":          "",
+	"domainname":          "",
+	"expose":              "services on the same network reach each other on any port",
+	"external_links":      "",
+	"gpus":                "set deploy.resources.reservations.generic_resources",
+	"ipc":                 "",
+	"links":               "services on the same network reach each other by name",
+	"log_driver":          "use logging.driver",
+	"log_opt":             "use logging.options",
+	"mac_address":         "",
+	"mem_limit":           "set deploy.resources.limits.memory",
+	"mem_reservation":     "set deploy.resources.reservations.memory",
+	"memswap_limit":       "",
+	"mem_swappiness":      "",
+	"models":              "",
+	"net":                 "",
+	"network_mode":        "attach the service to networks instead",
+	"oom_kill_disable":    "",
+	"pid":                 "",
+	"pids_limit":          "set deploy.resources.limits.pids",
+	"platform":            "use deploy.placement.constraints on node.platform",
+	"post_start":          "",
+	"pre_start":           "",
+	"pre_stop":            "",
+	"privileged":          "",
+	"provider":            "",
+	"pull_policy":         "every node pulls the image when a task needs it",
+	"pull_refresh_after":  "",
+	"runtime":             "",
+	"security_opt":        "",
+	"shm_size":            "mount a tmpfs on /dev/shm instead",
+	"storage_opt":         "",
+	"umask":               "",
+	"use_api_socket":      "",
+	"userns_mode":         "",
+	"uts":                 "",
+	"volume_driver":       "set the driver on the volume under the top-level volumes:",
+	"volumes_from":        "mount a named volume in each service instead",
+}
+
+// serviceWarnings warns about every ignored key the service sets, in the
+// order of compose-go's model, and about depends_on's restart: true.
 func (c *converter) serviceWarnings(s types.ServiceConfig) {
+	for _, f := range serviceKeys(s) {
+		hint, ok := ignoredKeys[f.key]
+		if !ok || f.value.IsZero() {
+			continue
+		}
+		msg := ignored
+		if hint != "" {
+			msg = "has no meaning on swarm (" + hint + "); ignored"
+		}
+		c.warn(s.Name, f.key, msg)
+	}
+	for _, dep := range sortedKeys(s.DependsOn) {
+		if s.DependsOn[dep].Restart {
+			c.warn(s.Name, "depends_on."+dep+".restart", ignored)
+		}
+	}
+}
+
+// topLevelWarnings warns about top-level keys a stack has no use for.
+func (c *converter) topLevelWarnings() {
+	if len(c.p.Models) > 0 {
+		c.warn("", "models", ignored)
+	}
+}
+
+type keyValue struct {
+	key   string
+	value reflect.Value
+}
+
+// serviceKeys lists the service's keys by their YAML names, with the
+// inlined ContainerSpec and WorkloadSpec flattened.
+func serviceKeys(s types.ServiceConfig) []keyValue {
+	var out []keyValue
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			switch {
+			case f.Anonymous && strings.Contains(opts, "inline"):
+				walk(v.Field(i))
+			case name != "" && name != "-" && f.IsExported():
+				out = append(out, keyValue{name, v.Field(i)})
+			}
+		}
+	}
+	walk(reflect.ValueOf(s))
+	return out
 }
