@@ -30,10 +30,16 @@ func (c *converter) endpointSpec(s types.ServiceConfig, mode string) (*swarm.End
 		if mode == "dnsrr" && pc.PublishMode == swarm.PortConfigPublishModeIngress {
 			return nil, fmt.Errorf("%w: service %s: port %d is published in ingress mode, which endpoint_mode dnsrr cannot serve; use mode: host for it", ErrInvalid, s.Name, p.Target)
 		}
-		for key, set := range map[string]bool{"ports.host_ip": p.HostIP != "", "ports.app_protocol": p.AppProtocol != ""} {
-			if set && !warned[key] {
-				warned[key] = true
-				c.warn(s.Name, key, ignored)
+		for _, k := range []struct {
+			key, msg string
+			set      bool
+		}{
+			{"ports.host_ip", "has no meaning on swarm (a port is published on every address of every node); ignored", p.HostIP != ""},
+			{"ports.app_protocol", ignored, p.AppProtocol != ""},
+		} {
+			if k.set && !warned[k.key] {
+				warned[k.key] = true
+				c.warn(s.Name, k.key, k.msg)
 			}
 		}
 		out.Ports = append(out.Ports, pc)

@@ -2,7 +2,9 @@ package stack
 
 import (
 	"errors"
+	"os"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -83,10 +85,14 @@ func TestConvertErrors(t *testing.T) {
 		{"rollback failure_action rollback", "deploy: {rollback_config: {failure_action: rollback}}", "", `invalid for swarm: service web: deploy.rollback_config.failure_action "rollback" (want pause, continue)`},
 		{"bad restart_policy condition", "deploy: {restart_policy: {condition: always}}", "", `invalid for swarm: service web: deploy.restart_policy.condition "always" (want none, on-failure or any)`},
 		{"unset secret variable", "secrets: [k]", "secrets:\n  k: {environment: DEVSTACK_TEST_UNSET_X}\n", "service web: cannot read secret k: environment variable DEVSTACK_TEST_UNSET_X is not set"},
+		{"secret name too long", "secrets: [k]", "secrets:\n  k: {environment: HOME, name: " + strings.Repeat("x", 60) + "}\n", "service web: invalid for swarm: secret k: name " + strings.Repeat("x", 60) + "-" + "DIGEST is longer than swarm's 64 characters; give it a shorter name: or key"},
 		{"bad tmpfs size", "tmpfs: [\"/run:size=lots\"]", "", `invalid for swarm: service web: tmpfs /run:size=lots: size "lots": invalid size: 'lots'`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, _, err := Convert(load(t, webYAML(c.body, c.top)), Options{})
+			if err != nil && strings.Contains(c.want, "DIGEST") {
+				c.want = strings.Replace(c.want, "DIGEST", digest(os.Getenv("HOME")), 1)
+			}
 			if err == nil || err.Error() != c.want {
 				t.Errorf("err = %v\nwant   %s", err, c.want)
 			}

@@ -61,8 +61,14 @@ func (c *converter) convertNetwork(key string, n types.NetworkConfig) Network {
 		EnableIPv6: n.EnableIPv6,
 		Labels:     c.stackLabels(n.Labels),
 	}
-	if out.Create.Driver == "" {
+	switch out.Create.Driver {
+	case "":
 		out.Create.Driver = "overlay"
+	case "bridge":
+		// Common in compose files written for one engine; a bridge is
+		// local to a node, so the stack gets an overlay instead.
+		c.warn("", "networks."+key+".driver", "bridge is local to one node; the stack uses overlay (and drops the bridge's driver_opts)")
+		out.Create.Driver, out.Create.Options = "overlay", nil
 	}
 	if n.Ipam.Driver != "" || len(n.Ipam.Config) > 0 {
 		ipam := &network.IPAM{Driver: n.Ipam.Driver, Options: n.Ipam.Options}

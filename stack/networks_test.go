@@ -66,3 +66,10 @@ func TestNamespaceOption(t *testing.T) {
 	check(t, "names", []string{st.Namespace, s.Spec.Name, st.Networks[0].Name, st.Volumes[0].Name, st.Secrets[0].Name[:len("prod_k-")], s.Spec.Labels[LabelNamespace]},
 		[]string{"prod", "prod_web", "prod_default", "prod_data", "prod_k-", "prod"})
 }
+
+func TestBridgeNetworkBecomesOverlay(t *testing.T) {
+	st, warns := convert(t, webYAML("networks: [back]", "networks:\n  back: {driver: bridge, driver_opts: {com.docker.network.bridge.name: br9}}\n"))
+	check(t, "driver", []any{st.Networks[0].Create.Driver, st.Networks[0].Create.Options}, []any{"overlay", map[string]string(nil)})
+	check(t, "warning", warns, []Warning{{Key: "networks.back.driver", Message: "bridge is local to one node; the stack uses overlay (and drops the bridge's driver_opts)"}})
+	check(t, "text", warns[0].String(), "networks.back.driver: bridge is local to one node; the stack uses overlay (and drops the bridge's driver_opts)")
+}

@@ -36,7 +36,7 @@ func TestWarnings(t *testing.T) {
 			"service web: key external_links has no meaning on swarm; ignored",
 		}},
 		{"restart overridden", "restart: always\ndeploy: {restart_policy: {condition: any}}", []string{"service web: key restart is overridden by deploy.restart_policy; ignored"}},
-		{"port host_ip once", "ports: [\"127.0.0.1:80:80\", \"127.0.0.1:81:81\"]", []string{"service web: key ports.host_ip has no meaning on swarm; ignored"}},
+		{"port host_ip once", "ports: [\"127.0.0.1:80:80\", \"127.0.0.1:81:81\"]", []string{"service web: key ports.host_ip has no meaning on swarm (a port is published on every address of every node); ignored"}},
 		{"static address", "networks: {default: {ipv4_address: 10.0.0.5}}", []string{"service web: key networks.default.ipv4_address has no meaning on swarm; ignored"}},
 		{"selinux relabel", "volumes: [\"/srv:/srv:z\"]", []string{"service web: key volumes.bind.selinux has no meaning on swarm; ignored"}},
 		{"tmpfs option", "tmpfs: [\"/run:noexec\"]", []string{"service web: key tmpfs.noexec has no meaning on swarm; ignored"}},
