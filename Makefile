@@ -16,19 +16,23 @@ LDFLAGS := -s -w -X github.com/devstack/devstack/cli.commit=$(COMMIT) -X github.
 	$(if $(VERSION),-X github.com/devstack/devstack/engine.Version=$(VERSION))
 PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
+# devstack-buildkit, the program that runs BuildKit builds for devstack,
+# goes next to it (see package buildkit).
 build:
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/devstack .
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/ . ./cmd/devstack-buildkit
 
 install:
-	CGO_ENABLED=0 $(GO) install -trimpath -ldflags "$(LDFLAGS)" .
+	CGO_ENABLED=0 $(GO) install -trimpath -ldflags "$(LDFLAGS)" . ./cmd/devstack-buildkit
 
 # Static, stripped binaries for the six platforms in dist/
-# (devstack-OS-ARCH, .exe on windows) and their SHA256SUMS.
+# (devstack-OS-ARCH and devstack-buildkit-OS-ARCH, .exe on windows) and
+# their SHA256SUMS.
 release:
 	rm -rf dist && mkdir -p dist
 	@set -e; for p in $(PLATFORMS); do os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
 		echo "dist/devstack-$$os-$$arch$$ext"; \
 		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o dist/devstack-$$os-$$arch$$ext .; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o dist/devstack-buildkit-$$os-$$arch$$ext ./cmd/devstack-buildkit; \
 	done
 	cd dist && sha256sum devstack-* > SHA256SUMS
 

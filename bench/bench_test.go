@@ -87,7 +87,7 @@ func prepare(tmp string) error {
 	}
 	if _, err := os.Stat(bin); err != nil {
 		bin = filepath.Join(tmp, "devstack")
-		build := exec.Command("go", "build", "-o", bin, "..")
+		build := exec.Command("go", "build", "-o", tmp+string(filepath.Separator), "..", "../cmd/devstack-buildkit")
 		build.Env = append(os.Environ(), "CGO_ENABLED=0") // static: watch runs it in containers
 		if out, err := build.CombinedOutput(); err != nil {
 			return fmt.Errorf("go build: %v\n%s", err, out)

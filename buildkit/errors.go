@@ -1,10 +1,13 @@
-// Package buildkit builds images with the engine's own BuildKit, as the
-// docker CLI 20.10 and buildx's docker driver do against the Engine API:
-// ImageBuild with the BuildKit builder version and a session served over
-// the engine's /session endpoint (build context and Dockerfile through
-// filesync, registry credentials, build secrets, ssh forwarding). Progress
-// comes back on the build's response stream as BuildKit status messages,
-// shown as plain lines: step names and their output.
+// Package buildkit plans BuildKit builds and has them run: MakePlan turns
+// a service's compose build section into the engine's build options and
+// what the build session serves (pure); Builder sends that plan to the
+// devstack-buildkit helper program, which serves the session and reports
+// progress back as typed events (package buildkit/worker does the work).
+//
+// The BuildKit session packages link gRPC, protobuf and OpenTelemetry;
+// initialising them costs every process several milliseconds and MiBs, so
+// devstack keeps them in the helper (as docker keeps buildx in a plugin)
+// and starts fast for the commands that build nothing.
 package buildkit
 
 import "errors"
@@ -18,4 +21,13 @@ var (
 	ErrSSH = errors.New("build ssh unavailable")
 	// ErrStepFailed means a build step failed.
 	ErrStepFailed = errors.New("build step failed")
+)
+
+var (
+	// ErrNoHelper means the devstack-buildkit program, which runs BuildKit
+	// builds, is neither next to devstack nor on PATH.
+	ErrNoHelper = errors.New("devstack-buildkit not found")
+	// ErrHelperVersion means devstack-buildkit comes from another devstack
+	// build and speaks another protocol version.
+	ErrHelperVersion = errors.New("devstack-buildkit is from another devstack build")
 )

@@ -174,8 +174,8 @@ func buildSecrets(service string, refs []types.ServiceSecretConfig, defs types.S
 	return out, nil
 }
 
-// syntaxLine finds a Dockerfile's `# syntax=IMAGE` directive. Pure.
-func syntaxLine(dockerfile string) string {
+// SyntaxLine finds a Dockerfile's `# syntax=IMAGE` directive. Pure.
+func SyntaxLine(dockerfile string) string {
 	for _, line := range strings.Split(dockerfile, "\n") {
 		line = strings.TrimSpace(line)
 		if !strings.HasPrefix(line, "#") {
@@ -190,9 +190,9 @@ func syntaxLine(dockerfile string) string {
 
 var syntaxRE = regexp.MustCompile(`^#\s*syntax\s*=\s*(\S+)`)
 
-// hasHeredoc reports whether a Dockerfile uses a heredoc (<<EOF), which
+// HasHeredoc reports whether a Dockerfile uses a heredoc (<<EOF), which
 // needs Dockerfile frontend 1.4 or later. Pure.
-func hasHeredoc(dockerfile string) bool {
+func HasHeredoc(dockerfile string) bool {
 	return slices.ContainsFunc(strings.Split(dockerfile, "\n"), func(l string) bool {
 		return heredocRE.MatchString(l)
 	})

@@ -1,6 +1,7 @@
 package buildkit
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"strings"
@@ -113,6 +114,18 @@ func TestMakePlan(t *testing.T) {
 				t.Fatal(err)
 			}
 			tc.check(t, p)
+			// The plan reaches devstack-buildkit as JSON: it must arrive whole.
+			data, err := json.Marshal(Request{Plan: p})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var back Request
+			if err := json.Unmarshal(data, &back); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(back.Plan, p) {
+				t.Errorf("through JSON\n got %+v\nwant %+v", back.Plan, p)
+			}
 		})
 	}
 }
@@ -141,13 +154,13 @@ func TestMakePlanRefuses(t *testing.T) {
 }
 
 func TestDockerfileHints(t *testing.T) {
-	if got := syntaxLine("# escape=`\n# syntax = docker/dockerfile:1.4\nFROM x\n"); got != "docker/dockerfile:1.4" {
-		t.Errorf("syntaxLine = %q", got)
+	if got := SyntaxLine("# escape=`\n# syntax = docker/dockerfile:1.4\nFROM x\n"); got != "docker/dockerfile:1.4" {
+		t.Errorf("SyntaxLine = %q", got)
 	}
-	if got := syntaxLine("FROM x\n# syntax=docker/dockerfile:1\n"); got != "" {
+	if got := SyntaxLine("FROM x\n# syntax=docker/dockerfile:1\n"); got != "" {
 		t.Errorf("syntax after FROM: %q, want none", got)
 	}
-	if !hasHeredoc("FROM x\nRUN <<EOF\necho\nEOF\n") || !hasHeredoc("COPY <<-'X' /f\nX\n") || hasHeredoc("FROM x\nRUN echo '<<no'\n") {
-		t.Error("hasHeredoc")
+	if !HasHeredoc("FROM x\nRUN <<EOF\necho\nEOF\n") || !HasHeredoc("COPY <<-'X' /f\nX\n") || HasHeredoc("FROM x\nRUN echo '<<no'\n") {
+		t.Error("HasHeredoc")
 	}
 }

@@ -141,7 +141,7 @@ func (g *globals) client(ctx context.Context) (*client.Client, error) {
 // registry credentials and BuildKit.
 func (g *globals) images(o engine.ImageOptions) engine.ImageOptions {
 	o.Auth = g.auth
-	o.BuildKit = buildkit.Builder{Auth: g.auth}
+	o.BuildKit = buildkit.Builder{Context: g.context}
 	return o
 }
 

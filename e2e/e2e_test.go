@@ -88,7 +88,8 @@ func prepare(binDir string) error {
 	if _, err := dockerOut("info", "--format", "{{.ServerVersion}}"); err != nil {
 		return fmt.Errorf("docker engine not answering (DEVSTACK_E2E=skip skips these tests): %w", err)
 	}
-	build := exec.Command("go", "build", "-o", filepath.Join(binDir, "devstack"), ".")
+	// devstack and its BuildKit helper, side by side as make install puts them.
+	build := exec.Command("go", "build", "-o", binDir+string(filepath.Separator), ".", "./cmd/devstack-buildkit")
 	build.Dir = ".."
 	build.Env = append(os.Environ(), "CGO_ENABLED=0") // static: watch runs it in containers
 	if out, err := build.CombinedOutput(); err != nil {

@@ -54,7 +54,7 @@ func Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig
 func buildClassic(ctx context.Context, api API, s types.ServiceConfig, labels map[string]string, o ImageOptions, out Progress) error {
 	b := s.Build
 	if err := classicUnsupported(b); err != "" {
-		return fmt.Errorf("%w: service %s: %s needs BuildKit, and builds use the classic builder (DOCKER_BUILDKIT=0, or an engine without BuildKit)", ErrBuildFailed, s.Name, err)
+		return fmt.Errorf("%w: service %s: %s needs BuildKit, and builds use the classic builder (DOCKER_BUILDKIT=0, an engine without BuildKit, or devstack-buildkit not installed next to devstack)", ErrBuildFailed, s.Name, err)
 	}
 	dockerfile := b.Dockerfile
 	if dockerfile == "" {

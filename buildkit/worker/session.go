@@ -1,4 +1,4 @@
-package buildkit
+package worker
 
 import (
 	"context"
@@ -15,11 +15,13 @@ import (
 	"github.com/moby/buildkit/session/sshforward/sshprovider"
 	"github.com/tonistiigi/fsutil"
 	fstypes "github.com/tonistiigi/fsutil/types"
+
+	"github.com/devstack/devstack/buildkit"
 )
 
 // attachables are what the session serves the engine for one plan: the
 // context and Dockerfile directories, registry credentials, secrets and ssh.
-func attachables(service string, p Plan, dockerfileDir string, cfg *configfile.ConfigFile) ([]session.Attachable, error) {
+func attachables(service string, p buildkit.Plan, dockerfileDir string, cfg *configfile.ConfigFile) ([]session.Attachable, error) {
 	var out []session.Attachable
 	dirs := filesync.StaticDirSource{}
 	if p.ContextDir != "" {
@@ -55,13 +57,13 @@ func attachables(service string, p Plan, dockerfileDir string, cfg *configfile.C
 		confs := make([]sshprovider.AgentConfig, len(p.SSH))
 		for i, s := range p.SSH {
 			if len(s.Paths) == 0 && os.Getenv("SSH_AUTH_SOCK") == "" {
-				return nil, fmt.Errorf("%w: service %s: build ssh %s: SSH_AUTH_SOCK is not set: start an ssh-agent, or name a key file (%s=PATH)", ErrSSH, service, s.ID, s.ID)
+				return nil, fmt.Errorf("%w: service %s: build ssh %s: SSH_AUTH_SOCK is not set: start an ssh-agent, or name a key file (%s=PATH)", buildkit.ErrSSH, service, s.ID, s.ID)
 			}
 			confs[i] = sshprovider.AgentConfig{ID: s.ID, Paths: s.Paths}
 		}
 		a, err := sshprovider.NewSSHAgentProvider(confs)
 		if err != nil {
-			return nil, fmt.Errorf("%w: service %s: %v", ErrSSH, service, err)
+			return nil, fmt.Errorf("%w: service %s: %v", buildkit.ErrSSH, service, err)
 		}
 		out = append(out, a)
 	}
@@ -75,20 +77,20 @@ func rootOwned(_ string, s *fstypes.Stat) fsutil.MapResult {
 
 // secretStore serves build secrets: files read when the build asks for
 // them, values from the environment.
-type secretStore map[string]Secret
+type secretStore map[string]buildkit.Secret
 
 // newSecretStore checks that every secret file is there before the build
 // starts, so a missing one fails with its name and nothing built.
-func newSecretStore(service string, list []Secret) (secretStore, error) {
+func newSecretStore(service string, list []buildkit.Secret) (secretStore, error) {
 	st := secretStore{}
 	for _, s := range list {
 		if s.File != "" {
 			fi, err := os.Stat(s.File)
 			if err != nil {
-				return nil, fmt.Errorf("%w: service %s: build secret %s: file %s: %v", ErrSecret, service, s.Name, s.File, errNotExist(err))
+				return nil, fmt.Errorf("%w: service %s: build secret %s: file %s: %v", buildkit.ErrSecret, service, s.Name, s.File, errNotExist(err))
 			}
 			if fi.IsDir() {
-				return nil, fmt.Errorf("%w: service %s: build secret %s: %s is a directory", ErrSecret, service, s.Name, s.File)
+				return nil, fmt.Errorf("%w: service %s: build secret %s: %s is a directory", buildkit.ErrSecret, service, s.Name, s.File)
 			}
 		}
 		st[s.ID] = s

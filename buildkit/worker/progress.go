@@ -1,4 +1,4 @@
-package buildkit
+package worker
 
 import (
 	"bytes"

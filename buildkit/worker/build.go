@@ -1,4 +1,15 @@
-package buildkit
+// Package worker runs one BuildKit build through the engine, as the docker
+// CLI 20.10 and buildx's docker driver do against the Engine API:
+// ImageBuild with the BuildKit builder version and a session served over
+// the engine's /session endpoint (build context and Dockerfile through
+// filesync, registry credentials, build secrets, ssh forwarding). Progress
+// comes back on the build's response stream as BuildKit status messages,
+// reported as plain lines: step names and their output.
+//
+// It links BuildKit's session, gRPC and protobuf packages, so only the
+// devstack-buildkit helper program imports it: devstack itself starts
+// without paying for their initialisation (see package buildkit).
+package worker
 
 import (
 	"context"
@@ -11,65 +22,23 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
-	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/cli/cli/config/configfile"
 	"github.com/docker/docker/api/types/build"
-	"github.com/docker/docker/api/types/versions"
 	"github.com/docker/docker/pkg/jsonmessage"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/devstack/devstack/buildkit"
 	"github.com/devstack/devstack/engine"
 )
 
-// Credentials gives the session's auth provider docker's configuration
-// (registryauth.Store).
-type Credentials interface {
-	ConfigFile() (*configfile.ConfigFile, error)
-}
-
-// Builder builds with the engine's BuildKit. It implements engine.BuildKit.
-type Builder struct {
-	Auth Credentials // nil: no registry credentials
-}
-
-// Enabled follows DOCKER_BUILDKIT when it is set; otherwise BuildKit is
-// used when the engine has it: a Linux Docker engine speaking API 1.39 or
-// later (not podman, whose compat API builds with buildah).
-func (b Builder) Enabled(ctx context.Context, api engine.API) (bool, error) {
-	if v := os.Getenv("DOCKER_BUILDKIT"); v != "" {
-		on, err := strconv.ParseBool(v)
-		if err != nil {
-			return false, fmt.Errorf("DOCKER_BUILDKIT=%q: want 1 (BuildKit) or 0 (classic builder)", v)
-		}
-		return on, nil
-	}
-	sv, err := api.ServerVersion(ctx)
-	if err != nil {
-		return false, err
-	}
-	for _, c := range sv.Components {
-		if strings.Contains(strings.ToLower(c.Name), "podman") {
-			return false, nil
-		}
-	}
-	return sv.Os == "linux" && !versions.LessThan(api.ClientVersion(), "1.39"), nil
-}
-
-// Build builds the service's image. labels are the image's labels.
-func (b Builder) Build(ctx context.Context, api engine.API, p *types.Project, s types.ServiceConfig, labels map[string]string, out engine.Progress) error {
-	plan, err := MakePlan(s, p.Secrets, p.Environment, labels)
-	if err != nil {
-		return err
-	}
-	var cfg *configfile.ConfigFile
-	if b.Auth != nil {
-		if cfg, err = b.Auth.ConfigFile(); err != nil {
-			return err
-		}
-	}
+// Build runs req, the BuildKit build of a service's image: it serves the
+// session (context, Dockerfile, credentials from cfg when not nil,
+// secrets, ssh) over the engine's /session endpoint and reports BuildKit's
+// status to out as build steps and their output.
+func Build(ctx context.Context, api engine.API, req buildkit.Request, cfg *configfile.ConfigFile, out engine.Progress) error {
+	plan, s := req.Plan, struct{ Name, Image string }{req.Service, req.Image}
 	dockerfileDir, dockerfile, cleanup, err := dockerfileSource(plan)
 	if err != nil {
 		return fmt.Errorf("service %s: %w", s.Name, err)
@@ -114,7 +83,7 @@ func (b Builder) Build(ctx context.Context, api engine.API, p *types.Project, s 
 
 // dockerfileSource is where the session serves the Dockerfile from (a
 // temporary directory for dockerfile_inline) and its text, for messages.
-func dockerfileSource(p Plan) (dir, text string, cleanup func(), err error) {
+func dockerfileSource(p buildkit.Plan) (dir, text string, cleanup func(), err error) {
 	cleanup = func() {}
 	switch {
 	case p.Inline != "":
@@ -163,7 +132,7 @@ func run(ctx context.Context, api engine.API, opts build.ImageBuildOptions, imag
 		if len(tail) > 0 {
 			msg += "\n  " + strings.Join(tail, "\n  ")
 		}
-		return fmt.Errorf("%w: %s", ErrStepFailed, msg)
+		return fmt.Errorf("%w: %s", buildkit.ErrStepFailed, msg)
 	}
 	return err
 }
@@ -203,10 +172,10 @@ func follow(r io.Reader, view *plainView, emit func(line)) error {
 // engine's built-in frontend cannot read.
 func explain(err error, dockerfile string) error {
 	msg := err.Error()
-	if img := syntaxLine(dockerfile); img != "" && strings.Contains(msg, img) {
+	if img := buildkit.SyntaxLine(dockerfile); img != "" && strings.Contains(msg, img) {
 		return fmt.Errorf("%w\n(the Dockerfile's `# syntax=%s` line makes BuildKit pull that frontend image from its registry; without a registry, remove the line to use the engine's built-in frontend)", err, img)
 	}
-	if syntaxLine(dockerfile) == "" && hasHeredoc(dockerfile) {
+	if buildkit.SyntaxLine(dockerfile) == "" && buildkit.HasHeredoc(dockerfile) {
 		return fmt.Errorf("%w\n(heredocs (<<EOF) need Dockerfile frontend 1.4 or later, newer than the one built into this engine: add `# syntax=docker/dockerfile:1.4`, which is pulled from a registry, or write the lines out)", err)
 	}
 	return err
