@@ -130,7 +130,7 @@ func startArgs(m bundle.Manifest) []string {
 	for _, f := range m.EnvFiles {
 		args = append(args, "--env-file", f)
 	}
-	args = append(args, "up", "-d")
+	args = append(args, "up", "-d", "--pull", "never") // offline: the images are the loaded ones
 	return append(args, m.Selected...)
 }
 

@@ -12,10 +12,10 @@ func TestStartArgs(t *testing.T) {
 		m    bundle.Manifest
 		want string
 	}{
-		{bundle.Manifest{Project: "shop", ComposeFiles: []string{"compose.yaml"}}, "-p shop up -d"},
-		{bundle.Manifest{Project: "shop", Selected: []string{"nginx", "mysql"}, Presets: []string{"nginx", "mysql"}}, "-p shop up -d nginx mysql"},
-		{bundle.Manifest{Project: "shop", ComposeFiles: []string{"compose.yaml", "compose.prod.yaml"}, EnvFiles: []string{"env/.env.prod"}}, "-p shop -f compose.yaml -f compose.prod.yaml --env-file env/.env.prod up -d"},
-		{bundle.Manifest{Project: "shop", ComposeFiles: []string{"deploy/stack.yml"}}, "-p shop -f deploy/stack.yml up -d"},
+		{bundle.Manifest{Project: "shop", ComposeFiles: []string{"compose.yaml"}}, "-p shop up -d --pull never"},
+		{bundle.Manifest{Project: "shop", Selected: []string{"nginx", "mysql"}, Presets: []string{"nginx", "mysql"}}, "-p shop up -d --pull never nginx mysql"},
+		{bundle.Manifest{Project: "shop", ComposeFiles: []string{"compose.yaml", "compose.prod.yaml"}, EnvFiles: []string{"env/.env.prod"}}, "-p shop -f compose.yaml -f compose.prod.yaml --env-file env/.env.prod up -d --pull never"},
+		{bundle.Manifest{Project: "shop", ComposeFiles: []string{"deploy/stack.yml"}}, "-p shop -f deploy/stack.yml up -d --pull never"},
 	} {
 		if got := strings.Join(startArgs(tc.m), " "); got != tc.want {
 			t.Errorf("got %q, want %q", got, tc.want)
