@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: build install release completions cross-check engine demo test bench lint clean
+.PHONY: build install release completions cross-check engine demo test bench fuzz lint clean
 
 # CGO_ENABLED=0: a static binary, which devstack watch can also run inside
 # containers as its file receiver; stripped (-s -w), it is a third smaller
@@ -69,6 +69,16 @@ test: lint engine
 # Speed targets, measured against the raw engine in one run; prints ratios.
 bench: build engine
 	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 -timeout 20m ./bench/
+
+# Every fuzz target for FUZZTIME each (seed corpora and past crashes in
+# each package's testdata/fuzz/; plain `go test` runs those as tests).
+FUZZTIME ?= 20s
+FUZZ_TARGETS := compose:FuzzResolve compose:FuzzKnobs compose:FuzzRawEnv watch:FuzzMatcher \
+	watch/receiver:FuzzFrames watch/receiver:FuzzServe
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t#*:}; echo "fuzz ./$$pkg $$fn ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./$$pkg; \
+	done
 
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

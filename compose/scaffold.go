@@ -102,6 +102,18 @@ func writeKnobs(env *bytes.Buffer, filename string, content []byte, seen map[str
 			continue
 		}
 		seen[name] = true
-		line(name + "=" + string(m[2]))
+		line(name + "=" + envValue(string(m[2])))
 	}
+}
+
+// envValue writes a knob's default so that a .env reader (compose-go's
+// dotenv) reads back exactly it: as it is when plain, else double-quoted
+// with backslash escapes (unquoted, a reader trims spaces, cuts at " #"
+// and at the end of the line, and takes quotes as quoting).
+func envValue(v string) string {
+	if v == strings.TrimSpace(v) && !strings.ContainsAny(v, `\"'#`+"\n\r") {
+		return v
+	}
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`)
+	return `"` + r.Replace(v) + `"`
 }

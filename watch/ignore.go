@@ -2,6 +2,7 @@ package watch
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -55,7 +56,7 @@ func (m *Matcher) Ignored(path string, dir bool) bool {
 	if !ok {
 		return true
 	}
-	if AlwaysIgnored(path) {
+	if alwaysIgnoredEntry(path, dir) {
 		return true
 	}
 	if rel != "." && m.ignore != nil {
@@ -83,7 +84,7 @@ func (m *Matcher) SkipDir(path string) bool {
 	if !m.Ignored(path, true) {
 		return false
 	}
-	if _, ok := within(m.root, path); !ok || AlwaysIgnored(path) {
+	if _, ok := within(m.root, path); !ok || alwaysIgnoredEntry(path, true) {
 		return true
 	}
 	return (m.ignore == nil || !m.ignore.Exclusions()) && (m.dockerignore == nil || !m.dockerignore.Exclusions())
@@ -112,12 +113,37 @@ func included(patterns []string, rel string) bool {
 // AlwaysIgnored is true for anything inside .git and for editors'
 // temporary and backup files, whatever the trigger says.
 func AlwaysIgnored(path string) bool {
+	return inGit(path) || EditorTemp(filepath.Base(path))
+}
+
+// alwaysIgnoredEntry is AlwaysIgnored for a path known to be a directory
+// or not. Editors write temporary files, not directories: a directory
+// named like one (backup~, 4913) is watched with what is below it, since
+// the files below it are not ignored either.
+func alwaysIgnoredEntry(path string, dir bool) bool {
+	if dir {
+		return inGit(path)
+	}
+	return AlwaysIgnored(path)
+}
+
+// alwaysIgnoredNow is alwaysIgnoredEntry for a path whose kind is not
+// known: it looks only when the name alone would ignore it.
+func alwaysIgnoredNow(path string) bool {
+	if !AlwaysIgnored(path) {
+		return false
+	}
+	fi, err := os.Lstat(path)
+	return !(err == nil && fi.IsDir()) || inGit(path)
+}
+
+func inGit(path string) bool {
 	for _, part := range strings.Split(filepath.ToSlash(path), "/") {
 		if part == ".git" {
 			return true
 		}
 	}
-	return EditorTemp(filepath.Base(path))
+	return false
 }
 
 // EditorTemp recognises the files editors write while saving: vim's write

@@ -125,7 +125,7 @@ func (w *Watcher) addTree(dir string, rescan bool) ([]string, error) {
 			}
 			return err
 		}
-		if AlwaysIgnored(path) {
+		if alwaysIgnoredEntry(path, d.IsDir()) {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
@@ -221,7 +221,7 @@ func (w *Watcher) Run(stop <-chan struct{}) {
 
 func (w *Watcher) handle(ev fsnotify.Event) {
 	path := filepath.Clean(ev.Name)
-	if AlwaysIgnored(path) {
+	if alwaysIgnoredNow(path) {
 		return
 	}
 	switch {
@@ -315,7 +315,7 @@ func (w *Watcher) poll() {
 		recursive := w.dirs[dir]
 		w.mu.Unlock()
 		for _, p := range changed {
-			if AlwaysIgnored(p) {
+			if alwaysIgnoredNow(p) {
 				continue
 			}
 			if fi, err := os.Lstat(p); err == nil && fi.IsDir() && recursive && !w.SkipDir(p) {
