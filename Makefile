@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: build install release completions cross-check engine demo test bench fuzz lint clean
+.PHONY: build install release completions cross-check engine demo test test-swarm bench fuzz lint clean
 
 # CGO_ENABLED=0: a static binary, which devstack watch can also run inside
 # containers as its file receiver; stripped (-s -w), it is a third smaller
@@ -65,6 +65,12 @@ demo: build engine
 # real engine with the real binary (e2e/).
 test: lint engine
 	$(GO) test -race -count=1 -timeout 20m ./...
+
+# Only the swarm scripts (e2e/testdata/script/swarm_*.txtar), those marked
+# [swarm] included: each runs on a swarm of dockerds in network namespaces
+# of their own (e2e/netns_test.go; root needed).
+test-swarm: engine
+	DEVSTACK_E2E_SWARM=1 $(GO) test -count=1 -timeout 20m ./e2e -run 'TestScripts/^swarm_'
 
 # Speed targets, measured against the raw engine in one run; prints ratios.
 bench: build engine

@@ -21,11 +21,15 @@
 //
 // Commands besides testscript's own: waitfor, httpget, freeport, holdport,
 // sleep (below), waitstatus (waitstatus_test.go), registry, pushimage
-// (registry_test.go), tmpfs (tmpfs_test.go) and authregistry
-// (authregistry_test.go). Use `exec docker` for docker queries. Set
+// (registry_test.go), tmpfs (tmpfs_test.go), authregistry
+// (authregistry_test.go), nsengine (netns_test.go: a dockerd in a network
+// namespace of its own) and swarmrig (swarmrig_test.go: a swarm of them,
+// with a registry every node can pull from). Use `exec docker` for docker
+// queries. Set
 // DEVSTACK_E2E=skip to skip these tests; otherwise a Docker engine that does
 // not answer fails them. DEVSTACK_E2E_RACES=1 also runs the scripts marked
-// [races] (clients racing outside the lock; not yet stable under load).
+// [races] (clients racing outside the lock; not yet stable under load),
+// DEVSTACK_E2E_SWARM=1 those marked [swarm] (make test-swarm).
 package e2e
 
 import (
@@ -74,6 +78,7 @@ func runMain(m *testing.M) int {
 	}
 	defer os.RemoveAll(binDir)
 	defer stopRegistry()
+	defer removeBusyboxTar()
 	if err := prepare(binDir); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: setup failed:", err)
 		return 1
@@ -111,10 +116,15 @@ func prepare(binDir string) error {
 
 // condition answers the harness's own script conditions: [races] holds
 // when DEVSTACK_E2E_RACES is set, for scripts that race clients outside
-// devstack's lock and are not yet stable on a loaded machine.
+// devstack's lock and are not yet stable on a loaded machine; [swarm] when
+// DEVSTACK_E2E_SWARM is set (make test-swarm), for the slower scripts on a
+// swarm rig.
 func condition(cond string) (bool, error) {
-	if cond == "races" {
+	switch cond {
+	case "races":
 		return os.Getenv("DEVSTACK_E2E_RACES") != "", nil
+	case "swarm":
+		return os.Getenv("DEVSTACK_E2E_SWARM") != "", nil
 	}
 	return false, fmt.Errorf("unknown condition %q", cond)
 }
@@ -141,6 +151,9 @@ func TestScripts(t *testing.T) {
 			"tmpfs":        cmdTmpfs,
 			"engineproxy":  cmdEngineProxy,
 			"tcpproxy":     cmdTCPProxy,
+			"nsengine":     cmdNsengine,
+			"swarmrig":     cmdSwarmrig,
+			"waitrunning":  cmdWaitrunning,
 		},
 	})
 }
@@ -172,6 +185,7 @@ func setupScript(env *testscript.Env) error {
 			env.Setenv(k, v)
 		}
 	}
+	newRig(env)
 	clean := func() {
 		for _, err := range removeProject(project) {
 			env.T().Log("cleanup of " + project + ": " + err.Error())
