@@ -38,8 +38,25 @@ func (c *converter) deploy(s types.ServiceConfig, spec *swarm.ServiceSpec) (bool
 	if spec.RollbackConfig, err = updateConfig(s.Name, "rollback_config", d.RollbackConfig); err != nil {
 		return false, err
 	}
+	if job {
+		c.dropForJob(s.Name, spec)
+	}
 	spec.EndpointSpec, err = c.endpointSpec(s, d.EndpointMode)
 	return job, err
+}
+
+// dropForJob drops update and rollback configs from a job, which the
+// engine refuses ("Jobs may not have an update config"): a job's update
+// reruns it.
+func (c *converter) dropForJob(service string, spec *swarm.ServiceSpec) {
+	if spec.UpdateConfig != nil {
+		c.warn(service, "deploy.update_config", "has no meaning for a job (an update reruns it); ignored")
+		spec.UpdateConfig = nil
+	}
+	if spec.RollbackConfig != nil {
+		c.warn(service, "deploy.rollback_config", "has no meaning for a job (an update reruns it); ignored")
+		spec.RollbackConfig = nil
+	}
 }
 
 // replicas is deploy.replicas, else scale:, else nil (the engine's 1).
