@@ -90,7 +90,9 @@ func (c *converter) convertNetwork(key string, n types.NetworkConfig) Network {
 // service name as an alias, as docker stack adds it.
 func (c *converter) attachments(s types.ServiceConfig) []swarm.NetworkAttachmentConfig {
 	var out []swarm.NetworkAttachmentConfig
-	for key, cfg := range serviceNetworks(s) {
+	nets := serviceNetworks(s)
+	for _, key := range sortedKeys(nets) {
+		cfg := nets[key]
 		target := c.networks[key].Name
 		a := swarm.NetworkAttachmentConfig{Target: target}
 		if cfg != nil {

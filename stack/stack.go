@@ -8,6 +8,16 @@
 // or an external network keeps its name). Secrets and configs are named by
 // content, NAMESPACE_KEY-<first 10 hex of its SHA-256>, so a changed file
 // makes a new object and rolls the services that use it.
+//
+// Applying a Stack, in this order: create the networks that are not
+// external (and check that the external ones exist); create each secret
+// and config that does not exist by name (an existing one of the same
+// name has the same content); fill in the SecretID/ConfigID of every
+// service's references by name; Diff the services against those on the
+// swarm with the stack's LabelNamespace and create or update them in
+// Levels order; then remove StaleObjects, and with --prune the services
+// Diff marks Prune. Checked by hand against a one-node swarm of the
+// engine 20.10: every key of the conversion tests is accepted and works.
 package stack
 
 import (

@@ -87,3 +87,16 @@ func TestEveryKeyMappedOrWarned(t *testing.T) {
 		}
 	}
 }
+
+func TestWarningsInStableOrder(t *testing.T) {
+	yaml := webYAML("networks: {a: {ipv4_address: 10.0.0.5}, b: {ipv4_address: 10.0.1.5}, c: {ipv4_address: 10.0.2.5}}", "networks:\n  a: {}\n  b: {}\n  c: {}\n")
+	var first []Warning
+	for i := 0; i < 10; i++ {
+		_, warns := convert(t, yaml)
+		if i == 0 {
+			first = warns
+			continue
+		}
+		check(t, "warnings", warns, first)
+	}
+}
