@@ -1,10 +1,10 @@
 GO ?= go
 
-.PHONY: build install release completions cross-check engine demo test test-swarm bench fuzz lint clean
+.PHONY: build receivers install release completions cross-check engine demo test test-swarm bench fuzz lint clean
 
-# CGO_ENABLED=0: a static binary, which devstack watch can also run inside
-# containers as its file receiver; stripped (-s -w), it is a third smaller
-# to copy in.
+# CGO_ENABLED=0: a static binary; stripped (-s -w), a third smaller. Every
+# build embeds devstack-receiver (make receivers), the small static program
+# devstack watch installs in containers, for linux/amd64 and linux/arm64.
 #
 # The version (VERSION=1.2.3 make release; default: engine.Version), the
 # commit and the commit's date (UTC, so a rebuild of one commit is the same
@@ -18,16 +18,22 @@ PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 win
 
 # devstack-buildkit, the program that runs BuildKit builds for devstack,
 # goes next to it (see package buildkit).
-build:
+build: receivers
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/ . ./cmd/devstack-buildkit
 
-install:
+# cmd/devstack-receiver for linux/amd64 and linux/arm64 into
+# watch/inject/receivers/, which the devstack binary embeds (the
+# go:generate lines in watch/inject/embed.go).
+receivers:
+	$(GO) generate ./watch/inject
+
+install: receivers
 	CGO_ENABLED=0 $(GO) install -trimpath -ldflags "$(LDFLAGS)" . ./cmd/devstack-buildkit
 
 # Static, stripped binaries for the six platforms in dist/
 # (devstack-OS-ARCH and devstack-buildkit-OS-ARCH, .exe on windows) and
 # their SHA256SUMS.
-release:
+release: receivers
 	rm -rf dist && mkdir -p dist
 	@set -e; for p in $(PLATFORMS); do os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
 		echo "dist/devstack-$$os-$$arch$$ext"; \
@@ -45,7 +51,7 @@ completions: build
 
 # Every package (tests included) type-checks and compiles for the six
 # release platforms; the tests themselves run on Linux only.
-cross-check:
+cross-check: receivers
 	@set -e; for p in $(PLATFORMS); do os=$${p%/*}; arch=$${p#*/}; echo "cross-check $$os/$$arch"; \
 		GOOS=$$os GOARCH=$$arch $(GO) vet ./...; \
 		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) test -count=1 -run '^$$' -exec true ./... >/dev/null; \
@@ -91,4 +97,4 @@ lint:
 	$(GO) vet ./...
 
 clean:
-	rm -rf bin dist completions
+	rm -rf bin dist completions watch/inject/receivers/devstack-receiver-*

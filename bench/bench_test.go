@@ -87,8 +87,12 @@ func prepare(tmp string) error {
 	}
 	if _, err := os.Stat(bin); err != nil {
 		bin = filepath.Join(tmp, "devstack")
+		gen := exec.Command("go", "generate", "../watch/inject") // the receivers, as make build
+		if out, err := gen.CombinedOutput(); err != nil {
+			return fmt.Errorf("go generate: %v\n%s", err, out)
+		}
 		build := exec.Command("go", "build", "-o", tmp+string(filepath.Separator), "..", "../cmd/devstack-buildkit")
-		build.Env = append(os.Environ(), "CGO_ENABLED=0") // static: watch runs it in containers
+		build.Env = append(os.Environ(), "CGO_ENABLED=0") // static, as make build
 		if out, err := build.CombinedOutput(); err != nil {
 			return fmt.Errorf("go build: %v\n%s", err, out)
 		}

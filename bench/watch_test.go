@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -30,7 +31,9 @@ import (
 // through devstack's receiver in the container (DEVSTACK_WATCH_COPY=api,
 // as without root or with a remote engine; its first save, which installs
 // and starts the receiver, is reported apart), and through CopyToContainer
-// only (DEVSTACK_WATCH_COPY=copy, the fallback; for information).
+// only (DEVSTACK_WATCH_COPY=copy, the fallback; for information). The
+// receiver is also timed through a tcp:// endpoint (a forwarder on
+// 127.0.0.1 to the engine's socket), as with a remote engine.
 
 const (
 	watchWrites = 20
@@ -76,7 +79,9 @@ func BenchmarkWatch(b *testing.B) {
 		}
 		p.run(b, "up", "-d")
 		url := fmt.Sprintf("http://127.0.0.1:%d/", port)
-		for _, way := range syncWays {
+		tcp := syncWay{"watch-tcp", "watch via receiver through tcp:// (a forwarder to the socket)",
+			[]string{"DOCKER_HOST=" + tcpForwarder(b)}, true}
+		for _, way := range append(slices.Clone(syncWays), tcp) {
 			timeWay(b, p, way, site, url)
 		}
 		p.run(b, "down")
@@ -304,4 +309,41 @@ func percentile(ds []time.Duration, p int) time.Duration {
 	slices.Sort(s)
 	i := (len(s)*p+99)/100 - 1
 	return s[max(i, 0)]
+}
+
+// tcpForwarder serves the engine's unix socket on 127.0.0.1 (plain TCP) for
+// the rest of the benchmark and returns its tcp:// address.
+func tcpForwarder(b *testing.B) string {
+	b.Helper()
+	sock := strings.TrimPrefix(os.Getenv("DOCKER_HOST"), "unix://")
+	if sock == "" {
+		sock = "/var/run/docker.sock"
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				e, err := net.Dial("unix", sock)
+				if err != nil {
+					return
+				}
+				defer e.Close()
+				go func() { // half-closes pass on: a receiver's stdin ends
+					_, _ = io.Copy(e, c)
+					_ = e.(*net.UnixConn).CloseWrite()
+				}()
+				_, _ = io.Copy(c, e)
+			}()
+		}
+	}()
+	return "tcp://" + l.Addr().String()
 }

@@ -93,10 +93,17 @@ func prepare(binDir string) error {
 	if _, err := dockerOut("info", "--format", "{{.ServerVersion}}"); err != nil {
 		return fmt.Errorf("docker engine not answering (DEVSTACK_E2E=skip skips these tests): %w", err)
 	}
-	// devstack and its BuildKit helper, side by side as make install puts them.
+	// The receivers first, as make build does, so that watch's scripts run
+	// the devstack-receiver embedded in the binary; then devstack and its
+	// BuildKit helper, side by side as make install puts them.
+	gen := exec.Command("go", "generate", "./watch/inject")
+	gen.Dir = ".."
+	if out, err := gen.CombinedOutput(); err != nil {
+		return fmt.Errorf("go generate ./watch/inject: %v\n%s", err, out)
+	}
 	build := exec.Command("go", "build", "-o", binDir+string(filepath.Separator), ".", "./cmd/devstack-buildkit")
 	build.Dir = ".."
-	build.Env = append(os.Environ(), "CGO_ENABLED=0") // static: watch runs it in containers
+	build.Env = append(os.Environ(), "CGO_ENABLED=0") // static, as make build
 	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("go build: %v\n%s", err, out)
 	}

@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/devstack/devstack/engine"
+	"github.com/devstack/devstack/watch/inject"
 	"github.com/devstack/devstack/watch/receiver"
 )
 
@@ -26,12 +27,14 @@ import (
 //     written through /proc/PID/root, confined to it by os.Root so that a
 //     symlink in the container cannot lead writes out of it (about a
 //     millisecond a batch).
-//   - Receiver: otherwise devstack installs itself in the container and
-//     keeps one exec of `devstack receive` running, which applies batches
-//     sent as tar streams over the exec's stdin (package receiver; a few
-//     milliseconds a batch, no tar binary needed in the image).
-//   - CopyToContainer: when the receiver cannot run (devstack not a static
-//     binary of the engine's architecture, a read-only root, noexec), files
+//   - Receiver: otherwise devstack installs its receiver in the container
+//     (package inject: the small static devstack-receiver embedded for the
+//     engine's architecture) and keeps one exec of it running, which
+//     applies batches sent as tar streams over the exec's stdin (package
+//     receiver; a few milliseconds a batch, no tar binary needed in the
+//     image).
+//   - CopyToContainer: when the receiver cannot run (none for the engine's
+//     platform, a read-only root, noexec), files
 //     go as a tar stream through CopyToContainer and deletes as `rm -rf`
 //     execs: 100-400 ms a batch on a 20.10 engine, which re-executes itself
 //     to unpack in a chroot.
@@ -44,8 +47,8 @@ type box struct {
 	pid      int
 	uid, gid int
 	root     *os.Root          // nil: not direct
-	bin      *receiver.Binary  // nil: no receiver
-	recv     *receiver.Conn    // the running receiver, started by the first sync
+	bin      *inject.Binary    // nil: no receiver
+	recv     *inject.Conn      // the running receiver, started by the first sync
 	warm     <-chan warmResult // a receiver being started ahead of the first sync
 	recvOff  bool              // the receiver failed here: CopyToContainer until a restart
 	breaks   int               // receivers that broke
@@ -59,7 +62,7 @@ type boxes struct {
 	recv   bool // the receiver may be tried at all
 
 	binMu      sync.Mutex
-	bin        *receiver.Binary
+	bin        *inject.Binary
 	binChecked bool
 
 	mu sync.Mutex

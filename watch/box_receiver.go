@@ -8,6 +8,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/devstack/devstack/engine"
+	"github.com/devstack/devstack/watch/inject"
 	"github.com/devstack/devstack/watch/receiver"
 )
 
@@ -46,8 +47,8 @@ func (b *box) putReceiver(ctx context.Context, api engine.API, copies []entry, p
 // startReceiver installs and starts the receiver. When that fails (a
 // read-only root, noexec, no writable /) the container goes without one
 // until it restarts.
-func (b *box) startReceiver(ctx context.Context, api engine.API) (*receiver.Conn, error) {
-	rc, err := receiver.Start(ctx, api, b.id, b.bin)
+func (b *box) startReceiver(ctx context.Context, api engine.API) (*inject.Conn, error) {
+	rc, err := inject.Start(ctx, api, b.id, b.bin)
 	if err != nil && ctx.Err() == nil {
 		b.recvOff = true
 		logrus.Debugf("watch: container %.12s: no receiver, syncing through CopyToContainer: %v", b.id, err)
@@ -70,7 +71,7 @@ func (b *box) closeReceiver() {
 
 // warmResult is a receiver started ahead of the first sync.
 type warmResult struct {
-	rc  *receiver.Conn
+	rc  *inject.Conn
 	err error
 }
 
@@ -86,7 +87,7 @@ func (b *box) warmUp(ctx context.Context, api engine.API) {
 	b.warm = ch
 	id, bin := b.id, b.bin
 	go func() {
-		rc, err := receiver.Start(ctx, api, id, bin)
+		rc, err := inject.Start(ctx, api, id, bin)
 		ch <- warmResult{rc, err}
 	}()
 }
@@ -127,18 +128,23 @@ func (bs *boxes) adoptWarm(ctx context.Context) {
 	}
 }
 
-// receiver finds out once whether the running devstack can be the
-// receiver in the engine's containers; nil when it cannot.
-func (bs *boxes) receiver(ctx context.Context) *receiver.Binary {
+// receiver finds out once which receiver the engine's containers get; nil
+// when none can run there. A devstack built without its receivers says so
+// once: it copies itself into containers, or syncs through CopyToContainer.
+func (bs *boxes) receiver(ctx context.Context) *inject.Binary {
 	bs.binMu.Lock()
 	defer bs.binMu.Unlock()
 	if !bs.binChecked {
-		bin, err := receiver.Find(ctx, bs.api)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil // ask again: the answer was cut short
-			}
+		bin, err := inject.Find(ctx, bs.api)
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return nil // ask again: the answer was cut short
+		case errors.Is(err, inject.ErrNotBuiltIn):
+			logrus.Warnf("watch: %v; syncing through CopyToContainer (~300 ms a sync; make build embeds the receivers)", err)
+		case err != nil:
 			logrus.Debugf("watch: no receiver in containers, syncing through CopyToContainer: %v", err)
+		case !bin.Embedded:
+			logrus.Warnf("watch: no devstack-receiver built into this devstack (make build embeds them); copying devstack itself into containers as the receiver")
 		}
 		bs.bin, bs.binChecked = bin, true
 	}

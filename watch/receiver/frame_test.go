@@ -91,17 +91,17 @@ func TestPathsPayload(t *testing.T) {
 }
 
 func TestReadAck(t *testing.T) {
-	if err := readAck(frames(t, byte(frameOK), "")); err != nil {
+	if err := ReadAck(frames(t, byte(frameOK), "")); err != nil {
 		t.Errorf("ok: %v", err)
 	}
-	err := readAck(frames(t, byte(frameFail), "mkdir /x: read-only file system"))
+	err := ReadAck(frames(t, byte(frameFail), "mkdir /x: read-only file system"))
 	if err == nil || errors.Is(err, ErrBroken) || err.Error() != "mkdir /x: read-only file system" {
 		t.Errorf("fail: %v", err)
 	}
-	if err := readAck(frames(t)); !errors.Is(err, ErrBroken) {
+	if err := ReadAck(frames(t)); !errors.Is(err, ErrBroken) {
 		t.Errorf("end of stream: %v, want ErrBroken", err)
 	}
-	if err := readAck(frames(t, byte(frameTar), "")); !errors.Is(err, ErrBroken) {
+	if err := ReadAck(frames(t, byte(frameTar), "")); !errors.Is(err, ErrBroken) {
 		t.Errorf("foreign frame: %v, want ErrBroken", err)
 	}
 }

@@ -1,27 +1,20 @@
-// Package receiver is the in-container side of devstack watch and the
-// host's client of it. When devstack cannot write into a container's root
-// itself, it copies its own (static) binary into the container
-// (/.devstack/receive-HASH: Find, Start) and keeps one exec of `devstack
-// receive` (Serve) running there, which takes batches of file changes as
+// Package receiver is the in-container side of devstack watch and its
+// protocol. When devstack cannot write into a container's root itself,
+// package inject installs a small static program, devstack-receiver
+// (cmd/devstack-receiver, only this package), in the container and keeps
+// one exec of it running (Serve), which takes batches of file changes as
 // tar streams over the exec's stdin, framed as frame.go describes, and
-// answers each one (Conn.Send). Writer is how both that receiver and the
-// watch's direct path write files under an os.Root.
+// answers each one (WriteBatch, ReadAck: the host's side). Writer is how
+// both that receiver and the watch's direct path write files under an
+// os.Root. The package imports nothing but the standard library, so the
+// receiver stays a few megabytes.
 package receiver
 
-import (
-	"context"
-	"io"
-
-	"github.com/docker/docker/api/types"
-	"github.com/docker/docker/api/types/container"
+// Receivers are installed in containers as Dir/PrefixHASH, HASH naming the
+// receiver's build, so a container that has it already gets no second copy,
+// and a newer devstack does not run an older receiver: a receiver removes
+// the others when it starts (Prune).
+const (
+	Dir    = "/.devstack"
+	Prefix = "receive-"
 )
-
-// Engine is what installing and running the receiver asks of the Docker
-// engine.
-type Engine interface {
-	ServerVersion(ctx context.Context) (types.Version, error)
-	ContainerStatPath(ctx context.Context, id, path string) (container.PathStat, error)
-	CopyToContainer(ctx context.Context, id, dst string, content io.Reader, opts container.CopyToContainerOptions) error
-	ContainerExecCreate(ctx context.Context, id string, opts container.ExecOptions) (container.ExecCreateResponse, error)
-	ContainerExecAttach(ctx context.Context, execID string, opts container.ExecAttachOptions) (types.HijackedResponse, error)
-}

@@ -10,9 +10,9 @@ import (
 	"strings"
 )
 
-// Serve is `devstack receive`: the receiver devstack watch starts in a
-// container (as one exec, root, no TTY) when it cannot write into the
-// container's root itself. It applies the batches it reads from in below
+// Serve is devstack-receiver (and `devstack receive`): the receiver
+// devstack watch starts in a container (as one exec, root, no TTY) when it
+// cannot write into the container's root itself. It applies the batches it reads from in below
 // root, the container's "/", answers each on out, and returns when in
 // ends. Only an error that leaves the stream out of step ends it early.
 func Serve(in io.Reader, out io.Writer, root string) error {
@@ -112,16 +112,16 @@ func headerItem(hdr *tar.Header, body io.Reader) (Item, error) {
 // container keeps the receiver of every devstack build that synced into
 // it otherwise); it touches nothing outside the receivers' directory.
 func Prune(exe string) {
-	if filepath.Dir(exe) != receiverDir {
+	if filepath.Dir(exe) != Dir {
 		return
 	}
-	entries, err := os.ReadDir(receiverDir)
+	entries, err := os.ReadDir(Dir)
 	if err != nil {
 		return
 	}
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), receiverPrefix) && e.Name() != filepath.Base(exe) {
-			_ = os.Remove(filepath.Join(receiverDir, e.Name()))
+		if strings.HasPrefix(e.Name(), Prefix) && e.Name() != filepath.Base(exe) {
+			_ = os.Remove(filepath.Join(Dir, e.Name()))
 		}
 	}
 }

@@ -16,7 +16,7 @@ import (
 )
 
 // hostSide drives a Serve running in a goroutine the way the watch does
-// through an exec: writeBatch on its stdin, readAck on its stdout.
+// through an exec: WriteBatch on its stdin, ReadAck on its stdout.
 type hostSide struct {
 	in   *io.PipeWriter
 	w    *bufio.Writer
@@ -46,11 +46,11 @@ func startReceive(t *testing.T, root string) *hostSide {
 // batch sends copies (host files under src, targets below /app) and deletes.
 func (h *hostSide) batch(t *testing.T, src string, parents []string, rels []string, deletes ...string) error {
 	t.Helper()
-	err := writeBatch(h.w, deletes, hostTar(src, parents, rels, 1234, 5678))
+	err := WriteBatch(h.w, deletes, hostTar(src, parents, rels, 1234, 5678))
 	if err != nil {
-		t.Fatalf("writeBatch: %v", err)
+		t.Fatalf("WriteBatch: %v", err)
 	}
-	return readAck(h.acks)
+	return ReadAck(h.acks)
 }
 
 // hostTar writes a batch's tar stream as the watch does: the parents as
@@ -196,14 +196,14 @@ func testServeFailures(t *testing.T, h *hostSide, src, app string) {
 		t.Fatalf("bad batch: %v, want the error of x.txt/under", err)
 	}
 
-	err = writeBatch(h.w, nil, func(w io.Writer) error {
+	err = WriteBatch(h.w, nil, func(w io.Writer) error {
 		w.Write(make([]byte, 700)) // half a tar header
 		return errors.New("host file unreadable")
 	})
 	if err == nil || err.Error() != "host file unreadable" {
-		t.Fatalf("abandoned batch: writeBatch says %v", err)
+		t.Fatalf("abandoned batch: WriteBatch says %v", err)
 	}
-	if err := readAck(h.acks); err == nil || !strings.Contains(err.Error(), "host file unreadable") {
+	if err := ReadAck(h.acks); err == nil || !strings.Contains(err.Error(), "host file unreadable") {
 		t.Fatalf("abandoned batch: acknowledged with %v", err)
 	}
 
@@ -236,24 +236,5 @@ func TestServeProtocolError(t *testing.T) {
 	go func() { writeFrame(inW, frameTar, []byte("no batch began")); inW.Close() }()
 	if err := <-done; !errors.Is(err, ErrProtocol) {
 		t.Errorf("Serve: %v, want a protocol error", err)
-	}
-}
-
-func TestDescribeBinary(t *testing.T) {
-	if _, err := os.Stat("/bin/busybox"); err == nil {
-		bin, err := describeBinary("/bin/busybox")
-		if err != nil {
-			t.Errorf("static busybox: %v", err)
-		} else if fi, _ := os.Stat("/bin/busybox"); bin.size != fi.Size() || !strings.HasPrefix(bin.dest, receiverDir+"/"+receiverPrefix) {
-			t.Errorf("busybox: %+v", bin)
-		}
-	}
-	if _, err := describeBinary("/bin/sh"); err == nil || !strings.Contains(err.Error(), "dynamically linked") {
-		t.Errorf("/bin/sh: %v, want dynamically linked", err)
-	}
-	for arch, want := range map[string]string{"x86_64": "amd64", "aarch64": "arm64", "amd64": "amd64", "arm64": "arm64"} {
-		if got := goArch(arch); got != want {
-			t.Errorf("goArch(%s) = %s, want %s", arch, got, want)
-		}
 	}
 }

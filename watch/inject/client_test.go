@@ -1,13 +1,15 @@
 //go:build linux
 
-package receiver
+package inject
 
 import (
+	"archive/tar"
 	"context"
 	"errors"
 	"io"
 	"net"
 	"os"
+	"path"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -15,6 +17,8 @@ import (
 
 	"github.com/docker/docker/api/types"
 	"github.com/docker/docker/pkg/stdcopy"
+
+	"github.com/devstack/devstack/watch/receiver"
 )
 
 // execPair is an exec's connection as the engine hands it over, with
@@ -23,7 +27,7 @@ import (
 func execPair(t *testing.T, root string) (types.HijackedResponse, chan error) {
 	t.Helper()
 	return farEnd(t, func(c net.Conn) error {
-		err := Serve(c, stdcopy.NewStdWriter(c, stdcopy.Stdout), root)
+		err := receiver.Serve(c, stdcopy.NewStdWriter(c, stdcopy.Stdout), root)
 		stdcopy.NewStdWriter(c, stdcopy.Stderr).Write([]byte("receiver exits\n"))
 		return err
 	})
@@ -54,22 +58,51 @@ func farEnd(t *testing.T, fn func(net.Conn) error) (types.HijackedResponse, chan
 	return types.NewHijackedResponse(conns[0], ""), done
 }
 
+// oneFile is a batch's tar stream: the host file as name (with its
+// parent directory), or nothing when host is "".
+func oneFile(host, name string) func(io.Writer) error {
+	return func(w io.Writer) error {
+		tw := tar.NewWriter(w)
+		if host != "" {
+			data, err := os.ReadFile(host)
+			if err != nil {
+				return err
+			}
+			hdrs := []*tar.Header{
+				{Name: path.Dir(name) + "/", Typeflag: tar.TypeDir, Mode: 0o755, Uid: os.Getuid(), Gid: os.Getgid()},
+				{Name: name, Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(len(data)), Uid: os.Getuid(), Gid: os.Getgid()},
+			}
+			for _, h := range hdrs {
+				if err := tw.WriteHeader(h); err != nil {
+					return err
+				}
+			}
+			if _, err := tw.Write(data); err != nil {
+				return err
+			}
+		}
+		return tw.Close()
+	}
+}
+
 func TestReceiverSession(t *testing.T) {
 	src, dst := t.TempDir(), t.TempDir()
-	writeFile(t, filepath.Join(src, "a.txt"), "a", 0o644)
+	if err := os.WriteFile(filepath.Join(src, "a.txt"), []byte("a"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	conn, done := execPair(t, dst)
 	rc := newConn("c0ffee", conn)
 	ctx := context.Background()
 	if err := rc.hello(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := rc.Send(ctx, nil, hostTar(src, []string{"/app"}, []string{"a.txt"}, os.Getuid(), os.Getgid())); err != nil {
+	if err := rc.Send(ctx, nil, oneFile(filepath.Join(src, "a.txt"), "app/a.txt")); err != nil {
 		t.Fatal(err)
 	}
 	if data, err := os.ReadFile(filepath.Join(dst, "app/a.txt")); string(data) != "a" {
 		t.Errorf("app/a.txt: %q, %v", data, err)
 	}
-	err := rc.Send(ctx, []string{"/app/a.txt"}, hostTar(src, nil, nil, 0, 0))
+	err := rc.Send(ctx, []string{"/app/a.txt"}, oneFile("", ""))
 	if _, serr := os.Lstat(filepath.Join(dst, "app/a.txt")); err != nil || !os.IsNotExist(serr) {
 		t.Errorf("delete: %v, then %v", err, serr)
 	}
@@ -90,9 +123,9 @@ func TestReceiverBroken(t *testing.T) {
 
 	// A receiver that hangs: the end of the watch ends the wait.
 	conn, done = farEnd(t, func(c net.Conn) error {
-		writeFrame(stdcopy.NewStdWriter(c, stdcopy.Stdout), frameHello, []byte(receiveProtocol))
-		_, err := io.Copy(io.Discard, c)
-		return err
+		never, closed := io.Pipe() // says hello, then waits for input until the connection ends
+		go func() { _, _ = io.Copy(io.Discard, c); closed.Close() }()
+		return receiver.Serve(never, stdcopy.NewStdWriter(c, stdcopy.Stdout), t.TempDir())
 	})
 	rc = newConn("c0ffee", conn)
 	if err := rc.hello(context.Background()); err != nil {
@@ -100,9 +133,9 @@ func TestReceiverBroken(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	err := rc.Send(ctx, []string{"/x"}, hostTar("", nil, nil, 0, 0))
-	if !errors.Is(err, ErrBroken) || !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("send after the watch ended: %v, want ErrBroken and the context's error", err)
+	err := rc.Send(ctx, []string{"/x"}, oneFile("", ""))
+	if !errors.Is(err, receiver.ErrBroken) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("send after the watch ended: %v, want receiver.ErrBroken and the context's error", err)
 	}
 	rc.Close()
 	<-done
@@ -116,9 +149,9 @@ func TestReceiverBroken(t *testing.T) {
 	}
 	conn.CloseWrite()
 	<-done
-	err = rc.Send(context.Background(), []string{"/x"}, hostTar("", nil, nil, 0, 0))
-	if !errors.Is(err, ErrBroken) {
-		t.Errorf("send to an exited receiver: %v, want ErrBroken", err)
+	err = rc.Send(context.Background(), []string{"/x"}, oneFile("", ""))
+	if !errors.Is(err, receiver.ErrBroken) {
+		t.Errorf("send to an exited receiver: %v, want receiver.ErrBroken", err)
 	}
 }
 
@@ -138,7 +171,7 @@ func TestReceiverNoHello(t *testing.T) {
 	theirs.Close()
 	rc := newConn("c0ffee", types.NewHijackedResponse(c, ""))
 	defer rc.Close()
-	if err := rc.hello(context.Background()); !errors.Is(err, ErrBroken) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, ErrProtocol) {
+	if err := rc.hello(context.Background()); !errors.Is(err, receiver.ErrBroken) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, receiver.ErrProtocol) {
 		t.Errorf("hello: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package receiver
+package inject
 
 import (
 	"bufio"
@@ -13,12 +13,14 @@ import (
 	"github.com/docker/docker/api/types"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/pkg/stdcopy"
+
+	"github.com/devstack/devstack/watch/receiver"
 )
 
 // helloTimeout bounds the wait for a starting receiver's hello.
 const helloTimeout = 10 * time.Second
 
-// Conn is `devstack receive` running in a container: one exec whose stdin
+// Conn is the receiver running in a container: one exec whose stdin
 // takes batches (see frame.go) and whose stdout answers them. The exec's
 // connection lives as long as the receiver is used.
 type Conn struct {
@@ -66,7 +68,7 @@ func startExec(ctx context.Context, api Engine, id, exe string) (*Conn, error) {
 // its output until close.
 func newConn(id string, conn types.HijackedResponse) *Conn {
 	pr, pw := io.Pipe()
-	rc := &Conn{id: id, conn: conn, in: bufio.NewWriterSize(conn.Conn, chunkBytes+5),
+	rc := &Conn{id: id, conn: conn, in: bufio.NewWriterSize(conn.Conn, receiver.BufferSize),
 		acks: bufio.NewReader(pr), pr: pr, stderr: &tailWriter{}, done: make(chan struct{})}
 	go func() {
 		defer close(rc.done)
@@ -84,11 +86,8 @@ func (rc *Conn) hello(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, helloTimeout)
 	defer cancel()
 	stop := context.AfterFunc(ctx, rc.conn.Close)
-	kind, payload, err := readFrame(rc.acks)
+	err := receiver.ReadHello(rc.acks)
 	stop()
-	if err == nil && (kind != frameHello || string(payload) != receiveProtocol) {
-		err = fmt.Errorf("%w: hello %q %q", ErrProtocol, kind, payload)
-	}
 	if err != nil {
 		return rc.failure(ctx, err)
 	}
@@ -98,19 +97,19 @@ func (rc *Conn) hello(ctx context.Context) error {
 // Send applies one batch: the deletes (container paths), then the tar
 // stream body writes: directories, files and symlinks named by their path
 // below "/", with the owners and modes to give them. An error wrapping
-// ErrBroken means the receiver is gone; any other one that the batch failed
+// receiver.ErrBroken means the receiver is gone; any other one that the batch failed
 // (a failure of body abandons it) and the receiver goes on.
 func (rc *Conn) Send(ctx context.Context, deletes []string, body func(io.Writer) error) error {
 	stop := context.AfterFunc(ctx, rc.conn.Close) // unblocks the writes and the ack
 	defer stop()
-	err := writeBatch(rc.in, deletes, body)
-	if errors.Is(err, ErrBroken) {
+	err := receiver.WriteBatch(rc.in, deletes, body)
+	if errors.Is(err, receiver.ErrBroken) {
 		return rc.failure(ctx, err)
 	}
-	if ackErr := readAck(rc.acks); ackErr != nil && (err == nil || errors.Is(ackErr, ErrBroken)) {
+	if ackErr := receiver.ReadAck(rc.acks); ackErr != nil && (err == nil || errors.Is(ackErr, receiver.ErrBroken)) {
 		err = ackErr
 	}
-	if errors.Is(err, ErrBroken) {
+	if errors.Is(err, receiver.ErrBroken) {
 		return rc.failure(ctx, err)
 	}
 	return err
@@ -119,7 +118,7 @@ func (rc *Conn) Send(ctx context.Context, deletes []string, body func(io.Writer)
 // failure describes a broken stream with what the receiver said last.
 func (rc *Conn) failure(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
-		err = fmt.Errorf("%w: %w", ErrBroken, ctx.Err())
+		err = fmt.Errorf("%w: %w", receiver.ErrBroken, ctx.Err())
 	}
 	if tail := rc.stderr.String(); tail != "" {
 		return fmt.Errorf("receiver in %.12s: %w (its stderr: %s)", rc.id, err, tail)
@@ -137,53 +136,8 @@ func (rc *Conn) Close() {
 	case <-time.After(time.Second):
 	}
 	rc.conn.Close()
-	rc.pr.CloseWithError(ErrBroken) // unblocks the goroutine's write of output nobody reads
+	rc.pr.CloseWithError(receiver.ErrBroken) // unblocks the goroutine's write of output nobody reads
 	<-rc.done
-}
-
-// writeBatch sends one batch; body writes its tar stream. A failure of
-// body (a host file unreadable) abandons the batch and is returned as it
-// is; a failure of w wraps ErrBroken.
-func writeBatch(w *bufio.Writer, deletes []string, body func(io.Writer) error) error {
-	if err := writeFrame(w, frameBatch, joinPaths(deletes)); err != nil {
-		return fmt.Errorf("%w: %v", ErrBroken, err)
-	}
-	cw := &chunkWriter{w: w}
-	bw := bufio.NewWriterSize(cw, chunkBytes)
-	err := body(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cw.err != nil {
-		return fmt.Errorf("%w: %v", ErrBroken, cw.err)
-	}
-	var end error
-	if err != nil {
-		end = writeFrame(w, frameAbort, []byte(err.Error()))
-	} else {
-		end = writeFrame(w, frameEnd, nil)
-	}
-	if end == nil {
-		end = w.Flush()
-	}
-	if end != nil {
-		return fmt.Errorf("%w: %v", ErrBroken, end)
-	}
-	return err
-}
-
-// readAck reads the receiver's answer to a batch.
-func readAck(r io.Reader) error {
-	kind, payload, err := readFrame(r)
-	switch {
-	case err != nil:
-		return fmt.Errorf("%w: %v", ErrBroken, err)
-	case kind == frameOK:
-		return nil
-	case kind == frameFail:
-		return errors.New(string(payload))
-	}
-	return fmt.Errorf("%w: %v: answer %q", ErrBroken, ErrProtocol, kind)
 }
 
 // tailWriter keeps the last bytes written to it.

@@ -1,0 +1,23 @@
+package inject
+
+import (
+	"embed"
+	"strings"
+)
+
+// receivers holds devstack-receiver built for linux/amd64 and linux/arm64
+// as receivers/devstack-receiver-linux-ARCH (make receivers, which make
+// build runs first; go generate ./watch/inject does the same). A plain go
+// build embeds only the README: watch then falls back to copying devstack
+// itself, or to CopyToContainer.
+//
+//go:generate env CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -trimpath -buildvcs=false "-ldflags=-s -w" -o receivers/devstack-receiver-linux-amd64 ../../cmd/devstack-receiver
+//go:generate env CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -trimpath -buildvcs=false "-ldflags=-s -w" -o receivers/devstack-receiver-linux-arm64 ../../cmd/devstack-receiver
+//go:embed receivers
+var receivers embed.FS
+
+// embedded is the receiver built for platform (GOOS/GOARCH), if any.
+func embedded(platform string) ([]byte, bool) {
+	data, err := receivers.ReadFile("receivers/devstack-receiver-" + strings.ReplaceAll(platform, "/", "-"))
+	return data, err == nil && len(data) > 0
+}
