@@ -67,7 +67,7 @@ func FuzzServe(f *testing.F) {
 		if framed {
 			var b bytes.Buffer
 			w := bufio.NewWriter(&b)
-			_ = writeBatch(w, []string{deletes}, func(tw io.Writer) error { _, err := tw.Write(stream); return err })
+			_ = WriteBatch(w, []string{deletes}, func(tw io.Writer) error { _, err := tw.Write(stream); return err })
 			in = b.Bytes()
 		}
 		var out bytes.Buffer
