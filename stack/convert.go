@@ -11,14 +11,15 @@ import (
 
 // converter carries what one Convert call shares between its steps.
 type converter struct {
-	p        *types.Project
-	ns       string
-	readFile func(string) ([]byte, error)
-	networks map[string]Network // by compose key
-	secrets  map[string]Secret
-	configs  map[string]Config
-	volumes  map[string]Volume
-	warnings []Warning
+	p          *types.Project
+	ns         string
+	readFile   func(string) ([]byte, error)
+	apiVersion string
+	networks   map[string]Network // by compose key
+	secrets    map[string]Secret
+	configs    map[string]Config
+	volumes    map[string]Volume
+	warnings   []Warning
 }
 
 // Convert turns a loaded project (as compose.Load returns it: .env,
@@ -27,7 +28,7 @@ type converter struct {
 // service and key. Pure but for reading the file: of secrets and configs
 // through opts.ReadFile.
 func Convert(p *types.Project, opts Options) (*Stack, []Warning, error) {
-	c := &converter{p: p, ns: opts.Namespace, readFile: opts.ReadFile,
+	c := &converter{p: p, ns: opts.Namespace, readFile: opts.ReadFile, apiVersion: opts.APIVersion,
 		secrets: map[string]Secret{}, configs: map[string]Config{}, volumes: map[string]Volume{}}
 	if c.ns == "" {
 		c.ns = p.Name

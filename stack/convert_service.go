@@ -31,6 +31,7 @@ func (c *converter) convertService(s types.ServiceConfig) (Service, error) {
 		return Service{}, err
 	}
 	c.serviceWarnings(s)
+	c.fitAPI(s.Name, &spec)
 	out := Service{Name: s.Name, Spec: spec, DependsOn: dependencies(s), Job: job}
 	out.Hash = Hash(spec)
 	spec.Labels[LabelHash] = out.Hash

@@ -107,4 +107,8 @@ type Options struct {
 	Namespace string
 	// ReadFile reads the file: of a secret or config; nil means os.ReadFile.
 	ReadFile func(path string) ([]byte, error)
+	// APIVersion is the engine API version negotiated with the swarm's
+	// manager: fields it cannot carry are dropped with a warning. Empty
+	// means every field.
+	APIVersion string
 }
