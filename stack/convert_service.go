@@ -34,7 +34,7 @@ func (c *converter) convertService(s types.ServiceConfig) (Service, error) {
 	c.fitAPI(s.Name, &spec)
 	out := Service{Name: s.Name, Spec: spec, DependsOn: dependencies(s), Job: job}
 	out.Hash = Hash(spec)
-	spec.Labels[LabelHash] = out.Hash
+	out.Spec.Labels[LabelHash] = out.Hash
 	return out, nil
 }
 
