@@ -9,6 +9,9 @@ import (
 
 // convertService builds one service's spec, its hash and its dependencies.
 func (c *converter) convertService(s types.ServiceConfig) (Service, error) {
+	if err := checkServiceName(s.Name, c.scope(s.Name)); err != nil {
+		return Service{}, err
+	}
 	image, err := c.image(s)
 	if err != nil {
 		return Service{}, err

@@ -39,6 +39,9 @@ func (c *converter) convertNetworks() ([]Network, error) {
 	var out []Network
 	for _, key := range sortedKeys(used) {
 		n := c.convertNetwork(key, c.p.Networks[key])
+		if err := checkNetworkName(key, n.Name); !n.External && err != nil {
+			return nil, err
+		}
 		c.networks[key] = n
 		out = append(out, n)
 	}

@@ -73,3 +73,9 @@ func TestBridgeNetworkBecomesOverlay(t *testing.T) {
 	check(t, "warning", warns, []Warning{{Key: "networks.back.driver", Message: "bridge is local to one node; the stack uses overlay (and drops the bridge's driver_opts)"}})
 	check(t, "text", warns[0].String(), "networks.back.driver: bridge is local to one node; the stack uses overlay (and drops the bridge's driver_opts)")
 }
+
+func TestNetworkModeServiceGetsDefaultNetwork(t *testing.T) {
+	st, warns := convert(t, webYAML("network_mode: host", ""))
+	check(t, "networks", []string{st.Networks[0].Name, st.Services[0].Spec.TaskTemplate.Networks[0].Target}, []string{"shop_default", "shop_default"})
+	check(t, "warning", warns[0].Key, "network_mode")
+}

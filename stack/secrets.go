@@ -10,9 +10,6 @@ import (
 	"github.com/docker/docker/api/types/swarm"
 )
 
-// maxObjectName is the longest name swarm takes for a secret or config.
-const maxObjectName = 64
-
 // object is what a secret and a config have in common once converted.
 type object struct {
 	name     string
@@ -44,8 +41,8 @@ func (c *converter) convertObject(kind, key string, obj types.FileObjectConfig) 
 		o.template = &swarm.Driver{Name: obj.TemplateDriver}
 	}
 	o.name = c.objectName(key, obj.Name, false) + "-" + contentDigest(o)
-	if len(o.name) > maxObjectName {
-		return object{}, fmt.Errorf("%w: %s %s: name %s is longer than swarm's %d characters; give it a shorter name: or key", ErrInvalid, kind, key, o.name, maxObjectName)
+	if err := checkObjectName(kind, key, o.name); err != nil {
+		return object{}, err
 	}
 	o.ann = swarm.Annotations{Name: o.name, Labels: c.stackLabels(obj.Labels)}
 	return o, nil
