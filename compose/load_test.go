@@ -94,6 +94,8 @@ func TestLoadErrors(t *testing.T) {
 		{"missing required variable is named", map[string]string{"compose.yaml": "services:\n  a: {image: \"${NEED:?set NEED}\"}\n"},
 			ErrInvalid, []string{"NEED", "set NEED"}},
 		{"no compose file", map[string]string{"README": "x"}, ErrNoConfig, []string{"-f FILE"}},
+		{"a bool in healthcheck.test is named, not a panic", map[string]string{"compose.yaml": "services:\n  web:\n    image: x\n    healthcheck: {test: [CMD, true]}\n"},
+			ErrInvalid, []string{"compose.yaml", "services.web.healthcheck.test.1 must be a string"}},
 		{"volumes_from of an unknown service names service and key", map[string]string{"compose.yaml": "services:\n  db: {image: x}\n  web: {image: x, volumes_from: [\"nosuch:ro\"]}\n"},
 			ErrUnknownService, []string{"service web: volumes_from \"nosuch:ro\": no service nosuch"}},
 		{"network_mode service: of an unknown service names service and key", map[string]string{"compose.yaml": "services:\n  web: {image: x, network_mode: \"service:gone\"}\n"},

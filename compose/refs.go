@@ -15,7 +15,16 @@ import (
 // undefined service", naming neither the key nor the reference. Loaded
 // again without the consistency check, the project shows which key it
 // was; that error replaces the original. Nil when it finds none.
-func explainRefs(ctx context.Context, details types.ConfigDetails, opts ...func(*loader.Options)) error {
+//
+// Without validation compose-go's decoders may panic on values of the
+// wrong type (a bool where healthcheck.test wants strings); the original
+// error (the schema's) then stands.
+func explainRefs(ctx context.Context, details types.ConfigDetails, opts ...func(*loader.Options)) (err error) {
+	defer func() {
+		if recover() != nil {
+			err = nil
+		}
+	}()
 	p, err := loader.LoadWithContext(ctx, details, append(opts, func(o *loader.Options) {
 		o.SkipConsistencyCheck = true
 		o.SkipValidation = true
