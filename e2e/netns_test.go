@@ -84,8 +84,12 @@ func scriptRig(ts *testscript.TestScript) *rig {
 // runs it again on them, as a rebooted machine. Everything goes when the
 // script ends.
 func cmdNsengine(ts *testscript.TestScript, neg bool, args []string) {
+	empty := len(args) == 3 && args[0] == "start" && args[1] == "-empty"
+	if empty {
+		args = []string{"start", args[2]}
+	}
 	if neg || len(args) != 2 || (args[0] != "start" && args[0] != "stop") {
-		ts.Fatalf("usage: nsengine start|stop NAME")
+		ts.Fatalf("usage: nsengine start [-empty] NAME | nsengine stop NAME")
 	}
 	r := scriptRig(ts)
 	name := args[1]
@@ -99,7 +103,7 @@ func cmdNsengine(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(e.stop())
 		return
 	}
-	e, err := r.start(name)
+	e, err := r.start(name, !empty)
 	ts.Check(err)
 	exportEngine(ts, e)
 }
@@ -114,8 +118,10 @@ func (e *nsEngine) host() string { return "unix://" + e.sock() }
 func (e *nsEngine) sock() string { return filepath.Join(e.dir, "docker.sock") }
 
 // start starts engine name, creating its namespace and data root the first
-// time. Safe to call from several goroutines.
-func (r *rig) start(name string) (*nsEngine, error) {
+// time, and then loading the busybox test image into it when withBusybox
+// (-empty: an engine with no image at all). Safe to call from several
+// goroutines.
+func (r *rig) start(name string, withBusybox bool) (*nsEngine, error) {
 	r.mu.Lock()
 	if err := r.ensureHub(); err != nil {
 		r.mu.Unlock()
@@ -146,7 +152,7 @@ func (r *rig) start(name string) (*nsEngine, error) {
 	if err := e.run(); err != nil {
 		return nil, err
 	}
-	if fresh {
+	if fresh && withBusybox {
 		if err := loadBusybox(e); err != nil {
 			return nil, err
 		}

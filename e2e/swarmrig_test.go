@@ -47,7 +47,7 @@ func cmdSwarmrig(ts *testscript.TestScript, neg bool, args []string) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			engines[i], errs[i] = r.start(fmt.Sprintf("node%d", i+1))
+			engines[i], errs[i] = r.start(fmt.Sprintf("node%d", i+1), true)
 		}()
 	}
 	wg.Wait()
