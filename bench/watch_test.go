@@ -33,7 +33,9 @@ import (
 // and starts the receiver, is reported apart), and through CopyToContainer
 // only (DEVSTACK_WATCH_COPY=copy, the fallback; for information). The
 // receiver is also timed through a tcp:// endpoint (a forwarder on
-// 127.0.0.1 to the engine's socket), as with a remote engine.
+// 127.0.0.1 to the engine's socket), as with a remote engine, and through
+// the ssh:// endpoint DEVSTACK_BENCH_SSH names, when set (an sshd whose
+// sessions reach this engine, as e2e's sshd command starts).
 
 const (
 	watchWrites = 20
@@ -81,7 +83,11 @@ func BenchmarkWatch(b *testing.B) {
 		url := fmt.Sprintf("http://127.0.0.1:%d/", port)
 		tcp := syncWay{"watch-tcp", "watch via receiver through tcp:// (a forwarder to the socket)",
 			[]string{"DOCKER_HOST=" + tcpForwarder(b)}, true}
-		for _, way := range append(slices.Clone(syncWays), tcp) {
+		ways := append(slices.Clone(syncWays), tcp)
+		if host := os.Getenv("DEVSTACK_BENCH_SSH"); host != "" {
+			ways = append(ways, syncWay{"watch-ssh", "watch via receiver through " + host, []string{"DOCKER_HOST=" + host}, true})
+		}
+		for _, way := range ways {
 			timeWay(b, p, way, site, url)
 		}
 		p.run(b, "down")

@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strings"
 
 	"github.com/docker/docker/client"
 )
@@ -22,6 +24,9 @@ func Connect(ctx context.Context, flag string) (*client.Client, Endpoint, error)
 	ping, err := c.Ping(ctx)
 	if err != nil {
 		_ = c.Close()
+		if strings.HasPrefix(ep.Host, "ssh://") {
+			return nil, ep, fmt.Errorf("%w at %s: ssh failed: %s\n%s", ErrDaemonUnreachable, ep, sshReason(err), sshHint(ep.Host))
+		}
 		return nil, ep, fmt.Errorf("%w at %s: %v\n%s", ErrDaemonUnreachable, ep, err, unreachableHint(ep))
 	}
 	c.NegotiateAPIVersionPing(ping) // one round trip for both the check and the negotiation
@@ -33,4 +38,32 @@ func unreachableHint(ep Endpoint) string {
 		return fmt.Sprintf("Start the engine of docker context %q, or choose another one (--context NAME, DOCKER_CONTEXT, docker context use)", ep.Context)
 	}
 	return "Start it (e.g. `sudo systemctl start docker`, or `sudo dockerd &`), point DOCKER_HOST at a running engine, or choose a docker context (--context NAME)"
+}
+
+// sshReason is what ssh said when docker's connection helper failed (its
+// error ends in "stderr=..."), else the whole error.
+func sshReason(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, "stderr="); i >= 0 {
+		if reason := strings.TrimSpace(msg[i+len("stderr="):]); reason != "" {
+			return reason
+		}
+	}
+	return msg
+}
+
+// sshHint says how to check an ssh:// endpoint by hand.
+func sshHint(host string) string {
+	cmd := "ssh"
+	if u, err := url.Parse(host); err == nil {
+		if u.Port() != "" {
+			cmd += " -p " + u.Port()
+		}
+		if u.User != nil {
+			cmd += " " + u.User.Username() + "@" + u.Hostname()
+		} else {
+			cmd += " " + u.Hostname()
+		}
+	}
+	return "Check that `" + cmd + " docker system dial-stdio` works from this shell (keys, ~/.ssh/config, known_hosts) and that docker 18.09 or later is on the remote host's PATH"
 }

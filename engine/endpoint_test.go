@@ -1,6 +1,10 @@
 package engine
 
-import "testing"
+import (
+	"errors"
+	"strings"
+	"testing"
+)
 
 func TestContextName(t *testing.T) {
 	for _, tc := range []struct {
@@ -25,5 +29,24 @@ func TestContextName(t *testing.T) {
 func TestTLSFilesPresent(t *testing.T) {
 	if err := tlsFilesPresent(t.TempDir()); err == nil || err.Error() != "missing ca.pem, cert.pem, key.pem" {
 		t.Errorf("empty dir: %v", err)
+	}
+}
+
+func TestSSHFailure(t *testing.T) {
+	err := errors.New(`error during connect: Head "http://docker.example.com/_ping": command [ssh -l root -p 2222 -o ConnectTimeout=30 -T -- 127.0.0.1 docker system dial-stdio] has exited with exit status 255, make sure the URL is valid, and Docker 18.09 or later is installed on the remote host: stderr=ssh: connect to host 127.0.0.1 port 2222: Connection refused
+`)
+	if got := sshReason(err); got != "ssh: connect to host 127.0.0.1 port 2222: Connection refused" {
+		t.Errorf("sshReason = %q", got)
+	}
+	if got := sshReason(errors.New("context deadline exceeded")); got != "context deadline exceeded" {
+		t.Errorf("sshReason without stderr = %q", got)
+	}
+	for host, want := range map[string]string{
+		"ssh://root@127.0.0.1:2222": "`ssh -p 2222 root@127.0.0.1 docker system dial-stdio`",
+		"ssh://build.example.com":   "`ssh build.example.com docker system dial-stdio`",
+	} {
+		if got := sshHint(host); !strings.Contains(got, want) {
+			t.Errorf("sshHint(%s) = %q, want it to contain %s", host, got, want)
+		}
 	}
 }
