@@ -101,6 +101,7 @@ devstack's stacks too.`,
 		newBuildCmd(g), newPullCmd(g), newPushCmd(g), newCreateCmd(g), newKillCmd(g), newRmCmd(g),
 		newPauseCmd(g, true), newPauseCmd(g, false), newPortCmd(g), newTopCmd(g), newImagesCmd(g),
 		newLsCmd(g), newStatsCmd(g), newScaleCmd(g),
+		newDeployCmd(g), // issue 12: swarm
 	)
 	return root
 }

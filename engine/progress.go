@@ -17,6 +17,9 @@ const (
 	KindWatch     Kind = "Watch"   // what watch says about itself
 	KindOutput    Kind = "Output"  // a line a hook printed (Name: the service)
 	KindWarning   Kind = "Warning" // something ignored or worked around
+	KindService   Kind = "Service" // a swarm service of a deploy (Name: NAMESPACE_SERVICE)
+	KindSecret    Kind = "Secret"  // a swarm secret of a deploy
+	KindConfig    Kind = "Config"  // a swarm config of a deploy
 )
 
 // Statuses of KindBuild events from BuildKit builds: a step's name or its
