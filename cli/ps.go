@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -22,6 +21,10 @@ func newPsCmd(g *globals) *cobra.Command {
 		Short: "List the stack's containers: state, health, IP addresses and published ports",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			f, err := parseFormat(format)
+			if err != nil {
+				return err
+			}
 			return g.onProject(ctx, nil, "", func(ctx context.Context, api engine.API, name string) error {
 				rows, err := engine.Ps(ctx, api, name, all)
 				if err != nil {
@@ -37,25 +40,43 @@ func newPsCmd(g *globals) *cobra.Command {
 					for _, r := range rows {
 						fmt.Fprintln(g.stdout, r.Service)
 					}
-				case format == "json":
-					enc := json.NewEncoder(g.stdout)
-					enc.SetIndent("", "  ")
-					enc.SetEscapeHTML(false)
-					return enc.Encode(rows)
-				case format == "table" || format == "":
-					return psTable(g.stdout, rows)
+				case f.json:
+					return writeJSON(g.stdout, rows)
+				case f.tmpl != nil:
+					return f.writeRows(g.stdout, psViews(name, rows))
 				default:
-					return fmt.Errorf("unknown --format %q: use table or json", format)
+					return psTable(g.stdout, rows)
 				}
 				return nil
 			})
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table, json, or a Go template such as '{{.Service}} {{.State}}' (fields: ID, Name, Project, Service, Image, State, Health, ExitCode, Status, Ports, IPs)")
 	cmd.Flags().BoolVarP(&all, "all", "a", false, "also show stopped containers and the one-off containers of run")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "only container IDs")
 	cmd.Flags().BoolVar(&services, "services", false, "only service names")
 	return cmd
+}
+
+// psView is a ps row for --format templates, with docker compose's field
+// names; lists are joined with ", " as compose prints them.
+type psView struct {
+	ID, Name, Project, Service, Image, State, Health string
+	ExitCode                                         int
+	Status, Ports, IPs                               string
+}
+
+func psViews(project string, rows []engine.PsRow) []psView {
+	out := make([]psView, len(rows))
+	for i, r := range rows {
+		out[i] = psView{ID: r.ID, Name: r.Name, Project: project, Service: r.Service, Image: r.Image,
+			State: r.State, Health: r.Health, Status: r.Status,
+			Ports: strings.Join(r.Ports, ", "), IPs: strings.Join(r.IPs, ", ")}
+		if r.Exit != nil {
+			out[i].ExitCode = *r.Exit
+		}
+	}
+	return out
 }
 
 func filterRows(rows []engine.PsRow, services []string, all bool) []engine.PsRow {
