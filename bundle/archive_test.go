@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -75,7 +76,7 @@ func TestRoundTrip(t *testing.T) {
 			}
 			dir := filepath.Join(t.TempDir(), "out")
 			var export bytes.Buffer
-			err = Unpack(bytes.NewReader(archive), m, dir, func(r io.Reader) error {
+			err = Unpack(bytes.NewReader(archive), verdict(m, dir, nil), func(r io.Reader) error {
 				_, err := io.Copy(&export, r)
 				return err
 			})
@@ -168,6 +169,41 @@ func TestMembersMatchManifest(t *testing.T) {
 	}
 }
 
+func verdict(m Manifest, dir string, err error) Verified {
+	return func() (Manifest, string, error) { return m, dir, err }
+}
+
+// A failed verification (Verify running alongside) ends the load as a
+// broken upload: the engine never sees the export's end, and no project
+// file is written.
+func TestUnpackVerifyFails(t *testing.T) {
+	archive := writeArchive(t, Zstd, FormatVersion)
+	m, err := Verify(bytes.NewReader(archive))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "out")
+	bad := fmt.Errorf("%w: member images/x", ErrChecksum)
+	var loadErr error
+	err = Unpack(bytes.NewReader(archive), verdict(m, dir, bad), func(r io.Reader) error {
+		tr := tar.NewReader(r)
+		for {
+			if _, loadErr = tr.Next(); loadErr != nil {
+				return loadErr
+			}
+		}
+	})
+	if !errors.Is(err, ErrChecksum) {
+		t.Errorf("got %v, want the verification's error", err)
+	}
+	if loadErr == nil || loadErr == io.EOF {
+		t.Errorf("the load saw a complete export (%v), want a broken stream", loadErr)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("project directory created although verification failed: %v", err)
+	}
+}
+
 // A failing load writes no project files.
 func TestUnpackLoadFails(t *testing.T) {
 	archive := writeArchive(t, Zstd, FormatVersion)
@@ -177,7 +213,7 @@ func TestUnpackLoadFails(t *testing.T) {
 	}
 	dir := filepath.Join(t.TempDir(), "out")
 	boom := errors.New("engine says no")
-	err = Unpack(bytes.NewReader(archive), m, dir, func(r io.Reader) error {
+	err = Unpack(bytes.NewReader(archive), verdict(m, dir, nil), func(r io.Reader) error {
 		io.CopyN(io.Discard, r, 100)
 		return boom
 	})

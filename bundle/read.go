@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 )
 
 // maxManifest bounds the manifest read into memory.
@@ -97,46 +96,6 @@ func sameMember(w, g Member) error {
 		return fmt.Errorf("%w: member %s: SHA-256 %s, the manifest says %s", ErrChecksum, g.Name, g.SHA256, w.SHA256)
 	}
 	return nil
-}
-
-// Walk reads a verified archive again and calls fn for each member but the
-// manifest, in archive order. Members must still be the manifest's, and a
-// project file's SHA-256 is checked again once fn has consumed it, in case
-// the file changed since Verify. The image export's members are not hashed
-// twice: the engine checks every layer against its image's config, and the
-// config is named by the image ID the manifest holds and load compares.
-func Walk(r io.Reader, m Manifest, fn func(Member, io.Reader) error) error {
-	byName := map[string]Member{}
-	for _, mem := range m.Members {
-		byName[mem.Name] = mem
-	}
-	return walk(r, func(got Member, content io.Reader) error {
-		if got.Name == ManifestName {
-			return nil
-		}
-		want, ok := byName[got.Name]
-		if !ok {
-			return fmt.Errorf("%w: member %s is not in the manifest", ErrCorrupt, got.Name)
-		}
-		if strings.HasPrefix(got.Name, ImagesPrefix) {
-			got.SHA256 = want.SHA256
-			if err := fn(want, content); err != nil {
-				return err
-			}
-			return sameMember(want, got)
-		}
-		sum := sha256.New()
-		if err := fn(want, io.TeeReader(content, sum)); err != nil {
-			return err
-		}
-		if _, err := io.Copy(sum, content); err != nil {
-			return err
-		}
-		if want.Type == TypeFile {
-			got.SHA256 = hex.EncodeToString(sum.Sum(nil))
-		}
-		return sameMember(want, got)
-	})
 }
 
 // walk decompresses and reads the tar stream, naming the member at which

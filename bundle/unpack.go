@@ -45,29 +45,44 @@ func fileSHA(path string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// Unpack reads a verified archive again: the image export (rebuilt as the
-// tar stream the engine exported) goes to load, and once load has taken it
-// all, the project's files are written into dir, with the directories of
-// m.EmptyDirs. Files it created are removed again if it fails.
-func Unpack(r io.Reader, m Manifest, dir string, load func(io.Reader) error) (err error) {
-	u := &unpacker{dir: dir, load: load}
+// Verified is what Unpack waits for before anything takes effect: the
+// outcome of Verify run over the same archive alongside it, and the
+// directory the project's files go to.
+type Verified func() (m Manifest, dir string, err error)
+
+// Unpack reads the archive once while Verify reads it alongside: the image
+// export (rebuilt as the tar stream the engine exported) streams to load
+// as it is read, but its end is held back until verified reports the whole
+// archive sound, so a damaged archive is a broken upload for the engine and
+// nothing is loaded. Then the load completes, and the project's files are
+// written into the directory verified named, checked against the manifest,
+// with the directories of m.EmptyDirs. Files it created are removed again
+// if it fails.
+func Unpack(r io.Reader, verified Verified, load func(io.Reader) error) (err error) {
+	u := &unpacker{verified: verified, load: load}
 	defer func() {
 		if err != nil {
 			u.abort(err)
 			u.undo()
 		}
 	}()
-	if err := Walk(r, m, u.member); err != nil {
+	err = walk(r, func(got Member, content io.Reader) error {
+		if got.Name == ManifestName {
+			return nil
+		}
+		return u.member(got, content)
+	})
+	if err != nil {
 		return err
 	}
 	if err := u.finishImages(); err != nil {
 		return err
 	}
-	for _, d := range m.EmptyDirs {
+	for _, d := range u.m.EmptyDirs {
 		if err := CheckName(ProjectPrefix + d); err != nil {
 			return err
 		}
-		if err := u.mkdirAll(filepath.Join(dir, filepath.FromSlash(d))); err != nil {
+		if err := u.mkdirAll(filepath.Join(u.dir, filepath.FromSlash(d))); err != nil {
 			return err
 		}
 	}
@@ -75,28 +90,45 @@ func Unpack(r io.Reader, m Manifest, dir string, load func(io.Reader) error) (er
 }
 
 type unpacker struct {
-	dir     string
-	load    func(io.Reader) error
-	pw      *io.PipeWriter
-	tw      *tar.Writer
-	loadErr chan error
-	done    bool
-	created []string // files and directories, in creation order
+	verified Verified
+	m        Manifest
+	dir      string
+	byName   map[string]Member
+	load     func(io.Reader) error
+	pw       *io.PipeWriter
+	tw       *tar.Writer
+	loadErr  chan error
+	done     bool
+	created  []string // files and directories, in creation order
 }
 
-func (u *unpacker) member(m Member, content io.Reader) error {
-	if rel, ok := strings.CutPrefix(m.Name, ImagesPrefix); ok {
-		return u.image(m, rel, content)
+// member sends an image member to the load, or writes a project file once
+// the archive is verified, checking it against its manifest entry.
+func (u *unpacker) member(got Member, content io.Reader) error {
+	if rel, ok := strings.CutPrefix(got.Name, ImagesPrefix); ok {
+		return u.image(got, rel, content)
 	}
 	if err := u.finishImages(); err != nil {
 		return err
 	}
-	rel := strings.TrimPrefix(m.Name, ProjectPrefix)
-	path := filepath.Join(u.dir, filepath.FromSlash(rel))
-	if m.Type == TypeDir {
-		return u.mkdirAll(path)
+	want, ok := u.byName[got.Name]
+	if !ok {
+		return fmt.Errorf("%w: member %s is not in the manifest", ErrCorrupt, got.Name)
 	}
-	return u.writeFile(path, m, content)
+	rel := strings.TrimPrefix(got.Name, ProjectPrefix)
+	path := filepath.Join(u.dir, filepath.FromSlash(rel))
+	if want.Type == TypeDir {
+		if err := u.mkdirAll(path); err != nil {
+			return err
+		}
+		return sameMember(want, got)
+	}
+	sum := sha256.New()
+	if err := u.writeFile(path, want, io.TeeReader(content, sum)); err != nil {
+		return err
+	}
+	got.SHA256 = hex.EncodeToString(sum.Sum(nil)) // in case the file changed since Verify read it
+	return sameMember(want, got)
 }
 
 // image feeds one member of the export to the engine's load, started at
@@ -104,6 +136,9 @@ func (u *unpacker) member(m Member, content io.Reader) error {
 func (u *unpacker) image(m Member, rel string, content io.Reader) error {
 	if u.done {
 		return fmt.Errorf("%w: image member %s after the project files", ErrCorrupt, m.Name)
+	}
+	if err := CheckMember(m); err != nil {
+		return err
 	}
 	if u.tw == nil {
 		pr, pw := io.Pipe()
@@ -157,16 +192,25 @@ func (u *unpacker) abort(err error) {
 	<-u.loadErr
 }
 
-// finishImages ends the export stream and waits for the load's result.
+// finishImages waits for the verdict on the whole archive, then ends the
+// export stream and waits for the load's result.
 func (u *unpacker) finishImages() error {
 	if u.done {
 		return nil
+	}
+	m, dir, err := u.verified()
+	if err != nil {
+		return err // the deferred abort breaks the export stream
+	}
+	u.m, u.dir, u.byName = m, dir, map[string]Member{}
+	for _, mem := range m.Members {
+		u.byName[mem.Name] = mem
 	}
 	u.done = true
 	if u.tw == nil {
 		return nil
 	}
-	err := u.tw.Close()
+	err = u.tw.Close()
 	u.pw.CloseWithError(err)
 	if lerr := <-u.loadErr; lerr != nil {
 		return lerr

@@ -3,6 +3,7 @@ package cli
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,10 +28,12 @@ func newLoadCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "load FILE [--project-directory DIR] [--up]",
 		Short: "Load an archive of devstack save: its images into the engine, its files into DIR",
-		Long: `Check the archive written by devstack save (its manifest and the SHA-256 of
-every member) before anything is loaded, then load its images into the
-engine, write the project's files into DIR (default: ./PROJECT; existing
-files must be identical) and print the command that starts the project.
+		Long: `Load the archive written by devstack save: its images into the engine and
+the project's files into DIR (default: ./PROJECT; existing files must be
+identical), then print the command that starts the project. The archive
+is checked (its manifest and the SHA-256 of every member) while the images
+stream to the engine, which gets the end of the image export only once
+everything checked out: a damaged archive loads nothing.
 --up starts it right away with --pull never. --dry-run only shows what is
 inside. Nothing is loaded from a damaged archive.`,
 		Args: cobra.ExactArgs(1),
@@ -46,6 +49,28 @@ inside. Nothing is loaded from a damaged archive.`,
 	fl.BoolVar(&f.up, "up", false, "then start the project (up -d --pull never)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "show what the archive holds (checking every checksum) and load nothing")
 	return cmd
+}
+
+type verdict struct {
+	m   bundle.Manifest
+	err error
+}
+
+// verifyAlongside checks the archive in the background; its one verdict
+// is sent on the channel (buffered: nobody may read it).
+func verifyAlongside(ctx context.Context, file string) <-chan verdict {
+	ch := make(chan verdict, 1)
+	go func() {
+		f, err := os.Open(file)
+		if err != nil {
+			ch <- verdict{err: err}
+			return
+		}
+		defer f.Close()
+		m, err := bundle.Verify(ctxReader{ctx, f})
+		ch <- verdict{m, err}
+	}()
+	return ch
 }
 
 // verifyArchive reads the archive once and checks everything in it.
@@ -68,16 +93,19 @@ func verifyArchive(ctx context.Context, g *globals, file string) (bundle.Manifes
 	return m, nil
 }
 
+// runLoad reads the archive twice at once: one pass verifies it (manifest,
+// every member's SHA-256), the other streams the image export to the
+// engine, which gets the export's end only once the first pass has found
+// everything sound. So a load costs about one read of the archive, and
+// still nothing is loaded from a damaged one.
 func runLoad(ctx context.Context, g *globals, f loadFlags, file string) error {
-	m, err := verifyArchive(ctx, g, file)
+	in, err := os.Open(file)
 	if err != nil {
 		return err
 	}
-	dir := cmp.Or(f.dir, g.WorkingDir, m.Project) // load's flag, the global one, ./PROJECT
-	if dir, err = filepath.Abs(dir); err != nil {
-		return err
-	}
-	if err := bundle.Conflicts(m, dir); err != nil {
+	defer in.Close()
+	st, err := in.Stat()
+	if err != nil {
 		return err
 	}
 	api, err := g.client(ctx)
@@ -85,18 +113,35 @@ func runLoad(ctx context.Context, g *globals, f loadFlags, file string) error {
 		return err
 	}
 	defer api.Close()
-	in, err := os.Open(file)
-	if err != nil {
-		return err
+	vctx, stopVerify := context.WithCancel(ctx)
+	defer stopVerify()
+	verdict := verifyAlongside(vctx, file)
+	var m bundle.Manifest
+	var dir string
+	verified := func() (bundle.Manifest, string, error) {
+		v := <-verdict
+		if v.err != nil {
+			return v.m, "", v.err
+		}
+		m, dir = v.m, cmp.Or(f.dir, g.WorkingDir, v.m.Project) // load's flag, the global one, ./PROJECT
+		if dir, err = filepath.Abs(dir); err != nil {
+			return m, "", err
+		}
+		return m, dir, bundle.Conflicts(m, dir)
 	}
-	defer in.Close()
-	bar := startTransfer(g.stderr, "Loading", m.ImageBytes(), 0, "(the engine unpacks the layers)")
-	err = bundle.Unpack(ctxReader{ctx, in}, m, dir, func(export io.Reader) error {
-		return engine.LoadImages(ctx, api, io.TeeReader(export, bar))
+	bar := startTransfer(g.stderr, "Loading", st.Size(), 0, "(the engine unpacks the layers)")
+	err = bundle.Unpack(ctxReader{ctx, io.TeeReader(in, bar)}, verified, func(export io.Reader) error {
+		return engine.LoadImages(ctx, api, export)
 	})
 	bar.done()
 	if err != nil {
-		return fmt.Errorf("%s: %w", file, err)
+		if errors.Is(err, bundle.ErrCorrupt) && ctx.Err() == nil {
+			// Both passes met the damage; the verifying one says it best.
+			if v := <-verdict; v.err != nil {
+				err = v.err
+			}
+		}
+		return fmt.Errorf("%s: %w (nothing loaded)", file, err)
 	}
 	out := g.printer()
 	for _, im := range m.Images {
