@@ -6,6 +6,8 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/mount"
+
+	"github.com/devstack/devstack/spec"
 )
 
 // convertMounts turns the service's volumes, and its file-based secrets
@@ -76,16 +78,8 @@ func convertMount(p *types.Project, v types.ServiceVolumeConfig) mount.Mount {
 	switch v.Type {
 	case types.VolumeTypeBind:
 		m.Source = absSource(v.Source)
-		if b := v.Bind; b != nil {
-			m.BindOptions = &mount.BindOptions{Propagation: mount.Propagation(b.Propagation), CreateMountpoint: bool(b.CreateHostPath)}
-			switch b.Recursive {
-			case "disabled":
-				m.BindOptions.NonRecursive = true
-			case "writable":
-				m.BindOptions.ReadOnlyNonRecursive = true
-			case "readonly":
-				m.BindOptions.ReadOnlyForceRecursive = true
-			}
+		if m.BindOptions = spec.BindOptions(v.Bind); m.BindOptions != nil {
+			m.BindOptions.CreateMountpoint = bool(v.Bind.CreateHostPath)
 		}
 	case types.VolumeTypeVolume:
 		if v.Source != "" {

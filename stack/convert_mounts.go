@@ -9,6 +9,8 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/mount"
 	"github.com/docker/go-units"
+
+	"github.com/devstack/devstack/spec"
 )
 
 // mounts converts volumes: and tmpfs: as docker stack does: a named volume
@@ -47,15 +49,7 @@ func (c *converter) mount(service string, v types.ServiceVolumeConfig) (mount.Mo
 			if b.SELinux != "" {
 				c.warn(service, "volumes.bind.selinux", ignored)
 			}
-			m.BindOptions = &mount.BindOptions{Propagation: mount.Propagation(b.Propagation)}
-			switch b.Recursive {
-			case "disabled":
-				m.BindOptions.NonRecursive = true
-			case "writable":
-				m.BindOptions.ReadOnlyNonRecursive = true
-			case "readonly":
-				m.BindOptions.ReadOnlyForceRecursive = true
-			}
+			m.BindOptions = spec.BindOptions(b)
 		}
 	case types.VolumeTypeTmpfs:
 		if v.Source != "" {

@@ -7,6 +7,8 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/swarm"
+
+	"github.com/devstack/devstack/spec"
 )
 
 // containerSpec maps the keys about the process: what runs, as whom, with
@@ -29,7 +31,7 @@ func (c *converter) containerSpec(s types.ServiceConfig, image string) (*swarm.C
 		TTY:             s.Tty,
 		OpenStdin:       s.StdinOpen,
 		ReadOnly:        s.ReadOnly,
-		Healthcheck:     healthcheck(s.HealthCheck),
+		Healthcheck:     spec.Health(s.HealthCheck),
 		Hosts:           hosts(s.ExtraHosts),
 		DNSConfig:       dnsConfig(s),
 		Isolation:       container.Isolation(s.Isolation),
@@ -98,33 +100,6 @@ func duration(d *types.Duration) *time.Duration {
 	}
 	v := time.Duration(*d)
 	return &v
-}
-
-// healthcheck maps every field; disable: true is the NONE test.
-func healthcheck(h *types.HealthCheckConfig) *container.HealthConfig {
-	if h == nil {
-		return nil
-	}
-	d := func(v *types.Duration) time.Duration {
-		if v == nil {
-			return 0
-		}
-		return time.Duration(*v)
-	}
-	hc := &container.HealthConfig{
-		Test:          h.Test,
-		Interval:      d(h.Interval),
-		Timeout:       d(h.Timeout),
-		StartPeriod:   d(h.StartPeriod),
-		StartInterval: d(h.StartInterval),
-	}
-	if h.Disable {
-		hc.Test = []string{"NONE"}
-	}
-	if h.Retries != nil {
-		hc.Retries = int(*h.Retries)
-	}
-	return hc
 }
 
 // hosts are extra_hosts in /etc/hosts form ("IP NAME"), which swarm takes.
