@@ -28,12 +28,14 @@ func (e ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code)
 // globals are the flags every command shares.
 type globals struct {
 	compose.Options
-	auth     *registryauth.Store // docker's credentials, read on first use
-	waitLock time.Duration       // how long a changing command waits for another on the project
-	context  string              // --context: the docker context whose engine to use
-	stdin    io.Reader
-	stdout   io.Writer
-	stderr   io.Writer
+	auth      *registryauth.Store // docker's credentials, read on first use
+	waitLock  time.Duration       // how long a changing command waits for another on the project
+	context   string              // --context: the docker context whose engine to use
+	host      string              // -H/--host: the engine's address, as DOCKER_HOST
+	tlsVerify bool                // --tlsverify: as DOCKER_TLS_VERIFY=1
+	stdin     io.Reader
+	stdout    io.Writer
+	stderr    io.Writer
 }
 
 // Main runs the command line and returns the process exit code. It is the
@@ -90,6 +92,9 @@ devstack's stacks too.`,
 	f.StringVar(&g.WorkingDir, "project-directory", "", "project directory (default: the first compose file's directory)")
 	f.DurationVar(&g.waitLock, "wait-lock", 15*time.Minute, "how long a command that changes the project waits for another devstack changing it (0: fail at once)")
 	f.StringVarP(&g.context, "context", "c", "", "docker context whose engine to use (default: DOCKER_HOST, DOCKER_CONTEXT, docker context use, as the docker CLI)")
+	f.StringVarP(&g.host, "host", "H", "", "engine address (unix://, tcp://, ssh://), as DOCKER_HOST")
+	f.BoolVar(&g.tlsVerify, "tlsverify", false, "use TLS and verify the engine's certificate, as DOCKER_TLS_VERIFY=1 (the files: DOCKER_CERT_PATH or docker's config directory)")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error { return g.engineFlags() }
 	root.AddCommand(
 		newUpCmd(g), newDownCmd(g), newPsCmd(g), newLogsCmd(g), newExecCmd(g),
 		newStartCmd(g), newStopCmd(g), newRestartCmd(g), newConfigCmd(g), newVersionCmd(g),
@@ -118,4 +123,23 @@ func runRoot(cmd *cobra.Command, args []string) error {
 		msg += " (did you mean " + strings.Join(s, " or ") + "?)"
 	}
 	return fmt.Errorf("%s; run devstack --help for the commands", msg)
+}
+
+// engineFlags makes -H and --tlsverify what DOCKER_HOST and
+// DOCKER_TLS_VERIFY are, for every part of devstack that finds the engine
+// (the lock, the BuildKit helper); -H with --context conflict, as in the
+// docker CLI.
+func (g *globals) engineFlags() error {
+	if g.host != "" && g.context != "" {
+		return errors.New("conflicting options: -H/--host and --context name the engine twice; give one")
+	}
+	if g.host != "" {
+		if err := os.Setenv("DOCKER_HOST", g.host); err != nil {
+			return err
+		}
+	}
+	if g.tlsVerify {
+		return os.Setenv("DOCKER_TLS_VERIFY", "1")
+	}
+	return nil
 }

@@ -25,7 +25,9 @@
 // (authregistry_test.go), nsengine (netns_test.go: a dockerd in a network
 // namespace of its own) and swarmrig (swarmrig_test.go: a swarm of them,
 // with a registry every node can pull from), sshd (sshd_test.go: a private
-// OpenSSH server reaching the engine, for ssh:// endpoints). Use `exec docker` for docker
+// OpenSSH server reaching the engine, for ssh:// endpoints), tlsproxy
+// (tlsproxy_test.go: the engine over TLS with client certificates, and the
+// certificates). Use `exec docker` for docker
 // queries. Set
 // DEVSTACK_E2E=skip to skip these tests; otherwise a Docker engine that does
 // not answer fails them. DEVSTACK_E2E_RACES=1 also runs the scripts marked
@@ -160,6 +162,7 @@ func TestScripts(t *testing.T) {
 			"engineproxy":  cmdEngineProxy,
 			"tcpproxy":     cmdTCPProxy,
 			"sshd":         cmdSshd,
+			"tlsproxy":     cmdTLSProxy,
 			"nsengine":     cmdNsengine,
 			"swarmrig":     cmdSwarmrig,
 			"waitrunning":  cmdWaitrunning,

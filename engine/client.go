@@ -2,6 +2,9 @@ package engine
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -27,17 +30,31 @@ func Connect(ctx context.Context, flag string) (*client.Client, Endpoint, error)
 		if strings.HasPrefix(ep.Host, "ssh://") {
 			return nil, ep, fmt.Errorf("%w at %s: ssh failed: %s\n%s", ErrDaemonUnreachable, ep, sshReason(err), sshHint(ep.Host))
 		}
-		return nil, ep, fmt.Errorf("%w at %s: %v\n%s", ErrDaemonUnreachable, ep, err, unreachableHint(ep))
+		return nil, ep, fmt.Errorf("%w at %s: %v\n%s", ErrDaemonUnreachable, ep, err, unreachableHint(ep, err))
 	}
 	c.NegotiateAPIVersionPing(ping) // one round trip for both the check and the negotiation
 	return c, ep, nil
 }
 
-func unreachableHint(ep Endpoint) string {
+// unreachableHint says what to do about an engine that did not answer.
+func unreachableHint(ep Endpoint, err error) string {
+	var unknownCA x509.UnknownAuthorityError
+	var verify *tls.CertificateVerificationError
+	if errors.As(err, &unknownCA) || errors.As(err, &verify) || strings.Contains(err.Error(), "x509: ") {
+		where := "the ca.pem in DOCKER_CERT_PATH"
+		if ep.Context != DefaultContext {
+			where = fmt.Sprintf("the TLS material of docker context %q (docker context inspect %s)", ep.Context, ep.Context)
+		}
+		return "The engine's TLS certificate is not trusted: check " + where + " against the CA that signed the engine's certificate"
+	}
 	if ep.Context != DefaultContext {
 		return fmt.Sprintf("Start the engine of docker context %q, or choose another one (--context NAME, DOCKER_CONTEXT, docker context use)", ep.Context)
 	}
-	return "Start it (e.g. `sudo systemctl start docker`, or `sudo dockerd &`), point DOCKER_HOST at a running engine, or choose a docker context (--context NAME)"
+	hint := "Start it (e.g. `sudo systemctl start docker`, or `sudo dockerd &`), point DOCKER_HOST at a running engine, or choose a docker context (--context NAME)"
+	if strings.HasPrefix(ep.Host, "tcp://") {
+		hint += "; an engine that serves TLS needs DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH"
+	}
+	return hint
 }
 
 // sshReason is what ssh said when docker's connection helper failed (its

@@ -3,10 +3,12 @@ package engine
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/docker/cli/cli/config"
+	dockercontext "github.com/docker/cli/cli/context"
 	"github.com/docker/cli/cli/context/docker"
 	"github.com/docker/cli/cli/context/store"
 	"github.com/docker/docker/client"
@@ -62,37 +64,51 @@ func ResolveEndpoint(flag string) (Endpoint, error) {
 }
 
 // defaultEndpoint is DOCKER_HOST (unix://, tcp:// with DOCKER_TLS_VERIFY and
-// DOCKER_CERT_PATH, ssh://) or the platform's local socket.
+// DOCKER_CERT_PATH, ssh://) or the platform's local socket, turned into
+// client options as docker's context endpoints are: DOCKER_CERT_PATH (or,
+// with DOCKER_TLS_VERIFY alone, docker's config directory) holds ca.pem,
+// cert.pem and key.pem; without DOCKER_TLS_VERIFY the server's certificate
+// is not verified, as the docker CLI does.
 func defaultEndpoint() (Endpoint, error) {
 	host := os.Getenv(client.EnvOverrideHost)
 	if host == "" {
 		host = client.DefaultDockerHost
 	}
 	ep := Endpoint{Context: DefaultContext, Host: host}
-	if strings.HasPrefix(host, "ssh://") {
-		opts, err := (&docker.Endpoint{EndpointMeta: docker.EndpointMeta{Host: host}}).ClientOpts()
-		if err != nil {
-			return ep, fmt.Errorf("DOCKER_HOST=%s: %w", host, err)
-		}
-		ep.opts = opts
-		return ep, nil
+	verify := os.Getenv(client.EnvTLSVerify) != ""
+	dir := os.Getenv(client.EnvOverrideCertPath)
+	if dir == "" && verify {
+		dir = config.Dir()
 	}
-	if dir := os.Getenv(client.EnvOverrideCertPath); dir != "" || os.Getenv(client.EnvTLSVerify) != "" {
-		if dir == "" {
-			dir = config.Dir()
-		}
+	dockerEP := docker.Endpoint{EndpointMeta: docker.EndpointMeta{Host: host}}
+	if dir != "" && usesTLS(host) {
 		if err := tlsFilesPresent(dir); err != nil {
-			return ep, fmt.Errorf("%w for DOCKER_HOST=%s (DOCKER_CERT_PATH %s): %v", ErrTLSMaterial, host, dir, err)
+			return ep, fmt.Errorf("%w for DOCKER_HOST=%s in %s: %v", ErrTLSMaterial, host, dir, err)
 		}
+		data, err := dockercontext.TLSDataFromFiles(filepath.Join(dir, "ca.pem"), filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem"))
+		if err != nil {
+			return ep, fmt.Errorf("%w for DOCKER_HOST=%s in %s: %v", ErrTLSMaterial, host, dir, err)
+		}
+		dockerEP.TLSData, dockerEP.SkipTLSVerify = data, !verify
 	}
-	ep.opts = []client.Opt{client.FromEnv, client.WithAPIVersionNegotiation()}
+	opts, err := dockerEP.ClientOpts()
+	if err != nil {
+		return ep, fmt.Errorf("DOCKER_HOST=%s: %w", host, err)
+	}
+	ep.opts = append(opts, client.WithVersionFromEnv(), client.WithAPIVersionNegotiation())
 	return ep, nil
+}
+
+// usesTLS: TLS material matters for a host reached over the network
+// (tcp://), not for a local socket or ssh://.
+func usesTLS(host string) bool {
+	return !strings.HasPrefix(host, "unix://") && !strings.HasPrefix(host, "npipe://") && !strings.HasPrefix(host, "ssh://")
 }
 
 func tlsFilesPresent(dir string) error {
 	var missing []string
 	for _, f := range []string{"ca.pem", "cert.pem", "key.pem"} {
-		if _, err := os.Stat(dir + string(os.PathSeparator) + f); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			missing = append(missing, f)
 		}
 	}

@@ -1,7 +1,10 @@
 package engine
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -47,6 +50,27 @@ func TestSSHFailure(t *testing.T) {
 	} {
 		if got := sshHint(host); !strings.Contains(got, want) {
 			t.Errorf("sshHint(%s) = %q, want it to contain %s", host, got, want)
+		}
+	}
+}
+
+func TestUnreachableHint(t *testing.T) {
+	unknownCA := fmt.Errorf("error during connect: %w", &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}})
+	refused := errors.New("connection refused")
+	for _, c := range []struct {
+		ep        Endpoint
+		err       error
+		want, not string
+	}{
+		{Endpoint{Context: "default", Host: "tcp://h:2376"}, unknownCA, "check the ca.pem in DOCKER_CERT_PATH", "systemctl"},
+		{Endpoint{Context: "prod", Host: "tcp://h:2376"}, unknownCA, `TLS material of docker context "prod"`, "systemctl"},
+		{Endpoint{Context: "prod", Host: "tcp://h:2376"}, refused, `Start the engine of docker context "prod"`, "TLS"},
+		{Endpoint{Context: "default", Host: "tcp://h:2375"}, refused, "serves TLS needs DOCKER_TLS_VERIFY=1", ""},
+		{Endpoint{Context: "default", Host: "unix:///var/run/docker.sock"}, refused, "systemctl", "TLS"},
+	} {
+		got := unreachableHint(c.ep, c.err)
+		if !strings.Contains(got, c.want) || (c.not != "" && strings.Contains(got, c.not)) {
+			t.Errorf("%s, %v: %q; want %q, not %q", c.ep, c.err, got, c.want, c.not)
 		}
 	}
 }

@@ -57,7 +57,7 @@ func Identify(ctx context.Context, flag string) (Identity, Endpoint, error) {
 	defer c.Close()
 	ping, err := c.Ping(ctx)
 	if err != nil {
-		return Identity{}, ep, fmt.Errorf("%w at %s: %v\n%s", ErrDaemonUnreachable, ep, err, unreachableHint(ep))
+		return Identity{}, ep, fmt.Errorf("%w at %s: %v\n%s", ErrDaemonUnreachable, ep, err, unreachableHint(ep, err))
 	}
 	c.NegotiateAPIVersionPing(ping)
 	id := Identity{APIVersion: ping.APIVersion, OS: ping.OSType, ClientVersion: c.ClientVersion()}
@@ -89,6 +89,13 @@ func (r *serverRecorder) option(c *client.Client) error {
 	r.base = hc.Transport
 	if r.base == nil {
 		r.base = http.DefaultTransport
+	}
+	// The client speaks https when its transport has a TLS config; it
+	// cannot see that through the recorder, so say it.
+	if t, ok := r.base.(*http.Transport); ok && t.TLSClientConfig != nil {
+		if err := client.WithScheme("https")(c); err != nil {
+			return err
+		}
 	}
 	hc.Transport = r
 	return client.WithHTTPClient(hc)(c)
