@@ -11,6 +11,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/graph"
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/compose-spec/compose-go/v2/utils"
 	"go.yaml.in/yaml/v4"
 )
 
@@ -105,6 +106,8 @@ func prepare(ctx context.Context, o Options) (source, error) {
 		lo.ResolvePaths = true
 		lo.Profiles = profiles(o, env)
 		lo.SkipValidation = src.validated
+		// C:\path bind sources as /c/path, as docker compose does when asked.
+		lo.ConvertWindowsPaths = utils.StringToBool(env["COMPOSE_CONVERT_WINDOWS_PATHS"])
 	}
 	for _, f := range details.ConfigFiles {
 		src.filenames = append(src.filenames, f.Filename)

@@ -18,4 +18,7 @@ var (
 	ErrNoTriggers = errors.New("nothing to watch")
 	// ErrInotifyLimit means the kernel refused more inotify watches or instances.
 	ErrInotifyLimit = errors.New("inotify limit reached")
+	// ErrWatchLimit means the OS refused more watches (kqueue's open files
+	// on macOS and the BSDs, or Windows).
+	ErrWatchLimit = errors.New("file watch limit reached")
 )

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"syscall"
 	"time"
@@ -69,8 +70,11 @@ type snapshot struct {
 func NewWatcher() (*Watcher, error) {
 	fw, err := fsnotify.NewWatcher()
 	if err != nil {
-		if errors.Is(err, syscall.EMFILE) {
+		if errors.Is(err, syscall.EMFILE) && runtime.GOOS == "linux" {
 			return nil, fmt.Errorf("%w: cannot start watching: too many inotify instances; raise the limit with `sudo sysctl fs.inotify.max_user_instances=1024` (persist it in /etc/sysctl.d/)", ErrInotifyLimit)
+		}
+		if errors.Is(err, syscall.EMFILE) {
+			return nil, fmt.Errorf("%w: cannot start watching: too many open files; raise the limit with `ulimit -n 65536` in the shell that runs devstack", ErrWatchLimit)
 		}
 		return nil, fmt.Errorf("cannot start watching: %w", err)
 	}
@@ -161,7 +165,7 @@ func (w *Watcher) add(dir string, recursive bool) error {
 	err := w.notifier.Add(dir)
 	switch {
 	case err == nil:
-	case errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EMFILE):
+	case errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE):
 		w.limitReached(dir, err)
 	case errors.Is(err, fs.ErrNotExist):
 		return nil // removed before we got to it
@@ -186,11 +190,24 @@ func (w *Watcher) limitReached(dir string, err error) {
 	}
 }
 
-func limitMessage(err error) string {
-	if errors.Is(err, syscall.EMFILE) {
-		return fmt.Sprintf("%v: too many inotify instances; raise the limit with `sudo sysctl fs.inotify.max_user_instances=1024` (persist it in /etc/sysctl.d/). Until then the directories that could not be watched are polled every second", ErrInotifyLimit)
+func limitMessage(err error) string { return limitAdvice(runtime.GOOS, err) }
+
+// limitAdvice says which limit a refused watch hit and how to raise it, per
+// OS: fsnotify uses inotify on Linux (per-user watches and instances),
+// kqueue on macOS and the BSDs (one open file per watched file and
+// directory) and ReadDirectoryChangesW on Windows.
+func limitAdvice(goos string, err error) string {
+	const polled = " Until then the directories that could not be watched are polled every second"
+	switch goos {
+	case "linux", "android":
+		if errors.Is(err, syscall.EMFILE) {
+			return fmt.Sprintf("%v: too many inotify instances; raise the limit with `sudo sysctl fs.inotify.max_user_instances=1024` (persist it in /etc/sysctl.d/).", ErrInotifyLimit) + polled
+		}
+		return fmt.Sprintf("%v: the inotify watch limit is reached; raise it with `sudo sysctl fs.inotify.max_user_watches=524288` (persist it in /etc/sysctl.d/).", ErrInotifyLimit) + polled
+	case "darwin", "freebsd", "netbsd", "openbsd", "dragonfly":
+		return fmt.Sprintf("%v: the open-file limit is reached (kqueue keeps one open file per watched file and directory: %v); raise it with `ulimit -n 65536` in the shell that runs devstack (macOS caps it at `sysctl kern.maxfilesperproc`), or ignore large directories in develop.watch.", ErrWatchLimit, err) + polled
 	}
-	return fmt.Sprintf("%v: the inotify watch limit is reached; raise it with `sudo sysctl fs.inotify.max_user_watches=524288` (persist it in /etc/sysctl.d/). Until then the directories that could not be watched are polled every second", ErrInotifyLimit)
+	return fmt.Sprintf("%v: the system refused more watches (%v).", ErrWatchLimit, err) + polled
 }
 
 // Run forwards events until stop is closed or the watcher is closed.

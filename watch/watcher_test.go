@@ -246,3 +246,28 @@ func write(t *testing.T, name string) {
 		t.Fatal(err)
 	}
 }
+
+// TestLimitAdvice: a refused watch names the limit of the OS devstack runs
+// on (the macOS and Windows texts are checked here; only Linux runs the
+// watcher in these tests).
+func TestLimitAdvice(t *testing.T) {
+	for _, c := range []struct {
+		goos string
+		err  error
+		want string
+	}{
+		{"linux", syscall.ENOSPC, "fs.inotify.max_user_watches"},
+		{"linux", syscall.EMFILE, "fs.inotify.max_user_instances"},
+		{"darwin", syscall.EMFILE, "ulimit -n"},
+		{"freebsd", syscall.EMFILE, "kqueue"},
+		{"windows", syscall.ENOSPC, "system refused more watches"},
+	} {
+		got := limitAdvice(c.goos, c.err)
+		if !strings.Contains(got, c.want) || !strings.Contains(got, "polled") {
+			t.Errorf("%s %v: %q, want it to name %q and the polling", c.goos, c.err, got, c.want)
+		}
+		if c.goos != "linux" && strings.Contains(got, "inotify") {
+			t.Errorf("%s: %q speaks of inotify", c.goos, got)
+		}
+	}
+}
