@@ -72,11 +72,12 @@ demo: build engine
 test: lint engine
 	$(GO) test -race -count=1 -timeout 20m ./...
 
-# Only the swarm scripts (e2e/testdata/script/swarm_*.txtar), those marked
-# [swarm] included: each runs on a swarm of dockerds in network namespaces
-# of their own (e2e/netns_test.go; root needed).
+# Only the swarm scripts (e2e/testdata/script/swarm_*.txtar and
+# e2e/testdata/dash/swarm_*.txtar, the dashboard's), those marked [swarm]
+# included: each runs on a swarm of dockerds in network namespaces of their
+# own (e2e/netns_test.go; root needed).
 test-swarm: engine
-	DEVSTACK_E2E_SWARM=1 $(GO) test -count=1 -timeout 20m ./e2e -run 'TestScripts/^swarm_'
+	DEVSTACK_E2E_SWARM=1 $(GO) test -count=1 -timeout 20m ./e2e -run 'TestScripts(Dash)?/^swarm_'
 
 # Speed targets, measured against the raw engine in one run; prints ratios.
 bench: build engine

@@ -17,6 +17,7 @@ import (
 	"github.com/devstack/devstack/engine"
 	"github.com/devstack/devstack/feed"
 	"github.com/devstack/devstack/feed/enginefeed"
+	"github.com/devstack/devstack/feed/swarmfeed"
 	"github.com/devstack/devstack/tui"
 	"github.com/devstack/devstack/watch"
 )
@@ -25,6 +26,7 @@ type dashFlags struct {
 	ring    int
 	tail    int
 	noColor bool
+	stack   bool // a deployed stack, not devstack up's containers
 }
 
 func newDashCmd(g *globals) *cobra.Command {
@@ -36,13 +38,33 @@ func newDashCmd(g *globals) *cobra.Command {
 IP addresses, published ports as URLs, uptime, restarts, CPU and memory, and
 their logs, all live from the engine's event and stats streams. Keys act on
 the selected service (restart, stop/start, shell); ? lists them. q quits
-and leaves the stack running; X stops the stack and quits.`,
+and leaves the stack running; X stops the stack and quits.
+
+On a swarm manager where the project is deployed as a stack (its services
+labelled com.docker.stack.namespace=PROJECT, by devstack deploy or docker
+stack deploy), it shows the stack instead: each service's mode, replicas
+running of those wanted, image, update state and published ports; under it
+its tasks with node, current (and desired) state, error and address per
+network; and the services' logs with each line's task and node.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			return g.onProject(ctx, nil, "", func(ctx context.Context, api engine.API, name string) error {
+				if sapi, ok := api.(swarmfeed.API); ok {
+					stack, err := swarmfeed.IsStack(ctx, sapi, name)
+					if err != nil {
+						return err
+					}
+					if stack {
+						src := swarmfeed.New(sapi, name, f.tail)
+						f.stack = true
+						return runDash(ctx, g, api, nil, name, f, func(ctx context.Context, out chan<- feed.Batch) {
+							feed.RunStack(ctx, src, feed.StackOptions{}, out)
+						}, false, nil)
+					}
+				}
 				mon := engine.NewMonitor(api, name)
-				return runDash(ctx, g, api, mon, name, f, enginefeed.New(api, mon, name, time.Time{}, f.tail), false, nil)
+				return runDash(ctx, g, api, mon, name, f, containerFeed(enginefeed.New(api, mon, name, time.Time{}, f.tail)), false, nil)
 			})
 		},
 	}
@@ -57,14 +79,14 @@ and leaves the stack running; X stops the stack and quits.`,
 // stack if they asked to, or takes it down when downOnExit.
 // runDash runs the dashboard until it quits. also, when set, runs beside it
 // (up --watch) and what it writes shows on the dashboard's events line.
-func runDash(ctx context.Context, g *globals, api engine.API, mon *engine.Monitor, project string, f dashFlags, src feed.Source, downOnExit bool, also func(ctx context.Context, events engine.Progress)) error {
+func runDash(ctx context.Context, g *globals, api engine.API, mon *engine.Monitor, project string, f dashFlags, run feedRunner, downOnExit bool, also func(ctx context.Context, events engine.Progress)) error {
 	if !isTerminal(g.stdout) || !isTerminal(g.stdin) {
 		return fmt.Errorf("the dashboard needs a terminal; use `devstack logs -f` and `devstack ps` instead")
 	}
 	fctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	batches := make(chan feed.Batch)
-	go feed.Run(fctx, src, feed.Options{Stats: true}, batches)
+	go run(fctx, batches)
 	if also != nil {
 		go also(fctx, dashProgress{done: fctx.Done(), out: batches})
 	}
@@ -97,6 +119,9 @@ func runDash(ctx context.Context, g *globals, api engine.API, mon *engine.Monito
 		return engine.Down(context.WithoutCancel(ctx), api, project, engine.DownOptions{}, out)
 	case res.StopStack:
 		return engine.Stop(context.WithoutCancel(ctx), api, project, nil, nil, out)
+	case f.stack:
+		fmt.Fprintf(g.stderr, "The stack keeps running on the swarm: `devstack dash` shows it again.\n")
+		return nil
 	}
 	fmt.Fprintf(g.stderr, "The stack keeps running: `devstack dash` shows it again, `devstack down` removes it.\n")
 	return nil
@@ -114,7 +139,17 @@ func upDashboard(ctx context.Context, g *globals, api engine.API, mon *engine.Mo
 			}
 		}
 	}
-	return runDash(ctx, g, api, mon, p.Name, f, enginefeed.New(api, mon, p.Name, started, 0), uf.downOnExit, also)
+	return runDash(ctx, g, api, mon, p.Name, f, containerFeed(enginefeed.New(api, mon, p.Name, started, 0)), uf.downOnExit, also)
+}
+
+// feedRunner streams the dashboard's batches until ctx ends.
+type feedRunner func(ctx context.Context, out chan<- feed.Batch)
+
+// containerFeed follows the containers of devstack up, with their stats.
+func containerFeed(src feed.Source) feedRunner {
+	return func(ctx context.Context, out chan<- feed.Batch) {
+		feed.Run(ctx, src, feed.Options{Stats: true}, out)
+	}
 }
 
 // dashProgress shows progress events on the dashboard's events line.

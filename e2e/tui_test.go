@@ -20,8 +20,9 @@ import (
 )
 
 // TestScriptsDash runs testdata/dash/*.txtar: the dashboard in a real
-// terminal (tmux) against a real stack. Same environment and commands as
-// TestScripts, plus:
+// terminal (tmux) against a real stack. Same environment, conditions
+// ([swarm]) and commands as TestScripts (swarmrig and waitrunning among
+// them), plus:
 //
 //	tmuxstart NAME WIDTH HEIGHT CMD  run the shell command CMD in a detached
 //	                                 tmux session of that size (its own tmux
@@ -46,10 +47,12 @@ func TestScriptsDash(t *testing.T) {
 	}
 	t.Cleanup(func() { sweepProjects(t) })
 	testscript.Run(t, testscript.Params{
-		Dir:   "testdata/dash",
-		Setup: setupScript,
+		Dir:       "testdata/dash",
+		Setup:     setupScript,
+		Condition: condition,
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
 			"waitfor": cmdWaitfor, "httpget": cmdHTTPGet, "freeport": cmdFreeport, "sleep": cmdSleep,
+			"swarmrig": cmdSwarmrig, "waitrunning": cmdWaitrunning,
 			"engineproxy": cmdEngineProxy, "procstat": cmdProcStat, "tmuxstart": cmdTmuxStart, "tmuxkeys": cmdTmuxKeys, "tmuxwait": cmdTmuxWait, "tmuxshow": cmdTmuxShow,
 		},
 	})

@@ -51,6 +51,8 @@ func addToBatch(b *Batch, v any) {
 		b.States = append(b.States, v)
 	case fullStates:
 		b.Full, b.States = true, []ContainerState(v)
+	case fullStack:
+		b.Full, b.Stack, b.Services, b.States = true, true, v.services, v.tasks
 	case Stats:
 		b.Stats = append(b.Stats, v)
 	case Event:

@@ -25,6 +25,13 @@ type ContainerState struct {
 	Ports             []PortBinding // published ports
 	TTY               bool
 	Removed           bool // the container is gone
+	// A deployed stack's task (RunStack) is shown as a ContainerState: ID
+	// the task's, Name SERVICE.SLOT, Number the slot, State its current
+	// state (new ... running, complete, failed, shutdown, rejected),
+	// StartedAt when it reached it, IPs its addresses per network; and:
+	Node    string // the node's hostname; "" while unassigned
+	Desired string // the state swarm wants it in: running, shutdown, ...
+	Error   string // why it failed or was rejected
 }
 
 // NetworkIP is a container's address on one network.
@@ -36,6 +43,7 @@ type PortBinding struct {
 	HostPort      int
 	ContainerPort int
 	Proto         string
+	Mode          string // a swarm service's: ingress (every node) or host (the task's node)
 }
 
 // Event is a change worth a line of its own: restarted, died, unhealthy, recreated.
@@ -60,6 +68,10 @@ type Batch struct {
 	Stats  []Stats
 	Events []Event
 	Conn   *ConnState
+	// Stack says the batch is a deployed stack's (RunStack): States are its
+	// tasks, Services its services, and both are the whole set.
+	Stack    bool
+	Services []ServiceState
 }
 
 // LogLine is one line of a container's output, without its newline.
@@ -68,6 +80,7 @@ type LogLine struct {
 	Number               int
 	Time                 time.Time
 	Text                 string
+	Source               string // the line's prefix when not SERVICE[-N]: a task's SERVICE.SLOT@NODE
 }
 
 // Stats is a container's resource use.
@@ -132,7 +145,7 @@ func Run(ctx context.Context, src Source, o Options, out chan<- Batch) {
 			return
 		}
 		f.send(ctx, ConnState{Err: fmt.Sprintf("engine connection lost: %v", err)})
-		f.awaitEngine(ctx)
+		awaitEngine(ctx, f.src.Ping)
 		f.send(ctx, ConnState{Connected: true})
 	}
 }
@@ -156,7 +169,7 @@ func (f *feed) send(ctx context.Context, v any) {
 }
 
 // awaitEngine returns once the engine answers a ping again.
-func (f *feed) awaitEngine(ctx context.Context) {
+func awaitEngine(ctx context.Context, ping func(context.Context) error) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
@@ -164,7 +177,7 @@ func (f *feed) awaitEngine(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if f.src.Ping(ctx) == nil {
+			if ping(ctx) == nil {
 				return
 			}
 		}

@@ -54,16 +54,17 @@ func (m Model) normalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.quitting = true
 		return m, tea.Quit
 	case "X":
+		if m.stack != nil {
+			return m.stackAction("X")
+		}
 		m.stopAll, m.quitting = true, true
 		return m, tea.Quit
 	case "?":
 		m.mode = modeHelp
 	case "up", "k":
-		m.table.move(-1)
-		m.followSelection()
+		m.move(-1)
 	case "down", "j":
-		m.table.move(1)
-		m.followSelection()
+		m.move(1)
 	case "enter", "tab":
 		m.toggleScope()
 	case "pgup", "ctrl+b":
@@ -96,6 +97,9 @@ func (m Model) normalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 
 // actionKey handles the keys that act on the stack.
 func (m Model) actionKey(k string) (tea.Model, tea.Cmd) {
+	if m.stack != nil {
+		return m.stackAction(k)
+	}
 	sel := m.table.selected()
 	if sel == nil {
 		return m, nil
@@ -133,7 +137,11 @@ func (m Model) open(sel *svcRow) tea.Cmd {
 		return status(sel.Service + " publishes no port")
 	}
 	p := sel.Ports[0]
-	url := portURL(p.HostIP, p.HostPort, p.Proto)
+	return m.openURL(portURL(p.HostIP, p.HostPort, p.Proto))
+}
+
+// openURL opens url in the browser.
+func (m Model) openURL(url string) tea.Cmd {
 	if m.o.Open == nil {
 		return status("no browser here: " + url)
 	}
@@ -171,10 +179,20 @@ func (m Model) shell(service string) tea.Cmd {
 	return tea.ExecProcess(m.o.Shell(service), func(err error) tea.Msg { return execDoneMsg{err} })
 }
 
+// move moves the selection, and a single-service log view with it.
+func (m *Model) move(delta int) {
+	if m.stack != nil {
+		m.stack.move(delta)
+	} else {
+		m.table.move(delta)
+	}
+	m.followSelection()
+}
+
 // followSelection keeps a single-service log view on the selected service.
 func (m *Model) followSelection() {
-	if sel := m.table.selected(); sel != nil && m.logs.scope != "" && m.logs.scope != sel.Service {
-		m.logs.setScope(sel.Service)
+	if sel := m.selectedService(); sel != "" && m.logs.scope != "" && m.logs.scope != sel {
+		m.logs.setScope(sel)
 	}
 }
 
@@ -184,8 +202,8 @@ func (m *Model) toggleScope() {
 		m.logs.setScope("")
 		return
 	}
-	if sel := m.table.selected(); sel != nil {
-		m.logs.setScope(sel.Service)
+	if sel := m.selectedService(); sel != "" {
+		m.logs.setScope(sel)
 	}
 }
 

@@ -79,6 +79,10 @@ func (m Model) renderLine(l Line, pos uint64, pad int) string {
 func (m Model) sourceWidth() int {
 	w := 0
 	for _, r := range m.table.rows {
+		if m.stack != nil {
+			w = max(w, len(r.Name)+1+len(r.Node)) // a task's lines: NAME@NODE
+			continue
+		}
 		w = max(w, len(r.source()))
 	}
 	return min(w, 24)

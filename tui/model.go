@@ -83,6 +83,7 @@ type Model struct {
 	height   int
 	now      time.Time
 	table    serviceTable
+	stack    *stackView // a deployed stack's services; nil for devstack up's containers
 	logs     *logPane
 	events   []feed.Event // the latest few, newest last
 	conn     feed.ConnState

@@ -50,6 +50,12 @@ func (m *Model) apply(b feed.Batch) {
 	if b.Conn != nil {
 		m.conn = *b.Conn
 	}
+	if b.Stack {
+		if m.stack == nil {
+			m.stack = &stackView{}
+		}
+		m.stack.set(b.Services)
+	}
 	if b.Full {
 		m.table.replace(b.States)
 	} else {
@@ -70,7 +76,11 @@ func (m *Model) apply(b feed.Batch) {
 		lines := make([]Line, len(b.Lines))
 		for i, l := range b.Lines {
 			text, plain := sanitize(l.Text, m.o.Color)
-			lines[i] = Line{Service: l.Service, Source: sourceName(l.Service, l.Number), Time: l.Time, Text: text, Plain: plain}
+			src := l.Source
+			if src == "" {
+				src = sourceName(l.Service, l.Number)
+			}
+			lines[i] = Line{Service: l.Service, Source: src, Time: l.Time, Text: text, Plain: plain}
 		}
 		m.logs.add(lines)
 	}

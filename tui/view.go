@@ -24,7 +24,11 @@ func (m Model) View() string {
 	if m.mode == modeHelp { // the whole screen, so that it fits down to the minimum size
 		lines = append(lines, m.helpLines(m.height-2)...)
 	} else {
-		lines = append(lines, m.tableLines(m.width, m.tableRows())...)
+		if m.stack != nil {
+			lines = append(lines, m.stackTableLines(m.width, m.tableRows())...)
+		} else {
+			lines = append(lines, m.tableLines(m.width, m.tableRows())...)
+		}
 		lines = append(lines, m.eventsLine(), m.logBar())
 		lines = append(lines, m.logLines(m.logHeight())...)
 	}
@@ -46,6 +50,9 @@ func (m Model) tooSmall() string {
 
 // tableRows is how many service rows the table gets: all of them, up to a third of the screen.
 func (m Model) tableRows() int {
+	if m.stack != nil {
+		return m.stackTableRows()
+	}
 	n := max(1, len(m.table.rows))
 	return max(1, min(n, (m.height-6)/3))
 }
@@ -64,6 +71,9 @@ func (m Model) titleLine() string {
 		}
 	}
 	left := m.st.title.Render("devstack · "+m.o.Project) + fmt.Sprintf("  %d/%d running", running, len(m.table.rows))
+	if m.stack != nil {
+		left = m.st.title.Render("devstack · "+m.o.Project) + m.stackTitle()
+	}
 	conn := m.st.good.Render("engine connected")
 	if !m.conn.Connected {
 		conn = m.st.bad.Render("ENGINE CONNECTION LOST, reconnecting… (" + m.conn.Err + ")")
@@ -122,6 +132,9 @@ func (m Model) statusLine() string {
 	keys := "↑↓ select  enter logs  / search  r restart  s stop/start  e shell  ? help  q quit  f filter  X stop all"
 	if m.width < 100 {
 		keys = "↑↓ select  ⏎ logs  / search  r restart  s stop/start  e shell  ? help  q quit"
+	}
+	if m.stack != nil {
+		keys = "↑↓ select  enter logs  / search  f filter  o open  ? help  q quit"
 	}
 	if m.status != "" {
 		return m.st.warn.Render(m.status) + "  " + m.st.dim.Render(keys)
