@@ -78,10 +78,11 @@ func taskState(t swarm.Task, services, nodes map[string]string) feed.ContainerSt
 			st.IPs = append(st.IPs, feed.NetworkIP{Network: a.Network.Spec.Name, IP: ip})
 		}
 	}
-	if ps := t.Status.PortStatus.Ports; len(ps) > 0 {
-		for _, p := range ps {
-			st.Ports = append(st.Ports, feed.PortBinding{HostPort: int(p.PublishedPort), ContainerPort: int(p.TargetPort),
-				Proto: string(p.Protocol), Mode: string(p.PublishMode)})
+	for _, p := range t.Status.PortStatus.Ports {
+		pb := feed.PortBinding{HostPort: int(p.PublishedPort), ContainerPort: int(p.TargetPort),
+			Proto: string(p.Protocol), Mode: string(p.PublishMode)}
+		if !slices.Contains(st.Ports, pb) { // listed again per address family
+			st.Ports = append(st.Ports, pb)
 		}
 	}
 	return st

@@ -1,6 +1,8 @@
 package swarmfeed
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -94,7 +96,8 @@ func TestTaskState(t *testing.T) {
 		{Network: swarm.Network{Spec: swarm.NetworkSpec{Annotations: swarm.Annotations{Name: "ingress"}, Ingress: true}}, Addresses: []string{"10.0.0.5/24"}},
 		{Network: swarm.Network{Spec: swarm.NetworkSpec{Annotations: swarm.Annotations{Name: "shop_default"}}}, Addresses: []string{"10.0.1.3/24"}},
 	}
-	tk.Status.PortStatus.Ports = []swarm.PortConfig{{Protocol: "tcp", TargetPort: 80, PublishedPort: 30000, PublishMode: swarm.PortConfigPublishModeHost}}
+	host := swarm.PortConfig{Protocol: "tcp", TargetPort: 80, PublishedPort: 30000, PublishMode: swarm.PortConfigPublishModeHost}
+	tk.Status.PortStatus.Ports = []swarm.PortConfig{host, host}
 	st := taskState(tk, map[string]string{"s1": "web"}, map[string]string{"n2": "node2"})
 	if st.Name != "web.2" || st.Service != "web" || st.Number != 2 || st.Node != "node2" || st.State != "running" || st.Desired != "running" ||
 		!st.StartedAt.Equal(t0.Add(-time.Minute)) || len(st.IPs) != 1 || st.IPs[0].Network != "shop_default" || st.IPs[0].IP != "10.0.1.3" ||
@@ -134,5 +137,32 @@ func TestLinePrefix(t *testing.T) {
 	l = s.line("web", t0, map[string]string{"com.docker.swarm.task.id": "t9", "com.docker.swarm.node.id": "n1"}, "hi")
 	if l.Source != "web@node1" {
 		t.Errorf("a task not listed yet: %+v", l)
+	}
+}
+
+// fakeAPI answers the calls a new task's first log line makes.
+type fakeAPI struct {
+	API
+	task  swarm.Task
+	nodes []swarm.Node
+}
+
+func (f fakeAPI) TaskInspectWithRaw(_ context.Context, id string) (swarm.Task, []byte, error) {
+	if id != f.task.ID {
+		return swarm.Task{}, nil, errors.New("no such task")
+	}
+	return f.task, nil, nil
+}
+
+func (f fakeAPI) NodeList(context.Context, swarm.NodeListOptions) ([]swarm.Node, error) { return f.nodes, nil }
+
+func TestLinePrefixOfANewTask(t *testing.T) {
+	n := swarm.Node{ID: "n2"}
+	n.Description.Hostname = "node2"
+	s := New(fakeAPI{task: task("t3", "s1", 3, "n2", swarm.TaskStateRunning, swarm.TaskStateStarting, 0, ""), nodes: []swarm.Node{n}}, "shop", 0)
+	d := map[string]string{"com.docker.swarm.task.id": "t3", "com.docker.swarm.node.id": "n2"}
+	s.learnTask(context.Background(), "t3", "web")
+	if l := s.line("web", t0, d, "hi"); l.Source != "web.3@node2" || l.Number != 3 {
+		t.Errorf("%+v", l)
 	}
 }

@@ -118,8 +118,35 @@ func (s *Source) follow(ctx context.Context, sv swarm.Service, first bool, send 
 		s.logs.mu.Lock()
 		s.logs.last[sv.ID] = at
 		s.logs.mu.Unlock()
+		s.learnTask(ctx, details["com.docker.swarm.task.id"], name)
 		send(s.line(name, at, details, text))
 	}
+}
+
+// learnTask looks up a task the last look at the stack did not list yet
+// (its first lines come before the next look), so that its lines carry
+// its slot and node from the first.
+func (s *Source) learnTask(ctx context.Context, id, service string) {
+	s.mu.Lock()
+	_, known := s.tasks[id]
+	s.mu.Unlock()
+	if known || id == "" {
+		return
+	}
+	t, _, err := s.api.TaskInspectWithRaw(ctx, id)
+	if err != nil {
+		return
+	}
+	nodes, err := s.nodeNames(ctx, []swarm.Task{t})
+	if err != nil {
+		return
+	}
+	st := taskState(t, map[string]string{t.ServiceID: service}, nodes)
+	s.mu.Lock()
+	if _, ok := s.tasks[id]; !ok {
+		s.tasks[id] = st
+	}
+	s.mu.Unlock()
 }
 
 // line makes a feed line of a service's log line, prefixed with its task

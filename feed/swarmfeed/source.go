@@ -27,6 +27,7 @@ const LabelNamespace = "com.docker.stack.namespace"
 type API interface {
 	ServiceList(ctx context.Context, options swarm.ServiceListOptions) ([]swarm.Service, error)
 	TaskList(ctx context.Context, options swarm.TaskListOptions) ([]swarm.Task, error)
+	TaskInspectWithRaw(ctx context.Context, taskID string) (swarm.Task, []byte, error)
 	NodeList(ctx context.Context, options swarm.NodeListOptions) ([]swarm.Node, error)
 	ServiceLogs(ctx context.Context, serviceID string, options container.LogsOptions) (io.ReadCloser, error)
 	Ping(ctx context.Context) (types.Ping, error)
