@@ -154,7 +154,9 @@ func (f fakeAPI) TaskInspectWithRaw(_ context.Context, id string) (swarm.Task, [
 	return f.task, nil, nil
 }
 
-func (f fakeAPI) NodeList(context.Context, swarm.NodeListOptions) ([]swarm.Node, error) { return f.nodes, nil }
+func (f fakeAPI) NodeList(context.Context, swarm.NodeListOptions) ([]swarm.Node, error) {
+	return f.nodes, nil
+}
 
 func TestLinePrefixOfANewTask(t *testing.T) {
 	n := swarm.Node{ID: "n2"}
