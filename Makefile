@@ -23,7 +23,7 @@ build: receivers
 
 # cmd/devstack-receiver for linux/amd64 and linux/arm64 into
 # watch/inject/receivers/, which the devstack binary embeds (the
-# go:generate lines in watch/inject/embed.go).
+# go:generate lines in watch/inject/embed.go, which run build-receiver.sh).
 receivers:
 	$(GO) generate ./watch/inject
 

@@ -11,8 +11,8 @@ import (
 // build embeds only the README: watch then falls back to copying devstack
 // itself, or to CopyToContainer.
 //
-//go:generate env CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -trimpath -buildvcs=false "-ldflags=-s -w" -o receivers/devstack-receiver-linux-amd64 ../../cmd/devstack-receiver
-//go:generate env CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -trimpath -buildvcs=false "-ldflags=-s -w" -o receivers/devstack-receiver-linux-arm64 ../../cmd/devstack-receiver
+//go:generate sh build-receiver.sh amd64
+//go:generate sh build-receiver.sh arm64
 //go:embed receivers
 var receivers embed.FS
 
