@@ -58,12 +58,12 @@ func unreachableHint(ep Endpoint, err error) string {
 }
 
 // sshReason is what ssh said when docker's connection helper failed (its
-// error ends in "stderr=..."), else the whole error.
+// error ends in "stderr=..."), on one line, else the whole error.
 func sshReason(err error) string {
 	msg := err.Error()
 	if i := strings.LastIndex(msg, "stderr="); i >= 0 {
 		if reason := strings.TrimSpace(msg[i+len("stderr="):]); reason != "" {
-			return reason
+			return strings.Join(strings.Fields(reason), " ") // one line
 		}
 	}
 	return msg

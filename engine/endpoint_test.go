@@ -41,6 +41,10 @@ func TestSSHFailure(t *testing.T) {
 	if got := sshReason(err); got != "ssh: connect to host 127.0.0.1 port 2222: Connection refused" {
 		t.Errorf("sshReason = %q", got)
 	}
+	twoLines := errors.New("command [...] has exited with exit status 255: stderr=No ED25519 host key is known for [127.0.0.1]:2222.\nHost key verification failed.\n")
+	if got := sshReason(twoLines); got != "No ED25519 host key is known for [127.0.0.1]:2222. Host key verification failed." {
+		t.Errorf("sshReason of two lines = %q", got)
+	}
 	if got := sshReason(errors.New("context deadline exceeded")); got != "context deadline exceeded" {
 		t.Errorf("sshReason without stderr = %q", got)
 	}
