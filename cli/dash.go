@@ -26,7 +26,8 @@ type dashFlags struct {
 	ring    int
 	tail    int
 	noColor bool
-	stack   bool // a deployed stack, not devstack up's containers
+	stack   bool          // a deployed stack, not devstack up's containers
+	poll    time.Duration // how often a deployed stack's tasks are listed
 }
 
 func newDashCmd(g *globals) *cobra.Command {
@@ -45,7 +46,9 @@ labelled com.docker.stack.namespace=PROJECT, by devstack deploy or docker
 stack deploy), it shows the stack instead: each service's mode, replicas
 running of those wanted, image, update state and published ports; under it
 its tasks with node, current (and desired) state, error and address per
-network; and the services' logs with each line's task and node.`,
+network; and the services' logs with each line's task and node. The
+service and node events of the engine refresh it at once; tasks, which
+have no events, are listed every --poll.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -56,10 +59,10 @@ network; and the services' logs with each line's task and node.`,
 						return err
 					}
 					if stack {
-						src := swarmfeed.New(sapi, name, f.tail)
+						src := swarmfeed.New(sapi, engine.NewStackMonitor(api, name), name, f.tail)
 						f.stack = true
 						return runDash(ctx, g, api, nil, name, f, func(ctx context.Context, out chan<- feed.Batch) {
-							feed.RunStack(ctx, src, feed.StackOptions{}, out)
+							feed.RunStack(ctx, src, feed.StackOptions{Poll: f.poll}, out)
 						}, false, nil)
 					}
 				}
@@ -72,6 +75,7 @@ network; and the services' logs with each line's task and node.`,
 	fl.IntVar(&f.ring, "log-lines", tui.DefaultRingSize, "log lines kept per service")
 	fl.IntVar(&f.tail, "tail", 500, "lines of each service's earlier output to show")
 	fl.BoolVar(&f.noColor, "no-color", false, "no colours")
+	fl.DurationVar(&f.poll, "poll", 2*time.Second, "on a deployed stack, how often its tasks are listed (the engine has no events for tasks; its service and node events refresh at once)")
 	return cmd
 }
 

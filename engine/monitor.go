@@ -13,8 +13,10 @@ import (
 )
 
 // ContainerEvent is one thing that happened to one of the project's
-// containers, as the engine's event stream says it.
+// containers, as the engine's event stream says it; on a stack's monitor
+// (NewStackMonitor) also to one of its swarm services or to a node.
 type ContainerEvent struct {
+	Type     events.Type // container; service or node on a stack's monitor
 	Time     time.Time
 	ID       string
 	Name     string // the container's name
@@ -44,7 +46,9 @@ type EventFilter func(ContainerEvent) bool
 
 // Actions is a filter for service containers' events of the given actions.
 func Actions(actions ...events.Action) EventFilter {
-	return func(e ContainerEvent) bool { return !e.Oneoff && e.Is(actions...) }
+	return func(e ContainerEvent) bool {
+		return e.Type == events.ContainerEventType && !e.Oneoff && e.Is(actions...)
+	}
 }
 
 // EventSource is the engine call the monitor needs.
@@ -59,6 +63,7 @@ type EventSource interface {
 type Monitor struct {
 	api     EventSource
 	project string
+	stack   bool // project is a deployed stack's namespace (NewStackMonitor)
 	linger  time.Duration
 
 	mu        sync.Mutex
@@ -70,6 +75,17 @@ type Monitor struct {
 // NewMonitor prepares the project's monitor; it subscribes on first use.
 func NewMonitor(api EventSource, project string) *Monitor {
 	return &Monitor{api: api, project: project, linger: time.Second, listeners: map[*listener]bool{}}
+}
+
+// NewStackMonitor prepares the monitor of a stack deployed to the swarm
+// this engine manages: the events of its task containers on this node
+// (labelled com.docker.stack.namespace=NAMESPACE), of its services (named
+// NAMESPACE_SERVICE) and of the swarm's nodes. The engine has no events
+// for tasks, and none for containers on other nodes.
+func NewStackMonitor(api EventSource, namespace string) *Monitor {
+	m := NewMonitor(api, namespace)
+	m.stack = true
+	return m
 }
 
 // Subscribe returns the events that pass f, in order, until ctx ends or the
@@ -121,13 +137,13 @@ func (m *Monitor) leave(l *listener) {
 
 // run reads the engine's stream and hands each event to the listeners.
 func (m *Monitor) run(ctx context.Context) {
-	msgs, errs := m.api.Events(ctx, events.ListOptions{Filters: filters.NewArgs(
-		filters.Arg("type", string(events.ContainerEventType)),
-		filters.Arg("label", LabelProject+"="+m.project),
-	)})
+	msgs, errs := m.api.Events(ctx, events.ListOptions{Filters: m.filters()})
 	for {
 		select {
 		case msg := <-msgs:
+			if !m.wants(msg) {
+				continue
+			}
 			ev := containerEvent(msg)
 			m.mu.Lock()
 			for l := range m.listeners {
@@ -151,6 +167,51 @@ func (m *Monitor) run(ctx context.Context) {
 	}
 }
 
+// filters asks the engine for the project's container events; for a
+// stack, for containers, services and nodes: service and node events carry
+// no labels, and the engine's filters cannot say "labelled, or a service",
+// so wants picks the stack's.
+func (m *Monitor) filters() filters.Args {
+	if m.stack {
+		return filters.NewArgs(
+			filters.Arg("type", string(events.ContainerEventType)),
+			filters.Arg("type", string(events.ServiceEventType)),
+			filters.Arg("type", string(events.NodeEventType)))
+	}
+	return filters.NewArgs(
+		filters.Arg("type", string(events.ContainerEventType)),
+		filters.Arg("label", LabelProject+"="+m.project))
+}
+
+// LabelStackNamespace is the label docker stack deploy (and devstack
+// deploy) puts on a stack's services, tasks' containers, networks, secrets
+// and configs.
+const LabelStackNamespace = "com.docker.stack.namespace"
+
+// wants says whether a message from the stream is the monitor's.
+func (m *Monitor) wants(msg events.Message) bool {
+	if !m.stack {
+		return true
+	}
+	a := msg.Actor.Attributes
+	switch typeOf(msg) {
+	case events.ContainerEventType:
+		return a[LabelStackNamespace] == m.project
+	case events.ServiceEventType:
+		return strings.HasPrefix(a["name"], m.project+"_")
+	}
+	return msg.Type == events.NodeEventType
+}
+
+// typeOf is the message's type; engines have sent it since API 1.22, and
+// a message without one came from a stream of container events.
+func typeOf(msg events.Message) events.Type {
+	if msg.Type == "" {
+		return events.ContainerEventType
+	}
+	return msg.Type
+}
+
 func containerEvent(msg events.Message) ContainerEvent {
 	a := msg.Actor.Attributes
 	n, _ := strconv.Atoi(a[LabelNumber])
@@ -161,7 +222,7 @@ func containerEvent(msg events.Message) ContainerEvent {
 		}
 	}
 	return ContainerEvent{
-		Time: time.Unix(0, msg.TimeNano), ID: msg.Actor.ID, Name: a["name"],
+		Type: typeOf(msg), Time: time.Unix(0, msg.TimeNano), ID: msg.Actor.ID, Name: a["name"],
 		Service: a[LabelService], Number: n, Action: msg.Action, ExitCode: a["exitCode"],
 		Oneoff: strings.EqualFold(a[LabelOneoff], "true"), Attributes: attrs,
 	}

@@ -108,3 +108,34 @@ func TestMonitorEndsWithContext(t *testing.T) {
 		t.Errorf("error %v after ctx ended, want nil", err)
 	}
 }
+
+func TestStackMonitor(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	src := newFakeEvents()
+	m := NewStackMonitor(src, "shop")
+	all, _ := m.Subscribe(ctx, nil)
+	starts, _ := m.Subscribe(ctx, Actions(events.ActionStart))
+	ev := func(typ events.Type, id string, action events.Action, attrs map[string]string) events.Message {
+		return events.Message{Type: typ, Action: action, Actor: events.Actor{ID: id, Attributes: attrs}}
+	}
+	src.msgs <- ev(events.ContainerEventType, "other", events.ActionStart, map[string]string{LabelStackNamespace: "shopping"})
+	src.msgs <- ev(events.ServiceEventType, "s0", events.ActionUpdate, map[string]string{"name": "shopping_web"})
+	src.msgs <- ev(events.ContainerEventType, "c1", events.ActionStart, map[string]string{LabelStackNamespace: "shop", "name": "shop_web.1.x"})
+	src.msgs <- ev(events.ServiceEventType, "s1", events.ActionUpdate, map[string]string{"name": "shop_web", "replicas.new": "3"})
+	src.msgs <- ev(events.NodeEventType, "n2", events.ActionUpdate, map[string]string{"name": "node2"})
+	for _, want := range []string{"container c1 start", "service s1 update", "node n2 update"} {
+		e := next(t, all)
+		if got := string(e.Type) + " " + e.ID + " " + string(e.Action); got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	}
+	if e := next(t, starts); e.ID != "c1" {
+		t.Errorf("a start listener got %+v", e)
+	}
+	select {
+	case e := <-starts:
+		t.Errorf("a start listener got a %s event", e.Type)
+	case <-time.After(100 * time.Millisecond):
+	}
+}

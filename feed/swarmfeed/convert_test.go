@@ -127,7 +127,7 @@ func TestParseLine(t *testing.T) {
 }
 
 func TestLinePrefix(t *testing.T) {
-	s := New(nil, "shop", 0)
+	s := New(nil, nil, "shop", 0)
 	s.nodes["n1"] = "node1"
 	s.tasks["t1"] = taskState(task("t1", "s1", 2, "n1", swarm.TaskStateRunning, swarm.TaskStateRunning, 0, ""), map[string]string{"s1": "web"}, s.nodes)
 	l := s.line("web", t0, map[string]string{"com.docker.swarm.task.id": "t1", "com.docker.swarm.node.id": "n1"}, "hi")
@@ -161,7 +161,7 @@ func (f fakeAPI) NodeList(context.Context, swarm.NodeListOptions) ([]swarm.Node,
 func TestLinePrefixOfANewTask(t *testing.T) {
 	n := swarm.Node{ID: "n2"}
 	n.Description.Hostname = "node2"
-	s := New(fakeAPI{task: task("t3", "s1", 3, "n2", swarm.TaskStateRunning, swarm.TaskStateStarting, 0, ""), nodes: []swarm.Node{n}}, "shop", 0)
+	s := New(fakeAPI{task: task("t3", "s1", 3, "n2", swarm.TaskStateRunning, swarm.TaskStateStarting, 0, ""), nodes: []swarm.Node{n}}, nil, "shop", 0)
 	d := map[string]string{"com.docker.swarm.task.id": "t3", "com.docker.swarm.node.id": "n2"}
 	s.learnTask(context.Background(), "t3", "web")
 	if l := s.line("web", t0, d, "hi"); l.Source != "web.3@node2" || l.Number != 3 {

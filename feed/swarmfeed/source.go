@@ -16,12 +16,13 @@ import (
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/swarm"
 
+	"github.com/devstack/devstack/engine"
 	"github.com/devstack/devstack/feed"
 )
 
 // LabelNamespace is the label docker stack deploy puts on a stack's
 // services, tasks, networks, secrets and configs.
-const LabelNamespace = "com.docker.stack.namespace"
+const LabelNamespace = engine.LabelStackNamespace
 
 // API is the part of the Engine API the source calls.
 type API interface {
@@ -36,6 +37,7 @@ type API interface {
 // Source reads one deployed stack from a swarm manager.
 type Source struct {
 	api  API
+	mon  *engine.Monitor // the stack's (engine.NewStackMonitor); nil: poll only
 	ns   string
 	tail int
 
@@ -45,10 +47,11 @@ type Source struct {
 	logs  logState
 }
 
-// New is the source of stack ns; logs start with the last tail lines of
-// each service (all when tail is 0).
-func New(api API, ns string, tail int) *Source {
-	return &Source{api: api, ns: ns, tail: tail, nodes: map[string]string{}, tasks: map[string]feed.ContainerState{},
+// New is the source of stack ns, refreshed on the events of mon (made by
+// engine.NewStackMonitor for ns; nil: by polling only); logs start with
+// the last tail lines of each service (all when tail is 0).
+func New(api API, mon *engine.Monitor, ns string, tail int) *Source {
+	return &Source{api: api, mon: mon, ns: ns, tail: tail, nodes: map[string]string{}, tasks: map[string]feed.ContainerState{},
 		logs: logState{last: map[string]time.Time{}}}
 }
 
@@ -134,8 +137,30 @@ func (s *Source) nodeNames(ctx context.Context, tasks []swarm.Task) (map[string]
 	return out, nil
 }
 
-// Changes has no stream yet: the feed polls.
-func (s *Source) Changes(ctx context.Context) (<-chan struct{}, <-chan error) { return nil, nil }
+// Changes signals each event of the stack's monitor (a service of the
+// stack created, updated or removed, a node changed, a task's container
+// on the manager started or died), several at once as one, so that the
+// feed looks at the stack at once rather than at its next poll. Without a
+// monitor it has no stream: the feed only polls.
+func (s *Source) Changes(ctx context.Context) (<-chan struct{}, <-chan error) {
+	if s.mon == nil {
+		return nil, nil
+	}
+	evs, errs := s.mon.Subscribe(ctx, nil)
+	out, outErrs := make(chan struct{}, 1), make(chan error, 1)
+	go func() {
+		defer close(outErrs)
+		defer close(out)
+		for range evs {
+			select {
+			case out <- struct{}{}:
+			default: // one is already waiting
+			}
+		}
+		outErrs <- <-errs
+	}()
+	return out, outErrs
+}
 
 // Ping says whether the engine answers.
 func (s *Source) Ping(ctx context.Context) error {
