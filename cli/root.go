@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/compose"
+	"github.com/devstack/devstack/engine"
 	"github.com/devstack/devstack/registryauth"
 )
 
@@ -60,7 +61,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case errors.As(err, &exit):
 		return exit.Code
 	case ctx.Err() != nil && errors.Is(err, context.Canceled):
-		fmt.Fprintln(stderr, "devstack: interrupted")
+		if intr := (*engine.Interrupted)(nil); errors.As(err, &intr) {
+			fmt.Fprintf(stderr, "devstack: %v\n", intr) // the step, and what is left
+		} else {
+			fmt.Fprintln(stderr, "devstack: interrupted")
+		}
 		return 130
 	}
 	fmt.Fprintf(stderr, "devstack: %v\n", err)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -124,6 +125,11 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 		return err
 	}
 	res, err := engine.Up(ctx, api, mon, p, opts, g.printer())
+	if intr := (*engine.Interrupted)(nil); errors.As(err, &intr) {
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		intr.Describe(dctx, api, p.Name) // say what is left, under the lock still
+		cancel()
+	}
 	unlock() // attached, up changes nothing more until Ctrl-C: others may act meanwhile
 	if err != nil {
 		return err

@@ -27,7 +27,8 @@
 // with a registry every node can pull from), sshd (sshd_test.go: a private
 // OpenSSH server reaching the engine, for ssh:// endpoints), tlsproxy
 // (tlsproxy_test.go: the engine over TLS with client certificates, and the
-// certificates). Use `exec docker` for docker
+// certificates), slowengine (slowengine_test.go: an engine proxy that holds
+// chosen calls' answers). Use `exec docker` for docker
 // queries. Set
 // DEVSTACK_E2E=skip to skip these tests; otherwise a Docker engine that does
 // not answer fails them. DEVSTACK_E2E_RACES=1 also runs the scripts marked
@@ -163,6 +164,7 @@ func TestScripts(t *testing.T) {
 			"tcpproxy":     cmdTCPProxy,
 			"sshd":         cmdSshd,
 			"tlsproxy":     cmdTLSProxy,
+			"slowengine":   cmdSlowEngine,
 			"nsengine":     cmdNsengine,
 			"swarmrig":     cmdSwarmrig,
 			"waitrunning":  cmdWaitrunning,

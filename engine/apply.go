@@ -33,6 +33,7 @@ type applier struct {
 	gate       *createGate
 	proxyEnv   types.MappingWithEquals // docker's configured proxies (ProxyEnv)
 	renewAnon  bool                    // recreated containers get new anonymous volumes (up -V)
+	step       *string                 // where apply is, for the message when interrupted (nil: untold)
 
 	mu      sync.Mutex
 	current map[string][]Container // service -> its containers after apply
@@ -42,6 +43,7 @@ type applier struct {
 // apply runs the plan; without start it only creates (`create`).
 func (a *applier) apply(ctx context.Context, plan Plan, start bool) error {
 	a.current, a.start = map[string][]Container{}, map[string][]Container{}
+	a.setStep("creating networks, volumes and containers")
 	if err := a.recreateNetworks(ctx, plan); err != nil {
 		return err
 	}
@@ -55,6 +57,7 @@ func (a *applier) apply(ctx context.Context, plan Plan, start bool) error {
 	if !start {
 		return nil
 	}
+	a.setStep("starting containers in dependency order (and waiting for their dependencies)")
 	return graph.InDependencyOrder(ctx, a.p, func(ctx context.Context, name string, s types.ServiceConfig) error {
 		if !a.needsStart(name) {
 			return nil // left running as it was: nothing to wait for
@@ -64,6 +67,12 @@ func (a *applier) apply(ctx context.Context, plan Plan, start bool) error {
 		}
 		return a.startService(ctx, name)
 	})
+}
+
+func (a *applier) setStep(s string) {
+	if a.step != nil {
+		*a.step = s
+	}
 }
 
 // each runs the plan's actions of the given kinds concurrently.
@@ -129,30 +138,33 @@ func (a *applier) container(ctx context.Context, act Action) error {
 
 // recreate replaces a container as compose does: the old one is stopped
 // and renamed out of the way, the new one is created under its name, and
-// only then is the old one removed. When the new one cannot be created,
-// the old one gets its name back and runs again as it did.
+// only then is the old one removed. When the new one cannot be created
+// (or devstack is interrupted before), the old one gets its name back and
+// runs again as it did. One an interrupted recreate left renamed aside
+// is not renamed again.
 func (a *applier) recreate(ctx context.Context, act Action) error {
 	old := act.Current
 	if err := a.api.ContainerStop(ctx, old.ID, container.StopOptions{}); err != nil {
 		return containerPlanError(act.Name, err)
 	}
-	if err := a.api.ContainerRename(ctx, old.ID, shortID(old.ID)+"_"+old.Name); err != nil {
-		return containerPlanError(act.Name, err)
+	home, aside := old.Name, shortID(old.ID)+"_"+old.Name // its name, and the one out of the way
+	if asideName(old.Name, act.Name) {
+		home, aside = act.Name, old.Name // renamed aside already
+	} else if err := a.api.ContainerRename(ctx, old.ID, aside); err != nil {
+		// Interrupted, the engine may have renamed it all the same.
+		_ = a.api.ContainerRename(context.WithoutCancel(ctx), old.ID, home)
+		return a.restoreOld(ctx, old, containerPlanError(act.Name, err))
 	}
 	c, err := a.create(ctx, a.p.Services[act.Service], act.Number, old)
 	if err != nil {
-		back := context.WithoutCancel(ctx)
-		if rerr := a.api.ContainerRename(back, old.ID, old.Name); rerr != nil {
-			return fmt.Errorf("%w (and the old container, renamed %s_%s, could not get its name back: %v)", err, shortID(old.ID), old.Name, rerr)
+		if rerr := a.api.ContainerRename(context.WithoutCancel(ctx), old.ID, home); rerr != nil {
+			return fmt.Errorf("%w (and the old container, renamed %s, could not get its name back: %v)", err, aside, rerr)
 		}
-		if old.Running() {
-			if serr := a.api.ContainerStart(back, old.ID, container.StartOptions{}); serr != nil {
-				return fmt.Errorf("%w (and the old container could not be started again: %v)", err, serr)
-			}
-		}
-		return fmt.Errorf("%w (the old container is kept)", err)
+		return a.restoreOld(ctx, old, err)
 	}
-	if err := a.api.ContainerRemove(ctx, old.ID, container.RemoveOptions{Force: true, RemoveVolumes: a.renewAnon}); err != nil {
+	// Its replacement exists: remove it even when interrupted now, so
+	// that no container stays renamed aside.
+	if err := a.api.ContainerRemove(context.WithoutCancel(ctx), old.ID, container.RemoveOptions{Force: true, RemoveVolumes: a.renewAnon}); err != nil {
 		return containerPlanError(old.Name, err)
 	}
 	if a.renewAnon {
@@ -161,6 +173,16 @@ func (a *applier) recreate(ctx context.Context, act Action) error {
 	a.record(act.Service, c, true)
 	status(a.out, KindContainer, c.Name, "Recreated")
 	return nil
+}
+
+// restoreOld starts the container a failed recreate kept, when it ran.
+func (a *applier) restoreOld(ctx context.Context, old *Container, err error) error {
+	if old.Running() {
+		if serr := a.api.ContainerStart(context.WithoutCancel(ctx), old.ID, container.StartOptions{}); serr != nil {
+			return fmt.Errorf("%w (and the old container could not be started again: %v)", err, serr)
+		}
+	}
+	return fmt.Errorf("%w (the old container is kept)", err)
 }
 
 // removeReplacedVolumes removes, with up -V, the anonymous volumes of a

@@ -200,9 +200,13 @@ func serviceActions(project string, s types.ServiceConfig, have []Container, ima
 	var out []Action
 	want := s.GetScale()
 	byNumber := map[int]Container{}
-	for _, c := range have {
-		if _, dup := byNumber[c.Number]; dup || c.Number < 1 || c.Number > want {
-			out = append(out, Action{Op: RemoveContainer, Service: s.Name, Number: c.Number, Name: c.Name, Current: ptr(c), Reason: "scaled down"})
+	for _, c := range byName(project, s, have) {
+		if prev, dup := byNumber[c.Number]; dup || c.Number < 1 || c.Number > want {
+			reason := "scaled down"
+			if dup && prev.Name == ContainerName(project, s, c.Number) && asideName(c.Name, prev.Name) {
+				reason = "left aside by an interrupted recreate"
+			}
+			out = append(out, Action{Op: RemoveContainer, Service: s.Name, Number: c.Number, Name: c.Name, Current: ptr(c), Reason: reason})
 			continue
 		}
 		byNumber[c.Number] = c
@@ -215,6 +219,15 @@ func serviceActions(project string, s types.ServiceConfig, have []Container, ima
 		}
 		a := Action{Service: s.Name, Number: n, Name: c.Name, Current: ptr(c)}
 		reason := recreateReason(c, hash, imageID, opts)
+		if asideName(c.Name, ContainerName(project, s, n)) {
+			// Renamed aside by a recreate that was interrupted (SIGKILL)
+			// before its replacement existed: replaced now, taking over
+			// its anonymous volumes, under the name it should have.
+			a.Name = ContainerName(project, s, n)
+			if reason == "" {
+				reason = "renamed aside by an interrupted recreate"
+			}
+		}
 		switch {
 		case reason != "":
 			a.Op, a.Reason = RecreateContainer, reason
@@ -226,6 +239,32 @@ func serviceActions(project string, s types.ServiceConfig, have []Container, ima
 		out = append(out, a)
 	}
 	return out
+}
+
+// byName orders a service's containers so that, of two with the same
+// number, the one with the expected name comes first and is kept: the
+// other was renamed aside by a recreate that was interrupted before it
+// removed it.
+func byName(project string, s types.ServiceConfig, have []Container) []Container {
+	out := slices.Clone(have)
+	slices.SortStableFunc(out, func(a, b Container) int {
+		aok, bok := a.Name == ContainerName(project, s, a.Number), b.Name == ContainerName(project, s, b.Number)
+		switch {
+		case aok == bok:
+			return 0
+		case aok:
+			return -1
+		}
+		return 1
+	})
+	return out
+}
+
+// asideName tells whether name is the one recreate gives a container it
+// moves out of the way of its replacement: "<12 hex of its ID>_<expected>".
+func asideName(name, expected string) bool {
+	id, rest, ok := strings.Cut(name, "_")
+	return ok && rest == expected && len(id) == 12 && strings.Trim(id, "0123456789abcdef") == ""
 }
 
 func recreateReason(c Container, hash, imageID string, opts PlanOptions) string {

@@ -34,8 +34,13 @@ func running(s types.ServiceConfig, n int) Container {
 }
 
 func withState(c Container, state string) Container { c.State = state; return c }
-func withHash(c Container, h string) Container      { c.Hash = h; return c }
-func withImage(c Container, id string) Container    { c.ImageID = id; return c }
+func withName(c Container, name string) Container   { c.Name = name; return c }
+func aside(c Container) Container {
+	c.ID, c.Name = "0123456789abcdef", "0123456789ab_"+c.Name
+	return c
+}
+func withHash(c Container, h string) Container   { c.Hash = h; return c }
+func withImage(c Container, id string) Container { c.ImageID = id; return c }
 
 func TestMakePlan(t *testing.T) {
 	web := svc("web")
@@ -87,6 +92,15 @@ func TestMakePlan(t *testing.T) {
 			"container:demo-web-1 Keep\ncontainer:demo-web-2 CreateContainer, not found\ncontainer:demo-web-3 CreateContainer, not found\n"},
 		{"scale down removes the highest", project(one), Observed{Containers: []Container{running(one, 1), running(one, 2)}, Networks: netsUp}, PlanOptions{},
 			"container:demo-web-2 RemoveContainer, scaled down\ncontainer:demo-web-1 Keep\n"},
+		{"a replica renamed aside by an interrupted recreate is removed, its replacement kept", project(web),
+			Observed{Containers: []Container{aside(running(web, 1)), running(web, 1)}, Networks: netsUp}, PlanOptions{},
+			"container:0123456789ab_demo-web-1 RemoveContainer, left aside by an interrupted recreate\ncontainer:demo-web-1 Keep\n"},
+		{"a replica renamed aside without a replacement is recreated under its name", project(web),
+			Observed{Containers: []Container{withState(aside(running(web, 1)), "exited")}, Networks: netsUp}, PlanOptions{},
+			"container:demo-web-1 RecreateContainer, renamed aside by an interrupted recreate\n"},
+		{"another name (compose v1's) is left as it is", project(web),
+			Observed{Containers: []Container{withName(running(web, 1), "demo_web_1")}, Networks: netsUp}, PlanOptions{},
+			"container:demo_web_1 Keep\n"},
 		{"existing volume is reused", project(db), Observed{Containers: []Container{running(db, 1)}, Networks: netsUp, Volumes: volsUp}, PlanOptions{},
 			"container:demo-db-1 Keep\n"},
 		{"restart: true restarts dependents of a recreated service, transitively", project(web, app, worker, cron),

@@ -37,7 +37,17 @@ type UpResult struct {
 // external resources, move taken preset ports, get images, plan, then
 // apply the plan. Bad input is refused before anything is created. p is
 // left as it is: Up works on a copy, returned in the result.
+// Interrupted (ctx ended), the error is an *Interrupted naming the step.
 func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOptions, out Progress) (UpResult, error) {
+	step := "checking the project"
+	res, err := up(ctx, api, mon, p, o, out, &step)
+	if err != nil && ctx.Err() != nil {
+		return res, &Interrupted{Step: step, Cause: ctx.Err(), Err: err}
+	}
+	return res, err
+}
+
+func up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOptions, out Progress, step *string) (UpResult, error) {
 	p, err := p.WithServicesTransform(func(_ string, s types.ServiceConfig) (types.ServiceConfig, error) { return s, nil })
 	if err != nil {
 		return UpResult{}, err
@@ -87,6 +97,7 @@ func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOption
 	if err := CheckPorts(ctx, api, p.Name, want, obs.Containers); err != nil {
 		return UpResult{}, err
 	}
+	*step = "pulling and building images"
 	if d.ImageIDs, err = EnsureImages(ctx, api, p, o.ImageOptions, out); err != nil {
 		return UpResult{}, err
 	}
@@ -105,11 +116,12 @@ func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOption
 	defer stopWatch()
 	a := &applier{api: api, p: p, imageIDs: d.ImageIDs, files: d.Files, out: out, watch: Watch(wctx, mon),
 		apiVersion: APIVersion(api), observed: obs.Containers, proxyEnv: ProxyEnv(daemonHost(api)),
-		renewAnon: o.RenewAnonVolumes}
+		renewAnon: o.RenewAnonVolumes, step: step}
 	if err := a.apply(ctx, plan, !o.NoStart); err != nil {
 		return res, err
 	}
 	if o.Wait && !o.NoStart {
+		*step = "waiting for the services to be running and healthy"
 		if o.WaitTimeout > 0 {
 			var cancel context.CancelFunc
 			ctx, cancel = context.WithTimeout(ctx, o.WaitTimeout)
