@@ -77,7 +77,7 @@ test: lint engine
 # included: each runs on a swarm of dockerds in network namespaces of their
 # own (e2e/netns_test.go; root needed).
 test-swarm: engine
-	DEVSTACK_E2E_SWARM=1 $(GO) test -count=1 -timeout 20m ./e2e -run 'TestScripts(Dash)?/^swarm_'
+	DEVSTACK_E2E_SWARM=1 $(GO) test -count=1 -timeout 20m ./e2e -run '^TestScripts(Dash)?$$/^swarm_'
 
 # Speed targets, measured against the raw engine in one run; prints ratios.
 bench: build engine

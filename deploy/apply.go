@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/docker/docker/api/types/swarm"
@@ -134,12 +135,17 @@ func apply(ctx context.Context, api API, st *stack.Stack, observed Observed, pla
 		if err != nil {
 			return err
 		}
-		all = append(all, items...)
 		if i+1 < len(levels) {
-			if err := waitConverged(ctx, api, dependedOn(items, level, levels[i+1:]), out); err != nil {
+			deps := dependedOn(items, level, levels[i+1:])
+			if err := waitConverged(ctx, api, deps, out); err != nil {
 				return err
 			}
+			for j := range items {
+				// said converged already: the final wait checks them quietly
+				items[j].quiet = items[j].quiet || slices.ContainsFunc(deps, func(d waitItem) bool { return d.name == items[j].name })
+			}
 		}
+		all = append(all, items...)
 	}
 	if o.Detach {
 		return nil

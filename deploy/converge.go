@@ -38,8 +38,8 @@ func judge(s swarm.Service, tasks []swarm.Task, updated, created bool, nodes map
 			return v
 		case t.Status.State == swarm.TaskStateRejected:
 			rejected = append(rejected, t)
-		case t.Status.State == swarm.TaskStateFailed:
-			failed = append(failed, t)
+		case t.Status.State == swarm.TaskStateFailed, !job && t.Status.State == swarm.TaskStateComplete:
+			failed = append(failed, t) // a service's task that ends (even with 0) did not stay up
 		case job && t.Status.State == swarm.TaskStateComplete:
 			v.Running++
 		case !job && t.Status.State == swarm.TaskStateRunning && t.DesiredState == swarm.TaskStateRunning:

@@ -56,6 +56,7 @@ func TestJudge(t *testing.T) {
 		{"rejected", replicated(1), []swarm.Task{rejected, rejected, rejected}, false, true, false, "", ErrTasksFail},
 		{"rejected twice", replicated(1), []swarm.Task{rejected, rejected}, false, true, false, "0/1 running", nil},
 		{"new service failing", replicated(1), []swarm.Task{failed, failed, failed}, false, true, false, "", ErrTasksFail},
+		{"new service whose tasks end", replicated(1), []swarm.Task{task(swarm.TaskStateComplete, "n1", ""), task(swarm.TaskStateComplete, "n1", ""), task(swarm.TaskStateComplete, "n1", "")}, false, true, false, "", ErrTasksFail},
 		{"updated service failing: update_config decides first", replicated(1), []swarm.Task{failed, failed, failed}, true, false, false, "0/1 running", nil},
 	} {
 		v := judge(tc.s, tc.tasks, tc.updated, tc.created, nodes)

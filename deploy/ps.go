@@ -30,8 +30,8 @@ type Address struct {
 	Network, IP string
 }
 
-// Tasks lists the stack's tasks, by service and slot, the current one of
-// each slot first.
+// Tasks lists the stack's tasks, by service and slot, the ones meant to
+// run first, then newest first.
 func Tasks(ctx context.Context, api API, ns string) ([]Task, error) {
 	if err := ensureManager(ctx, api); err != nil {
 		return nil, err
@@ -60,7 +60,7 @@ func Tasks(ctx context.Context, api API, ns string) ([]Task, error) {
 		out = append(out, taskRow(t, names[t.ServiceID], nodes))
 	}
 	slices.SortFunc(out, func(a, b Task) int {
-		return cmp.Or(cmp.Compare(a.Name, b.Name), b.Since.Compare(a.Since))
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(rank(a), rank(b)), b.Since.Compare(a.Since))
 	})
 	return out, nil
 }
@@ -85,4 +85,12 @@ func taskRow(t swarm.Task, service string, nodes map[string]string) Task {
 		}
 	}
 	return row
+}
+
+// rank puts the tasks meant to run before those shut down.
+func rank(t Task) int {
+	if t.Desired == string(swarm.TaskStateRunning) {
+		return 0
+	}
+	return 1
 }
