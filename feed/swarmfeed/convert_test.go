@@ -138,6 +138,11 @@ func TestLinePrefix(t *testing.T) {
 	if l.Source != "web@node1" {
 		t.Errorf("a task not listed yet: %+v", l)
 	}
+	// Listed while still unassigned: the line's own node names it.
+	s.tasks["t4"] = taskState(task("t4", "s1", 4, "", swarm.TaskStateRunning, swarm.TaskStatePending, 0, ""), map[string]string{"s1": "web"}, s.nodes)
+	if l := s.line("web", t0, map[string]string{"com.docker.swarm.task.id": "t4", "com.docker.swarm.node.id": "n1"}, "hi"); l.Source != "web.4@node1" {
+		t.Errorf("a task listed before it had a node: %+v", l)
+	}
 }
 
 // fakeAPI answers the calls a new task's first log line makes.

@@ -159,9 +159,9 @@ func (s *Source) line(service string, at time.Time, details map[string]string, t
 	s.mu.Unlock()
 	l := feed.LogLine{ContainerID: taskID, Service: service, Time: at, Text: text}
 	if known {
-		l.Number, node = t.Number, t.Node
+		l.Number = t.Number
 	}
-	if node == "" {
+	if node == "" { // a node that joined since the nodes were listed
 		node = shortID(nodeID)
 	}
 	src := service
