@@ -54,11 +54,7 @@ have no events, are listed every --poll.`,
 			ctx := cmd.Context()
 			return g.onProject(ctx, nil, "", func(ctx context.Context, api engine.API, name string) error {
 				if sapi, ok := api.(swarmfeed.API); ok {
-					stack, err := swarmfeed.IsStack(ctx, sapi, name)
-					if err != nil {
-						return err
-					}
-					if stack {
+					if swarmfeed.IsStack(ctx, sapi, name) {
 						src := swarmfeed.New(sapi, engine.NewStackMonitor(api, name), name, f.tail)
 						f.stack = true
 						return runDash(ctx, g, api, nil, name, f, func(ctx context.Context, out chan<- feed.Batch) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/docker/docker/api/types/events"
+	"github.com/docker/docker/api/types/swarm"
 
 	"github.com/devstack/devstack/engine"
 )
@@ -62,5 +63,31 @@ func TestChanges(t *testing.T) {
 func TestChangesWithoutMonitor(t *testing.T) {
 	if c, e := New(nil, nil, "shop", 0).Changes(context.Background()); c != nil || e != nil {
 		t.Error("a source without a monitor has a stream")
+	}
+}
+
+// listAPI answers the service list.
+type listAPI struct {
+	API
+	svcs []swarm.Service
+	err  error
+}
+
+func (l listAPI) ServiceList(context.Context, swarm.ServiceListOptions) ([]swarm.Service, error) {
+	return l.svcs, l.err
+}
+
+func TestIsStack(t *testing.T) {
+	for _, tc := range []struct {
+		api  listAPI
+		want bool
+	}{
+		{listAPI{svcs: []swarm.Service{{ID: "s1"}}}, true},
+		{listAPI{}, false},
+		{listAPI{err: errors.New("This node is not a swarm manager.")}, false},
+	} {
+		if got := IsStack(context.Background(), tc.api, "shop"); got != tc.want {
+			t.Errorf("%+v: %v", tc.api, got)
+		}
 	}
 }

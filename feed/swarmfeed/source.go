@@ -6,7 +6,6 @@ package swarmfeed
 
 import (
 	"context"
-	"github.com/containerd/errdefs"
 	"io"
 	"sync"
 	"time"
@@ -58,13 +57,11 @@ func New(api API, mon *engine.Monitor, ns string, tail int) *Source {
 // IsStack says whether the engine is a swarm manager with services of
 // stack ns: then the dashboard shows the stack rather than containers.
 // An engine outside a swarm, or a worker, answers the service list with
-// 503 (errdefs unavailable): no stack.
-func IsStack(ctx context.Context, api API, ns string) (bool, error) {
+// 503, podman with 404: any error means no stack here (the containers'
+// dashboard then reports an engine that does not answer).
+func IsStack(ctx context.Context, api API, ns string) bool {
 	svcs, err := api.ServiceList(ctx, swarm.ServiceListOptions{Filters: stackFilter(ns)})
-	if errdefs.IsUnavailable(err) {
-		return false, nil
-	}
-	return len(svcs) > 0, err
+	return err == nil && len(svcs) > 0
 }
 
 func stackFilter(ns string) filters.Args {
