@@ -3,11 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/engine"
+	"github.com/devstack/devstack/watch/inject"
 )
 
 // commit and date are set by make (-ldflags -X): the git commit and its
@@ -27,6 +29,15 @@ func versionLine(version, commit, date string) string {
 	return line
 }
 
+// receiversLine names the platforms whose watch receiver the build
+// carries. Pure.
+func receiversLine(platforms []string) string {
+	if len(platforms) == 0 {
+		return "Watch receivers: none built in (make build embeds them; watch then copies devstack itself into containers, or uses CopyToContainer)"
+	}
+	return "Watch receivers: " + strings.Join(platforms, ", ")
+}
+
 // engineLine names the engine that answered. Pure.
 func engineLine(id engine.Identity) string {
 	line := fmt.Sprintf("Engine: %s %s (", id.Product, id.Version)
@@ -43,6 +54,7 @@ func newVersionCmd(g *globals) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fmt.Fprintln(g.stdout, versionLine(engine.Version, commit, date))
+			fmt.Fprintln(g.stdout, receiversLine(inject.Platforms()))
 			ctx, cancel := context.WithTimeout(cmd.Context(), 3*time.Second)
 			defer cancel()
 			id, ep, err := engine.Identify(ctx, g.context)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/devstack/devstack/engine"
@@ -35,5 +36,14 @@ func TestEngineLine(t *testing.T) {
 		if p, _, _ := engine.ParseServerHeader(h); p != "" {
 			t.Errorf("ParseServerHeader(%q) = product %q, want none", h, p)
 		}
+	}
+}
+
+func TestReceiversLine(t *testing.T) {
+	if got := receiversLine([]string{"linux/amd64", "linux/arm64"}); got != "Watch receivers: linux/amd64, linux/arm64" {
+		t.Errorf("receiversLine = %q", got)
+	}
+	if got := receiversLine(nil); !strings.Contains(got, "none built in (make build embeds them") {
+		t.Errorf("receiversLine(nil) = %q", got)
 	}
 }

@@ -21,3 +21,18 @@ func embedded(platform string) ([]byte, bool) {
 	data, err := receivers.ReadFile("receivers/devstack-receiver-" + strings.ReplaceAll(platform, "/", "-"))
 	return data, err == nil && len(data) > 0
 }
+
+// Platforms lists the platforms (GOOS/GOARCH) this devstack carries a
+// receiver for, sorted; none in a build without make receivers.
+func Platforms() []string {
+	entries, _ := receivers.ReadDir("receivers")
+	var out []string
+	for _, e := range entries {
+		if p, ok := strings.CutPrefix(e.Name(), "devstack-receiver-"); ok {
+			if osName, arch, ok := strings.Cut(p, "-"); ok {
+				out = append(out, osName+"/"+arch)
+			}
+		}
+	}
+	return out
+}
