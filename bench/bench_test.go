@@ -24,6 +24,10 @@
 //   - save and load of a 3-image project against docker save|zstd and
 //     zstd -dc|docker load (saveload_test.go). Targets: size <= 1.0x,
 //     time <= 1.1x each.
+//   - deploy of 30 independent services to a one-node swarm of its own
+//     (deploy_test.go; root) until converged, against docker stack deploy
+//     plus polling until every service runs. Target: <= 1.0x. No-op deploy
+//     (median of 5). Target: <= 300 ms.
 //   - workload A (db with a healthcheck, web waiting for it to be healthy
 //     with a published port, cache with a named volume): cold up -d and
 //     down -v. Informational.

@@ -12,7 +12,7 @@ import (
 )
 
 // pollEvery is how often a wait looks at the services and their tasks.
-const pollEvery = 500 * time.Millisecond
+const pollEvery = 250 * time.Millisecond
 
 // waitItem is a service a wait is about, by its swarm name.
 type waitItem struct {
