@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
@@ -13,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/devstack/devstack/compose"
+	"github.com/devstack/devstack/internal/atomicfile"
 	"github.com/devstack/devstack/engine"
 )
 
@@ -176,7 +176,7 @@ func (g *globals) configModel(cmd *cobra.Command, o configOptions) error {
 
 func (g *globals) writeConfig(o configOptions, b []byte) error {
 	if o.output != "" {
-		return os.WriteFile(o.output, b, 0o666)
+		return atomicfile.Write(o.output, b, 0o644)
 	}
 	_, err := g.stdout.Write(b)
 	return err

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/compose"
+	"github.com/devstack/devstack/internal/atomicfile"
 )
 
 // composeNames are the compose file names init will not shadow.
@@ -39,10 +40,11 @@ defaults) into the project directory. Existing files are left alone unless
 					}
 				}
 			}
-			if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), sc.Compose, 0o644); err != nil {
-				return err
-			}
-			if err := os.WriteFile(filepath.Join(dir, ".env"), sc.Env, 0o644); err != nil {
+			// Both or neither, never half-written (a full disk).
+			if err := atomicfile.WriteAll(
+				atomicfile.File{Path: filepath.Join(dir, "compose.yaml"), Data: sc.Compose, Perm: 0o644},
+				atomicfile.File{Path: filepath.Join(dir, ".env"), Data: sc.Env, Perm: 0o644},
+			); err != nil {
 				return err
 			}
 			fmt.Fprintf(g.stderr, "Wrote compose.yaml and .env for %v; `devstack up -d` starts them\n", args)

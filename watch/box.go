@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/devstack/devstack/engine"
 	"github.com/devstack/devstack/watch/inject"
@@ -265,16 +266,18 @@ var errDirect = errors.New("direct copy failed")
 // put copies the entries into the container and deletes the targets.
 func (b *box) put(ctx context.Context, api engine.API, copies []entry, parents, deletes []string) error {
 	if b.root != nil {
-		if err := b.putDirect(copies, parents, deletes); err == nil {
-			return nil
+		err := b.putDirect(copies, parents, deletes)
+		if err == nil || errors.Is(err, receiver.ErrNoSpace) {
+			return err // a full disk is full whichever way the file goes
 		}
 		// A read-only root, a process gone...: the engine decides. The
 		// next sync tries the direct path again.
 		b.closeRoot()
 	}
 	if b.bin != nil && !b.recvOff {
-		if err := b.putReceiver(ctx, api, copies, parents, deletes); err == nil {
-			return nil
+		err := b.putReceiver(ctx, api, copies, parents, deletes)
+		if err == nil || errors.Is(err, receiver.ErrNoSpace) {
+			return err
 		}
 	}
 	if len(deletes) > 0 {
@@ -302,7 +305,9 @@ func (b *box) putDirect(copies []entry, parents, deletes []string) error {
 		}
 	}
 	for _, e := range copies {
-		if err := b.putEntry(w, e); err != nil {
+		if err := b.putEntry(w, e); errors.Is(err, syscall.ENOSPC) {
+			return fmt.Errorf("%w (nothing written): %s", receiver.ErrNoSpace, e.target)
+		} else if err != nil {
 			return fmt.Errorf("%w: %s: %v", errDirect, e.target, err)
 		}
 	}

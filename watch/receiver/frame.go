@@ -24,6 +24,7 @@ const (
 	frameHello = 'H' // receiver: ready; payload: receiveProtocol
 	frameOK    = 'K' // receiver: the batch is applied
 	frameFail  = 'F' // receiver: the batch failed; payload: the error
+	frameFull  = 'N' // receiver: the batch failed for want of space (ENOSPC); payload: the error
 )
 
 // receiveProtocol is the receiver's hello; a receiver that says anything

@@ -65,6 +65,8 @@ func ReadAck(r io.Reader) error {
 		return nil
 	case kind == frameFail:
 		return errors.New(string(payload))
+	case kind == frameFull:
+		return fmt.Errorf("%w (nothing written): %s", ErrNoSpace, payload)
 	}
 	return fmt.Errorf("%w: %v: answer %q", ErrBroken, ErrProtocol, kind)
 }

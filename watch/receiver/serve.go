@@ -3,11 +3,13 @@ package receiver
 import (
 	"archive/tar"
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // Serve is devstack-receiver (and `devstack receive`): the receiver
@@ -46,9 +48,12 @@ func Serve(in io.Reader, out io.Writer, root string) error {
 		if err == nil {
 			err = end // abandoned by the host
 		}
-		if err != nil {
+		switch {
+		case errors.Is(err, syscall.ENOSPC):
+			err = answer(bw, frameFull, err.Error())
+		case err != nil:
 			err = answer(bw, frameFail, err.Error())
-		} else {
+		default:
 			err = answer(bw, frameOK, "")
 		}
 		if err != nil {
