@@ -12,8 +12,8 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/devstack/devstack/compose"
-	"github.com/devstack/devstack/internal/atomicfile"
 	"github.com/devstack/devstack/engine"
+	"github.com/devstack/devstack/internal/atomicfile"
 )
 
 // configOptions are `config`'s flags, spelled as docker compose spells them.
