@@ -1,10 +1,13 @@
 package inject
 
 import (
+	"context"
 	"errors"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/docker/docker/api/types"
 
 	"github.com/devstack/devstack/watch/receiver"
 )
@@ -57,5 +60,39 @@ func TestEmbeddedBinary(t *testing.T) {
 	}
 	if again := embeddedBinary([]byte("receiver 1")); again.dest != a.dest || again.size != 10 || !again.Embedded {
 		t.Errorf("same content: %+v, want %+v", again, a)
+	}
+}
+
+// versionOnly is an Engine that only answers ServerVersion.
+type versionOnly struct {
+	Engine
+	os, arch string
+}
+
+func (v versionOnly) ServerVersion(context.Context) (types.Version, error) {
+	return types.Version{Os: v.os, Arch: v.arch}, nil
+}
+
+// TestFind: the receiver embedded for the engine's reported platform is
+// picked (make receivers, or e2e's build, embeds them; a plain go test
+// build has none and says so); other platforms have none, and a test
+// binary is never its own receiver.
+func TestFind(t *testing.T) {
+	ctx := context.Background()
+	for _, arch := range []string{"amd64", "x86_64", "arm64", "aarch64"} {
+		bin, err := Find(ctx, versionOnly{os: "linux", arch: arch})
+		data, ok := embedded("linux/" + goArch(arch))
+		switch {
+		case !ok && !errors.Is(err, ErrNotBuiltIn):
+			t.Errorf("linux/%s, nothing embedded: %v, want ErrNotBuiltIn", arch, err)
+		case ok && (err != nil || !bin.Embedded || bin.dest != embeddedBinary(data).dest):
+			t.Errorf("linux/%s: %+v, %v; want the embedded %s", arch, bin, err, embeddedBinary(data).dest)
+		}
+	}
+	if _, err := Find(ctx, versionOnly{os: "linux", arch: "s390x"}); !errors.Is(err, ErrNotBuiltIn) {
+		t.Errorf("linux/s390x: %v, want ErrNotBuiltIn", err)
+	}
+	if _, err := Find(ctx, versionOnly{os: "windows", arch: "amd64"}); !errors.Is(err, ErrPlatform) {
+		t.Errorf("windows: %v, want ErrPlatform", err)
 	}
 }
