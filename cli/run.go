@@ -89,7 +89,15 @@ func runRun(ctx context.Context, g *globals, f runFlags) error {
 	}
 	known := append(full.ServiceNames(), full.DisabledServiceNames()...)
 	mon := engine.NewMonitor(api, p.Name)
+	// Bringing up what the service depends on, its networks and its
+	// container changes the project: under the lock, as up; the one-off
+	// container then runs without it.
+	unlock, err := g.lock(ctx, p.Name, "run")
+	if err != nil {
+		return err
+	}
 	c, err := engine.PrepareRun(ctx, api, mon, p, known, f.o, out)
+	unlock()
 	if err != nil {
 		return err
 	}
