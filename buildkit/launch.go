@@ -50,10 +50,8 @@ func (b Builder) Enabled(ctx context.Context, api engine.API) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	for _, c := range sv.Components {
-		if strings.Contains(strings.ToLower(c.Name), "podman") {
-			return false, nil
-		}
+	if engine.IsPodman(sv) {
+		return false, nil
 	}
 	if sv.Os != "linux" || versions.LessThan(api.ClientVersion(), "1.39") {
 		return false, nil

@@ -63,6 +63,7 @@ const projectLabel = "com.docker.compose.project"
 
 var (
 	skipE2E  bool
+	onPodman bool // the engine is Podman's Docker-compatible API ([podman])
 	projects sync.Map // project names handed to scripts, swept at the end
 	ports    sync.Map // ports handed out by freeport, never handed out twice
 )
@@ -97,6 +98,11 @@ func prepare(binDir string) error {
 	if _, err := dockerOut("info", "--format", "{{.ServerVersion}}"); err != nil {
 		return fmt.Errorf("docker engine not answering (DEVSTACK_E2E=skip skips these tests): %w", err)
 	}
+	components, err := dockerOut("version", "--format", "{{range .Server.Components}}{{.Name}};{{end}}")
+	if err != nil {
+		return err
+	}
+	onPodman = strings.Contains(strings.ToLower(components), "podman")
 	// The receivers first, as make build does, so that watch's scripts run
 	// the devstack-receiver embedded in the binary; then devstack and its
 	// BuildKit helper, side by side as make install puts them.
@@ -129,13 +135,16 @@ func prepare(binDir string) error {
 // when DEVSTACK_E2E_RACES is set, for scripts that race clients outside
 // devstack's lock and are not yet stable on a loaded machine; [swarm] when
 // DEVSTACK_E2E_SWARM is set (make test-swarm), for the slower scripts on a
-// swarm rig.
+// swarm rig; [podman] when the engine is Podman (make test-podman), for
+// `[podman] skip 'reason'` where a feature cannot work there.
 func condition(cond string) (bool, error) {
 	switch cond {
 	case "races":
 		return os.Getenv("DEVSTACK_E2E_RACES") != "", nil
 	case "swarm":
 		return os.Getenv("DEVSTACK_E2E_SWARM") != "", nil
+	case "podman":
+		return onPodman, nil
 	}
 	return false, fmt.Errorf("unknown condition %q", cond)
 }

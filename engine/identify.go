@@ -67,12 +67,7 @@ func Identify(ctx context.Context, flag string) (Identity, Endpoint, error) {
 		if err != nil {
 			return id, ep, err
 		}
-		id.Product, id.Version, id.APIVersion, id.OS = "Docker", v.Version, v.APIVersion, v.Os
-		for _, comp := range v.Components {
-			if strings.Contains(strings.ToLower(comp.Name), "podman") {
-				id.Product = "Podman"
-			}
-		}
+		id.Product, id.Version, id.APIVersion, id.OS = EngineName(v), v.Version, v.APIVersion, v.Os
 	}
 	return id, ep, nil
 }

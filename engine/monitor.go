@@ -223,7 +223,7 @@ func containerEvent(msg events.Message) ContainerEvent {
 	}
 	return ContainerEvent{
 		Type: typeOf(msg), Time: time.Unix(0, msg.TimeNano), ID: msg.Actor.ID, Name: a["name"],
-		Service: a[LabelService], Number: n, Action: msg.Action, ExitCode: a["exitCode"],
+		Service: a[LabelService], Number: n, Action: dockerAction(msg.Action), ExitCode: a["exitCode"],
 		Oneoff: strings.EqualFold(a[LabelOneoff], "true"), Attributes: attrs,
 	}
 }
