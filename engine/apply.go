@@ -118,7 +118,7 @@ func (a *applier) container(ctx context.Context, act Action) error {
 		a.record(act.Service, *act.Current, true)
 		return nil
 	case RestartContainer:
-		if err := a.api.ContainerStop(ctx, act.Current.ID, container.StopOptions{}); err != nil {
+		if err := a.api.ContainerStop(ctx, act.Current.ID, container.StopOptions{Timeout: StopTimeout(ctx, a.api, act.Current.ID, nil)}); err != nil {
 			return containerPlanError(act.Name, err)
 		}
 		a.out.Event(Event{Kind: KindContainer, Name: act.Name, Status: "Stopped", Detail: act.Reason})
@@ -144,7 +144,7 @@ func (a *applier) container(ctx context.Context, act Action) error {
 // is not renamed again.
 func (a *applier) recreate(ctx context.Context, act Action) error {
 	old := act.Current
-	if err := a.api.ContainerStop(ctx, old.ID, container.StopOptions{}); err != nil {
+	if err := a.api.ContainerStop(ctx, old.ID, container.StopOptions{Timeout: StopTimeout(ctx, a.api, old.ID, nil)}); err != nil {
 		return containerPlanError(act.Name, err)
 	}
 	home, aside := old.Name, shortID(old.ID)+"_"+old.Name // its name, and the one out of the way

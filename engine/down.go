@@ -115,7 +115,7 @@ func stopContainer(ctx context.Context, api API, c Container, timeout *int, out 
 		return nil
 	}
 	status(out, KindContainer, c.Name, "Stopping")
-	if err := api.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: timeout}); err != nil {
+	if err := api.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: StopTimeout(ctx, api, c.ID, timeout)}); err != nil {
 		return containerPlanError(c.Name, err)
 	}
 	return nil
@@ -177,7 +177,7 @@ func Stop(ctx context.Context, api API, project string, services []string, timeo
 		if !c.Running() {
 			return nil
 		}
-		if err := api.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: timeout}); err != nil {
+		if err := api.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: StopTimeout(ctx, api, c.ID, timeout)}); err != nil {
 			return containerPlanError(c.Name, err)
 		}
 		status(out, KindContainer, c.Name, "Stopped")
@@ -243,7 +243,7 @@ func Restart(ctx context.Context, api API, project string, o RestartOptions, out
 	}
 	timeout := o.Timeout
 	err = inOrder(ctx, project, cs, false, func(ctx context.Context, c Container) error {
-		if err := api.ContainerRestart(ctx, c.ID, container.StopOptions{Timeout: timeout}); err != nil {
+		if err := api.ContainerRestart(ctx, c.ID, container.StopOptions{Timeout: StopTimeout(ctx, api, c.ID, timeout)}); err != nil {
 			return containerPlanError(c.Name, err)
 		}
 		status(out, KindContainer, c.Name, "Restarted")

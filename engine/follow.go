@@ -64,7 +64,7 @@ type LogFollower struct {
 	o       FollowOptions
 
 	mu       sync.Mutex
-	lastLine map[string]time.Time // container ID -> time of its last line seen
+	lastLine map[string]lineMark  // container ID -> time of its last line seen
 	died     map[string]time.Time // container ID -> when it last died
 	exited   map[string]bool      // container ID -> died and not started again
 	streams  map[string]bool      // container ID -> stream open (this Run)
@@ -74,7 +74,7 @@ type LogFollower struct {
 
 // NewLogFollower prepares to read the project's logs.
 func NewLogFollower(api ContainerAPI, mon *Monitor, project string, o FollowOptions) *LogFollower {
-	return &LogFollower{api: api, mon: mon, project: project, o: o, lastLine: map[string]time.Time{}, died: map[string]time.Time{}, exited: map[string]bool{}}
+	return &LogFollower{api: api, mon: mon, project: project, o: o, lastLine: map[string]lineMark{}, died: map[string]time.Time{}, exited: map[string]bool{}}
 }
 
 // Run reads until the logs end (not following), ctx ends, or, with
@@ -160,7 +160,7 @@ func (f *LogFollower) attach(ctx context.Context, wg *sync.WaitGroup, c Containe
 	}()
 }
 
-func (f *LogFollower) read(ctx context.Context, c Container, since time.Time, sink LogSink) {
+func (f *LogFollower) read(ctx context.Context, c Container, since lineMark, sink LogSink) {
 	for {
 		f.stream(ctx, c, since, sink)
 		f.mu.Lock()
@@ -180,37 +180,60 @@ func (f *LogFollower) read(ctx context.Context, c Container, since time.Time, si
 	}
 }
 
-// resumeAt is where a container's logs (re)start: after the last line seen
-// (a restart, a reconnect), else where it last died, else Since (zero: the
-// last Tail lines). The caller holds f.mu.
-func (f *LogFollower) resumeAt(id string) time.Time {
-	if t, ok := f.lastLine[id]; ok {
-		return t.Add(time.Nanosecond)
-	}
-	if t, ok := f.died[id]; ok {
-		return t
-	}
-	return f.o.Since
+// lineMark is the timestamp of the last line seen from a container and how
+// many lines carried exactly that timestamp. Podman's timestamps have whole
+// seconds only: a resume asks again from that second and skips the lines
+// already seen; on Docker (nanoseconds) that is the last line alone.
+type lineMark struct {
+	at time.Time
+	n  int
 }
 
-func (f *LogFollower) stream(ctx context.Context, c Container, since time.Time, sink LogSink) {
+// seen counts a line with timestamp at. Pure.
+func (m lineMark) seen(at time.Time) lineMark {
+	if at.Equal(m.at) {
+		return lineMark{at, m.n + 1}
+	}
+	return lineMark{at, 1}
+}
+
+// resumeAt is where a container's logs (re)start: at the last line seen
+// (a restart, a reconnect), skipping the lines of that timestamp already
+// shown, else where it last died, else Since (zero: the last Tail lines).
+// The caller holds f.mu.
+func (f *LogFollower) resumeAt(id string) lineMark {
+	if m, ok := f.lastLine[id]; ok {
+		return m
+	}
+	if t, ok := f.died[id]; ok {
+		return lineMark{at: t}
+	}
+	return lineMark{at: f.o.Since}
+}
+
+func (f *LogFollower) stream(ctx context.Context, c Container, from lineMark, sink LogSink) {
 	opts := container.LogsOptions{ShowStdout: true, ShowStderr: true, Follow: f.o.Follow, Timestamps: true}
-	if since.IsZero() {
+	if from.at.IsZero() {
 		opts.Tail = f.o.Tail
 	} else {
 		// Exact: a float64 of the nanoseconds rounds, and would repeat a line on resume.
-		opts.Since = fmt.Sprintf("%d.%09d", since.Unix(), since.Nanosecond())
+		opts.Since = fmt.Sprintf("%d.%09d", from.at.Unix(), from.at.Nanosecond())
 	}
 	rc, err := f.api.ContainerLogs(ctx, c.ID, opts)
 	if err != nil {
 		return
 	}
 	defer rc.Close()
+	skip := from.n // lines at from.at shown before
 	w := &lineSplitter{emit: func(text []byte) {
 		when, rest := splitTimestamp(text)
+		if skip > 0 && when.Equal(from.at) {
+			skip--
+			return
+		}
 		if !when.IsZero() {
 			f.mu.Lock()
-			f.lastLine[c.ID] = when
+			f.lastLine[c.ID] = f.lastLine[c.ID].seen(when)
 			f.mu.Unlock()
 		}
 		sink.Line(LogLine{ContainerID: c.ID, Service: c.Service, Number: c.Number, Time: when, Text: string(rest)})

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/containerd/errdefs"
+	"github.com/distribution/reference"
 )
 
 // ImageRow is the image one container runs, as `images` shows it.
@@ -30,6 +31,17 @@ func SplitRef(ref string) (repo, tag string) {
 	return ref, "latest"
 }
 
+// familiarRef is ref as Docker shows it: Podman lists a container's image
+// fully qualified ("docker.io/library/redis:7"), Docker as it was asked for
+// ("redis:7"). What is not a reference (an image ID) stays. Pure.
+func familiarRef(ref string) string {
+	named, err := reference.ParseNormalizedNamed(ref)
+	if err != nil {
+		return ref
+	}
+	return reference.FamiliarString(named)
+}
+
 // Images lists the images the project's containers of the named services
 // (all when none named) use, one row per container.
 func Images(ctx context.Context, api API, project string, services []string) ([]ImageRow, error) {
@@ -43,7 +55,7 @@ func Images(ctx context.Context, api API, project string, services []string) ([]
 		if len(row.ID) > 12 {
 			row.ID = row.ID[:12]
 		}
-		row.Repository, row.Tag = SplitRef(c.Summary.Image)
+		row.Repository, row.Tag = SplitRef(familiarRef(c.Summary.Image))
 		inspect, err := api.ImageInspect(ctx, c.ImageID)
 		switch {
 		case err == nil:

@@ -43,7 +43,7 @@ func (a *applier) recreateNetworks(ctx context.Context, plan Plan) error {
 				continue
 			}
 			eg.Go(func() error {
-				if err := a.api.ContainerStop(ectx, c.Current.ID, container.StopOptions{}); err != nil {
+				if err := a.api.ContainerStop(ectx, c.Current.ID, container.StopOptions{Timeout: StopTimeout(ectx, a.api, c.Current.ID, nil)}); err != nil {
 					return containerPlanError(c.Name, err)
 				}
 				a.out.Event(Event{Kind: KindContainer, Name: c.Name, Status: "Stopped", Detail: "network " + act.Reason + " changed"})

@@ -28,8 +28,11 @@ type Container struct {
 	Oneoff  bool // a one-off container of `run`
 }
 
-// Running says whether the container's process is up.
-func (c Container) Running() bool { return c.State == "running" || c.State == "restarting" }
+// Running says whether the container's process is up (Podman's "stopping"
+// too: the process is still there, and Docker says running).
+func (c Container) Running() bool {
+	return c.State == "running" || c.State == "restarting" || c.State == podmanStopping
+}
 
 // Observed is the project's current state on the engine.
 type Observed struct {

@@ -1,17 +1,25 @@
 package engine
 
 import (
+	"context"
 	"strings"
+	"sync"
 
 	"github.com/docker/docker/api/types"
+	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
 )
 
 // Podman serves a Docker-compatible API (`podman system service`) with a
 // few differences devstack smooths over here: its /version names it, its
 // event stream says "remove" where Docker says "destroy" (and adds "init"
-// and "cleanup"), and it runs healthchecks only through systemd timers (see
+// and "cleanup"), a container being stopped is "stopping", not running, its
+// log timestamps have whole seconds (see lineMark), and it runs healthchecks only through systemd timers (see
 // ErrHealthNeverRan).
+
+// podmanStopping is the state Podman lists a container in while it stops;
+// Docker lists it as running until it has stopped.
+const podmanStopping = "stopping"
 
 // podmanComponent is the component name Podman's /version reports.
 const podmanComponent = "podman"
@@ -47,4 +55,56 @@ func dockerAction(action events.Action) events.Action {
 		return a
 	}
 	return action
+}
+
+// defaultStopTimeout is Docker's stop timeout for a container created
+// without one, in seconds.
+const defaultStopTimeout = 10
+
+// stopProbe is what StopTimeout asks the engine.
+type stopProbe interface {
+	ServerVersion(ctx context.Context) (types.Version, error)
+	ContainerInspect(ctx context.Context, id string) (container.InspectResponse, error)
+}
+
+// podmanEngines remembers, per client, whether its engine is Podman.
+var podmanEngines sync.Map // stopProbe -> bool
+
+func isPodmanEngine(ctx context.Context, api stopProbe) bool {
+	if p, ok := podmanEngines.Load(api); ok {
+		return p.(bool)
+	}
+	v, err := api.ServerVersion(ctx)
+	if err != nil {
+		return false // asked again next time
+	}
+	podmanEngines.Store(api, IsPodman(v))
+	return IsPodman(v)
+}
+
+// StopTimeout is the timeout, in seconds, to send with a stop or restart of
+// container id: timeout when given. Without one, Docker waits the
+// container's own stop timeout (stop_grace_period, else 10 s) before it
+// kills; Podman 4.3's compatible API kills at once, so on Podman devstack
+// sends that timeout itself.
+func StopTimeout(ctx context.Context, api stopProbe, id string, timeout *int) *int {
+	if timeout != nil || !isPodmanEngine(ctx, api) {
+		return timeout
+	}
+	st, err := api.ContainerInspect(ctx, id)
+	if err != nil {
+		return timeout // the stop itself will say what is wrong
+	}
+	t := ownStopTimeout(st.Config)
+	return &t
+}
+
+// ownStopTimeout is the stop timeout a container was created with; Podman
+// reports 0 for none (compose's stop_grace_period: 0s is taken as none too).
+// Pure.
+func ownStopTimeout(cfg *container.Config) int {
+	if cfg == nil || cfg.StopTimeout == nil || *cfg.StopTimeout <= 0 {
+		return defaultStopTimeout
+	}
+	return *cfg.StopTimeout
 }

@@ -1,9 +1,11 @@
 package engine
 
 import (
+	"context"
 	"testing"
 
 	"github.com/docker/docker/api/types"
+	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
 )
 
@@ -45,6 +47,72 @@ func TestContainerEventPodmanNames(t *testing.T) {
 		ev := containerEvent(events.Message{Action: in, Actor: events.Actor{ID: "c1", Attributes: map[string]string{"name": "p-web-1"}}})
 		if ev.Action != want {
 			t.Errorf("event %q: Action %q, want %q", in, ev.Action, want)
+		}
+	}
+}
+
+// probe is a stopProbe: an engine's /version and one container's config.
+type probe struct {
+	version   types.Version
+	cfg       *container.Config
+	inspected int
+}
+
+func (p *probe) ServerVersion(context.Context) (types.Version, error) { return p.version, nil }
+
+func (p *probe) ContainerInspect(context.Context, string) (container.InspectResponse, error) {
+	p.inspected++
+	return container.InspectResponse{Config: p.cfg}, nil
+}
+
+func TestStopTimeout(t *testing.T) {
+	podman := types.Version{Components: []types.ComponentVersion{{Name: "Podman Engine"}}}
+	docker := types.Version{Components: []types.ComponentVersion{{Name: "Engine"}}}
+	thirty, zero, five := 30, 0, 5
+	for _, tc := range []struct {
+		name    string
+		v       types.Version
+		cfg     *container.Config
+		timeout *int
+		want    *int
+	}{
+		{"docker: the engine applies the container's own", docker, &container.Config{}, nil, nil},
+		{"docker: -t passes", docker, &container.Config{}, &five, &five},
+		{"podman: -t passes", podman, &container.Config{StopTimeout: &thirty}, &five, &five},
+		{"podman: stop_grace_period", podman, &container.Config{StopTimeout: &thirty}, nil, &thirty},
+		{"podman: none (reported as 0) is Docker's 10 s", podman, &container.Config{StopTimeout: &zero}, nil, intPtr(10)},
+		{"podman: none at all", podman, &container.Config{}, nil, intPtr(10)},
+	} {
+		p := &probe{version: tc.v, cfg: tc.cfg}
+		got := StopTimeout(context.Background(), p, "c1", tc.timeout)
+		if (got == nil) != (tc.want == nil) || got != nil && *got != *tc.want {
+			t.Errorf("%s: StopTimeout = %v, want %v", tc.name, deref(got), deref(tc.want))
+		}
+		if !IsPodman(tc.v) && p.inspected > 0 {
+			t.Errorf("%s: inspected the container on Docker", tc.name)
+		}
+	}
+}
+
+func intPtr(i int) *int { return &i }
+
+func deref(p *int) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func TestFamiliarRef(t *testing.T) {
+	for ref, want := range map[string]string{
+		"docker.io/devstack-test/busybox:1": "devstack-test/busybox:1", // Podman
+		"docker.io/library/redis:7":         "redis:7",
+		"devstack-test/busybox:1":           "devstack-test/busybox:1", // Docker
+		"127.0.0.1:5000/app:1":              "127.0.0.1:5000/app:1",
+		"sha256:4e1f7f5d0d5b3c1e4d5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d": "sha256:4e1f7f5d0d5b3c1e4d5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d",
+	} {
+		if got := familiarRef(ref); got != want {
+			t.Errorf("familiarRef(%q) = %q, want %q", ref, got, want)
 		}
 	}
 }

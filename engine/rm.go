@@ -26,7 +26,7 @@ func Rm(ctx context.Context, api API, project string, o RmOptions, out Progress)
 			if !c.Running() && c.State != "paused" {
 				return nil
 			}
-			if err := api.ContainerStop(ctx, c.ID, container.StopOptions{}); err != nil {
+			if err := api.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: StopTimeout(ctx, api, c.ID, nil)}); err != nil {
 				return containerPlanError(c.Name, err)
 			}
 			status(out, KindContainer, c.Name, "Stopped")

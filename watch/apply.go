@@ -57,7 +57,7 @@ func (r *runner) after(ctx context.Context, ids []string, rl Reload) error {
 	}
 	if rl.Restart {
 		err := each(ctx, ids, func(ctx context.Context, id string) error {
-			return r.api.ContainerRestart(ctx, id, container.StopOptions{})
+			return r.api.ContainerRestart(ctx, id, container.StopOptions{Timeout: engine.StopTimeout(ctx, r.api, id, nil)})
 		})
 		if err == nil {
 			r.warmUp(ctx, map[string][]string{rl.Service: ids}) // new processes: the receivers ended with the old ones
