@@ -63,7 +63,7 @@ const projectLabel = "com.docker.compose.project"
 
 var (
 	skipE2E  bool
-	onPodman bool // the engine is Podman's Docker-compatible API ([podman])
+	onPodman bool     // the engine is Podman's Docker-compatible API ([podman])
 	projects sync.Map // project names handed to scripts, swept at the end
 	ports    sync.Map // ports handed out by freeport, never handed out twice
 )
