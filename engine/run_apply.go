@@ -131,11 +131,15 @@ func StartRun(ctx context.Context, api API, c Container, o RunOptions, std Stdio
 		return 0, startFailed(ctx, api, c, o, err)
 	}
 	defer hj.Close()
-	cond := container.WaitConditionNextExit
+	// The exit code comes from next-exit: Podman answers the removed
+	// condition with 0 whatever the code. With --rm, removed then says the
+	// container is gone.
+	waitC, errC := api.ContainerWait(ctx, c.ID, container.WaitConditionNextExit)
+	var goneC <-chan container.WaitResponse
+	var goneErr <-chan error
 	if o.Remove {
-		cond = container.WaitConditionRemoved
+		goneC, goneErr = api.ContainerWait(ctx, c.ID, container.WaitConditionRemoved)
 	}
-	waitC, errC := api.ContainerWait(ctx, c.ID, cond)
 	if err := api.ContainerStart(ctx, c.ID, container.StartOptions{}); err != nil {
 		return 0, startFailed(ctx, api, c, o, err)
 	}
@@ -145,17 +149,27 @@ func StartRun(ctx context.Context, api API, c Container, o RunOptions, std Stdio
 	if err := stream(ctx, hj, o.TTY, o.Interactive, std, containerResize(ctx, api, c.ID)); err != nil {
 		return 0, err
 	}
+	var code int
 	select {
 	case w := <-waitC:
 		if w.Error != nil && w.Error.Message != "" {
 			return 0, fmt.Errorf("container %s: %s", c.Name, w.Error.Message)
 		}
-		return int(w.StatusCode), nil
+		code = int(w.StatusCode)
 	case err := <-errC:
 		return 0, fmt.Errorf("container %s: %w", c.Name, err)
 	case <-ctx.Done():
 		return 0, ctx.Err()
 	}
+	if o.Remove {
+		select {
+		case <-goneC:
+		case <-goneErr: // gone already, or the engine's own error: the code stands
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
+	}
+	return code, nil
 }
 
 // startFailed removes a --rm container that never ran.
