@@ -108,3 +108,35 @@ func ownStopTimeout(cfg *container.Config) int {
 	}
 	return *cfg.StopTimeout
 }
+
+// podmanStopped is the state Podman reports for a container that has exited
+// and is not cleaned up yet: between the runs of one it restarts.
+const podmanStopped = "stopped"
+
+// dockerState is st as Docker would report it: Podman's "stopped" is
+// "restarting" when the restart policy restarts the container (a crash
+// loop spends most of its time there), else "exited". Pure.
+func dockerState(st container.InspectResponse) container.InspectResponse {
+	if st.State == nil || st.State.Status != podmanStopped {
+		return st
+	}
+	s := *st.State
+	s.Status = "exited"
+	if st.ContainerJSONBase != nil && st.HostConfig != nil && restarts(st.HostConfig.RestartPolicy, s.ExitCode, st.RestartCount) {
+		s.Status, s.Restarting = "restarting", true
+	}
+	st.State = &s
+	return st
+}
+
+// restarts says whether the policy restarts a container that exited with
+// code after restarted restarts. Pure.
+func restarts(p container.RestartPolicy, code, restarted int) bool {
+	switch p.Name {
+	case container.RestartPolicyAlways, container.RestartPolicyUnlessStopped:
+		return true
+	case container.RestartPolicyOnFailure:
+		return code != 0 && (p.MaximumRetryCount == 0 || restarted < p.MaximumRetryCount)
+	}
+	return false
+}

@@ -116,3 +116,34 @@ func TestFamiliarRef(t *testing.T) {
 		}
 	}
 }
+
+func TestDockerState(t *testing.T) {
+	inspect := func(status, policy string, code, restarted int) container.InspectResponse {
+		return container.InspectResponse{
+			ContainerJSONBase: &container.ContainerJSONBase{
+				State:        &container.State{Status: status, ExitCode: code},
+				HostConfig:   &container.HostConfig{RestartPolicy: container.RestartPolicy{Name: container.RestartPolicyMode(policy), MaximumRetryCount: 2}},
+				RestartCount: restarted,
+			},
+		}
+	}
+	for _, tc := range []struct {
+		name       string
+		in         container.InspectResponse
+		status     string
+		restarting bool
+	}{
+		{"podman crash loop", inspect("stopped", "always", 3, 5), "restarting", true},
+		{"podman on-failure, retries left", inspect("stopped", "on-failure", 3, 1), "restarting", true},
+		{"podman on-failure, retries used", inspect("stopped", "on-failure", 3, 2), "exited", false},
+		{"podman on-failure, success", inspect("stopped", "on-failure", 0, 0), "exited", false},
+		{"podman no policy", inspect("stopped", "no", 3, 0), "exited", false},
+		{"docker exited", inspect("exited", "always", 3, 0), "exited", false},
+		{"docker running", inspect("running", "always", 0, 0), "running", false},
+	} {
+		got := dockerState(tc.in).State
+		if got.Status != tc.status || got.Restarting != tc.restarting {
+			t.Errorf("%s: %s restarting=%v, want %s restarting=%v", tc.name, got.Status, got.Restarting, tc.status, tc.restarting)
+		}
+	}
+}

@@ -84,6 +84,7 @@ func WaitFor(ctx context.Context, api ContainerAPI, w *Watcher, c Container, con
 		if err != nil {
 			return fmt.Errorf("service %s: %w", c.Service, err)
 		}
+		st = dockerState(st)
 		done, failure := conditionMet(st, condition)
 		if failure != "" {
 			return fmt.Errorf("%w: service %s (container %s) %s%s", ErrDependencyFailed, c.Service, c.Name, failure, lastLogLines(ctx, api, c.ID, 10))
