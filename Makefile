@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: build receivers install release completions cross-check engine demo test test-swarm bench fuzz lint clean
+.PHONY: build receivers install release completions cross-check engine demo test test-swarm test-podman bench fuzz lint clean
 
 # CGO_ENABLED=0: a static binary; stripped (-s -w), a third smaller. Every
 # build embeds devstack-receiver (make receivers), the small static program
@@ -78,6 +78,21 @@ test: lint engine
 # own (e2e/netns_test.go; root needed).
 test-swarm: engine
 	DEVSTACK_E2E_SWARM=1 $(GO) test -count=1 -timeout 20m ./e2e -run '^TestScripts(Dash)?$$/^swarm_'
+
+# The end-to-end scripts against Podman's Docker-compatible API
+# (scripts/ensure-podman.sh installs podman and starts its service when
+# needed; the test images are built into podman's own store). Prints each
+# script skipped on Podman with its reason, the failures, and the counts;
+# the whole log stays in the file it names.
+PODMAN_HOST ?= unix:///run/podman/podman.sock
+test-podman: engine
+	scripts/ensure-podman.sh
+	@log=$$(mktemp /tmp/devstack-test-podman.XXXXXX.log); echo "test-podman: log in $$log"; \
+	start=$$(date +%s); \
+	DOCKER_HOST=$(PODMAN_HOST) $(GO) test -count=1 -timeout 30m -v ./e2e >$$log 2>&1; rc=$$?; \
+	grep -E '^ +--- (FAIL|SKIP)|^ +> \[podman\] skip|^ +FAIL: testdata' $$log; \
+	echo "test-podman: $$(grep -cE '^ +--- PASS' $$log) scripts passed, $$(grep -cE '^ +--- SKIP' $$log) skipped, $$(grep -cE '^ +--- FAIL' $$log) failed in $$(( $$(date +%s) - start ))s"; \
+	exit $$rc
 
 # Speed targets, measured against the raw engine in one run; prints ratios.
 bench: build engine

@@ -82,6 +82,7 @@ type NetworkAPI interface {
 	NetworkList(ctx context.Context, options network.ListOptions) ([]network.Summary, error)
 	NetworkCreate(ctx context.Context, name string, options network.CreateOptions) (network.CreateResponse, error)
 	NetworkConnect(ctx context.Context, network, container string, config *network.EndpointSettings) error
+	NetworkDisconnect(ctx context.Context, network, container string, force bool) error
 	NetworkRemove(ctx context.Context, network string) error
 }
 

@@ -53,13 +53,33 @@ func (a *applier) recreateNetworks(ctx context.Context, plan Plan) error {
 		if err := eg.Wait(); err != nil {
 			return err
 		}
-		if err := a.api.NetworkRemove(ctx, act.Name); err != nil {
+		if err := a.removeChangedNetwork(ctx, plan, act.Name); err != nil {
 			return fmt.Errorf("network %s changed and must be recreated, but: %w", act.Name, err)
 		}
 		a.out.Event(Event{Kind: KindNetwork, Name: act.Name, Status: "Removed", Detail: "config changed"})
 		if err := a.createNetwork(ctx, act); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// removeChangedNetwork removes a network whose containers of the project
+// are stopped. Podman refuses while stopped containers are still attached
+// ("has associated containers"), where Docker does not: then they are
+// disconnected (the plan recreates them) and the removal is tried again.
+func (a *applier) removeChangedNetwork(ctx context.Context, plan Plan, name string) error {
+	err := a.api.NetworkRemove(ctx, name)
+	if err == nil {
+		return nil
+	}
+	for _, c := range plan.Actions {
+		if c.Current != nil {
+			_ = a.api.NetworkDisconnect(ctx, name, c.Current.ID, true) // not on it: nothing to do
+		}
+	}
+	if a.api.NetworkRemove(ctx, name) != nil {
+		return err
 	}
 	return nil
 }
