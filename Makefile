@@ -90,7 +90,7 @@ test-podman: engine
 	@log=$$(mktemp /tmp/devstack-test-podman.XXXXXX.log); echo "test-podman: log in $$log"; \
 	start=$$(date +%s); \
 	DOCKER_HOST=$(PODMAN_HOST) $(GO) test -count=1 -timeout 30m -v ./e2e >$$log 2>&1; rc=$$?; \
-	grep -E '^ +--- (FAIL|SKIP)|^ +> \[podman\] skip|^ +FAIL: testdata' $$log; \
+	awk -f scripts/e2e-summary.awk $$log | sort; \
 	echo "test-podman: $$(grep -cE '^ +--- PASS' $$log) scripts passed, $$(grep -cE '^ +--- SKIP' $$log) skipped, $$(grep -cE '^ +--- FAIL' $$log) failed in $$(( $$(date +%s) - start ))s"; \
 	exit $$rc
 
