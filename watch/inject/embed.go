@@ -1,12 +1,15 @@
 package inject
 
 import (
+	"bytes"
+	"compress/gzip"
 	"embed"
+	"io"
 	"strings"
 )
 
 // receivers holds devstack-receiver built for linux/amd64 and linux/arm64
-// as receivers/devstack-receiver-linux-ARCH (make receivers, which make
+// as receivers/devstack-receiver-linux-ARCH.gz (make receivers, which make
 // build runs first; go generate ./watch/inject does the same). A plain go
 // build embeds only the README: watch then falls back to copying devstack
 // itself, or to CopyToContainer.
@@ -16,9 +19,18 @@ import (
 //go:embed receivers
 var receivers embed.FS
 
-// embedded is the receiver built for platform (GOOS/GOARCH), if any.
+// embedded is the receiver built for platform (GOOS/GOARCH), if any,
+// uncompressed.
 func embedded(platform string) ([]byte, bool) {
-	data, err := receivers.ReadFile("receivers/devstack-receiver-" + strings.ReplaceAll(platform, "/", "-"))
+	gz, err := receivers.ReadFile("receivers/devstack-receiver-" + strings.ReplaceAll(platform, "/", "-") + ".gz")
+	if err != nil {
+		return nil, false
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return nil, false
+	}
+	data, err := io.ReadAll(zr)
 	return data, err == nil && len(data) > 0
 }
 
@@ -28,8 +40,8 @@ func Platforms() []string {
 	entries, _ := receivers.ReadDir("receivers")
 	var out []string
 	for _, e := range entries {
-		if p, ok := strings.CutPrefix(e.Name(), "devstack-receiver-"); ok {
-			if osName, arch, ok := strings.Cut(p, "-"); ok {
+		if p, ok := strings.CutPrefix(e.Name(), "devstack-receiver-"); ok && strings.HasSuffix(p, ".gz") {
+			if osName, arch, ok := strings.Cut(strings.TrimSuffix(p, ".gz"), "-"); ok {
 				out = append(out, osName+"/"+arch)
 			}
 		}
