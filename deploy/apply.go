@@ -106,7 +106,7 @@ func check(ctx context.Context, api API, st *stack.Stack, plan stack.Plan, o Opt
 		} else {
 			auths[image] = ""
 		}
-		if err := checkImage(ctx, api, a.Service.Name, image, auths[image]); err != nil {
+		if err := checkImage(ctx, api, a.Service.Name, image, auths[image], o.Auth != nil); err != nil {
 			return nil, err
 		}
 	}

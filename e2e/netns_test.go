@@ -30,13 +30,13 @@ import (
 // every link. The rig lives in a temp dir with a short path (unix socket
 // paths are limited to 108 bytes).
 type rig struct {
-	mu       sync.Mutex
-	id       string // random, names the namespaces: dsrig-<id>-hub, dsrig-<id>-<engine>
-	dir      string
-	hub      string // hub namespace name; "" until the first engine starts
-	engines  map[string]*nsEngine
-	order    []string // engine names in start order (the IP follows it)
-	registry *exec.Cmd
+	mu         sync.Mutex
+	id         string // random, names the namespaces: dsrig-<id>-hub, dsrig-<id>-<engine>
+	dir        string
+	hub        string // hub namespace name; "" until the first engine starts
+	engines    map[string]*nsEngine
+	order      []string    // engine names in start order (the IP follows it)
+	registries []*exec.Cmd // docker-registry in the hub namespace
 }
 
 // nsEngine is one dockerd of a rig.

@@ -34,9 +34,9 @@ func (r *rig) teardown(logf func(...any)) {
 		}
 		return nil
 	}, logf)
-	if r.registry != nil {
-		_ = r.registry.Process.Kill()
-		_ = r.registry.Wait()
+	for _, reg := range r.registries {
+		_ = reg.Process.Kill()
+		_ = reg.Wait()
 	}
 	killShims(r.dir)
 	for _, name := range r.order {

@@ -3,18 +3,11 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
-	"net"
-	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -55,7 +48,7 @@ func cmdSwarmrig(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 	}
 	ts.Check(formSwarm(engines))
-	ts.Check(r.startRegistry())
+	ts.Check(r.startRegistry("registry", rigRegistry, ""))
 	for _, e := range engines {
 		exportEngine(ts, e)
 	}
@@ -99,67 +92,6 @@ func formSwarm(engines []*nsEngine) error {
 		}
 	}
 	return fmt.Errorf("swarm nodes not all Ready within 60s: %v\n%s", err, states)
-}
-
-// registryRigConfig is a distribution 2.8 config listening on the rig's
-// bridge address.
-const registryRigConfig = `version: 0.1
-log:
-  level: warn
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: %s
-  delete:
-    enabled: true
-http:
-  addr: ` + rigRegistry + "\n"
-
-// startRegistry runs docker-registry in the rig's hub namespace and waits
-// until it answers there.
-func (r *rig) startRegistry() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.registry != nil {
-		return nil
-	}
-	dir := filepath.Join(r.dir, "registry")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	cfg := filepath.Join(dir, "config.yml")
-	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(registryRigConfig, filepath.Join(dir, "storage"))), 0o644); err != nil {
-		return err
-	}
-	logf, err := os.Create(filepath.Join(dir, "registry.log"))
-	if err != nil {
-		return err
-	}
-	defer logf.Close()
-	cmd := exec.Command("nsenter", "--net="+filepath.Join(netnsDir, r.hub), "--", "docker-registry", "serve", cfg)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	r.registry = cmd
-	c := http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{
-		DialContext: func(ctx context.Context, _, addr string) (net.Conn, error) {
-			return dialInNetns(ctx, r.hub, addr)
-		}}}
-	var resp *http.Response
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if resp, err = c.Get("http://" + rigRegistry + "/v2/"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-			err = fmt.Errorf("GET /v2/: %s", resp.Status)
-		}
-	}
-	data, _ := os.ReadFile(filepath.Join(dir, "registry.log"))
-	return fmt.Errorf("rig registry did not answer on %s within 20s: %v\n%s", rigRegistry, err, data)
 }
 
 // cmdWaitrunning implements `waitrunning SERVICE N [TIMEOUT]`: waits until N
