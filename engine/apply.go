@@ -34,6 +34,7 @@ type applier struct {
 	proxyEnv   types.MappingWithEquals // docker's configured proxies (ProxyEnv)
 	renewAnon  bool                    // recreated containers get new anonymous volumes (up -V)
 	step       *string                 // where apply is, for the message when interrupted (nil: untold)
+	dupNets    []string                // the project's networks observed more than once
 
 	mu      sync.Mutex
 	current map[string][]Container // service -> its containers after apply
@@ -49,6 +50,9 @@ func (a *applier) apply(ctx context.Context, plan Plan, start bool) error {
 	}
 	if err := a.each(ctx, plan, a.resource, CreateNetwork, CreateVolume, RemoveContainer); err != nil {
 		return err
+	}
+	for _, name := range a.dupNets {
+		a.dedupeNetwork(ctx, name) // copies another client made before we looked
 	}
 	a.gate = newCreateGate(plan)
 	if err := a.each(ctx, refOrder(a.p, plan), a.container, CreateContainer, RecreateContainer, StartContainer, KeepContainer, RestartContainer); err != nil {

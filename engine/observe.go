@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -42,6 +43,10 @@ type Observed struct {
 	// The labels of the existing networks and volumes (name -> labels):
 	// whose they are (project, key) and their config hash.
 	NetworkLabels, VolumeLabels map[string]map[string]string
+	// DuplicateNetworks names the project's networks that exist more
+	// than once (another client created a copy): apply removes the
+	// copies, as when it races one itself (dedupeNetwork).
+	DuplicateNetworks []string
 }
 
 func projectFilter(project string) filters.Args {
@@ -109,7 +114,12 @@ func Observe(ctx context.Context, api API, project string) (*Observed, error) {
 	}
 	o := &Observed{Containers: cs, Networks: map[string]string{}, Volumes: map[string]bool{},
 		NetworkLabels: map[string]map[string]string{}, VolumeLabels: map[string]map[string]string{}}
+	seen := map[string]bool{}
 	for _, n := range nets {
+		if seen[n.Name] && n.Labels[LabelProject] == project && !slices.Contains(o.DuplicateNetworks, n.Name) {
+			o.DuplicateNetworks = append(o.DuplicateNetworks, n.Name)
+		}
+		seen[n.Name] = true
 		o.Networks[n.Name] = n.ID
 		o.NetworkLabels[n.Name] = n.Labels
 	}

@@ -116,7 +116,7 @@ func up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOption
 	defer stopWatch()
 	a := &applier{api: api, p: p, imageIDs: d.ImageIDs, files: d.Files, out: out, watch: Watch(wctx, mon),
 		apiVersion: APIVersion(api), observed: obs.Containers, proxyEnv: ProxyEnv(daemonHost(api)),
-		renewAnon: o.RenewAnonVolumes, step: step}
+		renewAnon: o.RenewAnonVolumes, step: step, dupNets: obs.DuplicateNetworks}
 	if err := a.apply(ctx, plan, !o.NoStart); err != nil {
 		return res, err
 	}
