@@ -54,6 +54,9 @@ func parseFormat(s string) (outputFormat, error) {
 	case "json":
 		return outputFormat{json: true}, nil
 	}
+	if !strings.Contains(s, "{{") {
+		return outputFormat{}, fmt.Errorf("unknown --format %q: use table, json or a Go template such as '{{.Name}}'", s)
+	}
 	f := outputFormat{}
 	if rest, ok := strings.CutPrefix(s, "table "); ok {
 		s, f.table = rest, true

@@ -33,8 +33,8 @@ func TestPsFormat(t *testing.T) {
 			t.Errorf("%q:\n got %q\nwant %q", tc.format, b.String(), tc.want)
 		}
 	}
-	for _, bad := range []string{"{{.Service", "{{nosuchfunc .Name}}"} {
-		if _, err := parseFormat(bad); err == nil || !strings.Contains(err.Error(), "invalid --format") {
+	for _, bad := range []string{"{{.Service", "{{nosuchfunc .Name}}", "xml"} {
+		if _, err := parseFormat(bad); err == nil || !strings.Contains(err.Error(), "--format") {
 			t.Errorf("parseFormat(%q) = %v, want an invalid --format error", bad, err)
 		}
 	}
