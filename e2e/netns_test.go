@@ -134,15 +134,16 @@ func (r *rig) start(name string, withBusybox bool) (*nsEngine, error) {
 	}
 	if e == nil {
 		r.order = append(r.order, name)
+		n := len(r.order) // read under the lock: other engines start alongside
 		e = &nsEngine{
 			name:  name,
 			netns: "dsrig-" + r.id + "-" + name,
 			dir:   filepath.Join(r.dir, name),
-			ip:    fmt.Sprintf("10.77.0.%d", 10+len(r.order)),
+			ip:    fmt.Sprintf("10.77.0.%d", 10+n),
 		}
 		r.engines[name] = e
 		r.mu.Unlock()
-		if err := r.plug(e, len(r.order)); err != nil {
+		if err := r.plug(e, n); err != nil {
 			return nil, err
 		}
 	} else {
