@@ -62,7 +62,7 @@ func Deploy(ctx context.Context, api API, st *stack.Stack, o Options, out engine
 	err = apply(ctx, api, st, observed, plan, levels, auths, o, u, out)
 	if err != nil {
 		if ctx.Err() == nil && !u.empty() {
-			u.run(context.WithoutCancel(ctx), api, out)
+			u.run(context.WithoutCancel(ctx), out)
 		}
 		return err
 	}
@@ -218,7 +218,7 @@ func (u *undo) empty() bool { return len(u.steps) == 0 }
 
 // run undoes in reverse order of creation (services before the networks
 // and objects they use).
-func (u *undo) run(ctx context.Context, api API, out engine.Progress) {
+func (u *undo) run(ctx context.Context, out engine.Progress) {
 	var errs []error
 	for i := len(u.steps) - 1; i >= 0; i-- {
 		if err := u.steps[i].do(ctx); err != nil {
