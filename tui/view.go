@@ -159,6 +159,8 @@ var helpText = []string{
 	"  R           restart all services",
 	"  q, ctrl+c   quit and leave the stack running",
 	"  X           stop the whole stack and quit",
+	"  (on a deployed stack r s c e R X do nothing: deploy again to change it;",
+	"   o opens the selected service's first published port)",
 	"",
 	"Any key closes this help.",
 }
