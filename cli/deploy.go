@@ -33,11 +33,16 @@ update_config (rolled back per rollback_config). Services are created in
 depends_on order, each once what it depends on has converged; deploy then
 waits until every service has converged (its tasks running, healthy where
 it has a healthcheck) and says why one cannot. -d does not wait for the
-last ones.`,
+last ones (a service still waits for what it depends on). If a deploy
+fails, the services, networks, secrets and configs it created are removed
+again; an update that fails is the engine's to roll back.
+
+deploy ps, ls, rm and logs act on the stack; a service named ps, ls, rm or
+logs cannot be named on the command line (deploy without names deploys it).`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runDeploy(cmd.Context(), g, f, args) },
 	}
 	fl := cmd.Flags()
-	fl.BoolVarP(&f.detach, "detach", "d", false, "return once the services are created or updated, without waiting for them to converge")
+	fl.BoolVarP(&f.detach, "detach", "d", false, "return once the services are created or updated, without waiting for the last ones to converge")
 	fl.BoolVar(&f.prune, "prune", false, "remove the stack's services that are no longer in the project")
 	fl.BoolVar(&f.registryAuth, "with-registry-auth", false, "send docker's registry credentials to the nodes, to pull private images")
 	fl.BoolVar(&f.build, "build", false, "build the images first and push those named with a registry, so every node can pull them")
