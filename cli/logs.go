@@ -19,7 +19,13 @@ func newLogsCmd(g *globals) *cobra.Command {
 			return g.onProject(ctx, args, "", func(ctx context.Context, api engine.API, name string) error {
 				o.Services = args
 				lp := &logPrinter{w: g.stdout, color: colorOK(g, noColor), timestamps: timestamps}
-				err := engine.NewLogFollower(api, engine.NewMonitor(api, name), name, o).Run(ctx, lp)
+				f := engine.NewLogFollower(api, engine.NewMonitor(api, name), name, o)
+				var err error
+				if o.Follow {
+					err = followLogs(ctx, g, api, f, lp)
+				} else {
+					err = f.Run(ctx, lp)
+				}
 				if o.Follow && ctx.Err() != nil {
 					return nil // Ctrl-C is how one stops following
 				}

@@ -157,7 +157,7 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 		// Every service says attach: false: no logs, but Ctrl-C still stops the stack.
 		<-ctx.Done()
 	} else {
-		err = logs.Run(ctx, lp)
+		err = followLogs(ctx, g, api, logs, lp)
 	}
 	if ctx.Err() == nil {
 		return err

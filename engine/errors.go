@@ -5,6 +5,9 @@ package engine
 import "errors"
 
 var (
+	// ErrEngineGone means the engine stopped answering in the middle of a
+	// command (dockerd stopped or restarted).
+	ErrEngineGone = errors.New("the Docker engine went away")
 	// ErrDaemonUnreachable means the Docker engine did not answer.
 	ErrDaemonUnreachable = errors.New("cannot reach the Docker engine")
 	// ErrUnknownContext means a docker context name is not in docker's context store.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -41,10 +42,24 @@ type UpResult struct {
 func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOptions, out Progress) (UpResult, error) {
 	step := "checking the project"
 	res, err := up(ctx, api, mon, p, o, out, &step)
-	if err != nil && ctx.Err() != nil {
+	switch {
+	case err != nil && ctx.Err() != nil:
 		return res, &Interrupted{Step: step, Cause: ctx.Err(), Err: err}
+	case err != nil && engineWentAway(ctx, api, err):
+		first, _, _ := strings.Cut(err.Error(), "\n")
+		return res, fmt.Errorf("%w while %s; `devstack up` converges once it is back (what failed: %s)", ErrEngineGone, step, strings.TrimSuffix(first, "; last log lines:"))
 	}
 	return res, err
+}
+
+// engineWentAway tells whether up failed because the engine stopped: it
+// does not answer, or, when a dependency exited (the engine stops every
+// container before it stops answering), stops answering within 3s.
+func engineWentAway(ctx context.Context, api SystemAPI, err error) bool {
+	if errors.Is(err, ErrDependencyFailed) {
+		return StopsAnswering(ctx, api, 3*time.Second)
+	}
+	return !EngineAnswers(ctx, api)
 }
 
 func up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOptions, out Progress, step *string) (UpResult, error) {
