@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -183,12 +184,16 @@ func Run(ctx context.Context, api engine.API, p *types.Project, o Options, out e
 	}
 	r.boxes.adoptWarm(ctx) // "watching" means saves go at full speed
 	say(out, "watching %s (Ctrl-C to stop)", r.describe())
+	var away atomic.Bool
+	go r.followEngine(ctx, &away)
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-r.wake:
-			r.handle(ctx, r.take())
+			if !away.Load() { // else the batch waits in the queue for the engine
+				r.handle(ctx, r.take())
+			}
 		}
 	}
 }
