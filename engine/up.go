@@ -55,7 +55,7 @@ func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOption
 // engineWentAway tells whether up failed because the engine stopped: it
 // does not answer, or, when a dependency exited (the engine stops every
 // container before it stops answering), stops answering within 3s.
-func engineWentAway(ctx context.Context, api SystemAPI, err error) bool {
+func engineWentAway(ctx context.Context, api Pinger, err error) bool {
 	if errors.Is(err, ErrDependencyFailed) {
 		return StopsAnswering(ctx, api, 3*time.Second)
 	}
