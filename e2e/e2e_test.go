@@ -24,7 +24,9 @@
 // (registry_test.go), tmpfs (tmpfs_test.go), authregistry
 // (authregistry_test.go), nsengine (netns_test.go: a dockerd in a network
 // namespace of its own) and swarmrig (swarmrig_test.go: a swarm of them,
-// with a registry every node can pull from), sshd (sshd_test.go: a private
+// with a registry every node can pull from; waitrunning SERVICE N waits
+// for a swarm service's tasks; rigauthregistry, rigregistry_test.go: a rig
+// registry that needs a login), sshd (sshd_test.go: a private
 // OpenSSH server reaching the engine, for ssh:// endpoints), tlsproxy
 // (tlsproxy_test.go: the engine over TLS with client certificates, and the
 // certificates), slowengine (slowengine_test.go: an engine proxy that holds
