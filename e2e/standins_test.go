@@ -169,6 +169,9 @@ func ensureBase() (stale string, rebuilt bool, err error) {
 	if err == nil && haveSpec == spec {
 		return "", false, nil
 	}
+	if onPodman && baseFromDocker(spec) == nil {
+		return stale, true, nil
+	}
 	if err := makeBase(spec); err != nil {
 		return "", false, err
 	}
