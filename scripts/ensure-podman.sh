@@ -79,8 +79,10 @@ ensure_loopback_registries() {
 		'[[registry]]' 'location = "localhost"' 'insecure = true' >"$REGCONF"
 }
 
+# podman_answers: the socket serves the Docker API (asked with the docker
+# CLI, which ensure-engine.sh installs, as the tests use it).
 podman_answers() {
-	curl -sf --max-time 5 --unix-socket "$SOCK" http://d/_ping >/dev/null 2>&1
+	timeout 10 docker -H "unix://$SOCK" version --format '{{.Server.Version}}' >/dev/null 2>&1
 }
 
 # service_pids prints the pids of `podman system service` processes
@@ -129,7 +131,7 @@ start_service() {
 	exit 1
 }
 
-command -v curl >/dev/null || { log "curl is needed"; exit 1; }
+command -v docker >/dev/null || { log "the docker CLI is needed (scripts/ensure-engine.sh installs it)"; exit 1; }
 install_podman
 ensure_ulimits
 ensure_loopback_registries
