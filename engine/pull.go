@@ -105,6 +105,21 @@ func pullOne(ctx context.Context, api API, auth Registry, r pullReq, st *pullSta
 // stream ends, handing each to fn; an error message ends it as a registry
 // error naming ref.
 func readRegistryStream(r io.Reader, ref string, fn func(jsonmessage.JSONMessage)) error {
+	var failed *jsonmessage.JSONError
+	err := ReadMessages(r, func(m jsonmessage.JSONMessage) error {
+		fn(m)
+		return nil
+	})
+	if errors.As(err, &failed) {
+		return registryError(ref, failed)
+	}
+	return err
+}
+
+// ReadMessages reads an engine's stream of JSON messages (pull, push,
+// build) until it ends, handing each to fn; an error message ends it as
+// that *jsonmessage.JSONError, and so does an error of fn.
+func ReadMessages(r io.Reader, fn func(jsonmessage.JSONMessage) error) error {
 	dec := json.NewDecoder(r)
 	for {
 		var m jsonmessage.JSONMessage
@@ -114,9 +129,11 @@ func readRegistryStream(r io.Reader, ref string, fn func(jsonmessage.JSONMessage
 			return err
 		}
 		if m.Error != nil {
-			return registryError(ref, m.Error)
+			return m.Error
 		}
-		fn(m)
+		if err := fn(m); err != nil {
+			return err
+		}
 	}
 }
 

@@ -15,8 +15,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -139,22 +137,12 @@ func run(ctx context.Context, api engine.API, opts build.ImageBuildOptions, imag
 
 // follow reads the build's JSON message stream until its end or an error.
 func follow(r io.Reader, view *plainView, emit func(line)) error {
-	dec := json.NewDecoder(r)
-	for {
-		var m jsonmessage.JSONMessage
-		if err := dec.Decode(&m); errors.Is(err, io.EOF) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		if m.Error != nil {
-			return m.Error
-		}
+	return engine.ReadMessages(r, func(m jsonmessage.JSONMessage) error {
 		switch {
 		case m.ID == traceID && m.Aux != nil:
 			st, err := decodeTrace(*m.Aux)
 			if err != nil {
-				continue // a message this version does not understand
+				return nil // a message this version does not understand
 			}
 			for _, l := range view.Lines(st) {
 				emit(l)
@@ -164,7 +152,8 @@ func follow(r io.Reader, view *plainView, emit func(line)) error {
 				emit(line{text: l})
 			}
 		}
-	}
+		return nil
+	})
 }
 
 // explain adds what a user can do to errors whose cause the Dockerfile
