@@ -102,7 +102,7 @@ bench: build engine
 # each package's testdata/fuzz/; plain `go test` runs those as tests).
 FUZZTIME ?= 20s
 FUZZ_TARGETS := compose:FuzzResolve compose:FuzzKnobs compose:FuzzRawEnv watch:FuzzMatcher \
-	watch/receiver:FuzzFrames watch/receiver:FuzzServe
+	watch/receiver:FuzzFrames watch/receiver:FuzzServe bundle/ldm:FuzzDecode bundle/ldm:FuzzRoundTrip
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t#*:}; echo "fuzz ./$$pkg $$fn ($(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./$$pkg; \
