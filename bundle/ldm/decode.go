@@ -35,18 +35,28 @@ func NewReader(r io.Reader) (*Reader, error) {
 	return &Reader{in: in, window: 1 << wl}, nil
 }
 
-// Read returns decoded bytes.
+// Read fills p with decoded bytes, as far as the stream goes: a reader
+// that returned short pieces would have a pipe or a socket after it make
+// a write for each.
 func (d *Reader) Read(p []byte) (int, error) {
-	for d.ret == d.hist.end() {
-		if d.err != nil {
-			return 0, d.err
+	n := 0
+	for n < len(p) {
+		if d.ret == d.hist.end() {
+			if d.err != nil {
+				break
+			}
+			d.hist.drop(min(d.ret, d.ret-d.window))
+			d.err = d.step()
+			continue
 		}
-		d.hist.drop(min(d.ret, d.ret-d.window))
-		d.err = d.step()
+		k := copy(p[n:], d.hist.at(d.ret))
+		d.ret += int64(k)
+		n += k
 	}
-	n := copy(p, d.hist.at(d.ret))
-	d.ret += int64(n)
-	return n, nil
+	if n > 0 {
+		return n, nil
+	}
+	return 0, d.err
 }
 
 // step decodes up to a chunk: literals, a match, or the next record's

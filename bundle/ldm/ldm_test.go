@@ -108,3 +108,23 @@ func TestDamaged(t *testing.T) {
 		}
 	}
 }
+
+// Read fills the buffer it is given, however short the records are.
+func TestReadFills(t *testing.T) {
+	data := bytes.Repeat(append(random(7, 100), random(8, 200)...), 3000)
+	r, err := NewReader(bytes.NewReader(encode(t, data, 0, 1000)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 32<<10)
+	for total := 0; total < len(data); {
+		n, err := r.Read(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != min(len(buf), len(data)-total) {
+			t.Fatalf("Read at %d returned %d bytes", total, n)
+		}
+		total += n
+	}
+}
