@@ -130,48 +130,51 @@ func parseBuildArgs(list []string) (map[string]*string, error) {
 }
 
 func newPullCmd(g *globals) *cobra.Command {
-	var o engine.PullOptions
-	var deps, quiet bool
-	cmd := &cobra.Command{
-		Use:   "pull [SERVICE...]",
-		Short: "Pull the services' images, all at the same time (the pull step up uses)",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			p, err := g.narrow(ctx, args, deps)
-			if err != nil {
-				return err
-			}
-			api, err := g.client(ctx)
-			if err != nil {
-				return err
-			}
-			defer api.Close()
-			out, _ := g.progressFor(quiet, "")
-			o.Auth = g.auth
-			return engine.Pull(ctx, api, p, o, out)
-		},
-	}
-	fl := cmd.Flags()
-	fl.BoolVar(&o.IgnoreFailures, "ignore-pull-failures", false, "pull what can be pulled and only warn about the rest")
-	fl.BoolVar(&deps, "include-deps", false, "also pull the images of the services they depend on")
-	fl.BoolVarP(&quiet, "quiet", "q", false, "pull without printing progress")
-	fl.StringVar(&o.Policy, "policy", "", "missing: only the images not present; always (default): all")
+	var policy string
+	cmd := newRegistryCmd(g, "pull", "Pull the services' images, all at the same time (the pull step up uses)",
+		func(p *types.Project, ignoreFailures bool) (registryCall, error) {
+			return func(ctx context.Context, api engine.API, out engine.Progress) error {
+				o := engine.PullOptions{Policy: policy, IgnoreFailures: ignoreFailures, Auth: g.auth}
+				return engine.Pull(ctx, api, p, o, out)
+			}, nil
+		})
+	cmd.Flags().StringVar(&policy, "policy", "", "missing: only the images not present; always (default): all")
 	return cmd
 }
 
 func newPushCmd(g *globals) *cobra.Command {
-	var o engine.PushOptions
-	var deps, quiet bool
+	return newRegistryCmd(g, "push", "Push the images of the services that build and name an image, with docker login's credentials",
+		func(p *types.Project, ignoreFailures bool) (registryCall, error) {
+			targets, err := engine.PushTargets(p, nil) // refused before the engine is reached
+			if err != nil {
+				return nil, err
+			}
+			return func(ctx context.Context, api engine.API, out engine.Progress) error {
+				o := engine.PushOptions{IgnoreFailures: ignoreFailures, Auth: g.auth}
+				return engine.Push(ctx, api, targets, o, out)
+			}, nil
+		})
+}
+
+// registryCall is the engine call of pull or push.
+type registryCall func(ctx context.Context, api engine.API, out engine.Progress) error
+
+// newRegistryCmd is what pull and push share: VERB [SERVICE...], the
+// services narrowed (--include-deps adds what they depend on), -q and
+// --ignore-VERB-failures. plan sees the project before the engine is
+// reached and returns the call to make with a client and -q's progress.
+func newRegistryCmd(g *globals, verb, short string, plan func(p *types.Project, ignoreFailures bool) (registryCall, error)) *cobra.Command {
+	var ignoreFailures, deps, quiet bool
 	cmd := &cobra.Command{
-		Use:   "push [SERVICE...]",
-		Short: "Push the images of the services that build and name an image, with docker login's credentials",
+		Use:   verb + " [SERVICE...]",
+		Short: short,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			p, err := g.narrow(ctx, args, deps)
 			if err != nil {
 				return err
 			}
-			targets, err := engine.PushTargets(p, nil)
+			call, err := plan(p, ignoreFailures)
 			if err != nil {
 				return err
 			}
@@ -181,13 +184,12 @@ func newPushCmd(g *globals) *cobra.Command {
 			}
 			defer api.Close()
 			out, _ := g.progressFor(quiet, "")
-			o.Auth = g.auth
-			return engine.Push(ctx, api, targets, o, out)
+			return call(ctx, api, out)
 		},
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&o.IgnoreFailures, "ignore-push-failures", false, "push what can be pushed and only warn about the rest")
-	fl.BoolVar(&deps, "include-deps", false, "also push the images of the services they depend on")
-	fl.BoolVarP(&quiet, "quiet", "q", false, "push without printing progress")
+	fl.BoolVar(&ignoreFailures, "ignore-"+verb+"-failures", false, verb+" what can be "+verb+"ed and only warn about the rest")
+	fl.BoolVar(&deps, "include-deps", false, "also "+verb+" the images of the services they depend on")
+	fl.BoolVarP(&quiet, "quiet", "q", false, verb+" without printing progress")
 	return cmd
 }
