@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"sync"
 	"time"
 
@@ -72,13 +71,7 @@ func cmdSlowEngine(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 func startSlowEngine(ts *testscript.TestScript, work string) {
-	target := strings.TrimPrefix(ts.Getenv("DOCKER_HOST"), "unix://")
-	if target == "" {
-		target = "/var/run/docker.sock"
-	}
-	if strings.Contains(target, "://") {
-		ts.Fatalf("slowengine: needs a unix socket engine, have %s", target)
-	}
+	target := engineSocket(ts, "slowengine")
 	se := &slowEngine{marker: filepath.Join(work, "held")}
 	rp := &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {

@@ -10,12 +10,10 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
-	"io"
 	"math/big"
 	"net"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -32,10 +30,7 @@ func cmdTLSProxy(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 0 {
 		ts.Fatalf("usage: tlsproxy")
 	}
-	target := strings.TrimPrefix(ts.Getenv("DOCKER_HOST"), "unix://")
-	if target == "" {
-		target = "/var/run/docker.sock"
-	}
+	target := engineSocket(ts, "tlsproxy")
 	work := ts.Getenv("WORK")
 	ca, caKey := newCA(ts, "devstack-e2e CA")
 	server := issue(ts, ca, caKey, "127.0.0.1", x509.ExtKeyUsageServerAuth)
@@ -52,33 +47,8 @@ func cmdTLSProxy(ts *testscript.TestScript, neg bool, args []string) {
 		MinVersion:   tls.VersionTLS12,
 	})
 	ts.Check(err)
-	ts.Defer(func() { _ = l.Close() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go forward(c, target)
-		}
-	}()
+	serveEngine(ts, l, target)
 	ts.Setenv("TLSHOST", "tcp://"+l.Addr().String())
-}
-
-// forward copies between c and the engine's socket, passing on the
-// client's half-close (an exec's stdin ending).
-func forward(c net.Conn, socket string) {
-	defer c.Close()
-	e, err := net.Dial("unix", socket)
-	if err != nil {
-		return
-	}
-	defer e.Close()
-	go func() {
-		_, _ = io.Copy(e, c)
-		_ = e.(*net.UnixConn).CloseWrite()
-	}()
-	_, _ = io.Copy(c, e)
 }
 
 func newCA(ts *testscript.TestScript, name string) (*x509.Certificate, *ecdsa.PrivateKey) {

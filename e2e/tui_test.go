@@ -162,13 +162,7 @@ func cmdEngineProxy(ts *testscript.TestScript, neg bool, args []string) {
 	work := ts.Getenv("WORK")
 	switch args[0] {
 	case "start":
-		target := strings.TrimPrefix(ts.Getenv("DOCKER_HOST"), "unix://")
-		if target == "" {
-			target = "/var/run/docker.sock"
-		}
-		if strings.Contains(target, "://") {
-			ts.Fatalf("engineproxy: needs a unix socket engine, have %s", target)
-		}
+		target := engineSocket(ts, "engineproxy")
 		p := &engineProxy{path: filepath.Join(work, "engine.sock"), target: target, conns: map[net.Conn]bool{}}
 		ts.Check(p.listen())
 		proxies.Store(work, p)
