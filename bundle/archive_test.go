@@ -78,12 +78,15 @@ func TestRoundTrip(t *testing.T) {
 			}
 			dir := filepath.Join(t.TempDir(), "out")
 			var export bytes.Buffer
-			err = Unpack(bytes.NewReader(archive), verdict(m, dir, nil), func(r io.Reader) error {
+			got, gotDir, err := Unpack(bytes.NewReader(archive), decideDir(dir, nil), func(r io.Reader) error {
 				_, err := io.Copy(&export, r)
 				return err
 			})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if gotDir != dir || got.Project != "p" || len(got.Members) != 7 {
+				t.Fatalf("Unpack: %s, %+v", gotDir, got)
 			}
 			if got := exportNames(t, export.Bytes()); got != exportNames(t, fakeExport(t)) {
 				t.Errorf("export rebuilt as %s, want %s", got, exportNames(t, fakeExport(t)))
@@ -210,51 +213,56 @@ func TestMembersMatchManifest(t *testing.T) {
 	}
 }
 
-func verdict(m Manifest, dir string, err error) Verified {
-	return func() (Manifest, string, error) { return m, dir, err }
+func decideDir(dir string, err error) Decide {
+	return func(Manifest) (string, error) { return dir, err }
 }
 
-// A failed verification (Verify running alongside) ends the load as a
-// broken upload: the engine never sees the export's end, and no project
-// file is written.
-func TestUnpackVerifyFails(t *testing.T) {
-	archive := writeArchive(t, Zstd, FormatVersion)
-	m, err := Verify(bytes.NewReader(archive))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(t.TempDir(), "out")
-	bad := fmt.Errorf("%w: member images/x", ErrChecksum)
-	var loadErr error
-	err = Unpack(bytes.NewReader(archive), verdict(m, dir, bad), func(r io.Reader) error {
-		tr := tar.NewReader(r)
-		for {
-			if _, loadErr = tr.Next(); loadErr != nil {
-				return loadErr
+// A damaged archive, or a refusal to load it, ends the load as a broken
+// upload: the engine never sees the export's end, and no project file is
+// written.
+func TestUnpackRefused(t *testing.T) {
+	plain := writeArchive(t, None, FormatVersion)
+	damaged := bytes.Clone(plain)
+	damaged[bytes.Index(plain, []byte("layer bytes"))+3] ^= 0x20
+	conflict := fmt.Errorf("%w: compose.yaml", ErrConflict)
+	for _, tc := range []struct {
+		name    string
+		archive []byte
+		decide  error
+		want    error
+	}{
+		{"a flipped layer byte", damaged, nil, ErrChecksum},
+		{"truncated after the images", plain[:bytes.Index(plain, []byte("services: {}"))], nil, ErrCorrupt},
+		{"decide refuses", plain, conflict, ErrConflict},
+	} {
+		dir := filepath.Join(t.TempDir(), "out")
+		var loadErr error
+		_, _, err := Unpack(bytes.NewReader(tc.archive), decideDir(dir, tc.decide), func(r io.Reader) error {
+			tr := tar.NewReader(r)
+			for {
+				if _, loadErr = tr.Next(); loadErr != nil {
+					return loadErr
+				}
 			}
+		})
+		if !errors.Is(err, tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.name, err, tc.want)
 		}
-	})
-	if !errors.Is(err, ErrChecksum) {
-		t.Errorf("got %v, want the verification's error", err)
-	}
-	if loadErr == nil || loadErr == io.EOF {
-		t.Errorf("the load saw a complete export (%v), want a broken stream", loadErr)
-	}
-	if _, err := os.Stat(dir); !os.IsNotExist(err) {
-		t.Errorf("project directory created although verification failed: %v", err)
+		if loadErr == nil || loadErr == io.EOF {
+			t.Errorf("%s: the load saw a complete export (%v), want a broken stream", tc.name, loadErr)
+		}
+		if _, err := os.Stat(dir); !os.IsNotExist(err) {
+			t.Errorf("%s: project directory created: %v", tc.name, err)
+		}
 	}
 }
 
 // A failing load writes no project files.
 func TestUnpackLoadFails(t *testing.T) {
 	archive := writeArchive(t, Zstd, FormatVersion)
-	m, err := Verify(bytes.NewReader(archive))
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := filepath.Join(t.TempDir(), "out")
 	boom := errors.New("engine says no")
-	err = Unpack(bytes.NewReader(archive), verdict(m, dir, nil), func(r io.Reader) error {
+	_, _, err := Unpack(bytes.NewReader(archive), decideDir(dir, nil), func(r io.Reader) error {
 		io.CopyN(io.Discard, r, 100)
 		return boom
 	})

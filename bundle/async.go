@@ -47,6 +47,11 @@ func (a *asyncWriter) Write(p []byte) (int, error) {
 	n := len(p)
 	for len(p) > 0 {
 		if a.buf == nil {
+			select { // a failure first: select picks at random among ready cases
+			case <-a.failed:
+				return 0, a.err
+			default:
+			}
 			select {
 			case a.buf = <-a.free:
 			case <-a.failed:

@@ -55,7 +55,7 @@ func TestAsyncWriterFails(t *testing.T) {
 		_, err = a.Write(chunk)
 		written += len(chunk)
 	}
-	if !errors.Is(err, errFull) || written > (asyncBufs+4)*asyncBufSize {
+	if !errors.Is(err, errFull) || written > (asyncBufs+5)*asyncBufSize {
 		t.Fatalf("got %v after %d bytes", err, written)
 	}
 	if err := a.Close(); !errors.Is(err, errFull) || r.closed != 1 {

@@ -45,101 +45,81 @@ func fileSHA(path string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// Verified is what Unpack waits for before anything takes effect: the
-// outcome of Verify run over the same archive alongside it, and the
-// directory the project's files go to.
-type Verified func() (m Manifest, dir string, err error)
+// Decide is called once the whole archive has been read and found sound,
+// before anything takes effect. It names the directory the project's
+// files go to, or refuses: its error ends the load.
+type Decide func(Manifest) (dir string, err error)
 
-// Unpack reads the archive once while Verify reads it alongside: the image
-// export (rebuilt as the tar stream the engine exported) streams to load
-// as it is read, but its end is held back until verified reports the whole
-// archive sound, so a damaged archive is a broken upload for the engine and
-// nothing is loaded. Then the load completes, and the project's files are
-// written into the directory verified named, checked against the manifest,
-// with the directories of m.EmptyDirs. Files it created are removed again
-// if it fails.
-func Unpack(r io.Reader, verified Verified, load func(io.Reader) error) (err error) {
-	u := &unpacker{verified: verified, load: load}
+// Unpack reads the archive once. The image export (rebuilt as the tar
+// stream the engine exported) streams to load as it is read, each member
+// checksummed on the way; the project's members are kept aside (spool).
+// The manifest comes last. Once it and every checksum match and decide has
+// named the directory, the engine gets the export's end and the load
+// completes; then the project's files are written, with the directories
+// of m.EmptyDirs. A damaged archive is a broken upload for the engine:
+// nothing is loaded and nothing written. Files Unpack created are removed
+// again if it fails.
+func Unpack(r io.Reader, decide Decide, load func(io.Reader) error) (m Manifest, dir string, err error) {
+	u := &unpacker{load: load}
+	defer u.spool.close()
 	defer func() {
 		if err != nil {
 			u.abort(err)
 			u.undo()
 		}
 	}()
+	var c checker
 	err = walk(r, func(got Member, content io.Reader) error {
-		if got.Name == ManifestName {
-			return nil
+		if mine, err := c.take(got, content); !mine || err != nil {
+			return err
 		}
-		return u.member(got, content)
+		sum, err := u.member(got, content)
+		c.add(got, sum)
+		return err
 	})
 	if err != nil {
-		return err
+		return m, "", err
+	}
+	if m, err = c.result(); err != nil {
+		return m, "", err
+	}
+	if dir, err = decide(m); err != nil {
+		return m, "", err
 	}
 	if err := u.finishImages(); err != nil {
-		return err
+		return m, dir, err
 	}
-	for _, d := range u.m.EmptyDirs {
-		if err := CheckName(ProjectPrefix + d); err != nil {
-			return err
-		}
-		if err := u.mkdirAll(filepath.Join(u.dir, filepath.FromSlash(d))); err != nil {
-			return err
-		}
-	}
-	return nil
+	return m, dir, u.writeFiles(m, dir)
 }
 
 type unpacker struct {
-	verified Verified
-	m        Manifest
-	dir      string
-	byName   map[string]Member
-	load     func(io.Reader) error
-	pw       *io.PipeWriter
-	tw       *tar.Writer
-	loadErr  chan error
-	done     bool
-	created  []string // files and directories, in creation order
+	load    func(io.Reader) error
+	pw      *io.PipeWriter
+	tw      *tar.Writer
+	loadErr chan error
+	done    bool // the export stream has ended, or was broken
+	files   bool // a project member has been read
+	spool   spool
+	created []string // files and directories, in creation order
 }
 
-// member sends an image member to the load, or writes a project file once
-// the archive is verified, checking it against its manifest entry.
-func (u *unpacker) member(got Member, content io.Reader) error {
-	if rel, ok := strings.CutPrefix(got.Name, ImagesPrefix); ok {
-		return u.image(got, rel, content)
-	}
-	if err := u.finishImages(); err != nil {
-		return err
-	}
-	want, ok := u.byName[got.Name]
+// member sends an image member to the load, or keeps a project member
+// until the archive is checked; it returns a file's SHA-256.
+func (u *unpacker) member(got Member, content io.Reader) (string, error) {
+	rel, ok := strings.CutPrefix(got.Name, ImagesPrefix)
 	if !ok {
-		return fmt.Errorf("%w: member %s is not in the manifest", ErrCorrupt, got.Name)
+		u.files = true
+		return u.spool.add(got, content)
 	}
-	rel := strings.TrimPrefix(got.Name, ProjectPrefix)
-	path := filepath.Join(u.dir, filepath.FromSlash(rel))
-	if want.Type == TypeDir {
-		if err := u.mkdirAll(path); err != nil {
-			return err
-		}
-		return sameMember(want, got)
+	if u.files {
+		return "", fmt.Errorf("%w: image member %s after the project files", ErrCorrupt, got.Name)
 	}
-	sum := sha256.New()
-	if err := u.writeFile(path, want, io.TeeReader(content, sum)); err != nil {
-		return err
-	}
-	got.SHA256 = hex.EncodeToString(sum.Sum(nil)) // in case the file changed since Verify read it
-	return sameMember(want, got)
+	return u.image(got, rel, content)
 }
 
 // image feeds one member of the export to the engine's load, started at
 // the first one.
-func (u *unpacker) image(m Member, rel string, content io.Reader) error {
-	if u.done {
-		return fmt.Errorf("%w: image member %s after the project files", ErrCorrupt, m.Name)
-	}
-	if err := CheckMember(m); err != nil {
-		return err
-	}
+func (u *unpacker) image(m Member, rel string, content io.Reader) (string, error) {
 	if u.tw == nil {
 		pr, pw := io.Pipe()
 		u.pw, u.tw, u.loadErr = pw, tar.NewWriter(pw), make(chan error, 1)
@@ -159,16 +139,17 @@ func (u *unpacker) image(m Member, rel string, content io.Reader) error {
 		h.Typeflag = tar.TypeSymlink
 	}
 	if err := u.tw.WriteHeader(h); err != nil {
-		return u.failed(err)
+		return "", u.failed(err)
 	}
-	if _, err := io.Copy(u.tw, content); err != nil {
+	sum, err := copySum(u.tw, m, content)
+	if err != nil {
 		var se streamError
 		if errors.As(err, &se) {
-			return err
+			return "", err
 		}
-		return u.failed(err)
+		return "", u.failed(err)
 	}
-	return nil
+	return sum, nil
 }
 
 // failed prefers the load's own error over the broken pipe it caused.
@@ -192,30 +173,44 @@ func (u *unpacker) abort(err error) {
 	<-u.loadErr
 }
 
-// finishImages waits for the verdict on the whole archive, then ends the
-// export stream and waits for the load's result.
+// finishImages ends the export stream and waits for the load's result.
 func (u *unpacker) finishImages() error {
-	if u.done {
+	if u.done || u.tw == nil {
 		return nil
-	}
-	m, dir, err := u.verified()
-	if err != nil {
-		return err // the deferred abort breaks the export stream
-	}
-	u.m, u.dir, u.byName = m, dir, map[string]Member{}
-	for _, mem := range m.Members {
-		u.byName[mem.Name] = mem
 	}
 	u.done = true
-	if u.tw == nil {
-		return nil
-	}
-	err = u.tw.Close()
+	err := u.tw.Close()
 	u.pw.CloseWithError(err)
 	if lerr := <-u.loadErr; lerr != nil {
 		return lerr
 	}
 	return err
+}
+
+// writeFiles writes the kept project members into dir, and the empty
+// directories the manifest lists.
+func (u *unpacker) writeFiles(m Manifest, dir string) error {
+	for _, it := range u.spool.items {
+		path := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(it.m.Name, ProjectPrefix)))
+		var err error
+		if it.m.Type == TypeDir {
+			err = u.mkdirAll(path)
+		} else {
+			err = u.writeFile(path, it.m, u.spool.content(it))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for _, d := range m.EmptyDirs {
+		if err := CheckName(ProjectPrefix + d); err != nil {
+			return err
+		}
+		if err := u.mkdirAll(filepath.Join(dir, filepath.FromSlash(d))); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (u *unpacker) writeFile(path string, m Member, content io.Reader) error {

@@ -3,7 +3,6 @@ package cli
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -51,28 +50,6 @@ inside. Nothing is loaded from a damaged archive.`,
 	return cmd
 }
 
-type verdict struct {
-	m   bundle.Manifest
-	err error
-}
-
-// verifyAlongside checks the archive in the background; its one verdict
-// is sent on the channel (buffered: nobody may read it).
-func verifyAlongside(ctx context.Context, file string) <-chan verdict {
-	ch := make(chan verdict, 1)
-	go func() {
-		f, err := os.Open(file)
-		if err != nil {
-			ch <- verdict{err: err}
-			return
-		}
-		defer f.Close()
-		m, err := bundle.Verify(ctxReader{ctx, f})
-		ch <- verdict{m, err}
-	}()
-	return ch
-}
-
 // verifyArchive reads the archive once and checks everything in it.
 func verifyArchive(ctx context.Context, g *globals, file string) (bundle.Manifest, error) {
 	f, err := os.Open(file)
@@ -93,11 +70,11 @@ func verifyArchive(ctx context.Context, g *globals, file string) (bundle.Manifes
 	return m, nil
 }
 
-// runLoad reads the archive twice at once: one pass verifies it (manifest,
-// every member's SHA-256), the other streams the image export to the
-// engine, which gets the export's end only once the first pass has found
-// everything sound. So a load costs about one read of the archive, and
-// still nothing is loaded from a damaged one.
+// runLoad reads the archive once (bundle.Unpack): the image export
+// streams to the engine as it is read, which gets the export's end only
+// once the manifest at the end and every checksum have matched; the
+// project's files are written after that. So nothing is loaded from a
+// damaged archive, and a load costs one read of it.
 func runLoad(ctx context.Context, g *globals, f loadFlags, file string) error {
 	in, err := os.Open(file)
 	if err != nil {
@@ -113,34 +90,19 @@ func runLoad(ctx context.Context, g *globals, f loadFlags, file string) error {
 		return err
 	}
 	defer api.Close()
-	vctx, stopVerify := context.WithCancel(ctx)
-	defer stopVerify()
-	verdict := verifyAlongside(vctx, file)
-	var m bundle.Manifest
-	var dir string
-	verified := func() (bundle.Manifest, string, error) {
-		v := <-verdict
-		if v.err != nil {
-			return v.m, "", v.err
+	decide := func(m bundle.Manifest) (string, error) {
+		dir, err := filepath.Abs(cmp.Or(f.dir, g.WorkingDir, m.Project)) // load's flag, the global one, ./PROJECT
+		if err != nil {
+			return "", err
 		}
-		m, dir = v.m, cmp.Or(f.dir, g.WorkingDir, v.m.Project) // load's flag, the global one, ./PROJECT
-		if dir, err = filepath.Abs(dir); err != nil {
-			return m, "", err
-		}
-		return m, dir, bundle.Conflicts(m, dir)
+		return dir, bundle.Conflicts(m, dir)
 	}
 	bar := startTransfer(g.stderr, "Loading", st.Size(), 0, "(the engine unpacks the layers)")
-	err = bundle.Unpack(ctxReader{ctx, io.TeeReader(in, bar)}, verified, func(export io.Reader) error {
+	m, dir, err := bundle.Unpack(ctxReader{ctx, io.TeeReader(in, bar)}, decide, func(export io.Reader) error {
 		return engine.LoadImages(ctx, api, export)
 	})
 	bar.done()
 	if err != nil {
-		if errors.Is(err, bundle.ErrCorrupt) && ctx.Err() == nil {
-			// Both passes met the damage; the verifying one says it best.
-			if v := <-verdict; v.err != nil {
-				err = v.err
-			}
-		}
 		return fmt.Errorf("%s: %w (nothing loaded)", file, err)
 	}
 	out := g.printer()
