@@ -35,8 +35,8 @@ type rig struct {
 	dir        string
 	hub        string // hub namespace name; "" until the first engine starts
 	engines    map[string]*nsEngine
-	order      []string    // engine names in start order (the IP follows it)
-	registries []*exec.Cmd // docker-registry in the hub namespace
+	order      []string        // engine names in start order (the IP follows it)
+	registries []*registryProc // docker-registry in the hub namespace
 }
 
 // nsEngine is one dockerd of a rig.

@@ -35,8 +35,7 @@ func (r *rig) teardown(logf func(...any)) {
 		return nil
 	}, logf)
 	for _, reg := range r.registries {
-		_ = reg.Process.Kill()
-		_ = reg.Wait()
+		reg.stop(0)
 	}
 	killShims(r.dir)
 	for _, name := range r.order {
