@@ -292,3 +292,22 @@ func TestNewerFormatWins(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// A failure once the engine had the whole export says so: here the
+// project directory cannot be made (a file is in the way) after the load
+// succeeded. An engine that refuses the export loaded nothing.
+func TestUnpackAfterExport(t *testing.T) {
+	archive := writeArchive(t, Zstd, FormatVersion)
+	blocker := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(blocker, nil, 0o644)
+	accept := func(r io.Reader) error { _, err := io.Copy(io.Discard, r); return err }
+	_, _, err := Unpack(bytes.NewReader(archive), decideDir(filepath.Join(blocker, "out"), nil), accept)
+	if !errors.Is(err, ErrImagesLoaded) {
+		t.Errorf("files not written after the load: got %v, want it marked %v", err, ErrImagesLoaded)
+	}
+	refuse := func(r io.Reader) error { io.Copy(io.Discard, r); return errors.New("engine says no") }
+	_, _, err = Unpack(bytes.NewReader(archive), decideDir(t.TempDir(), nil), refuse)
+	if err == nil || errors.Is(err, ErrImagesLoaded) {
+		t.Errorf("a refused load: got %v, want an error not marked %v", err, ErrImagesLoaded)
+	}
+}

@@ -19,6 +19,10 @@ var (
 	ErrUnsafePath = errors.New("unsafe path in archive")
 	// ErrOutsideProject means a file the project needs lies outside its directory.
 	ErrOutsideProject = errors.New("file outside the project directory")
+	// ErrImagesLoaded marks a load that failed after the engine had the
+	// whole image export: the images are, or may soon be, on the engine;
+	// no project file was written.
+	ErrImagesLoaded = errors.New("the engine had the whole image export")
 	// ErrConflict means loading would overwrite a different existing file.
 	ErrConflict = errors.New("file exists with other content")
 )

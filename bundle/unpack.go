@@ -2,6 +2,8 @@ package bundle
 
 import (
 	"archive/tar"
+	"cmp"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -66,6 +68,9 @@ func Unpack(r io.Reader, decide Decide, load func(io.Reader) error) (m Manifest,
 		if err != nil {
 			u.abort(err)
 			u.undo()
+			if u.sent {
+				err = afterExport{err}
+			}
 		}
 	}()
 	var c checker
@@ -98,6 +103,7 @@ type unpacker struct {
 	tw      *tar.Writer
 	loadErr chan error
 	done    bool // the export stream has ended, or was broken
+	sent    bool // the engine has the whole export and loaded it, or was interrupted loading it
 	files   bool // a project member has been read
 	spool   spool
 	created []string // files and directories, in creation order
@@ -181,11 +187,16 @@ func (u *unpacker) finishImages() error {
 	u.done = true
 	err := u.tw.Close()
 	u.pw.CloseWithError(err)
-	if lerr := <-u.loadErr; lerr != nil {
-		return lerr
-	}
-	return err
+	lerr := <-u.loadErr
+	u.sent = err == nil && (lerr == nil || errors.Is(lerr, context.Canceled))
+	return cmp.Or(lerr, err)
 }
+
+// afterExport is an error of Unpack once the engine had the whole export.
+type afterExport struct{ error }
+
+func (a afterExport) Unwrap() error      { return a.error }
+func (afterExport) Is(target error) bool { return target == ErrImagesLoaded }
 
 // writeFiles writes the kept project members into dir, and the empty
 // directories the manifest lists.

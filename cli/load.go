@@ -3,6 +3,7 @@ package cli
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -52,20 +53,16 @@ inside. Nothing is loaded from a damaged archive.`,
 
 // verifyArchive reads the archive once and checks everything in it.
 func verifyArchive(ctx context.Context, g *globals, file string) (bundle.Manifest, error) {
-	f, err := os.Open(file)
+	in, size, closeIn, err := openArchive(ctx, file)
 	if err != nil {
 		return bundle.Manifest{}, err
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return bundle.Manifest{}, err
-	}
-	bar := startTransfer(g.stderr, "Checking", st.Size(), 0, "")
+	defer closeIn()
+	bar := startTransfer(g.stderr, "Checking", size, 0, "")
 	defer bar.done()
-	m, err := bundle.Verify(ctxReader{ctx, io.TeeReader(f, bar)})
+	m, err := bundle.Verify(io.TeeReader(in, bar))
 	if err != nil {
-		return m, fmt.Errorf("%s: %w (nothing loaded)", file, err)
+		return m, loadFailed(ctx, file, "checking", err)
 	}
 	return m, nil
 }
@@ -76,15 +73,11 @@ func verifyArchive(ctx context.Context, g *globals, file string) (bundle.Manifes
 // project's files are written after that. So nothing is loaded from a
 // damaged archive, and a load costs one read of it.
 func runLoad(ctx context.Context, g *globals, f loadFlags, file string) error {
-	in, err := os.Open(file)
+	in, size, closeIn, err := openArchive(ctx, file)
 	if err != nil {
 		return err
 	}
-	defer in.Close()
-	st, err := in.Stat()
-	if err != nil {
-		return err
-	}
+	defer closeIn()
 	api, err := g.client(ctx)
 	if err != nil {
 		return err
@@ -97,13 +90,13 @@ func runLoad(ctx context.Context, g *globals, f loadFlags, file string) error {
 		}
 		return dir, bundle.Conflicts(m, dir)
 	}
-	bar := startTransfer(g.stderr, "Loading", st.Size(), 0, "(the engine unpacks the layers)")
-	m, dir, err := bundle.Unpack(ctxReader{ctx, io.TeeReader(in, bar)}, decide, func(export io.Reader) error {
+	bar := startTransfer(g.stderr, "Loading", size, 0, "(the engine unpacks the layers)")
+	m, dir, err := bundle.Unpack(io.TeeReader(in, bar), decide, func(export io.Reader) error {
 		return engine.LoadImages(ctx, api, export)
 	})
 	bar.done()
 	if err != nil {
-		return fmt.Errorf("%s: %w (nothing loaded)", file, err)
+		return loadFailed(ctx, file, "loading", err)
 	}
 	out := g.printer()
 	for _, im := range m.Images {
@@ -189,7 +182,23 @@ func shortID(id string) string {
 	return id
 }
 
-// ctxReader stops a long read when ctx is cancelled (Ctrl-C).
+// openArchive opens an archive for one read that Ctrl-C ends, even a
+// read blocked on a pipe (the file is closed under it).
+func openArchive(ctx context.Context, file string) (io.Reader, int64, func(), error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, nil, err
+	}
+	stop := context.AfterFunc(ctx, func() { f.Close() })
+	return ctxReader{ctx, f}, st.Size(), func() { stop(); f.Close() }, nil
+}
+
+// ctxReader ends a read with the context's error once it is cancelled.
 type ctxReader struct {
 	ctx context.Context
 	r   io.Reader
@@ -199,7 +208,24 @@ func (c ctxReader) Read(b []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
 	}
-	return c.r.Read(b)
+	n, err := c.r.Read(b)
+	if err != nil && c.ctx.Err() != nil {
+		err = c.ctx.Err()
+	}
+	return n, err
+}
+
+// loadFailed says what went wrong with FILE, and what is left: nothing,
+// unless the engine had the whole image export.
+func loadFailed(ctx context.Context, file, step string, err error) error {
+	left := "nothing loaded"
+	if errors.Is(err, bundle.ErrImagesLoaded) {
+		left = "the engine had the whole image export, its images may be loaded; no project file written"
+	}
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		return &engine.Interrupted{Step: step + " " + file, Left: left, Cause: ctx.Err(), Err: err}
+	}
+	return fmt.Errorf("%s: %w (%s)", file, err, left)
 }
 
 func quoteAll(args []string) []string {
