@@ -51,7 +51,7 @@ the archive on the other machine; save --list FILE shows what is inside.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&f.output, "output", "o", "", "archive to write (default: PROJECT.tar.zst, or .tar/.tar.gz)")
-	fl.StringVar(&f.compression, "compression", string(bundle.Zstd), "none, gzip or zstd")
+	fl.StringVar(&f.compression, "compression", string(bundle.Zstd), "zstd (what images share stored once; read by devstack load), or gzip or none (a plain tar)")
 	fl.StringArrayVar(&f.includeDirs, "include-dir", nil, "also store this bind-mounted directory's files (repeatable)")
 	fl.StringVar(&f.list, "list", "", "show what archive FILE holds (checking every checksum) and write nothing")
 	return cmd
