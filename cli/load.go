@@ -34,6 +34,7 @@ identical), then print the command that starts the project. The archive
 is checked (its manifest and the SHA-256 of every member) while the images
 stream to the engine, which gets the end of the image export only once
 everything checked out: a damaged archive loads nothing.
+FILE - reads standard input (devstack save -o - | ssh HOST devstack load -).
 --up starts it right away with --pull never. --dry-run only shows what is
 inside. Nothing is loaded from a damaged archive.`,
 		Args: cobra.ExactArgs(1),
@@ -53,7 +54,7 @@ inside. Nothing is loaded from a damaged archive.`,
 
 // verifyArchive reads the archive once and checks everything in it.
 func verifyArchive(ctx context.Context, g *globals, file string) (bundle.Manifest, error) {
-	in, size, closeIn, err := openArchive(ctx, file)
+	in, size, closeIn, err := openArchive(ctx, g, file)
 	if err != nil {
 		return bundle.Manifest{}, err
 	}
@@ -73,7 +74,7 @@ func verifyArchive(ctx context.Context, g *globals, file string) (bundle.Manifes
 // project's files are written after that. So nothing is loaded from a
 // damaged archive, and a load costs one read of it.
 func runLoad(ctx context.Context, g *globals, f loadFlags, file string) error {
-	in, size, closeIn, err := openArchive(ctx, file)
+	in, size, closeIn, err := openArchive(ctx, g, file)
 	if err != nil {
 		return err
 	}
@@ -182,9 +183,20 @@ func shortID(id string) string {
 	return id
 }
 
-// openArchive opens an archive for one read that Ctrl-C ends, even a
-// read blocked on a pipe (the file is closed under it).
-func openArchive(ctx context.Context, file string) (io.Reader, int64, func(), error) {
+// openArchive opens an archive ("-": standard input) for one read that
+// Ctrl-C ends, even a read blocked on a pipe (the file is closed under
+// it).
+func openArchive(ctx context.Context, g *globals, file string) (io.Reader, int64, func(), error) {
+	if file == "-" {
+		if isTerminal(g.stdin) {
+			return nil, 0, nil, fmt.Errorf("load -: standard input is a terminal; redirect an archive into it, or pipe devstack save -o - into it")
+		}
+		if f, ok := g.stdin.(*os.File); ok {
+			stop := context.AfterFunc(ctx, func() { f.Close() })
+			return ctxReader{ctx, f}, 0, func() { stop() }, nil
+		}
+		return ctxReader{ctx, g.stdin}, 0, func() {}, nil
+	}
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, 0, nil, err
@@ -218,7 +230,7 @@ func (c ctxReader) Read(b []byte) (int, error) {
 // loadFailed says what went wrong with FILE, and what is left: nothing,
 // unless the engine had the whole image export.
 func loadFailed(ctx context.Context, file, step string, err error) error {
-	left := "nothing loaded"
+	file, left := archiveName(file, "standard input"), "nothing loaded"
 	if errors.Is(err, bundle.ErrImagesLoaded) {
 		left = "the engine had the whole image export, its images may be loaded; no project file written"
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,7 +51,7 @@ the archive on the other machine; save --list FILE shows what is inside.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.output, "output", "o", "", "archive to write (default: PROJECT.tar.zst, or .tar/.tar.gz)")
+	fl.StringVarP(&f.output, "output", "o", "", "archive to write, - for standard output (default: PROJECT.tar.zst, or .tar/.tar.gz)")
 	fl.StringVar(&f.compression, "compression", string(bundle.Zstd), "zstd (what images share stored once; read by devstack load), or gzip or none (a plain tar)")
 	fl.StringArrayVar(&f.includeDirs, "include-dir", nil, "also store this bind-mounted directory's files (repeatable)")
 	fl.StringVar(&f.list, "list", "", "show what archive FILE holds (checking every checksum) and write nothing")
@@ -68,11 +69,16 @@ func runSave(ctx context.Context, g *globals, f saveFlags, services []string) er
 	}
 	p := r.Selected
 	out := f.output
-	if out == "" {
+	switch {
+	case out == "-" && isTerminal(g.stdout):
+		return fmt.Errorf("-o -: standard output is a terminal; redirect it, or pipe it into devstack load -")
+	case out == "":
 		out = p.Name + comp.Ext()
 	}
-	if out, err = filepath.Abs(out); err != nil {
-		return err
+	if out != "-" {
+		if out, err = filepath.Abs(out); err != nil {
+			return err
+		}
 	}
 	files, err := collectFiles(g, p, f.includeDirs, out)
 	if err != nil {
@@ -104,7 +110,7 @@ func runSave(ctx context.Context, g *globals, f saveFlags, services []string) er
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stderr, "Saved %s: %d images, %d files, %s\n", out, len(m.Images), len(files.Files), units.HumanSize(float64(size)))
+	fmt.Fprintf(g.stderr, "Saved %s: %d images, %d files, %s\n", archiveName(out, "standard output"), len(m.Images), len(files.Files), units.HumanSize(float64(size)))
 	return nil
 }
 
@@ -171,8 +177,12 @@ func relAll(dir string, paths []string) ([]string, error) {
 
 // writeArchive streams the archive into a temporary file beside out and
 // renames it into place once complete; on any error the partial file is
-// removed. It returns the archive's size.
+// removed. Out "-" is standard output (a reader there sees a broken
+// archive on error). It returns the archive's size.
 func writeArchive(ctx context.Context, g *globals, api engine.ImageAPI, out string, comp bundle.Compression, m bundle.Manifest, files []bundle.Source) (size int64, err error) {
+	if out == "-" {
+		return streamArchive(ctx, g, api, g.stdout, out, comp, m, files)
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".partial-*")
 	if err != nil {
 		return 0, writeError(out, err)
@@ -183,9 +193,24 @@ func writeArchive(ctx context.Context, g *globals, api engine.ImageAPI, out stri
 			os.Remove(tmp.Name())
 		}
 	}()
+	if size, err = streamArchive(ctx, g, api, tmp, out, comp, m, files); err != nil {
+		return 0, err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return 0, writeError(out, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return 0, writeError(out, err)
+	}
+	return size, os.Rename(tmp.Name(), out)
+}
+
+// streamArchive writes the archive to dst: the images, the files, the
+// manifest.
+func streamArchive(ctx context.Context, g *globals, api engine.ImageAPI, dst io.Writer, out string, comp bundle.Compression, m bundle.Manifest, files []bundle.Source) (int64, error) {
 	bar := startTransfer(g.stderr, "Saving", 0, len(m.Images), "")
 	defer bar.done()
-	w, err := bundle.NewWriter(countingWriter{tmp, bar}, comp)
+	w, err := bundle.NewWriter(countingWriter{dst, bar}, comp)
 	if err != nil {
 		return 0, err
 	}
@@ -202,13 +227,7 @@ func writeArchive(ctx context.Context, g *globals, api engine.ImageAPI, out stri
 	if err := w.Close(m); err != nil {
 		return 0, writeError(out, err)
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return 0, writeError(out, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return 0, writeError(out, err)
-	}
-	return bar.bytes.Load(), os.Rename(tmp.Name(), out)
+	return bar.bytes.Load(), nil
 }
 
 // writeImages streams the engine's export of every image into w, counting
@@ -237,7 +256,16 @@ func writeImages(ctx context.Context, api engine.ImageAPI, w *bundle.Writer, ima
 // writeError names the archive being written; a full disk says so.
 func writeError(out string, err error) error {
 	if errors.Is(err, syscall.ENOSPC) {
-		return fmt.Errorf("writing %s: no space left on its device (nothing kept): %w", out, err)
+		return fmt.Errorf("writing %s: no space left on its device (nothing kept): %w", archiveName(out, "standard output"), err)
 	}
-	return fmt.Errorf("writing %s (nothing kept): %w", out, err)
+	return fmt.Errorf("writing %s (nothing kept): %w", archiveName(out, "standard output"), err)
+}
+
+// archiveName is how messages name an archive file: "-" is standard
+// output for save, standard input for load.
+func archiveName(file, std string) string {
+	if file == "-" {
+		return std
+	}
+	return file
 }
