@@ -20,12 +20,13 @@ import (
 // which goes first, medians:
 //
 //   - save: `docker save A B C | zstd` (the zstd CLI at its default level
-//     3; devstack's encoder runs at klauspost's SpeedDefault, its match)
-//     plus copying the project's files, against `devstack save`.
+//     3; devstack's encoder runs at klauspost's SpeedDefault, its match,
+//     after the long-distance match layer, which the CLI does only with
+//     --long) plus copying the project's files, against `devstack save`.
 //     Targets: size <= 1.0x, time <= 1.1x.
 //   - load: `zstd -dc FILE | docker load` against `devstack load`, which
-//     also reads the archive once more to check every checksum first. Both
-//     start with the three images removed. Target: time <= 1.1x.
+//     also checks every checksum and the manifest on the way (one read).
+//     Both start with the three images removed. Target: time <= 1.1x.
 //
 // The engine's work is the same either way, and on a loaded machine it is
 // most of the wall time; the client side's CPU time (devstack against the
