@@ -155,33 +155,35 @@ func TestScripts(t *testing.T) {
 	if skipE2E {
 		t.Skip("DEVSTACK_E2E=skip")
 	}
-	t.Cleanup(func() { sweepProjects(t) })
-	testscript.Run(t, testscript.Params{
-		Dir:       "testdata/script",
-		Setup:     setupScript,
-		Condition: condition,
-		Cmds: map[string]func(*testscript.TestScript, bool, []string){
-			"waitfor":         cmdWaitfor,
-			"waitstatus":      cmdWaitstatus,
-			"httpget":         cmdHTTPGet,
-			"freeport":        cmdFreeport,
-			"holdport":        cmdHoldport,
-			"sleep":           cmdSleep,
-			"registry":        cmdRegistry,
-			"pushimage":       cmdPushimage,
-			"authregistry":    cmdAuthRegistry,
-			"tmpfs":           cmdTmpfs,
-			"engineproxy":     cmdEngineProxy,
-			"tcpproxy":        cmdTCPProxy,
-			"sshd":            cmdSshd,
-			"tlsproxy":        cmdTLSProxy,
-			"slowengine":      cmdSlowEngine,
-			"nsengine":        cmdNsengine,
-			"swarmrig":        cmdSwarmrig,
-			"rigauthregistry": cmdRigAuthRegistry,
-			"waitrunning":     cmdWaitrunning,
-		},
+	runScripts(t, "testdata/script", map[string]func(*testscript.TestScript, bool, []string){
+		"waitfor":         cmdWaitfor,
+		"waitstatus":      cmdWaitstatus,
+		"httpget":         cmdHTTPGet,
+		"freeport":        cmdFreeport,
+		"holdport":        cmdHoldport,
+		"sleep":           cmdSleep,
+		"registry":        cmdRegistry,
+		"pushimage":       cmdPushimage,
+		"authregistry":    cmdAuthRegistry,
+		"tmpfs":           cmdTmpfs,
+		"engineproxy":     cmdEngineProxy,
+		"tcpproxy":        cmdTCPProxy,
+		"sshd":            cmdSshd,
+		"tlsproxy":        cmdTLSProxy,
+		"slowengine":      cmdSlowEngine,
+		"nsengine":        cmdNsengine,
+		"swarmrig":        cmdSwarmrig,
+		"rigauthregistry": cmdRigAuthRegistry,
+		"waitrunning":     cmdWaitrunning,
 	})
+}
+
+// runScripts runs the scripts in dir with the commands cmds besides
+// testscript's own, each set up by setupScript, and sweeps what their
+// projects left once all have ended.
+func runScripts(t *testing.T, dir string, cmds map[string]func(*testscript.TestScript, bool, []string)) {
+	t.Cleanup(func() { sweepProjects(t) })
+	testscript.Run(t, testscript.Params{Dir: dir, Setup: setupScript, Condition: condition, Cmds: cmds})
 }
 
 // setupScript gives the script its environment and registers the removal of

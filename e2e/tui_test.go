@@ -45,16 +45,10 @@ func TestScriptsDash(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux not installed")
 	}
-	t.Cleanup(func() { sweepProjects(t) })
-	testscript.Run(t, testscript.Params{
-		Dir:       "testdata/dash",
-		Setup:     setupScript,
-		Condition: condition,
-		Cmds: map[string]func(*testscript.TestScript, bool, []string){
-			"waitfor": cmdWaitfor, "httpget": cmdHTTPGet, "freeport": cmdFreeport, "sleep": cmdSleep,
-			"swarmrig": cmdSwarmrig, "waitrunning": cmdWaitrunning,
-			"engineproxy": cmdEngineProxy, "procstat": cmdProcStat, "tmuxstart": cmdTmuxStart, "tmuxkeys": cmdTmuxKeys, "tmuxwait": cmdTmuxWait, "tmuxshow": cmdTmuxShow,
-		},
+	runScripts(t, "testdata/dash", map[string]func(*testscript.TestScript, bool, []string){
+		"waitfor": cmdWaitfor, "httpget": cmdHTTPGet, "freeport": cmdFreeport, "sleep": cmdSleep,
+		"swarmrig": cmdSwarmrig, "waitrunning": cmdWaitrunning,
+		"engineproxy": cmdEngineProxy, "procstat": cmdProcStat, "tmuxstart": cmdTmuxStart, "tmuxkeys": cmdTmuxKeys, "tmuxwait": cmdTmuxWait, "tmuxshow": cmdTmuxShow,
 	})
 }
 
