@@ -30,6 +30,17 @@ type Address struct {
 	Network, IP string
 }
 
+// Terminal reports whether a task in state s has ended and will not run
+// again (as the docker CLI counts it: any state after running).
+func Terminal(s swarm.TaskState) bool {
+	switch s {
+	case swarm.TaskStateComplete, swarm.TaskStateShutdown, swarm.TaskStateFailed,
+		swarm.TaskStateRejected, swarm.TaskStateRemove, swarm.TaskStateOrphaned:
+		return true
+	}
+	return false
+}
+
 // Tasks lists the stack's tasks, by service and slot, the ones meant to
 // run first, then newest first.
 func Tasks(ctx context.Context, api API, ns string) ([]Task, error) {

@@ -110,7 +110,7 @@ func removeServices(ctx context.Context, api API, ns string, ids []string) error
 		}
 		left := 0
 		for _, t := range tasks {
-			if gone[t.ServiceID] && !terminal(t.Status.State) {
+			if gone[t.ServiceID] && !Terminal(t.Status.State) {
 				left++
 			}
 		}
@@ -126,17 +126,6 @@ func removeServices(ctx context.Context, api API, ns string, ids []string) error
 		case <-time.After(pollEvery):
 		}
 	}
-}
-
-// terminal reports whether a task has ended (as the docker CLI counts it:
-// any state after running).
-func terminal(s swarm.TaskState) bool {
-	switch s {
-	case swarm.TaskStateComplete, swarm.TaskStateShutdown, swarm.TaskStateFailed,
-		swarm.TaskStateRejected, swarm.TaskStateRemove, swarm.TaskStateOrphaned:
-		return true
-	}
-	return false
 }
 
 // removeNetwork removes a network, retrying while the engine still has

@@ -8,6 +8,7 @@ import (
 
 	"github.com/docker/docker/api/types/swarm"
 
+	"github.com/devstack/devstack/deploy"
 	"github.com/devstack/devstack/feed"
 )
 
@@ -104,19 +105,9 @@ func shortID(id string) string {
 	return id
 }
 
-// terminal says whether a task in this state will not run again.
-func terminal(s swarm.TaskState) bool {
-	switch s {
-	case swarm.TaskStateComplete, swarm.TaskStateShutdown, swarm.TaskStateFailed,
-		swarm.TaskStateRejected, swarm.TaskStateRemove, swarm.TaskStateOrphaned:
-		return true
-	}
-	return false
-}
-
 // wanted says whether swarm wants the task to run (or, a job's, to complete).
 func wanted(t swarm.Task) bool {
-	return !terminal(t.DesiredState) || t.DesiredState == swarm.TaskStateComplete
+	return !deploy.Terminal(t.DesiredState) || t.DesiredState == swarm.TaskStateComplete
 }
 
 // slotKey tells a task's place in its service: its slot, or its node for a
@@ -137,7 +128,7 @@ func VisibleTasks(tasks []swarm.Task) []swarm.Task {
 	var out []swarm.Task
 	running := map[string]bool{}
 	for _, t := range tasks {
-		if wanted(t) || !terminal(t.Status.State) {
+		if wanted(t) || !deploy.Terminal(t.Status.State) {
 			out = append(out, t)
 			if t.Status.State == swarm.TaskStateRunning {
 				running[slotKey(t)] = true
@@ -147,7 +138,7 @@ func VisibleTasks(tasks []swarm.Task) []swarm.Task {
 	failed := map[string]swarm.Task{}
 	for _, t := range tasks {
 		k := slotKey(t)
-		if running[k] || !terminal(t.Status.State) || t.Status.Err == "" || wanted(t) {
+		if running[k] || !deploy.Terminal(t.Status.State) || t.Status.Err == "" || wanted(t) {
 			continue
 		}
 		if prev, ok := failed[k]; !ok || t.Status.Timestamp.After(prev.Status.Timestamp) {
