@@ -136,28 +136,11 @@ func (s *Source) Stats(ctx context.Context, id string, send func(feed.Stats)) {
 	}
 }
 
-// StatsOf computes CPU% and memory the way `docker stats` does.
+// StatsOf computes CPU% and memory the way `docker stats` does (and
+// `devstack stats`: engine.StatsFrom).
 func StatsOf(id string, s container.StatsResponse) feed.Stats {
-	out := feed.Stats{ContainerID: id, MemLimit: s.MemoryStats.Limit}
-	cpu := float64(s.CPUStats.CPUUsage.TotalUsage) - float64(s.PreCPUStats.CPUUsage.TotalUsage)
-	sys := float64(s.CPUStats.SystemUsage) - float64(s.PreCPUStats.SystemUsage)
-	online := float64(s.CPUStats.OnlineCPUs)
-	if online == 0 {
-		online = float64(len(s.CPUStats.CPUUsage.PercpuUsage))
-	}
-	if cpu > 0 && sys > 0 {
-		out.CPUPercent = cpu / sys * online * 100
-	}
-	mem := s.MemoryStats.Usage
-	cache := s.MemoryStats.Stats["inactive_file"] // cgroup v2
-	if v, ok := s.MemoryStats.Stats["total_inactive_file"]; ok {
-		cache = v // cgroup v1
-	}
-	if cache < mem {
-		mem -= cache
-	}
-	out.MemBytes = mem
-	return out
+	r := engine.StatsFrom(id, "", s)
+	return feed.Stats{ContainerID: id, CPUPercent: r.CPUPerc, MemBytes: r.MemUsage, MemLimit: r.MemLimit}
 }
 
 // stateOf turns an inspect answer into a feed.ContainerState.

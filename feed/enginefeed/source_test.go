@@ -58,4 +58,8 @@ func TestStatsOf(t *testing.T) {
 	if st.CPUPercent != 50 || st.MemBytes != 70<<20 || st.MemLimit != 1<<30 {
 		t.Errorf("stats %+v", st)
 	}
+	s.MemoryStats.Stats = map[string]uint64{"inactive_file": 30 << 20, "total_inactive_file": 40 << 20} // cgroup v1
+	if st := StatsOf("a", s); st.MemBytes != 60<<20 {
+		t.Errorf("cgroup v1: stats %+v, want 60 MiB", st)
+	}
 }
