@@ -132,13 +132,9 @@ func (m Model) stackTableLines(width, rows int) []string {
 
 func (m Model) stackRow(l stackLine, cells []string, widths []int, selected bool) string {
 	var b strings.Builder
-	if selected {
-		b.WriteString(m.st.key.Render(">") + " ")
-	} else {
-		b.WriteString("  ")
-	}
+	b.WriteString(m.cursor(selected))
 	for c, text := range cells {
-		cell := pad(ansi.Truncate(text, widths[c], "…"), widths[c])
+		cell := fit(text, widths[c])
 		style := m.st.dim.UnsetFaint()
 		switch {
 		case c == 0 && l.svc != nil:

@@ -98,20 +98,30 @@ func (m Model) tableLines(width, rows int) []string {
 
 func (m Model) rowLine(cols []column, r *svcRow, selected bool) string {
 	var b strings.Builder
-	if selected {
-		b.WriteString(m.st.key.Render(">") + " ")
-	} else {
-		b.WriteString("  ")
-	}
+	b.WriteString(m.cursor(selected))
 	for i, c := range cols {
 		text, style := c.cell(r)
-		cell := pad(ansi.Truncate(text, c.width, "…"), c.width)
+		cell := fit(text, c.width)
 		if i == 0 && selected {
 			style = style.Inherit(m.st.selected)
 		}
 		b.WriteString(style.Render(cell) + " ")
 	}
 	return b.String()
+}
+
+// cursor is what a row of the services' or the stack's table begins
+// with: the selection's marker, or as many spaces.
+func (m Model) cursor(selected bool) string {
+	if selected {
+		return m.st.key.Render(">") + " "
+	}
+	return "  "
+}
+
+// fit cuts a cell's text to w columns (… where cut) and pads it to w.
+func fit(text string, w int) string {
+	return pad(ansi.Truncate(text, w, "…"), w)
 }
 
 func pad(s string, w int) string {
