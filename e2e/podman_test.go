@@ -5,7 +5,6 @@ package e2e
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -38,23 +37,5 @@ func baseFromDocker(spec string) error {
 	save := exec.CommandContext(ctx, "docker", "save", baseImage)
 	save.Env = local
 	load := exec.CommandContext(ctx, "docker", "load", "-q")
-	pipe, err := save.StdoutPipe()
-	if err != nil {
-		return err
-	}
-	load.Stdin = pipe
-	var saveErr, loadOut strings.Builder
-	save.Stderr = &saveErr
-	load.Stdout, load.Stderr = &loadOut, &loadOut
-	if err := save.Start(); err != nil {
-		return err
-	}
-	loadErr := load.Run()
-	if err := save.Wait(); err != nil {
-		return fmt.Errorf("docker save: %v: %s", err, saveErr.String())
-	}
-	if loadErr != nil {
-		return fmt.Errorf("docker load: %v: %s", loadErr, loadOut.String())
-	}
-	return nil
+	return pipeCommands("docker save", save, "docker load", load)
 }

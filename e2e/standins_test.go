@@ -219,23 +219,29 @@ func makeBase(spec string) error {
 		"--change", `CMD ["bash"]`,
 		"--change", "LABEL "+specLabel+"="+spec,
 		"-", baseImage)
-	pipe, err := tar.StdoutPipe()
+	return pipeCommands("tar", tar, "docker import", imp)
+}
+
+// pipeCommands runs from | to; a failure names the command (fromName or
+// toName) with its error output.
+func pipeCommands(fromName string, from *exec.Cmd, toName string, to *exec.Cmd) error {
+	pipe, err := from.StdoutPipe()
 	if err != nil {
 		return err
 	}
-	imp.Stdin = pipe
-	var tarErr, impOut strings.Builder
-	tar.Stderr = &tarErr
-	imp.Stdout, imp.Stderr = &impOut, &impOut
-	if err := tar.Start(); err != nil {
+	to.Stdin = pipe
+	var fromErr, toOut strings.Builder
+	from.Stderr = &fromErr
+	to.Stdout, to.Stderr = &toOut, &toOut
+	if err := from.Start(); err != nil {
 		return err
 	}
-	impErr := imp.Run()
-	if err := tar.Wait(); err != nil {
-		return fmt.Errorf("tar: %v: %s", err, tarErr.String())
+	toErr := to.Run()
+	if err := from.Wait(); err != nil {
+		return fmt.Errorf("%s: %v: %s", fromName, err, fromErr.String())
 	}
-	if impErr != nil {
-		return fmt.Errorf("docker import: %v: %s", impErr, impOut.String())
+	if toErr != nil {
+		return fmt.Errorf("%s: %v: %s", toName, toErr, toOut.String())
 	}
 	return nil
 }
