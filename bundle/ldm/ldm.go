@@ -17,19 +17,7 @@
 // follow it.
 package ldm
 
-import (
-	"errors"
-	"fmt"
-)
-
-var (
-	// ErrCorrupt means the stream cannot be decoded: bad header, bad
-	// record, a reference beyond the window, or truncated.
-	ErrCorrupt = errors.New("damaged long-distance match stream")
-	// ErrNewerVersion means the stream was written in a newer version of
-	// the format.
-	ErrNewerVersion = errors.New("long-distance match stream of a newer version")
-)
+import "fmt"
 
 const (
 	magic   = "dsldm\x00"
