@@ -66,6 +66,8 @@ func compressor(w io.Writer, c Compression) (io.WriteCloser, error) {
 
 type nopCloser struct{ io.Writer }
 
+func (nopCloser) Close() error { return nil }
+
 // layered writes to its first writer, which writes to the second, and
 // closes both in that order.
 type layered struct {
@@ -74,8 +76,6 @@ type layered struct {
 }
 
 func (l layered) Close() error { return errors.Join(l.WriteCloser.Close(), l.under.Close()) }
-
-func (nopCloser) Close() error { return nil }
 
 var (
 	zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
