@@ -28,7 +28,7 @@ const (
 	// DefaultWindowLog is 64 MiB of history, which the reader holds too.
 	DefaultWindowLog = 26
 	minWindowLog     = 16
-	maxWindowLog     = 30
+	maxWindowLog     = 27 // what a reader holds at most: 128 MiB
 
 	// minMatch is the shortest repeat replaced, and the span the rolling
 	// hash covers.

@@ -96,6 +96,7 @@ func TestDamaged(t *testing.T) {
 		{"not this format", []byte("PK\x03\x04 and more"), ErrCorrupt},
 		{"newer version", []byte("dsldm\x00\x02\x1a"), ErrNewerVersion},
 		{"window too large", []byte("dsldm\x00\x01\x40\x00\x00"), ErrCorrupt},
+		{"a window over 128 MiB", []byte("dsldm\x00\x01\x1c\x00\x00"), ErrCorrupt},
 		{"truncated", good[:len(good)/2], ErrCorrupt},
 		{"no end record", good[:len(good)-2], ErrCorrupt},
 		{"data after the end", append(append([]byte{}, good...), 0), ErrCorrupt},
