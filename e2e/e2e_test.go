@@ -30,8 +30,9 @@
 // OpenSSH server reaching the engine, for ssh:// endpoints), tlsproxy
 // (tlsproxy_test.go: the engine over TLS with client certificates, and the
 // certificates), slowengine (slowengine_test.go: an engine proxy that holds
-// chosen calls' answers). Use `exec docker` for docker
-// queries. Set
+// chosen calls' answers), tcpproxy (tcpproxy_test.go: the engine on a
+// loopback tcp:// address) and engineproxy (tui_test.go: an engine proxy the
+// script can cut and restore). Use `exec docker` for docker queries. Set
 // DEVSTACK_E2E=skip to skip these tests; otherwise a Docker engine that does
 // not answer fails them. DEVSTACK_E2E_RACES=1 also runs the scripts marked
 // [races] (clients racing outside the lock; not yet stable under load),
