@@ -12,8 +12,8 @@ GO ?= go
 COMMIT  ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null)
 DATE    ?= $(shell TZ=UTC git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ 2>/dev/null)
 VERSION ?=
-LDFLAGS := -s -w -X github.com/devstack/devstack/cli.commit=$(COMMIT) -X github.com/devstack/devstack/cli.date=$(DATE) \
-	$(if $(VERSION),-X github.com/devstack/devstack/engine.Version=$(VERSION))
+LDFLAGS := -s -w -X github.com/devstack/devstack/internal/cli.commit=$(COMMIT) -X github.com/devstack/devstack/internal/cli.date=$(DATE) \
+	$(if $(VERSION),-X github.com/devstack/devstack/internal/engine.Version=$(VERSION))
 PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
 # devstack-buildkit, the program that runs BuildKit builds for devstack,
@@ -22,10 +22,10 @@ build: receivers
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/ . ./cmd/devstack-buildkit
 
 # cmd/devstack-receiver for linux/amd64 and linux/arm64 into
-# watch/inject/receivers/, which the devstack binary embeds (the
-# go:generate lines in watch/inject/embed.go, which run build-receiver.sh).
+# internal/watch/inject/receivers/, which the devstack binary embeds (the
+# go:generate lines in internal/watch/inject/embed.go, which run build-receiver.sh).
 receivers:
-	$(GO) generate ./watch/inject
+	$(GO) generate ./internal/watch/inject
 
 install: receivers
 	CGO_ENABLED=0 $(GO) install -trimpath -ldflags "$(LDFLAGS)" . ./cmd/devstack-buildkit
@@ -101,8 +101,8 @@ bench: build engine
 # Every fuzz target for FUZZTIME each (seed corpora and past crashes in
 # each package's testdata/fuzz/; plain `go test` runs those as tests).
 FUZZTIME ?= 20s
-FUZZ_TARGETS := compose:FuzzResolve compose:FuzzKnobs compose:FuzzRawEnv watch:FuzzMatcher \
-	watch/receiver:FuzzFrames watch/receiver:FuzzServe bundle/ldm:FuzzDecode bundle/ldm:FuzzRoundTrip
+FUZZ_TARGETS := internal/compose:FuzzResolve internal/compose:FuzzKnobs internal/compose:FuzzRawEnv internal/watch:FuzzMatcher \
+	internal/watch/receiver:FuzzFrames internal/watch/receiver:FuzzServe internal/bundle/ldm:FuzzDecode internal/bundle/ldm:FuzzRoundTrip
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t#*:}; echo "fuzz ./$$pkg $$fn ($(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./$$pkg; \
@@ -113,4 +113,4 @@ lint:
 	$(GO) vet ./...
 
 clean:
-	rm -rf bin dist completions watch/inject/receivers/devstack-receiver-*
+	rm -rf bin dist completions internal/watch/inject/receivers/devstack-receiver-*

@@ -5,7 +5,7 @@ package main
 import (
 	"os"
 
-	"github.com/devstack/devstack/cli"
+	"github.com/devstack/devstack/internal/cli"
 	"github.com/devstack/devstack/internal/termquiet"
 )
 

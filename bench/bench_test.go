@@ -91,7 +91,7 @@ func prepare(tmp string) error {
 	}
 	if _, err := os.Stat(bin); err != nil {
 		bin = filepath.Join(tmp, "devstack")
-		gen := exec.Command("go", "generate", "../watch/inject") // the receivers, as make build
+		gen := exec.Command("go", "generate", "../internal/watch/inject") // the receivers, as make build
 		if out, err := gen.CombinedOutput(); err != nil {
 			return fmt.Errorf("go generate: %v\n%s", err, out)
 		}

@@ -109,10 +109,10 @@ func prepare(binDir string) error {
 	// The receivers first, as make build does, so that watch's scripts run
 	// the devstack-receiver embedded in the binary; then devstack and its
 	// BuildKit helper, side by side as make install puts them.
-	gen := exec.Command("go", "generate", "./watch/inject")
+	gen := exec.Command("go", "generate", "./internal/watch/inject")
 	gen.Dir = ".."
 	if out, err := gen.CombinedOutput(); err != nil {
-		return fmt.Errorf("go generate ./watch/inject: %v\n%s", err, out)
+		return fmt.Errorf("go generate ./internal/watch/inject: %v\n%s", err, out)
 	}
 	build := exec.Command("go", "build", "-o", binDir+string(filepath.Separator), ".", "./cmd/devstack-buildkit")
 	build.Dir = ".."

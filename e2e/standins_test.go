@@ -20,7 +20,7 @@ import (
 	"time"
 )
 
-// Stand-ins replace the official images of the presets (templates/<name>),
+// Stand-ins replace the official images of the presets (internal/presets/<name>),
 // which no registry here can provide. Each is built from standins/<name>/
 // Dockerfile (context: standins/) FROM baseImage, a Debian made by
 // debootstrap that carries every server the stand-ins need.

@@ -17,10 +17,10 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/devstack/devstack/buildkit"
-	"github.com/devstack/devstack/buildkit/worker"
-	"github.com/devstack/devstack/engine"
-	"github.com/devstack/devstack/registryauth"
+	"github.com/devstack/devstack/internal/buildkit"
+	"github.com/devstack/devstack/internal/buildkit/worker"
+	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/registryauth"
 )
 
 func main() {

@@ -11,7 +11,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/devstack/devstack/watch/receiver"
+	"github.com/devstack/devstack/internal/watch/receiver"
 )
 
 func main() {

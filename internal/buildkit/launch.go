@@ -1,0 +1,181 @@
+package buildkit
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/docker/docker/api/types/versions"
+
+	"github.com/devstack/devstack/internal/engine"
+)
+
+// HelperName is the program that runs BuildKit builds for devstack.
+const HelperName = "devstack-buildkit"
+
+// Builder builds with the engine's BuildKit through the devstack-buildkit
+// helper. It implements engine.BuildKit.
+type Builder struct {
+	// Context is the docker context devstack was told to use (--context);
+	// the helper connects to the same engine.
+	Context string
+	// Helper is the helper's path; "" finds it (HelperPath).
+	Helper string
+}
+
+// Enabled follows DOCKER_BUILDKIT when it is set; otherwise BuildKit is
+// used when the engine has it (a Linux Docker engine speaking API 1.39 or
+// later; not podman, whose compat API builds with buildah) and the helper
+// is installed.
+func (b Builder) Enabled(ctx context.Context, api engine.API) (bool, error) {
+	if v := os.Getenv("DOCKER_BUILDKIT"); v != "" {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			return false, fmt.Errorf("DOCKER_BUILDKIT=%q: want 1 (BuildKit) or 0 (classic builder)", v)
+		}
+		return on, nil
+	}
+	sv, err := api.ServerVersion(ctx)
+	if err != nil {
+		return false, err
+	}
+	if engine.IsPodman(sv) {
+		return false, nil
+	}
+	if sv.Os != "linux" || versions.LessThan(api.ClientVersion(), "1.39") {
+		return false, nil
+	}
+	_, err = b.helper()
+	return err == nil, nil
+}
+
+// Build plans s's build and runs it in the helper.
+func (b Builder) Build(ctx context.Context, _ engine.API, p *types.Project, s types.ServiceConfig, labels map[string]string, out engine.Progress) error {
+	plan, err := MakePlan(s, p.Secrets, p.Environment, labels)
+	if err != nil {
+		return err
+	}
+	path, err := b.helper()
+	if err != nil {
+		return fmt.Errorf("service %s: %w", s.Name, err)
+	}
+	req := Request{Version: WireVersion, Context: b.Context, Service: s.Name, Image: s.Image, Plan: plan}
+	return runHelper(ctx, path, req, out)
+}
+
+func (b Builder) helper() (string, error) {
+	if b.Helper != "" {
+		return b.Helper, nil
+	}
+	return HelperPath()
+}
+
+// HelperPath finds devstack-buildkit: next to the running devstack (how
+// make install and the release archives place it), else on PATH.
+func HelperPath() (string, error) {
+	name := HelperName
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+	}
+	if exe, err := os.Executable(); err == nil {
+		if exe, err = filepath.EvalSymlinks(exe); err == nil {
+			p := filepath.Join(filepath.Dir(exe), name)
+			if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+				return p, nil
+			}
+		}
+	}
+	if p, err := exec.LookPath(name); err == nil {
+		return p, nil
+	}
+	return "", fmt.Errorf("%w next to devstack or on PATH: `make install` installs both; DOCKER_BUILDKIT=0 builds with the classic builder", ErrNoHelper)
+}
+
+// runHelper sends req to the helper at path and relays its events to out
+// until its last line. Cancelling ctx interrupts the helper, which cancels
+// the build on the engine.
+func runHelper(ctx context.Context, path string, req Request, out engine.Progress) error {
+	in, err := json.Marshal(req)
+	if err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, path)
+	cmd.Stdin = bytes.NewReader(in)
+	cmd.Cancel = func() error {
+		if runtime.GOOS == "windows" {
+			return cmd.Process.Kill()
+		}
+		return cmd.Process.Signal(os.Interrupt)
+	}
+	cmd.WaitDelay = 10 * time.Second
+	var stderr tailBuffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	last, readErr := relay(stdout, out)
+	waitErr := cmd.Wait()
+	switch {
+	case last != nil:
+		return last.Err()
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case readErr != nil:
+		return fmt.Errorf("%s: reading its output: %w", path, readErr)
+	case waitErr != nil:
+		return fmt.Errorf("%s: %w%s", path, waitErr, stderr.suffix())
+	}
+	return nil
+}
+
+// relay forwards the helper's events to out and returns its error reply.
+func relay(r io.Reader, out engine.Progress) (*Reply, error) {
+	dec := json.NewDecoder(r)
+	for {
+		var rep Reply
+		if err := dec.Decode(&rep); errors.Is(err, io.EOF) {
+			return nil, nil
+		} else if err != nil {
+			return nil, err
+		}
+		if rep.Error != "" {
+			return &rep, nil
+		}
+		if rep.Event != nil && out != nil {
+			out.Event(*rep.Event)
+		}
+	}
+}
+
+// tailBuffer keeps the last 4 KiB written to it: a crashed helper's words.
+type tailBuffer struct{ b []byte }
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.b = append(t.b, p...)
+	if len(t.b) > 4096 {
+		t.b = t.b[len(t.b)-4096:]
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) suffix() string {
+	if s := strings.TrimSpace(string(t.b)); s != "" {
+		return "\n" + s
+	}
+	return ""
+}

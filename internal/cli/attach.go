@@ -1,0 +1,45 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"os/signal"
+
+	"github.com/spf13/cobra"
+
+	"github.com/devstack/devstack/internal/engine"
+)
+
+func newAttachCmd(g *globals) *cobra.Command {
+	o := engine.AttachOptions{SigProxy: true}
+	cmd := &cobra.Command{
+		Use:   "attach [flags] SERVICE",
+		Short: "Attach this terminal's stdin, stdout and stderr to a service's running container",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			return g.onProject(ctx, args, "", func(ctx context.Context, api engine.API, name string) error {
+				o.Service = args[0]
+				sigs := make(chan os.Signal, 16)
+				if o.SigProxy {
+					// Ctrl-C and the other signals go to the container.
+					signal.Reset(engine.ForwardedSignals...)
+					signal.Notify(sigs, engine.ForwardedSignals...)
+					defer signal.Stop(sigs)
+				}
+				code, err := engine.Attach(ctx, api, name, o, engine.Stdio{In: g.stdin, Out: g.stdout, Err: g.stderr}, sigs)
+				if err != nil {
+					return err
+				}
+				if code != 0 {
+					return ExitError{Code: code}
+				}
+				return nil
+			})
+		},
+	}
+	cmd.Flags().IntVar(&o.Index, "index", 1, "replica number when the service has several")
+	cmd.Flags().BoolVar(&o.NoStdin, "no-stdin", false, "do not attach stdin")
+	cmd.Flags().BoolVar(&o.SigProxy, "sig-proxy", true, "pass the signals devstack receives on to the container")
+	return cmd
+}

@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/docker/docker/client"
+	"github.com/spf13/cobra"
+
+	"github.com/devstack/devstack/internal/deploy"
+	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/stack"
+)
+
+type deployFlags struct {
+	detach, prune, registryAuth, build bool
+}
+
+func newDeployCmd(g *globals) *cobra.Command {
+	var f deployFlags
+	cmd := &cobra.Command{
+		Use:   "deploy [SERVICE...]",
+		Short: "Deploy the project as a stack to a swarm (docker stack deploy)",
+		Long: `Deploy the project (or the named services and what they depend on) to the
+swarm whose manager the engine is (DOCKER_HOST, --context): one swarm
+service NAMESPACE_SERVICE per compose service, overlay networks, secrets and
+configs, labelled as docker stack deploy labels them, so docker stack ls, ps
+and rm see the stack. The namespace is the project name. An unchanged
+service is left alone; a changed one is updated by the engine following its
+update_config (rolled back per rollback_config). Services are created in
+depends_on order, each once what it depends on has converged; deploy then
+waits until every service has converged (its tasks running, healthy where
+it has a healthcheck) and says why one cannot. -d does not wait for the
+last ones (a service still waits for what it depends on). If a deploy
+fails, the services, networks, secrets and configs it created are removed
+again; an update that fails is the engine's to roll back.
+
+deploy ps, ls, rm and logs act on the stack; a service named ps, ls, rm or
+logs cannot be named on the command line (deploy without names deploys it).`,
+		RunE: func(cmd *cobra.Command, args []string) error { return runDeploy(cmd.Context(), g, f, args) },
+	}
+	fl := cmd.Flags()
+	fl.BoolVarP(&f.detach, "detach", "d", false, "return once the services are created or updated, without waiting for the last ones to converge")
+	fl.BoolVar(&f.prune, "prune", false, "remove the stack's services that are no longer in the project")
+	fl.BoolVar(&f.registryAuth, "with-registry-auth", false, "send docker's registry credentials to the nodes, to pull private images")
+	fl.BoolVar(&f.build, "build", false, "build the images first and push those named with a registry, so every node can pull them")
+	cmd.AddCommand(newDeployPsCmd(g), newDeployLsCmd(g), newDeployRmCmd(g), newDeployLogsCmd(g))
+	return cmd
+}
+
+func runDeploy(ctx context.Context, g *globals, f deployFlags, services []string) error {
+	_, p, err := g.load(ctx, services)
+	if err != nil {
+		return err
+	}
+	out := g.printer()
+	api, err := g.client(ctx)
+	if err != nil {
+		return err
+	}
+	defer api.Close()
+	unlock, err := g.lock(ctx, p.Name, "deploy")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if f.build {
+		if err := deployBuild(ctx, g, api, p, out); err != nil {
+			return err
+		}
+	}
+	st, warnings, err := stack.Convert(p, stack.Options{})
+	if err != nil {
+		return err
+	}
+	for _, w := range warnings {
+		if f.build && w.Key == "build" {
+			continue // built and pushed above
+		}
+		out.Event(engine.Event{Kind: engine.KindWarning, Detail: w.String()})
+	}
+	o := deploy.Options{Detach: f.detach, Prune: f.prune, Partial: len(services) > 0}
+	if f.registryAuth {
+		o.Auth = g.auth.Encoded
+	}
+	return deploy.Deploy(ctx, api, st, o, out)
+}
+
+// deployBuild builds the services that have a build section and pushes
+// the images named with a registry; an image it cannot push stays on this
+// engine only, said as a warning naming the nodes that cannot get it.
+func deployBuild(ctx context.Context, g *globals, api *client.Client, p *types.Project, out engine.Progress) error {
+	engine.DefaultImageNames(p)
+	targets := engine.BuildTargets(p, nil)
+	if err := engine.BuildServices(ctx, api, p, targets, g.images(engine.ImageOptions{}), out); err != nil {
+		return err
+	}
+	var pushes []types.ServiceConfig
+	var local []string
+	for _, s := range targets {
+		if engine.CheckPushRef(s.Image) == nil {
+			pushes = append(pushes, s)
+		} else {
+			local = append(local, s.Image)
+		}
+	}
+	if len(local) > 0 {
+		others, err := deploy.OtherNodes(ctx, api)
+		if err != nil {
+			return err
+		}
+		if len(others) > 0 {
+			out.Event(engine.Event{Kind: engine.KindWarning, Detail: fmt.Sprintf(
+				"images %s are only on this engine (no registry in their name): nodes %s cannot get them",
+				strings.Join(local, ", "), strings.Join(others, ", "))})
+		}
+	}
+	return engine.Push(ctx, api, pushes, engine.PushOptions{Auth: g.auth}, out)
+}

@@ -1,0 +1,154 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/spf13/cobra"
+
+	"github.com/devstack/devstack/internal/compose"
+	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/info"
+	"github.com/devstack/devstack/internal/presets"
+)
+
+func newInfoCmd(g *globals) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "info [SERVICE...]",
+		Short: "Show how to reach the running services: URLs, host:port, credentials, app settings",
+		Long: `Show, per running service, its URLs or host:port, credentials and
+ready-to-paste app settings (DATABASE_URL=..., REDIS_URL=...), using the
+host ports actually published. --format env prints just the settings.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "table" && format != "env" {
+				return fmt.Errorf("unknown --format %q: use table or env", format)
+			}
+			ctx := cmd.Context()
+			api, err := g.client(ctx)
+			if err != nil {
+				return err
+			}
+			defer api.Close()
+			p, cs, err := g.loadRunning(ctx, api)
+			if err != nil {
+				return err
+			}
+			services, err := renderInfo(p, cs, args)
+			if err != nil {
+				return err
+			}
+			if format == "env" {
+				_, err = io.WriteString(g.stdout, info.EnvLines(services))
+				return err
+			}
+			printInfo(g.stdout, services)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table or env")
+	return cmd
+}
+
+// loadRunning loads the project as it runs: the compose file's services
+// plus the presets that were brought up by name.
+func (g *globals) loadRunning(ctx context.Context, api engine.API) (*types.Project, []engine.Container, error) {
+	full, err := compose.Load(ctx, g.Options)
+	if err != nil && !errors.Is(err, compose.ErrNoConfig) {
+		return nil, nil, err
+	}
+	name, err := g.projectName(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	cs, err := engine.ObserveContainers(ctx, api, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := g.Options
+	opts.ProjectName = name
+	for _, c := range cs {
+		inFile := full != nil && full.Services[c.Service].Name != ""
+		if !inFile && slices.Contains(presets.Names(), c.Service) && !slices.Contains(opts.Presets, c.Service) {
+			opts.Presets = append(opts.Presets, c.Service)
+		}
+	}
+	if len(opts.Presets) > 0 || full == nil {
+		if full, err = compose.Load(ctx, opts); err != nil {
+			return nil, nil, err
+		}
+	}
+	return full, cs, nil
+}
+
+// renderInfo renders the info of every service with a container, or of the named ones.
+func renderInfo(p *types.Project, cs []engine.Container, only []string) ([]info.Service, error) {
+	ports := engine.ServicePorts(cs)
+	names := make([]string, 0, len(cs))
+	for _, c := range cs {
+		if _, seen := ports[c.Service]; !seen {
+			ports[c.Service] = map[string]int{} // a service that publishes nothing still has info
+		}
+	}
+	for n := range ports {
+		if _, ok := p.Services[n]; ok && (len(only) == 0 || slices.Contains(only, n)) {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	var out []info.Service
+	for _, n := range names {
+		s, err := info.Render(p.Name, p.Services[n], ports[n])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// showInfo prints, after up, how to reach the services that publish
+// something or carry preset info.
+func showInfo(ctx context.Context, g *globals, api engine.API, p *types.Project, plan engine.Plan) {
+	cs := plan.Kept() // a no-op up: what was observed is what runs
+	if !plan.Unchanged() {
+		var err error
+		if cs, err = engine.ObserveContainers(ctx, api, p.Name); err != nil {
+			return
+		}
+	}
+	services, err := renderInfo(p, cs, p.ServiceNames())
+	if err != nil {
+		fmt.Fprintf(g.stderr, "warning: %v\n", err)
+		return
+	}
+	printInfo(g.stdout, services)
+}
+
+// printInfo prints the services that publish something or carry preset info.
+func printInfo(w io.Writer, services []info.Service) {
+	for _, s := range services {
+		if len(s.Addresses)+len(s.Lines)+len(s.Env) == 0 {
+			continue
+		}
+		if s.Description != "" {
+			fmt.Fprintf(w, "%s  %s\n", s.Name, s.Description)
+		} else {
+			fmt.Fprintln(w, s.Name)
+		}
+		for _, a := range s.Addresses {
+			fmt.Fprintf(w, "  %s\n", a)
+		}
+		for _, l := range s.Lines {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+		for _, e := range s.Env {
+			fmt.Fprintf(w, "  %s\n", e)
+		}
+	}
+}

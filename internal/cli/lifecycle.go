@@ -1,0 +1,53 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/devstack/devstack/internal/engine"
+)
+
+// lifecycleCmd builds start, stop and restart: they act on existing containers.
+func lifecycleCmd(g *globals, use, short string, withTimeout bool, run func(ctx context.Context, api engine.API, project string, services []string, timeout *int, out engine.Progress) error) *cobra.Command {
+	timeout := -1
+	cmd := &cobra.Command{
+		Use:   use + " [SERVICE...]",
+		Short: short,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			return g.onProject(ctx, args, use, func(ctx context.Context, api engine.API, name string) error {
+				var t *int
+				if timeout >= 0 {
+					t = &timeout
+				}
+				return run(ctx, api, name, args, t, g.printer())
+			})
+		},
+	}
+	if withTimeout {
+		cmd.Flags().IntVarP(&timeout, "timeout", "t", -1, "seconds to wait for a container to stop (default: its stop_grace_period)")
+	}
+	return cmd
+}
+
+func newStartCmd(g *globals) *cobra.Command {
+	return lifecycleCmd(g, "start", "Start existing containers, dependencies first", false,
+		func(ctx context.Context, api engine.API, project string, services []string, _ *int, out engine.Progress) error {
+			return engine.Start(ctx, api, project, services, out)
+		})
+}
+
+func newStopCmd(g *globals) *cobra.Command {
+	return lifecycleCmd(g, "stop", "Stop running containers without removing them, dependents first", true, engine.Stop)
+}
+
+func newRestartCmd(g *globals) *cobra.Command {
+	var noDeps bool
+	cmd := lifecycleCmd(g, "restart", "Restart containers, dependencies first (and dependents with depends_on restart: true)", true,
+		func(ctx context.Context, api engine.API, project string, services []string, timeout *int, out engine.Progress) error {
+			return engine.Restart(ctx, api, project, engine.RestartOptions{Services: services, Timeout: timeout, NoDeps: noDeps}, out)
+		})
+	cmd.Flags().BoolVar(&noDeps, "no-deps", false, "don't restart the services that depend on the named ones with restart: true")
+	return cmd
+}

@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/devstack/devstack/internal/engine"
+)
+
+func pullEvents(p engine.Progress) {
+	p.Event(engine.Event{Kind: engine.KindImage, Name: "a:1", Status: "Pulling"})
+	p.Event(engine.Event{Kind: engine.KindImage, Name: "b:1", Status: "Pulling"})
+	p.Event(engine.Event{Kind: engine.KindImage, Name: "a:1", Status: "Pulling", Detail: "Downloading 1kB/2kB, 0/1 layers done", Update: true})
+	p.Event(engine.Event{Kind: engine.KindImage, Name: "a:1", Status: "Pulled"})
+	p.Event(engine.Event{Kind: engine.KindImage, Name: "b:1", Status: "Error", Detail: "manifest unknown"})
+	p.Event(engine.Event{Kind: engine.KindContainer, Name: "p-web-1", Status: "Created"})
+}
+
+// Without a terminal: one line per event, progress updates left out.
+func TestLineProgressPlain(t *testing.T) {
+	var buf bytes.Buffer
+	pullEvents(&lineProgress{w: &buf})
+	want := "Image a:1  Pulling\nImage b:1  Pulling\nImage a:1  Pulled\nImage b:1  Error (manifest unknown)\nContainer p-web-1  Created\n"
+	if buf.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", buf.String(), want)
+	}
+}
+
+// On a terminal: one line per image, redrawn in place, then the rest below.
+func TestLineProgressBoard(t *testing.T) {
+	var buf bytes.Buffer
+	pullEvents(&lineProgress{w: &buf, term: true})
+	out := buf.String()
+	for _, want := range []string{
+		"\x1b[2KImage a:1  Pulling\n",
+		"\x1b[1A\x1b[2KImage a:1  Pulling\n\x1b[2KImage b:1  Pulling\n",
+		"\x1b[2A\x1b[2KImage a:1  Downloading 1kB/2kB, 0/1 layers done\n",
+		"\x1b[2A\x1b[2KImage a:1  Pulled\n\x1b[2KImage b:1  Error manifest unknown\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in %q", want, out)
+		}
+	}
+	if !strings.HasSuffix(out, "\nContainer p-web-1  Created\n") || strings.Count(out, "Container") != 1 {
+		t.Errorf("the container line should follow the finished board: %q", out)
+	}
+}
+
+// On a terminal a BuildKit step's output shows in a window of its last
+// lines, erased when the step ends; without one every line stays.
+func TestLineProgressBuildWindow(t *testing.T) {
+	events := func(p engine.Progress) {
+		p.Event(engine.Event{Kind: engine.KindBuild, Name: "i", Status: engine.BuildStep, Detail: "#1 [1/2] RUN make"})
+		for i := range 8 {
+			p.Event(engine.Event{Kind: engine.KindBuild, Name: "i", Status: engine.BuildOutput, Detail: fmt.Sprintf("#1 out%d", i)})
+		}
+		p.Event(engine.Event{Kind: engine.KindBuild, Name: "i", Status: engine.BuildStep, Detail: "#1 DONE 1.0s"})
+	}
+	var plain bytes.Buffer
+	events(&lineProgress{w: &plain})
+	if !strings.Contains(plain.String(), "#1 out0\n") || !strings.HasSuffix(plain.String(), "#1 out7\n#1 DONE 1.0s\n") {
+		t.Errorf("plain: got\n%s", plain.String())
+	}
+	var term bytes.Buffer
+	events(&lineProgress{w: &term, term: true})
+	out := term.String()
+	for _, want := range []string{
+		"#1 [1/2] RUN make\n\x1b[2K#1 out0\n",
+		"\x1b[6A\x1b[2K#1 out2\n\x1b[2K#1 out3\n\x1b[2K#1 out4\n\x1b[2K#1 out5\n\x1b[2K#1 out6\n\x1b[2K#1 out7\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("terminal output lacks %q:\n%q", want, out)
+		}
+	}
+	if !strings.HasSuffix(out, "#1 out7\n\x1b[6A\x1b[J#1 DONE 1.0s\n") {
+		t.Errorf("window not erased before the step's end:\n%q", out)
+	}
+}

@@ -1,0 +1,124 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/devstack/devstack/internal/presets"
+)
+
+// PortMove says a service's host port moves because the wanted one is taken.
+type PortMove struct {
+	Service  string
+	From, To int
+	Protocol string
+	Index    int // in the service's ports
+}
+
+// portSearch is how far past a taken port the rule looks for a free one.
+const portSearch = 100
+
+// MovePorts gives services from the preset catalogue free host ports. A port the service's own
+// container already publishes stays; a wanted port that is free is kept;
+// otherwise the next free one is taken. No two services get the same port.
+// isFree probes the host. It returns the moves; ApplyPortMoves makes them.
+func MovePorts(p *types.Project, own map[string]map[string]int, isFree func(HostPort) bool) ([]PortMove, error) {
+	claimed := map[string]bool{}
+	key := func(h HostPort) string { return h.IP + "|" + strconv.Itoa(h.Port) + "/" + h.Protocol }
+	fixed, err := PublishedPorts(p)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range fixed {
+		if !presets.IsPreset(p.Services[h.Service].Extensions) {
+			claimed[key(h)] = true
+		}
+	}
+	var moves []PortMove
+	for _, name := range sortedServices(p) {
+		s := p.Services[name]
+		if !presets.IsPreset(s.Extensions) {
+			continue
+		}
+		for i, pc := range s.Ports {
+			want, err := strconv.Atoi(pc.Published)
+			if err != nil {
+				continue // unpublished or a range: left as written
+			}
+			h := HostPort{Service: name, IP: pc.HostIP, Port: want, Protocol: protocol(pc)}
+			if mine, ok := own[name][PortKey(int(pc.Target), h.Protocol)]; ok && !claimed[key(withPort(h, mine))] {
+				h.Port = mine
+			} else {
+				for !(!claimed[key(h)] && isFree(h)) {
+					if h.Port++; h.Port > want+portSearch || h.Port > 65535 {
+						return nil, fmt.Errorf("%w: service %s: no free host port in %d-%d", ErrPortInUse, name, want, want+portSearch)
+					}
+				}
+			}
+			claimed[key(h)] = true
+			if h.Port != want {
+				moves = append(moves, PortMove{Service: name, From: want, To: h.Port, Protocol: h.Protocol, Index: i})
+			}
+		}
+	}
+	return moves, nil
+}
+
+// ApplyPortMoves publishes the moved ports in p (a copy of its own: the
+// ports lists are copied, not written through).
+func ApplyPortMoves(p *types.Project, moves []PortMove) {
+	for _, m := range moves {
+		s := p.Services[m.Service]
+		s.Ports = slices.Clone(s.Ports)
+		s.Ports[m.Index].Published = strconv.Itoa(m.To)
+		p.Services[m.Service] = s
+	}
+}
+
+func withPort(h HostPort, port int) HostPort { h.Port = port; return h }
+
+func protocol(pc types.ServicePortConfig) string {
+	if pc.Protocol == "" {
+		return "tcp"
+	}
+	return pc.Protocol
+}
+
+// ServicePorts maps service -> "target/proto" (PortKey) -> the host port
+// its containers publish now.
+func ServicePorts(cs []Container) map[string]map[string]int {
+	out := map[string]map[string]int{}
+	for _, c := range cs {
+		for _, pt := range c.Summary.Ports {
+			if pt.PublicPort == 0 {
+				continue
+			}
+			if out[c.Service] == nil {
+				out[c.Service] = map[string]int{}
+			}
+			out[c.Service][PortKey(int(pt.PrivatePort), pt.Type)] = int(pt.PublicPort)
+		}
+	}
+	return out
+}
+
+// presetPortMoves applies the port rule on the engine's host and reports
+// each move, naming what holds the wanted port; strict refuses instead.
+func presetPortMoves(ctx context.Context, api API, p *types.Project, own []Container, strict bool, out Progress) ([]PortMove, error) {
+	moves, err := MovePorts(p, ServicePorts(own), func(h HostPort) bool { return probePort(h) == nil })
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range moves {
+		holder := portHolder(ctx, api, HostPort{Port: m.From, Protocol: m.Protocol})
+		if strict {
+			return nil, fmt.Errorf("%w: service %s wants host port %d/%s, %s (--strict-ports)", ErrPortInUse, m.Service, m.From, m.Protocol, holder)
+		}
+		out.Event(Event{Kind: KindPort, Name: m.Service, Status: "Moved", Detail: fmt.Sprintf("Port %d of %s is taken (%s); using %d", m.From, m.Service, holder, m.To)})
+	}
+	return moves, nil
+}

@@ -1,0 +1,68 @@
+package presets
+
+import (
+	"fmt"
+
+	"github.com/compose-spec/compose-go/v2/types"
+)
+
+// The service extensions a preset's fragment carries. Only this file spells
+// them; the other packages read them through the accessors below.
+const (
+	// Extension carries what `devstack presets` and `devstack info` show;
+	// a service that has it comes from the catalogue.
+	Extension = "x-devstack"
+	// WatchExtension lists a preset's default develop.watch triggers.
+	WatchExtension = "x-devstack-watch"
+)
+
+// Meta is a preset service's x-devstack extension.
+type Meta struct {
+	Description string            `mapstructure:"description"`
+	Info        []string          `mapstructure:"info"` // Go templates: {{port 3306}}, {{env "KEY"}}, {{project}}, {{service}}
+	Env         map[string]string `mapstructure:"env"`  // app setting -> Go template
+}
+
+// WatchDefault is one entry of x-devstack-watch: a trigger that applies to
+// the preset's service, when it sets no develop section, once Path (relative
+// to the project directory) exists; Hint says how to enable it otherwise.
+type WatchDefault struct {
+	Path   string   `mapstructure:"path"`
+	Action string   `mapstructure:"action"`
+	Target string   `mapstructure:"target"`
+	Exec   []string `mapstructure:"exec"`
+	Hint   string   `mapstructure:"hint"`
+}
+
+// IsPreset is true for a service that comes from the catalogue (it carries
+// the x-devstack extension).
+func IsPreset(ext types.Extensions) bool {
+	_, ok := ext[Extension]
+	return ok
+}
+
+// MetaOf decodes a service's x-devstack extension; a service without one
+// has the zero Meta. The error names the key.
+func MetaOf(ext types.Extensions) (Meta, error) {
+	var m Meta
+	if !IsPreset(ext) {
+		return m, nil
+	}
+	if _, err := ext.Get(Extension, &m); err != nil {
+		return Meta{}, fmt.Errorf("%s: %w", Extension, err)
+	}
+	return m, nil
+}
+
+// WatchDefaults decodes a service's x-devstack-watch extension (none when
+// absent). The error names the key.
+func WatchDefaults(ext types.Extensions) ([]WatchDefault, error) {
+	var out []WatchDefault
+	if _, ok := ext[WatchExtension]; !ok {
+		return nil, nil
+	}
+	if _, err := ext.Get(WatchExtension, &out); err != nil {
+		return nil, fmt.Errorf("%s: %w", WatchExtension, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,213 @@
+package watch
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/docker/docker/api/types/container"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/devstack/devstack/internal/engine"
+)
+
+// report is the line for a reload that started at start.
+func (r *runner) report(rl Reload, start time.Time, err error) Report {
+	files := make([]string, len(rl.Files))
+	for i, f := range rl.Files {
+		files[i] = rel(r.p.WorkingDir, f)
+	}
+	return Report{At: start, Service: rl.Service, Action: rl.Action(), Files: files, Took: time.Since(start), Err: err}
+}
+
+// apply runs one service's reload: rebuild, or syncs, execs and a restart.
+func (r *runner) apply(ctx context.Context, rl Reload) Report {
+	start := time.Now()
+	if rl.Rebuild {
+		_, err := engine.RebuildService(ctx, r.api, r.p, rl.Service, r.o.Images, r.out)
+		if err == nil {
+			if ids, rerr := r.running(ctx, rl.Service); rerr == nil {
+				r.warmUp(ctx, map[string][]string{rl.Service: ids}) // new containers
+			}
+		}
+		return r.report(rl, start, err)
+	}
+	ids, err := r.running(ctx, rl.Service)
+	if err != nil {
+		return r.report(rl, start, err)
+	}
+	for _, s := range rl.Syncs {
+		if err := r.sync(ctx, ids, s.Trigger, s.Paths); err != nil {
+			return r.report(rl, start, err)
+		}
+	}
+	return r.report(rl, start, r.after(ctx, ids, rl))
+}
+
+// after runs what follows the syncs: the execs, then a restart.
+func (r *runner) after(ctx context.Context, ids []string, rl Reload) error {
+	for _, t := range rl.Execs {
+		if err := r.exec(ctx, ids, t); err != nil {
+			return err
+		}
+	}
+	if rl.Restart {
+		err := each(ctx, ids, func(ctx context.Context, id string) error {
+			return r.api.ContainerRestart(ctx, id, container.StopOptions{Timeout: engine.StopTimeout(ctx, r.api, id, nil)})
+		})
+		if err == nil {
+			r.warmUp(ctx, map[string][]string{rl.Service: ids}) // new processes: the receivers ended with the old ones
+		}
+		return err
+	}
+	return nil
+}
+
+// warmUp gets the running containers (by service) that syncs go to ready
+// in the background (see box.warmUp); a failure here is the next sync's
+// to report.
+func (r *runner) warmUp(ctx context.Context, running map[string][]string) {
+	seen := map[string]bool{}
+	for i := range r.triggers {
+		t := &r.triggers[i]
+		if seen[t.Service] || !t.syncs() {
+			continue
+		}
+		seen[t.Service] = true
+		for _, id := range running[t.Service] {
+			if b, err := r.boxes.get(ctx, id); err == nil {
+				b.warmUp(ctx, r.api)
+			}
+		}
+	}
+}
+
+// running lists the IDs of the service's running containers.
+func (r *runner) running(ctx context.Context, service string) ([]string, error) {
+	cs, err := engine.ObserveContainers(ctx, r.api, r.p.Name)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, c := range cs {
+		if c.Service == service && c.Running() {
+			ids = append(ids, c.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, noContainer(service)
+	}
+	return ids, nil
+}
+
+func noContainer(service string) error {
+	return fmt.Errorf("%w: service %s has no running container (devstack up %s)", engine.ErrNoContainer, service, service)
+}
+
+// sync deletes what vanished and copies what changed into every container.
+func (r *runner) sync(ctx context.Context, ids []string, t *Trigger, paths []string) error {
+	copies, deletes, err := syncPlan(t, paths, r.known)
+	if err != nil {
+		return err
+	}
+	parents := missingParents(t, copies, r.known)
+	var targets []string
+	for _, d := range deletes {
+		if c := t.ContainerPath(d); c != "" {
+			targets = append(targets, c)
+		}
+	}
+	sort.Strings(targets)
+	targets = dedupeNested(targets)
+	err = each(ctx, ids, func(ctx context.Context, id string) error {
+		b, err := r.boxes.get(ctx, id)
+		if err != nil {
+			return err
+		}
+		return b.put(ctx, r.api, copies, parents, targets)
+	})
+	if err != nil {
+		return err
+	}
+	for _, d := range deletes {
+		r.known.remove(d)
+	}
+	for _, c := range copies {
+		r.known.add(c.host)
+	}
+	return nil
+}
+
+// initialSync copies the whole path of every trigger with initial_sync
+// before watching begins, so the container starts from the host's files.
+func (r *runner) initialSync(ctx context.Context) error {
+	for i := range r.triggers {
+		t := &r.triggers[i]
+		if !t.InitialSync || !t.syncs() {
+			continue
+		}
+		start := time.Now()
+		ids, err := r.running(ctx, t.Service)
+		if err == nil {
+			err = r.sync(ctx, ids, t, []string{t.Path})
+		}
+		files := walkTrigger(t)
+		rep := Report{At: start, Service: t.Service, Action: "initial sync", Took: time.Since(start), Err: err}
+		for _, f := range files {
+			if fi, err := os.Lstat(f); err == nil && !fi.IsDir() {
+				rep.Files = append(rep.Files, rel(r.p.WorkingDir, f))
+			}
+		}
+		if err == nil && t.Preset {
+			rep.Action = "initial " + string(t.Action)
+			rl := Reload{Service: t.Service, Restart: t.Action == types.WatchActionSyncRestart}
+			if t.Action == types.WatchActionSyncExec {
+				rl.Execs = []*Trigger{t}
+			}
+			ids, _ := r.running(ctx, t.Service)
+			err = r.after(ctx, ids, rl)
+			rep.Took = time.Since(start)
+			rep.Err = err
+		}
+		r.out.Event(rep.Event())
+		if err != nil {
+			return fmt.Errorf("%s: initial sync: %w", t.Where(), err)
+		}
+	}
+	return nil
+}
+
+// exec runs a sync+exec trigger's command in every container.
+func (r *runner) exec(ctx context.Context, ids []string, t *Trigger) error {
+	return each(ctx, ids, func(ctx context.Context, id string) error {
+		code, output, err := execIn(ctx, r.api, id, hookSpec(t.Exec))
+		if output != "" {
+			for _, line := range strings.Split(strings.TrimRight(output, "\n"), "\n") {
+				r.out.Event(engine.Event{Kind: engine.KindOutput, Name: t.Service, Detail: line})
+			}
+		}
+		if err != nil {
+			return err
+		}
+		if code != 0 {
+			return fmt.Errorf("exec %s exited with %d", strings.Join(t.Exec.Command, " "), code)
+		}
+		return nil
+	})
+}
+
+// each runs fn for every container concurrently.
+func each(ctx context.Context, ids []string, fn func(context.Context, string) error) error {
+	if len(ids) == 1 {
+		return fn(ctx, ids[0])
+	}
+	eg, ctx := errgroup.WithContext(ctx)
+	for _, id := range ids {
+		eg.Go(func() error { return fn(ctx, id) })
+	}
+	return eg.Wait()
+}

@@ -1,0 +1,56 @@
+package watch
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/devstack/devstack/internal/engine"
+)
+
+// enginePoll is how often watch asks whether the engine still answers.
+const enginePoll = 2 * time.Second
+
+// followEngine notices the engine going away (dockerd stopped or
+// restarted): it says so, and changes wait in the queue meanwhile; once
+// the engine answers again it says so and syncs every sync trigger's files
+// again (what changed while it was away, and what its restart may have
+// lost), then handles what waited. It returns when ctx ends.
+func (r *runner) followEngine(ctx context.Context, away *atomic.Bool) {
+	t := time.NewTicker(enginePoll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		up := engine.EngineAnswers(ctx, r.api)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case !up && !away.Load():
+			away.Store(true)
+			say(r.out, "the Docker engine went away; changes wait until it is back")
+		case up && away.Load():
+			say(r.out, "the Docker engine is back; syncing the watched files again")
+			r.resyncFiles()
+			away.Store(false)
+			select {
+			case r.wake <- struct{}{}:
+			default:
+			}
+		}
+	}
+}
+
+// resyncFiles treats the files of every trigger that syncs as changed.
+func (r *runner) resyncFiles() {
+	for i := range r.triggers {
+		t := &r.triggers[i]
+		if strings.HasPrefix(string(t.Action), "sync") {
+			r.changed(append(walkTrigger(t), r.known.under(t.Path)...)...)
+		}
+	}
+}

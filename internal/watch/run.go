@@ -1,0 +1,381 @@
+package watch
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/devstack/devstack/internal/engine"
+)
+
+// Options configure Run.
+type Options struct {
+	Quiet     time.Duration // debounce quiet period (default DefaultQuiet)
+	LoopLimit int           // reloads of one service per minute before it is paused (default DefaultLoopLimit)
+	// Services limits watching to these services (all when empty).
+	Services []string
+	// Images carries registry credentials and builders for rebuilds.
+	Images engine.ImageOptions
+}
+
+// Report is one reload as the user sees it.
+type Report struct {
+	At      time.Time
+	Service string
+	Action  string   // sync, rebuild, restart, sync+restart, sync+exec, ...
+	Files   []string // relative to the project directory
+	Took    time.Duration
+	Err     error
+}
+
+// Event is the reload as progress: {Reload web sync "2 files
+// (index.html, css/site.css) in 14ms"}.
+func (r Report) Event() engine.Event {
+	files := r.Files
+	more := ""
+	if len(files) > 3 {
+		files, more = files[:3], fmt.Sprintf(", +%d more", len(r.Files)-3)
+	}
+	noun := "files"
+	if len(r.Files) == 1 {
+		noun = "file"
+	}
+	detail := fmt.Sprintf("%d %s (%s%s) in %s", len(r.Files), noun, strings.Join(files, ", "), more, roundDuration(r.Took))
+	if r.Err != nil {
+		detail += ": failed: " + r.Err.Error()
+	}
+	return engine.Event{Kind: engine.KindReload, Name: r.Service, Status: r.Action, Detail: detail}
+}
+
+// String is the one line printed per reload:
+// "watch: web sync 2 files (index.html, css/site.css) in 14ms".
+func (r Report) String() string { return r.Event().String() }
+
+func roundDuration(d time.Duration) time.Duration {
+	if d < 10*time.Second {
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(100 * time.Millisecond)
+}
+
+// Check resolves the project's triggers without watching anything, so bad
+// input is refused before a stack is brought up.
+func Check(p *types.Project) error {
+	triggers, notes, err := Triggers(p)
+	if err != nil {
+		return err
+	}
+	if len(notes) > 0 {
+		return nil // nothing may need watching, but there is something to say
+	}
+	return noTriggers(p, triggers)
+}
+
+// active reports whether any trigger needs watching.
+func active(triggers []Trigger) bool {
+	for i := range triggers {
+		if !(triggers[i].Action == types.WatchActionSync && triggers[i].BindMounted) {
+			return true
+		}
+	}
+	return false
+}
+
+func noTriggers(p *types.Project, triggers []Trigger) error {
+	if active(triggers) {
+		return nil
+	}
+	names := p.ServiceNames()
+	sort.Strings(names)
+	return fmt.Errorf("%w: none of the services %s has develop.watch triggers (add `develop: watch: [{path: ./src, action: sync, target: /app}]` to a service)", ErrNoTriggers, strings.Join(names, ", "))
+}
+
+// say reports what watch has to say about itself: "watch: ...".
+func say(out engine.Progress, format string, a ...any) {
+	out.Event(engine.Event{Kind: engine.KindWatch, Detail: fmt.Sprintf(format, a...)})
+}
+
+// runner is one watch session.
+type runner struct {
+	api      engine.API
+	p        *types.Project
+	o        Options
+	out      engine.Progress
+	triggers []Trigger
+	clock    Clock
+	known    *known
+	guard    *loopGuard
+	deb      *Debouncer
+	boxes    *boxes
+
+	qmu   sync.Mutex
+	queue map[string]bool
+	wake  chan struct{}
+}
+
+// Run follows the project's develop.watch triggers until ctx is cancelled.
+// Bad triggers are errors before anything is watched.
+func Run(ctx context.Context, api engine.API, p *types.Project, o Options, out engine.Progress) error {
+	clock := RealClock{}
+	triggers, notes, err := Triggers(p)
+	if err != nil {
+		return err
+	}
+	if len(o.Services) > 0 {
+		triggers = slices.DeleteFunc(triggers, func(t Trigger) bool { return !slices.Contains(o.Services, t.Service) })
+		notes = slices.DeleteFunc(notes, func(n string) bool {
+			for _, s := range o.Services {
+				if strings.HasPrefix(n, "service "+s+":") {
+					return false
+				}
+			}
+			return true
+		})
+	}
+	for _, n := range notes {
+		say(out, "%s", n)
+	}
+	if !active(triggers) {
+		if len(notes) > 0 {
+			say(out, "nothing else to watch")
+			return nil
+		}
+		return noTriggers(p, triggers)
+	}
+	r := &runner{api: api, p: p, o: o, out: out, triggers: triggers, known: newKnown(),
+		clock: clock, guard: newLoopGuard(clock, o.LoopLimit), queue: map[string]bool{}, wake: make(chan struct{}, 1)}
+	running, err := r.checkRunning(ctx)
+	if err != nil {
+		return err
+	}
+	r.deb = NewDebouncer(clock, o.Quiet, DefaultMaxWait, r.enqueue)
+	defer r.deb.Stop()
+	r.boxes = newBoxes(api)
+	defer r.boxes.closeAll()
+	r.warmUp(ctx, running)
+
+	w, err := NewWatcher()
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	w.SkipDir = r.skipDir
+	w.Changed = r.changed
+	w.Resync = func() { r.resync("") }
+	w.Problem = func(msg string) { say(out, "%s", msg) }
+	if err := r.watchAll(w); err != nil {
+		return err
+	}
+	stop := make(chan struct{})
+	defer close(stop)
+	go w.Run(stop)
+	if err := r.initialSync(ctx); err != nil {
+		return err
+	}
+	r.boxes.adoptWarm(ctx) // "watching" means saves go at full speed
+	say(out, "watching %s (Ctrl-C to stop)", r.describe())
+	var away atomic.Bool
+	go r.followEngine(ctx, &away)
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-r.wake:
+			if !away.Load() { // else the batch waits in the queue for the engine
+				r.handle(ctx, r.take())
+			}
+		}
+	}
+}
+
+// checkRunning refuses to watch services that have no running container
+// (every reload would fail) and returns each service's running containers,
+// from one engine call.
+func (r *runner) checkRunning(ctx context.Context) (map[string][]string, error) {
+	cs, err := engine.ObserveContainers(ctx, r.api, r.p.Name)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string][]string{}
+	for _, c := range cs {
+		if c.Running() {
+			ids[c.Service] = append(ids[c.Service], c.ID)
+		}
+	}
+	for i := range r.triggers {
+		t := &r.triggers[i]
+		if len(ids[t.Service]) == 0 && !(t.Action == types.WatchActionSync && t.BindMounted) {
+			return nil, noContainer(t.Service)
+		}
+	}
+	return ids, nil
+}
+
+// watchAll watches every trigger's path and remembers what is there.
+func (r *runner) watchAll(w *Watcher) error {
+	for i := range r.triggers {
+		t := &r.triggers[i]
+		if t.Action == types.WatchActionSync && t.BindMounted {
+			continue
+		}
+		if t.IsFile {
+			if err := w.AddDir(filepath.Dir(t.Path)); err != nil {
+				return err
+			}
+			r.known.add(t.Path)
+			continue
+		}
+		if err := w.AddTree(t.Path); err != nil {
+			return err
+		}
+		r.known.add(walkTrigger(t)...)
+	}
+	return nil
+}
+
+// walkTrigger lists what the trigger's path holds that its rules let through.
+func walkTrigger(t *Trigger) []string {
+	if t.IsFile {
+		return []string{t.Path}
+	}
+	var out []string
+	_ = filepath.WalkDir(t.Path, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if p != t.Path && t.Match.Ignored(p, d.IsDir()) {
+			if d.IsDir() && t.Match.SkipDir(p) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		out = append(out, p)
+		return nil
+	})
+	return out
+}
+
+func (r *runner) skipDir(dir string) bool {
+	for i := range r.triggers {
+		if r.triggers[i].Covers(dir) {
+			return false
+		}
+	}
+	return true
+}
+
+// changed passes on the paths some trigger cares about.
+func (r *runner) changed(paths ...string) {
+	keep := paths[:0:0]
+	for _, p := range paths {
+		for i := range r.triggers {
+			if r.triggers[i].matches(p) {
+				keep = append(keep, p)
+				break
+			}
+		}
+	}
+	r.deb.Add(keep...)
+}
+
+// resync treats everything the triggers of service (all services when "")
+// watch as changed: after lost events, and when a paused service resumes.
+func (r *runner) resync(service string) {
+	for i := range r.triggers {
+		t := &r.triggers[i]
+		if service != "" && t.Service != service {
+			continue
+		}
+		r.changed(append(walkTrigger(t), r.known.under(t.Path)...)...)
+	}
+}
+
+// enqueue collects flushed batches; batches that arrive while a reload
+// runs are merged into the next one.
+func (r *runner) enqueue(batch []string) {
+	r.qmu.Lock()
+	for _, p := range batch {
+		r.queue[p] = true
+	}
+	r.qmu.Unlock()
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (r *runner) take() []string {
+	r.qmu.Lock()
+	defer r.qmu.Unlock()
+	out := make([]string, 0, len(r.queue))
+	for p := range r.queue {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	r.queue = map[string]bool{}
+	return out
+}
+
+func (r *runner) describe() string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, t := range r.triggers {
+		if t.Action == types.WatchActionSync && t.BindMounted {
+			continue
+		}
+		s := fmt.Sprintf("%s (%s %s)", t.Service, rel(r.p.WorkingDir, t.Path), t.Action)
+		if !seen[s] {
+			seen[s] = true
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// handle applies one batch, service by service.
+func (r *runner) handle(ctx context.Context, batch []string) {
+	for _, rl := range PlanBatch(r.triggers, r.relevant(batch)) {
+		switch r.guard.check(rl.Service) {
+		case paused:
+			continue
+		case pauseNow:
+			say(r.out, "service %s reloaded more than %d times within a minute; paused for a minute. Is it writing into its own watched path? Add that path to the trigger's ignore", rl.Service, r.guard.limit)
+			service := rl.Service
+			r.clock.AfterFunc(r.guard.pause, func() { r.resync(service) })
+			continue
+		case allowAgain:
+			say(r.out, "service %s resumed", rl.Service)
+		}
+		rep := r.apply(ctx, rl)
+		if ctx.Err() != nil {
+			return
+		}
+		r.out.Event(rep.Event())
+	}
+}
+
+// relevant drops paths that vanished without ever having been seen: an
+// editor's temporary file renamed over the original, a file created and
+// deleted within one batch. A batch of only those reloads nothing.
+func (r *runner) relevant(batch []string) []string {
+	keep := batch[:0]
+	for _, p := range batch {
+		if _, err := os.Lstat(p); err == nil {
+			r.known.add(p)
+		} else if !r.known.has(p) {
+			continue
+		}
+		keep = append(keep, p)
+	}
+	return keep
+}
