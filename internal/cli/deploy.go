@@ -119,3 +119,18 @@ func deployBuild(ctx context.Context, g *globals, api *client.Client, p *types.P
 	}
 	return engine.Push(ctx, api, pushes, engine.PushOptions{Auth: g.auth}, out)
 }
+
+// onStack runs fn with a client and the stack's namespace: the project's
+// name, from -p, COMPOSE_PROJECT_NAME or the compose file.
+func (g *globals) onStack(ctx context.Context, fn func(ctx context.Context, api deploy.API, ns string) error) error {
+	ns, err := g.projectName(ctx)
+	if err != nil {
+		return err
+	}
+	api, err := g.client(ctx)
+	if err != nil {
+		return err
+	}
+	defer api.Close()
+	return fn(ctx, api, ns)
+}

@@ -122,3 +122,17 @@ func headerRow(rows any) map[string]string {
 	}
 	return h
 }
+
+func checkFormat(format string) error {
+	if format != "table" && format != "json" && format != "" {
+		return fmt.Errorf("unknown --format %q: use table or json", format)
+	}
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

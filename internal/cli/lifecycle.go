@@ -30,24 +30,3 @@ func lifecycleCmd(g *globals, use, short string, withTimeout bool, run func(ctx 
 	}
 	return cmd
 }
-
-func newStartCmd(g *globals) *cobra.Command {
-	return lifecycleCmd(g, "start", "Start existing containers, dependencies first", false,
-		func(ctx context.Context, api engine.API, project string, services []string, _ *int, out engine.Progress) error {
-			return engine.Start(ctx, api, project, services, out)
-		})
-}
-
-func newStopCmd(g *globals) *cobra.Command {
-	return lifecycleCmd(g, "stop", "Stop running containers without removing them, dependents first", true, engine.Stop)
-}
-
-func newRestartCmd(g *globals) *cobra.Command {
-	var noDeps bool
-	cmd := lifecycleCmd(g, "restart", "Restart containers, dependencies first (and dependents with depends_on restart: true)", true,
-		func(ctx context.Context, api engine.API, project string, services []string, timeout *int, out engine.Progress) error {
-			return engine.Restart(ctx, api, project, engine.RestartOptions{Services: services, Timeout: timeout, NoDeps: noDeps}, out)
-		})
-	cmd.Flags().BoolVar(&noDeps, "no-deps", false, "don't restart the services that depend on the named ones with restart: true")
-	return cmd
-}

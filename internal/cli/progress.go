@@ -125,3 +125,27 @@ func (p *lineProgress) clearWindow() {
 	p.window = nil
 	_, _ = fmt.Fprintf(p.w, "\x1b[%dA\x1b[J", n) // up over the window, clear to the end of the screen
 }
+
+// progressFor is the progress renderer of -q and --progress.
+func (g *globals) progressFor(quiet bool, progress string) (engine.Progress, error) {
+	switch progress {
+	case "auto", "tty", "plain", "":
+	case "quiet":
+		quiet = true
+	default:
+		return nil, fmt.Errorf("invalid --progress %q: auto, tty, plain or quiet", progress)
+	}
+	if quiet {
+		return warningsOnly{g.printer()}, nil
+	}
+	return g.printer(), nil
+}
+
+// warningsOnly is -q's progress: warnings (a failure ignored on request) and nothing else.
+type warningsOnly struct{ next engine.Progress }
+
+func (w warningsOnly) Event(e engine.Event) {
+	if e.Kind == engine.KindWarning {
+		w.next.Event(e)
+	}
+}

@@ -109,7 +109,7 @@ devstack's stacks too.`,
 	)
 	root.AddCommand( // issue 11: the rest of docker compose's commands
 		newBuildCmd(g), newPullCmd(g), newPushCmd(g), newCreateCmd(g), newKillCmd(g), newRmCmd(g),
-		newPauseCmd(g, true), newPauseCmd(g, false), newPortCmd(g), newTopCmd(g), newImagesCmd(g),
+		newPauseCmd(g), newUnpauseCmd(g), newPortCmd(g), newTopCmd(g), newImagesCmd(g),
 		newLsCmd(g), newStatsCmd(g), newScaleCmd(g),
 		newDeployCmd(g), // issue 12: swarm
 	)

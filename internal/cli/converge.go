@@ -1,0 +1,28 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/devstack/devstack/internal/engine"
+)
+
+// converge runs up's steps on the selected services with the given options,
+// holding the project's lock.
+func converge(ctx context.Context, g *globals, verb string, full, p *types.Project, o engine.UpOptions) error {
+	api, err := g.client(ctx)
+	if err != nil {
+		return err
+	}
+	defer api.Close()
+	unlock, err := g.lock(ctx, p.Name, verb)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	o.ImageOptions = g.images(o.ImageOptions)
+	o.Known = append(full.ServiceNames(), full.DisabledServiceNames()...)
+	_, err = engine.Up(ctx, api, engine.NewMonitor(api, p.Name), p, o, g.printer())
+	return err
+}

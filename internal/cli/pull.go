@@ -1,0 +1,23 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/spf13/cobra"
+
+	"github.com/devstack/devstack/internal/engine"
+)
+
+func newPullCmd(g *globals) *cobra.Command {
+	var policy string
+	cmd := newRegistryCmd(g, "pull", "Pull the services' images, all at the same time (the pull step up uses)",
+		func(p *types.Project, ignoreFailures bool) (registryCall, error) {
+			return func(ctx context.Context, api engine.API, out engine.Progress) error {
+				o := engine.PullOptions{Policy: policy, IgnoreFailures: ignoreFailures, Auth: g.auth}
+				return engine.Pull(ctx, api, p, o, out)
+			}, nil
+		})
+	cmd.Flags().StringVar(&policy, "policy", "", "missing: only the images not present; always (default): all")
+	return cmd
+}

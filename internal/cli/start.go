@@ -1,0 +1,16 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/devstack/devstack/internal/engine"
+)
+
+func newStartCmd(g *globals) *cobra.Command {
+	return lifecycleCmd(g, "start", "Start existing containers, dependencies first", false,
+		func(ctx context.Context, api engine.API, project string, services []string, _ *int, out engine.Progress) error {
+			return engine.Start(ctx, api, project, services, out)
+		})
+}
