@@ -54,12 +54,19 @@ import (
 	"testing"
 	"text/tabwriter"
 	"time"
+
+	"github.com/devstack/devstack/internal/enginetest"
 )
 
 // devstackBin is the binary under test: ../bin/devstack, or a fresh build.
 var devstackBin string
 
-func TestMain(m *testing.M) { os.Exit(runMain(m)) }
+// With no engine answering, plain `go test` skips the package with one line
+// saying so; make bench sets DEVSTACK_E2E=1, and then a Docker engine that
+// does not answer fails it (internal/enginetest).
+func TestMain(m *testing.M) {
+	os.Exit(enginetest.Main("bench", "make bench", func() int { return runMain(m) }))
+}
 
 func runMain(m *testing.M) int {
 	tmp, err := os.MkdirTemp("", "devstack-bench-")

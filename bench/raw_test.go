@@ -36,7 +36,7 @@ func connect() error {
 	defer cancel()
 	if _, err := c.Ping(ctx); err != nil {
 		c.Close()
-		return fmt.Errorf("docker engine not answering: %w", err)
+		return fmt.Errorf("docker engine not answering, and one is expected (DEVSTACK_E2E, DEVSTACK_E2E_SWARM, DEVSTACK_E2E_RACES or CI set; DEVSTACK_E2E=skip skips these benchmarks): %w", err)
 	}
 	api = c
 	return nil
