@@ -20,6 +20,7 @@ import (
 	"github.com/devstack/devstack/internal/buildkit"
 	"github.com/devstack/devstack/internal/buildkit/worker"
 	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/progress"
 	"github.com/devstack/devstack/internal/registryauth"
 )
 
@@ -67,7 +68,7 @@ type lines struct {
 	enc *json.Encoder
 }
 
-func (l *lines) Event(e engine.Event) { l.reply(buildkit.Reply{Event: &e}) }
+func (l *lines) Event(e progress.Event) { l.reply(buildkit.Reply{Event: &e}) }
 
 func (l *lines) reply(r buildkit.Reply) {
 	l.mu.Lock()

@@ -19,6 +19,7 @@ import (
 	"github.com/docker/docker/api/types/versions"
 
 	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // HelperName is the program that runs BuildKit builds for devstack.
@@ -61,7 +62,7 @@ func (b Builder) Enabled(ctx context.Context, api engine.API) (bool, error) {
 }
 
 // Build plans s's build and runs it in the helper.
-func (b Builder) Build(ctx context.Context, _ engine.API, p *types.Project, s types.ServiceConfig, labels map[string]string, out engine.Progress) error {
+func (b Builder) Build(ctx context.Context, _ engine.API, p *types.Project, s types.ServiceConfig, labels map[string]string, out progress.Progress) error {
 	plan, err := MakePlan(s, p.Secrets, p.Environment, labels)
 	if err != nil {
 		return err
@@ -105,7 +106,7 @@ func HelperPath() (string, error) {
 // runHelper sends req to the helper at path and relays its events to out
 // until its last line. Cancelling ctx interrupts the helper, which cancels
 // the build on the engine.
-func runHelper(ctx context.Context, path string, req Request, out engine.Progress) error {
+func runHelper(ctx context.Context, path string, req Request, out progress.Progress) error {
 	in, err := json.Marshal(req)
 	if err != nil {
 		return err
@@ -144,7 +145,7 @@ func runHelper(ctx context.Context, path string, req Request, out engine.Progres
 }
 
 // relay forwards the helper's events to out and returns its error reply.
-func relay(r io.Reader, out engine.Progress) (*Reply, error) {
+func relay(r io.Reader, out progress.Progress) (*Reply, error) {
 	dec := json.NewDecoder(r)
 	for {
 		var rep Reply

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // The test binary doubles as a fake devstack-buildkit: with
@@ -32,7 +32,7 @@ func fakeHelper(mode string) int {
 	switch mode {
 	case "ok":
 		for _, d := range []string{"[1/2] FROM " + req.Image, "[2/2] RUN echo " + req.Service} {
-			_ = enc.Encode(Reply{Event: &engine.Event{Kind: engine.KindBuild, Name: req.Image, Status: engine.BuildStep, Detail: d}})
+			_ = enc.Encode(Reply{Event: &progress.Event{Kind: progress.KindBuild, Name: req.Image, Status: progress.BuildStep, Detail: d}})
 		}
 	case "secret":
 		_ = enc.Encode(ErrorReply(fmt.Errorf("%w: service %s: build secret token: file /nope: no such file", ErrSecret, req.Service)))
@@ -43,7 +43,7 @@ func fakeHelper(mode string) int {
 	case "hang":
 		sig := make(chan os.Signal, 1)
 		signal.Notify(sig, os.Interrupt)
-		_ = enc.Encode(Reply{Event: &engine.Event{Kind: engine.KindBuild, Name: req.Image, Status: engine.BuildStep, Detail: "waiting"}})
+		_ = enc.Encode(Reply{Event: &progress.Event{Kind: progress.KindBuild, Name: req.Image, Status: progress.BuildStep, Detail: "waiting"}})
 		select {
 		case <-sig:
 			return 130
@@ -54,9 +54,9 @@ func fakeHelper(mode string) int {
 	return 0
 }
 
-type events []engine.Event
+type events []progress.Event
 
-func (e *events) Event(ev engine.Event) { *e = append(*e, ev) }
+func (e *events) Event(ev progress.Event) { *e = append(*e, ev) }
 
 func TestRunHelper(t *testing.T) {
 	self, err := os.Executable()

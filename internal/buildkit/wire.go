@@ -3,7 +3,7 @@ package buildkit
 import (
 	"errors"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // WireVersion numbers the protocol between devstack and its BuildKit
@@ -25,9 +25,9 @@ type Request struct {
 // Reply is one JSON line of the helper's stdout: a progress event, or,
 // last, the build's error with the sentinel it wraps.
 type Reply struct {
-	Event *engine.Event `json:",omitempty"`
-	Error string        `json:",omitempty"`
-	Kind  string        `json:",omitempty"`
+	Event *progress.Event `json:",omitempty"`
+	Error string          `json:",omitempty"`
+	Kind  string          `json:",omitempty"`
 }
 
 // kinds names the sentinels an error reply carries across the process

@@ -18,6 +18,7 @@ import (
 	"github.com/devstack/devstack/internal/feed"
 	"github.com/devstack/devstack/internal/feed/enginefeed"
 	"github.com/devstack/devstack/internal/feed/swarmfeed"
+	"github.com/devstack/devstack/internal/progress"
 	"github.com/devstack/devstack/internal/tui"
 	"github.com/devstack/devstack/internal/watch"
 )
@@ -79,7 +80,7 @@ have no events, are listed every --poll.`,
 // stack if they asked to, or takes it down when downOnExit.
 // runDash runs the dashboard until it quits. also, when set, runs beside it
 // (up --watch) and what it writes shows on the dashboard's events line.
-func runDash(ctx context.Context, g *globals, api engine.API, mon *engine.Monitor, project string, f dashFlags, run feedRunner, downOnExit bool, also func(ctx context.Context, events engine.Progress)) error {
+func runDash(ctx context.Context, g *globals, api engine.API, mon *engine.Monitor, project string, f dashFlags, run feedRunner, downOnExit bool, also func(ctx context.Context, events progress.Progress)) error {
 	if !isTerminal(g.stdout) || !isTerminal(g.stdin) {
 		return fmt.Errorf("the dashboard needs a terminal; use `devstack logs -f` and `devstack ps` instead")
 	}
@@ -131,11 +132,11 @@ func runDash(ctx context.Context, g *globals, api engine.API, mon *engine.Monito
 // the moment up started.
 func upDashboard(ctx context.Context, g *globals, api engine.API, mon *engine.Monitor, p *types.Project, started time.Time, uf upFlags) error {
 	f := dashFlags{ring: uf.logLines, noColor: uf.noColor}
-	var also func(context.Context, engine.Progress)
+	var also func(context.Context, progress.Progress)
 	if uf.watch {
-		also = func(ctx context.Context, events engine.Progress) {
+		also = func(ctx context.Context, events progress.Progress) {
 			if err := watch.Run(ctx, api, p, uf.watchOpts.options(g), events); err != nil && ctx.Err() == nil {
-				events.Event(engine.Event{Kind: engine.KindWatch, Detail: fmt.Sprintf("stopped: %v", err)})
+				events.Event(progress.Event{Kind: progress.KindWatch, Detail: fmt.Sprintf("stopped: %v", err)})
 			}
 		}
 	}
@@ -158,12 +159,12 @@ type dashProgress struct {
 	out  chan<- feed.Batch
 }
 
-func (d dashProgress) Event(e engine.Event) {
+func (d dashProgress) Event(e progress.Event) {
 	if e.Update {
 		return
 	}
 	service := ""
-	if e.Kind == engine.KindReload || e.Kind == engine.KindOutput {
+	if e.Kind == progress.KindReload || e.Kind == progress.KindOutput {
 		service = e.Name
 	}
 	select {
@@ -181,7 +182,7 @@ type dashActions struct {
 	images  engine.ImageOptions
 }
 
-func (a dashActions) quiet() engine.Progress { return engine.Discard }
+func (a dashActions) quiet() progress.Progress { return progress.Discard }
 
 func (a dashActions) Restart(ctx context.Context, service string) error {
 	return engine.Restart(ctx, a.api, a.project, engine.RestartOptions{Services: []string{service}}, a.quiet())

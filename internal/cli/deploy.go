@@ -11,6 +11,7 @@ import (
 
 	"github.com/devstack/devstack/internal/deploy"
 	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/progress"
 	"github.com/devstack/devstack/internal/stack"
 )
 
@@ -79,7 +80,7 @@ func runDeploy(ctx context.Context, g *globals, f deployFlags, services []string
 		if f.build && w.Key == "build" {
 			continue // built and pushed above
 		}
-		out.Event(engine.Event{Kind: engine.KindWarning, Detail: w.String()})
+		out.Event(progress.Event{Kind: progress.KindWarning, Detail: w.String()})
 	}
 	o := deploy.Options{Detach: f.detach, Prune: f.prune, Partial: len(services) > 0}
 	if f.registryAuth {
@@ -91,7 +92,7 @@ func runDeploy(ctx context.Context, g *globals, f deployFlags, services []string
 // deployBuild builds the services that have a build section and pushes
 // the images named with a registry; an image it cannot push stays on this
 // engine only, said as a warning naming the nodes that cannot get it.
-func deployBuild(ctx context.Context, g *globals, api *client.Client, p *types.Project, out engine.Progress) error {
+func deployBuild(ctx context.Context, g *globals, api *client.Client, p *types.Project, out progress.Progress) error {
 	engine.DefaultImageNames(p)
 	targets := engine.BuildTargets(p, nil)
 	if err := engine.BuildServices(ctx, api, p, targets, g.images(engine.ImageOptions{}), out); err != nil {
@@ -112,7 +113,7 @@ func deployBuild(ctx context.Context, g *globals, api *client.Client, p *types.P
 			return err
 		}
 		if len(others) > 0 {
-			out.Event(engine.Event{Kind: engine.KindWarning, Detail: fmt.Sprintf(
+			out.Event(progress.Event{Kind: progress.KindWarning, Detail: fmt.Sprintf(
 				"images %s are only on this engine (no registry in their name): nodes %s cannot get them",
 				strings.Join(local, ", "), strings.Join(others, ", "))})
 		}

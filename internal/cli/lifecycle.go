@@ -6,10 +6,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // lifecycleCmd builds start, stop and restart: they act on existing containers.
-func lifecycleCmd(g *globals, use, short string, withTimeout bool, run func(ctx context.Context, api engine.API, project string, services []string, timeout *int, out engine.Progress) error) *cobra.Command {
+func lifecycleCmd(g *globals, use, short string, withTimeout bool, run func(ctx context.Context, api engine.API, project string, services []string, timeout *int, out progress.Progress) error) *cobra.Command {
 	timeout := -1
 	cmd := &cobra.Command{
 		Use:   use + " [SERVICE...]",

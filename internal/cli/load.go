@@ -16,6 +16,7 @@ import (
 
 	"github.com/devstack/devstack/internal/bundle"
 	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/progress"
 )
 
 type loadFlags struct {
@@ -105,7 +106,7 @@ func runLoad(ctx context.Context, g *globals, f loadFlags, file string) error {
 		if err != nil || info.ID != im.ID {
 			return fmt.Errorf("%s: image %s is not the saved one after the load (want %s, have %s): %v", file, im.Ref, im.ID, info.ID, err)
 		}
-		out.Event(engine.Event{Kind: engine.KindImage, Name: im.Ref, Status: "Loaded", Detail: shortID(im.ID)})
+		out.Event(progress.Event{Kind: progress.KindImage, Name: im.Ref, Status: "Loaded", Detail: shortID(im.ID)})
 	}
 	fmt.Fprintf(g.stderr, "Wrote %d files of project %s into %s\n", len(m.ProjectFiles()), m.Project, dir)
 	args := startArgs(m)

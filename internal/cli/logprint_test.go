@@ -7,6 +7,7 @@ import (
 
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/feed"
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // Lines get a `name |` prefix padded to the widest selected container,
@@ -32,9 +33,9 @@ func TestLogPrinter(t *testing.T) {
 func TestDashProgress(t *testing.T) {
 	out := make(chan feed.Batch, 4)
 	d := dashProgress{done: make(chan struct{}), out: out}
-	d.Event(engine.Event{Kind: engine.KindReload, Name: "web", Status: "sync", Detail: "1 file (a) in 3ms"})
-	d.Event(engine.Event{Kind: engine.KindImage, Name: "x", Status: "Pulling", Detail: "1kB/2kB", Update: true})
-	d.Event(engine.Event{Kind: engine.KindWatch, Detail: "watching web (site sync)"})
+	d.Event(progress.Event{Kind: progress.KindReload, Name: "web", Status: "sync", Detail: "1 file (a) in 3ms"})
+	d.Event(progress.Event{Kind: progress.KindImage, Name: "x", Status: "Pulling", Detail: "1kB/2kB", Update: true})
+	d.Event(progress.Event{Kind: progress.KindWatch, Detail: "watching web (site sync)"})
 	if len(out) != 2 {
 		t.Fatalf("%d batches, want 2", len(out))
 	}

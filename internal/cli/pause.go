@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/progress"
 )
 
 func newPauseCmd(g *globals) *cobra.Command {
@@ -13,7 +14,7 @@ func newPauseCmd(g *globals) *cobra.Command {
 }
 
 // pauseCmd builds pause and unpause: VERB [SERVICE...] on the running containers.
-func pauseCmd(g *globals, use, short string, fn func(ctx context.Context, api engine.API, project string, services []string, out engine.Progress) error) *cobra.Command {
+func pauseCmd(g *globals, use, short string, fn func(ctx context.Context, api engine.API, project string, services []string, out progress.Progress) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   use + " [SERVICE...]",
 		Short: short,

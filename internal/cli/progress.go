@@ -9,7 +9,7 @@ import (
 
 	"github.com/moby/term"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // lineProgress renders progress events as lines of text. On a terminal,
@@ -40,15 +40,15 @@ func newLineProgress(w io.Writer) *lineProgress {
 	return p
 }
 
-func (p *lineProgress) Event(e engine.Event) {
+func (p *lineProgress) Event(e progress.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.term && e.Kind == engine.KindBuild && e.Status == engine.BuildOutput {
+	if p.term && e.Kind == progress.KindBuild && e.Status == progress.BuildOutput {
 		p.showWindow(e.Detail)
 		return
 	}
 	p.clearWindow()
-	if p.term && e.Kind == engine.KindImage && p.onBoard(e) {
+	if p.term && e.Kind == progress.KindImage && p.onBoard(e) {
 		return
 	}
 	if e.Update {
@@ -58,7 +58,7 @@ func (p *lineProgress) Event(e engine.Event) {
 }
 
 // onBoard shows a pull's start, progress and end on its line of the board.
-func (p *lineProgress) onBoard(e engine.Event) bool {
+func (p *lineProgress) onBoard(e progress.Event) bool {
 	text := e.Status
 	switch {
 	case e.Update:
@@ -127,7 +127,7 @@ func (p *lineProgress) clearWindow() {
 }
 
 // progressFor is the progress renderer of -q and --progress.
-func (g *globals) progressFor(quiet bool, progress string) (engine.Progress, error) {
+func (g *globals) progressFor(quiet bool, progress string) (progress.Progress, error) {
 	switch progress {
 	case "auto", "tty", "plain", "":
 	case "quiet":
@@ -142,10 +142,10 @@ func (g *globals) progressFor(quiet bool, progress string) (engine.Progress, err
 }
 
 // warningsOnly is -q's progress: warnings (a failure ignored on request) and nothing else.
-type warningsOnly struct{ next engine.Progress }
+type warningsOnly struct{ next progress.Progress }
 
-func (w warningsOnly) Event(e engine.Event) {
-	if e.Kind == engine.KindWarning {
+func (w warningsOnly) Event(e progress.Event) {
+	if e.Kind == progress.KindWarning {
 		w.next.Event(e)
 	}
 }

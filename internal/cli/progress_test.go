@@ -6,16 +6,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/progress"
 )
 
-func pullEvents(p engine.Progress) {
-	p.Event(engine.Event{Kind: engine.KindImage, Name: "a:1", Status: "Pulling"})
-	p.Event(engine.Event{Kind: engine.KindImage, Name: "b:1", Status: "Pulling"})
-	p.Event(engine.Event{Kind: engine.KindImage, Name: "a:1", Status: "Pulling", Detail: "Downloading 1kB/2kB, 0/1 layers done", Update: true})
-	p.Event(engine.Event{Kind: engine.KindImage, Name: "a:1", Status: "Pulled"})
-	p.Event(engine.Event{Kind: engine.KindImage, Name: "b:1", Status: "Error", Detail: "manifest unknown"})
-	p.Event(engine.Event{Kind: engine.KindContainer, Name: "p-web-1", Status: "Created"})
+func pullEvents(p progress.Progress) {
+	p.Event(progress.Event{Kind: progress.KindImage, Name: "a:1", Status: "Pulling"})
+	p.Event(progress.Event{Kind: progress.KindImage, Name: "b:1", Status: "Pulling"})
+	p.Event(progress.Event{Kind: progress.KindImage, Name: "a:1", Status: "Pulling", Detail: "Downloading 1kB/2kB, 0/1 layers done", Update: true})
+	p.Event(progress.Event{Kind: progress.KindImage, Name: "a:1", Status: "Pulled"})
+	p.Event(progress.Event{Kind: progress.KindImage, Name: "b:1", Status: "Error", Detail: "manifest unknown"})
+	p.Event(progress.Event{Kind: progress.KindContainer, Name: "p-web-1", Status: "Created"})
 }
 
 // Without a terminal: one line per event, progress updates left out.
@@ -51,12 +51,12 @@ func TestLineProgressBoard(t *testing.T) {
 // On a terminal a BuildKit step's output shows in a window of its last
 // lines, erased when the step ends; without one every line stays.
 func TestLineProgressBuildWindow(t *testing.T) {
-	events := func(p engine.Progress) {
-		p.Event(engine.Event{Kind: engine.KindBuild, Name: "i", Status: engine.BuildStep, Detail: "#1 [1/2] RUN make"})
+	events := func(p progress.Progress) {
+		p.Event(progress.Event{Kind: progress.KindBuild, Name: "i", Status: progress.BuildStep, Detail: "#1 [1/2] RUN make"})
 		for i := range 8 {
-			p.Event(engine.Event{Kind: engine.KindBuild, Name: "i", Status: engine.BuildOutput, Detail: fmt.Sprintf("#1 out%d", i)})
+			p.Event(progress.Event{Kind: progress.KindBuild, Name: "i", Status: progress.BuildOutput, Detail: fmt.Sprintf("#1 out%d", i)})
 		}
-		p.Event(engine.Event{Kind: engine.KindBuild, Name: "i", Status: engine.BuildStep, Detail: "#1 DONE 1.0s"})
+		p.Event(progress.Event{Kind: progress.KindBuild, Name: "i", Status: progress.BuildStep, Detail: "#1 DONE 1.0s"})
 	}
 	var plain bytes.Buffer
 	events(&lineProgress{w: &plain})

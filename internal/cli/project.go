@@ -17,6 +17,7 @@ import (
 	"github.com/devstack/devstack/internal/compose"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/presets"
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // load reads the project and narrows it to the named services; names that
@@ -145,4 +146,4 @@ func (g *globals) images(o engine.ImageOptions) engine.ImageOptions {
 	return o
 }
 
-func (g *globals) printer() engine.Progress { return newLineProgress(g.stderr) }
+func (g *globals) printer() progress.Progress { return newLineProgress(g.stderr) }

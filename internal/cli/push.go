@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/progress"
 )
 
 func newPushCmd(g *globals) *cobra.Command {
@@ -16,7 +17,7 @@ func newPushCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return nil, err
 			}
-			return func(ctx context.Context, api engine.API, out engine.Progress) error {
+			return func(ctx context.Context, api engine.API, out progress.Progress) error {
 				o := engine.PushOptions{IgnoreFailures: ignoreFailures, Auth: g.auth}
 				return engine.Push(ctx, api, targets, o, out)
 			}, nil

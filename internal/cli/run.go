@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/progress"
 )
 
 type runFlags struct {
@@ -83,7 +84,7 @@ func runRun(ctx context.Context, g *globals, f runFlags) error {
 	}
 	defer api.Close()
 	f.o.ImageOptions = g.images(f.o.ImageOptions)
-	var out engine.Progress = g.printer()
+	var out progress.Progress = g.printer()
 	if f.quietPull {
 		out = quietPulls{out}
 	}
@@ -120,10 +121,10 @@ func runRun(ctx context.Context, g *globals, f runFlags) error {
 }
 
 // quietPulls drops the progress of image pulls (--quiet-pull).
-type quietPulls struct{ engine.Progress }
+type quietPulls struct{ progress.Progress }
 
-func (q quietPulls) Event(e engine.Event) {
-	if e.Kind == engine.KindImage && e.Status != "Pulled" {
+func (q quietPulls) Event(e progress.Event) {
+	if e.Kind == progress.KindImage && e.Status != "Pulled" {
 		return
 	}
 	q.Progress.Event(e)

@@ -17,6 +17,7 @@ import (
 	"github.com/devstack/devstack/internal/bundle"
 	"github.com/devstack/devstack/internal/compose"
 	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/progress"
 )
 
 type saveFlags struct {
@@ -94,8 +95,8 @@ func runSave(ctx context.Context, g *globals, f saveFlags, services []string) er
 		return err
 	}
 	defer api.Close()
-	progress := g.printer()
-	if _, err := engine.EnsureImages(ctx, api, p, g.images(engine.ImageOptions{Build: true}), progress); err != nil {
+	pr := g.printer()
+	if _, err := engine.EnsureImages(ctx, api, p, g.images(engine.ImageOptions{Build: true}), pr); err != nil {
 		return err
 	}
 	m, err := newManifest(ctx, g, api, r, services, refs)
@@ -104,7 +105,7 @@ func runSave(ctx context.Context, g *globals, f saveFlags, services []string) er
 	}
 	m.EmptyDirs = files.EmptyDirs
 	for _, d := range files.EmptyDirs {
-		progress.Event(engine.Event{Kind: engine.KindWarning, Detail: fmt.Sprintf("bind-mounted directory %s is not stored (--include-dir %s stores it); load creates it empty", d, d)})
+		pr.Event(progress.Event{Kind: progress.KindWarning, Detail: fmt.Sprintf("bind-mounted directory %s is not stored (--include-dir %s stores it); load creates it empty", d, d)})
 	}
 	size, err := writeArchive(ctx, g, api, out, comp, m, files.Files)
 	if err != nil {

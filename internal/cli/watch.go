@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/progress"
 	"github.com/devstack/devstack/internal/watch"
 )
 
@@ -89,7 +90,7 @@ func upWatch(ctx context.Context, g *globals, api engine.API, p *types.Project, 
 	go func() {
 		defer close(done)
 		if err := watch.Run(wctx, api, p, f.watchOpts.options(g), g.printer()); err != nil && wctx.Err() == nil {
-			g.printer().Event(engine.Event{Kind: engine.KindWatch, Detail: fmt.Sprintf("stopped: %v", err)})
+			g.printer().Event(progress.Event{Kind: progress.KindWatch, Detail: fmt.Sprintf("stopped: %v", err)})
 		}
 	}()
 	var err error

@@ -10,7 +10,7 @@ import (
 	"github.com/docker/docker/api/types/swarm"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/progress"
 	"github.com/devstack/devstack/internal/stack"
 )
 
@@ -38,7 +38,7 @@ type Options struct {
 // rest (unless Detach), prunes (Prune) and removes stale secrets and
 // configs. If a deploy fails before everything converged, what it created
 // is removed again; updates are the engine's to roll back.
-func Deploy(ctx context.Context, api API, st *stack.Stack, o Options, out engine.Progress) error {
+func Deploy(ctx context.Context, api API, st *stack.Stack, o Options, out progress.Progress) error {
 	if err := ensureManager(ctx, api); err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func check(ctx context.Context, api API, st *stack.Stack, plan stack.Plan, o Opt
 
 // apply creates the objects and services and waits as Deploy says.
 func apply(ctx context.Context, api API, st *stack.Stack, observed Observed, plan stack.Plan, levels [][]stack.Service,
-	auths map[string]string, o Options, u *undo, out engine.Progress) error {
+	auths map[string]string, o Options, u *undo, out progress.Progress) error {
 	if err := ensureNetworks(ctx, api, st, observed, out, u); err != nil {
 		return err
 	}
@@ -155,7 +155,7 @@ func apply(ctx context.Context, api API, st *stack.Stack, observed Observed, pla
 
 // applyLevel creates or updates the services of one level at once.
 func applyLevel(ctx context.Context, api API, ns string, level []stack.Service, actions map[string]stack.Action,
-	ids ids, auths map[string]string, u *undo, out engine.Progress) ([]waitItem, error) {
+	ids ids, auths map[string]string, u *undo, out progress.Progress) ([]waitItem, error) {
 	items := make([]waitItem, len(level))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(8)
@@ -218,7 +218,7 @@ func (u *undo) empty() bool { return len(u.steps) == 0 }
 
 // run undoes in reverse order of creation (services before the networks
 // and objects they use).
-func (u *undo) run(ctx context.Context, out engine.Progress) {
+func (u *undo) run(ctx context.Context, out progress.Progress) {
 	var errs []error
 	for i := len(u.steps) - 1; i >= 0; i-- {
 		if err := u.steps[i].do(ctx); err != nil {
@@ -229,5 +229,5 @@ func (u *undo) run(ctx context.Context, out engine.Progress) {
 	if err := errors.Join(errs...); err != nil {
 		detail += "; could not remove: " + err.Error()
 	}
-	out.Event(engine.Event{Kind: engine.KindWarning, Detail: detail})
+	out.Event(progress.Event{Kind: progress.KindWarning, Detail: detail})
 }

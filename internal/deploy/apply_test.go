@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/progress"
 	"github.com/devstack/devstack/internal/stack"
 )
 
@@ -31,16 +31,16 @@ func TestUndoRunsInReverse(t *testing.T) {
 	for _, what := range []string{"network n", "secret s", "service a"} {
 		u.add(func(context.Context) error { ran = append(ran, what); return nil }, what)
 	}
-	var events []engine.Event
-	u.run(context.Background(), progressFunc(func(e engine.Event) { events = append(events, e) }))
+	var events []progress.Event
+	u.run(context.Background(), progressFunc(func(e progress.Event) { events = append(events, e) }))
 	if want := []string{"service a", "secret s", "network n"}; !slices.Equal(ran, want) {
 		t.Errorf("ran %v, want %v", ran, want)
 	}
-	if len(events) != 1 || events[0].Kind != engine.KindWarning {
+	if len(events) != 1 || events[0].Kind != progress.KindWarning {
 		t.Errorf("events %v, want one warning", events)
 	}
 }
 
-type progressFunc func(engine.Event)
+type progressFunc func(progress.Event)
 
-func (f progressFunc) Event(e engine.Event) { f(e) }
+func (f progressFunc) Event(e progress.Event) { f(e) }

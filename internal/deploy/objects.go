@@ -6,7 +6,7 @@ import (
 
 	"github.com/containerd/errdefs"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/progress"
 	"github.com/devstack/devstack/internal/stack"
 )
 
@@ -32,7 +32,7 @@ func checkExternal(ctx context.Context, api API, st *stack.Stack) error {
 }
 
 // ensureNetworks creates the stack's networks that are missing.
-func ensureNetworks(ctx context.Context, api API, st *stack.Stack, o Observed, out engine.Progress, u *undo) error {
+func ensureNetworks(ctx context.Context, api API, st *stack.Stack, o Observed, out progress.Progress, u *undo) error {
 	have := map[string]bool{}
 	for _, n := range o.Networks {
 		have[n.Name] = true
@@ -54,7 +54,7 @@ func ensureNetworks(ctx context.Context, api API, st *stack.Stack, o Observed, o
 			return fmt.Errorf("network %s: %w", n.Name, err)
 		}
 		u.add(func(ctx context.Context) error { return removeNetwork(ctx, api, r.ID) }, "network "+n.Name)
-		out.Event(engine.Event{Kind: engine.KindNetwork, Name: n.Name, Status: "Created"})
+		out.Event(progress.Event{Kind: progress.KindNetwork, Name: n.Name, Status: "Created"})
 	}
 	return nil
 }
@@ -62,7 +62,7 @@ func ensureNetworks(ctx context.Context, api API, st *stack.Stack, o Observed, o
 // ensureObjects creates the stack's secrets and configs that are missing
 // (a changed content has a new name) and returns every name's ID, external
 // ones included.
-func ensureObjects(ctx context.Context, api API, st *stack.Stack, o Observed, out engine.Progress, u *undo) (ids, error) {
+func ensureObjects(ctx context.Context, api API, st *stack.Stack, o Observed, out progress.Progress, u *undo) (ids, error) {
 	res := ids{secrets: map[string]string{}, configs: map[string]string{}}
 	for _, s := range o.Secrets {
 		res.secrets[s.Spec.Name] = s.ID
@@ -88,7 +88,7 @@ func ensureObjects(ctx context.Context, api API, st *stack.Stack, o Observed, ou
 		}
 		res.secrets[s.Name] = r.ID
 		u.add(func(ctx context.Context) error { return api.SecretRemove(ctx, r.ID) }, "secret "+s.Name)
-		out.Event(engine.Event{Kind: engine.KindSecret, Name: s.Name, Status: "Created"})
+		out.Event(progress.Event{Kind: progress.KindSecret, Name: s.Name, Status: "Created"})
 	}
 	for _, c := range st.Configs {
 		if _, ok := res.configs[c.Name]; ok {
@@ -108,7 +108,7 @@ func ensureObjects(ctx context.Context, api API, st *stack.Stack, o Observed, ou
 		}
 		res.configs[c.Name] = r.ID
 		u.add(func(ctx context.Context) error { return api.ConfigRemove(ctx, r.ID) }, "config "+c.Name)
-		out.Event(engine.Event{Kind: engine.KindConfig, Name: c.Name, Status: "Created"})
+		out.Event(progress.Event{Kind: progress.KindConfig, Name: c.Name, Status: "Created"})
 	}
 	return res, nil
 }
@@ -142,7 +142,7 @@ func externalConfig(ctx context.Context, api API, c stack.Config) (string, error
 // removeStale removes the stack's secrets and configs that no desired
 // service uses any more (older contents, removed keys). One still in use
 // (by a service a failed deploy left on it) stays, said as a warning.
-func removeStale(ctx context.Context, api API, st *stack.Stack, o Observed, out engine.Progress) {
+func removeStale(ctx context.Context, api API, st *stack.Stack, o Observed, out progress.Progress) {
 	var secrets, configs []string
 	for _, s := range st.Secrets {
 		secrets = append(secrets, s.Name)
@@ -152,16 +152,16 @@ func removeStale(ctx context.Context, api API, st *stack.Stack, o Observed, out 
 	}
 	for _, s := range stack.StaleObjects(secrets, o.secretObjects()) {
 		if err := api.SecretRemove(ctx, s.ID); err != nil {
-			out.Event(engine.Event{Kind: engine.KindWarning, Detail: fmt.Sprintf("secret %s not removed: %v", s.Name, err)})
+			out.Event(progress.Event{Kind: progress.KindWarning, Detail: fmt.Sprintf("secret %s not removed: %v", s.Name, err)})
 			continue
 		}
-		out.Event(engine.Event{Kind: engine.KindSecret, Name: s.Name, Status: "Removed"})
+		out.Event(progress.Event{Kind: progress.KindSecret, Name: s.Name, Status: "Removed"})
 	}
 	for _, c := range stack.StaleObjects(configs, o.configObjects()) {
 		if err := api.ConfigRemove(ctx, c.ID); err != nil {
-			out.Event(engine.Event{Kind: engine.KindWarning, Detail: fmt.Sprintf("config %s not removed: %v", c.Name, err)})
+			out.Event(progress.Event{Kind: progress.KindWarning, Detail: fmt.Sprintf("config %s not removed: %v", c.Name, err)})
 			continue
 		}
-		out.Event(engine.Event{Kind: engine.KindConfig, Name: c.Name, Status: "Removed"})
+		out.Event(progress.Event{Kind: progress.KindConfig, Name: c.Name, Status: "Removed"})
 	}
 }

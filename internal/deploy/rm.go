@@ -9,7 +9,7 @@ import (
 	"github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/swarm"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/progress"
 	"github.com/devstack/devstack/internal/stack"
 )
 
@@ -20,7 +20,7 @@ const tasksGone = 60 * time.Second
 // Remove removes the stack: its services (waiting until their tasks are
 // gone), then its networks, secrets and configs, as `docker stack rm`.
 // Named volumes stay (they live on each node, as with docker stack).
-func Remove(ctx context.Context, api API, ns string, out engine.Progress) error {
+func Remove(ctx context.Context, api API, ns string, out progress.Progress) error {
 	if err := ensureManager(ctx, api); err != nil {
 		return err
 	}
@@ -34,13 +34,13 @@ func Remove(ctx context.Context, api API, ns string, out engine.Progress) error 
 	var ids []string
 	for _, s := range o.Services {
 		ids = append(ids, s.ID)
-		out.Event(engine.Event{Kind: engine.KindService, Name: s.Spec.Name, Status: "Removing"})
+		out.Event(progress.Event{Kind: progress.KindService, Name: s.Spec.Name, Status: "Removing"})
 	}
 	if err := removeServices(ctx, api, ns, ids); err != nil {
 		return err
 	}
 	for _, s := range o.Services {
-		out.Event(engine.Event{Kind: engine.KindService, Name: s.Spec.Name, Status: "Removed"})
+		out.Event(progress.Event{Kind: progress.KindService, Name: s.Spec.Name, Status: "Removed"})
 	}
 	var errs []error
 	for _, n := range o.Networks {
@@ -48,33 +48,33 @@ func Remove(ctx context.Context, api API, ns string, out engine.Progress) error 
 			errs = append(errs, fmt.Errorf("network %s: %w", n.Name, err))
 			continue
 		}
-		out.Event(engine.Event{Kind: engine.KindNetwork, Name: n.Name, Status: "Removed"})
+		out.Event(progress.Event{Kind: progress.KindNetwork, Name: n.Name, Status: "Removed"})
 	}
 	for _, s := range o.Secrets {
 		if err := api.SecretRemove(ctx, s.ID); err != nil && !errdefs.IsNotFound(err) {
 			errs = append(errs, fmt.Errorf("secret %s: %w", s.Spec.Name, err))
 			continue
 		}
-		out.Event(engine.Event{Kind: engine.KindSecret, Name: s.Spec.Name, Status: "Removed"})
+		out.Event(progress.Event{Kind: progress.KindSecret, Name: s.Spec.Name, Status: "Removed"})
 	}
 	for _, c := range o.Configs {
 		if err := api.ConfigRemove(ctx, c.ID); err != nil && !errdefs.IsNotFound(err) {
 			errs = append(errs, fmt.Errorf("config %s: %w", c.Spec.Name, err))
 			continue
 		}
-		out.Event(engine.Event{Kind: engine.KindConfig, Name: c.Spec.Name, Status: "Removed"})
+		out.Event(progress.Event{Kind: progress.KindConfig, Name: c.Spec.Name, Status: "Removed"})
 	}
 	return errors.Join(errs...)
 }
 
 // prune removes the services the plan found on the swarm but not in the
 // project.
-func prune(ctx context.Context, api API, ns string, plan stack.Plan, out engine.Progress) error {
+func prune(ctx context.Context, api API, ns string, plan stack.Plan, out progress.Progress) error {
 	var ids []string
 	for _, a := range plan.Actions {
 		if a.Kind == stack.Prune {
 			ids = append(ids, a.Observed.ID)
-			out.Event(engine.Event{Kind: engine.KindService, Name: a.Observed.Name, Status: "Removing", Detail: a.Reason})
+			out.Event(progress.Event{Kind: progress.KindService, Name: a.Observed.Name, Status: "Removing", Detail: a.Reason})
 		}
 	}
 	if len(ids) == 0 {
@@ -85,7 +85,7 @@ func prune(ctx context.Context, api API, ns string, plan stack.Plan, out engine.
 	}
 	for _, a := range plan.Actions {
 		if a.Kind == stack.Prune {
-			out.Event(engine.Event{Kind: engine.KindService, Name: a.Observed.Name, Status: "Removed"})
+			out.Event(progress.Event{Kind: progress.KindService, Name: a.Observed.Name, Status: "Removed"})
 		}
 	}
 	return nil

@@ -6,7 +6,7 @@ import (
 
 	"github.com/docker/docker/api/types/swarm"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/progress"
 	"github.com/devstack/devstack/internal/stack"
 )
 
@@ -41,7 +41,7 @@ func withIDs(s stack.Service, ids ids) (swarm.ServiceSpec, error) {
 // applyService creates or updates one service as the plan says and
 // returns its ID. An update sends the current version; how the tasks are
 // replaced (update_config, rollback on failure) is the engine's job.
-func applyService(ctx context.Context, api API, a stack.Action, ids ids, auth string, out engine.Progress) (string, error) {
+func applyService(ctx context.Context, api API, a stack.Action, ids ids, auth string, out progress.Progress) (string, error) {
 	spec, err := withIDs(a.Service, ids)
 	if err != nil {
 		return "", err
@@ -49,31 +49,31 @@ func applyService(ctx context.Context, api API, a stack.Action, ids ids, auth st
 	name := spec.Name
 	switch a.Kind {
 	case stack.Create:
-		out.Event(engine.Event{Kind: engine.KindService, Name: name, Status: "Creating"})
+		out.Event(progress.Event{Kind: progress.KindService, Name: name, Status: "Creating"})
 		r, err := api.ServiceCreate(ctx, spec, swarm.ServiceCreateOptions{EncodedRegistryAuth: auth})
 		if err != nil {
 			return "", fmt.Errorf("service %s: %w", a.Service.Name, err)
 		}
 		warnings(out, name, r.Warnings)
-		out.Event(engine.Event{Kind: engine.KindService, Name: name, Status: "Created"})
+		out.Event(progress.Event{Kind: progress.KindService, Name: name, Status: "Created"})
 		return r.ID, nil
 	case stack.Update:
-		out.Event(engine.Event{Kind: engine.KindService, Name: name, Status: "Updating", Detail: a.Reason})
+		out.Event(progress.Event{Kind: progress.KindService, Name: name, Status: "Updating", Detail: a.Reason})
 		opts := swarm.ServiceUpdateOptions{EncodedRegistryAuth: auth}
 		r, err := api.ServiceUpdate(ctx, a.Observed.ID, a.Observed.Version, spec, opts)
 		if err != nil {
 			return "", fmt.Errorf("service %s: %w", a.Service.Name, err)
 		}
 		warnings(out, name, r.Warnings)
-		out.Event(engine.Event{Kind: engine.KindService, Name: name, Status: "Updated"})
+		out.Event(progress.Event{Kind: progress.KindService, Name: name, Status: "Updated"})
 		return a.Observed.ID, nil
 	}
-	out.Event(engine.Event{Kind: engine.KindService, Name: name, Status: "Unchanged"})
+	out.Event(progress.Event{Kind: progress.KindService, Name: name, Status: "Unchanged"})
 	return a.Observed.ID, nil
 }
 
-func warnings(out engine.Progress, service string, ws []string) {
+func warnings(out progress.Progress, service string, ws []string) {
 	for _, w := range ws {
-		out.Event(engine.Event{Kind: engine.KindWarning, Detail: "service " + service + ": " + w})
+		out.Event(progress.Event{Kind: progress.KindWarning, Detail: "service " + service + ": " + w})
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/swarm"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // pollEvery is how often a wait looks at the services and their tasks.
@@ -24,7 +24,7 @@ type waitItem struct {
 // waitConverged polls until every item has converged (see judge), and
 // reports each one's progress when it changes. It fails with the first
 // service that will not converge by itself.
-func waitConverged(ctx context.Context, api API, items []waitItem, out engine.Progress) error {
+func waitConverged(ctx context.Context, api API, items []waitItem, out progress.Progress) error {
 	if len(items) == 0 {
 		return nil
 	}
@@ -72,9 +72,9 @@ func waitConverged(ctx context.Context, api API, items []waitItem, out engine.Pr
 			}
 			if v.Done {
 				done[it.name] = true
-				out.Event(engine.Event{Kind: engine.KindService, Name: it.name, Status: "Converged", Detail: text})
+				out.Event(progress.Event{Kind: progress.KindService, Name: it.name, Status: "Converged", Detail: text})
 			} else if last[it.name] != text {
-				out.Event(engine.Event{Kind: engine.KindService, Name: it.name, Status: "Converging", Detail: text})
+				out.Event(progress.Event{Kind: progress.KindService, Name: it.name, Status: "Converging", Detail: text})
 			}
 			last[it.name] = text
 		}

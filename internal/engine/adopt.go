@@ -11,6 +11,8 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/network"
+
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // Creation that is safe against other clients (docker compose, devstack on
@@ -28,10 +30,10 @@ func (a *applier) dedupeNetwork(ctx context.Context, name string) {
 	}
 	for _, id := range extraNetworks(list, name) {
 		if err := a.api.NetworkRemove(ctx, id); err != nil && !errdefs.IsNotFound(err) {
-			warnf(a.out, "network %s exists twice (another client created it at the same time) and the copy %s could not be removed: %v", name, shortID(id), err)
+			progress.Warnf(a.out, "network %s exists twice (another client created it at the same time) and the copy %s could not be removed: %v", name, shortID(id), err)
 			continue
 		}
-		a.out.Event(Event{Kind: KindNetwork, Name: name, Status: "Removed", Detail: "duplicate " + shortID(id) + " created concurrently"})
+		a.out.Event(progress.Event{Kind: progress.KindNetwork, Name: name, Status: "Removed", Detail: "duplicate " + shortID(id) + " created concurrently"})
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // parallelism bounds concurrent engine calls; the engine serialises some
@@ -22,7 +24,7 @@ type applier struct {
 	p        *types.Project
 	imageIDs map[string]string
 	files    map[string][]File
-	out      Progress
+	out      progress.Progress
 	watch    *Watcher
 	// apiVersion is the negotiated Engine API version; observed, the
 	// project's containers before the plan (references to services the
@@ -101,12 +103,12 @@ func (a *applier) resource(ctx context.Context, act Action) error {
 		if _, err := a.api.VolumeCreate(ctx, VolumeCreate(a.p, act.Reason)); err != nil {
 			return fmt.Errorf("volume %s: %w", act.Name, err)
 		}
-		status(a.out, KindVolume, act.Name, "Created")
+		progress.Status(a.out, progress.KindVolume, act.Name, "Created")
 	case RemoveContainer:
 		if err := a.api.ContainerRemove(ctx, act.Current.ID, container.RemoveOptions{Force: true}); err != nil {
 			return containerPlanError(act.Name, err)
 		}
-		a.out.Event(Event{Kind: KindContainer, Name: act.Name, Status: "Removed", Detail: act.Reason})
+		a.out.Event(progress.Event{Kind: progress.KindContainer, Name: act.Name, Status: "Removed", Detail: act.Reason})
 	}
 	return nil
 }
@@ -116,7 +118,7 @@ func (a *applier) container(ctx context.Context, act Action) error {
 	switch act.Op {
 	case KeepContainer:
 		a.record(act.Service, *act.Current, false)
-		status(a.out, KindContainer, act.Name, "Running")
+		progress.Status(a.out, progress.KindContainer, act.Name, "Running")
 		return nil
 	case StartContainer:
 		a.record(act.Service, *act.Current, true)
@@ -125,7 +127,7 @@ func (a *applier) container(ctx context.Context, act Action) error {
 		if err := a.api.ContainerStop(ctx, act.Current.ID, container.StopOptions{Timeout: StopTimeout(ctx, a.api, act.Current.ID, nil)}); err != nil {
 			return containerPlanError(act.Name, err)
 		}
-		a.out.Event(Event{Kind: KindContainer, Name: act.Name, Status: "Stopped", Detail: act.Reason})
+		a.out.Event(progress.Event{Kind: progress.KindContainer, Name: act.Name, Status: "Stopped", Detail: act.Reason})
 		a.record(act.Service, *act.Current, true)
 		return nil
 	case RecreateContainer:
@@ -136,7 +138,7 @@ func (a *applier) container(ctx context.Context, act Action) error {
 		return err
 	}
 	a.record(act.Service, c, true)
-	status(a.out, KindContainer, c.Name, "Created")
+	progress.Status(a.out, progress.KindContainer, c.Name, "Created")
 	return nil
 }
 
@@ -175,7 +177,7 @@ func (a *applier) recreate(ctx context.Context, act Action) error {
 		a.removeReplacedVolumes(ctx, *old)
 	}
 	a.record(act.Service, c, true)
-	status(a.out, KindContainer, c.Name, "Recreated")
+	progress.Status(a.out, progress.KindContainer, c.Name, "Recreated")
 	return nil
 }
 
@@ -201,7 +203,7 @@ func (a *applier) removeReplacedVolumes(ctx context.Context, old Container) {
 		}
 		// Gone with the container, or still used by another (volumes_from): both fine.
 		if err := a.api.VolumeRemove(ctx, v, false); err != nil && !errdefs.IsNotFound(err) && !errdefs.IsConflict(err) {
-			warnf(a.out, "container %s: its replaced anonymous volume %s could not be removed: %v", old.Name, v, err)
+			progress.Warnf(a.out, "container %s: its replaced anonymous volume %s could not be removed: %v", old.Name, v, err)
 		}
 	}
 }
@@ -248,11 +250,11 @@ func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int,
 		return Container{}, containerPlanError(spec.Name, err)
 	}
 	if adopted != nil {
-		status(a.out, KindContainer, adopted.Name, "Adopted")
+		progress.Status(a.out, progress.KindContainer, adopted.Name, "Adopted")
 		return *adopted, nil
 	}
 	for _, w := range warnings {
-		warnf(a.out, "service %s: container %s: %s", s.Name, spec.Name, w)
+		progress.Warnf(a.out, "service %s: container %s: %s", s.Name, spec.Name, w)
 	}
 	if err := a.finishCreate(ctx, id, spec, files); err != nil {
 		// Nothing half-made stays behind.
@@ -304,16 +306,16 @@ func (a *applier) waitDependencies(ctx context.Context, s types.ServiceConfig) e
 		}
 		for _, c := range a.containers(dep) {
 			if d.Condition != types.ServiceConditionStarted {
-				status(a.out, KindContainer, c.Name, "Waiting")
+				progress.Status(a.out, progress.KindContainer, c.Name, "Waiting")
 			}
 			if err := WaitFor(ctx, a.api, a.watch, c, d.Condition); err != nil {
 				return fmt.Errorf("service %s depends on %s: %w", s.Name, dep, err)
 			}
 			switch d.Condition {
 			case types.ServiceConditionHealthy:
-				status(a.out, KindContainer, c.Name, "Healthy")
+				progress.Status(a.out, progress.KindContainer, c.Name, "Healthy")
 			case types.ServiceConditionCompletedSuccessfully:
-				status(a.out, KindContainer, c.Name, "Exited (0)")
+				progress.Status(a.out, progress.KindContainer, c.Name, "Exited (0)")
 			}
 		}
 	}
@@ -330,7 +332,7 @@ func (a *applier) startService(ctx context.Context, name string) error {
 			if err := startRacing(ctx, a.api, c.ID); err != nil {
 				return fmt.Errorf("service %s: start %s: %w", name, c.Name, err)
 			}
-			status(a.out, KindContainer, c.Name, "Started")
+			progress.Status(a.out, progress.KindContainer, c.Name, "Started")
 			return nil
 		})
 	}

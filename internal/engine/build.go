@@ -13,6 +13,8 @@ import (
 	"github.com/docker/docker/pkg/jsonmessage"
 	"github.com/moby/go-archive"
 	"github.com/moby/patternmatcher/ignorefile"
+
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // BuildKit builds images with the engine's BuildKit (buildkit.Builder).
@@ -21,12 +23,12 @@ type BuildKit interface {
 	// when set, else whether the engine has it.
 	Enabled(ctx context.Context, api API) (bool, error)
 	// Build builds s's image, tagged s.Image and its build tags, with labels.
-	Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig, labels map[string]string, out Progress) error
+	Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig, labels map[string]string, out progress.Progress) error
 }
 
 // Build builds the service's image: with BuildKit when there is one and
 // it is enabled, otherwise with the classic builder.
-func Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig, o ImageOptions, out Progress) error {
+func Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig, o ImageOptions, out progress.Progress) error {
 	s.Build = withBuildFlags(s.Build, o)
 	labels := map[string]string{LabelProject: p.Name, LabelService: s.Name}
 	for k, v := range s.Build.Labels {
@@ -38,11 +40,11 @@ func Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig
 			return fmt.Errorf("%w: service %s: %v", ErrBuildFailed, s.Name, err)
 		}
 		if on {
-			status(out, KindImage, s.Image, "Building")
+			progress.Status(out, progress.KindImage, s.Image, "Building")
 			if err := o.BuildKit.Build(ctx, api, p, s, labels, out); err != nil {
 				return fmt.Errorf("%w: %w", ErrBuildFailed, baseImageError(err))
 			}
-			status(out, KindImage, s.Image, "Built")
+			progress.Status(out, progress.KindImage, s.Image, "Built")
 			return nil
 		}
 	}
@@ -51,7 +53,7 @@ func Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig
 
 // buildClassic builds with the classic builder from the context directory
 // (honouring .dockerignore), streaming the output.
-func buildClassic(ctx context.Context, api API, s types.ServiceConfig, labels map[string]string, o ImageOptions, out Progress) error {
+func buildClassic(ctx context.Context, api API, s types.ServiceConfig, labels map[string]string, o ImageOptions, out progress.Progress) error {
 	b := s.Build
 	if err := classicUnsupported(b); err != "" {
 		return fmt.Errorf("%w: service %s: %s needs BuildKit, and builds use the classic builder (DOCKER_BUILDKIT=0, an engine without BuildKit, or devstack-buildkit not installed next to devstack)", ErrBuildFailed, s.Name, err)
@@ -84,7 +86,7 @@ func buildClassic(ctx context.Context, api API, s types.ServiceConfig, labels ma
 			return fmt.Errorf("%w: service %s: %v", ErrBuildFailed, s.Name, err)
 		}
 	}
-	status(out, KindImage, s.Image, "Building")
+	progress.Status(out, progress.KindImage, s.Image, "Building")
 	resp, err := api.ImageBuild(ctx, tar, build.ImageBuildOptions{
 		AuthConfigs: auths,
 		Tags:        append([]string{s.Image}, b.Tags...),
@@ -118,7 +120,7 @@ func buildClassic(ctx context.Context, api API, s types.ServiceConfig, labels ma
 		}
 		return fmt.Errorf("%w: service %s: %v", ErrBuildFailed, s.Name, err)
 	}
-	status(out, KindImage, s.Image, "Built")
+	progress.Status(out, progress.KindImage, s.Image, "Built")
 	return nil
 }
 
@@ -137,7 +139,7 @@ func ReadDockerignore(dir string) ([]string, error) {
 
 // stepTracker passes build output on as events and remembers the last "Step" line.
 type stepTracker struct {
-	out   Progress
+	out   progress.Progress
 	image string
 	last  string
 }
@@ -147,7 +149,7 @@ func (t *stepTracker) line(b []byte) {
 	if strings.HasPrefix(line, "Step ") {
 		t.last = strings.TrimSpace(line)
 	}
-	t.out.Event(Event{Kind: KindBuild, Name: t.image, Status: "Building", Detail: line})
+	t.out.Event(progress.Event{Kind: progress.KindBuild, Name: t.image, Status: "Building", Detail: line})
 }
 
 // classicUnsupported names the first build key the classic builder cannot

@@ -7,6 +7,8 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // buildParallelism bounds concurrent builds: each sends a context and
@@ -31,16 +33,16 @@ func BuildTargets(p *types.Project, services []string) []types.ServiceConfig {
 
 // BuildServices builds the services' images with the same step `up` uses
 // (Build), independent builds at the same time. Call DefaultImageNames first.
-func BuildServices(ctx context.Context, api API, p *types.Project, targets []types.ServiceConfig, o ImageOptions, out Progress) error {
+func BuildServices(ctx context.Context, api API, p *types.Project, targets []types.ServiceConfig, o ImageOptions, out progress.Progress) error {
 	if len(targets) == 0 {
-		warnf(out, "no service to build: none of them has a build section")
+		progress.Warnf(out, "no service to build: none of them has a build section")
 	}
 	return buildAll(ctx, api, p, targets, o, out)
 }
 
 // buildAll runs the builds at the same time (up to buildParallelism);
 // with more than one, each line of build output starts with its service.
-func buildAll(ctx context.Context, api API, p *types.Project, targets []types.ServiceConfig, o ImageOptions, out Progress) error {
+func buildAll(ctx context.Context, api API, p *types.Project, targets []types.ServiceConfig, o ImageOptions, out progress.Progress) error {
 	if len(targets) > 1 {
 		pb := prefixBuilds{next: out, service: map[string]string{}}
 		for _, t := range targets {
@@ -59,12 +61,12 @@ func buildAll(ctx context.Context, api API, p *types.Project, targets []types.Se
 // prefixBuilds names the service on each line of build output, for
 // builds that run at the same time.
 type prefixBuilds struct {
-	next    Progress
+	next    progress.Progress
 	service map[string]string // image -> service
 }
 
-func (p prefixBuilds) Event(e Event) {
-	if e.Kind == KindBuild {
+func (p prefixBuilds) Event(e progress.Event) {
+	if e.Kind == progress.KindBuild {
 		e.Detail = p.service[e.Name] + " | " + e.Detail
 	}
 	p.next.Event(e)
@@ -79,7 +81,7 @@ type PullOptions struct {
 
 // Pull pulls the services' images concurrently with up's pull step.
 // Services that only build (no image: named) are skipped, as compose does.
-func Pull(ctx context.Context, api API, p *types.Project, o PullOptions, out Progress) error {
+func Pull(ctx context.Context, api API, p *types.Project, o PullOptions, out progress.Progress) error {
 	if o.Policy != "" && o.Policy != "always" && o.Policy != "missing" {
 		return fmt.Errorf("invalid --policy %q: always or missing", o.Policy)
 	}
@@ -104,7 +106,7 @@ func Pull(ctx context.Context, api API, p *types.Project, o PullOptions, out Pro
 		switch {
 		case err == nil:
 		case o.IgnoreFailures || (p.Services[r.Service].Build != nil):
-			warnf(out, "%v", err)
+			progress.Warnf(out, "%v", err)
 		default:
 			return err
 		}

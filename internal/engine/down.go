@@ -12,6 +12,8 @@ import (
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/docker/api/types/volume"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // DownOptions mirror `devstack down` flags.
@@ -26,7 +28,7 @@ type DownOptions struct {
 // Down stops and removes the project's containers in reverse dependency
 // order (parallel within a level), then its networks, and its named
 // volumes only when asked.
-func Down(ctx context.Context, api API, project string, o DownOptions, out Progress) error {
+func Down(ctx context.Context, api API, project string, o DownOptions, out progress.Progress) error {
 	cs, err := ListContainers(ctx, api, project, true) // run's one-off containers too, as compose
 	if err != nil {
 		return err
@@ -62,13 +64,13 @@ func Down(ctx context.Context, api API, project string, o DownOptions, out Progr
 	}
 	for _, n := range nets {
 		if inUse[n.Name] {
-			warnf(out, "network %s is left in place: orphan containers still use it", n.Name)
+			progress.Warnf(out, "network %s is left in place: orphan containers still use it", n.Name)
 			continue
 		}
 		if err := api.NetworkRemove(ctx, n.ID); err != nil {
 			return fmt.Errorf("network %s: %w", n.Name, err)
 		}
-		status(out, KindNetwork, n.Name, "Removed")
+		progress.Status(out, progress.KindNetwork, n.Name, "Removed")
 	}
 	if err := removeImages(ctx, api, o.Images, out); err != nil {
 		return err
@@ -84,14 +86,14 @@ func Down(ctx context.Context, api API, project string, o DownOptions, out Progr
 		if err := api.VolumeRemove(ctx, v.Name, false); err != nil {
 			return fmt.Errorf("volume %s: %w", v.Name, err)
 		}
-		status(out, KindVolume, v.Name, "Removed")
+		progress.Status(out, progress.KindVolume, v.Name, "Removed")
 	}
 	return nil
 }
 
 // withoutOrphans splits off, with a warning, containers of services the
 // project no longer has, unless they are to be removed too.
-func withoutOrphans(cs []Container, known []string, removeOrphans bool, out Progress) (kept, orphans []Container) {
+func withoutOrphans(cs []Container, known []string, removeOrphans bool, out progress.Progress) (kept, orphans []Container) {
 	if known == nil || removeOrphans {
 		return cs, nil
 	}
@@ -105,23 +107,23 @@ func withoutOrphans(cs []Container, known []string, removeOrphans bool, out Prog
 			continue
 		}
 		orphans = append(orphans, c)
-		warnf(out, "found orphan container %s of service %s, not in the project; run with --remove-orphans to remove it", c.Name, c.Service)
+		progress.Warnf(out, "found orphan container %s of service %s, not in the project; run with --remove-orphans to remove it", c.Name, c.Service)
 	}
 	return kept, orphans
 }
 
-func stopContainer(ctx context.Context, api API, c Container, timeout *int, out Progress) error {
+func stopContainer(ctx context.Context, api API, c Container, timeout *int, out progress.Progress) error {
 	if !c.Running() {
 		return nil
 	}
-	status(out, KindContainer, c.Name, "Stopping")
+	progress.Status(out, progress.KindContainer, c.Name, "Stopping")
 	if err := api.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: StopTimeout(ctx, api, c.ID, timeout)}); err != nil {
 		return containerPlanError(c.Name, err)
 	}
 	return nil
 }
 
-func removeContainer(ctx context.Context, api API, c Container, anonVolumes bool, out Progress) error {
+func removeContainer(ctx context.Context, api API, c Container, anonVolumes bool, out progress.Progress) error {
 	if err := api.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true, RemoveVolumes: anonVolumes}); err != nil {
 		if !c.Oneoff || !(errdefs.IsNotFound(err) || errdefs.IsConflict(err)) {
 			return containerPlanError(c.Name, err)
@@ -136,7 +138,7 @@ func removeContainer(ctx context.Context, api API, c Container, anonVolumes bool
 			}
 		}
 	}
-	status(out, KindContainer, c.Name, "Removed")
+	progress.Status(out, progress.KindContainer, c.Name, "Removed")
 	return nil
 }
 
@@ -168,7 +170,7 @@ func anonymousName(name string) bool {
 }
 
 // Stop stops the project's running containers, dependents first.
-func Stop(ctx context.Context, api API, project string, services []string, timeout *int, out Progress) error {
+func Stop(ctx context.Context, api API, project string, services []string, timeout *int, out progress.Progress) error {
 	cs, err := selectContainers(ctx, api, project, services)
 	if err != nil {
 		return err
@@ -180,13 +182,13 @@ func Stop(ctx context.Context, api API, project string, services []string, timeo
 		if err := api.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: StopTimeout(ctx, api, c.ID, timeout)}); err != nil {
 			return containerPlanError(c.Name, err)
 		}
-		status(out, KindContainer, c.Name, "Stopped")
+		progress.Status(out, progress.KindContainer, c.Name, "Stopped")
 		return nil
 	})
 }
 
 // Kill sends SIGKILL to the project's running containers.
-func Kill(ctx context.Context, api API, project string, out Progress) error {
+func Kill(ctx context.Context, api API, project string, out progress.Progress) error {
 	cs, err := ObserveContainers(ctx, api, project)
 	if err != nil {
 		return err
@@ -194,7 +196,7 @@ func Kill(ctx context.Context, api API, project string, out Progress) error {
 	for _, c := range cs {
 		if c.Running() {
 			if err := api.ContainerKill(ctx, c.ID, "KILL"); err == nil {
-				status(out, KindContainer, c.Name, "Killed")
+				progress.Status(out, progress.KindContainer, c.Name, "Killed")
 			}
 		}
 	}
@@ -202,7 +204,7 @@ func Kill(ctx context.Context, api API, project string, out Progress) error {
 }
 
 // Start starts the project's existing, stopped containers, dependencies first.
-func Start(ctx context.Context, api API, project string, services []string, out Progress) error {
+func Start(ctx context.Context, api API, project string, services []string, out progress.Progress) error {
 	cs, err := selectContainers(ctx, api, project, services)
 	if err != nil {
 		return err
@@ -214,7 +216,7 @@ func Start(ctx context.Context, api API, project string, services []string, out 
 		if err := api.ContainerStart(ctx, c.ID, container.StartOptions{}); err != nil {
 			return containerPlanError(c.Name, err)
 		}
-		status(out, KindContainer, c.Name, "Started")
+		progress.Status(out, progress.KindContainer, c.Name, "Started")
 		return nil
 	})
 }
@@ -228,7 +230,7 @@ type RestartOptions struct {
 
 // Restart restarts the project's containers (the named services, and the
 // services depending on them with restart: true), dependencies first.
-func Restart(ctx context.Context, api API, project string, o RestartOptions, out Progress) error {
+func Restart(ctx context.Context, api API, project string, o RestartOptions, out progress.Progress) error {
 	all, err := ObserveContainers(ctx, api, project)
 	if err != nil {
 		return err
@@ -246,7 +248,7 @@ func Restart(ctx context.Context, api API, project string, o RestartOptions, out
 		if err := api.ContainerRestart(ctx, c.ID, container.StopOptions{Timeout: StopTimeout(ctx, api, c.ID, timeout)}); err != nil {
 			return containerPlanError(c.Name, err)
 		}
-		status(out, KindContainer, c.Name, "Restarted")
+		progress.Status(out, progress.KindContainer, c.Name, "Restarted")
 		return nil
 	})
 	return err

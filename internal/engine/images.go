@@ -7,6 +7,8 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/registry"
+
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // ImageOptions mirror `up --build` and `--pull`, with what pulls and
@@ -46,7 +48,7 @@ func DefaultImageNames(p *types.Project) {
 // EnsureImages builds or pulls what each service needs, following
 // pull_policy, and returns each service's image ID. Pulls run
 // concurrently, then the builds, independent ones at the same time.
-func EnsureImages(ctx context.Context, api API, p *types.Project, o ImageOptions, out Progress) (map[string]string, error) {
+func EnsureImages(ctx context.Context, api API, p *types.Project, o ImageOptions, out progress.Progress) (map[string]string, error) {
 	var firsts []types.ServiceConfig // the first service naming each image
 	seen := map[string]bool{}
 	for _, name := range sortedServices(p) {
@@ -133,14 +135,14 @@ func decideImage(ctx context.Context, api API, s types.ServiceConfig, o ImageOpt
 
 // finish reports a failed pull (falling back to the local image when
 // there is one) and returns the image's ID (built by then, when it builds).
-func (st imageStep) finish(ctx context.Context, api API, p *types.Project, s types.ServiceConfig, o ImageOptions, pullErr error, out Progress) (string, error) {
+func (st imageStep) finish(ctx context.Context, api API, p *types.Project, s types.ServiceConfig, o ImageOptions, pullErr error, out progress.Progress) (string, error) {
 	switch {
 	case st.build:
 	case st.pull && pullErr != nil:
 		if st.presentID == "" {
 			return "", pullErr
 		}
-		warnf(out, "service %s: pull failed, using the local image: %v", s.Name, pullErr)
+		progress.Warnf(out, "service %s: pull failed, using the local image: %v", s.Name, pullErr)
 		return st.presentID, nil
 	case !st.pull:
 		return st.presentID, nil

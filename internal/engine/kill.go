@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // ParseSignal checks a signal as docker kill takes it (KILL, SIGKILL, 9)
@@ -30,7 +32,7 @@ func ParseSignal(s string) (string, error) {
 // KillServices sends the signal to the running containers of the named
 // services (all when none named). The signal is checked first: a bad one
 // sends nothing.
-func KillServices(ctx context.Context, api API, project string, services []string, signal string, out Progress) error {
+func KillServices(ctx context.Context, api API, project string, services []string, signal string, out progress.Progress) error {
 	sig, err := ParseSignal(signal)
 	if err != nil {
 		return err
@@ -48,7 +50,7 @@ func KillServices(ctx context.Context, api API, project string, services []strin
 			return containerPlanError(c.Name, err)
 		}
 		killed++
-		status(out, KindContainer, c.Name, "Killed")
+		progress.Status(out, progress.KindContainer, c.Name, "Killed")
 	}
 	if killed == 0 {
 		return fmt.Errorf("%w: project %s has no running containers to kill%s", ErrNoContainer, project, servicesThere(cs))

@@ -6,6 +6,8 @@ import (
 
 	"github.com/containerd/errdefs"
 
+	"github.com/devstack/devstack/internal/progress"
+
 	"github.com/docker/docker/api/types/container"
 	"golang.org/x/sync/errgroup"
 )
@@ -17,7 +19,7 @@ func (a *applier) createNetwork(ctx context.Context, act Action) error {
 			return fmt.Errorf("network %s: %w", act.Name, err)
 		}
 	} else {
-		status(a.out, KindNetwork, act.Name, "Created")
+		progress.Status(a.out, progress.KindNetwork, act.Name, "Created")
 	}
 	a.dedupeNetwork(ctx, act.Name)
 	return nil
@@ -46,7 +48,7 @@ func (a *applier) recreateNetworks(ctx context.Context, plan Plan) error {
 				if err := a.api.ContainerStop(ectx, c.Current.ID, container.StopOptions{Timeout: StopTimeout(ectx, a.api, c.Current.ID, nil)}); err != nil {
 					return containerPlanError(c.Name, err)
 				}
-				a.out.Event(Event{Kind: KindContainer, Name: c.Name, Status: "Stopped", Detail: "network " + act.Reason + " changed"})
+				a.out.Event(progress.Event{Kind: progress.KindContainer, Name: c.Name, Status: "Stopped", Detail: "network " + act.Reason + " changed"})
 				return nil
 			})
 		}
@@ -56,7 +58,7 @@ func (a *applier) recreateNetworks(ctx context.Context, plan Plan) error {
 		if err := a.removeChangedNetwork(ctx, plan, act.Name); err != nil {
 			return fmt.Errorf("network %s changed and must be recreated, but: %w", act.Name, err)
 		}
-		a.out.Event(Event{Kind: KindNetwork, Name: act.Name, Status: "Removed", Detail: "config changed"})
+		a.out.Event(progress.Event{Kind: progress.KindNetwork, Name: act.Name, Status: "Removed", Detail: "config changed"})
 		if err := a.createNetwork(ctx, act); err != nil {
 			return err
 		}

@@ -3,21 +3,23 @@ package engine
 import (
 	"context"
 	"fmt"
+
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // Pause pauses the running containers of the named services (all when none named).
-func Pause(ctx context.Context, api API, project string, services []string, out Progress) error {
+func Pause(ctx context.Context, api API, project string, services []string, out progress.Progress) error {
 	return eachContainer(ctx, api, project, services, "running", "Paused", api.ContainerPause, out)
 }
 
 // Unpause resumes the paused containers of the named services (all when none named).
-func Unpause(ctx context.Context, api API, project string, services []string, out Progress) error {
+func Unpause(ctx context.Context, api API, project string, services []string, out progress.Progress) error {
 	return eachContainer(ctx, api, project, services, "paused", "Unpaused", api.ContainerUnpause, out)
 }
 
 // eachContainer calls fn on the selected containers in the given state
 // and reports each as done; none in that state is an error.
-func eachContainer(ctx context.Context, api API, project string, services []string, state, done string, fn func(context.Context, string) error, out Progress) error {
+func eachContainer(ctx context.Context, api API, project string, services []string, state, done string, fn func(context.Context, string) error, out progress.Progress) error {
 	cs, err := selectContainers(ctx, api, project, services)
 	if err != nil {
 		return err
@@ -31,7 +33,7 @@ func eachContainer(ctx context.Context, api API, project string, services []stri
 			return containerPlanError(c.Name, err)
 		}
 		n++
-		status(out, KindContainer, c.Name, done)
+		progress.Status(out, progress.KindContainer, c.Name, done)
 	}
 	if n == 0 {
 		return fmt.Errorf("%w: project %s has no %s containers%s", ErrNoContainer, project, state, servicesThere(cs))

@@ -9,6 +9,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/devstack/devstack/internal/presets"
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // PortMove says a service's host port moves because the wanted one is taken.
@@ -108,7 +109,7 @@ func ServicePorts(cs []Container) map[string]map[string]int {
 
 // presetPortMoves applies the port rule on the engine's host and reports
 // each move, naming what holds the wanted port; strict refuses instead.
-func presetPortMoves(ctx context.Context, api API, p *types.Project, own []Container, strict bool, out Progress) ([]PortMove, error) {
+func presetPortMoves(ctx context.Context, api API, p *types.Project, own []Container, strict bool, out progress.Progress) ([]PortMove, error) {
 	moves, err := MovePorts(p, ServicePorts(own), func(h HostPort) bool { return probePort(h) == nil })
 	if err != nil {
 		return nil, err
@@ -118,7 +119,7 @@ func presetPortMoves(ctx context.Context, api API, p *types.Project, own []Conta
 		if strict {
 			return nil, fmt.Errorf("%w: service %s wants host port %d/%s, %s (--strict-ports)", ErrPortInUse, m.Service, m.From, m.Protocol, holder)
 		}
-		out.Event(Event{Kind: KindPort, Name: m.Service, Status: "Moved", Detail: fmt.Sprintf("Port %d of %s is taken (%s); using %d", m.From, m.Service, holder, m.To)})
+		out.Event(progress.Event{Kind: progress.KindPort, Name: m.Service, Status: "Moved", Detail: fmt.Sprintf("Port %d of %s is taken (%s); using %d", m.From, m.Service, holder, m.To)})
 	}
 	return moves, nil
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/pkg/jsonmessage"
 	"github.com/docker/go-units"
+
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // pullReq is one image to pull, for the first service that names it.
@@ -24,14 +26,14 @@ type pullReq struct {
 // reports Pulling, then Pulled or Error; in between, every updateEvery, its
 // progress (phase, bytes, layers) as an Update, which a terminal shows in
 // place. It returns each failed image's error.
-func pullAll(ctx context.Context, api API, auth Registry, reqs []pullReq, out Progress) map[string]error {
+func pullAll(ctx context.Context, api API, auth Registry, reqs []pullReq, out progress.Progress) map[string]error {
 	if len(reqs) == 0 {
 		return nil
 	}
 	states := make([]*pullState, len(reqs))
 	for i, r := range reqs {
 		states[i] = &pullState{image: r.Image, layers: map[string]*layerState{}}
-		status(out, KindImage, r.Image, "Pulling")
+		progress.Status(out, progress.KindImage, r.Image, "Pulling")
 	}
 	stop := reportPulls(out, states)
 	errs := map[string]error{}
@@ -52,10 +54,10 @@ func pullAll(ctx context.Context, api API, auth Registry, reqs []pullReq, out Pr
 	stop()
 	for i, r := range reqs {
 		if states[i].err != nil {
-			out.Event(Event{Kind: KindImage, Name: r.Image, Status: "Error", Detail: states[i].err.Error()})
+			out.Event(progress.Event{Kind: progress.KindImage, Name: r.Image, Status: "Error", Detail: states[i].err.Error()})
 			continue
 		}
-		status(out, KindImage, r.Image, "Pulled")
+		progress.Status(out, progress.KindImage, r.Image, "Pulled")
 	}
 	return errs
 }
@@ -65,7 +67,7 @@ const updateEvery = 100 * time.Millisecond
 
 // reportPulls sends each unfinished pull's progress line every
 // updateEvery, until the returned stop is called.
-func reportPulls(out Progress, states []*pullState) (stop func()) {
+func reportPulls(out progress.Progress, states []*pullState) (stop func()) {
 	quit, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
@@ -79,7 +81,7 @@ func reportPulls(out Progress, states []*pullState) (stop func()) {
 			}
 			for _, s := range states {
 				if line, finished := s.progress(); !finished {
-					out.Event(Event{Kind: KindImage, Name: s.image, Status: "Pulling", Detail: line, Update: true})
+					out.Event(progress.Event{Kind: progress.KindImage, Name: s.image, Status: "Pulling", Detail: line, Update: true})
 				}
 			}
 		}

@@ -10,6 +10,8 @@ import (
 	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/pkg/jsonmessage"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // PushOptions mirror `devstack push` flags.
@@ -50,19 +52,19 @@ func CheckPushRef(ref string) error {
 }
 
 // Push pushes the images concurrently with the registry credentials.
-func Push(ctx context.Context, api API, targets []types.ServiceConfig, o PushOptions, out Progress) error {
+func Push(ctx context.Context, api API, targets []types.ServiceConfig, o PushOptions, out progress.Progress) error {
 	errs := make([]error, len(targets))
 	var eg errgroup.Group
 	eg.SetLimit(parallelism)
 	for i, s := range targets {
 		eg.Go(func() error {
-			status(out, KindImage, s.Image, "Pushing")
+			progress.Status(out, progress.KindImage, s.Image, "Pushing")
 			if errs[i] = pushOne(ctx, api, o.Auth, s.Image); errs[i] != nil {
 				errs[i] = fmt.Errorf("service %s: push %s: %w", s.Name, s.Image, errs[i])
-				out.Event(Event{Kind: KindImage, Name: s.Image, Status: "Error", Detail: errs[i].Error()})
+				out.Event(progress.Event{Kind: progress.KindImage, Name: s.Image, Status: "Error", Detail: errs[i].Error()})
 				return nil
 			}
-			status(out, KindImage, s.Image, "Pushed")
+			progress.Status(out, progress.KindImage, s.Image, "Pushed")
 			return nil
 		})
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/docker/docker/api/types/container"
+
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // RmOptions mirror `devstack rm` flags.
@@ -16,7 +18,7 @@ type RmOptions struct {
 // Rm removes the project's stopped containers of the named services
 // (running ones too with Stop, which stops them first). Named volumes are
 // kept; -v removes only the containers' anonymous volumes.
-func Rm(ctx context.Context, api API, project string, o RmOptions, out Progress) error {
+func Rm(ctx context.Context, api API, project string, o RmOptions, out progress.Progress) error {
 	cs, err := selectContainers(ctx, api, project, o.Services)
 	if err != nil {
 		return err
@@ -29,7 +31,7 @@ func Rm(ctx context.Context, api API, project string, o RmOptions, out Progress)
 			if err := api.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: StopTimeout(ctx, api, c.ID, nil)}); err != nil {
 				return containerPlanError(c.Name, err)
 			}
-			status(out, KindContainer, c.Name, "Stopped")
+			progress.Status(out, progress.KindContainer, c.Name, "Stopped")
 			return nil
 		})
 		if err != nil {
@@ -47,7 +49,7 @@ func Rm(ctx context.Context, api API, project string, o RmOptions, out Progress)
 		removed++
 	}
 	if removed == 0 {
-		warnf(out, "no stopped containers to remove (rm -s stops running ones first)")
+		progress.Warnf(out, "no stopped containers to remove (rm -s stops running ones first)")
 	}
 	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/image"
+
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // RmiImages names the images `down --rmi` removes: with "local" those of
@@ -39,15 +41,15 @@ func RmiImages(p *types.Project, mode string) ([]string, error) {
 
 // removeImages removes the images (after the containers using them); one
 // that is not there is skipped, one still used elsewhere is left with a warning.
-func removeImages(ctx context.Context, api API, refs []string, out Progress) error {
+func removeImages(ctx context.Context, api API, refs []string, out progress.Progress) error {
 	for _, ref := range refs {
 		_, err := api.ImageRemove(ctx, ref, image.RemoveOptions{PruneChildren: true})
 		switch {
 		case err == nil:
-			status(out, KindImage, ref, "Removed")
+			progress.Status(out, progress.KindImage, ref, "Removed")
 		case errdefs.IsNotFound(err):
 		case errdefs.IsConflict(err):
-			warnf(out, "image %s is left in place: %v", ref, err)
+			progress.Warnf(out, "image %s is left in place: %v", ref, err)
 		default:
 			return fmt.Errorf("image %s: %w", ref, err)
 		}

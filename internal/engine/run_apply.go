@@ -7,6 +7,8 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/container"
+
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // PrepareRun makes the one-off container of `devstack run`: unless NoDeps,
@@ -15,7 +17,7 @@ import (
 // container (not started). p is the service with its dependencies (only
 // the service with NoDeps); known, every service of the project. Bad
 // options are refused before anything is created.
-func PrepareRun(ctx context.Context, api API, mon *Monitor, p *types.Project, known []string, o RunOptions, out Progress) (Container, error) {
+func PrepareRun(ctx context.Context, api API, mon *Monitor, p *types.Project, known []string, o RunOptions, out progress.Progress) (Container, error) {
 	s, err := RunService(p, o, NewSlug())
 	if err != nil {
 		return Container{}, err
@@ -107,7 +109,7 @@ func (a *applier) createOneoff(ctx context.Context, s types.ServiceConfig, o Run
 		return Container{}, containerPlanError(spec.Name, err)
 	}
 	for _, w := range resp.Warnings {
-		warnf(a.out, "service %s: container %s: %s", s.Name, spec.Name, w)
+		progress.Warnf(a.out, "service %s: container %s: %s", s.Name, spec.Name, w)
 	}
 	if err := a.finishCreate(ctx, resp.ID, spec, files); err != nil {
 		_ = a.api.ContainerRemove(context.WithoutCancel(ctx), resp.ID, container.RemoveOptions{Force: true, RemoveVolumes: true})

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // UpOptions mirror `devstack up` flags.
@@ -39,7 +41,7 @@ type UpResult struct {
 // apply the plan. Bad input is refused before anything is created. p is
 // left as it is: Up works on a copy, returned in the result.
 // Interrupted (ctx ended), the error is an *Interrupted naming the step.
-func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOptions, out Progress) (UpResult, error) {
+func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOptions, out progress.Progress) (UpResult, error) {
 	step := "checking the project"
 	res, err := up(ctx, api, mon, p, o, out, &step)
 	switch {
@@ -62,7 +64,7 @@ func engineWentAway(ctx context.Context, api Pinger, err error) bool {
 	return !EngineAnswers(ctx, api)
 }
 
-func up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOptions, out Progress, step *string) (UpResult, error) {
+func up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOptions, out progress.Progress, step *string) (UpResult, error) {
 	p, err := p.WithServicesTransform(func(_ string, s types.ServiceConfig) (types.ServiceConfig, error) { return s, nil })
 	if err != nil {
 		return UpResult{}, err
@@ -82,7 +84,7 @@ func up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOption
 		return UpResult{}, err
 	}
 	for _, w := range FileWarnings(p) {
-		warnf(out, "%s", w)
+		progress.Warnf(out, "%s", w)
 	}
 	obs, err := Observe(ctx, api, p.Name)
 	if err != nil {
@@ -122,10 +124,10 @@ func up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOption
 		return res, err
 	}
 	for _, w := range plan.Warnings {
-		warnf(out, "%s", w)
+		progress.Warnf(out, "%s", w)
 	}
 	for _, orphan := range plan.Orphans {
-		warnf(out, "found orphan container %s of service %s, not in the project; run with --remove-orphans to remove it", orphan.Name, orphan.Service)
+		progress.Warnf(out, "found orphan container %s of service %s, not in the project; run with --remove-orphans to remove it", orphan.Name, orphan.Service)
 	}
 	wctx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
@@ -165,7 +167,7 @@ func (a *applier) waitAll(ctx context.Context) error {
 				return err
 			}
 			if cond == types.ServiceConditionHealthy {
-				status(a.out, KindContainer, c.Name, "Healthy")
+				progress.Status(a.out, progress.KindContainer, c.Name, "Healthy")
 			}
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // supportedKeys are the service keys devstack turns into engine config.
@@ -109,19 +111,19 @@ func unsupportedSubkeys(s types.ServiceConfig) []string {
 
 // WarnUnsupported prints one line per service that uses keys devstack
 // ignores, and one per key the engine's API version cannot carry.
-func WarnUnsupported(p *types.Project, apiVersion string, out Progress) {
+func WarnUnsupported(p *types.Project, apiVersion string, out progress.Progress) {
 	for _, name := range sortedServices(p) {
 		if keys := UnsupportedKeys(p.Services[name]); len(keys) > 0 {
-			warnf(out, "service %s: devstack does not support %s yet; ignored", name, strings.Join(keys, ", "))
+			progress.Warnf(out, "service %s: devstack does not support %s yet; ignored", name, strings.Join(keys, ", "))
 		}
 		for _, k := range KeysNeedingAPI(p.Services[name], apiVersion) {
-			warnf(out, "service %s: %s needs Engine API %s, this engine speaks %s; ignored", name, k.Key, k.Needs, apiVersion)
+			progress.Warnf(out, "service %s: %s needs Engine API %s, this engine speaks %s; ignored", name, k.Key, k.Needs, apiVersion)
 		}
 	}
 	nets := NetworkKeysNeedingAPI(p, apiVersion)
 	for _, key := range sortedNetworkKeys(p) {
 		for _, k := range nets[key] {
-			warnf(out, "network %s: %s needs Engine API %s, this engine speaks %s; ignored", key, k.Key, k.Needs, apiVersion)
+			progress.Warnf(out, "network %s: %s needs Engine API %s, this engine speaks %s; ignored", key, k.Key, k.Needs, apiVersion)
 		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // RebuildService builds the service's image again (classic builder, the
@@ -12,7 +14,7 @@ import (
 // when the image changed, as `up --build --no-deps SERVICE` would: services
 // that depend on it keep running. It returns whether containers were
 // recreated.
-func RebuildService(ctx context.Context, api API, p *types.Project, name string, o ImageOptions, out Progress) (bool, error) {
+func RebuildService(ctx context.Context, api API, p *types.Project, name string, o ImageOptions, out progress.Progress) (bool, error) {
 	DefaultImageNames(p)
 	s, ok := p.Services[name]
 	if !ok {
@@ -30,7 +32,7 @@ func RebuildService(ctx context.Context, api API, p *types.Project, name string,
 // RecreateService replaces the service's containers whose image or config
 // differs from the project's, and starts any that are stopped; other
 // services are left alone. It returns whether containers were recreated.
-func RecreateService(ctx context.Context, api API, p *types.Project, name string, out Progress) (bool, error) {
+func RecreateService(ctx context.Context, api API, p *types.Project, name string, out progress.Progress) (bool, error) {
 	DefaultImageNames(p)
 	s := p.Services[name]
 	inspect, err := api.ImageInspect(ctx, s.Image)

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // report is the line for a reload that started at start.
@@ -187,7 +188,7 @@ func (r *runner) exec(ctx context.Context, ids []string, t *Trigger) error {
 		code, output, err := execIn(ctx, r.api, id, hookSpec(t.Exec))
 		if output != "" {
 			for _, line := range strings.Split(strings.TrimRight(output, "\n"), "\n") {
-				r.out.Event(engine.Event{Kind: engine.KindOutput, Name: t.Service, Detail: line})
+				r.out.Event(progress.Event{Kind: progress.KindOutput, Name: t.Service, Detail: line})
 			}
 		}
 		if err != nil {

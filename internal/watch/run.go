@@ -16,6 +16,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // Options configure Run.
@@ -40,7 +41,7 @@ type Report struct {
 
 // Event is the reload as progress: {Reload web sync "2 files
 // (index.html, css/site.css) in 14ms"}.
-func (r Report) Event() engine.Event {
+func (r Report) Event() progress.Event {
 	files := r.Files
 	more := ""
 	if len(files) > 3 {
@@ -54,7 +55,7 @@ func (r Report) Event() engine.Event {
 	if r.Err != nil {
 		detail += ": failed: " + r.Err.Error()
 	}
-	return engine.Event{Kind: engine.KindReload, Name: r.Service, Status: r.Action, Detail: detail}
+	return progress.Event{Kind: progress.KindReload, Name: r.Service, Status: r.Action, Detail: detail}
 }
 
 // String is the one line printed per reload:
@@ -101,8 +102,8 @@ func noTriggers(p *types.Project, triggers []Trigger) error {
 }
 
 // say reports what watch has to say about itself: "watch: ...".
-func say(out engine.Progress, format string, a ...any) {
-	out.Event(engine.Event{Kind: engine.KindWatch, Detail: fmt.Sprintf(format, a...)})
+func say(out progress.Progress, format string, a ...any) {
+	out.Event(progress.Event{Kind: progress.KindWatch, Detail: fmt.Sprintf(format, a...)})
 }
 
 // runner is one watch session.
@@ -110,7 +111,7 @@ type runner struct {
 	api      engine.API
 	p        *types.Project
 	o        Options
-	out      engine.Progress
+	out      progress.Progress
 	triggers []Trigger
 	clock    Clock
 	known    *known
@@ -125,7 +126,7 @@ type runner struct {
 
 // Run follows the project's develop.watch triggers until ctx is cancelled.
 // Bad triggers are errors before anything is watched.
-func Run(ctx context.Context, api engine.API, p *types.Project, o Options, out engine.Progress) error {
+func Run(ctx context.Context, api engine.API, p *types.Project, o Options, out progress.Progress) error {
 	clock := RealClock{}
 	triggers, notes, err := Triggers(p)
 	if err != nil {

@@ -29,13 +29,14 @@ import (
 
 	"github.com/devstack/devstack/internal/buildkit"
 	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // Build runs req, the BuildKit build of a service's image: it serves the
 // session (context, Dockerfile, credentials from cfg when not nil,
 // secrets, ssh) over the engine's /session endpoint and reports BuildKit's
 // status to out as build steps and their output.
-func Build(ctx context.Context, api engine.API, req buildkit.Request, cfg *configfile.ConfigFile, out engine.Progress) error {
+func Build(ctx context.Context, api engine.API, req buildkit.Request, cfg *configfile.ConfigFile, out progress.Progress) error {
 	plan, s := req.Plan, struct{ Name, Image string }{req.Service, req.Image}
 	dockerfileDir, dockerfile, cleanup, err := dockerfileSource(plan)
 	if err != nil {
@@ -105,7 +106,7 @@ func dockerfileSource(p buildkit.Plan) (dir, text string, cleanup func(), err er
 // run sends the build and follows its response stream: BuildKit's status
 // as plain lines, the engine's errors. On cancellation it cancels the
 // build on the engine too.
-func run(ctx context.Context, api engine.API, opts build.ImageBuildOptions, image string, out engine.Progress) error {
+func run(ctx context.Context, api engine.API, opts build.ImageBuildOptions, image string, out progress.Progress) error {
 	resp, err := api.ImageBuild(ctx, nil, opts)
 	if err != nil {
 		return err
@@ -115,11 +116,11 @@ func run(ctx context.Context, api engine.API, opts build.ImageBuildOptions, imag
 	defer stop()
 	view := newPlainView()
 	emit := func(l line) {
-		st := engine.BuildStep
+		st := progress.BuildStep
 		if l.output {
-			st = engine.BuildOutput
+			st = progress.BuildOutput
 		}
-		out.Event(engine.Event{Kind: engine.KindBuild, Name: image, Status: st, Detail: l.text})
+		out.Event(progress.Event{Kind: progress.KindBuild, Name: image, Status: st, Detail: l.text})
 	}
 	err = follow(resp.Body, view, emit)
 	if err == nil {

@@ -1,4 +1,7 @@
-package engine
+// Package progress holds the typed progress events every layer reports
+// through (containers created, images pulled, build lines, warnings) and the
+// Progress interface that receives them. It imports nothing of ours.
+package progress
 
 import "fmt"
 
@@ -78,10 +81,12 @@ type discard struct{}
 
 func (discard) Event(Event) {}
 
-func status(out Progress, kind Kind, name, st string) {
+// Status sends the event {kind name st}.
+func Status(out Progress, kind Kind, name, st string) {
 	out.Event(Event{Kind: kind, Name: name, Status: st})
 }
 
-func warnf(out Progress, format string, a ...any) {
+// Warnf sends a KindWarning event with the formatted message.
+func Warnf(out Progress, format string, a ...any) {
 	out.Event(Event{Kind: KindWarning, Detail: fmt.Sprintf(format, a...)})
 }
