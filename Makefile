@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: build receivers install release completions cross-check engine demo test test-swarm test-podman bench fuzz lint clean
+.PHONY: build receivers install release completions docs cross-check engine demo test test-swarm test-podman bench fuzz lint clean
 
 # CGO_ENABLED=0: a static binary; stripped (-s -w), a third smaller. Every
 # build embeds devstack-receiver (make receivers), the small static program
@@ -48,6 +48,12 @@ completions: build
 	mkdir -p completions
 	@for sh in bash zsh fish powershell; do bin/devstack completion $$sh > completions/devstack.$$sh; done
 	@ls completions
+
+# The command reference, docs/reference/*.md, generated from the cobra
+# commands (internal/cli/docgen, a program of its own: devstack does not
+# link the generator). Its test fails when the pages are stale.
+docs:
+	$(GO) run ./internal/cli/docgen docs/reference
 
 # Every package (tests included) type-checks and compiles for the six
 # release platforms; the tests themselves run on Linux only.
