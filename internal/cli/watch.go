@@ -52,9 +52,10 @@ checkout of thousands of files is one reload. A service reloaded more than
 paused for a minute.
 
 Synced files go straight into the container's root when devstack runs as
-root on the engine's machine; otherwise devstack copies itself into the
-container once (/.devstack) and streams each batch to it there, or, where
-it cannot run, uses the engine's CopyToContainer. DEVSTACK_WATCH_COPY=api
+root on the engine's machine; otherwise devstack copies its receiver, a
+small static Linux program, into the container once (/.devstack) and
+streams each batch to it there, or, where no receiver can run, uses the
+engine's CopyToContainer. DEVSTACK_WATCH_COPY=api
 skips the first way, DEVSTACK_WATCH_COPY=copy the first two.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, p, err := g.load(cmd.Context(), args)
