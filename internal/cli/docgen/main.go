@@ -24,6 +24,14 @@ import (
 // header starts every page.
 const header = "<!-- Generated from devstack's commands by `make docs`; do not edit. -->\n\n"
 
+// globalNote tells a command's page where the global flags are: they are
+// the root command's own flags (given before the command, as in docker
+// compose), so cobra lists them on the root's page only.
+const globalNote = "Global flags (`-f`, `-p`, `--context`, ...) go before the command: see [devstack](devstack.md).\n\n"
+
+// seeAlso heads the links at the end of a page.
+const seeAlso = "### SEE ALSO\n"
+
 func main() {
 	if len(os.Args) != 2 {
 		fmt.Fprintln(os.Stderr, "usage: docgen DIR")
@@ -90,12 +98,20 @@ func generate(dir string) error {
 		return err
 	}
 	for _, name := range pages {
-		b, err := os.ReadFile(filepath.Join(dir, name))
+		p := filepath.Join(dir, name)
+		b, err := os.ReadFile(p)
 		if err != nil {
 			return err
 		}
-		if what := machineSpecific(string(b)); what != "" {
+		page := string(b)
+		if what := machineSpecific(page); what != "" {
 			return fmt.Errorf("%s holds %s: give that flag a default help text that does not depend on the machine", name, what)
+		}
+		if name != root.Name()+".md" {
+			page = strings.Replace(page, seeAlso, globalNote+seeAlso, 1)
+		}
+		if err := os.WriteFile(p, []byte(page), 0o644); err != nil {
+			return err
 		}
 	}
 	return nil
