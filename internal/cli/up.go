@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
+	"sync"
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -79,35 +77,18 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 	if abort && (f.detach || f.wait || f.watch) {
 		return fmt.Errorf("--abort-on-container-exit and --exit-code-from need an attached up: not with -d, --wait or --watch")
 	}
-	full, p, err := g.load(ctx, services)
+	full, p, attached, err := upProject(ctx, g, f, services)
 	if err != nil {
 		return err
-	}
-	if f.noDeps && len(services) > 0 {
-		if p, err = p.WithSelectedServices(services, types.IgnoreDependencies); err != nil {
-			return err
-		}
-	}
-	if err := applyScale(p, f.scale); err != nil {
-		return err
-	}
-	if _, ok := p.Services[f.exitCodeFrom]; f.exitCodeFrom != "" && !ok {
-		return fmt.Errorf("--exit-code-from: no such service: %s", f.exitCodeFrom)
-	}
-	attached, err := attachedServices(p, f.attach, f.noAttach)
-	if err != nil {
-		return err
-	}
-	if f.watch {
-		if err := watch.Check(p); err != nil {
-			return err
-		}
 	}
 	api, err := g.client(ctx)
 	if err != nil {
 		return err
 	}
 	defer api.Close()
+	started := time.Now()
+	detached := f.detach || f.wait
+	dashboard := !abort && !f.noTUI && isTerminal(g.stdout) && isTerminal(g.stdin) && (!detached || f.watch)
 	opts := engine.UpOptions{
 		PlanOptions:      engine.PlanOptions{ForceRecreate: f.forceRecreate, NoRecreate: f.noRecreate, RemoveOrphans: f.removeOrphans},
 		ImageOptions:     g.images(engine.ImageOptions{Build: f.build, Pull: f.pull}),
@@ -117,12 +98,19 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 		StrictPorts:      f.strictPorts,
 		RenewAnonVolumes: f.renewAnon,
 	}
-	started := time.Now()
+	if !detached && !dashboard {
+		opts.Attached = upAttached(g, api, f, attached, started)
+	}
 	mon := engine.NewMonitor(api, p.Name) // one event stream for the waits, the logs and the dashboard
-	dies := dieEvents(ctx, mon, f)
 	unlock, err := g.lock(ctx, p.Name, "up")
 	if err != nil {
 		return err
+	}
+	var once sync.Once
+	opts.Converged = func(res engine.UpResult) {
+		// Attached, up changes nothing more until Ctrl-C: others may act meanwhile.
+		once.Do(unlock)
+		showInfo(ctx, g, api, res.Project, res.Plan) // as applied: image names, moved preset ports
 	}
 	res, err := engine.Up(ctx, api, mon, p, opts, g.printer())
 	if intr := (*engine.Interrupted)(nil); errors.As(err, &intr) {
@@ -130,66 +118,67 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 		intr.Describe(dctx, api, p.Name) // say what is left, under the lock still
 		cancel()
 	}
-	unlock() // attached, up changes nothing more until Ctrl-C: others may act meanwhile
-	if err != nil {
+	once.Do(unlock)
+	switch {
+	case err != nil:
 		return err
+	case res.ExitCode != 0:
+		return ExitError{Code: res.ExitCode}
+	case dashboard:
+		return upDashboard(ctx, g, api, mon, res.Project, started, f)
+	case detached && f.watch:
+		return watch.Run(ctx, api, res.Project, f.watchOpts.options(g), g.printer())
 	}
-	p = res.Project // as applied: image names, moved preset ports
-	showInfo(ctx, g, api, p, res.Plan)
-	if (f.detach || f.wait) && !f.watch {
-		return nil
-	}
-	if !abort && !f.noTUI && isTerminal(g.stdout) && isTerminal(g.stdin) {
-		return upDashboard(ctx, g, api, mon, p, started, f)
-	}
-	logs := engine.NewLogFollower(api, mon, p.Name, engine.FollowOptions{Services: attached, Follow: true, Since: started, UntilStopped: true})
-	lp := &logPrinter{w: g.stdout, color: colorOK(g, f.noColor)}
-	if abort {
-		if len(attached) == 0 {
-			logs = nil // every service is left out: no logs
-		}
-		return upAbort(ctx, g, api, p.Name, f, logs, lp, dies)
-	}
-	if f.watch {
-		return upWatch(ctx, g, api, p, f, logs, lp)
-	}
-	if len(attached) == 0 {
-		// Every service says attach: false: no logs, but Ctrl-C still stops the stack.
-		<-ctx.Done()
-	} else {
-		err = followLogs(ctx, g, api, logs, lp)
-	}
-	if ctx.Err() == nil {
-		return err
-	}
-	return stopAttached(ctx, g, api, p.Name, f.timeout)
+	return nil
 }
 
-// stopAttached stops the stack after Ctrl-C; a second Ctrl-C kills it.
-func stopAttached(ctx context.Context, g *globals, api engine.API, project string, timeout int) error {
-	out := g.printer()
-	fmt.Fprintf(g.stderr, "Gracefully stopping... (press Ctrl+C again to force)\n")
-	stopCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancel()
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sig)
-	go func() {
-		select {
-		case <-sig:
-			cancel()
-		case <-stopCtx.Done():
+// upProject loads the project and selects what up's flags name: the
+// services (--no-deps), their replicas (--scale) and the services whose
+// logs are shown (--attach, --no-attach).
+func upProject(ctx context.Context, g *globals, f upFlags, services []string) (full, p *types.Project, attached []string, err error) {
+	full, p, err = g.load(ctx, services)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if f.noDeps && len(services) > 0 {
+		if p, err = p.WithSelectedServices(services, types.IgnoreDependencies); err != nil {
+			return nil, nil, nil, err
 		}
-	}()
-	var t *int
-	if timeout >= 0 {
-		t = &timeout
 	}
-	if err := engine.Stop(stopCtx, api, project, nil, t, out); err != nil && stopCtx.Err() == nil {
-		return err
+	if err := engine.ApplyScaleFlags(p, f.scale); err != nil {
+		return nil, nil, nil, err
 	}
-	if stopCtx.Err() != nil {
-		_ = engine.Kill(context.WithoutCancel(ctx), api, project, out)
+	if _, ok := p.Services[f.exitCodeFrom]; f.exitCodeFrom != "" && !ok {
+		return nil, nil, nil, fmt.Errorf("--exit-code-from: no such service: %s", f.exitCodeFrom)
 	}
-	return ExitError{Code: 130}
+	attached, err = engine.SelectAttached(p, f.attach, f.noAttach)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if f.watch {
+		if err := watch.Check(p); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return full, p, attached, nil
+}
+
+// upAttached is what attached up shows: the attached services' logs, and
+// with --watch the watch's lines beside them.
+func upAttached(g *globals, api engine.API, f upFlags, attached []string, started time.Time) *engine.UpAttached {
+	a := &engine.UpAttached{
+		AbortOnExit: f.abortOnExit, ExitCodeFrom: f.exitCodeFrom,
+		Services: attached, Since: started, Notices: g.stderr,
+		Logs: &logPrinter{w: g.stdout, color: colorOK(g, f.noColor)},
+		Follow: func(ctx context.Context, lf *engine.LogFollower, sink engine.LogSink) error {
+			return followLogs(ctx, g, api, lf, sink)
+		},
+	}
+	if f.timeout >= 0 {
+		a.StopTimeout = &f.timeout
+	}
+	if f.watch {
+		a.Beside = func(ctx context.Context, p *types.Project) { upWatch(ctx, g, api, p, f) }
+	}
+	return a
 }

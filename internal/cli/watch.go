@@ -79,31 +79,10 @@ skips the first way, DEVSTACK_WATCH_COPY=copy the first two.`,
 	return cmd
 }
 
-// upWatch follows the watch triggers after `up --watch` brought the stack
-// up: alongside the logs when attached (Ctrl-C then stops the stack), or on
-// its own with -d (Ctrl-C stops watching only).
-func upWatch(ctx context.Context, g *globals, api engine.API, p *types.Project, f upFlags, logs *engine.LogFollower, lp *logPrinter) error {
-	if f.detach || f.wait {
-		return watch.Run(ctx, api, p, f.watchOpts.options(g), g.printer())
+// upWatch follows the watch triggers beside attached `up --watch`'s logs
+// until ctx ends; a watch that fails says so and ends.
+func upWatch(ctx context.Context, g *globals, api engine.API, p *types.Project, f upFlags) {
+	if err := watch.Run(ctx, api, p, f.watchOpts.options(g), g.printer()); err != nil && ctx.Err() == nil {
+		g.printer().Event(progress.Event{Kind: progress.KindWatch, Detail: fmt.Sprintf("stopped: %v", err)})
 	}
-	wctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := watch.Run(wctx, api, p, f.watchOpts.options(g), g.printer()); err != nil && wctx.Err() == nil {
-			g.printer().Event(progress.Event{Kind: progress.KindWatch, Detail: fmt.Sprintf("stopped: %v", err)})
-		}
-	}()
-	var err error
-	if len(engine.AttachedServices(p)) == 0 {
-		<-ctx.Done() // every service says attach: false
-	} else {
-		err = logs.Run(ctx, lp)
-	}
-	cancel()
-	<-done
-	if ctx.Err() == nil {
-		return err
-	}
-	return stopAttached(ctx, g, api, p.Name, f.timeout)
 }

@@ -26,6 +26,12 @@ type UpOptions struct {
 	// RenewAnonVolumes gives recreated containers new anonymous volumes
 	// instead of taking over the old ones' (up -V).
 	RenewAnonVolumes bool
+	// Converged, when set, runs once the services are up, before Up stays
+	// attached.
+	Converged func(UpResult)
+	// Attached keeps Up attached once the services are up (up without -d):
+	// logs, Ctrl-C and the exit policy. Nil: Up returns then.
+	Attached *UpAttached
 }
 
 // UpResult is what Up did.
@@ -34,6 +40,8 @@ type UpResult struct {
 	// Project is the project as applied: images named, preset ports moved.
 	Project *types.Project
 	Moves   []PortMove
+	// ExitCode is attached up's: 130 after Ctrl-C, or the exit policy's.
+	ExitCode int
 }
 
 // Up converges the selected services in steps: check the input and
@@ -41,7 +49,9 @@ type UpResult struct {
 // apply the plan. Bad input is refused before anything is created. p is
 // left as it is: Up works on a copy, returned in the result.
 // Interrupted (ctx ended), the error is an *Interrupted naming the step.
+// Attached (o.Attached), it then stays with the running stack.
 func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOptions, out progress.Progress) (UpResult, error) {
+	dies := o.Attached.exits(ctx, mon)
 	step := "checking the project"
 	res, err := up(ctx, api, mon, p, o, out, &step)
 	switch {
@@ -50,7 +60,16 @@ func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOption
 	case err != nil && engineWentAway(ctx, api, err):
 		first, _, _ := strings.Cut(err.Error(), "\n")
 		return res, fmt.Errorf("%w while %s; `devstack up` converges once it is back (what failed: %s)", ErrEngineGone, step, strings.TrimSuffix(first, "; last log lines:"))
+	case err != nil:
+		return res, err
 	}
+	if o.Converged != nil {
+		o.Converged(res)
+	}
+	if o.Attached == nil {
+		return res, nil
+	}
+	res.ExitCode, err = o.Attached.run(ctx, api, mon, res.Project, dies, out)
 	return res, err
 }
 

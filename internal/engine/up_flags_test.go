@@ -1,4 +1,4 @@
-package cli
+package engine
 
 import (
 	"strings"
@@ -13,9 +13,9 @@ func flagsProject() *types.Project {
 	return &types.Project{Services: types.Services{"web": {Name: "web"}, "db": {Name: "db"}, "quiet": quiet}}
 }
 
-func TestApplyScale(t *testing.T) {
+func TestApplyScaleFlags(t *testing.T) {
 	p := flagsProject()
-	if err := applyScale(p, []string{"web=3", "db=0"}); err != nil {
+	if err := ApplyScaleFlags(p, []string{"web=3", "db=0"}); err != nil {
 		t.Fatal(err)
 	}
 	web, db := p.Services["web"], p.Services["db"]
@@ -26,13 +26,13 @@ func TestApplyScale(t *testing.T) {
 		t.Errorf("db scale %d, want 0", got)
 	}
 	for _, bad := range []string{"web", "web=x", "web=-1", "nosuch=2"} {
-		if err := applyScale(flagsProject(), []string{bad}); err == nil {
+		if err := ApplyScaleFlags(flagsProject(), []string{bad}); err == nil {
 			t.Errorf("%q: no error", bad)
 		}
 	}
 }
 
-func TestAttachedServices(t *testing.T) {
+func TestSelectAttached(t *testing.T) {
 	for _, tt := range []struct {
 		attach, noAttach []string
 		want             string
@@ -42,7 +42,7 @@ func TestAttachedServices(t *testing.T) {
 		{[]string{"quiet", "web"}, nil, "quiet web"},
 		{[]string{"quiet", "web"}, []string{"web"}, "quiet"},
 	} {
-		got, err := attachedServices(flagsProject(), tt.attach, tt.noAttach)
+		got, err := SelectAttached(flagsProject(), tt.attach, tt.noAttach)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -50,7 +50,7 @@ func TestAttachedServices(t *testing.T) {
 			t.Errorf("attach %v no-attach %v: %v, want %s", tt.attach, tt.noAttach, got, tt.want)
 		}
 	}
-	if _, err := attachedServices(flagsProject(), []string{"nosuch"}, nil); err == nil {
+	if _, err := SelectAttached(flagsProject(), []string{"nosuch"}, nil); err == nil {
 		t.Error("unknown service: no error")
 	}
 }
