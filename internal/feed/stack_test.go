@@ -186,3 +186,21 @@ func TestRunStackPolls(t *testing.T) {
 	})
 	next(t, out, func(b Batch) bool { return b.Stack && len(b.States) == 1 })
 }
+
+// TestUpdateText pins the words for swarm's update states, which the
+// events and the dashboard's update column share.
+func TestUpdateText(t *testing.T) {
+	for state, want := range map[string]string{
+		"updating":           "updating",
+		"paused":             "update paused",
+		"completed":          "updated",
+		"rollback_started":   "rolling back",
+		"rollback_paused":    "rollback paused",
+		"rollback_completed": "rolled back",
+		"unknown":            "update unknown",
+	} {
+		if got := UpdateText(state); got != want {
+			t.Errorf("UpdateText(%q) = %q, want %q", state, got, want)
+		}
+	}
+}

@@ -30,7 +30,7 @@ func StackEvents(prevSvcs, svcs []ServiceState, prevTasks, tasks []ContainerStat
 			add(s.Name, s.Name+" image "+s.Image)
 		}
 		if s.Update != p.Update && s.Update != "" {
-			text := s.Name + " " + updateText(s.Update)
+			text := s.Name + " " + UpdateText(s.Update)
 			if s.UpdateMsg != "" && s.Update != "updating" && s.Update != "completed" {
 				text += ": " + s.UpdateMsg
 			}
@@ -87,8 +87,9 @@ func onNode(node string) string {
 	return " on " + node
 }
 
-// updateText words a service's UpdateStatus.State.
-func updateText(state string) string {
+// UpdateText words a service's update state (ServiceState.Update, swarm's
+// UpdateStatus.State), for the events and the dashboard's update column.
+func UpdateText(state string) string {
 	switch state {
 	case "updating":
 		return "updating"

@@ -162,7 +162,7 @@ func (m Model) serviceCells(s *feed.ServiceState) []string {
 	replicas := fmt.Sprintf("%d/%d", s.Running, s.Desired)
 	update := "-"
 	if s.Update != "" {
-		update = updateWord(s.Update)
+		update = feed.UpdateText(s.Update)
 	}
 	image := s.Image
 	if image == "" {
@@ -223,21 +223,6 @@ func swarmPortsText(ps []feed.PortBinding) string {
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, " ")
-}
-
-// updateWord words a service's update state.
-func updateWord(state string) string {
-	switch state {
-	case "completed":
-		return "updated"
-	case "rollback_started":
-		return "rolling back"
-	case "rollback_paused":
-		return "rollback paused"
-	case "rollback_completed":
-		return "rolled back"
-	}
-	return state
 }
 
 func (m Model) updateStyle(state string) lipgloss.Style {

@@ -91,3 +91,18 @@ func TestStackEmpty(t *testing.T) {
 	checkFrame(t, v, 80, 24)
 	mustContain(t, v, "no services in stack p", "0 services · 0/0 tasks running")
 }
+
+// TestStackViewUpdateWords: the update column words a state as the events
+// do (feed.UpdateText), a paused update included.
+func TestStackViewUpdateWords(t *testing.T) {
+	for state, want := range map[string]string{"paused": "update paused", "rollback_completed": "rolled back", "completed": "updated"} {
+		m := New(Options{Project: "p", Now: func() time.Time { return t0 }})
+		b := deployed()
+		b.Services[0].Update = state
+		m = send(m, tea.WindowSizeMsg{Width: 140, Height: 30}, b)
+		re := regexp.MustCompile(`(?m)^  web +replicated +1/2 +reg:5000/app:2 +` + want + ` +\*:8080->80/tcp *$`)
+		if v := m.View(); !re.MatchString(v) {
+			t.Errorf("update %s: no line matching %s in\n%s", state, re, v)
+		}
+	}
+}
