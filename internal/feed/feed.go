@@ -5,7 +5,6 @@ package feed
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"sync"
 	"time"
@@ -137,23 +136,15 @@ const (
 // the engine goes away it says so, waits for it and starts over. It
 // returns when ctx ends.
 func Run(ctx context.Context, src Source, o Options, out chan<- Batch) {
-	f := &feed{src: src, o: o, in: make(chan any, 1024), restarts: map[string]int{}, slots: map[string]slot{}}
+	f := &feed{loop: newLoop(src.Ping, src.Logs), src: src, o: o, restarts: map[string]int{}, slots: map[string]slot{}}
 	go batch(ctx, f.in, out, interval, maxBatch)
-	for ctx.Err() == nil {
-		err := f.session(ctx)
-		if ctx.Err() != nil {
-			return
-		}
-		f.send(ctx, ConnState{Err: fmt.Sprintf("engine connection lost: %v", err)})
-		awaitEngine(ctx, f.src.Ping)
-		f.send(ctx, ConnState{Connected: true})
-	}
+	f.run(ctx, f.session)
 }
 
 type feed struct {
+	loop
 	src Source
 	o   Options
-	in  chan any
 
 	mu       sync.Mutex
 	restarts map[string]int    // container ID -> restart events seen
@@ -161,42 +152,15 @@ type feed struct {
 	stats    map[string]func() // container ID -> stops its stats stream
 }
 
-func (f *feed) send(ctx context.Context, v any) {
-	select {
-	case f.in <- v:
-	case <-ctx.Done():
-	}
-}
-
-// awaitEngine returns once the engine answers a ping again.
-func awaitEngine(ctx context.Context, ping func(context.Context) error) {
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if ping(ctx) == nil {
-				return
-			}
-		}
-	}
-}
-
 // session subscribes to events, sends the full state and follows states
 // and logs until the event stream fails.
-func (f *feed) session(ctx context.Context) error {
-	ctx, cancel := context.WithCancel(ctx)
-	logsDone := make(chan struct{})
-	defer func() { cancel(); <-logsDone }()
+func (f *feed) session(ctx context.Context, startLogs func()) error {
 	f.mu.Lock()
 	f.stats = map[string]func(){}
 	f.mu.Unlock()
 	evs, errs := f.src.ContainerEvents(ctx)
 	states, err := f.snapshot(ctx)
 	if err != nil {
-		close(logsDone)
 		return err
 	}
 	f.send(ctx, fullStates(states))
@@ -208,10 +172,7 @@ func (f *feed) session(ctx context.Context) error {
 			f.attachStats(ctx, st.ID)
 		}
 	}
-	go func() {
-		defer close(logsDone)
-		_ = f.src.Logs(ctx, func(l LogLine) { f.send(ctx, l) })
-	}()
+	startLogs()
 	for {
 		select {
 		case <-ctx.Done():

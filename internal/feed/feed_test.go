@@ -66,7 +66,7 @@ func TestRecreatedDetection(t *testing.T) {
 // say nothing: a reload reaches the dashboard as a progress event.
 func TestExecEventsIgnored(t *testing.T) {
 	in := make(chan any, 4)
-	f := &feed{in: in, slots: map[string]slot{}}
+	f := &feed{loop: loop{in: in}, slots: map[string]slot{}}
 	for _, a := range []string{"exec_start: nginx -s reload", "exec_create: sh", "exec_die"} {
 		f.onEvent(context.Background(), ContainerEvent{Action: a, ID: "x", Service: "web", Number: 1})
 	}

@@ -2,7 +2,6 @@ package feed
 
 import (
 	"context"
-	"fmt"
 	"reflect"
 	"time"
 )
@@ -60,47 +59,25 @@ func RunStack(ctx context.Context, src StackSource, o StackOptions, out chan<- B
 	if o.Poll <= 0 {
 		o.Poll = 2 * time.Second
 	}
-	s := &stackFeed{src: src, o: o, in: make(chan any, 1024)}
+	s := &stackFeed{loop: newLoop(src.Ping, src.Logs), src: src, o: o}
 	go batch(ctx, s.in, out, interval, maxBatch)
-	for ctx.Err() == nil {
-		err := s.session(ctx)
-		if ctx.Err() != nil {
-			return
-		}
-		s.send(ctx, ConnState{Err: fmt.Sprintf("engine connection lost: %v", err)})
-		awaitEngine(ctx, src.Ping)
-		s.send(ctx, ConnState{Connected: true})
-	}
+	s.run(ctx, s.session)
 }
 
 type stackFeed struct {
+	loop
 	src  StackSource
 	o    StackOptions
-	in   chan any
 	prev *fullStack // what was last sent; nil before the first look
 }
 
-func (s *stackFeed) send(ctx context.Context, v any) {
-	select {
-	case s.in <- v:
-	case <-ctx.Done():
-	}
-}
-
 // session follows the stack until the engine fails to answer.
-func (s *stackFeed) session(ctx context.Context) error {
-	ctx, cancel := context.WithCancel(ctx)
-	logsDone := make(chan struct{})
-	defer func() { cancel(); <-logsDone }()
+func (s *stackFeed) session(ctx context.Context, startLogs func()) error {
 	changes, errs := s.src.Changes(ctx)
 	if err := s.refresh(ctx, true); err != nil {
-		close(logsDone)
 		return err
 	}
-	go func() {
-		defer close(logsDone)
-		_ = s.src.Logs(ctx, func(l LogLine) { s.send(ctx, l) })
-	}()
+	startLogs()
 	t := time.NewTicker(s.o.Poll)
 	defer t.Stop()
 	for {
