@@ -19,7 +19,7 @@ import (
 
 	"github.com/devstack/devstack/internal/buildkit"
 	"github.com/devstack/devstack/internal/buildkit/worker"
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 	"github.com/devstack/devstack/internal/registryauth"
 )
@@ -50,7 +50,7 @@ func run(ctx context.Context) int {
 }
 
 func build(ctx context.Context, req buildkit.Request, out *lines) error {
-	api, _, err := engine.Connect(ctx, req.Context)
+	api, _, err := dockerapi.Connect(ctx, req.Context)
 	if err != nil {
 		return err
 	}

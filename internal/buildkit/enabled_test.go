@@ -6,12 +6,12 @@ import (
 
 	"github.com/docker/docker/api/types"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/dockerapi"
 )
 
 // versionAPI answers the two calls Enabled makes.
 type versionAPI struct {
-	engine.API
+	dockerapi.API
 	v   types.Version
 	api string
 }

@@ -18,7 +18,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/versions"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -39,7 +39,7 @@ type Builder struct {
 // used when the engine has it (a Linux Docker engine speaking API 1.39 or
 // later; not podman, whose compat API builds with buildah) and the helper
 // is installed.
-func (b Builder) Enabled(ctx context.Context, api engine.API) (bool, error) {
+func (b Builder) Enabled(ctx context.Context, api dockerapi.API) (bool, error) {
 	if v := os.Getenv("DOCKER_BUILDKIT"); v != "" {
 		on, err := strconv.ParseBool(v)
 		if err != nil {
@@ -51,7 +51,7 @@ func (b Builder) Enabled(ctx context.Context, api engine.API) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if engine.IsPodman(sv) {
+	if dockerapi.IsPodman(sv) {
 		return false, nil
 	}
 	if sv.Os != "linux" || versions.LessThan(api.ClientVersion(), "1.39") {
@@ -62,7 +62,7 @@ func (b Builder) Enabled(ctx context.Context, api engine.API) (bool, error) {
 }
 
 // Build plans s's build and runs it in the helper.
-func (b Builder) Build(ctx context.Context, _ engine.API, p *types.Project, s types.ServiceConfig, labels map[string]string, out progress.Progress) error {
+func (b Builder) Build(ctx context.Context, _ dockerapi.API, p *types.Project, s types.ServiceConfig, labels map[string]string, out progress.Progress) error {
 	plan, err := MakePlan(s, p.Secrets, p.Environment, labels)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 )
 
@@ -27,7 +28,7 @@ func newCpCmd(g *globals) *cobra.Command {
 				return errors.New("cp needs one SERVICE:PATH argument (the container side)")
 			}
 			o.Service = fromSvc + toSvc
-			return g.onProject(ctx, []string{o.Service}, "", func(ctx context.Context, api engine.API, name string) error {
+			return g.onProject(ctx, []string{o.Service}, "", func(ctx context.Context, api dockerapi.API, name string) error {
 				if fromSvc != "" {
 					return engine.CopyFrom(ctx, api, name, o, fromPath, toPath, g.stdout)
 				}

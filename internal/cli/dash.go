@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/internal/compose"
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/feed"
 	"github.com/devstack/devstack/internal/feed/enginefeed"
@@ -53,7 +54,7 @@ have no events, are listed every --poll.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return g.onProject(ctx, nil, "", func(ctx context.Context, api engine.API, name string) error {
+			return g.onProject(ctx, nil, "", func(ctx context.Context, api dockerapi.API, name string) error {
 				if sapi, ok := api.(swarmfeed.API); ok {
 					if swarmfeed.IsStack(ctx, sapi, name) {
 						src := swarmfeed.New(sapi, engine.NewStackMonitor(api, name), name, f.tail)
@@ -80,7 +81,7 @@ have no events, are listed every --poll.`,
 // stack if they asked to, or takes it down when downOnExit.
 // runDash runs the dashboard until it quits. also, when set, runs beside it
 // (up --watch) and what it writes shows on the dashboard's events line.
-func runDash(ctx context.Context, g *globals, api engine.API, mon *engine.Monitor, project string, f dashFlags, run feedRunner, downOnExit bool, also func(ctx context.Context, events progress.Progress)) error {
+func runDash(ctx context.Context, g *globals, api dockerapi.API, mon *engine.Monitor, project string, f dashFlags, run feedRunner, downOnExit bool, also func(ctx context.Context, events progress.Progress)) error {
 	if !isTerminal(g.stdout) || !isTerminal(g.stdin) {
 		return fmt.Errorf("the dashboard needs a terminal; use `devstack logs -f` and `devstack ps` instead")
 	}
@@ -130,7 +131,7 @@ func runDash(ctx context.Context, g *globals, api engine.API, mon *engine.Monito
 
 // upDashboard is attached `up` on a terminal: the dashboard, with logs from
 // the moment up started.
-func upDashboard(ctx context.Context, g *globals, api engine.API, mon *engine.Monitor, p *types.Project, started time.Time, uf upFlags) error {
+func upDashboard(ctx context.Context, g *globals, api dockerapi.API, mon *engine.Monitor, p *types.Project, started time.Time, uf upFlags) error {
 	f := dashFlags{ring: uf.logLines, noColor: uf.noColor}
 	var also func(context.Context, progress.Progress)
 	if uf.watch {
@@ -175,7 +176,7 @@ func (d dashProgress) Event(e progress.Event) {
 
 // dashActions carries out the dashboard's requests with the engine.
 type dashActions struct {
-	api     engine.API
+	api     dockerapi.API
 	mon     *engine.Monitor
 	project string
 	opts    compose.Options

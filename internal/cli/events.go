@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 )
 
@@ -22,7 +23,7 @@ func newEventsCmd(g *globals) *cobra.Command {
 		Short: "Stream the engine's events for the stack's containers (until Ctrl-C)",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return g.onProject(ctx, args, "", func(ctx context.Context, api engine.API, name string) error {
+			return g.onProject(ctx, args, "", func(ctx context.Context, api dockerapi.API, name string) error {
 				mon := engine.NewMonitor(api, name)
 				evs, errs := mon.Subscribe(ctx, func(e engine.ContainerEvent) bool {
 					return !e.Oneoff && (len(args) == 0 || slices.Contains(args, e.Service))

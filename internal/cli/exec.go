@@ -7,6 +7,7 @@ import (
 	"github.com/moby/term"
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 )
 
@@ -19,7 +20,7 @@ func newExecCmd(g *globals) *cobra.Command {
 		Args:  cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return g.onProject(ctx, args[:1], "", func(ctx context.Context, api engine.API, name string) error {
+			return g.onProject(ctx, args[:1], "", func(ctx context.Context, api dockerapi.API, name string) error {
 				o.Service, o.Cmd = args[0], args[1:]
 				o.Interactive = true
 				o.TTY = !noTTY && isTerminal(g.stdin)

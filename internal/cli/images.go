@@ -8,6 +8,7 @@ import (
 	"github.com/docker/go-units"
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 )
 
@@ -22,7 +23,7 @@ func newImagesCmd(g *globals) *cobra.Command {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			return g.onProject(ctx, args, "", func(ctx context.Context, api engine.API, name string) error {
+			return g.onProject(ctx, args, "", func(ctx context.Context, api dockerapi.API, name string) error {
 				rows, err := engine.Images(ctx, api, name, args)
 				if err != nil {
 					return err

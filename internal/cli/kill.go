@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 )
 
@@ -18,7 +19,7 @@ func newKillCmd(g *globals) *cobra.Command {
 			if _, err := engine.ParseSignal(signal); err != nil {
 				return err
 			}
-			return g.onProject(ctx, args, "kill", func(ctx context.Context, api engine.API, name string) error {
+			return g.onProject(ctx, args, "kill", func(ctx context.Context, api dockerapi.API, name string) error {
 				return engine.KillServices(ctx, api, name, args, signal, g.printer())
 			})
 		},

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/lock"
 )
 
@@ -15,7 +15,7 @@ import (
 // A second one waits (--wait-lock), saying once for whom. Read-only commands
 // never take it. The returned function releases it; exiting does too.
 func (g *globals) lock(ctx context.Context, project, verb string) (func(), error) {
-	ep, err := engine.ResolveEndpoint(g.context) // the engine the command will use: --context, DOCKER_HOST, ...
+	ep, err := dockerapi.ResolveEndpoint(g.context) // the engine the command will use: --context, DOCKER_HOST, ...
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 )
 
@@ -16,7 +17,7 @@ func newLogsCmd(g *globals) *cobra.Command {
 		Short: "Show the services' logs; -f follows them, including restarted and recreated containers",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return g.onProject(ctx, args, "", func(ctx context.Context, api engine.API, name string) error {
+			return g.onProject(ctx, args, "", func(ctx context.Context, api dockerapi.API, name string) error {
 				o.Services = args
 				lp := &logPrinter{w: g.stdout, color: colorOK(g, noColor), timestamps: timestamps}
 				f := engine.NewLogFollower(api, engine.NewMonitor(api, name), name, o)

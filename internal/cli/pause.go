@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/progress"
 )
@@ -14,13 +15,13 @@ func newPauseCmd(g *globals) *cobra.Command {
 }
 
 // pauseCmd builds pause and unpause: VERB [SERVICE...] on the running containers.
-func pauseCmd(g *globals, use, short string, fn func(ctx context.Context, api engine.API, project string, services []string, out progress.Progress) error) *cobra.Command {
+func pauseCmd(g *globals, use, short string, fn func(ctx context.Context, api dockerapi.API, project string, services []string, out progress.Progress) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   use + " [SERVICE...]",
 		Short: short,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return g.onProject(ctx, args, use, func(ctx context.Context, api engine.API, name string) error {
+			return g.onProject(ctx, args, use, func(ctx context.Context, api dockerapi.API, name string) error {
 				return fn(ctx, api, name, args, g.printer())
 			})
 		},

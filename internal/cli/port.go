@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 )
 
@@ -22,7 +23,7 @@ func newPortCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return g.onProject(ctx, args[:1], "", func(ctx context.Context, api engine.API, name string) error {
+			return g.onProject(ctx, args[:1], "", func(ctx context.Context, api dockerapi.API, name string) error {
 				addr, err := engine.Port(ctx, api, name, args[0], index, port, proto)
 				if err != nil {
 					return err

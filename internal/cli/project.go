@@ -15,6 +15,7 @@ import (
 
 	"github.com/devstack/devstack/internal/buildkit"
 	"github.com/devstack/devstack/internal/compose"
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/presets"
 	"github.com/devstack/devstack/internal/progress"
@@ -95,7 +96,7 @@ func (g *globals) attach(ctx context.Context, services []string) (name string, a
 // already on the engine, for the commands that act on its containers. A
 // verb says fn changes the project: it then holds the project's lock
 // (cli/lock.go) while it runs; read-only commands pass "" and never wait.
-func (g *globals) onProject(ctx context.Context, services []string, verb string, fn func(ctx context.Context, api engine.API, project string) error) error {
+func (g *globals) onProject(ctx context.Context, services []string, verb string, fn func(ctx context.Context, api dockerapi.API, project string) error) error {
 	name, api, err := g.attach(ctx, services)
 	if err != nil {
 		return err
@@ -134,7 +135,7 @@ func (g *globals) checkServices(ctx context.Context, names []string) error {
 }
 
 func (g *globals) client(ctx context.Context) (*client.Client, error) {
-	c, _, err := engine.Connect(ctx, g.context)
+	c, _, err := dockerapi.Connect(ctx, g.context)
 	return c, err
 }
 

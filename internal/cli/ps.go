@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 )
 
@@ -25,7 +26,7 @@ func newPsCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return g.onProject(ctx, nil, "", func(ctx context.Context, api engine.API, name string) error {
+			return g.onProject(ctx, nil, "", func(ctx context.Context, api dockerapi.API, name string) error {
 				rows, err := engine.Ps(ctx, api, name, all)
 				if err != nil {
 					return err

@@ -6,6 +6,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/progress"
 )
@@ -14,7 +15,7 @@ func newPullCmd(g *globals) *cobra.Command {
 	var policy string
 	cmd := newRegistryCmd(g, "pull", "Pull the services' images, all at the same time (the pull step up uses)",
 		func(p *types.Project, ignoreFailures bool) (registryCall, error) {
-			return func(ctx context.Context, api engine.API, out progress.Progress) error {
+			return func(ctx context.Context, api dockerapi.API, out progress.Progress) error {
 				o := engine.PullOptions{Policy: policy, IgnoreFailures: ignoreFailures, Auth: g.auth}
 				return engine.Pull(ctx, api, p, o, out)
 			}, nil

@@ -6,6 +6,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/progress"
 )
@@ -17,7 +18,7 @@ func newPushCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return nil, err
 			}
-			return func(ctx context.Context, api engine.API, out progress.Progress) error {
+			return func(ctx context.Context, api dockerapi.API, out progress.Progress) error {
 				o := engine.PushOptions{IgnoreFailures: ignoreFailures, Auth: g.auth}
 				return engine.Push(ctx, api, targets, o, out)
 			}, nil

@@ -6,7 +6,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/spf13/cobra"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -21,7 +21,7 @@ func (g *globals) narrow(ctx context.Context, services []string, deps bool) (*ty
 }
 
 // registryCall is the engine call of pull or push.
-type registryCall func(ctx context.Context, api engine.API, out progress.Progress) error
+type registryCall func(ctx context.Context, api dockerapi.API, out progress.Progress) error
 
 // newRegistryCmd is what pull and push share: VERB [SERVICE...], the
 // services narrowed (--include-deps adds what they depend on), -q and

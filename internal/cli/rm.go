@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 )
 
@@ -16,7 +17,7 @@ func newRmCmd(g *globals) *cobra.Command {
 		Short: "Remove stopped containers (-s: stop them first); named volumes are never removed",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return g.onProject(ctx, args, "rm", func(ctx context.Context, api engine.API, name string) error {
+			return g.onProject(ctx, args, "rm", func(ctx context.Context, api dockerapi.API, name string) error {
 				o.Services = args
 				return engine.Rm(ctx, api, name, o, g.printer())
 			})

@@ -16,6 +16,7 @@ import (
 
 	"github.com/devstack/devstack/internal/bundle"
 	"github.com/devstack/devstack/internal/compose"
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/progress"
 )
@@ -117,7 +118,7 @@ func runSave(ctx context.Context, g *globals, f saveFlags, services []string) er
 
 // newManifest describes the project and its images (the members are the
 // writer's to add).
-func newManifest(ctx context.Context, g *globals, api engine.ImageAPI, r compose.Resolved, services []string, refs []engine.ExportRef) (bundle.Manifest, error) {
+func newManifest(ctx context.Context, g *globals, api dockerapi.ImageAPI, r compose.Resolved, services []string, refs []engine.ExportRef) (bundle.Manifest, error) {
 	p := r.Selected
 	m := bundle.Manifest{Devstack: engine.Version, Project: p.Name, Services: p.ServiceNames(), Presets: r.Added}
 	if len(services) > 0 {
@@ -180,7 +181,7 @@ func relAll(dir string, paths []string) ([]string, error) {
 // renames it into place once complete; on any error the partial file is
 // removed. Out "-" is standard output (a reader there sees a broken
 // archive on error). It returns the archive's size.
-func writeArchive(ctx context.Context, g *globals, api engine.ImageAPI, out string, comp bundle.Compression, m bundle.Manifest, files []bundle.Source) (size int64, err error) {
+func writeArchive(ctx context.Context, g *globals, api dockerapi.ImageAPI, out string, comp bundle.Compression, m bundle.Manifest, files []bundle.Source) (size int64, err error) {
 	if out == "-" {
 		return streamArchive(ctx, g, api, g.stdout, out, comp, m, files)
 	}
@@ -208,7 +209,7 @@ func writeArchive(ctx context.Context, g *globals, api engine.ImageAPI, out stri
 
 // streamArchive writes the archive to dst: the images, the files, the
 // manifest.
-func streamArchive(ctx context.Context, g *globals, api engine.ImageAPI, dst io.Writer, out string, comp bundle.Compression, m bundle.Manifest, files []bundle.Source) (int64, error) {
+func streamArchive(ctx context.Context, g *globals, api dockerapi.ImageAPI, dst io.Writer, out string, comp bundle.Compression, m bundle.Manifest, files []bundle.Source) (int64, error) {
 	bar := startTransfer(g.stderr, "Saving", 0, len(m.Images), "")
 	defer bar.done()
 	w, err := bundle.NewWriter(countingWriter{dst, bar}, comp)
@@ -233,7 +234,7 @@ func streamArchive(ctx context.Context, g *globals, api engine.ImageAPI, dst io.
 
 // writeImages streams the engine's export of every image into w, counting
 // an image done once its config (named by its ID) has passed.
-func writeImages(ctx context.Context, api engine.ImageAPI, w *bundle.Writer, images []bundle.Image, bar *transfer) error {
+func writeImages(ctx context.Context, api dockerapi.ImageAPI, w *bundle.Writer, images []bundle.Image, bar *transfer) error {
 	refs := make([]string, len(images))
 	pending := map[string]bool{}
 	for i, im := range images {

@@ -10,6 +10,7 @@ import (
 	"github.com/docker/go-units"
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 )
 
@@ -24,7 +25,7 @@ func newStatsCmd(g *globals) *cobra.Command {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			return g.onProject(ctx, args, "", func(ctx context.Context, api engine.API, name string) error {
+			return g.onProject(ctx, args, "", func(ctx context.Context, api dockerapi.API, name string) error {
 				return runStats(ctx, g, api, name, args, noStream, format)
 			})
 		},
@@ -35,7 +36,7 @@ func newStatsCmd(g *globals) *cobra.Command {
 }
 
 // runStats prints a sample; streaming, a new one every second (in place on a terminal).
-func runStats(ctx context.Context, g *globals, api engine.API, project string, services []string, once bool, format string) error {
+func runStats(ctx context.Context, g *globals, api dockerapi.API, project string, services []string, once bool, format string) error {
 	for {
 		rows, err := engine.Stats(ctx, api, project, services)
 		if err != nil {

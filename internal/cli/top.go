@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 )
 
@@ -17,7 +18,7 @@ func newTopCmd(g *globals) *cobra.Command {
 		Short: "Show the processes running in the containers",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			return g.onProject(ctx, args, "", func(ctx context.Context, api engine.API, name string) error {
+			return g.onProject(ctx, args, "", func(ctx context.Context, api dockerapi.API, name string) error {
 				tops, err := engine.Top(ctx, api, name, args)
 				if err != nil {
 					return err

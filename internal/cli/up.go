@@ -10,6 +10,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/tui"
 	"github.com/devstack/devstack/internal/watch"
@@ -165,7 +166,7 @@ func upProject(ctx context.Context, g *globals, f upFlags, services []string) (f
 
 // upAttached is what attached up shows: the attached services' logs, and
 // with --watch the watch's lines beside them.
-func upAttached(g *globals, api engine.API, f upFlags, attached []string, started time.Time) *engine.UpAttached {
+func upAttached(g *globals, api dockerapi.API, f upFlags, attached []string, started time.Time) *engine.UpAttached {
 	a := &engine.UpAttached{
 		AbortOnExit: f.abortOnExit, ExitCodeFrom: f.exitCodeFrom,
 		Services: attached, Since: started, Notices: g.stderr,

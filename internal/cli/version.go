@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/watch/inject"
 )
@@ -39,7 +40,7 @@ func receiversLine(platforms []string) string {
 }
 
 // engineLine names the engine that answered. Pure.
-func engineLine(id engine.Identity) string {
+func engineLine(id dockerapi.Identity) string {
 	line := fmt.Sprintf("Engine: %s %s (", id.Product, id.Version)
 	if id.OS != "" {
 		line += id.OS + ", "
@@ -57,7 +58,7 @@ func newVersionCmd(g *globals) *cobra.Command {
 			fmt.Fprintln(g.stdout, receiversLine(inject.Platforms()))
 			ctx, cancel := context.WithTimeout(cmd.Context(), 3*time.Second)
 			defer cancel()
-			id, ep, err := engine.Identify(ctx, g.context)
+			id, ep, err := dockerapi.Identify(ctx, g.context)
 			if ep.Host != "" {
 				fmt.Fprintf(g.stdout, "Docker context: %s (%s)\n", ep.Context, ep.Host)
 			}

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/dockerapi"
 )
 
 func TestVersionLine(t *testing.T) {
@@ -26,14 +26,14 @@ func TestEngineLine(t *testing.T) {
 		{"Libpod/4.3.1 (linux)", "Engine: Podman 4.3.1 (linux, API 1.41, client negotiated 1.41)"},
 		{"Docker/28.0.1", "Engine: Docker 28.0.1 (API 1.41, client negotiated 1.41)"},
 	} {
-		id := engine.Identity{APIVersion: "1.41", ClientVersion: "1.41"}
-		id.Product, id.Version, id.OS = engine.ParseServerHeader(tc.server)
+		id := dockerapi.Identity{APIVersion: "1.41", ClientVersion: "1.41"}
+		id.Product, id.Version, id.OS = dockerapi.ParseServerHeader(tc.server)
 		if got := engineLine(id); got != tc.want {
 			t.Errorf("engineLine(%q) = %q, want %q", tc.server, got, tc.want)
 		}
 	}
 	for _, h := range []string{"", "nginx", "/1.0", "Docker/"} {
-		if p, _, _ := engine.ParseServerHeader(h); p != "" {
+		if p, _, _ := dockerapi.ParseServerHeader(h); p != "" {
 			t.Errorf("ParseServerHeader(%q) = product %q, want none", h, p)
 		}
 	}

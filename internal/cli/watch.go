@@ -8,6 +8,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/progress"
 	"github.com/devstack/devstack/internal/watch"
@@ -81,7 +82,7 @@ skips the first way, DEVSTACK_WATCH_COPY=copy the first two.`,
 
 // upWatch follows the watch triggers beside attached `up --watch`'s logs
 // until ctx ends; a watch that fails says so and ends.
-func upWatch(ctx context.Context, g *globals, api engine.API, p *types.Project, f upFlags) {
+func upWatch(ctx context.Context, g *globals, api dockerapi.API, p *types.Project, f upFlags) {
 	if err := watch.Run(ctx, api, p, f.watchOpts.options(g), g.printer()); err != nil && ctx.Err() == nil {
 		g.printer().Event(progress.Event{Kind: progress.KindWatch, Detail: fmt.Sprintf("stopped: %v", err)})
 	}

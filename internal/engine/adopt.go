@@ -12,6 +12,7 @@ import (
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/network"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -100,7 +101,7 @@ func (a *applier) createRacing(ctx context.Context, spec Spec, service string, n
 // startRacing starts a container, trying again a few times while its
 // network's name is ambiguous: another client created a copy of the
 // network, which its creator removes (dedupeNetwork) a moment later.
-func startRacing(ctx context.Context, api ContainerAPI, id string) error {
+func startRacing(ctx context.Context, api dockerapi.ContainerAPI, id string) error {
 	for attempt := 1; ; attempt++ {
 		err := api.ContainerStart(ctx, id, container.StartOptions{})
 		if err == nil || attempt == 5 || !errdefs.IsInvalidArgument(err) {

@@ -11,6 +11,7 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -20,7 +21,7 @@ const parallelism = 16
 
 // applier runs one plan. It records the containers each service ends up with.
 type applier struct {
-	api      API
+	api      dockerapi.API
 	p        *types.Project
 	imageIDs map[string]string
 	files    map[string][]File
@@ -124,7 +125,7 @@ func (a *applier) container(ctx context.Context, act Action) error {
 		a.record(act.Service, *act.Current, true)
 		return nil
 	case RestartContainer:
-		if err := a.api.ContainerStop(ctx, act.Current.ID, container.StopOptions{Timeout: StopTimeout(ctx, a.api, act.Current.ID, nil)}); err != nil {
+		if err := a.api.ContainerStop(ctx, act.Current.ID, container.StopOptions{Timeout: dockerapi.StopTimeout(ctx, a.api, act.Current.ID, nil)}); err != nil {
 			return containerPlanError(act.Name, err)
 		}
 		a.out.Event(progress.Event{Kind: progress.KindContainer, Name: act.Name, Status: "Stopped", Detail: act.Reason})
@@ -150,7 +151,7 @@ func (a *applier) container(ctx context.Context, act Action) error {
 // is not renamed again.
 func (a *applier) recreate(ctx context.Context, act Action) error {
 	old := act.Current
-	if err := a.api.ContainerStop(ctx, old.ID, container.StopOptions{Timeout: StopTimeout(ctx, a.api, old.ID, nil)}); err != nil {
+	if err := a.api.ContainerStop(ctx, old.ID, container.StopOptions{Timeout: dockerapi.StopTimeout(ctx, a.api, old.ID, nil)}); err != nil {
 		return containerPlanError(act.Name, err)
 	}
 	home, aside := old.Name, shortID(old.ID)+"_"+old.Name // its name, and the one out of the way

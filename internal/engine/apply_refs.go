@@ -88,15 +88,6 @@ func (a *applier) target(ctx context.Context, refs []string) (Target, error) {
 	return t, nil
 }
 
-// APIVersion is the API version the client negotiated with the engine, or
-// "" when the client does not say.
-func APIVersion(api any) string {
-	if v, ok := api.(interface{ ClientVersion() string }); ok {
-		return v.ClientVersion()
-	}
-	return ""
-}
-
 // refOrder puts the actions of referenced services before those of the
 // services that reference them, so that waiting creations never hold
 // every slot of the bounded group while what they wait for is unscheduled.

@@ -11,6 +11,8 @@ import (
 	"github.com/distribution/reference"
 	"github.com/docker/docker/client"
 	"github.com/docker/docker/pkg/jsonmessage"
+
+	"github.com/devstack/devstack/internal/dockerapi"
 )
 
 // ExportRef is one image to export and the services that run it.
@@ -64,7 +66,7 @@ type ImageInfo struct {
 }
 
 // InspectImage returns an image's ID, tags and platform.
-func InspectImage(ctx context.Context, api ImageAPI, ref string) (ImageInfo, error) {
+func InspectImage(ctx context.Context, api dockerapi.ImageAPI, ref string) (ImageInfo, error) {
 	in, err := api.ImageInspect(ctx, ref)
 	if err != nil {
 		return ImageInfo{}, fmt.Errorf("%w: %s: %v", ErrImageUnavailable, ref, err)
@@ -78,7 +80,7 @@ func InspectImage(ctx context.Context, api ImageAPI, ref string) (ImageInfo, err
 
 // SaveImages starts the engine's export of refs as one tar stream (layers
 // shared by several images are in it once). The caller closes it.
-func SaveImages(ctx context.Context, api ImageAPI, refs []string) (io.ReadCloser, error) {
+func SaveImages(ctx context.Context, api dockerapi.ImageAPI, refs []string) (io.ReadCloser, error) {
 	rc, err := api.ImageSave(ctx, refs)
 	if err != nil {
 		return nil, fmt.Errorf("exporting images %s: %w", strings.Join(refs, ", "), err)
@@ -88,7 +90,7 @@ func SaveImages(ctx context.Context, api ImageAPI, refs []string) (io.ReadCloser
 
 // LoadImages feeds an image export (the tar stream of SaveImages) to the
 // engine and returns the error it reports, if any.
-func LoadImages(ctx context.Context, api ImageAPI, export io.Reader) error {
+func LoadImages(ctx context.Context, api dockerapi.ImageAPI, export io.Reader) error {
 	resp, err := api.ImageLoad(ctx, export, client.ImageLoadWithQuiet(true))
 	if err != nil {
 		return fmt.Errorf("loading images: %w", err)

@@ -10,6 +10,8 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/pkg/stdcopy"
 	"github.com/moby/term"
+
+	"github.com/devstack/devstack/internal/dockerapi"
 )
 
 // Stdio is the terminal or pipes a command's process is attached to.
@@ -53,7 +55,7 @@ func stream(ctx context.Context, hj types.HijackedResponse, tty, withStdin bool,
 
 // forwardSignals sends each signal to the container until sigs is closed
 // or ctx ends, as docker run's sig-proxy does.
-func forwardSignals(ctx context.Context, api API, id string, sigs <-chan os.Signal) {
+func forwardSignals(ctx context.Context, api dockerapi.API, id string, sigs <-chan os.Signal) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -70,7 +72,7 @@ func forwardSignals(ctx context.Context, api API, id string, sigs <-chan os.Sign
 }
 
 // containerResize keeps a container's terminal size in step with ours.
-func containerResize(ctx context.Context, api API, id string) func(h, w uint) {
+func containerResize(ctx context.Context, api dockerapi.API, id string) func(h, w uint) {
 	return func(h, w uint) {
 		_ = api.ContainerResize(ctx, id, container.ResizeOptions{Height: h, Width: w})
 	}
@@ -97,7 +99,7 @@ type AttachOptions struct {
 // Attach connects stdio to the running container of the service until it
 // exits or stdin ends, and returns the container's exit code when it
 // exited (-1 when it is still running).
-func Attach(ctx context.Context, api API, project string, o AttachOptions, stdio Stdio, sigs <-chan os.Signal) (int, error) {
+func Attach(ctx context.Context, api dockerapi.API, project string, o AttachOptions, stdio Stdio, sigs <-chan os.Signal) (int, error) {
 	c, err := serviceContainer(ctx, api, project, o.Service, o.Index)
 	if err != nil {
 		return 0, err

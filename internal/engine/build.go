@@ -14,6 +14,7 @@ import (
 	"github.com/moby/go-archive"
 	"github.com/moby/patternmatcher/ignorefile"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -21,14 +22,14 @@ import (
 type BuildKit interface {
 	// Enabled reports whether builds go through BuildKit: DOCKER_BUILDKIT
 	// when set, else whether the engine has it.
-	Enabled(ctx context.Context, api API) (bool, error)
+	Enabled(ctx context.Context, api dockerapi.API) (bool, error)
 	// Build builds s's image, tagged s.Image and its build tags, with labels.
-	Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig, labels map[string]string, out progress.Progress) error
+	Build(ctx context.Context, api dockerapi.API, p *types.Project, s types.ServiceConfig, labels map[string]string, out progress.Progress) error
 }
 
 // Build builds the service's image: with BuildKit when there is one and
 // it is enabled, otherwise with the classic builder.
-func Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig, o ImageOptions, out progress.Progress) error {
+func Build(ctx context.Context, api dockerapi.API, p *types.Project, s types.ServiceConfig, o ImageOptions, out progress.Progress) error {
 	s.Build = withBuildFlags(s.Build, o)
 	labels := map[string]string{LabelProject: p.Name, LabelService: s.Name}
 	for k, v := range s.Build.Labels {
@@ -53,7 +54,7 @@ func Build(ctx context.Context, api API, p *types.Project, s types.ServiceConfig
 
 // buildClassic builds with the classic builder from the context directory
 // (honouring .dockerignore), streaming the output.
-func buildClassic(ctx context.Context, api API, s types.ServiceConfig, labels map[string]string, o ImageOptions, out progress.Progress) error {
+func buildClassic(ctx context.Context, api dockerapi.API, s types.ServiceConfig, labels map[string]string, o ImageOptions, out progress.Progress) error {
 	b := s.Build
 	if err := classicUnsupported(b); err != "" {
 		return fmt.Errorf("%w: service %s: %s needs BuildKit, and builds use the classic builder (DOCKER_BUILDKIT=0, an engine without BuildKit, or devstack-buildkit not installed next to devstack)", ErrBuildFailed, s.Name, err)

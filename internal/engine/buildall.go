@@ -8,6 +8,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -33,7 +34,7 @@ func BuildTargets(p *types.Project, services []string) []types.ServiceConfig {
 
 // BuildServices builds the services' images with the same step `up` uses
 // (Build), independent builds at the same time. Call DefaultImageNames first.
-func BuildServices(ctx context.Context, api API, p *types.Project, targets []types.ServiceConfig, o ImageOptions, out progress.Progress) error {
+func BuildServices(ctx context.Context, api dockerapi.API, p *types.Project, targets []types.ServiceConfig, o ImageOptions, out progress.Progress) error {
 	if len(targets) == 0 {
 		progress.Warnf(out, "no service to build: none of them has a build section")
 	}
@@ -42,7 +43,7 @@ func BuildServices(ctx context.Context, api API, p *types.Project, targets []typ
 
 // buildAll runs the builds at the same time (up to buildParallelism);
 // with more than one, each line of build output starts with its service.
-func buildAll(ctx context.Context, api API, p *types.Project, targets []types.ServiceConfig, o ImageOptions, out progress.Progress) error {
+func buildAll(ctx context.Context, api dockerapi.API, p *types.Project, targets []types.ServiceConfig, o ImageOptions, out progress.Progress) error {
 	if len(targets) > 1 {
 		pb := prefixBuilds{next: out, service: map[string]string{}}
 		for _, t := range targets {
@@ -81,7 +82,7 @@ type PullOptions struct {
 
 // Pull pulls the services' images concurrently with up's pull step.
 // Services that only build (no image: named) are skipped, as compose does.
-func Pull(ctx context.Context, api API, p *types.Project, o PullOptions, out progress.Progress) error {
+func Pull(ctx context.Context, api dockerapi.API, p *types.Project, o PullOptions, out progress.Progress) error {
 	if o.Policy != "" && o.Policy != "always" && o.Policy != "missing" {
 		return fmt.Errorf("invalid --policy %q: always or missing", o.Policy)
 	}

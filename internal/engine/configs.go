@@ -14,6 +14,8 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/container"
+
+	"github.com/devstack/devstack/internal/dockerapi"
 )
 
 // File is a config or secret put into a container before it starts.
@@ -145,7 +147,7 @@ func filesDigest(files []File) string {
 
 // copyFiles puts the content: and environment: files into a created
 // container as one tar stream.
-func copyFiles(ctx context.Context, api API, id string, files []File) error {
+func copyFiles(ctx context.Context, api dockerapi.API, id string, files []File) error {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	now := time.Now()

@@ -11,6 +11,8 @@ import (
 	"github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
 	"github.com/moby/go-archive"
+
+	"github.com/devstack/devstack/internal/dockerapi"
 )
 
 // ErrNoPath means a path to copy does not exist.
@@ -25,7 +27,7 @@ type CopyOptions struct {
 }
 
 // copyContainer is the container number Index of the service, running or not.
-func copyContainer(ctx context.Context, api API, project string, o CopyOptions) (Container, error) {
+func copyContainer(ctx context.Context, api dockerapi.API, project string, o CopyOptions) (Container, error) {
 	cs, err := ObserveContainers(ctx, api, project)
 	if err != nil {
 		return Container{}, err
@@ -41,7 +43,7 @@ func copyContainer(ctx context.Context, api API, project string, o CopyOptions) 
 
 // CopyFrom copies src in the service's container to dst on the host, or
 // as a tar stream to stdout when dst is "-", as docker cp does.
-func CopyFrom(ctx context.Context, api API, project string, o CopyOptions, src, dst string, stdout io.Writer) error {
+func CopyFrom(ctx context.Context, api dockerapi.API, project string, o CopyOptions, src, dst string, stdout io.Writer) error {
 	c, err := copyContainer(ctx, api, project, o)
 	if err != nil {
 		return err
@@ -82,7 +84,7 @@ func CopyFrom(ctx context.Context, api API, project string, o CopyOptions, src, 
 
 // CopyTo copies src on the host (a tar stream from stdin when src is "-")
 // to dst in the service's container, as docker cp does.
-func CopyTo(ctx context.Context, api API, project string, o CopyOptions, src, dst string, stdin io.Reader) error {
+func CopyTo(ctx context.Context, api dockerapi.API, project string, o CopyOptions, src, dst string, stdin io.Reader) error {
 	c, err := copyContainer(ctx, api, project, o)
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"github.com/docker/docker/api/types/volume"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -28,7 +29,7 @@ type DownOptions struct {
 // Down stops and removes the project's containers in reverse dependency
 // order (parallel within a level), then its networks, and its named
 // volumes only when asked.
-func Down(ctx context.Context, api API, project string, o DownOptions, out progress.Progress) error {
+func Down(ctx context.Context, api dockerapi.API, project string, o DownOptions, out progress.Progress) error {
 	cs, err := ListContainers(ctx, api, project, true) // run's one-off containers too, as compose
 	if err != nil {
 		return err
@@ -112,18 +113,18 @@ func withoutOrphans(cs []Container, known []string, removeOrphans bool, out prog
 	return kept, orphans
 }
 
-func stopContainer(ctx context.Context, api API, c Container, timeout *int, out progress.Progress) error {
+func stopContainer(ctx context.Context, api dockerapi.API, c Container, timeout *int, out progress.Progress) error {
 	if !c.Running() {
 		return nil
 	}
 	progress.Status(out, progress.KindContainer, c.Name, "Stopping")
-	if err := api.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: StopTimeout(ctx, api, c.ID, timeout)}); err != nil {
+	if err := api.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: dockerapi.StopTimeout(ctx, api, c.ID, timeout)}); err != nil {
 		return containerPlanError(c.Name, err)
 	}
 	return nil
 }
 
-func removeContainer(ctx context.Context, api API, c Container, anonVolumes bool, out progress.Progress) error {
+func removeContainer(ctx context.Context, api dockerapi.API, c Container, anonVolumes bool, out progress.Progress) error {
 	if err := api.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true, RemoveVolumes: anonVolumes}); err != nil {
 		if !c.Oneoff || !(errdefs.IsNotFound(err) || errdefs.IsConflict(err)) {
 			return containerPlanError(c.Name, err)
@@ -170,7 +171,7 @@ func anonymousName(name string) bool {
 }
 
 // Stop stops the project's running containers, dependents first.
-func Stop(ctx context.Context, api API, project string, services []string, timeout *int, out progress.Progress) error {
+func Stop(ctx context.Context, api dockerapi.API, project string, services []string, timeout *int, out progress.Progress) error {
 	cs, err := selectContainers(ctx, api, project, services)
 	if err != nil {
 		return err
@@ -179,7 +180,7 @@ func Stop(ctx context.Context, api API, project string, services []string, timeo
 		if !c.Running() {
 			return nil
 		}
-		if err := api.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: StopTimeout(ctx, api, c.ID, timeout)}); err != nil {
+		if err := api.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: dockerapi.StopTimeout(ctx, api, c.ID, timeout)}); err != nil {
 			return containerPlanError(c.Name, err)
 		}
 		progress.Status(out, progress.KindContainer, c.Name, "Stopped")
@@ -188,7 +189,7 @@ func Stop(ctx context.Context, api API, project string, services []string, timeo
 }
 
 // Kill sends SIGKILL to the project's running containers.
-func Kill(ctx context.Context, api API, project string, out progress.Progress) error {
+func Kill(ctx context.Context, api dockerapi.API, project string, out progress.Progress) error {
 	cs, err := ObserveContainers(ctx, api, project)
 	if err != nil {
 		return err
@@ -204,7 +205,7 @@ func Kill(ctx context.Context, api API, project string, out progress.Progress) e
 }
 
 // Start starts the project's existing, stopped containers, dependencies first.
-func Start(ctx context.Context, api API, project string, services []string, out progress.Progress) error {
+func Start(ctx context.Context, api dockerapi.API, project string, services []string, out progress.Progress) error {
 	cs, err := selectContainers(ctx, api, project, services)
 	if err != nil {
 		return err
@@ -230,7 +231,7 @@ type RestartOptions struct {
 
 // Restart restarts the project's containers (the named services, and the
 // services depending on them with restart: true), dependencies first.
-func Restart(ctx context.Context, api API, project string, o RestartOptions, out progress.Progress) error {
+func Restart(ctx context.Context, api dockerapi.API, project string, o RestartOptions, out progress.Progress) error {
 	all, err := ObserveContainers(ctx, api, project)
 	if err != nil {
 		return err
@@ -245,7 +246,7 @@ func Restart(ctx context.Context, api API, project string, o RestartOptions, out
 	}
 	timeout := o.Timeout
 	err = inOrder(ctx, project, cs, false, func(ctx context.Context, c Container) error {
-		if err := api.ContainerRestart(ctx, c.ID, container.StopOptions{Timeout: StopTimeout(ctx, api, c.ID, timeout)}); err != nil {
+		if err := api.ContainerRestart(ctx, c.ID, container.StopOptions{Timeout: dockerapi.StopTimeout(ctx, api, c.ID, timeout)}); err != nil {
 			return containerPlanError(c.Name, err)
 		}
 		progress.Status(out, progress.KindContainer, c.Name, "Restarted")
@@ -269,7 +270,7 @@ func servicesThere(cs []Container) string {
 }
 
 // selectContainers lists the project's containers of the named services (all when none named).
-func selectContainers(ctx context.Context, api ContainerAPI, project string, services []string) ([]Container, error) {
+func selectContainers(ctx context.Context, api dockerapi.ContainerAPI, project string, services []string) ([]Container, error) {
 	cs, err := ObserveContainers(ctx, api, project)
 	if err != nil {
 		return nil, err

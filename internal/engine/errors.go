@@ -8,12 +8,6 @@ var (
 	// ErrEngineGone means the engine stopped answering in the middle of a
 	// command (dockerd stopped or restarted).
 	ErrEngineGone = errors.New("the Docker engine went away")
-	// ErrDaemonUnreachable means the Docker engine did not answer.
-	ErrDaemonUnreachable = errors.New("cannot reach the Docker engine")
-	// ErrUnknownContext means a docker context name is not in docker's context store.
-	ErrUnknownContext = errors.New("no docker context named")
-	// ErrTLSMaterial means the TLS files of an engine endpoint are missing or unreadable.
-	ErrTLSMaterial = errors.New("TLS material missing or unreadable")
 	// ErrPortInUse means a published host port is already bound.
 	ErrPortInUse = errors.New("host port already in use")
 	// ErrImageUnavailable means an image is missing and could not be pulled.

@@ -9,6 +9,8 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/pkg/stdcopy"
 	"github.com/moby/term"
+
+	"github.com/devstack/devstack/internal/dockerapi"
 )
 
 // ExecOptions mirror `devstack exec` flags.
@@ -25,7 +27,7 @@ type ExecOptions struct {
 }
 
 // Exec runs a command in a running container of the service and returns its exit code.
-func Exec(ctx context.Context, api API, project string, o ExecOptions, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+func Exec(ctx context.Context, api dockerapi.API, project string, o ExecOptions, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	c, err := serviceContainer(ctx, api, project, o.Service, o.Index)
 	if err != nil {
 		return 0, err
@@ -110,7 +112,7 @@ func rawTerminal(stdin io.Reader, resize func(h, w uint)) func() {
 }
 
 // serviceContainer finds the running container number index of the service.
-func serviceContainer(ctx context.Context, api API, project, service string, index int) (Container, error) {
+func serviceContainer(ctx context.Context, api dockerapi.API, project, service string, index int) (Container, error) {
 	cs, err := ObserveContainers(ctx, api, project)
 	if err != nil {
 		return Container{}, err

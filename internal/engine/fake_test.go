@@ -10,12 +10,14 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/pkg/stdcopy"
+
+	"github.com/devstack/devstack/internal/dockerapi"
 )
 
 // fakeEngine answers the few calls the waits and the log follower make,
 // from containers the test sets up; any other call panics (nil ContainerAPI).
 type fakeEngine struct {
-	ContainerAPI
+	dockerapi.ContainerAPI
 	*fakeEvents
 
 	mu         sync.Mutex

@@ -12,6 +12,8 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/pkg/stdcopy"
+
+	"github.com/devstack/devstack/internal/dockerapi"
 )
 
 // LogLine is one line of a container's output, without its newline.
@@ -58,7 +60,7 @@ type FollowOptions struct {
 // line seen, so nothing is shown twice. Run may be called again after the
 // engine's stream failed, and resumes the same way.
 type LogFollower struct {
-	api     ContainerAPI
+	api     dockerapi.ContainerAPI
 	mon     *Monitor
 	project string
 	o       FollowOptions
@@ -73,7 +75,7 @@ type LogFollower struct {
 }
 
 // NewLogFollower prepares to read the project's logs.
-func NewLogFollower(api ContainerAPI, mon *Monitor, project string, o FollowOptions) *LogFollower {
+func NewLogFollower(api dockerapi.ContainerAPI, mon *Monitor, project string, o FollowOptions) *LogFollower {
 	return &LogFollower{api: api, mon: mon, project: project, o: o, lastLine: map[string]lineMark{}, died: map[string]time.Time{}, exited: map[string]bool{}}
 }
 
@@ -246,7 +248,7 @@ func (f *LogFollower) stream(ctx context.Context, c Container, from lineMark, si
 	_, _ = stdcopy.StdCopy(w, w, rc)
 }
 
-func isTTY(ctx context.Context, api ContainerAPI, c Container) bool {
+func isTTY(ctx context.Context, api dockerapi.ContainerAPI, c Container) bool {
 	st, err := api.ContainerInspect(ctx, c.ID)
 	return err == nil && st.Config != nil && st.Config.Tty
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/containerd/errdefs"
 	"github.com/distribution/reference"
+
+	"github.com/devstack/devstack/internal/dockerapi"
 )
 
 // ImageRow is the image one container runs, as `images` shows it.
@@ -44,7 +46,7 @@ func familiarRef(ref string) string {
 
 // Images lists the images the project's containers of the named services
 // (all when none named) use, one row per container.
-func Images(ctx context.Context, api API, project string, services []string) ([]ImageRow, error) {
+func Images(ctx context.Context, api dockerapi.API, project string, services []string) ([]ImageRow, error) {
 	cs, err := selectContainers(ctx, api, project, services)
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/registry"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -48,7 +49,7 @@ func DefaultImageNames(p *types.Project) {
 // EnsureImages builds or pulls what each service needs, following
 // pull_policy, and returns each service's image ID. Pulls run
 // concurrently, then the builds, independent ones at the same time.
-func EnsureImages(ctx context.Context, api API, p *types.Project, o ImageOptions, out progress.Progress) (map[string]string, error) {
+func EnsureImages(ctx context.Context, api dockerapi.API, p *types.Project, o ImageOptions, out progress.Progress) (map[string]string, error) {
 	var firsts []types.ServiceConfig // the first service naming each image
 	seen := map[string]bool{}
 	for _, name := range sortedServices(p) {
@@ -105,7 +106,7 @@ type imageStep struct {
 }
 
 // decideImage follows pull_policy (or --pull) and --build for the image.
-func decideImage(ctx context.Context, api API, s types.ServiceConfig, o ImageOptions) (imageStep, error) {
+func decideImage(ctx context.Context, api dockerapi.API, s types.ServiceConfig, o ImageOptions) (imageStep, error) {
 	policy := s.PullPolicy
 	if o.Pull != "" {
 		policy = o.Pull
@@ -135,7 +136,7 @@ func decideImage(ctx context.Context, api API, s types.ServiceConfig, o ImageOpt
 
 // finish reports a failed pull (falling back to the local image when
 // there is one) and returns the image's ID (built by then, when it builds).
-func (st imageStep) finish(ctx context.Context, api API, p *types.Project, s types.ServiceConfig, o ImageOptions, pullErr error, out progress.Progress) (string, error) {
+func (st imageStep) finish(ctx context.Context, api dockerapi.API, p *types.Project, s types.ServiceConfig, o ImageOptions, pullErr error, out progress.Progress) (string, error) {
 	switch {
 	case st.build:
 	case st.pull && pullErr != nil:

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/docker/docker/api/types/network"
+
+	"github.com/devstack/devstack/internal/dockerapi"
 )
 
 // Interrupted is Up's error when its context ended (Ctrl-C, SIGTERM): the
@@ -32,7 +34,7 @@ func (e *Interrupted) Unwrap() []error { return []error{e.Cause, e.Err} }
 
 // Describe fills in Left from the engine, with a context of its own (the
 // command's is over). A failure to look leaves it empty.
-func (e *Interrupted) Describe(ctx context.Context, api API, project string) {
+func (e *Interrupted) Describe(ctx context.Context, api dockerapi.API, project string) {
 	cs, err := ListContainers(ctx, api, project, false)
 	if err != nil {
 		return

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -32,7 +33,7 @@ func ParseSignal(s string) (string, error) {
 // KillServices sends the signal to the running containers of the named
 // services (all when none named). The signal is checked first: a bad one
 // sends nothing.
-func KillServices(ctx context.Context, api API, project string, services []string, signal string, out progress.Progress) error {
+func KillServices(ctx context.Context, api dockerapi.API, project string, services []string, signal string, out progress.Progress) error {
 	sig, err := ParseSignal(signal)
 	if err != nil {
 		return err

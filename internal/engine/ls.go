@@ -8,6 +8,8 @@ import (
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
+
+	"github.com/devstack/devstack/internal/dockerapi"
 )
 
 // ProjectRow is one compose project on the engine, as `ls` shows it.
@@ -61,7 +63,7 @@ func Projects(cs []container.Summary) []ProjectRow {
 
 // Ls lists the compose projects on the engine from one container list:
 // those with running containers, or every one with all.
-func Ls(ctx context.Context, api API, all bool) ([]ProjectRow, error) {
+func Ls(ctx context.Context, api dockerapi.API, all bool) ([]ProjectRow, error) {
 	cs, err := api.ContainerList(ctx, container.ListOptions{All: all, Filters: filters.NewArgs(filters.Arg("label", LabelProject))})
 	if err != nil {
 		return nil, err

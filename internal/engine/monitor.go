@@ -10,6 +10,8 @@ import (
 
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/api/types/filters"
+
+	"github.com/devstack/devstack/internal/dockerapi"
 )
 
 // ContainerEvent is one thing that happened to one of the project's
@@ -51,17 +53,12 @@ func Actions(actions ...events.Action) EventFilter {
 	}
 }
 
-// EventSource is the engine call the monitor needs.
-type EventSource interface {
-	Events(ctx context.Context, options events.ListOptions) (<-chan events.Message, <-chan error)
-}
-
 // Monitor is the one subscription to the engine's events for a project,
 // fanned out to listeners: waits, log following, the dashboard. The
 // stream opens with the first listener and closes a moment after the last
 // one left; a listener never blocks it, nor the other listeners.
 type Monitor struct {
-	api     EventSource
+	api     dockerapi.EventSource
 	project string
 	stack   bool // project is a deployed stack's namespace (NewStackMonitor)
 	linger  time.Duration
@@ -73,7 +70,7 @@ type Monitor struct {
 }
 
 // NewMonitor prepares the project's monitor; it subscribes on first use.
-func NewMonitor(api EventSource, project string) *Monitor {
+func NewMonitor(api dockerapi.EventSource, project string) *Monitor {
 	return &Monitor{api: api, project: project, linger: time.Second, listeners: map[*listener]bool{}}
 }
 
@@ -82,7 +79,7 @@ func NewMonitor(api EventSource, project string) *Monitor {
 // (labelled com.docker.stack.namespace=NAMESPACE), of its services (named
 // NAMESPACE_SERVICE) and of the swarm's nodes. The engine has no events
 // for tasks, and none for containers on other nodes.
-func NewStackMonitor(api EventSource, namespace string) *Monitor {
+func NewStackMonitor(api dockerapi.EventSource, namespace string) *Monitor {
 	m := NewMonitor(api, namespace)
 	m.stack = true
 	return m
@@ -223,7 +220,7 @@ func containerEvent(msg events.Message) ContainerEvent {
 	}
 	return ContainerEvent{
 		Type: typeOf(msg), Time: time.Unix(0, msg.TimeNano), ID: msg.Actor.ID, Name: a["name"],
-		Service: a[LabelService], Number: n, Action: dockerAction(msg.Action), ExitCode: a["exitCode"],
+		Service: a[LabelService], Number: n, Action: dockerapi.DockerAction(msg.Action), ExitCode: a["exitCode"],
 		Oneoff: strings.EqualFold(a[LabelOneoff], "true"), Attributes: attrs,
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/containerd/errdefs"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 
 	"github.com/docker/docker/api/types/container"
@@ -45,7 +46,7 @@ func (a *applier) recreateNetworks(ctx context.Context, plan Plan) error {
 				continue
 			}
 			eg.Go(func() error {
-				if err := a.api.ContainerStop(ectx, c.Current.ID, container.StopOptions{Timeout: StopTimeout(ectx, a.api, c.Current.ID, nil)}); err != nil {
+				if err := a.api.ContainerStop(ectx, c.Current.ID, container.StopOptions{Timeout: dockerapi.StopTimeout(ectx, a.api, c.Current.ID, nil)}); err != nil {
 					return containerPlanError(c.Name, err)
 				}
 				a.out.Event(progress.Event{Kind: progress.KindContainer, Name: c.Name, Status: "Stopped", Detail: "network " + act.Reason + " changed"})

@@ -12,7 +12,13 @@ import (
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/docker/api/types/volume"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/devstack/devstack/internal/dockerapi"
 )
+
+// podmanStopping is the state Podman lists a container in while it stops;
+// Docker lists it as running until it has stopped.
+const podmanStopping = "stopping"
 
 // Container is what the planner needs to know of an existing container.
 type Container struct {
@@ -54,13 +60,13 @@ func projectFilter(project string) filters.Args {
 }
 
 // ObserveContainers lists the project's service containers (not one-off), sorted by service and number.
-func ObserveContainers(ctx context.Context, api ContainerAPI, project string) ([]Container, error) {
+func ObserveContainers(ctx context.Context, api dockerapi.ContainerAPI, project string) ([]Container, error) {
 	return ListContainers(ctx, api, project, false)
 }
 
 // ListContainers lists the project's containers, with the one-off ones
 // (of run) when oneoff says so, sorted by service, one-off last, and number.
-func ListContainers(ctx context.Context, api ContainerAPI, project string, oneoff bool) ([]Container, error) {
+func ListContainers(ctx context.Context, api dockerapi.ContainerAPI, project string, oneoff bool) ([]Container, error) {
 	list, err := api.ContainerList(ctx, container.ListOptions{All: true, Filters: projectFilter(project)})
 	if err != nil {
 		return nil, err
@@ -99,7 +105,7 @@ func ListContainers(ctx context.Context, api ContainerAPI, project string, oneof
 
 // Observe lists the project's containers, and the networks and volumes
 // (by name, whoever created them) it refers to.
-func Observe(ctx context.Context, api API, project string) (*Observed, error) {
+func Observe(ctx context.Context, api dockerapi.API, project string) (*Observed, error) {
 	var (
 		cs   []Container
 		nets []network.Summary

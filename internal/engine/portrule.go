@@ -8,6 +8,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/presets"
 	"github.com/devstack/devstack/internal/progress"
 )
@@ -109,7 +110,7 @@ func ServicePorts(cs []Container) map[string]map[string]int {
 
 // presetPortMoves applies the port rule on the engine's host and reports
 // each move, naming what holds the wanted port; strict refuses instead.
-func presetPortMoves(ctx context.Context, api API, p *types.Project, own []Container, strict bool, out progress.Progress) ([]PortMove, error) {
+func presetPortMoves(ctx context.Context, api dockerapi.API, p *types.Project, own []Container, strict bool, out progress.Progress) ([]PortMove, error) {
 	moves, err := MovePorts(p, ServicePorts(own), func(h HostPort) bool { return probePort(h) == nil })
 	if err != nil {
 		return nil, err

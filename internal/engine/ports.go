@@ -10,6 +10,8 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
+
+	"github.com/devstack/devstack/internal/dockerapi"
 )
 
 // HostPort is one published host port a service asks for.
@@ -96,7 +98,7 @@ func wildcard(ip string) bool { return ip == "" || ip == "0.0.0.0" || ip == "::"
 // CheckPorts fails, before anything is created, when a host port the
 // project wants is taken by something other than the project's own
 // containers. It names the container holding it when that is one.
-func CheckPorts(ctx context.Context, api API, project string, want []HostPort, own []Container) error {
+func CheckPorts(ctx context.Context, api dockerapi.API, project string, want []HostPort, own []Container) error {
 	mine := map[string]bool{}
 	for _, c := range own {
 		for _, pt := range c.Summary.Ports {
@@ -133,7 +135,7 @@ func probePort(hp HostPort) error {
 	return err
 }
 
-func portHolder(ctx context.Context, api API, hp HostPort) string {
+func portHolder(ctx context.Context, api dockerapi.API, hp HostPort) string {
 	list, err := api.ContainerList(ctx, container.ListOptions{Filters: filters.NewArgs(filters.Arg("publish", PortKey(hp.Port, hp.Protocol)))})
 	if err == nil && len(list) > 0 {
 		c := list[0]

@@ -1,31 +1,12 @@
 package engine
 
-import (
-	"os"
-	"path/filepath"
-	"testing"
-)
+import "testing"
 
-func TestProxyEnv(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("DOCKER_CONFIG", dir)
-	eq(t, len(ProxyEnv("unix:///var/run/docker.sock")), 0)
-	cfg := `{"proxies": {
-  "default": {"httpProxy": "http://proxy:3128", "noProxy": "localhost"},
-  "tcp://other:2376": {"httpsProxy": "http://other-proxy:3128"}
-}}`
-	if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	env := ProxyEnv("unix:///var/run/docker.sock")
-	got := map[string]string{}
-	for k, v := range env {
-		got[k] = *v
-	}
-	eq(t, got, map[string]string{"HTTP_PROXY": "http://proxy:3128", "http_proxy": "http://proxy:3128", "NO_PROXY": "localhost", "no_proxy": "localhost"})
-	eq(t, len(ProxyEnv("tcp://other:2376")), 2)
-
-	// The service's environment wins over the proxies, as in docker compose.
+// The service's environment wins over the proxies docker's config.json
+// sets (dockerapi.ProxyEnv), as in docker compose.
+func TestProxyEnvUnderServiceEnv(t *testing.T) {
+	proxy, none := "http://proxy:3128", "localhost"
+	env := map[string]*string{"HTTP_PROXY": &proxy, "http_proxy": &proxy, "NO_PROXY": &none, "no_proxy": &none}
 	mine := "http://mine:8080"
 	s := svc("web")
 	s.Environment = map[string]*string{"HTTP_PROXY": &mine}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/network"
+
+	"github.com/devstack/devstack/internal/dockerapi"
 )
 
 // PsRow is one container as `devstack ps` shows it.
@@ -27,7 +29,7 @@ type PsRow struct {
 
 // Ps describes the project's containers from one engine call, with the
 // one-off containers of run when oneoff says so (ps -a, as compose).
-func Ps(ctx context.Context, api API, project string, oneoff bool) ([]PsRow, error) {
+func Ps(ctx context.Context, api dockerapi.API, project string, oneoff bool) ([]PsRow, error) {
 	cs, err := ListContainers(ctx, api, project, oneoff)
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"github.com/docker/docker/pkg/jsonmessage"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -52,7 +53,7 @@ func CheckPushRef(ref string) error {
 }
 
 // Push pushes the images concurrently with the registry credentials.
-func Push(ctx context.Context, api API, targets []types.ServiceConfig, o PushOptions, out progress.Progress) error {
+func Push(ctx context.Context, api dockerapi.API, targets []types.ServiceConfig, o PushOptions, out progress.Progress) error {
 	errs := make([]error, len(targets))
 	var eg errgroup.Group
 	eg.SetLimit(parallelism)
@@ -77,7 +78,7 @@ func Push(ctx context.Context, api API, targets []types.ServiceConfig, o PushOpt
 	return nil
 }
 
-func pushOne(ctx context.Context, api API, auth Registry, ref string) error {
+func pushOne(ctx context.Context, api dockerapi.API, auth Registry, ref string) error {
 	enc, err := encodedAuth(auth, ref)
 	if err != nil {
 		return err

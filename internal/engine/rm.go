@@ -5,6 +5,7 @@ import (
 
 	"github.com/docker/docker/api/types/container"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -18,7 +19,7 @@ type RmOptions struct {
 // Rm removes the project's stopped containers of the named services
 // (running ones too with Stop, which stops them first). Named volumes are
 // kept; -v removes only the containers' anonymous volumes.
-func Rm(ctx context.Context, api API, project string, o RmOptions, out progress.Progress) error {
+func Rm(ctx context.Context, api dockerapi.API, project string, o RmOptions, out progress.Progress) error {
 	cs, err := selectContainers(ctx, api, project, o.Services)
 	if err != nil {
 		return err
@@ -28,7 +29,7 @@ func Rm(ctx context.Context, api API, project string, o RmOptions, out progress.
 			if !c.Running() && c.State != "paused" {
 				return nil
 			}
-			if err := api.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: StopTimeout(ctx, api, c.ID, nil)}); err != nil {
+			if err := api.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: dockerapi.StopTimeout(ctx, api, c.ID, nil)}); err != nil {
 				return containerPlanError(c.Name, err)
 			}
 			progress.Status(out, progress.KindContainer, c.Name, "Stopped")

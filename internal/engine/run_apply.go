@@ -8,6 +8,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/container"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -17,7 +18,7 @@ import (
 // container (not started). p is the service with its dependencies (only
 // the service with NoDeps); known, every service of the project. Bad
 // options are refused before anything is created.
-func PrepareRun(ctx context.Context, api API, mon *Monitor, p *types.Project, known []string, o RunOptions, out progress.Progress) (Container, error) {
+func PrepareRun(ctx context.Context, api dockerapi.API, mon *Monitor, p *types.Project, known []string, o RunOptions, out progress.Progress) (Container, error) {
 	s, err := RunService(p, o, NewSlug())
 	if err != nil {
 		return Container{}, err
@@ -26,7 +27,7 @@ func PrepareRun(ctx context.Context, api API, mon *Monitor, p *types.Project, kn
 	rp.Services = types.Services{s.Name: s}
 	DefaultImageNames(&rp)
 	s = rp.Services[s.Name]
-	if err := checkRun(&rp, APIVersion(api)); err != nil {
+	if err := checkRun(&rp, dockerapi.APIVersion(api)); err != nil {
 		return Container{}, err
 	}
 	if deps := p.WithServicesDisabled(o.Service); len(deps.Services) > 0 {
@@ -52,7 +53,7 @@ func PrepareRun(ctx context.Context, api API, mon *Monitor, p *types.Project, kn
 		return Container{}, err
 	}
 	a := &applier{api: api, p: &rp, imageIDs: ids, files: map[string][]File{s.Name: files}, out: out,
-		apiVersion: APIVersion(api), observed: obs.Containers, proxyEnv: ProxyEnv(daemonHost(api))}
+		apiVersion: dockerapi.APIVersion(api), observed: obs.Containers, proxyEnv: dockerapi.ProxyEnv(dockerapi.DaemonHost(api))}
 	// The networks and volumes of the service itself (up made its dependencies').
 	plan, err := MakePlan(Desired{Project: &rp, Known: known, Files: a.files, ImageIDs: ids}, obs, PlanOptions{NoRecreate: true})
 	if err != nil {
@@ -72,7 +73,7 @@ func checkRun(p *types.Project, apiVersion string) error {
 }
 
 // waitRunDependencies waits for the run service's depends_on conditions.
-func waitRunDependencies(ctx context.Context, api API, mon *Monitor, s types.ServiceConfig, obs []Container) error {
+func waitRunDependencies(ctx context.Context, api dockerapi.API, mon *Monitor, s types.ServiceConfig, obs []Container) error {
 	wctx, stop := context.WithCancel(ctx)
 	defer stop()
 	w := Watch(wctx, mon)
@@ -121,7 +122,7 @@ func (a *applier) createOneoff(ctx context.Context, s types.ServiceConfig, o Run
 // StartRun starts the one-off container c. Detached, it returns at once;
 // attached, it streams stdio until the container exits, passes the
 // signals on sigs to it, and returns its exit code.
-func StartRun(ctx context.Context, api API, c Container, o RunOptions, std Stdio, sigs <-chan os.Signal) (int, error) {
+func StartRun(ctx context.Context, api dockerapi.API, c Container, o RunOptions, std Stdio, sigs <-chan os.Signal) (int, error) {
 	if o.Detach {
 		if err := api.ContainerStart(ctx, c.ID, container.StartOptions{}); err != nil {
 			return 0, startFailed(ctx, api, c, o, err)
@@ -175,7 +176,7 @@ func StartRun(ctx context.Context, api API, c Container, o RunOptions, std Stdio
 }
 
 // startFailed removes a --rm container that never ran.
-func startFailed(ctx context.Context, api API, c Container, o RunOptions, err error) error {
+func startFailed(ctx context.Context, api dockerapi.API, c Container, o RunOptions, err error) error {
 	if o.Remove {
 		_ = api.ContainerRemove(context.WithoutCancel(ctx), c.ID, container.RemoveOptions{Force: true, RemoveVolumes: true})
 	}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/docker/docker/api/types/container"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/devstack/devstack/internal/dockerapi"
 )
 
 // StatsRow is one container's resource use, as `stats` shows it.
@@ -65,7 +67,7 @@ func StatsFrom(id, name string, s container.StatsResponse) StatsRow {
 
 // Stats samples the running containers of the named services (all when
 // none named) once, concurrently.
-func Stats(ctx context.Context, api API, project string, services []string) ([]StatsRow, error) {
+func Stats(ctx context.Context, api dockerapi.API, project string, services []string) ([]StatsRow, error) {
 	cs, err := selectContainers(ctx, api, project, services)
 	if err != nil {
 		return nil, err

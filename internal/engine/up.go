@@ -9,6 +9,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -50,7 +51,7 @@ type UpResult struct {
 // left as it is: Up works on a copy, returned in the result.
 // Interrupted (ctx ended), the error is an *Interrupted naming the step.
 // Attached (o.Attached), it then stays with the running stack.
-func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOptions, out progress.Progress) (UpResult, error) {
+func Up(ctx context.Context, api dockerapi.API, mon *Monitor, p *types.Project, o UpOptions, out progress.Progress) (UpResult, error) {
 	dies := o.Attached.exits(ctx, mon)
 	step := "checking the project"
 	res, err := up(ctx, api, mon, p, o, out, &step)
@@ -76,21 +77,21 @@ func Up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOption
 // engineWentAway tells whether up failed because the engine stopped: it
 // does not answer, or, when a dependency exited (the engine stops every
 // container before it stops answering), stops answering within 3s.
-func engineWentAway(ctx context.Context, api Pinger, err error) bool {
+func engineWentAway(ctx context.Context, api dockerapi.Pinger, err error) bool {
 	if errors.Is(err, ErrDependencyFailed) {
-		return StopsAnswering(ctx, api, 3*time.Second)
+		return dockerapi.StopsAnswering(ctx, api, 3*time.Second)
 	}
-	return !EngineAnswers(ctx, api)
+	return !dockerapi.EngineAnswers(ctx, api)
 }
 
-func up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOptions, out progress.Progress, step *string) (UpResult, error) {
+func up(ctx context.Context, api dockerapi.API, mon *Monitor, p *types.Project, o UpOptions, out progress.Progress, step *string) (UpResult, error) {
 	p, err := p.WithServicesTransform(func(_ string, s types.ServiceConfig) (types.ServiceConfig, error) { return s, nil })
 	if err != nil {
 		return UpResult{}, err
 	}
 	DefaultImageNames(p)
-	WarnUnsupported(p, APIVersion(api), out)
-	if err := CheckSpecs(p, APIVersion(api)); err != nil {
+	WarnUnsupported(p, dockerapi.APIVersion(api), out)
+	if err := CheckSpecs(p, dockerapi.APIVersion(api)); err != nil {
 		return UpResult{}, err
 	}
 	if err := CheckAddresses(p); err != nil {
@@ -151,7 +152,7 @@ func up(ctx context.Context, api API, mon *Monitor, p *types.Project, o UpOption
 	wctx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
 	a := &applier{api: api, p: p, imageIDs: d.ImageIDs, files: d.Files, out: out, watch: Watch(wctx, mon),
-		apiVersion: APIVersion(api), observed: obs.Containers, proxyEnv: ProxyEnv(daemonHost(api)),
+		apiVersion: dockerapi.APIVersion(api), observed: obs.Containers, proxyEnv: dockerapi.ProxyEnv(dockerapi.DaemonHost(api)),
 		renewAnon: o.RenewAnonVolumes, step: step, dupNets: obs.DuplicateNetworks}
 	if err := a.apply(ctx, plan, !o.NoStart); err != nil {
 		return res, err

@@ -13,6 +13,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/events"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -64,7 +65,7 @@ func (a *UpAttached) exits(ctx context.Context, mon *Monitor) <-chan ContainerEv
 }
 
 // run is the attached part of up, once the stack runs; it returns up's exit code.
-func (a *UpAttached) run(ctx context.Context, api API, mon *Monitor, p *types.Project, dies <-chan ContainerEvent, out progress.Progress) (int, error) {
+func (a *UpAttached) run(ctx context.Context, api dockerapi.API, mon *Monitor, p *types.Project, dies <-chan ContainerEvent, out progress.Progress) (int, error) {
 	project := p.Name
 	logs := NewLogFollower(api, mon, project, FollowOptions{Services: a.Services, Follow: true, Since: a.Since, UntilStopped: true})
 	if a.aborts() {
@@ -113,7 +114,7 @@ func (a *UpAttached) runBeside(ctx context.Context, p *types.Project, logs *LogF
 
 // stopGracefully stops the stack after Ctrl-C; a second Ctrl-C kills it.
 // Up then exits with 130, as an interrupted command does.
-func (a *UpAttached) stopGracefully(ctx context.Context, api API, project string, out progress.Progress) (int, error) {
+func (a *UpAttached) stopGracefully(ctx context.Context, api dockerapi.API, project string, out progress.Progress) (int, error) {
 	fmt.Fprintf(a.Notices, "Gracefully stopping... (press Ctrl+C again to force)\n")
 	stopCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
@@ -140,7 +141,7 @@ func (a *UpAttached) stopGracefully(ctx context.Context, api API, project string
 // exits (dies: the monitor's die events, subscribed before up started
 // anything), then stops the stack and returns the exit code of that
 // container, or of ExitCodeFrom's.
-func (a *UpAttached) abortOnExit(ctx context.Context, api API, project string, logs *LogFollower, dies <-chan ContainerEvent, out progress.Progress) (int, error) {
+func (a *UpAttached) abortOnExit(ctx context.Context, api dockerapi.API, project string, logs *LogFollower, dies <-chan ContainerEvent, out progress.Progress) (int, error) {
 	cs, err := ObserveContainers(ctx, api, project)
 	if err != nil {
 		return 0, err
@@ -184,7 +185,7 @@ func (a *UpAttached) abortOnExit(ctx context.Context, api API, project string, l
 }
 
 // serviceExitCode is the exit code of the service's (first) container.
-func serviceExitCode(ctx context.Context, api API, project, service string) (int, error) {
+func serviceExitCode(ctx context.Context, api dockerapi.API, project, service string) (int, error) {
 	cs, err := ObserveContainers(ctx, api, project)
 	if err != nil {
 		return 0, err

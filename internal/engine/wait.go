@@ -12,6 +12,8 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/pkg/stdcopy"
+
+	"github.com/devstack/devstack/internal/dockerapi"
 )
 
 // conditionRunning is what `up --wait` asks of services without a healthcheck.
@@ -74,7 +76,7 @@ func (w *Watcher) next() (<-chan struct{}, error) {
 
 // WaitFor blocks until the container meets the depends_on condition, or
 // fails at once when it never can: it exited, or turned unhealthy.
-func WaitFor(ctx context.Context, api ContainerAPI, w *Watcher, c Container, condition string) error {
+func WaitFor(ctx context.Context, api dockerapi.ContainerAPI, w *Watcher, c Container, condition string) error {
 	for {
 		ch, err := w.next()
 		if err != nil {
@@ -84,7 +86,7 @@ func WaitFor(ctx context.Context, api ContainerAPI, w *Watcher, c Container, con
 		if err != nil {
 			return fmt.Errorf("service %s: %w", c.Service, err)
 		}
-		st = dockerState(st)
+		st = dockerapi.DockerState(st)
 		done, failure := conditionMet(st, condition)
 		if failure != "" {
 			return fmt.Errorf("%w: service %s (container %s) %s%s", ErrDependencyFailed, c.Service, c.Name, failure, lastLogLines(ctx, api, c.ID, 10))
@@ -191,7 +193,7 @@ func lastProbe(h *container.Health) string {
 }
 
 // lastLogLines returns the container's last n log lines, indented, for error messages.
-func lastLogLines(ctx context.Context, api ContainerAPI, id string, n int) string {
+func lastLogLines(ctx context.Context, api dockerapi.ContainerAPI, id string, n int) string {
 	rc, err := api.ContainerLogs(ctx, id, container.LogsOptions{ShowStdout: true, ShowStderr: true, Tail: fmt.Sprint(n)})
 	if err != nil {
 		return ""

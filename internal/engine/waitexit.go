@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/docker/docker/api/types/container"
+
+	"github.com/devstack/devstack/internal/dockerapi"
 )
 
 // Exited is one container that stopped, for `devstack wait`.
@@ -17,7 +19,7 @@ type Exited struct {
 // none are named), one-off ones included, have stopped, and reports each
 // on exited as it stops; with first, it returns once the first one has.
 // It returns the exit code of the last one reported.
-func WaitExit(ctx context.Context, api API, project string, services []string, first bool, exited func(Exited)) (int, error) {
+func WaitExit(ctx context.Context, api dockerapi.API, project string, services []string, first bool, exited func(Exited)) (int, error) {
 	all, err := ListContainers(ctx, api, project, true)
 	if err != nil {
 		return 0, err

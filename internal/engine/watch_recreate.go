@@ -6,6 +6,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -14,7 +15,7 @@ import (
 // when the image changed, as `up --build --no-deps SERVICE` would: services
 // that depend on it keep running. It returns whether containers were
 // recreated.
-func RebuildService(ctx context.Context, api API, p *types.Project, name string, o ImageOptions, out progress.Progress) (bool, error) {
+func RebuildService(ctx context.Context, api dockerapi.API, p *types.Project, name string, o ImageOptions, out progress.Progress) (bool, error) {
 	DefaultImageNames(p)
 	s, ok := p.Services[name]
 	if !ok {
@@ -32,7 +33,7 @@ func RebuildService(ctx context.Context, api API, p *types.Project, name string,
 // RecreateService replaces the service's containers whose image or config
 // differs from the project's, and starts any that are stopped; other
 // services are left alone. It returns whether containers were recreated.
-func RecreateService(ctx context.Context, api API, p *types.Project, name string, out progress.Progress) (bool, error) {
+func RecreateService(ctx context.Context, api dockerapi.API, p *types.Project, name string, out progress.Progress) (bool, error) {
 	DefaultImageNames(p)
 	s := p.Services[name]
 	inspect, err := api.ImageInspect(ctx, s.Image)
@@ -58,7 +59,7 @@ func RecreateService(ctx context.Context, api API, p *types.Project, name string
 		api: api, p: p, out: out,
 		imageIDs: map[string]string{name: inspect.ID}, files: map[string][]File{name: files},
 		current: map[string][]Container{}, start: map[string][]Container{},
-		apiVersion: APIVersion(api), observed: cs, proxyEnv: ProxyEnv(daemonHost(api)),
+		apiVersion: dockerapi.APIVersion(api), observed: cs, proxyEnv: dockerapi.ProxyEnv(dockerapi.DaemonHost(api)),
 	}
 	if err := a.each(ctx, plan, a.resource, RemoveContainer); err != nil {
 		return false, err

@@ -12,6 +12,7 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/progress"
 )
@@ -58,7 +59,7 @@ func (r *runner) after(ctx context.Context, ids []string, rl Reload) error {
 	}
 	if rl.Restart {
 		err := each(ctx, ids, func(ctx context.Context, id string) error {
-			return r.api.ContainerRestart(ctx, id, container.StopOptions{Timeout: engine.StopTimeout(ctx, r.api, id, nil)})
+			return r.api.ContainerRestart(ctx, id, container.StopOptions{Timeout: dockerapi.StopTimeout(ctx, r.api, id, nil)})
 		})
 		if err == nil {
 			r.warmUp(ctx, map[string][]string{rl.Service: ids}) // new processes: the receivers ended with the old ones

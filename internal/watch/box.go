@@ -15,7 +15,7 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/watch/inject"
 	"github.com/devstack/devstack/internal/watch/receiver"
 )
@@ -58,7 +58,7 @@ type box struct {
 // boxes caches boxes by container ID; a restart changes the process, so
 // restarted containers are dropped.
 type boxes struct {
-	api    engine.API
+	api    dockerapi.API
 	direct bool // the direct path may be tried at all
 	recv   bool // the receiver may be tried at all
 
@@ -70,7 +70,7 @@ type boxes struct {
 	m  map[string]*box
 }
 
-func newBoxes(api engine.API) *boxes {
+func newBoxes(api dockerapi.API) *boxes {
 	mode := os.Getenv("DEVSTACK_WATCH_COPY")
 	direct := strings.HasPrefix(api.DaemonHost(), "unix://") && mode != "api" && mode != "copy"
 	return &boxes{api: api, direct: direct, recv: mode != "copy", m: map[string]*box{}}
@@ -160,7 +160,7 @@ func identityMapped(pid int) bool {
 // owner resolves the container's user ("", "name", "uid", "uid:gid",
 // "name:group") to numbers, reading the container's /etc/passwd and
 // /etc/group only for names.
-func (b *box) owner(ctx context.Context, api engine.API, user string) (int, int, error) {
+func (b *box) owner(ctx context.Context, api dockerapi.API, user string) (int, int, error) {
 	if user == "" {
 		return 0, 0, nil
 	}
@@ -242,7 +242,7 @@ func lookupGroup(data []byte, name string) (int, bool) {
 }
 
 // readFile reads a small file of the container, directly or through the API.
-func (b *box) readFile(ctx context.Context, api engine.API, name string) ([]byte, error) {
+func (b *box) readFile(ctx context.Context, api dockerapi.API, name string) ([]byte, error) {
 	if b.root != nil {
 		if data, err := b.root.ReadFile(strings.TrimPrefix(name, "/")); err == nil {
 			return data, nil
@@ -264,7 +264,7 @@ func (b *box) readFile(ctx context.Context, api engine.API, name string) ([]byte
 var errDirect = errors.New("direct copy failed")
 
 // put copies the entries into the container and deletes the targets.
-func (b *box) put(ctx context.Context, api engine.API, copies []entry, parents, deletes []string) error {
+func (b *box) put(ctx context.Context, api dockerapi.API, copies []entry, parents, deletes []string) error {
 	if b.root != nil {
 		err := b.putDirect(copies, parents, deletes)
 		if err == nil || errors.Is(err, receiver.ErrNoSpace) {

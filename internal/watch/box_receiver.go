@@ -7,7 +7,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/watch/inject"
 	"github.com/devstack/devstack/internal/watch/receiver"
 )
@@ -20,7 +20,7 @@ const maxBreaks = 3
 // starting it first when needed. Whatever fails, the caller copies the
 // batch through CopyToContainer instead; a broken receiver is replaced at
 // the next sync.
-func (b *box) putReceiver(ctx context.Context, api engine.API, copies []entry, parents, deletes []string) error {
+func (b *box) putReceiver(ctx context.Context, api dockerapi.API, copies []entry, parents, deletes []string) error {
 	if err := b.adoptWarm(ctx); err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func (b *box) putReceiver(ctx context.Context, api engine.API, copies []entry, p
 // startReceiver installs and starts the receiver. When that fails (a
 // read-only root, noexec, no writable /) the container goes without one
 // until it restarts.
-func (b *box) startReceiver(ctx context.Context, api engine.API) (*inject.Conn, error) {
+func (b *box) startReceiver(ctx context.Context, api dockerapi.API) (*inject.Conn, error) {
 	rc, err := inject.Start(ctx, api, b.id, b.bin)
 	if err != nil && ctx.Err() == nil {
 		b.recvOff = true
@@ -79,7 +79,7 @@ type warmResult struct {
 // container will need one, so that the first save does not wait for the
 // install (a few hundred milliseconds); the first sync takes it over. The
 // goroutine touches nothing of the box but its channel.
-func (b *box) warmUp(ctx context.Context, api engine.API) {
+func (b *box) warmUp(ctx context.Context, api dockerapi.API) {
 	if b.root != nil || b.bin == nil || b.recvOff || b.recv != nil || b.warm != nil {
 		return
 	}

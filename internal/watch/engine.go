@@ -6,7 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/dockerapi"
 )
 
 // enginePoll is how often watch asks whether the engine still answers.
@@ -26,7 +26,7 @@ func (r *runner) followEngine(ctx context.Context, away *atomic.Bool) {
 			return
 		case <-t.C:
 		}
-		up := engine.EngineAnswers(ctx, r.api)
+		up := dockerapi.EngineAnswers(ctx, r.api)
 		switch {
 		case ctx.Err() != nil:
 			return

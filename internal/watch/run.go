@@ -15,6 +15,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/progress"
 )
@@ -108,7 +109,7 @@ func say(out progress.Progress, format string, a ...any) {
 
 // runner is one watch session.
 type runner struct {
-	api      engine.API
+	api      dockerapi.API
 	p        *types.Project
 	o        Options
 	out      progress.Progress
@@ -126,7 +127,7 @@ type runner struct {
 
 // Run follows the project's develop.watch triggers until ctx is cancelled.
 // Bad triggers are errors before anything is watched.
-func Run(ctx context.Context, api engine.API, p *types.Project, o Options, out progress.Progress) error {
+func Run(ctx context.Context, api dockerapi.API, p *types.Project, o Options, out progress.Progress) error {
 	clock := RealClock{}
 	triggers, notes, err := Triggers(p)
 	if err != nil {

@@ -28,6 +28,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/devstack/devstack/internal/buildkit"
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/progress"
 )
@@ -36,7 +37,7 @@ import (
 // session (context, Dockerfile, credentials from cfg when not nil,
 // secrets, ssh) over the engine's /session endpoint and reports BuildKit's
 // status to out as build steps and their output.
-func Build(ctx context.Context, api engine.API, req buildkit.Request, cfg *configfile.ConfigFile, out progress.Progress) error {
+func Build(ctx context.Context, api dockerapi.API, req buildkit.Request, cfg *configfile.ConfigFile, out progress.Progress) error {
 	plan, s := req.Plan, struct{ Name, Image string }{req.Service, req.Image}
 	dockerfileDir, dockerfile, cleanup, err := dockerfileSource(plan)
 	if err != nil {
@@ -106,7 +107,7 @@ func dockerfileSource(p buildkit.Plan) (dir, text string, cleanup func(), err er
 // run sends the build and follows its response stream: BuildKit's status
 // as plain lines, the engine's errors. On cancellation it cancels the
 // build on the engine too.
-func run(ctx context.Context, api engine.API, opts build.ImageBuildOptions, image string, out progress.Progress) error {
+func run(ctx context.Context, api dockerapi.API, opts build.ImageBuildOptions, image string, out progress.Progress) error {
 	resp, err := api.ImageBuild(ctx, nil, opts)
 	if err != nil {
 		return err
@@ -172,7 +173,7 @@ func explain(err error, dockerfile string) error {
 }
 
 // enginePlatform is the engine's os/arch ("" when it does not say).
-func enginePlatform(ctx context.Context, api engine.API) string {
+func enginePlatform(ctx context.Context, api dockerapi.API) string {
 	sv, err := api.ServerVersion(ctx)
 	if err != nil || sv.Os == "" {
 		return ""

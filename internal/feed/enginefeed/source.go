@@ -16,13 +16,14 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/network"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/feed"
 )
 
 // API is the part of the Engine API the source calls.
 type API interface {
-	engine.ContainerAPI
+	dockerapi.ContainerAPI
 	Ping(ctx context.Context) (types.Ping, error)
 }
 

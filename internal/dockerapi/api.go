@@ -1,4 +1,9 @@
-package engine
+// Package dockerapi is devstack's side of the Docker Engine API: the narrow
+// API interface (grouped by what the calls act on) that the rest of devstack
+// is written against, the connection to an engine (endpoints, docker
+// contexts, TLS, Connect), what is known of the engine (its identity, Podman's
+// differences) and whether it answers.
+package dockerapi
 
 import (
 	"context"
@@ -8,6 +13,7 @@ import (
 	"github.com/docker/docker/api/types"
 	"github.com/docker/docker/api/types/build"
 	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/docker/api/types/volume"
@@ -93,6 +99,11 @@ type VolumeAPI interface {
 	VolumeRemove(ctx context.Context, volumeID string, force bool) error
 }
 
+// EventSource is the engine call the monitor needs.
+type EventSource interface {
+	Events(ctx context.Context, options events.ListOptions) (<-chan events.Message, <-chan error)
+}
+
 // SystemAPI is the connection itself.
 type SystemAPI interface {
 	Ping(ctx context.Context) (types.Ping, error)
@@ -103,3 +114,12 @@ type SystemAPI interface {
 }
 
 var _ API = (*client.Client)(nil)
+
+// APIVersion is the API version the client negotiated with the engine, or
+// "" when the client does not say.
+func APIVersion(api any) string {
+	if v, ok := api.(interface{ ClientVersion() string }); ok {
+		return v.ClientVersion()
+	}
+	return ""
+}

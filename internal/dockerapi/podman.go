@@ -1,4 +1,4 @@
-package engine
+package dockerapi
 
 import (
 	"context"
@@ -16,10 +16,6 @@ import (
 // and "cleanup"), a container being stopped is "stopping", not running, its
 // log timestamps have whole seconds (see lineMark), and it runs healthchecks only through systemd timers (see
 // ErrHealthNeverRan).
-
-// podmanStopping is the state Podman lists a container in while it stops;
-// Docker lists it as running until it has stopped.
-const podmanStopping = "stopping"
 
 // podmanComponent is the component name Podman's /version reports.
 const podmanComponent = "podman"
@@ -48,9 +44,9 @@ var podmanActions = map[events.Action]events.Action{
 	"remove": events.ActionDestroy,
 }
 
-// dockerAction is action under Docker's name (Podman's "remove" is
+// DockerAction is action under Docker's name (Podman's "remove" is
 // "destroy"); Docker's own names pass unchanged. Pure.
-func dockerAction(action events.Action) events.Action {
+func DockerAction(action events.Action) events.Action {
 	if a, ok := podmanActions[action]; ok {
 		return a
 	}
@@ -61,16 +57,16 @@ func dockerAction(action events.Action) events.Action {
 // without one, in seconds.
 const defaultStopTimeout = 10
 
-// stopProbe is what StopTimeout asks the engine.
-type stopProbe interface {
+// StopProbe is what StopTimeout asks the engine.
+type StopProbe interface {
 	ServerVersion(ctx context.Context) (types.Version, error)
 	ContainerInspect(ctx context.Context, id string) (container.InspectResponse, error)
 }
 
 // podmanEngines remembers, per client, whether its engine is Podman.
-var podmanEngines sync.Map // stopProbe -> bool
+var podmanEngines sync.Map // StopProbe -> bool
 
-func isPodmanEngine(ctx context.Context, api stopProbe) bool {
+func isPodmanEngine(ctx context.Context, api StopProbe) bool {
 	if p, ok := podmanEngines.Load(api); ok {
 		return p.(bool)
 	}
@@ -87,7 +83,7 @@ func isPodmanEngine(ctx context.Context, api stopProbe) bool {
 // container's own stop timeout (stop_grace_period, else 10 s) before it
 // kills; Podman 4.3's compatible API kills at once, so on Podman devstack
 // sends that timeout itself.
-func StopTimeout(ctx context.Context, api stopProbe, id string, timeout *int) *int {
+func StopTimeout(ctx context.Context, api StopProbe, id string, timeout *int) *int {
 	if timeout != nil || !isPodmanEngine(ctx, api) {
 		return timeout
 	}
@@ -113,10 +109,10 @@ func ownStopTimeout(cfg *container.Config) int {
 // and is not cleaned up yet: between the runs of one it restarts.
 const podmanStopped = "stopped"
 
-// dockerState is st as Docker would report it: Podman's "stopped" is
+// DockerState is st as Docker would report it: Podman's "stopped" is
 // "restarting" when the restart policy restarts the container (a crash
 // loop spends most of its time there), else "exited". Pure.
-func dockerState(st container.InspectResponse) container.InspectResponse {
+func DockerState(st container.InspectResponse) container.InspectResponse {
 	if st.State == nil || st.State.Status != podmanStopped {
 		return st
 	}
