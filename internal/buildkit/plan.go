@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/build"
@@ -181,21 +182,21 @@ func SyntaxLine(dockerfile string) string {
 		if !strings.HasPrefix(line, "#") {
 			break
 		}
-		if m := syntaxRE.FindStringSubmatch(line); m != nil {
+		if m := syntaxRE().FindStringSubmatch(line); m != nil {
 			return m[1]
 		}
 	}
 	return ""
 }
 
-var syntaxRE = regexp.MustCompile(`^#\s*syntax\s*=\s*(\S+)`)
+var syntaxRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^#\s*syntax\s*=\s*(\S+)`) })
 
 // HasHeredoc reports whether a Dockerfile uses a heredoc (<<EOF), which
 // needs Dockerfile frontend 1.4 or later. Pure.
 func HasHeredoc(dockerfile string) bool {
 	return slices.ContainsFunc(strings.Split(dockerfile, "\n"), func(l string) bool {
-		return heredocRE.MatchString(l)
+		return heredocRE().MatchString(l)
 	})
 }
 
-var heredocRE = regexp.MustCompile(`^\s*(RUN|COPY|ADD)\b.*\s<<-?["']?[A-Za-z_]`)
+var heredocRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*(RUN|COPY|ADD)\b.*\s<<-?["']?[A-Za-z_]`) })

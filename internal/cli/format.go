@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"text/template"
 )
@@ -82,7 +83,7 @@ func (f outputFormat) writeRows(w io.Writer, rows any) error {
 			// A function that wants a list got a header name: name the
 			// fields the template uses instead.
 			hdr.Reset()
-			for i, m := range fieldRef.FindAllStringSubmatch(f.tmpl.Root.String(), -1) {
+			for i, m := range fieldRef().FindAllStringSubmatch(f.tmpl.Root.String(), -1) {
 				if i > 0 {
 					hdr.WriteString("\t")
 				}
@@ -104,7 +105,7 @@ func (f outputFormat) writeRows(w io.Writer, rows any) error {
 	return nil
 }
 
-var fieldRef = regexp.MustCompile(`\.([A-Z][A-Za-z0-9]*)`)
+var fieldRef = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\.([A-Z][A-Za-z0-9]*)`) })
 
 // headerRow maps each field of the rows' struct type to its name in upper
 // case: the template run on it prints the header ("{{.Name}}" -> NAME).
