@@ -122,7 +122,3 @@ require (
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20260928230214-8a89bd6388cc // indirect
 	google.golang.org/grpc v1.83.2 // indirect
 )
-
-// A copy of jsonschema v6.0.1 whose metaschemas compile on first use
-// instead of in init(): see third_party/jsonschema/PATCHED.md.
-replace github.com/santhosh-tekuri/jsonschema/v6 v6.0.1 => ./third_party/jsonschema
