@@ -2,9 +2,11 @@
 # ensure-engine: make sure Docker Engine (Debian docker.io), busybox-static,
 # debootstrap (test stand-in images), tmux (dashboard tests),
 # docker-registry and apache2-utils (htpasswd, for registries with a login)
-# are installed and an engine answers. Installs only what is
-# missing, starts dockerd in the background only when none answers, never
-# stops a running one. Used by `make test`, `make demo` and .ci/run.
+# and zstd (tar --zstd reads save's archives in the save/load tests; the
+# benchmark compares with docker save | zstd) are installed and an engine
+# answers. Installs only what is missing, starts dockerd in the background
+# only when none answers, never stops a running one. Used by `make test`,
+# `make demo` and .ci/run.
 set -euo pipefail
 
 log() { echo "ensure-engine: $*"; }
@@ -28,6 +30,9 @@ missing_packages() {
 	fi
 	if ! command -v htpasswd >/dev/null; then
 		echo apache2-utils
+	fi
+	if ! command -v zstd >/dev/null; then
+		echo zstd
 	fi
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/devstack/devstack/internal/bundle/ldm"
 	"github.com/klauspost/compress/zstd"
 )
 
@@ -66,7 +67,7 @@ func writeArchive(t *testing.T, c Compression, format int) []byte {
 }
 
 func TestRoundTrip(t *testing.T) {
-	for _, c := range []Compression{None, Gzip, Zstd} {
+	for _, c := range []Compression{None, Gzip, Zstd, ZstdLong} {
 		t.Run(string(c), func(t *testing.T) {
 			archive := writeArchive(t, c, FormatVersion)
 			m, err := Verify(bytes.NewReader(archive))
@@ -134,6 +135,7 @@ func TestDamage(t *testing.T) {
 		return c
 	}
 	zst := writeArchive(t, Zstd, FormatVersion)
+	long := writeArchive(t, ZstdLong, FormatVersion)
 	for _, tc := range []struct {
 		name    string
 		archive []byte
@@ -145,7 +147,9 @@ func TestDamage(t *testing.T) {
 		{"truncated mid-member", plain[:layer+100], ErrCorrupt, "in member images/aaa/layer.tar: unexpected end"},
 		{"truncated before the manifest", plain[:compose+512], ErrCorrupt, "no " + ManifestName},
 		{"truncated zstd", zst[:len(zst)/2], ErrCorrupt, ""},
+		{"truncated zstd-long", long[:len(long)/2], ErrCorrupt, ""},
 		{"newer format", writeArchive(t, Zstd, FormatVersion+1), ErrNewerFormat, "load it with a newer devstack"},
+		{"newer format, zstd-long", writeArchive(t, ZstdLong, FormatVersion+1), ErrNewerFormat, "load it with a newer devstack"},
 		{"not an archive", []byte("hello, world"), ErrCorrupt, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -162,7 +166,7 @@ func TestDamage(t *testing.T) {
 // nothing the checksums cover (a header field such as the window size),
 // in which case the archive is sound.
 func TestFlippedCompressedByte(t *testing.T) {
-	for _, c := range []Compression{Zstd, Gzip} {
+	for _, c := range []Compression{Zstd, ZstdLong, Gzip} {
 		archive := writeArchive(t, c, FormatVersion)
 		refused := 0
 		for at := range archive {
@@ -309,5 +313,38 @@ func TestUnpackAfterExport(t *testing.T) {
 	_, _, err = Unpack(bytes.NewReader(archive), decideDir(t.TempDir(), nil), refuse)
 	if err == nil || errors.Is(err, ErrImagesLoaded) {
 		t.Errorf("a refused load: got %v, want an error not marked %v", err, ErrImagesLoaded)
+	}
+}
+
+// zstd is a plain tar in zstd, the manifest its last member, as tar
+// --zstd reads it; zstd-long is the long-distance match stream in zstd.
+// Both are told apart by what they hold, not by a name.
+func TestZstdLayers(t *testing.T) {
+	unzstd := func(b []byte) []byte {
+		d, err := zstd.NewReader(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		out, err := io.ReadAll(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	names := exportNames(t, unzstd(writeArchive(t, Zstd, FormatVersion)))
+	if !strings.HasPrefix(names, "images/aaa/:5::0 ") || !strings.Contains(names, " "+ManifestName+":") {
+		t.Errorf("zstd: the tar in it lists %s", names)
+	}
+	if got := unzstd(writeArchive(t, ZstdLong, FormatVersion)); !ldm.IsStream(got) {
+		t.Errorf("zstd-long: zstd -d gives %q..., want the ldm header", got[:min(len(got), 8)])
+	}
+	for c, ext := range map[Compression]string{None: ".tar", Gzip: ".tar.gz", Zstd: ".tar.zst", ZstdLong: ".ldm.zst"} {
+		if got, err := ParseCompression(string(c)); err != nil || got != c || c.Ext() != ext {
+			t.Errorf("%s: parsed %q %v, ext %s, want %s", c, got, err, c.Ext(), ext)
+		}
+	}
+	if _, err := ParseCompression("xz"); err == nil || !strings.Contains(err.Error(), "zstd-long") {
+		t.Errorf("xz: %v", err)
 	}
 }

@@ -16,46 +16,58 @@ import (
 // Compression of the archive stream.
 type Compression string
 
-// Compressions devstack writes; a reader recognises each by its magic bytes.
+// Compressions devstack writes; a reader recognises each by its magic
+// bytes, never by the file's name. All but ZstdLong are a plain tar that
+// tar reads (tar --zstd -xf, tar -xzf, tar -xf).
 const (
 	None Compression = "none"
 	Gzip Compression = "gzip"
 	Zstd Compression = "zstd"
+	// ZstdLong is zstd over the long-distance match layer (package ldm)
+	// over the tar: what several images share up to 64 MiB back is stored
+	// once. Only devstack reads it: zstd -d gives the ldm stream, no tar.
+	ZstdLong Compression = "zstd-long"
 )
 
 // ParseCompression checks a --compression value.
 func ParseCompression(s string) (Compression, error) {
 	switch c := Compression(s); c {
-	case None, Gzip, Zstd:
+	case None, Gzip, Zstd, ZstdLong:
 		return c, nil
 	}
-	return "", fmt.Errorf("--compression %q: want none, gzip or zstd", s)
+	return "", fmt.Errorf("--compression %q: want zstd, zstd-long, gzip or none", s)
 }
 
-// Ext is the file name ending for an archive of this compression.
+// Ext is the file name ending for an archive of this compression: what
+// the file is, so zstd -d on NAME.ldm.zst gives NAME.ldm, not a tar.
 func (c Compression) Ext() string {
 	switch c {
 	case Gzip:
 		return ".tar.gz"
 	case Zstd:
 		return ".tar.zst"
+	case ZstdLong:
+		return ".ldm.zst"
 	}
 	return ".tar"
 }
 
-// compressor wraps w. zstd is the long-distance match layer (package ldm,
-// 64 MiB back: the files and code several images share) and then zstd at
-// its default level (the zstd CLI's level 3), compressing asynchronously
-// to the writes (encoder concurrency), with entropy coding of
-// literals-only blocks (0.1% smaller, no slower); gzip at its default
-// level, on the plain tar, for tools that read .tar.gz.
+// compressor wraps w. zstd runs at its default level (the zstd CLI's
+// level 3), compressing asynchronously to the writes (encoder
+// concurrency), with entropy coding of literals-only blocks (0.1%
+// smaller, no slower). zstd-long puts the long-distance match layer
+// (package ldm, 64 MiB back: the files and code several images share)
+// before it, on a goroutine of its own. gzip at its default level.
 func compressor(w io.Writer, c Compression) (io.WriteCloser, error) {
 	switch c {
-	case Zstd:
+	case Zstd, ZstdLong:
 		z, err := zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithAllLitEntropyCompression(true),
 			zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)))
 		if err != nil {
 			return nil, err
+		}
+		if c == Zstd {
+			return z, nil
 		}
 		return newAsyncWriter(layered{ldm.NewWriter(z, 0), z}), nil
 	case Gzip:
@@ -82,7 +94,9 @@ var (
 	gzipMagic = []byte{0x1f, 0x8b}
 )
 
-// decompressor recognises the compression by its magic bytes.
+// decompressor recognises the compression by its magic bytes: zstd (and
+// in it a plain tar, or the long-distance match layer by its header),
+// gzip, or else a plain tar.
 func decompressor(r io.Reader) (io.Reader, func(), error) {
 	br := bufio.NewReaderSize(r, 1<<20)
 	head, _ := br.Peek(4)
@@ -94,7 +108,7 @@ func decompressor(r io.Reader) (io.Reader, func(), error) {
 		}
 		inner := bufio.NewReaderSize(d, 64<<10)
 		if head, _ := inner.Peek(ldm.HeaderLen); !ldm.IsStream(head) {
-			return inner, d.Close, nil // format 1: a plain tar
+			return inner, d.Close, nil // a plain tar (zstd, and all of format 1)
 		}
 		l, err := ldm.NewReader(inner)
 		switch {

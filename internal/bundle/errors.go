@@ -1,5 +1,6 @@
 // Package bundle is the archive format of `devstack save` and `devstack
-// load`: one tar stream (optionally zstd- or gzip-compressed) holding a
+// load`: one tar stream (optionally zstd- or gzip-compressed, or zstd over
+// the long-distance match layer of package ldm) holding a
 // project's images as the engine exports them, its files, and a manifest
 // with a SHA-256 of every member, written last. Writing is streamed; a
 // reader verifies the whole archive in one pass before anything is used.

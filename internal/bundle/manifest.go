@@ -9,8 +9,10 @@ import (
 
 // FormatVersion is the archive format this devstack writes and the newest
 // it reads. Bump it when a reader of the old version would misread a new
-// archive. Format 2 puts the long-distance match layer between the tar and
-// zstd; a format 1 archive (a plain tar in zstd) still loads.
+// archive. Format 2 brought the long-distance match layer between the tar
+// and zstd (--compression zstd-long since; zstd is a plain tar in zstd
+// again); a format 1 archive (a plain tar in zstd) still loads. The
+// compression is no part of the format: readers tell it by magic bytes.
 const FormatVersion = 2
 
 // ManifestName is the archive's last member.

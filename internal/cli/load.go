@@ -37,7 +37,9 @@ stream to the engine, which gets the end of the image export only once
 everything checked out: a damaged archive loads nothing.
 FILE - reads standard input (devstack save -o - | ssh HOST devstack load -).
 --up starts it right away with --pull never. --dry-run only shows what is
-inside. Nothing is loaded from a damaged archive.`,
+inside. Nothing is loaded from a damaged archive. FILE may be of any
+--compression of save (zstd, zstd-long, gzip, none): load tells which by
+its content, not by its name.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.dryRun {

@@ -41,7 +41,16 @@ name presets, as with up. Bind-mounted directories are stored only with
 --include-dir (they may be the whole source tree); load creates them empty
 otherwise. Every file must lie inside the project directory: paths are
 stored relative to it and nothing is rewritten. devstack load FILE unpacks
-the archive on the other machine; save --list FILE shows what is inside.`,
+the archive on the other machine; save --list FILE shows what is inside.
+
+--compression zstd (the default), gzip and none write a tar that tar reads
+(tar --zstd -xf NAME.tar.zst, tar -xzf NAME.tar.gz, tar -xf NAME.tar).
+zstd-long writes NAME.ldm.zst: zstd over devstack's long-distance match
+stream (zstd -d gives NAME.ldm, not a tar), which finds repeats up to
+64 MiB back, as zstd --long does: the same file in two images' own layers,
+the shared code of several binaries. It is smaller when images share
+content beyond their layers; only devstack load reads it. load tells every
+kind by its content, whatever the file is called.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.list != "" {
 				if len(args) > 0 {
@@ -53,8 +62,8 @@ the archive on the other machine; save --list FILE shows what is inside.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.output, "output", "o", "", "archive to write, - for standard output (default: PROJECT.tar.zst, or .tar/.tar.gz)")
-	fl.StringVar(&f.compression, "compression", string(bundle.Zstd), "zstd (what images share stored once; read by devstack load), or gzip or none (a plain tar)")
+	fl.StringVarP(&f.output, "output", "o", "", "archive to write, - for standard output (default: PROJECT.tar.zst, .ldm.zst, .tar.gz or .tar by --compression)")
+	fl.StringVar(&f.compression, "compression", string(bundle.Zstd), "zstd: a tar in zstd (.tar.zst); gzip: a tar in gzip (.tar.gz); none: a plain tar (.tar); all three read by tar.\nzstd-long: zstd over a long-distance match layer (.ldm.zst), storing once what images share beyond their layers; only devstack load reads it")
 	fl.StringArrayVar(&f.includeDirs, "include-dir", nil, "also store this bind-mounted directory's files (repeatable)")
 	fl.StringVar(&f.list, "list", "", "show what archive FILE holds (checking every checksum) and write nothing")
 	return cmd
