@@ -3,6 +3,7 @@ package feed
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -202,5 +203,18 @@ func TestUpdateText(t *testing.T) {
 		if got := UpdateText(state); got != want {
 			t.Errorf("UpdateText(%q) = %q, want %q", state, got, want)
 		}
+	}
+}
+
+func TestDiffByID(t *testing.T) {
+	type v struct{ id, val string }
+	var got []string
+	diffByID([]v{{"a", "1"}, {"b", "1"}, {"c", "1"}}, []v{{"c", "2"}, {"d", "1"}, {"a", "1"}},
+		func(x v) string { return x.id },
+		func(p v, had bool, n v) { got = append(got, fmt.Sprintf("%s:%s->%s(%v)", n.id, p.val, n.val, had)) },
+		func(p v) { got = append(got, p.id+" gone") })
+	want := "c:1->2(true) d:->1(false) a:1->1(true) b gone"
+	if strings.Join(got, " ") != want {
+		t.Errorf("got %q, want %q", strings.Join(got, " "), want)
 	}
 }

@@ -11,71 +11,79 @@ import (
 func StackEvents(prevSvcs, svcs []ServiceState, prevTasks, tasks []ContainerState, at time.Time) []Event {
 	var out []Event
 	add := func(service, text string) { out = append(out, Event{Time: at, Service: service, Text: text}) }
-	before := map[string]ServiceState{}
-	for _, s := range prevSvcs {
-		before[s.ID] = s
-	}
-	seen := map[string]bool{}
-	for _, s := range svcs {
-		seen[s.ID] = true
-		p, ok := before[s.ID]
-		switch {
-		case !ok:
-			add(s.Name, s.Name+" created")
-			continue
-		case s.Mode == "replicated" && p.Desired != s.Desired:
-			add(s.Name, s.Name+" scaled to "+strconv.Itoa(s.Desired))
-		}
-		if s.Image != p.Image {
-			add(s.Name, s.Name+" image "+s.Image)
-		}
-		if s.Update != p.Update && s.Update != "" {
-			text := s.Name + " " + UpdateText(s.Update)
-			if s.UpdateMsg != "" && s.Update != "updating" && s.Update != "completed" {
-				text += ": " + s.UpdateMsg
+	diffByID(prevSvcs, svcs, func(s ServiceState) string { return s.ID },
+		func(p ServiceState, had bool, s ServiceState) { serviceEvents(p, had, s, add) },
+		func(p ServiceState) { add(p.Name, p.Name+" removed") })
+	diffByID(prevTasks, tasks, func(t ContainerState) string { return t.ID },
+		func(p ContainerState, had bool, t ContainerState) { taskEvents(p, had, t, add) },
+		func(p ContainerState) {
+			if p.State == "running" {
+				add(p.Service, p.Name+" shut down"+onNode(p.Node))
 			}
-			add(s.Name, text)
-		}
-	}
-	for _, p := range prevSvcs {
-		if !seen[p.ID] {
-			add(p.Name, p.Name+" removed")
-		}
-	}
-	taskEvents(prevTasks, tasks, add)
+		})
 	return out
 }
 
-func taskEvents(prevTasks, tasks []ContainerState, add func(service, text string)) {
-	before := map[string]ContainerState{}
-	for _, t := range prevTasks {
-		before[t.ID] = t
+// diffByID calls changed for each of now with its version in prev (had
+// false when it is new), in now's order, then gone for each of prev no
+// longer in now. Pure.
+func diffByID[T any](prev, now []T, id func(T) string, changed func(p T, had bool, n T), gone func(T)) {
+	before := make(map[string]T, len(prev))
+	for _, p := range prev {
+		before[id(p)] = p
 	}
-	seen := map[string]bool{}
-	for _, t := range tasks {
-		seen[t.ID] = true
-		p, ok := before[t.ID]
-		if ok && p.State == t.State {
-			continue
-		}
-		switch t.State {
-		case "running":
-			add(t.Service, t.Name+" running"+onNode(t.Node))
-		case "failed", "rejected":
-			text := t.Name + " " + t.State + onNode(t.Node)
-			if t.Error != "" {
-				text += ": " + t.Error
-			}
-			add(t.Service, text)
-		case "shutdown", "complete":
-			if ok {
-				add(t.Service, t.Name+" "+t.State+onNode(t.Node))
-			}
+	seen := make(map[string]bool, len(now))
+	for _, n := range now {
+		seen[id(n)] = true
+		p, had := before[id(n)]
+		changed(p, had, n)
+	}
+	for _, p := range prev {
+		if !seen[id(p)] {
+			gone(p)
 		}
 	}
-	for _, p := range prevTasks {
-		if !seen[p.ID] && p.State == "running" {
-			add(p.Service, p.Name+" shut down"+onNode(p.Node))
+}
+
+// serviceEvents words what changed of a service since p (had false: it is new).
+func serviceEvents(p ServiceState, had bool, s ServiceState, add func(service, text string)) {
+	switch {
+	case !had:
+		add(s.Name, s.Name+" created")
+		return
+	case s.Mode == "replicated" && p.Desired != s.Desired:
+		add(s.Name, s.Name+" scaled to "+strconv.Itoa(s.Desired))
+	}
+	if s.Image != p.Image {
+		add(s.Name, s.Name+" image "+s.Image)
+	}
+	if s.Update != p.Update && s.Update != "" {
+		text := s.Name + " " + UpdateText(s.Update)
+		if s.UpdateMsg != "" && s.Update != "updating" && s.Update != "completed" {
+			text += ": " + s.UpdateMsg
+		}
+		add(s.Name, text)
+	}
+}
+
+// taskEvents words a task reaching a state worth a line since p (had
+// false: it is new).
+func taskEvents(p ContainerState, had bool, t ContainerState, add func(service, text string)) {
+	if had && p.State == t.State {
+		return
+	}
+	switch t.State {
+	case "running":
+		add(t.Service, t.Name+" running"+onNode(t.Node))
+	case "failed", "rejected":
+		text := t.Name + " " + t.State + onNode(t.Node)
+		if t.Error != "" {
+			text += ": " + t.Error
+		}
+		add(t.Service, text)
+	case "shutdown", "complete":
+		if had {
+			add(t.Service, t.Name+" "+t.State+onNode(t.Node))
 		}
 	}
 }
