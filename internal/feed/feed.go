@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/devstack/devstack/internal/eventloop"
 )
 
 // ContainerState is one container as a live view (the dashboard) shows it.
@@ -173,17 +175,10 @@ func (f *feed) session(ctx context.Context, startLogs func()) error {
 		}
 	}
 	startLogs()
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case ev, ok := <-evs:
-			if !ok {
-				return <-errs
-			}
-			f.onEvent(ctx, ev)
-		}
-	}
+	return eventloop.Run(ctx, evs, errs, func(ev ContainerEvent) error {
+		f.onEvent(ctx, ev)
+		return nil
+	})
 }
 
 // attachStats follows the container's stats unless already followed.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"reflect"
 	"time"
+
+	"github.com/devstack/devstack/internal/eventloop"
 )
 
 // ServiceState is one swarm service of a deployed stack, shown above its
@@ -80,20 +82,8 @@ func (s *stackFeed) session(ctx context.Context, startLogs func()) error {
 	startLogs()
 	t := time.NewTicker(s.o.Poll)
 	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-		case _, ok := <-changes:
-			if !ok {
-				return <-errs
-			}
-		}
-		if err := s.refresh(ctx, false); err != nil {
-			return err
-		}
-	}
+	refresh := func() error { return s.refresh(ctx, false) }
+	return eventloop.RunWake(ctx, changes, errs, func(struct{}) error { return refresh() }, t.C, refresh)
 }
 
 // refresh looks at the stack and sends it when it changed (always when
