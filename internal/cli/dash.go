@@ -90,7 +90,7 @@ func runDash(ctx context.Context, g *globals, api dockerapi.API, mon *engine.Mon
 	batches := make(chan feed.Batch)
 	go run(fctx, batches)
 	if also != nil {
-		go also(fctx, dashProgress{done: fctx.Done(), out: batches})
+		go also(fctx, feed.Progress{Done: fctx.Done(), Out: batches})
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -102,12 +102,17 @@ func runDash(ctx context.Context, g *globals, api dockerapi.API, mon *engine.Mon
 			return exec.Command(self, "-p", project, "exec", service, "sh")
 		},
 	}
-	o.Open = openURL
+	o.Open = tui.OpenURL
 	o.Copy = func(text string) error {
 		termenv.NewOutput(g.stdout).Copy(text)
 		return nil
 	}
-	acts := dashActions{api: api, mon: mon, project: project, opts: g.Options, images: g.images(engine.ImageOptions{Build: true})}
+	acts := engine.ServiceActions{API: api, Monitor: mon, Project: project, Images: g.images(engine.ImageOptions{Build: true}),
+		Resolve: func(ctx context.Context, service string) (full, selected *types.Project, err error) {
+			r, err := compose.Resolve(ctx, g.Options, []string{service})
+			return r.Full, r.Selected, err
+		},
+	}
 	logrus.SetOutput(io.Discard) // the compose loader's warnings would scribble over the screen
 	res, err := tui.Run(ctx, o, acts, g.stdin, g.stdout)
 	logrus.SetOutput(g.stderr)
@@ -152,91 +157,4 @@ func containerFeed(src feed.Source) feedRunner {
 	return func(ctx context.Context, out chan<- feed.Batch) {
 		feed.Run(ctx, src, feed.Options{Stats: true}, out)
 	}
-}
-
-// dashProgress shows progress events on the dashboard's events line.
-type dashProgress struct {
-	done <-chan struct{}
-	out  chan<- feed.Batch
-}
-
-func (d dashProgress) Event(e progress.Event) {
-	if e.Update {
-		return
-	}
-	service := ""
-	if e.Kind == progress.KindReload || e.Kind == progress.KindOutput {
-		service = e.Name
-	}
-	select {
-	case d.out <- feed.Batch{Events: []feed.Event{{Time: time.Now(), Service: service, Text: e.String()}}}:
-	case <-d.done:
-	}
-}
-
-// dashActions carries out the dashboard's requests with the engine.
-type dashActions struct {
-	api     dockerapi.API
-	mon     *engine.Monitor
-	project string
-	opts    compose.Options
-	images  engine.ImageOptions
-}
-
-func (a dashActions) quiet() progress.Progress { return progress.Discard }
-
-func (a dashActions) Restart(ctx context.Context, service string) error {
-	return engine.Restart(ctx, a.api, a.project, engine.RestartOptions{Services: []string{service}}, a.quiet())
-}
-
-func (a dashActions) Stop(ctx context.Context, service string) error {
-	return engine.Stop(ctx, a.api, a.project, []string{service}, nil, a.quiet())
-}
-
-func (a dashActions) Start(ctx context.Context, service string) error {
-	return engine.Start(ctx, a.api, a.project, []string{service}, a.quiet())
-}
-
-func (a dashActions) RestartAll(ctx context.Context) error {
-	return engine.Restart(ctx, a.api, a.project, engine.RestartOptions{}, a.quiet())
-}
-
-// Recreate builds or pulls the service's image (as its pull_policy says)
-// and replaces its containers as up does (the old one renamed aside until
-// the new one exists, and back in place when it cannot be made); what it
-// depends on is left as it is, or started if it is not running. It needs
-// the project's compose file (or the presets) to know the service's
-// configuration.
-func (a dashActions) Recreate(ctx context.Context, service string) error {
-	r, err := compose.Resolve(ctx, a.opts, []string{service})
-	if err != nil {
-		return err
-	}
-	if r.Selected.Name != a.project {
-		return fmt.Errorf("the compose project here is %s, not %s: run dash from the project's directory", r.Selected.Name, a.project)
-	}
-	opts := engine.UpOptions{
-		PlanOptions:  engine.PlanOptions{Recreate: []string{service}},
-		ImageOptions: a.images,
-		Known:        append(r.Full.ServiceNames(), r.Full.DisabledServiceNames()...),
-	}
-	_, err = engine.Up(ctx, a.api, a.mon, r.Selected, opts, a.quiet())
-	return err
-}
-
-// openURL starts the desktop's opener on url, without waiting for it.
-func openURL(url string) error {
-	for _, opener := range []string{"xdg-open", "open", "wslview"} {
-		path, err := exec.LookPath(opener)
-		if err != nil {
-			continue
-		}
-		cmd := exec.Command(path, url)
-		if err := cmd.Start(); err != nil {
-			return err
-		}
-		go func() { _ = cmd.Wait() }()
-		return nil
-	}
-	return fmt.Errorf("no browser opener (xdg-open) found")
 }

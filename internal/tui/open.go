@@ -1,0 +1,24 @@
+package tui
+
+import (
+	"fmt"
+	"os/exec"
+)
+
+// OpenURL starts the desktop's opener on url, without waiting for it (the
+// dashboard's Options.Open).
+func OpenURL(url string) error {
+	for _, opener := range []string{"xdg-open", "open", "wslview"} {
+		path, err := exec.LookPath(opener)
+		if err != nil {
+			continue
+		}
+		cmd := exec.Command(path, url)
+		if err := cmd.Start(); err != nil {
+			return err
+		}
+		go func() { _ = cmd.Wait() }()
+		return nil
+	}
+	return fmt.Errorf("no browser opener (xdg-open) found")
+}
