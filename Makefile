@@ -6,14 +6,14 @@ GO ?= go
 # build embeds devstack-receiver (make receivers), the small static program
 # devstack watch installs in containers, for linux/amd64 and linux/arm64.
 #
-# The version (VERSION=1.2.3 make release; default: engine.Version), the
+# The version (VERSION=1.2.3 make release; default: version.Version), the
 # commit and the commit's date (UTC, so a rebuild of one commit is the same
 # binary) are embedded; devstack version prints them.
 COMMIT  ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null)
 DATE    ?= $(shell TZ=UTC git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ 2>/dev/null)
 VERSION ?=
 LDFLAGS := -s -w -X github.com/devstack/devstack/internal/cli.commit=$(COMMIT) -X github.com/devstack/devstack/internal/cli.date=$(DATE) \
-	$(if $(VERSION),-X github.com/devstack/devstack/internal/engine.Version=$(VERSION))
+	$(if $(VERSION),-X github.com/devstack/devstack/internal/version.Version=$(VERSION))
 PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
 # devstack-buildkit, the program that runs BuildKit builds for devstack,

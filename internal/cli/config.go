@@ -13,6 +13,7 @@ import (
 
 	"github.com/devstack/devstack/internal/atomicfile"
 	"github.com/devstack/devstack/internal/compose"
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/engine"
 )
 
@@ -141,7 +142,7 @@ func configHashes(p *types.Project, which string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, n+" "+engine.ConfigHash(s, files))
+		out = append(out, n+" "+convert.ConfigHash(s, files))
 	}
 	return out, nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/progress"
+	"github.com/devstack/devstack/internal/version"
 )
 
 type saveFlags struct {
@@ -129,7 +130,7 @@ func runSave(ctx context.Context, g *globals, f saveFlags, services []string) er
 // writer's to add).
 func newManifest(ctx context.Context, g *globals, api dockerapi.ImageAPI, r compose.Resolved, services []string, refs []engine.ExportRef) (bundle.Manifest, error) {
 	p := r.Selected
-	m := bundle.Manifest{Devstack: engine.Version, Project: p.Name, Services: p.ServiceNames(), Presets: r.Added}
+	m := bundle.Manifest{Devstack: version.Version, Project: p.Name, Services: p.ServiceNames(), Presets: r.Added}
 	if len(services) > 0 {
 		m.Selected = services
 	}

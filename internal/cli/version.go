@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/version"
 	"github.com/devstack/devstack/internal/watch/inject"
 )
 
@@ -54,7 +54,7 @@ func newVersionCmd(g *globals) *cobra.Command {
 		Short: "Print devstack's version and the Docker engine's, if it answers",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintln(g.stdout, versionLine(engine.Version, commit, date))
+			fmt.Fprintln(g.stdout, versionLine(version.Version, commit, date))
 			fmt.Fprintln(g.stdout, receiversLine(inject.Platforms()))
 			ctx, cancel := context.WithTimeout(cmd.Context(), 3*time.Second)
 			defer cancel()

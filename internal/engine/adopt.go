@@ -12,6 +12,7 @@ import (
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/network"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
@@ -25,7 +26,7 @@ import (
 // later use of the name then fails as ambiguous. The oldest stays.
 func (a *applier) dedupeNetwork(ctx context.Context, name string) {
 	list, err := a.api.NetworkList(ctx, network.ListOptions{Filters: filters.NewArgs(
-		filters.Arg("name", name), filters.Arg("label", LabelProject+"="+a.p.Name))})
+		filters.Arg("name", name), filters.Arg("label", convert.LabelProject+"="+a.p.Name))})
 	if err != nil {
 		return // the create worked; a failed check is no reason to fail up
 	}
@@ -69,7 +70,7 @@ func extraNetworks(list []network.Summary, name string) []string {
 // (adoptConflict). When that one is gone again by the time we look (its
 // creation failed, e.g. on a duplicate network being removed), or the
 // network's name is briefly ambiguous, it tries again a few times.
-func (a *applier) createRacing(ctx context.Context, spec Spec, service string, number int, hash string, fresh bool) (id string, adopted *Container, warnings []string, err error) {
+func (a *applier) createRacing(ctx context.Context, spec convert.Spec, service string, number int, hash string, fresh bool) (id string, adopted *Container, warnings []string, err error) {
 	for attempt := 1; ; attempt++ {
 		resp, err := a.api.ContainerCreate(ctx, spec.Config, spec.Host, spec.Network, spec.Platform, spec.Name)
 		if err == nil {
@@ -132,7 +133,7 @@ func (a *applier) adoptConflict(ctx context.Context, name, service string, numbe
 // sameReplica tells whether a container's labels say it is replica number
 // of service in project with this config hash (not a one-off).
 func sameReplica(labels map[string]string, project, service string, number int, hash string) bool {
-	return labels[LabelProject] == project && labels[LabelService] == service &&
-		labels[LabelNumber] == strconv.Itoa(number) && labels[LabelConfigHash] == hash &&
-		!strings.EqualFold(labels[LabelOneoff], "true")
+	return labels[convert.LabelProject] == project && labels[convert.LabelService] == service &&
+		labels[convert.LabelNumber] == strconv.Itoa(number) && labels[convert.LabelConfigHash] == hash &&
+		!strings.EqualFold(labels[convert.LabelOneoff], "true")
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/docker/docker/api/types/network"
 )
 
@@ -32,7 +33,7 @@ func TestExtraNetworksKeepsTheOldest(t *testing.T) {
 }
 
 func TestSameReplica(t *testing.T) {
-	base := map[string]string{LabelProject: "p", LabelService: "db", LabelNumber: "1", LabelConfigHash: "h"}
+	base := map[string]string{convert.LabelProject: "p", convert.LabelService: "db", convert.LabelNumber: "1", convert.LabelConfigHash: "h"}
 	with := func(k, v string) map[string]string {
 		m := map[string]string{}
 		for a, b := range base {
@@ -47,11 +48,11 @@ func TestSameReplica(t *testing.T) {
 		want   bool
 	}{
 		{"same", base, true},
-		{"other project", with(LabelProject, "q"), false},
-		{"other service", with(LabelService, "web"), false},
-		{"other replica", with(LabelNumber, "2"), false},
-		{"other config", with(LabelConfigHash, "x"), false},
-		{"one-off", with(LabelOneoff, "True"), false},
+		{"other project", with(convert.LabelProject, "q"), false},
+		{"other service", with(convert.LabelService, "web"), false},
+		{"other replica", with(convert.LabelNumber, "2"), false},
+		{"other config", with(convert.LabelConfigHash, "x"), false},
+		{"one-off", with(convert.LabelOneoff, "True"), false},
 		{"not ours at all", nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

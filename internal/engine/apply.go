@@ -11,6 +11,7 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
@@ -24,7 +25,7 @@ type applier struct {
 	api      dockerapi.API
 	p        *types.Project
 	imageIDs map[string]string
-	files    map[string][]File
+	files    map[string][]convert.File
 	out      progress.Progress
 	watch    *Watcher
 	// apiVersion is the negotiated Engine API version; observed, the
@@ -101,7 +102,7 @@ func (a *applier) resource(ctx context.Context, act Action) error {
 	case CreateNetwork:
 		return a.createNetwork(ctx, act)
 	case CreateVolume:
-		if _, err := a.api.VolumeCreate(ctx, VolumeCreate(a.p, act.Reason)); err != nil {
+		if _, err := a.api.VolumeCreate(ctx, convert.VolumeCreate(a.p, act.Reason)); err != nil {
 			return fmt.Errorf("volume %s: %w", act.Name, err)
 		}
 		progress.Status(a.out, progress.KindVolume, act.Name, "Created")
@@ -228,15 +229,15 @@ func shortID(id string) string {
 }
 
 // create makes one container of s; replacing old, it takes over old's
-// anonymous volumes (inheritVolumes).
+// anonymous volumes (convert.InheritVolumes).
 func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int, old *Container) (Container, error) {
 	files := a.files[s.Name]
-	t, err := a.target(ctx, ServiceRefs(s))
+	t, err := a.target(ctx, convert.ServiceRefs(s))
 	if err != nil {
 		return Container{}, err
 	}
-	hash := ConfigHash(resolvedService(s, t.Refs), files)
-	spec, err := ContainerSpec(a.p, s, number, a.imageIDs[s.Name], hash, t)
+	hash := convert.ConfigHash(convert.ResolvedService(s, t.Refs), files)
+	spec, err := convert.ContainerSpec(a.p, s, number, a.imageIDs[s.Name], hash, t)
 	if err != nil {
 		return Container{}, err
 	}
@@ -267,7 +268,7 @@ func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int,
 
 // finishCreate copies configs and secrets into a created container and
 // connects it to its other networks.
-func (a *applier) finishCreate(ctx context.Context, id string, spec Spec, files []File) error {
+func (a *applier) finishCreate(ctx context.Context, id string, spec convert.Spec, files []convert.File) error {
 	if err := copyFiles(ctx, a.api, id, files); err != nil {
 		return err
 	}
@@ -338,14 +339,4 @@ func (a *applier) startService(ctx context.Context, name string) error {
 		})
 	}
 	return eg.Wait()
-}
-
-func merge(maps ...map[string]string) map[string]string {
-	out := map[string]string{}
-	for _, m := range maps {
-		for k, v := range m {
-			out[k] = v
-		}
-	}
-	return out
 }

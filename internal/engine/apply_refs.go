@@ -2,10 +2,12 @@ package engine
 
 import (
 	"context"
+	"os"
 	"sort"
 	"sync"
 
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/devstack/devstack/internal/convert"
 )
 
 // createGate holds back the creation of containers that name another
@@ -69,20 +71,23 @@ func (g *createGate) wait(ctx context.Context, services []string) error {
 // target is what the service's containers are converted for: the
 // negotiated API version and the containers its references resolve to,
 // this plan's where it made them, else the ones that already existed.
-func (a *applier) target(ctx context.Context, refs []string) (Target, error) {
+func (a *applier) target(ctx context.Context, refs []string) (convert.Target, error) {
 	if err := a.gate.wait(ctx, refs); err != nil {
-		return Target{}, err
+		return convert.Target{}, err
 	}
-	t := Target{APIVersion: a.apiVersion, Refs: map[string][]Container{}, ProxyEnv: a.proxyEnv}
+	t := convert.Target{APIVersion: a.apiVersion, Refs: map[string][]convert.Ref{}, ProxyEnv: a.proxyEnv, ReadFile: os.ReadFile}
 	for _, name := range refs {
-		if cs := a.containers(name); len(cs) > 0 {
-			t.Refs[name] = cs
-			continue
-		}
-		for _, c := range a.observed {
-			if c.Service == name {
-				t.Refs[name] = append(t.Refs[name], c)
+		cs := a.containers(name)
+		if len(cs) == 0 {
+			cs = nil
+			for _, c := range a.observed {
+				if c.Service == name {
+					cs = append(cs, c)
+				}
 			}
+		}
+		for _, c := range cs {
+			t.Refs[name] = append(t.Refs[name], c.Ref())
 		}
 	}
 	return t, nil
@@ -100,7 +105,7 @@ func refOrder(p *types.Project, plan Plan) Plan {
 		}
 		l := 0
 		if s, ok := p.Services[name]; ok && seen < len(p.Services) {
-			for _, ref := range ServiceRefs(s) {
+			for _, ref := range convert.ServiceRefs(s) {
 				l = max(l, depth(ref, seen+1)+1)
 			}
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/moby/go-archive"
 	"github.com/moby/patternmatcher/ignorefile"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
@@ -31,7 +32,7 @@ type BuildKit interface {
 // it is enabled, otherwise with the classic builder.
 func Build(ctx context.Context, api dockerapi.API, p *types.Project, s types.ServiceConfig, o ImageOptions, out progress.Progress) error {
 	s.Build = withBuildFlags(s.Build, o)
-	labels := map[string]string{LabelProject: p.Name, LabelService: s.Name}
+	labels := map[string]string{convert.LabelProject: p.Name, convert.LabelService: s.Name}
 	for k, v := range s.Build.Labels {
 		labels[k] = v
 	}

@@ -4,8 +4,6 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"strconv"
@@ -13,26 +11,18 @@ import (
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/docker/docker/api/types/container"
 
 	"github.com/devstack/devstack/internal/dockerapi"
 )
 
-// File is a config or secret put into a container before it starts.
-type File struct {
-	Target   string
-	Content  []byte
-	Mode     int64
-	UID, GID int
-	HostPath string // file: source, bind-mounted rather than copied
-}
-
 // ServiceFiles resolves the service's configs and secrets given by
 // content: or environment: to the files to copy in. File-based ones are
 // bind-mounted instead (convertMounts), as compose does: their host file
 // must exist, and its path is part of the config hash.
-func ServiceFiles(p *types.Project, s types.ServiceConfig) ([]File, error) {
-	var out []File
+func ServiceFiles(p *types.Project, s types.ServiceConfig) ([]convert.File, error) {
+	var out []convert.File
 	for _, ref := range s.Configs {
 		f, err := resolveFile(p, s, "config", types.FileReferenceConfig(ref), types.FileObjectConfig(p.Configs[ref.Source]), "/")
 		if err != nil {
@@ -50,11 +40,11 @@ func ServiceFiles(p *types.Project, s types.ServiceConfig) ([]File, error) {
 	return out, nil
 }
 
-func resolveFile(p *types.Project, s types.ServiceConfig, kind string, ref types.FileReferenceConfig, obj types.FileObjectConfig, dir string) (File, error) {
+func resolveFile(p *types.Project, s types.ServiceConfig, kind string, ref types.FileReferenceConfig, obj types.FileObjectConfig, dir string) (convert.File, error) {
 	bad := func(format string, a ...any) error {
-		return fmt.Errorf("%w: service %s: %ss.%s: %s", ErrInvalidConfig, s.Name, kind, ref.Source, fmt.Sprintf(format, a...))
+		return fmt.Errorf("%w: service %s: %ss.%s: %s", convert.ErrInvalidConfig, s.Name, kind, ref.Source, fmt.Sprintf(format, a...))
 	}
-	f := File{Target: fileTarget(ref, dir), Mode: 0o444}
+	f := convert.File{Target: convert.FileTarget(ref, dir), Mode: 0o444}
 	if ref.Mode != nil {
 		f.Mode = int64(*ref.Mode)
 	}
@@ -99,55 +89,9 @@ func resolveFile(p *types.Project, s types.ServiceConfig, kind string, ref types
 	return f, nil
 }
 
-// FileWarnings names the uid, gid and mode set on references to file-based
-// secrets and configs: they are bind-mounted as they are, so these are
-// ignored, as docker compose ignores them outside swarm. Pure.
-func FileWarnings(p *types.Project) []string {
-	var out []string
-	for _, name := range sortedServices(p) {
-		s := p.Services[name]
-		for _, ref := range s.Secrets {
-			out = append(out, ignoredOwnership(name, "secrets", types.FileReferenceConfig(ref), types.FileObjectConfig(p.Secrets[ref.Source]))...)
-		}
-		for _, ref := range s.Configs {
-			out = append(out, ignoredOwnership(name, "configs", types.FileReferenceConfig(ref), types.FileObjectConfig(p.Configs[ref.Source]))...)
-		}
-	}
-	return out
-}
-
-func ignoredOwnership(service, kind string, ref types.FileReferenceConfig, obj types.FileObjectConfig) []string {
-	if !isFileObject(obj) {
-		return nil
-	}
-	var out []string
-	for _, o := range []struct {
-		field string
-		set   bool
-	}{{"uid", ref.UID != ""}, {"gid", ref.GID != ""}, {"mode", ref.Mode != nil}} {
-		if o.set {
-			out = append(out, fmt.Sprintf("service %s: %s.%s.%s is not supported outside swarm mode (the file is bind-mounted as it is); ignored", service, kind, ref.Source, o.field))
-		}
-	}
-	return out
-}
-
-// filesDigest feeds into the config hash, so a changed config recreates the container.
-func filesDigest(files []File) string {
-	if len(files) == 0 {
-		return ""
-	}
-	h := sha256.New()
-	for _, f := range files {
-		fmt.Fprintf(h, "%s %o %d %d %d %s\n", f.Target, f.Mode, f.UID, f.GID, len(f.Content), f.HostPath)
-		h.Write(f.Content)
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
 // copyFiles puts the content: and environment: files into a created
 // container as one tar stream.
-func copyFiles(ctx context.Context, api dockerapi.API, id string, files []File) error {
+func copyFiles(ctx context.Context, api dockerapi.API, id string, files []convert.File) error {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	now := time.Now()

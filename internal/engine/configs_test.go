@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/devstack/devstack/internal/convert"
 )
 
 func TestServiceFiles(t *testing.T) {
@@ -22,30 +23,30 @@ func TestServiceFiles(t *testing.T) {
 		secret  types.SecretConfig
 		ref     types.ServiceSecretConfig
 		ro      bool
-		want    File
+		want    convert.File
 		wantErr error
 		errText string
 	}{
 		{"environment: copied with uid, gid and mode", types.SecretConfig{Environment: "TOKEN"},
 			types.ServiceSecretConfig{Source: "s", UID: "1000", GID: "10", Mode: &mode}, false,
-			File{Target: "/run/secrets/s", Content: []byte("tok"), Mode: 0o400, UID: 1000, GID: 10}, nil, ""},
+			convert.File{Target: "/run/secrets/s", Content: []byte("tok"), Mode: 0o400, UID: 1000, GID: 10}, nil, ""},
 		{"file: bind-mounted, not copied", types.SecretConfig{File: file},
 			types.ServiceSecretConfig{Source: "s", Target: "custom"}, false,
-			File{Target: "/run/secrets/custom", Mode: 0o444, HostPath: file}, nil, ""},
+			convert.File{Target: "/run/secrets/custom", Mode: 0o444, HostPath: file}, nil, ""},
 		{"file: missing", types.SecretConfig{File: filepath.Join(dir, "nope")},
-			types.ServiceSecretConfig{Source: "s"}, false, File{}, ErrMountSource, "service web: secrets.s: file "},
+			types.ServiceSecretConfig{Source: "s"}, false, convert.File{}, ErrMountSource, "service web: secrets.s: file "},
 		{"environment: unset", types.SecretConfig{Environment: "UNSET"},
-			types.ServiceSecretConfig{Source: "s"}, false, File{}, ErrInvalidConfig, "service web: secrets.s: environment variable UNSET is not set"},
+			types.ServiceSecretConfig{Source: "s"}, false, convert.File{}, convert.ErrInvalidConfig, "service web: secrets.s: environment variable UNSET is not set"},
 		{"uid not a number", types.SecretConfig{Environment: "TOKEN"},
-			types.ServiceSecretConfig{Source: "s", UID: "root"}, false, File{}, ErrInvalidConfig, `uid "root" is not a number`},
+			types.ServiceSecretConfig{Source: "s", UID: "root"}, false, convert.File{}, convert.ErrInvalidConfig, `uid "root" is not a number`},
 		{"read_only service: only file ones", types.SecretConfig{Environment: "TOKEN"},
-			types.ServiceSecretConfig{Source: "s"}, true, File{}, ErrInvalidConfig, "a read_only service takes only file: secrets"},
+			types.ServiceSecretConfig{Source: "s"}, true, convert.File{}, convert.ErrInvalidConfig, "a read_only service takes only file: secrets"},
 		{"read_only service: file one is fine", types.SecretConfig{File: file},
-			types.ServiceSecretConfig{Source: "s"}, true, File{Target: "/run/secrets/s", Mode: 0o444, HostPath: file}, nil, ""},
+			types.ServiceSecretConfig{Source: "s"}, true, convert.File{Target: "/run/secrets/s", Mode: 0o444, HostPath: file}, nil, ""},
 		{"driver needs swarm", types.SecretConfig{File: file, Driver: "vault"},
-			types.ServiceSecretConfig{Source: "s"}, false, File{}, ErrInvalidConfig, "driver and template_driver need swarm"},
+			types.ServiceSecretConfig{Source: "s"}, false, convert.File{}, convert.ErrInvalidConfig, "driver and template_driver need swarm"},
 		{"external needs swarm", types.SecretConfig{External: true},
-			types.ServiceSecretConfig{Source: "s"}, false, File{}, ErrInvalidConfig, "external secrets need swarm"},
+			types.ServiceSecretConfig{Source: "s"}, false, convert.File{}, convert.ErrInvalidConfig, "external secrets need swarm"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -63,7 +64,7 @@ func TestServiceFiles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			eq(t, got, []File{tt.want})
+			eq(t, got, []convert.File{tt.want})
 		})
 	}
 }

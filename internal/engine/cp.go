@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/containerd/errdefs"
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/docker/docker/api/types/container"
 	"github.com/moby/go-archive"
 
@@ -38,7 +39,7 @@ func copyContainer(ctx context.Context, api dockerapi.API, project string, o Cop
 			return c, nil
 		}
 	}
-	return Container{}, fmt.Errorf("%w: service %s has no container number %d in project %s%s", ErrNoContainer, o.Service, index, project, servicesThere(cs))
+	return Container{}, fmt.Errorf("%w: service %s has no container number %d in project %s%s", convert.ErrNoContainer, o.Service, index, project, servicesThere(cs))
 }
 
 // CopyFrom copies src in the service's container to dst on the host, or

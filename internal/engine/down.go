@@ -13,6 +13,7 @@ import (
 	"github.com/docker/docker/api/types/volume"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
@@ -295,7 +296,7 @@ func pickServices(project string, cs []Container, services []string) ([]Containe
 		}
 	}
 	if len(kept) == 0 {
-		return nil, fmt.Errorf("%w: project %s has no containers of %s%s", ErrNoContainer, project, strings.Join(services, ", "), servicesThere(cs))
+		return nil, fmt.Errorf("%w: project %s has no containers of %s%s", convert.ErrNoContainer, project, strings.Join(services, ", "), servicesThere(cs))
 	}
 	return kept, nil
 }

@@ -8,8 +8,6 @@ var (
 	// ErrEngineGone means the engine stopped answering in the middle of a
 	// command (dockerd stopped or restarted).
 	ErrEngineGone = errors.New("the Docker engine went away")
-	// ErrPortInUse means a published host port is already bound.
-	ErrPortInUse = errors.New("host port already in use")
 	// ErrImageUnavailable means an image is missing and could not be pulled.
 	ErrImageUnavailable = errors.New("image not available")
 	// ErrUnauthorized means a registry refused the credentials (or their absence).
@@ -21,15 +19,8 @@ var (
 	// ErrHealthNeverRan means a container has a healthcheck but the engine
 	// reported no probe result within the healthcheck's own schedule.
 	ErrHealthNeverRan = errors.New("healthcheck never ran")
-	// ErrNoContainer means a service has no (running) container.
-	ErrNoContainer = errors.New("no container")
 	// ErrExternalMissing means an external network or volume does not exist.
 	ErrExternalMissing = errors.New("external resource not found")
-	// ErrInvalidConfig means a service's config cannot become a container
-	// (the engine would refuse it); nothing is created.
-	ErrInvalidConfig = errors.New("invalid service config")
-	// ErrBadAddress means a fixed container address cannot be given on its network.
-	ErrBadAddress = errors.New("invalid fixed address")
 	// ErrMountSource means a bind mount's or file secret's host path is missing.
 	ErrMountSource = errors.New("mount source missing")
 )

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/pkg/stdcopy"
 	"github.com/moby/term"
@@ -123,10 +124,10 @@ func serviceContainer(ctx context.Context, api dockerapi.API, project, service s
 	for _, c := range cs {
 		if c.Service == service && c.Number == index {
 			if !c.Running() {
-				return Container{}, fmt.Errorf("%w: service %s: container %s is %s, not running", ErrNoContainer, service, c.Name, c.State)
+				return Container{}, fmt.Errorf("%w: service %s: container %s is %s, not running", convert.ErrNoContainer, service, c.Name, c.State)
 			}
 			return c, nil
 		}
 	}
-	return Container{}, fmt.Errorf("%w: service %s has no container number %d in project %s%s", ErrNoContainer, service, index, project, servicesThere(cs))
+	return Container{}, fmt.Errorf("%w: service %s has no container number %d in project %s%s", convert.ErrNoContainer, service, index, project, servicesThere(cs))
 }

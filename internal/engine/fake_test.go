@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/containerd/errdefs"
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/pkg/stdcopy"
@@ -40,7 +41,7 @@ func (f *fakeEngine) add(id, service, state, logs string) {
 	defer f.mu.Unlock()
 	f.containers[id] = &fakeContainer{
 		summary: container.Summary{ID: id, Names: []string{"/p-" + service + "-1"}, State: container.ContainerState(state),
-			Labels: map[string]string{LabelProject: "p", LabelService: service, LabelNumber: "1"}},
+			Labels: map[string]string{convert.LabelProject: "p", convert.LabelService: service, convert.LabelNumber: "1"}},
 		state: container.State{Status: container.ContainerState(state), Running: state == "running"},
 		logs:  logs,
 	}

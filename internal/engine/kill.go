@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
@@ -54,7 +55,7 @@ func KillServices(ctx context.Context, api dockerapi.API, project string, servic
 		progress.Status(out, progress.KindContainer, c.Name, "Killed")
 	}
 	if killed == 0 {
-		return fmt.Errorf("%w: project %s has no running containers to kill%s", ErrNoContainer, project, servicesThere(cs))
+		return fmt.Errorf("%w: project %s has no running containers to kill%s", convert.ErrNoContainer, project, servicesThere(cs))
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
 
@@ -30,7 +31,7 @@ func Projects(cs []container.Summary) []ProjectRow {
 	}
 	byName := map[string]*acc{}
 	for _, c := range cs {
-		name := c.Labels[LabelProject]
+		name := c.Labels[convert.LabelProject]
 		if name == "" {
 			continue
 		}
@@ -41,7 +42,7 @@ func Projects(cs []container.Summary) []ProjectRow {
 		}
 		a.states[c.State]++
 		if a.files == "" {
-			a.files = c.Labels[LabelConfigFiles]
+			a.files = c.Labels[convert.LabelConfigFiles]
 		}
 	}
 	rows := make([]ProjectRow, 0, len(byName))
@@ -64,7 +65,7 @@ func Projects(cs []container.Summary) []ProjectRow {
 // Ls lists the compose projects on the engine from one container list:
 // those with running containers, or every one with all.
 func Ls(ctx context.Context, api dockerapi.API, all bool) ([]ProjectRow, error) {
-	cs, err := api.ContainerList(ctx, container.ListOptions{All: all, Filters: filters.NewArgs(filters.Arg("label", LabelProject))})
+	cs, err := api.ContainerList(ctx, container.ListOptions{All: all, Filters: filters.NewArgs(filters.Arg("label", convert.LabelProject))})
 	if err != nil {
 		return nil, err
 	}

@@ -4,14 +4,15 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/docker/docker/api/types/container"
 )
 
 func TestProjects(t *testing.T) {
 	c := func(project, state, files string) container.Summary {
-		labels := map[string]string{LabelConfigFiles: files}
+		labels := map[string]string{convert.LabelConfigFiles: files}
 		if project != "" {
-			labels[LabelProject] = project
+			labels[convert.LabelProject] = project
 		}
 		return container.Summary{State: state, Labels: labels}
 	}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/api/types/filters"
 
@@ -177,7 +178,7 @@ func (m *Monitor) filters() filters.Args {
 	}
 	return filters.NewArgs(
 		filters.Arg("type", string(events.ContainerEventType)),
-		filters.Arg("label", LabelProject+"="+m.project))
+		filters.Arg("label", convert.LabelProject+"="+m.project))
 }
 
 // LabelStackNamespace is the label docker stack deploy (and devstack
@@ -211,7 +212,7 @@ func typeOf(msg events.Message) events.Type {
 
 func containerEvent(msg events.Message) ContainerEvent {
 	a := msg.Actor.Attributes
-	n, _ := strconv.Atoi(a[LabelNumber])
+	n, _ := strconv.Atoi(a[convert.LabelNumber])
 	attrs := map[string]string{}
 	for k, v := range a {
 		if !strings.HasPrefix(k, "com.docker.compose.") {
@@ -220,8 +221,8 @@ func containerEvent(msg events.Message) ContainerEvent {
 	}
 	return ContainerEvent{
 		Type: typeOf(msg), Time: time.Unix(0, msg.TimeNano), ID: msg.Actor.ID, Name: a["name"],
-		Service: a[LabelService], Number: n, Action: dockerapi.DockerAction(msg.Action), ExitCode: a["exitCode"],
-		Oneoff: strings.EqualFold(a[LabelOneoff], "true"), Attributes: attrs,
+		Service: a[convert.LabelService], Number: n, Action: dockerapi.DockerAction(msg.Action), ExitCode: a["exitCode"],
+		Oneoff: strings.EqualFold(a[convert.LabelOneoff], "true"), Attributes: attrs,
 	}
 }
 

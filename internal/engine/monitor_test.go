@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/docker/docker/api/types/events"
 )
 
@@ -30,7 +31,7 @@ func (f *fakeEvents) Events(ctx context.Context, _ events.ListOptions) (<-chan e
 }
 
 func msg(id, service string, action events.Action) events.Message {
-	return events.Message{Action: action, Actor: events.Actor{ID: id, Attributes: map[string]string{LabelService: service, LabelNumber: "1", "name": "p-" + service + "-1"}}}
+	return events.Message{Action: action, Actor: events.Actor{ID: id, Attributes: map[string]string{convert.LabelService: service, convert.LabelNumber: "1", "name": "p-" + service + "-1"}}}
 }
 
 func next(t *testing.T, evs <-chan ContainerEvent) ContainerEvent {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/containerd/errdefs"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 
@@ -14,7 +15,7 @@ import (
 )
 
 func (a *applier) createNetwork(ctx context.Context, act Action) error {
-	opts := NetworkCreate(a.p, act.Reason, a.apiVersion)
+	opts := convert.NetworkCreate(a.p, act.Reason, a.apiVersion)
 	if _, err := a.api.NetworkCreate(ctx, act.Name, opts); err != nil {
 		if !errdefs.IsConflict(err) { // newer engines refuse a second network of a name
 			return fmt.Errorf("network %s: %w", act.Name, err)

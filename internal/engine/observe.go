@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/network"
@@ -41,6 +42,20 @@ func (c Container) Running() bool {
 	return c.State == "running" || c.State == "restarting" || c.State == podmanStopping
 }
 
+// Ref is c as a reference to its service resolves to it.
+func (c Container) Ref() convert.Ref { return convert.Ref{ID: c.ID, Name: c.Name, Number: c.Number} }
+
+// Refs is each service's containers as references resolve to them.
+func Refs(byService map[string][]Container) map[string][]convert.Ref {
+	out := make(map[string][]convert.Ref, len(byService))
+	for name, cs := range byService {
+		for _, c := range cs {
+			out[name] = append(out[name], c.Ref())
+		}
+	}
+	return out
+}
+
 // Observed is the project's current state on the engine.
 type Observed struct {
 	Containers []Container
@@ -56,7 +71,7 @@ type Observed struct {
 }
 
 func projectFilter(project string) filters.Args {
-	return filters.NewArgs(filters.Arg("label", LabelProject+"="+project))
+	return filters.NewArgs(filters.Arg("label", convert.LabelProject+"="+project))
 }
 
 // ObserveContainers lists the project's service containers (not one-off), sorted by service and number.
@@ -73,18 +88,18 @@ func ListContainers(ctx context.Context, api dockerapi.ContainerAPI, project str
 	}
 	out := make([]Container, 0, len(list))
 	for _, c := range list {
-		isOneoff := strings.EqualFold(c.Labels[LabelOneoff], "true")
+		isOneoff := strings.EqualFold(c.Labels[convert.LabelOneoff], "true")
 		if isOneoff && !oneoff {
 			continue
 		}
-		n, _ := strconv.Atoi(c.Labels[LabelNumber])
+		n, _ := strconv.Atoi(c.Labels[convert.LabelNumber])
 		name := ""
 		if len(c.Names) > 0 {
 			name = strings.TrimPrefix(c.Names[0], "/")
 		}
 		out = append(out, Container{
-			ID: c.ID, Name: name, Service: c.Labels[LabelService], Number: n,
-			State: c.State, Status: c.Status, Hash: c.Labels[LabelConfigHash],
+			ID: c.ID, Name: name, Service: c.Labels[convert.LabelService], Number: n,
+			State: c.State, Status: c.Status, Hash: c.Labels[convert.LabelConfigHash],
 			ImageID: c.ImageID, Labels: c.Labels, Summary: c, Oneoff: isOneoff,
 		})
 	}
@@ -122,7 +137,7 @@ func Observe(ctx context.Context, api dockerapi.API, project string) (*Observed,
 		NetworkLabels: map[string]map[string]string{}, VolumeLabels: map[string]map[string]string{}}
 	seen := map[string]bool{}
 	for _, n := range nets {
-		if seen[n.Name] && n.Labels[LabelProject] == project && !slices.Contains(o.DuplicateNetworks, n.Name) {
+		if seen[n.Name] && n.Labels[convert.LabelProject] == project && !slices.Contains(o.DuplicateNetworks, n.Name) {
 			o.DuplicateNetworks = append(o.DuplicateNetworks, n.Name)
 		}
 		seen[n.Name] = true

@@ -6,6 +6,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/graph"
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/devstack/devstack/internal/convert"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -18,7 +19,7 @@ func labelProject(name string, cs []Container) *types.Project {
 	}
 	for _, c := range cs {
 		s := p.Services[c.Service]
-		for _, dep := range strings.Split(c.Labels[LabelDependsOn], ",") {
+		for _, dep := range strings.Split(c.Labels[convert.LabelDependsOn], ",") {
 			dep, cond, _ := strings.Cut(dep, ":")
 			if _, ok := p.Services[dep]; !ok || dep == c.Service {
 				continue

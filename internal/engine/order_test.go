@@ -3,6 +3,8 @@ package engine
 import (
 	"strings"
 	"testing"
+
+	"github.com/devstack/devstack/internal/convert"
 )
 
 // The graph rebuilt from labels keeps restart: true, and restarting a
@@ -10,7 +12,7 @@ import (
 // true, and nothing else.
 func TestWithRestartDependents(t *testing.T) {
 	labelled := func(service, dependsOn string) Container {
-		return Container{Service: service, Labels: map[string]string{LabelDependsOn: dependsOn}}
+		return Container{Service: service, Labels: map[string]string{convert.LabelDependsOn: dependsOn}}
 	}
 	cs := []Container{
 		labelled("db", ""),

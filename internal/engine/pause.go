@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
@@ -37,7 +38,7 @@ func eachContainer(ctx context.Context, api dockerapi.API, project string, servi
 		progress.Status(out, progress.KindContainer, c.Name, done)
 	}
 	if n == 0 {
-		return fmt.Errorf("%w: project %s has no %s containers%s", ErrNoContainer, project, state, servicesThere(cs))
+		return fmt.Errorf("%w: project %s has no %s containers%s", convert.ErrNoContainer, project, state, servicesThere(cs))
 	}
 	return nil
 }

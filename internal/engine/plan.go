@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/devstack/devstack/internal/convert"
 )
 
 // Op is one kind of step in a plan.
@@ -101,10 +102,10 @@ func (p Plan) String() string {
 
 // Desired is the state the project asks for.
 type Desired struct {
-	Project  *types.Project    // the selected services
-	Known    []string          // every service name of the whole project (for orphan detection)
-	ImageIDs map[string]string // service -> ID of the image it should run
-	Files    map[string][]File // service -> configs and secrets copied in
+	Project  *types.Project            // the selected services
+	Known    []string                  // every service name of the whole project (for orphan detection)
+	ImageIDs map[string]string         // service -> ID of the image it should run
+	Files    map[string][]convert.File // service -> configs and secrets copied in
 }
 
 // PlanOptions mirror `up` flags.
@@ -159,7 +160,7 @@ func MakePlan(d Desired, o *Observed, opts PlanOptions) (Plan, error) {
 	}
 	for _, name := range sortedServices(d.Project) {
 		s := d.Project.Services[name]
-		hash := ConfigHash(resolvedService(s, byService), d.Files[name])
+		hash := convert.ConfigHash(convert.ResolvedService(s, Refs(byService)), d.Files[name])
 		p.Actions = append(p.Actions, serviceActions(d.Project.Name, s, byService[name], d.ImageIDs[name], hash, opts)...)
 	}
 	recreateOnNetworks(d.Project, nets, p.Actions)
@@ -203,7 +204,7 @@ func serviceActions(project string, s types.ServiceConfig, have []Container, ima
 	for _, c := range byName(project, s, have) {
 		if prev, dup := byNumber[c.Number]; dup || c.Number < 1 || c.Number > want {
 			reason := "scaled down"
-			if dup && prev.Name == ContainerName(project, s, c.Number) && asideName(c.Name, prev.Name) {
+			if dup && prev.Name == convert.ContainerName(project, s, c.Number) && asideName(c.Name, prev.Name) {
 				reason = "left aside by an interrupted recreate"
 			}
 			out = append(out, Action{Op: RemoveContainer, Service: s.Name, Number: c.Number, Name: c.Name, Current: ptr(c), Reason: reason})
@@ -214,16 +215,16 @@ func serviceActions(project string, s types.ServiceConfig, have []Container, ima
 	for n := 1; n <= want; n++ {
 		c, ok := byNumber[n]
 		if !ok {
-			out = append(out, Action{Op: CreateContainer, Service: s.Name, Number: n, Name: ContainerName(project, s, n), Reason: "not found"})
+			out = append(out, Action{Op: CreateContainer, Service: s.Name, Number: n, Name: convert.ContainerName(project, s, n), Reason: "not found"})
 			continue
 		}
 		a := Action{Service: s.Name, Number: n, Name: c.Name, Current: ptr(c)}
 		reason := recreateReason(c, hash, imageID, opts)
-		if asideName(c.Name, ContainerName(project, s, n)) {
+		if asideName(c.Name, convert.ContainerName(project, s, n)) {
 			// Renamed aside by a recreate that was interrupted (SIGKILL)
 			// before its replacement existed: replaced now, taking over
 			// its anonymous volumes, under the name it should have.
-			a.Name = ContainerName(project, s, n)
+			a.Name = convert.ContainerName(project, s, n)
 			if reason == "" {
 				reason = "renamed aside by an interrupted recreate"
 			}
@@ -248,7 +249,7 @@ func serviceActions(project string, s types.ServiceConfig, have []Container, ima
 func byName(project string, s types.ServiceConfig, have []Container) []Container {
 	out := slices.Clone(have)
 	slices.SortStableFunc(out, func(a, b Container) int {
-		aok, bok := a.Name == ContainerName(project, s, a.Number), b.Name == ContainerName(project, s, b.Number)
+		aok, bok := a.Name == convert.ContainerName(project, s, a.Number), b.Name == convert.ContainerName(project, s, b.Number)
 		switch {
 		case aok == bok:
 			return 0
@@ -279,14 +280,6 @@ func recreateReason(c Container, hash, imageID string, opts PlanOptions) string 
 		return "image changed"
 	}
 	return ""
-}
-
-// ContainerName is container_name if set, else <project>-<service>-<n>.
-func ContainerName(project string, s types.ServiceConfig, n int) string {
-	if s.ContainerName != "" {
-		return s.ContainerName
-	}
-	return fmt.Sprintf("%s-%s-%d", project, s.Name, n)
 }
 
 func sortedServices(p *types.Project) []string {

@@ -1,47 +1,9 @@
 package engine
 
 import (
-	"strings"
-
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/devstack/devstack/internal/convert"
 )
-
-// resolvedService is s with its references to other services' containers
-// by ID (network_mode, ipc and pid service:NAME, volumes_from) written as
-// the engine gets them, so that its config hash changes when such a
-// container is replaced, as docker compose's does. A reference with no
-// container yet stays as written. Pure.
-func resolvedService(s types.ServiceConfig, refs map[string][]Container) types.ServiceConfig {
-	id := func(name string) (string, bool) {
-		c, err := firstContainer(s, "", name, refs)
-		return c.ID, err == nil
-	}
-	for _, mode := range []*string{&s.NetworkMode, &s.Ipc, &s.Pid} {
-		if name, ok := strings.CutPrefix(*mode, types.ServicePrefix); ok {
-			if v, ok := id(name); ok {
-				*mode = types.ContainerPrefix + v
-			}
-		}
-	}
-	if len(s.VolumesFrom) > 0 {
-		vf := make([]string, len(s.VolumesFrom))
-		for i, v := range s.VolumesFrom {
-			vf[i] = v
-			if strings.HasPrefix(v, types.ContainerPrefix) {
-				continue
-			}
-			name, access, _ := strings.Cut(v, ":")
-			if cid, ok := id(name); ok {
-				vf[i] = types.ContainerPrefix + cid
-				if access != "" {
-					vf[i] += ":" + access
-				}
-			}
-		}
-		s.VolumesFrom = vf
-	}
-	return s
-}
 
 // byService groups containers by their service.
 func byService(cs []Container) map[string][]Container {
@@ -87,5 +49,5 @@ func recreateReferrers(p *types.Project, actions []Action, opts PlanOptions) {
 // name containers by their stable names).
 func idRefs(s types.ServiceConfig) []string {
 	s.Links = nil
-	return ServiceRefs(s)
+	return convert.ServiceRefs(s)
 }

@@ -1,7 +1,12 @@
 package engine
 
 import (
+	"context"
 	"testing"
+
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/devstack/devstack/internal/convert"
 )
 
 func TestMakePlanReferences(t *testing.T) {
@@ -17,8 +22,8 @@ services:
 	oldDB := Container{ID: "db-old", Name: "demo-db-1", Service: "db", Number: 1, State: "running", ImageID: "sha256:img"}
 	have := func(name string, db Container) Container {
 		s := p.Services[name]
-		return Container{ID: name + "id", Name: ContainerName("demo", s, 1), Service: name, Number: 1, State: "running",
-			ImageID: "sha256:img", Hash: ConfigHash(resolvedService(s, map[string][]Container{"db": {db}}), nil)}
+		return Container{ID: name + "id", Name: convert.ContainerName("demo", s, 1), Service: name, Number: 1, State: "running",
+			ImageID: "sha256:img", Hash: convert.ConfigHash(convert.ResolvedService(s, map[string][]convert.Ref{"db": {db.Ref()}}), nil)}
 	}
 	images := map[string]string{"db": "sha256:img", "side": "sha256:img", "reader": "sha256:img", "linker": "sha256:img"}
 	plan := func(db Container) string {
@@ -43,7 +48,7 @@ container:demo-side-1 RecreateContainer, service db replaced
 
 	// db was replaced by an earlier up: their hashes no longer match.
 	newDB := oldDB
-	newDB.ID, newDB.Hash = "db-new", ServiceHash(p.Services["db"])
+	newDB.ID, newDB.Hash = "db-new", convert.ServiceHash(p.Services["db"])
 	eq(t, plan(newDB), `container:demo-db-1 Keep
 container:demo-linker-1 Keep
 container:demo-reader-1 RecreateContainer, config hash changed
@@ -51,10 +56,25 @@ container:demo-side-1 RecreateContainer, config hash changed
 `)
 
 	// Nothing changed: nothing to do.
-	oldDB.Hash = ServiceHash(p.Services["db"])
+	oldDB.Hash = convert.ServiceHash(p.Services["db"])
 	eq(t, plan(oldDB), `container:demo-db-1 Keep
 container:demo-linker-1 Keep
 container:demo-reader-1 Keep
 container:demo-side-1 Keep
 `)
+}
+
+// load reads a compose file as devstack's loader does (compose-go,
+// normalised, validated) for project "demo".
+func load(t *testing.T, yaml string) *types.Project {
+	t.Helper()
+	p, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
+		WorkingDir:  t.TempDir(),
+		ConfigFiles: []types.ConfigFile{{Filename: "compose.yaml", Content: []byte(yaml)}},
+		Environment: types.Mapping{},
+	}, func(o *loader.Options) { o.SetProjectName("demo", true) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

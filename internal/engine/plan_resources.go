@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/devstack/devstack/internal/convert"
 )
 
 // networkActions plans the networks the selected services use: create
@@ -21,7 +22,7 @@ func networkActions(p *types.Project, o *Observed, noRecreate bool, plan *Plan) 
 	}
 	var out []Action
 	for _, key := range sortedKeys(used) {
-		n, name := p.Networks[key], networkName(p, key)
+		n, name := p.Networks[key], convert.NetworkName(p, key)
 		if _, ok := o.Networks[name]; !ok {
 			if n.External {
 				return nil, fmt.Errorf("%w: network %q is declared external but does not exist (create it with `docker network create %s`)", ErrExternalMissing, name, name)
@@ -33,11 +34,11 @@ func networkActions(p *types.Project, o *Observed, noRecreate bool, plan *Plan) 
 			continue
 		}
 		labels := o.NetworkLabels[name]
-		if w := notOurs("network", name, key, p.Name, labels, LabelNetwork); w != "" {
+		if w := notOurs("network", name, key, p.Name, labels, convert.LabelNetwork); w != "" {
 			plan.Warnings = append(plan.Warnings, w)
 			continue
 		}
-		if h := labels[LabelConfigHash]; h == "" || h == NetworkHash(n) {
+		if h := labels[convert.LabelConfigHash]; h == "" || h == convert.NetworkHash(n) {
 			continue
 		}
 		if noRecreate {
@@ -83,15 +84,15 @@ func volumeActions(p *types.Project, o *Observed, plan *Plan) ([]Action, error) 
 	}
 	var out []Action
 	for _, key := range sortedKeys(used) {
-		v, name := p.Volumes[key], volumeName(p, key)
+		v, name := p.Volumes[key], convert.VolumeName(p, key)
 		if o.Volumes[name] {
 			if v.External {
 				continue
 			}
 			labels := o.VolumeLabels[name]
-			if w := notOurs("volume", name, key, p.Name, labels, LabelVolume); w != "" {
+			if w := notOurs("volume", name, key, p.Name, labels, convert.LabelVolume); w != "" {
 				plan.Warnings = append(plan.Warnings, w)
-			} else if h := labels[LabelConfigHash]; h != "" && h != VolumeHash(v) {
+			} else if h := labels[convert.LabelConfigHash]; h != "" && h != convert.VolumeHash(v) {
 				plan.Warnings = append(plan.Warnings, fmt.Sprintf("volume %s exists but does not match the compose file (driver, driver_opts or labels); kept with its data: `devstack down -v` removes it so that the next up creates it anew", name))
 			}
 			continue
@@ -108,7 +109,7 @@ func volumeActions(p *types.Project, o *Observed, plan *Plan) ([]Action, error) 
 // project uses by name although it did not create it: it is used as it
 // is, and should be declared external.
 func notOurs(kind, name, key, project string, labels map[string]string, keyLabel string) string {
-	switch owner, ok := labels[LabelProject]; {
+	switch owner, ok := labels[convert.LabelProject]; {
 	case !ok:
 		return fmt.Sprintf("%s %s exists but was not created by devstack or docker compose; used as it is (declare it external: true)", kind, name)
 	case owner != project || labels[keyLabel] != key:

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/devstack/devstack/internal/convert"
 )
 
 func TestPlanChangedNetworksAndVolumes(t *testing.T) {
@@ -25,7 +26,7 @@ func TestPlanChangedNetworksAndVolumes(t *testing.T) {
 		want     string
 		warnings int
 	}{
-		{"same hash: kept", NetworkHash(changed), VolumeHash(p.Volumes["data"]), PlanOptions{}, false,
+		{"same hash: kept", convert.NetworkHash(changed), convert.VolumeHash(p.Volumes["data"]), PlanOptions{}, false,
 			"container:demo-other-1 Keep\ncontainer:demo-web-1 Keep\n", 0},
 		{"no hash label (made by an older tool): kept", "", "", PlanOptions{}, false,
 			"container:demo-other-1 Keep\ncontainer:demo-web-1 Keep\n", 0},
@@ -35,7 +36,7 @@ func TestPlanChangedNetworksAndVolumes(t *testing.T) {
 			"network:demo_default RecreateNetwork, default\ncontainer:demo-other-1 Keep\ncontainer:demo-web-1 RecreateContainer, network default changed\n", 0},
 		{"changed network under --no-recreate: kept, warned", "old", "", PlanOptions{NoRecreate: true}, false,
 			"container:demo-other-1 Keep\ncontainer:demo-web-1 Keep\n", 1},
-		{"changed volume: kept, warned", NetworkHash(changed), "old", PlanOptions{}, false,
+		{"changed volume: kept, warned", convert.NetworkHash(changed), "old", PlanOptions{}, false,
 			"container:demo-other-1 Keep\ncontainer:demo-web-1 Keep\n", 1},
 	}
 	for _, tt := range tests {
@@ -44,13 +45,13 @@ func TestPlanChangedNetworksAndVolumes(t *testing.T) {
 			obs := Observed{Containers: []Container{running(web, 1), running(other, 1)}, Networks: nets,
 				Volumes: map[string]bool{"demo_data": true},
 				NetworkLabels: map[string]map[string]string{
-					"demo_default": {LabelProject: "demo", LabelNetwork: "default", LabelConfigHash: tt.netHash},
-					"demo_back":    {LabelProject: "demo", LabelNetwork: "back"},
+					"demo_default": {convert.LabelProject: "demo", convert.LabelNetwork: "default", convert.LabelConfigHash: tt.netHash},
+					"demo_back":    {convert.LabelProject: "demo", convert.LabelNetwork: "back"},
 				},
-				VolumeLabels: map[string]map[string]string{"demo_data": {LabelProject: "demo", LabelVolume: "data", LabelConfigHash: tt.volHash}},
+				VolumeLabels: map[string]map[string]string{"demo_data": {convert.LabelProject: "demo", convert.LabelVolume: "data", convert.LabelConfigHash: tt.volHash}},
 			}
 			if tt.foreign {
-				obs.VolumeLabels["demo_data"] = map[string]string{LabelProject: "other", LabelVolume: "data"}
+				obs.VolumeLabels["demo_data"] = map[string]string{convert.LabelProject: "other", convert.LabelVolume: "data"}
 				obs.NetworkLabels["demo_back"] = nil
 			}
 			plan, err := MakePlan(Desired{Project: p, Known: p.ServiceNames()}, &obs, tt.opts)

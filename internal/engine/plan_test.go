@@ -1,10 +1,12 @@
 package engine
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/devstack/devstack/internal/convert"
 )
 
 func svc(name string, mod ...func(*types.ServiceConfig)) types.ServiceConfig {
@@ -30,7 +32,7 @@ func project(services ...types.ServiceConfig) *types.Project {
 }
 
 func running(s types.ServiceConfig, n int) Container {
-	return Container{ID: s.Name + "id", Name: ContainerName("demo", s, n), Service: s.Name, Number: n, State: "running", Hash: ServiceHash(s), ImageID: "sha256:img"}
+	return Container{ID: s.Name + "id", Name: convert.ContainerName("demo", s, n), Service: s.Name, Number: n, State: "running", Hash: convert.ServiceHash(s), ImageID: "sha256:img"}
 }
 
 func withState(c Container, state string) Container { c.State = state; return c }
@@ -145,11 +147,18 @@ func TestServiceHashIgnoresHowImageIsObtained(t *testing.T) {
 		s.SetScale(4)
 		s.DependsOn = types.DependsOnConfig{"db": {Condition: "service_started"}}
 	})
-	if ServiceHash(base) != ServiceHash(changed) {
+	if convert.ServiceHash(base) != convert.ServiceHash(changed) {
 		t.Error("pull_policy/build/scale/depends_on changed the hash")
 	}
 	env := svc("web", func(s *types.ServiceConfig) { v := "1"; s.Environment = types.MappingWithEquals{"A": &v} })
-	if ServiceHash(base) == ServiceHash(env) {
+	if convert.ServiceHash(base) == convert.ServiceHash(env) {
 		t.Error("environment change did not change the hash")
+	}
+}
+
+func eq[T any](t *testing.T, got, want T) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %#v\nwant %#v", got, want)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/docker/docker/api/types/container"
 
 	"github.com/devstack/devstack/internal/dockerapi"
@@ -71,5 +72,5 @@ func Port(ctx context.Context, api dockerapi.API, project, service string, index
 		}
 		return addr, nil
 	}
-	return "", fmt.Errorf("%w: service %s has no container number %d (it has %d)", ErrNoContainer, service, index, len(cs))
+	return "", fmt.Errorf("%w: service %s has no container number %d (it has %d)", convert.ErrNoContainer, service, index, len(cs))
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/presets"
 	"github.com/devstack/devstack/internal/progress"
@@ -28,10 +29,10 @@ const portSearch = 100
 // container already publishes stays; a wanted port that is free is kept;
 // otherwise the next free one is taken. No two services get the same port.
 // isFree probes the host. It returns the moves; ApplyPortMoves makes them.
-func MovePorts(p *types.Project, own map[string]map[string]int, isFree func(HostPort) bool) ([]PortMove, error) {
+func MovePorts(p *types.Project, own map[string]map[string]int, isFree func(convert.HostPort) bool) ([]PortMove, error) {
 	claimed := map[string]bool{}
-	key := func(h HostPort) string { return h.IP + "|" + strconv.Itoa(h.Port) + "/" + h.Protocol }
-	fixed, err := PublishedPorts(p)
+	key := func(h convert.HostPort) string { return h.IP + "|" + strconv.Itoa(h.Port) + "/" + h.Protocol }
+	fixed, err := convert.PublishedPorts(p)
 	if err != nil {
 		return nil, err
 	}
@@ -51,13 +52,13 @@ func MovePorts(p *types.Project, own map[string]map[string]int, isFree func(Host
 			if err != nil {
 				continue // unpublished or a range: left as written
 			}
-			h := HostPort{Service: name, IP: pc.HostIP, Port: want, Protocol: protocol(pc)}
-			if mine, ok := own[name][PortKey(int(pc.Target), h.Protocol)]; ok && !claimed[key(withPort(h, mine))] {
+			h := convert.HostPort{Service: name, IP: pc.HostIP, Port: want, Protocol: protocol(pc)}
+			if mine, ok := own[name][convert.PortKey(int(pc.Target), h.Protocol)]; ok && !claimed[key(withPort(h, mine))] {
 				h.Port = mine
 			} else {
 				for !(!claimed[key(h)] && isFree(h)) {
 					if h.Port++; h.Port > want+portSearch || h.Port > 65535 {
-						return nil, fmt.Errorf("%w: service %s: no free host port in %d-%d", ErrPortInUse, name, want, want+portSearch)
+						return nil, fmt.Errorf("%w: service %s: no free host port in %d-%d", convert.ErrPortInUse, name, want, want+portSearch)
 					}
 				}
 			}
@@ -81,7 +82,7 @@ func ApplyPortMoves(p *types.Project, moves []PortMove) {
 	}
 }
 
-func withPort(h HostPort, port int) HostPort { h.Port = port; return h }
+func withPort(h convert.HostPort, port int) convert.HostPort { h.Port = port; return h }
 
 func protocol(pc types.ServicePortConfig) string {
 	if pc.Protocol == "" {
@@ -102,7 +103,7 @@ func ServicePorts(cs []Container) map[string]map[string]int {
 			if out[c.Service] == nil {
 				out[c.Service] = map[string]int{}
 			}
-			out[c.Service][PortKey(int(pt.PrivatePort), pt.Type)] = int(pt.PublicPort)
+			out[c.Service][convert.PortKey(int(pt.PrivatePort), pt.Type)] = int(pt.PublicPort)
 		}
 	}
 	return out
@@ -111,14 +112,14 @@ func ServicePorts(cs []Container) map[string]map[string]int {
 // presetPortMoves applies the port rule on the engine's host and reports
 // each move, naming what holds the wanted port; strict refuses instead.
 func presetPortMoves(ctx context.Context, api dockerapi.API, p *types.Project, own []Container, strict bool, out progress.Progress) ([]PortMove, error) {
-	moves, err := MovePorts(p, ServicePorts(own), func(h HostPort) bool { return probePort(h) == nil })
+	moves, err := MovePorts(p, ServicePorts(own), func(h convert.HostPort) bool { return probePort(h) == nil })
 	if err != nil {
 		return nil, err
 	}
 	for _, m := range moves {
-		holder := portHolder(ctx, api, HostPort{Port: m.From, Protocol: m.Protocol})
+		holder := portHolder(ctx, api, convert.HostPort{Port: m.From, Protocol: m.Protocol})
 		if strict {
-			return nil, fmt.Errorf("%w: service %s wants host port %d/%s, %s (--strict-ports)", ErrPortInUse, m.Service, m.From, m.Protocol, holder)
+			return nil, fmt.Errorf("%w: service %s wants host port %d/%s, %s (--strict-ports)", convert.ErrPortInUse, m.Service, m.From, m.Protocol, holder)
 		}
 		out.Event(progress.Event{Kind: progress.KindPort, Name: m.Service, Status: "Moved", Detail: fmt.Sprintf("Port %d of %s is taken (%s); using %d", m.From, m.Service, holder, m.To)})
 	}

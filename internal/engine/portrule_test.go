@@ -6,6 +6,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/presets"
 )
 
@@ -47,7 +48,7 @@ func TestMovePorts(t *testing.T) {
 			for name, s := range tt.p.Services {
 				before[name] = s.Ports[0].Published
 			}
-			moves, err := MovePorts(tt.p, tt.own, func(h HostPort) bool { return !tt.taken[h.Port] })
+			moves, err := MovePorts(tt.p, tt.own, func(h convert.HostPort) bool { return !tt.taken[h.Port] })
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,11 +86,11 @@ func TestDuplicatePorts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			want, err := PublishedPorts(tt.p)
+			want, err := convert.PublishedPorts(tt.p)
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = DuplicatePorts(tt.p, want)
+			err = convert.DuplicatePorts(tt.p, want)
 			if (err == nil) != (tt.want == "") || (err != nil && !strings.Contains(err.Error(), tt.want)) {
 				t.Errorf("got %v, want %q", err, tt.want)
 			}

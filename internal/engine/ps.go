@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/network"
 
@@ -120,7 +121,7 @@ func containerPorts(s container.Summary) []string {
 	for _, p := range s.Ports {
 		var txt string
 		if p.PublicPort == 0 {
-			txt = PortKey(int(p.PrivatePort), p.Type)
+			txt = convert.PortKey(int(p.PrivatePort), p.Type)
 		} else {
 			ip := p.IP
 			if strings.Contains(ip, ":") {

@@ -9,10 +9,8 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/format"
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/devstack/devstack/internal/convert"
 )
-
-// LabelSlug is the random ID compose gives a one-off container.
-const LabelSlug = "com.docker.compose.slug"
 
 // RunOptions mirror `devstack run` flags.
 type RunOptions struct {
@@ -105,7 +103,7 @@ func RunService(p *types.Project, o RunOptions, slug string) (types.ServiceConfi
 		d.RestartPolicy, d.Replicas = nil, nil
 		s.Deploy = &d
 	}
-	s.CustomLabels = s.CustomLabels.Add(LabelOneoff, "True").Add(LabelSlug, slug)
+	s.CustomLabels = s.CustomLabels.Add(convert.LabelOneoff, "True").Add(convert.LabelSlug, slug)
 	return s, nil
 }
 
@@ -147,28 +145,4 @@ func copyService(s types.ServiceConfig) types.ServiceConfig {
 	}
 	s.CustomLabels = custom
 	return s
-}
-
-// oneoffSpec finishes a one-off container's spec: its labels say one-off
-// (compose's fixed labels would say otherwise), stdin is kept open for an
-// attached -i run, the engine removes it with --rm, and unless UseAliases
-// it is known on its networks by its name only. Pure.
-func oneoffSpec(spec *Spec, s types.ServiceConfig, o RunOptions) {
-	spec.Config.Labels[LabelOneoff] = "True"
-	spec.Config.Labels[LabelSlug] = s.CustomLabels[LabelSlug]
-	spec.Config.OpenStdin = o.Interactive
-	spec.Config.StdinOnce = o.Interactive && !o.Detach
-	spec.Config.AttachStdin = o.Interactive && !o.Detach
-	spec.Host.AutoRemove = o.Remove
-	if o.UseAliases {
-		return
-	}
-	if spec.Network != nil {
-		for _, ep := range spec.Network.EndpointsConfig {
-			ep.Aliases = ep.Aliases[:min(1, len(ep.Aliases))]
-		}
-	}
-	for _, ep := range spec.Connects {
-		ep.Aliases = ep.Aliases[:min(1, len(ep.Aliases))]
-	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/container"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
@@ -52,7 +53,7 @@ func PrepareRun(ctx context.Context, api dockerapi.API, mon *Monitor, p *types.P
 	if err != nil {
 		return Container{}, err
 	}
-	a := &applier{api: api, p: &rp, imageIDs: ids, files: map[string][]File{s.Name: files}, out: out,
+	a := &applier{api: api, p: &rp, imageIDs: ids, files: map[string][]convert.File{s.Name: files}, out: out,
 		apiVersion: dockerapi.APIVersion(api), observed: obs.Containers, proxyEnv: dockerapi.ProxyEnv(dockerapi.DaemonHost(api))}
 	// The networks and volumes of the service itself (up made its dependencies').
 	plan, err := MakePlan(Desired{Project: &rp, Known: known, Files: a.files, ImageIDs: ids}, obs, PlanOptions{NoRecreate: true})
@@ -66,7 +67,7 @@ func PrepareRun(ctx context.Context, api dockerapi.API, mon *Monitor, p *types.P
 }
 
 func checkRun(p *types.Project, apiVersion string) error {
-	if err := CheckSpecs(p, apiVersion); err != nil {
+	if err := convert.CheckSpecs(p, convert.Target{APIVersion: apiVersion, ReadFile: os.ReadFile}); err != nil {
 		return err
 	}
 	return CheckMountSources(p)
@@ -92,16 +93,16 @@ func waitRunDependencies(ctx context.Context, api dockerapi.API, mon *Monitor, s
 
 // createOneoff creates the one-off container of s; nothing half-made stays.
 func (a *applier) createOneoff(ctx context.Context, s types.ServiceConfig, o RunOptions) (Container, error) {
-	t, err := a.target(ctx, ServiceRefs(s))
+	t, err := a.target(ctx, convert.ServiceRefs(s))
 	if err != nil {
 		return Container{}, err
 	}
 	files := a.files[s.Name]
-	spec, err := ContainerSpec(a.p, s, 1, a.imageIDs[s.Name], ConfigHash(resolvedService(s, t.Refs), files), t)
+	spec, err := convert.ContainerSpec(a.p, s, 1, a.imageIDs[s.Name], convert.ConfigHash(convert.ResolvedService(s, t.Refs), files), t)
 	if err != nil {
 		return Container{}, err
 	}
-	oneoffSpec(&spec, s, o)
+	convert.OneoffSpec(&spec, s, convert.Oneoff{Interactive: o.Interactive, Detach: o.Detach, Remove: o.Remove, UseAliases: o.UseAliases})
 	if err := createMountpoints(spec.Host.Mounts); err != nil {
 		return Container{}, fmt.Errorf("service %s: %w", s.Name, err)
 	}

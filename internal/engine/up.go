@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
@@ -90,11 +92,13 @@ func up(ctx context.Context, api dockerapi.API, mon *Monitor, p *types.Project, 
 		return UpResult{}, err
 	}
 	DefaultImageNames(p)
-	WarnUnsupported(p, dockerapi.APIVersion(api), out)
-	if err := CheckSpecs(p, dockerapi.APIVersion(api)); err != nil {
+	for _, w := range convert.UnsupportedWarnings(p, dockerapi.APIVersion(api)) {
+		progress.Warnf(out, "%s", w)
+	}
+	if err := convert.CheckSpecs(p, convert.Target{APIVersion: dockerapi.APIVersion(api), ReadFile: os.ReadFile}); err != nil {
 		return UpResult{}, err
 	}
-	if err := CheckAddresses(p); err != nil {
+	if err := convert.CheckAddresses(p); err != nil {
 		return UpResult{}, err
 	}
 	if err := CheckMountSources(p); err != nil {
@@ -103,14 +107,14 @@ func up(ctx context.Context, api dockerapi.API, mon *Monitor, p *types.Project, 
 	if err := CheckVolumeSources(p); err != nil {
 		return UpResult{}, err
 	}
-	for _, w := range FileWarnings(p) {
+	for _, w := range convert.FileWarnings(p) {
 		progress.Warnf(out, "%s", w)
 	}
 	obs, err := Observe(ctx, api, p.Name)
 	if err != nil {
 		return UpResult{}, err
 	}
-	d := Desired{Project: p, Known: o.Known, Files: map[string][]File{}}
+	d := Desired{Project: p, Known: o.Known, Files: map[string][]convert.File{}}
 	for name, s := range p.Services {
 		if d.Files[name], err = ServiceFiles(p, s); err != nil {
 			return UpResult{}, err
@@ -124,11 +128,11 @@ func up(ctx context.Context, api dockerapi.API, mon *Monitor, p *types.Project, 
 		return UpResult{}, err
 	}
 	ApplyPortMoves(p, moves)
-	want, err := PublishedPorts(p)
+	want, err := convert.PublishedPorts(p)
 	if err != nil {
 		return UpResult{}, err
 	}
-	if err := DuplicatePorts(p, want); err != nil {
+	if err := convert.DuplicatePorts(p, want); err != nil {
 		return UpResult{}, err
 	}
 	if err := CheckPorts(ctx, api, p.Name, want, obs.Containers); err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/events"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
@@ -102,7 +103,7 @@ func (a *UpAttached) runBeside(ctx context.Context, p *types.Project, logs *LogF
 		a.Beside(bctx, p)
 	}()
 	var err error
-	if len(AttachedServices(p)) == 0 {
+	if len(convert.AttachedServices(p)) == 0 {
 		<-ctx.Done() // every service says attach: false
 	} else {
 		err = logs.Run(ctx, a.Logs)

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/devstack/devstack/internal/convert"
 )
 
 // ApplyScaleFlags sets the replicas of services from up's --scale
@@ -29,7 +30,7 @@ func SelectAttached(p *types.Project, attach, noAttach []string) ([]string, erro
 			return nil, fmt.Errorf("--attach/--no-attach: no such service: %s", n)
 		}
 	}
-	out := AttachedServices(p)
+	out := convert.AttachedServices(p)
 	if len(attach) > 0 {
 		out = slices.Clone(attach)
 		slices.Sort(out)

@@ -3,6 +3,7 @@ package engine
 import (
 	"testing"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/docker/docker/api/types/container"
 )
 
@@ -63,8 +64,8 @@ func TestHealthFromStatus(t *testing.T) {
 
 func TestLabelProjectRebuildsDependencies(t *testing.T) {
 	cs := []Container{
-		{Service: "web", Labels: map[string]string{LabelDependsOn: "db:service_healthy:false,gone:service_started:false"}},
-		{Service: "db", Labels: map[string]string{LabelDependsOn: ""}},
+		{Service: "web", Labels: map[string]string{convert.LabelDependsOn: "db:service_healthy:false,gone:service_started:false"}},
+		{Service: "db", Labels: map[string]string{convert.LabelDependsOn: ""}},
 	}
 	p := labelProject("demo", cs)
 	if _, ok := p.Services["web"].DependsOn["db"]; !ok {

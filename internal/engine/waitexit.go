@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/docker/docker/api/types/container"
 
 	"github.com/devstack/devstack/internal/dockerapi"
@@ -35,7 +36,7 @@ func WaitExit(ctx context.Context, api dockerapi.API, project string, services [
 		}
 	}
 	if len(running) == 0 {
-		return 0, fmt.Errorf("%w: no running containers in project %s%s", ErrNoContainer, project, servicesThere(all))
+		return 0, fmt.Errorf("%w: no running containers in project %s%s", convert.ErrNoContainer, project, servicesThere(all))
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

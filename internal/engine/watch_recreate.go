@@ -6,6 +6,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
 )
@@ -19,7 +20,7 @@ func RebuildService(ctx context.Context, api dockerapi.API, p *types.Project, na
 	DefaultImageNames(p)
 	s, ok := p.Services[name]
 	if !ok {
-		return false, fmt.Errorf("%w: service %s is not in project %s", ErrNoContainer, name, p.Name)
+		return false, fmt.Errorf("%w: service %s is not in project %s", convert.ErrNoContainer, name, p.Name)
 	}
 	if s.Build == nil {
 		return false, fmt.Errorf("%w: service %s has no build section to rebuild from", ErrBuildFailed, name)
@@ -54,10 +55,10 @@ func RecreateService(ctx context.Context, api dockerapi.API, p *types.Project, n
 			have = append(have, c)
 		}
 	}
-	plan := Plan{Actions: serviceActions(p.Name, s, have, inspect.ID, ConfigHash(resolvedService(s, byService(cs)), files), PlanOptions{})}
+	plan := Plan{Actions: serviceActions(p.Name, s, have, inspect.ID, convert.ConfigHash(convert.ResolvedService(s, Refs(byService(cs))), files), PlanOptions{})}
 	a := &applier{
 		api: api, p: p, out: out,
-		imageIDs: map[string]string{name: inspect.ID}, files: map[string][]File{name: files},
+		imageIDs: map[string]string{name: inspect.ID}, files: map[string][]convert.File{name: files},
 		current: map[string][]Container{}, start: map[string][]Container{},
 		apiVersion: dockerapi.APIVersion(api), observed: cs, proxyEnv: dockerapi.ProxyEnv(dockerapi.DaemonHost(api)),
 	}

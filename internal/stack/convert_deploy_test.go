@@ -68,7 +68,7 @@ func TestConvertDeploy(t *testing.T) {
 }
 
 func TestJobDropsUpdateConfig(t *testing.T) {
-	st, warns := convert(t, webYAML("deploy: {mode: replicated-job, update_config: {parallelism: 2}, rollback_config: {parallelism: 2}}", ""))
+	st, warns := mustConvert(t, webYAML("deploy: {mode: replicated-job, update_config: {parallelism: 2}, rollback_config: {parallelism: 2}}", ""))
 	s := service(t, st, "web")
 	check(t, "configs", []any{s.Spec.UpdateConfig, s.Spec.RollbackConfig}, []any{(*swarm.UpdateConfig)(nil), (*swarm.UpdateConfig)(nil)})
 	check(t, "warnings", len(warns), 2)

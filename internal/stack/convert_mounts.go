@@ -10,7 +10,7 @@ import (
 	"github.com/docker/docker/api/types/mount"
 	"github.com/docker/go-units"
 
-	"github.com/devstack/devstack/internal/spec"
+	"github.com/devstack/devstack/internal/convert"
 )
 
 // mounts converts volumes: and tmpfs: as docker stack does: a named volume
@@ -49,7 +49,7 @@ func (c *converter) mount(service string, v types.ServiceVolumeConfig) (mount.Mo
 			if b.SELinux != "" {
 				c.warn(service, "volumes.bind.selinux", ignored)
 			}
-			m.BindOptions = spec.BindOptions(b)
+			m.BindOptions = convert.BindOptions(b)
 		}
 	case types.VolumeTypeTmpfs:
 		if v.Source != "" {

@@ -53,7 +53,7 @@ func TestConvertBindRelative(t *testing.T) {
 }
 
 func TestStackVolumes(t *testing.T) {
-	st, _ := convert(t, `
+	st, _ := mustConvert(t, `
 services:
   a: {image: a, volumes: [data:/d, logs:/l]}
   b: {image: b, volumes: [data:/d]}

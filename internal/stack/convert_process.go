@@ -8,7 +8,7 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/swarm"
 
-	"github.com/devstack/devstack/internal/spec"
+	"github.com/devstack/devstack/internal/convert"
 )
 
 // containerSpec maps the keys about the process: what runs, as whom, with
@@ -31,7 +31,7 @@ func (c *converter) containerSpec(s types.ServiceConfig, image string) (*swarm.C
 		TTY:             s.Tty,
 		OpenStdin:       s.StdinOpen,
 		ReadOnly:        s.ReadOnly,
-		Healthcheck:     spec.Health(s.HealthCheck),
+		Healthcheck:     convert.Health(s.HealthCheck),
 		Hosts:           hosts(s.ExtraHosts),
 		DNSConfig:       dnsConfig(s),
 		Isolation:       container.Isolation(s.Isolation),

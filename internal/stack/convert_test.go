@@ -9,7 +9,7 @@ import (
 )
 
 func TestConvertMinimal(t *testing.T) {
-	st, _ := convert(t, `
+	st, _ := mustConvert(t, `
 services:
   web:
     image: web:1

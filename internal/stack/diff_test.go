@@ -5,7 +5,7 @@ import (
 )
 
 func TestDiff(t *testing.T) {
-	st, _ := convert(t, `
+	st, _ := mustConvert(t, `
 services:
   web: {image: w, depends_on: [api], deploy: {replicas: 2}}
   api: {image: a}
@@ -45,7 +45,7 @@ services:
 }
 
 func TestDiffKeepsObserved(t *testing.T) {
-	st, _ := convert(t, "services:\n  web: {image: w}\n")
+	st, _ := mustConvert(t, "services:\n  web: {image: w}\n")
 	plan, err := Diff(st, []ObservedService{{ID: "abc", Name: "shop_web"}})
 	if err != nil {
 		t.Fatal(err)

@@ -18,7 +18,7 @@ sysctls: {c.d: "2", a.b: "1"}
 labels: {y: "2", x: "1"}
 environment: {C: "3", A: "1", B: "2"}`, "networks:\n  n2: {}\n  n1: {}\nsecrets:\n  k: {file: ./k.txt}\n")
 	hash := func(yaml, secret string) string {
-		st, _ := convert(t, yaml, "k.txt", secret)
+		st, _ := mustConvert(t, yaml, "k.txt", secret)
 		return service(t, st, "web").Hash
 	}
 	h := hash(base, "one")

@@ -33,8 +33,8 @@ func load(t *testing.T, yaml string, files ...string) *types.Project {
 	return p
 }
 
-// convert loads and converts, failing the test on an error.
-func convert(t *testing.T, yaml string, files ...string) (*Stack, []Warning) {
+// mustConvert loads and converts, failing the test on an error.
+func mustConvert(t *testing.T, yaml string, files ...string) (*Stack, []Warning) {
 	t.Helper()
 	st, warns, err := Convert(load(t, yaml, files...), Options{})
 	if err != nil {
@@ -72,7 +72,7 @@ func webYAML(body, top string) string {
 // web converts webYAML and returns the service.
 func web(t *testing.T, body, top string, files ...string) Service {
 	t.Helper()
-	st, _ := convert(t, webYAML(body, top), files...)
+	st, _ := mustConvert(t, webYAML(body, top), files...)
 	return service(t, st, "web")
 }
 

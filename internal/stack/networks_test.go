@@ -8,7 +8,7 @@ import (
 )
 
 func TestConvertNetworks(t *testing.T) {
-	st, _ := convert(t, `
+	st, _ := mustConvert(t, `
 services:
   web:
     image: web:1
@@ -68,14 +68,14 @@ func TestNamespaceOption(t *testing.T) {
 }
 
 func TestBridgeNetworkBecomesOverlay(t *testing.T) {
-	st, warns := convert(t, webYAML("networks: [back]", "networks:\n  back: {driver: bridge, driver_opts: {com.docker.network.bridge.name: br9}}\n"))
+	st, warns := mustConvert(t, webYAML("networks: [back]", "networks:\n  back: {driver: bridge, driver_opts: {com.docker.network.bridge.name: br9}}\n"))
 	check(t, "driver", []any{st.Networks[0].Create.Driver, st.Networks[0].Create.Options}, []any{"overlay", map[string]string(nil)})
 	check(t, "warning", warns, []Warning{{Key: "networks.back.driver", Message: "bridge is local to one node; the stack uses overlay (and drops the bridge's driver_opts)"}})
 	check(t, "text", warns[0].String(), "networks.back.driver: bridge is local to one node; the stack uses overlay (and drops the bridge's driver_opts)")
 }
 
 func TestNetworkModeServiceGetsDefaultNetwork(t *testing.T) {
-	st, warns := convert(t, webYAML("network_mode: host", ""))
+	st, warns := mustConvert(t, webYAML("network_mode: host", ""))
 	check(t, "networks", []string{st.Networks[0].Name, st.Services[0].Spec.TaskTemplate.Networks[0].Target}, []string{"shop_default", "shop_default"})
 	check(t, "warning", warns[0].Key, "network_mode")
 }

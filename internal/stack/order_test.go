@@ -43,7 +43,7 @@ func TestLevels(t *testing.T) {
 }
 
 func TestOrderFromCompose(t *testing.T) {
-	st, _ := convert(t, `
+	st, _ := mustConvert(t, `
 services:
   web: {image: w, depends_on: {api: {condition: service_healthy}}}
   api: {image: a, depends_on: [db]}

@@ -17,7 +17,7 @@ func digest(s string) string {
 
 func TestConvertSecretsConfigs(t *testing.T) {
 	t.Setenv("TOKEN_X", "from-env")
-	st, _ := convert(t, `
+	st, _ := mustConvert(t, `
 services:
   web:
     image: web:1

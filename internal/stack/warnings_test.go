@@ -43,7 +43,7 @@ func TestWarnings(t *testing.T) {
 		{"reservation devices", "deploy: {resources: {reservations: {devices: [{capabilities: [gpu]}]}}}", []string{"service web: key deploy.resources.reservations.devices has no meaning on swarm; ignored"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, warns := convert(t, webYAML(c.body, ""))
+			_, warns := mustConvert(t, webYAML(c.body, ""))
 			var got []string
 			for _, w := range warns {
 				got = append(got, w.String())
@@ -55,7 +55,7 @@ func TestWarnings(t *testing.T) {
 }
 
 func TestWarningDependsOnRestart(t *testing.T) {
-	_, warns := convert(t, `
+	_, warns := mustConvert(t, `
 services:
   web: {image: w, depends_on: {db: {condition: service_healthy, restart: true}}}
   db: {image: d}
@@ -92,7 +92,7 @@ func TestWarningsInStableOrder(t *testing.T) {
 	yaml := webYAML("networks: {a: {ipv4_address: 10.0.0.5}, b: {ipv4_address: 10.0.1.5}, c: {ipv4_address: 10.0.2.5}}", "networks:\n  a: {}\n  b: {}\n  c: {}\n")
 	var first []Warning
 	for i := 0; i < 10; i++ {
-		_, warns := convert(t, yaml)
+		_, warns := mustConvert(t, yaml)
 		if i == 0 {
 			first = warns
 			continue

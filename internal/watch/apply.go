@@ -12,6 +12,7 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/progress"
@@ -107,7 +108,7 @@ func (r *runner) running(ctx context.Context, service string) ([]string, error) 
 }
 
 func noContainer(service string) error {
-	return fmt.Errorf("%w: service %s has no running container (devstack up %s)", engine.ErrNoContainer, service, service)
+	return fmt.Errorf("%w: service %s has no running container (devstack up %s)", convert.ErrNoContainer, service, service)
 }
 
 // sync deletes what vanished and copies what changed into every container.

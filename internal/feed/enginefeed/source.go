@@ -16,6 +16,7 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/network"
 
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/feed"
@@ -148,8 +149,8 @@ func StatsOf(id string, s container.StatsResponse) feed.Stats {
 func stateOf(project string, ins container.InspectResponse) feed.ContainerState {
 	st := feed.ContainerState{ID: ins.ID, Name: strings.TrimPrefix(ins.Name, "/")}
 	if ins.Config != nil {
-		st.Service = ins.Config.Labels[engine.LabelService]
-		st.Number, _ = strconv.Atoi(ins.Config.Labels[engine.LabelNumber])
+		st.Service = ins.Config.Labels[convert.LabelService]
+		st.Number, _ = strconv.Atoi(ins.Config.Labels[convert.LabelNumber])
 		st.TTY = ins.Config.Tty
 	}
 	if s := ins.State; s != nil {

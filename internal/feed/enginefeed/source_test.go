@@ -8,7 +8,7 @@ import (
 	"github.com/docker/docker/api/types/network"
 	"github.com/docker/go-connections/nat"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/feed"
 )
 
@@ -18,7 +18,7 @@ func TestStateOf(t *testing.T) {
 			ID: "abc", Name: "/p-web-2", RestartCount: 4,
 			State: &container.State{Status: "running", StartedAt: "2026-01-02T10:00:00.5Z", Health: &container.Health{Status: "healthy"}},
 		},
-		Config: &container.Config{Labels: map[string]string{engine.LabelService: "web", engine.LabelNumber: "2"}},
+		Config: &container.Config{Labels: map[string]string{convert.LabelService: "web", convert.LabelNumber: "2"}},
 		NetworkSettings: &container.NetworkSettings{
 			NetworkSettingsBase: container.NetworkSettingsBase{Ports: nat.PortMap{
 				"80/tcp":   {{HostIP: "127.0.0.1", HostPort: "8080"}, {HostIP: "::", HostPort: "8080"}},
