@@ -58,7 +58,7 @@ host ports actually published. --format env prints just the settings.`,
 
 // loadRunning loads the project as it runs: the compose file's services
 // plus the presets that were brought up by name.
-func (g *globals) loadRunning(ctx context.Context, api dockerapi.API) (*types.Project, []engine.Container, error) {
+func (g *globals) loadRunning(ctx context.Context, api dockerapi.ContainerAPI) (*types.Project, []engine.Container, error) {
 	full, err := compose.Load(ctx, g.Options)
 	if err != nil && !errors.Is(err, compose.ErrNoConfig) {
 		return nil, nil, err
@@ -115,7 +115,7 @@ func renderInfo(p *types.Project, cs []engine.Container, only []string) ([]info.
 
 // showInfo prints, after up, how to reach the services that publish
 // something or carry preset info.
-func showInfo(ctx context.Context, g *globals, api dockerapi.API, p *types.Project, plan engine.Plan) {
+func showInfo(ctx context.Context, g *globals, api dockerapi.ContainerAPI, p *types.Project, plan engine.Plan) {
 	cs := plan.Kept() // a no-op up: what was observed is what runs
 	if !plan.Unchanged() {
 		var err error

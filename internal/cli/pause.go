@@ -15,7 +15,7 @@ func newPauseCmd(g *globals) *cobra.Command {
 }
 
 // pauseCmd builds pause and unpause: VERB [SERVICE...] on the running containers.
-func pauseCmd(g *globals, use, short string, fn func(ctx context.Context, api dockerapi.API, project string, services []string, out progress.Progress) error) *cobra.Command {
+func pauseCmd(g *globals, use, short string, fn func(ctx context.Context, api dockerapi.ContainerAPI, project string, services []string, out progress.Progress) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   use + " [SERVICE...]",
 		Short: short,

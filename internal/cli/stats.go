@@ -36,7 +36,7 @@ func newStatsCmd(g *globals) *cobra.Command {
 }
 
 // runStats prints a sample; streaming, a new one every second (in place on a terminal).
-func runStats(ctx context.Context, g *globals, api dockerapi.API, project string, services []string, once bool, format string) error {
+func runStats(ctx context.Context, g *globals, api dockerapi.ContainerAPI, project string, services []string, once bool, format string) error {
 	for {
 		rows, err := engine.Stats(ctx, api, project, services)
 		if err != nil {

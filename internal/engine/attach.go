@@ -55,7 +55,7 @@ func stream(ctx context.Context, hj types.HijackedResponse, tty, withStdin bool,
 
 // forwardSignals sends each signal to the container until sigs is closed
 // or ctx ends, as docker run's sig-proxy does.
-func forwardSignals(ctx context.Context, api dockerapi.API, id string, sigs <-chan os.Signal) {
+func forwardSignals(ctx context.Context, api dockerapi.ContainerAPI, id string, sigs <-chan os.Signal) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -72,7 +72,7 @@ func forwardSignals(ctx context.Context, api dockerapi.API, id string, sigs <-ch
 }
 
 // containerResize keeps a container's terminal size in step with ours.
-func containerResize(ctx context.Context, api dockerapi.API, id string) func(h, w uint) {
+func containerResize(ctx context.Context, api dockerapi.ContainerAPI, id string) func(h, w uint) {
 	return func(h, w uint) {
 		_ = api.ContainerResize(ctx, id, container.ResizeOptions{Height: h, Width: w})
 	}
@@ -99,7 +99,7 @@ type AttachOptions struct {
 // Attach connects stdio to the running container of the service until it
 // exits or stdin ends, and returns the container's exit code when it
 // exited (-1 when it is still running).
-func Attach(ctx context.Context, api dockerapi.API, project string, o AttachOptions, stdio Stdio, sigs <-chan os.Signal) (int, error) {
+func Attach(ctx context.Context, api dockerapi.ContainerAPI, project string, o AttachOptions, stdio Stdio, sigs <-chan os.Signal) (int, error) {
 	c, err := serviceContainer(ctx, api, project, o.Service, o.Index)
 	if err != nil {
 		return 0, err

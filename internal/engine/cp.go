@@ -28,7 +28,7 @@ type CopyOptions struct {
 }
 
 // copyContainer is the container number Index of the service, running or not.
-func copyContainer(ctx context.Context, api dockerapi.API, project string, o CopyOptions) (Container, error) {
+func copyContainer(ctx context.Context, api dockerapi.ContainerAPI, project string, o CopyOptions) (Container, error) {
 	cs, err := ObserveContainers(ctx, api, project)
 	if err != nil {
 		return Container{}, err
@@ -44,7 +44,7 @@ func copyContainer(ctx context.Context, api dockerapi.API, project string, o Cop
 
 // CopyFrom copies src in the service's container to dst on the host, or
 // as a tar stream to stdout when dst is "-", as docker cp does.
-func CopyFrom(ctx context.Context, api dockerapi.API, project string, o CopyOptions, src, dst string, stdout io.Writer) error {
+func CopyFrom(ctx context.Context, api dockerapi.ContainerAPI, project string, o CopyOptions, src, dst string, stdout io.Writer) error {
 	c, err := copyContainer(ctx, api, project, o)
 	if err != nil {
 		return err
@@ -85,7 +85,7 @@ func CopyFrom(ctx context.Context, api dockerapi.API, project string, o CopyOpti
 
 // CopyTo copies src on the host (a tar stream from stdin when src is "-")
 // to dst in the service's container, as docker cp does.
-func CopyTo(ctx context.Context, api dockerapi.API, project string, o CopyOptions, src, dst string, stdin io.Reader) error {
+func CopyTo(ctx context.Context, api dockerapi.ContainerAPI, project string, o CopyOptions, src, dst string, stdin io.Reader) error {
 	c, err := copyContainer(ctx, api, project, o)
 	if err != nil {
 		return err

@@ -113,7 +113,7 @@ func rawTerminal(stdin io.Reader, resize func(h, w uint)) func() {
 }
 
 // serviceContainer finds the running container number index of the service.
-func serviceContainer(ctx context.Context, api dockerapi.API, project, service string, index int) (Container, error) {
+func serviceContainer(ctx context.Context, api dockerapi.ContainerAPI, project, service string, index int) (Container, error) {
 	cs, err := ObserveContainers(ctx, api, project)
 	if err != nil {
 		return Container{}, err

@@ -34,7 +34,7 @@ func ParseSignal(s string) (string, error) {
 // KillServices sends the signal to the running containers of the named
 // services (all when none named). The signal is checked first: a bad one
 // sends nothing.
-func KillServices(ctx context.Context, api dockerapi.API, project string, services []string, signal string, out progress.Progress) error {
+func KillServices(ctx context.Context, api dockerapi.ContainerAPI, project string, services []string, signal string, out progress.Progress) error {
 	sig, err := ParseSignal(signal)
 	if err != nil {
 		return err

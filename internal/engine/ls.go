@@ -64,7 +64,7 @@ func Projects(cs []container.Summary) []ProjectRow {
 
 // Ls lists the compose projects on the engine from one container list:
 // those with running containers, or every one with all.
-func Ls(ctx context.Context, api dockerapi.API, all bool) ([]ProjectRow, error) {
+func Ls(ctx context.Context, api dockerapi.ContainerAPI, all bool) ([]ProjectRow, error) {
 	cs, err := api.ContainerList(ctx, container.ListOptions{All: all, Filters: filters.NewArgs(filters.Arg("label", convert.LabelProject))})
 	if err != nil {
 		return nil, err

@@ -10,18 +10,18 @@ import (
 )
 
 // Pause pauses the running containers of the named services (all when none named).
-func Pause(ctx context.Context, api dockerapi.API, project string, services []string, out progress.Progress) error {
+func Pause(ctx context.Context, api dockerapi.ContainerAPI, project string, services []string, out progress.Progress) error {
 	return eachContainer(ctx, api, project, services, "running", "Paused", api.ContainerPause, out)
 }
 
 // Unpause resumes the paused containers of the named services (all when none named).
-func Unpause(ctx context.Context, api dockerapi.API, project string, services []string, out progress.Progress) error {
+func Unpause(ctx context.Context, api dockerapi.ContainerAPI, project string, services []string, out progress.Progress) error {
 	return eachContainer(ctx, api, project, services, "paused", "Unpaused", api.ContainerUnpause, out)
 }
 
 // eachContainer calls fn on the selected containers in the given state
 // and reports each as done; none in that state is an error.
-func eachContainer(ctx context.Context, api dockerapi.API, project string, services []string, state, done string, fn func(context.Context, string) error, out progress.Progress) error {
+func eachContainer(ctx context.Context, api dockerapi.ContainerAPI, project string, services []string, state, done string, fn func(context.Context, string) error, out progress.Progress) error {
 	cs, err := selectContainers(ctx, api, project, services)
 	if err != nil {
 		return err

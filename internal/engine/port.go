@@ -57,7 +57,7 @@ func ParsePort(arg, proto string) (int, string, error) {
 
 // Port is the host address the index-th container of the service
 // publishes port/proto on.
-func Port(ctx context.Context, api dockerapi.API, project, service string, index, port int, proto string) (string, error) {
+func Port(ctx context.Context, api dockerapi.ContainerAPI, project, service string, index, port int, proto string) (string, error) {
 	cs, err := selectContainers(ctx, api, project, []string{service})
 	if err != nil {
 		return "", err

@@ -30,7 +30,7 @@ type PsRow struct {
 
 // Ps describes the project's containers from one engine call, with the
 // one-off containers of run when oneoff says so (ps -a, as compose).
-func Ps(ctx context.Context, api dockerapi.API, project string, oneoff bool) ([]PsRow, error) {
+func Ps(ctx context.Context, api dockerapi.ContainerAPI, project string, oneoff bool) ([]PsRow, error) {
 	cs, err := ListContainers(ctx, api, project, oneoff)
 	if err != nil {
 		return nil, err

@@ -67,7 +67,7 @@ func StatsFrom(id, name string, s container.StatsResponse) StatsRow {
 
 // Stats samples the running containers of the named services (all when
 // none named) once, concurrently.
-func Stats(ctx context.Context, api dockerapi.API, project string, services []string) ([]StatsRow, error) {
+func Stats(ctx context.Context, api dockerapi.ContainerAPI, project string, services []string) ([]StatsRow, error) {
 	cs, err := selectContainers(ctx, api, project, services)
 	if err != nil {
 		return nil, err

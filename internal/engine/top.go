@@ -14,7 +14,7 @@ type TopResult struct {
 }
 
 // Top lists the processes of the running containers of the named services (all when none named).
-func Top(ctx context.Context, api dockerapi.API, project string, services []string) ([]TopResult, error) {
+func Top(ctx context.Context, api dockerapi.ContainerAPI, project string, services []string) ([]TopResult, error) {
 	cs, err := selectContainers(ctx, api, project, services)
 	if err != nil {
 		return nil, err

@@ -20,7 +20,7 @@ type Exited struct {
 // none are named), one-off ones included, have stopped, and reports each
 // on exited as it stops; with first, it returns once the first one has.
 // It returns the exit code of the last one reported.
-func WaitExit(ctx context.Context, api dockerapi.API, project string, services []string, first bool, exited func(Exited)) (int, error) {
+func WaitExit(ctx context.Context, api dockerapi.ContainerAPI, project string, services []string, first bool, exited func(Exited)) (int, error) {
 	all, err := ListContainers(ctx, api, project, true)
 	if err != nil {
 		return 0, err

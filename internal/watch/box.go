@@ -160,7 +160,7 @@ func identityMapped(pid int) bool {
 // owner resolves the container's user ("", "name", "uid", "uid:gid",
 // "name:group") to numbers, reading the container's /etc/passwd and
 // /etc/group only for names.
-func (b *box) owner(ctx context.Context, api dockerapi.API, user string) (int, int, error) {
+func (b *box) owner(ctx context.Context, api dockerapi.ContainerAPI, user string) (int, int, error) {
 	if user == "" {
 		return 0, 0, nil
 	}
@@ -242,7 +242,7 @@ func lookupGroup(data []byte, name string) (int, bool) {
 }
 
 // readFile reads a small file of the container, directly or through the API.
-func (b *box) readFile(ctx context.Context, api dockerapi.API, name string) ([]byte, error) {
+func (b *box) readFile(ctx context.Context, api dockerapi.ContainerAPI, name string) ([]byte, error) {
 	if b.root != nil {
 		if data, err := b.root.ReadFile(strings.TrimPrefix(name, "/")); err == nil {
 			return data, nil

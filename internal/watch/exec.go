@@ -35,7 +35,7 @@ func hookSpec(h types.ServiceHook) execSpec {
 
 // execIn runs a command in the container and returns its exit code and
 // combined output.
-func execIn(ctx context.Context, api dockerapi.API, id string, e execSpec) (int, string, error) {
+func execIn(ctx context.Context, api dockerapi.ExecAPI, id string, e execSpec) (int, string, error) {
 	created, err := api.ContainerExecCreate(ctx, id, container.ExecOptions{
 		Cmd: e.Cmd, User: e.User, WorkingDir: e.WorkDir, Env: e.Env, Privileged: e.Privileged,
 		AttachStdout: true, AttachStderr: true,

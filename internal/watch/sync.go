@@ -259,7 +259,7 @@ func missingParents(t *Trigger, copies []entry, k *known) []string {
 // The archive goes to the deepest directory that holds all the entries
 // (the engine refuses "/" in a container with a read-only root, even when
 // the files go to a volume), or to "/" while that directory is missing.
-func copyInto(ctx context.Context, api dockerapi.API, id string, copies []entry, parents []string, uid, gid int) error {
+func copyInto(ctx context.Context, api dockerapi.ContainerAPI, id string, copies []entry, parents []string, uid, gid int) error {
 	base := copyBase(copies, parents)
 	err := copyTar(ctx, api, id, base, copies, parents, uid, gid)
 	if base != "/" && errdefs.IsNotFound(err) {
@@ -268,7 +268,7 @@ func copyInto(ctx context.Context, api dockerapi.API, id string, copies []entry,
 	return err
 }
 
-func copyTar(ctx context.Context, api dockerapi.API, id, base string, copies []entry, parents []string, uid, gid int) error {
+func copyTar(ctx context.Context, api dockerapi.ContainerAPI, id, base string, copies []entry, parents []string, uid, gid int) error {
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(writeTarAt(pw, base, copies, parents, uid, gid)) }()
 	err := api.CopyToContainer(ctx, id, base, pr, container.CopyToContainerOptions{AllowOverwriteDirWithFile: true})
@@ -303,7 +303,7 @@ func copyBase(copies []entry, parents []string) string {
 // deleteIn removes the container paths with one `rm -rf` exec, as root:
 // the files were copied in by the engine (root) whatever the container's
 // user may delete.
-func deleteIn(ctx context.Context, api dockerapi.API, id string, paths []string) error {
+func deleteIn(ctx context.Context, api dockerapi.ExecAPI, id string, paths []string) error {
 	paths = slices.DeleteFunc(slices.Clone(paths), func(p string) bool { return p == "/" || p == "" })
 	if len(paths) == 0 {
 		return nil

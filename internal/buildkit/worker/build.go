@@ -107,7 +107,7 @@ func dockerfileSource(p buildkit.Plan) (dir, text string, cleanup func(), err er
 // run sends the build and follows its response stream: BuildKit's status
 // as plain lines, the engine's errors. On cancellation it cancels the
 // build on the engine too.
-func run(ctx context.Context, api dockerapi.API, opts build.ImageBuildOptions, image string, out progress.Progress) error {
+func run(ctx context.Context, api dockerapi.ImageAPI, opts build.ImageBuildOptions, image string, out progress.Progress) error {
 	resp, err := api.ImageBuild(ctx, nil, opts)
 	if err != nil {
 		return err
@@ -173,7 +173,7 @@ func explain(err error, dockerfile string) error {
 }
 
 // enginePlatform is the engine's os/arch ("" when it does not say).
-func enginePlatform(ctx context.Context, api dockerapi.API) string {
+func enginePlatform(ctx context.Context, api dockerapi.SystemAPI) string {
 	sv, err := api.ServerVersion(ctx)
 	if err != nil || sv.Os == "" {
 		return ""
