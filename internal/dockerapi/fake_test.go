@@ -1,0 +1,216 @@
+package dockerapi
+
+import (
+	"context"
+	"errors"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/containerd/errdefs"
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/events"
+	"github.com/docker/docker/api/types/filters"
+	"github.com/docker/docker/api/types/image"
+	"github.com/docker/docker/api/types/mount"
+	"github.com/docker/docker/api/types/network"
+	"github.com/docker/docker/api/types/volume"
+	"github.com/docker/docker/pkg/stdcopy"
+)
+
+var ctx = context.Background()
+
+// must is v, the result of a call that is not what the test is about.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func noErr(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func create(t *testing.T, f *FakeClient, name string, labels map[string]string, host *container.HostConfig) string {
+	t.Helper()
+	return must(f.ContainerCreate(ctx, &container.Config{Image: "busybox", Labels: labels}, host, nil, nil, name)).ID
+}
+
+// A container's life: create, start, stop, remove, with the engine's
+// answers to what it refuses.
+func TestFakeContainerLife(t *testing.T) {
+	f := NewFakeClient()
+	if _, err := f.ContainerCreate(ctx, &container.Config{Image: "busybox"}, nil, nil, nil, "app"); !errdefs.IsNotFound(err) {
+		t.Fatalf("create without the image: %v", err)
+	}
+	f.AddImage("busybox", nil)
+	id := create(t, f, "app", map[string]string{"app": "x"}, nil)
+	if _, err := f.ContainerCreate(ctx, &container.Config{Image: "busybox"}, nil, nil, nil, "app"); !errdefs.IsConflict(err) {
+		t.Fatalf("second create of the name: %v", err)
+	}
+	list := must(f.ContainerList(ctx, container.ListOptions{}))
+	if len(list) != 0 {
+		t.Fatalf("a created container listed without All: %v", list)
+	}
+	noErr(t, f.ContainerStart(ctx, "app", container.StartOptions{}))
+	c := must(f.ContainerInspect(ctx, id[:10]))
+	if !c.State.Running || c.NetworkSettings.Networks["bridge"].IPAddress != "172.17.0.2" {
+		t.Fatalf("started: %+v %+v", c.State, c.NetworkSettings.Networks)
+	}
+	if err := f.ContainerRemove(ctx, "app", container.RemoveOptions{}); !errdefs.IsConflict(err) {
+		t.Fatalf("remove while running: %v", err)
+	}
+	noErr(t, f.ContainerStop(ctx, id, container.StopOptions{}))
+	list = must(f.ContainerList(ctx, container.ListOptions{Filters: filters.NewArgs(filters.Arg("status", "exited"), filters.Arg("label", "app=x"))}))
+	if len(list) != 1 || list[0].Status != "Exited (0) Less than a second ago" {
+		t.Fatalf("exited list %+v", list)
+	}
+	noErr(t, f.ContainerRemove(ctx, "app", container.RemoveOptions{}))
+	if _, err := f.ContainerInspect(ctx, "app"); !errdefs.IsNotFound(err) || !strings.Contains(err.Error(), "No such container: app") {
+		t.Fatalf("inspect after remove: %v", err)
+	}
+}
+
+// The events stream carries what changed, filtered as the engine filters.
+func TestFakeEvents(t *testing.T) {
+	f := NewFakeClient()
+	f.AddImage("busybox", nil)
+	cctx, cancel := context.WithCancel(ctx)
+	msgs, errs := f.Events(cctx, events.ListOptions{Filters: filters.NewArgs(filters.Arg("type", "container"), filters.Arg("label", "app=x"))})
+	create(t, f, "other", nil, nil)
+	create(t, f, "app", map[string]string{"app": "x"}, nil)
+	noErr(t, f.ContainerStart(ctx, "app", container.StartOptions{}))
+	noErr(t, f.Exit("app", 3))
+	var got []string
+	for range 3 {
+		m := <-msgs
+		got = append(got, string(m.Action)+" "+m.Actor.Attributes["name"]+" "+m.Actor.Attributes["exitCode"])
+	}
+	if !slices.Equal(got, []string{"create app ", "start app ", "die app 3"}) {
+		t.Fatalf("events %q", got)
+	}
+	cancel()
+	if err := <-errs; !errors.Is(err, context.Canceled) {
+		t.Fatalf("stream ended with %v", err)
+	}
+}
+
+// Health is the test's to set; the engine reports it in state and events.
+func TestFakeHealth(t *testing.T) {
+	f := NewFakeClient()
+	f.AddImage("busybox", nil)
+	must(f.ContainerCreate(ctx, &container.Config{Image: "busybox", Healthcheck: &container.HealthConfig{Test: []string{"CMD", "true"}}}, nil, nil, nil, "db"))
+	f.HealthOnStart("db", container.Healthy)
+	noErr(t, f.ContainerStart(ctx, "db", container.StartOptions{}))
+	if h := must(f.ContainerInspect(ctx, "db")).State.Health; h.Status != container.Healthy || len(h.Log) != 1 {
+		t.Fatalf("health %+v", h)
+	}
+	noErr(t, f.SetHealth("db", container.Unhealthy, "refused"))
+	list := must(f.ContainerList(ctx, container.ListOptions{Filters: filters.NewArgs(filters.Arg("health", "unhealthy"))}))
+	if len(list) != 1 || !strings.HasSuffix(list[0].Status, "(unhealthy)") {
+		t.Fatalf("list %+v", list)
+	}
+	var actions []string
+	for _, m := range f.Sent() {
+		actions = append(actions, string(m.Action))
+	}
+	if !slices.Contains(actions, "health_status: healthy") || !slices.Contains(actions, "health_status: unhealthy") {
+		t.Fatalf("events %q", actions)
+	}
+}
+
+// Networks and volumes in use are not removed; RemoveVolumes takes a
+// container's anonymous volumes, not the named ones.
+func TestFakeNetworksAndVolumes(t *testing.T) {
+	f := NewFakeClient()
+	f.AddImage("busybox", nil)
+	must(f.NetworkCreate(ctx, "net", network.CreateOptions{Labels: map[string]string{"p": "1"}}))
+	if _, err := f.NetworkCreate(ctx, "net", network.CreateOptions{}); !errdefs.IsConflict(err) {
+		t.Fatalf("second network of the name: %v", err)
+	}
+	id := create(t, f, "app", nil, &container.HostConfig{NetworkMode: "net", Binds: []string{"named:/data"},
+		Mounts: []mount.Mount{{Type: "volume", Target: "/anon"}}})
+	noErr(t, f.ContainerStart(ctx, id, container.StartOptions{}))
+	if err := f.NetworkRemove(ctx, "net"); !errdefs.IsPermissionDenied(err) {
+		t.Fatalf("remove a network in use: %v", err)
+	}
+	if err := f.VolumeRemove(ctx, "named", false); !errdefs.IsConflict(err) {
+		t.Fatalf("remove a volume in use: %v", err)
+	}
+	if vols := must(f.VolumeList(ctx, volume.ListOptions{})).Volumes; len(vols) != 2 {
+		t.Fatalf("volumes %v", vols)
+	}
+	noErr(t, f.ContainerRemove(ctx, id, container.RemoveOptions{Force: true, RemoveVolumes: true}))
+	vols := must(f.VolumeList(ctx, volume.ListOptions{})).Volumes
+	if len(vols) != 1 || vols[0].Name != "named" {
+		t.Fatalf("volumes after remove -v %v", vols)
+	}
+	noErr(t, f.NetworkRemove(ctx, "net"))
+	nets := must(f.NetworkList(ctx, network.ListOptions{Filters: filters.NewArgs(filters.Arg("label", "p=1"))}))
+	if len(nets) != 0 {
+		t.Fatalf("networks %v", nets)
+	}
+}
+
+// Injected errors fail the call they name, once; the call log has every call.
+func TestFakeFailures(t *testing.T) {
+	f := NewFakeClient()
+	f.AddImage("busybox", nil)
+	boom := errors.New("boom")
+	create(t, f, "app", nil, nil)
+	create(t, f, "bob", nil, nil)
+	f.FailOn("ContainerStart", "bob", boom)
+	noErr(t, f.ContainerStart(ctx, "app", container.StartOptions{}))
+	if err := f.ContainerStart(ctx, "bob", container.StartOptions{}); err != boom {
+		t.Fatalf("start b: %v", err)
+	}
+	noErr(t, f.ContainerStart(ctx, "bob", container.StartOptions{}))
+	if n := f.Count("ContainerStart"); n != 3 {
+		t.Fatalf("%d starts logged", n)
+	}
+	f.GoAway()
+	if _, err := f.Ping(ctx); !errdefs.IsUnavailable(err) {
+		t.Fatalf("ping after GoAway: %v", err)
+	}
+}
+
+// Pulls get what the registry has; logs come framed as the engine frames them.
+func TestFakePullAndLogs(t *testing.T) {
+	f := NewFakeClient()
+	if _, err := f.ImagePull(ctx, "nosuch", image.PullOptions{}); !errdefs.IsNotFound(err) {
+		t.Fatalf("pull of nothing: %v", err)
+	}
+	id := f.AddPullable("busybox", nil)
+	rc := must(f.ImagePull(ctx, "busybox", image.PullOptions{}))
+	body, _ := io.ReadAll(rc)
+	if !strings.Contains(string(body), "Downloaded newer image") {
+		t.Fatalf("pull stream %s", body)
+	}
+	if got := must(f.ImageInspect(ctx, "docker.io/library/busybox:latest")).ID; got != id {
+		t.Fatalf("pulled %s, want %s", got, id)
+	}
+	create(t, f, "app", nil, nil)
+	f.ExitOnStart("app", 1, "cannot open datadir")
+	noErr(t, f.ContainerStart(ctx, "app", container.StartOptions{}))
+	wait, _ := f.ContainerWait(ctx, "app", container.WaitConditionNotRunning)
+	select {
+	case w := <-wait:
+		if w.StatusCode != 1 {
+			t.Fatalf("exit %d", w.StatusCode)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("wait did not return")
+	}
+	rc = must(f.ContainerLogs(ctx, "app", container.LogsOptions{Tail: "5"}))
+	var out strings.Builder
+	must(stdcopy.StdCopy(&out, &out, rc))
+	if out.String() != "cannot open datadir\n" {
+		t.Fatalf("logs %q", out.String())
+	}
+}
