@@ -2,11 +2,8 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"slices"
-	"sort"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/spf13/cobra"
@@ -15,7 +12,6 @@ import (
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/info"
-	"github.com/devstack/devstack/internal/presets"
 )
 
 func newInfoCmd(g *globals) *cobra.Command {
@@ -56,61 +52,35 @@ host ports actually published. --format env prints just the settings.`,
 	return cmd
 }
 
-// loadRunning loads the project as it runs: the compose file's services
-// plus the presets that were brought up by name.
+// loadRunning loads the project as it runs (compose.LoadRunning) and
+// observes its containers.
 func (g *globals) loadRunning(ctx context.Context, api dockerapi.ContainerAPI) (*types.Project, []engine.Container, error) {
-	full, err := compose.Load(ctx, g.Options)
-	if err != nil && !errors.Is(err, compose.ErrNoConfig) {
-		return nil, nil, err
-	}
-	name, err := g.projectName(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	cs, err := engine.ObserveContainers(ctx, api, name)
-	if err != nil {
-		return nil, nil, err
-	}
-	opts := g.Options
-	opts.ProjectName = name
-	for _, c := range cs {
-		inFile := full != nil && full.Services[c.Service].Name != ""
-		if !inFile && slices.Contains(presets.Names(), c.Service) && !slices.Contains(opts.Presets, c.Service) {
-			opts.Presets = append(opts.Presets, c.Service)
+	var cs []engine.Container
+	p, err := compose.LoadRunning(ctx, g.Options, func(ctx context.Context) (string, []string, error) {
+		name, err := g.projectName(ctx)
+		if err != nil {
+			return "", nil, err
 		}
-	}
-	if len(opts.Presets) > 0 || full == nil {
-		if full, err = compose.Load(ctx, opts); err != nil {
-			return nil, nil, err
+		if cs, err = engine.ObserveContainers(ctx, api, name); err != nil {
+			return "", nil, err
 		}
-	}
-	return full, cs, nil
+		return name, containerServices(cs), nil
+	})
+	return p, cs, err
 }
 
 // renderInfo renders the info of every service with a container, or of the named ones.
 func renderInfo(p *types.Project, cs []engine.Container, only []string) ([]info.Service, error) {
-	ports := engine.ServicePorts(cs)
-	names := make([]string, 0, len(cs))
+	return info.Running(p, containerServices(cs), engine.ServicePorts(cs), only)
+}
+
+// containerServices are the services of the containers, one per container.
+func containerServices(cs []engine.Container) []string {
+	out := make([]string, 0, len(cs))
 	for _, c := range cs {
-		if _, seen := ports[c.Service]; !seen {
-			ports[c.Service] = map[string]int{} // a service that publishes nothing still has info
-		}
+		out = append(out, c.Service)
 	}
-	for n := range ports {
-		if _, ok := p.Services[n]; ok && (len(only) == 0 || slices.Contains(only, n)) {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
-	var out []info.Service
-	for _, n := range names {
-		s, err := info.Render(p.Name, p.Services[n], ports[n])
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, nil
+	return out
 }
 
 // showInfo prints, after up, how to reach the services that publish
