@@ -56,10 +56,7 @@ func stackFilter(ns string) filters.Args {
 
 var networkInspectOpts = network.InspectOptions{}
 
-func nameFilter(name string) swarm.SecretListOptions {
-	return swarm.SecretListOptions{Filters: filters.NewArgs(filters.Arg("name", name))}
-}
-
-func configNameFilter(name string) swarm.ConfigListOptions {
-	return swarm.ConfigListOptions{Filters: filters.NewArgs(filters.Arg("name", name))}
+// nameArgs selects the objects whose name contains name.
+func nameArgs(name string) filters.Args {
+	return filters.NewArgs(filters.Arg("name", name))
 }

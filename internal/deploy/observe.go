@@ -64,22 +64,6 @@ func (o Observed) serviceStates() []stack.ObservedService {
 	return out
 }
 
-func (o Observed) secretObjects() []stack.ObservedObject {
-	out := make([]stack.ObservedObject, 0, len(o.Secrets))
-	for _, s := range o.Secrets {
-		out = append(out, stack.ObservedObject{ID: s.ID, Name: s.Spec.Name})
-	}
-	return out
-}
-
-func (o Observed) configObjects() []stack.ObservedObject {
-	out := make([]stack.ObservedObject, 0, len(o.Configs))
-	for _, c := range o.Configs {
-		out = append(out, stack.ObservedObject{ID: c.ID, Name: c.Spec.Name})
-	}
-	return out
-}
-
 // ensureManager refuses an engine that cannot manage a swarm.
 func ensureManager(ctx context.Context, api API) error {
 	info, err := api.Info(ctx)

@@ -50,20 +50,8 @@ func Remove(ctx context.Context, api API, ns string, out progress.Progress) erro
 		}
 		out.Event(progress.Event{Kind: progress.KindNetwork, Name: n.Name, Status: "Removed"})
 	}
-	for _, s := range o.Secrets {
-		if err := api.SecretRemove(ctx, s.ID); err != nil && !errdefs.IsNotFound(err) {
-			errs = append(errs, fmt.Errorf("secret %s: %w", s.Spec.Name, err))
-			continue
-		}
-		out.Event(progress.Event{Kind: progress.KindSecret, Name: s.Spec.Name, Status: "Removed"})
-	}
-	for _, c := range o.Configs {
-		if err := api.ConfigRemove(ctx, c.ID); err != nil && !errdefs.IsNotFound(err) {
-			errs = append(errs, fmt.Errorf("config %s: %w", c.Spec.Name, err))
-			continue
-		}
-		out.Event(progress.Event{Kind: progress.KindConfig, Name: c.Spec.Name, Status: "Removed"})
-	}
+	errs = append(errs, secretKind(api, o, nil).removeAll(ctx, out)...)
+	errs = append(errs, configKind(api, o, nil).removeAll(ctx, out)...)
 	return errors.Join(errs...)
 }
 
