@@ -6,6 +6,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/logs"
 )
 
 // converge runs up's steps on the selected services with the given options,
@@ -23,6 +24,6 @@ func converge(ctx context.Context, g *globals, verb string, full, p *types.Proje
 	defer unlock()
 	o.ImageOptions = g.images(o.ImageOptions)
 	o.Known = append(full.ServiceNames(), full.DisabledServiceNames()...)
-	_, err = engine.Up(ctx, api, engine.NewMonitor(api, p.Name), p, o, g.printer())
+	_, err = engine.Up(ctx, api, logs.NewMonitor(api, p.Name), p, o, g.printer())
 	return err
 }

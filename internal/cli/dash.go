@@ -19,6 +19,7 @@ import (
 	"github.com/devstack/devstack/internal/feed"
 	"github.com/devstack/devstack/internal/feed/enginefeed"
 	"github.com/devstack/devstack/internal/feed/swarmfeed"
+	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/progress"
 	"github.com/devstack/devstack/internal/tui"
 	"github.com/devstack/devstack/internal/watch"
@@ -57,14 +58,14 @@ have no events, are listed every --poll.`,
 			return g.onProject(ctx, nil, "", func(ctx context.Context, api dockerapi.API, name string) error {
 				if sapi, ok := api.(swarmfeed.API); ok {
 					if swarmfeed.IsStack(ctx, sapi, name) {
-						src := swarmfeed.New(sapi, engine.NewStackMonitor(api, name), name, f.tail)
+						src := swarmfeed.New(sapi, logs.NewStackMonitor(api, name), name, f.tail)
 						f.stack = true
 						return runDash(ctx, g, api, nil, name, f, func(ctx context.Context, out chan<- feed.Batch) {
 							feed.RunStack(ctx, src, feed.StackOptions{Poll: f.poll}, out)
 						}, false, nil)
 					}
 				}
-				mon := engine.NewMonitor(api, name)
+				mon := logs.NewMonitor(api, name)
 				return runDash(ctx, g, api, mon, name, f, containerFeed(enginefeed.New(api, mon, name, time.Time{}, f.tail)), false, nil)
 			})
 		},
@@ -81,7 +82,7 @@ have no events, are listed every --poll.`,
 // stack if they asked to, or takes it down when downOnExit.
 // runDash runs the dashboard until it quits. also, when set, runs beside it
 // (up --watch) and what it writes shows on the dashboard's events line.
-func runDash(ctx context.Context, g *globals, api dockerapi.API, mon *engine.Monitor, project string, f dashFlags, run feedRunner, downOnExit bool, also func(ctx context.Context, events progress.Progress)) error {
+func runDash(ctx context.Context, g *globals, api dockerapi.API, mon *logs.Monitor, project string, f dashFlags, run feedRunner, downOnExit bool, also func(ctx context.Context, events progress.Progress)) error {
 	if !isTerminal(g.stdout) || !isTerminal(g.stdin) {
 		return fmt.Errorf("the dashboard needs a terminal; use `devstack logs -f` and `devstack ps` instead")
 	}
@@ -136,7 +137,7 @@ func runDash(ctx context.Context, g *globals, api dockerapi.API, mon *engine.Mon
 
 // upDashboard is attached `up` on a terminal: the dashboard, with logs from
 // the moment up started.
-func upDashboard(ctx context.Context, g *globals, api dockerapi.API, mon *engine.Monitor, p *types.Project, started time.Time, uf upFlags) error {
+func upDashboard(ctx context.Context, g *globals, api dockerapi.API, mon *logs.Monitor, p *types.Project, started time.Time, uf upFlags) error {
 	f := dashFlags{ring: uf.logLines, noColor: uf.noColor}
 	var also func(context.Context, progress.Progress)
 	if uf.watch {

@@ -13,7 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/logs"
 )
 
 func newEventsCmd(g *globals) *cobra.Command {
@@ -24,8 +24,8 @@ func newEventsCmd(g *globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			return g.onProject(ctx, args, "", func(ctx context.Context, api dockerapi.API, name string) error {
-				mon := engine.NewMonitor(api, name)
-				evs, errs := mon.Subscribe(ctx, func(e engine.ContainerEvent) bool {
+				mon := logs.NewMonitor(api, name)
+				evs, errs := mon.Subscribe(ctx, func(e logs.ContainerEvent) bool {
 					return !e.Oneoff && (len(args) == 0 || slices.Contains(args, e.Service))
 				})
 				for ev := range evs {
@@ -54,7 +54,7 @@ type eventJSON struct {
 	Attributes map[string]string `json:"attributes"`
 }
 
-func printEvent(w io.Writer, ev engine.ContainerEvent, asJSON bool) error {
+func printEvent(w io.Writer, ev logs.ContainerEvent, asJSON bool) error {
 	if asJSON {
 		b, err := json.Marshal(eventJSON{Time: ev.Time.Format(time.RFC3339Nano), Type: "container", Action: string(ev.Action),
 			ID: ev.ID, Service: ev.Service, Attributes: ev.Attributes})

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/logs"
 )
 
 // logPrinter renders followed logs as lines with coloured `service |`
@@ -40,7 +41,7 @@ func (p *logPrinter) Line(l engine.LogLine) {
 	fmt.Fprintf(p.w, "%s%s%s\n", p.prefix(l.Service, l.Source()), ts, l.Text)
 }
 
-func (p *logPrinter) Exited(ev engine.ContainerEvent) {
+func (p *logPrinter) Exited(ev logs.ContainerEvent) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	name := engine.LogLine{Service: ev.Service, Number: ev.Number}.Source()

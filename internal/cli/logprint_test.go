@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/logs"
 )
 
 // Lines get a `name |` prefix padded to the widest selected container,
@@ -17,7 +18,7 @@ func TestLogPrinter(t *testing.T) {
 	at := time.Date(2026, 1, 2, 10, 0, 0, 5000, time.UTC)
 	p.Line(engine.LogLine{Service: "web", Number: 1, Time: at, Text: "ready"})
 	p.Line(engine.LogLine{Service: "worker", Number: 2, Time: at, Text: "tick"})
-	p.Exited(engine.ContainerEvent{Service: "worker", Number: 2, ExitCode: "3"})
+	p.Exited(logs.ContainerEvent{Service: "worker", Number: 2, ExitCode: "3"})
 	want := "web      | 2026-01-02T10:00:00.000005000Z ready\n" +
 		"worker-2 | 2026-01-02T10:00:00.000005000Z tick\n" +
 		"worker-2 exited with code 3\n"

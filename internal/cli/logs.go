@@ -7,6 +7,7 @@ import (
 
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/logs"
 )
 
 func newLogsCmd(g *globals) *cobra.Command {
@@ -20,7 +21,7 @@ func newLogsCmd(g *globals) *cobra.Command {
 			return g.onProject(ctx, args, "", func(ctx context.Context, api dockerapi.API, name string) error {
 				o.Services = args
 				lp := &logPrinter{w: g.stdout, color: colorOK(g, noColor), timestamps: timestamps}
-				f := engine.NewLogFollower(api, engine.NewMonitor(api, name), name, o)
+				f := engine.NewLogFollower(api, logs.NewMonitor(api, name), name, o)
 				var err error
 				if o.Follow {
 					err = followLogs(ctx, g, api, f, lp)

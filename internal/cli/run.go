@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -89,7 +90,7 @@ func runRun(ctx context.Context, g *globals, f runFlags) error {
 		out = quietPulls{out}
 	}
 	known := append(full.ServiceNames(), full.DisabledServiceNames()...)
-	mon := engine.NewMonitor(api, p.Name)
+	mon := logs.NewMonitor(api, p.Name)
 	// Bringing up what the service depends on, its networks and its
 	// container changes the project: under the lock, as up; the one-off
 	// container then runs without it.

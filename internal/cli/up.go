@@ -12,6 +12,7 @@ import (
 
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/tui"
 	"github.com/devstack/devstack/internal/watch"
 )
@@ -102,7 +103,7 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 	if !detached && !dashboard {
 		opts.Attached = upAttached(g, api, f, attached, started)
 	}
-	mon := engine.NewMonitor(api, p.Name) // one event stream for the waits, the logs and the dashboard
+	mon := logs.NewMonitor(api, p.Name) // one event stream for the waits, the logs and the dashboard
 	unlock, err := g.lock(ctx, p.Name, "up")
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -15,7 +16,7 @@ import (
 // the dashboard shows their effect from the engine's events.
 type ServiceActions struct {
 	API     dockerapi.API
-	Monitor *Monitor
+	Monitor *logs.Monitor
 	Project string
 	Images  ImageOptions // how Recreate gets the service's image
 	// Resolve loads the project with the named service selected: the

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/progress"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -51,7 +52,7 @@ func (s *fakeStack) upProject(p *types.Project, o UpOptions) (UpResult, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	return Up(ctx, s.api, NewMonitor(s.api, p.Name), p, o, s.out)
+	return Up(ctx, s.api, logs.NewMonitor(s.api, p.Name), p, o, s.out)
 }
 
 func (s *fakeStack) mustUp(yaml string, o UpOptions) UpResult {

@@ -10,6 +10,8 @@ import (
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
+
+	"github.com/devstack/devstack/internal/logs"
 )
 
 // A wait re-inspects at each event: it ends when the container turns
@@ -20,7 +22,7 @@ func TestWaitForHealthyAfterEvent(t *testing.T) {
 	api := newFakeEngine()
 	api.add("db1", "db", "running", "")
 	api.set("db1", func(s *container.State) { s.Health = &container.Health{Status: container.Starting} })
-	mon := NewMonitor(api, "p")
+	mon := logs.NewMonitor(api, "p")
 	done := make(chan error, 1)
 	go func() {
 		done <- WaitFor(ctx, api, Watch(ctx, mon), Container{ID: "db1", Name: "p-db-1", Service: "db"}, "service_healthy")
@@ -44,7 +46,7 @@ func TestWaitForExitFails(t *testing.T) {
 	api := newFakeEngine()
 	api.add("db1", "db", "running", "2026-01-02T10:00:00.000000000Z cannot open datadir\n")
 	api.set("db1", func(s *container.State) { s.Health = &container.Health{Status: container.Starting} })
-	mon := NewMonitor(api, "p")
+	mon := logs.NewMonitor(api, "p")
 	done := make(chan error, 1)
 	go func() {
 		done <- WaitFor(ctx, api, Watch(ctx, mon), Container{ID: "db1", Name: "p-db-1", Service: "db"}, "service_healthy")
@@ -63,12 +65,12 @@ type recordSink struct {
 	mu     sync.Mutex
 	begin  []Container
 	lines  []LogLine
-	exited []ContainerEvent
+	exited []logs.ContainerEvent
 }
 
 func (r *recordSink) Begin(cs []Container) { r.mu.Lock(); r.begin = cs; r.mu.Unlock() }
 func (r *recordSink) Line(l LogLine)       { r.mu.Lock(); r.lines = append(r.lines, l); r.mu.Unlock() }
-func (r *recordSink) Exited(e ContainerEvent) {
+func (r *recordSink) Exited(e logs.ContainerEvent) {
 	r.mu.Lock()
 	r.exited = append(r.exited, e)
 	r.mu.Unlock()
@@ -81,7 +83,7 @@ func TestLogFollowerReads(t *testing.T) {
 	api.add("w1", "web", "running", "2026-01-02T10:00:00.000000001Z ready\r\n2026-01-02T10:00:01Z last")
 	api.add("d1", "db", "exited", "2026-01-02T09:00:00Z db line\n")
 	var sink recordSink
-	err := NewLogFollower(api, NewMonitor(api, "p"), "p", FollowOptions{Services: []string{"web"}}).Run(context.Background(), &sink)
+	err := NewLogFollower(api, logs.NewMonitor(api, "p"), "p", FollowOptions{Services: []string{"web"}}).Run(context.Background(), &sink)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +108,7 @@ func TestLogFollowerUntilStopped(t *testing.T) {
 	var sink recordSink
 	done := make(chan error, 1)
 	go func() {
-		done <- NewLogFollower(api, NewMonitor(api, "p"), "p", FollowOptions{Follow: true, UntilStopped: true}).Run(ctx, &sink)
+		done <- NewLogFollower(api, logs.NewMonitor(api, "p"), "p", FollowOptions{Follow: true, UntilStopped: true}).Run(ctx, &sink)
 	}()
 	time.Sleep(100 * time.Millisecond)
 	api.set("w1", func(s *container.State) { s.Running, s.Status = false, "exited" })

@@ -14,6 +14,7 @@ import (
 	"github.com/docker/docker/pkg/stdcopy"
 
 	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/logs"
 )
 
 // LogLine is one line of a container's output, without its newline.
@@ -41,7 +42,7 @@ type LogSink interface {
 	Begin(cs []Container)
 	Line(l LogLine)
 	// Exited says a followed container died.
-	Exited(ev ContainerEvent)
+	Exited(ev logs.ContainerEvent)
 }
 
 // FollowOptions select what a LogFollower reads.
@@ -61,7 +62,7 @@ type FollowOptions struct {
 // engine's stream failed, and resumes the same way.
 type LogFollower struct {
 	api     dockerapi.ContainerAPI
-	mon     *Monitor
+	mon     *logs.Monitor
 	project string
 	o       FollowOptions
 
@@ -75,7 +76,7 @@ type LogFollower struct {
 }
 
 // NewLogFollower prepares to read the project's logs.
-func NewLogFollower(api dockerapi.ContainerAPI, mon *Monitor, project string, o FollowOptions) *LogFollower {
+func NewLogFollower(api dockerapi.ContainerAPI, mon *logs.Monitor, project string, o FollowOptions) *LogFollower {
 	return &LogFollower{api: api, mon: mon, project: project, o: o, lastLine: map[string]lineMark{}, died: map[string]time.Time{}, exited: map[string]bool{}}
 }
 
@@ -87,10 +88,10 @@ func (f *LogFollower) Run(ctx context.Context, sink LogSink) error {
 	defer wg.Wait() // after cancel: the streams end with ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var evs <-chan ContainerEvent
+	var evs <-chan logs.ContainerEvent
 	var errs <-chan error
 	if f.o.Follow {
-		evs, errs = f.mon.Subscribe(ctx, func(e ContainerEvent) bool {
+		evs, errs = f.mon.Subscribe(ctx, func(e logs.ContainerEvent) bool {
 			return !e.Oneoff && f.selected(e.Service) && e.Is(events.ActionStart, events.ActionDie)
 		})
 	}

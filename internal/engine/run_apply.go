@@ -10,6 +10,7 @@ import (
 
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -19,7 +20,7 @@ import (
 // container (not started). p is the service with its dependencies (only
 // the service with NoDeps); known, every service of the project. Bad
 // options are refused before anything is created.
-func PrepareRun(ctx context.Context, api dockerapi.API, mon *Monitor, p *types.Project, known []string, o RunOptions, out progress.Progress) (Container, error) {
+func PrepareRun(ctx context.Context, api dockerapi.API, mon *logs.Monitor, p *types.Project, known []string, o RunOptions, out progress.Progress) (Container, error) {
 	s, err := RunService(p, o, NewSlug())
 	if err != nil {
 		return Container{}, err
@@ -74,7 +75,7 @@ func checkRun(p *types.Project, apiVersion string) error {
 }
 
 // waitRunDependencies waits for the run service's depends_on conditions.
-func waitRunDependencies(ctx context.Context, api dockerapi.API, mon *Monitor, s types.ServiceConfig, obs []Container) error {
+func waitRunDependencies(ctx context.Context, api dockerapi.API, mon *logs.Monitor, s types.ServiceConfig, obs []Container) error {
 	wctx, stop := context.WithCancel(ctx)
 	defer stop()
 	w := Watch(wctx, mon)

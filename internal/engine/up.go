@@ -12,6 +12,7 @@ import (
 
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -53,7 +54,7 @@ type UpResult struct {
 // left as it is: Up works on a copy, returned in the result.
 // Interrupted (ctx ended), the error is an *Interrupted naming the step.
 // Attached (o.Attached), it then stays with the running stack.
-func Up(ctx context.Context, api dockerapi.API, mon *Monitor, p *types.Project, o UpOptions, out progress.Progress) (UpResult, error) {
+func Up(ctx context.Context, api dockerapi.API, mon *logs.Monitor, p *types.Project, o UpOptions, out progress.Progress) (UpResult, error) {
 	dies := o.Attached.exits(ctx, mon)
 	step := "checking the project"
 	res, err := up(ctx, api, mon, p, o, out, &step)
@@ -86,7 +87,7 @@ func engineWentAway(ctx context.Context, api dockerapi.Pinger, err error) bool {
 	return !dockerapi.EngineAnswers(ctx, api)
 }
 
-func up(ctx context.Context, api dockerapi.API, mon *Monitor, p *types.Project, o UpOptions, out progress.Progress, step *string) (UpResult, error) {
+func up(ctx context.Context, api dockerapi.API, mon *logs.Monitor, p *types.Project, o UpOptions, out progress.Progress, step *string) (UpResult, error) {
 	p, err := p.WithServicesTransform(func(_ string, s types.ServiceConfig) (types.ServiceConfig, error) { return s, nil })
 	if err != nil {
 		return UpResult{}, err

@@ -15,6 +15,7 @@ import (
 
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -57,35 +58,35 @@ func (a *UpAttached) aborts() bool {
 
 // exits subscribes to the stack's container exits when up aborts on one.
 // Up subscribes before it starts anything, so an early exit is not missed.
-func (a *UpAttached) exits(ctx context.Context, mon *Monitor) <-chan ContainerEvent {
+func (a *UpAttached) exits(ctx context.Context, mon *logs.Monitor) <-chan logs.ContainerEvent {
 	if !a.aborts() {
 		return nil
 	}
-	evs, _ := mon.Subscribe(ctx, Actions(events.ActionDie))
+	evs, _ := mon.Subscribe(ctx, logs.Actions(events.ActionDie))
 	return evs
 }
 
 // run is the attached part of up, once the stack runs; it returns up's exit code.
-func (a *UpAttached) run(ctx context.Context, api dockerapi.API, mon *Monitor, p *types.Project, dies <-chan ContainerEvent, out progress.Progress) (int, error) {
+func (a *UpAttached) run(ctx context.Context, api dockerapi.API, mon *logs.Monitor, p *types.Project, dies <-chan logs.ContainerEvent, out progress.Progress) (int, error) {
 	project := p.Name
-	logs := NewLogFollower(api, mon, project, FollowOptions{Services: a.Services, Follow: true, Since: a.Since, UntilStopped: true})
+	lf := NewLogFollower(api, mon, project, FollowOptions{Services: a.Services, Follow: true, Since: a.Since, UntilStopped: true})
 	if a.aborts() {
 		if len(a.Services) == 0 {
-			logs = nil // every service is left out: no logs
+			lf = nil // every service is left out: no logs
 		}
-		return a.abortOnExit(ctx, api, project, logs, dies, out)
+		return a.abortOnExit(ctx, api, project, lf, dies, out)
 	}
 	var err error
 	switch {
 	case a.Beside != nil:
-		err = a.runBeside(ctx, p, logs)
+		err = a.runBeside(ctx, p, lf)
 	case len(a.Services) == 0:
 		// Every service says attach: false: no logs, but Ctrl-C still stops the stack.
 		<-ctx.Done()
 	case a.Follow != nil:
-		err = a.Follow(ctx, logs, a.Logs)
+		err = a.Follow(ctx, lf, a.Logs)
 	default:
-		err = logs.Run(ctx, a.Logs)
+		err = lf.Run(ctx, a.Logs)
 	}
 	if ctx.Err() == nil {
 		return 0, err
@@ -95,7 +96,7 @@ func (a *UpAttached) run(ctx context.Context, api dockerapi.API, mon *Monitor, p
 
 // runBeside follows the logs (or, with none attached, waits for Ctrl-C)
 // with Beside running next to them, and ends it with them.
-func (a *UpAttached) runBeside(ctx context.Context, p *types.Project, logs *LogFollower) error {
+func (a *UpAttached) runBeside(ctx context.Context, p *types.Project, lf *LogFollower) error {
 	bctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -106,7 +107,7 @@ func (a *UpAttached) runBeside(ctx context.Context, p *types.Project, logs *LogF
 	if len(convert.AttachedServices(p)) == 0 {
 		<-ctx.Done() // every service says attach: false
 	} else {
-		err = logs.Run(ctx, a.Logs)
+		err = lf.Run(ctx, a.Logs)
 	}
 	cancel()
 	<-done
@@ -142,7 +143,7 @@ func (a *UpAttached) stopGracefully(ctx context.Context, api dockerapi.API, proj
 // exits (dies: the monitor's die events, subscribed before up started
 // anything), then stops the stack and returns the exit code of that
 // container, or of ExitCodeFrom's.
-func (a *UpAttached) abortOnExit(ctx context.Context, api dockerapi.API, project string, logs *LogFollower, dies <-chan ContainerEvent, out progress.Progress) (int, error) {
+func (a *UpAttached) abortOnExit(ctx context.Context, api dockerapi.API, project string, lf *LogFollower, dies <-chan logs.ContainerEvent, out progress.Progress) (int, error) {
 	cs, err := ObserveContainers(ctx, api, project)
 	if err != nil {
 		return 0, err
@@ -154,12 +155,12 @@ func (a *UpAttached) abortOnExit(ctx context.Context, api dockerapi.API, project
 	lctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	logDone := make(chan error, 1)
-	if logs == nil {
+	if lf == nil {
 		logDone <- nil
 	} else {
-		go func() { logDone <- logs.Run(lctx, a.Logs) }()
+		go func() { logDone <- lf.Run(lctx, a.Logs) }()
 	}
-	var first ContainerEvent
+	var first logs.ContainerEvent
 	for first.ID == "" {
 		select {
 		case ev, ok := <-dies:

@@ -14,6 +14,7 @@ import (
 	"github.com/docker/docker/pkg/stdcopy"
 
 	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/logs"
 )
 
 // conditionRunning is what `up --wait` asks of services without a healthcheck.
@@ -35,13 +36,13 @@ type Watcher struct {
 
 // Watch prepares a subscription to the project's container events, open
 // from the first wait until ctx ends.
-func Watch(ctx context.Context, mon *Monitor) *Watcher {
+func Watch(ctx context.Context, mon *logs.Monitor) *Watcher {
 	w := &Watcher{changed: make(chan struct{}), now: time.Now, after: time.After}
 	w.start = func() { w.subscribe(ctx, mon) }
 	return w
 }
 
-func (w *Watcher) subscribe(ctx context.Context, mon *Monitor) {
+func (w *Watcher) subscribe(ctx context.Context, mon *logs.Monitor) {
 	evs, errs := mon.Subscribe(ctx, nil)
 	go func() {
 		for range evs {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/docker/docker/api/types/container"
+
+	"github.com/devstack/devstack/internal/logs"
 )
 
 func TestHealthBound(t *testing.T) {
@@ -35,7 +37,7 @@ func healthWait(t *testing.T, api *fakeEngine, now func() time.Time, after func(
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	t.Cleanup(cancel)
-	w := Watch(ctx, NewMonitor(api, "p"))
+	w := Watch(ctx, logs.NewMonitor(api, "p"))
 	w.now, w.after = now, after
 	done := make(chan error, 1)
 	go func() {

@@ -20,6 +20,7 @@ import (
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/feed"
+	"github.com/devstack/devstack/internal/logs"
 )
 
 // API is the part of the Engine API the source calls.
@@ -31,14 +32,14 @@ type API interface {
 // Source reads one project from the engine.
 type Source struct {
 	api     API
-	mon     *engine.Monitor
+	mon     *logs.Monitor
 	project string
 	logs    *engine.LogFollower
 }
 
 // New is the project's source; logs start at since, or with the last tail
 // lines of each container when since is zero.
-func New(api API, mon *engine.Monitor, project string, since time.Time, tail int) *Source {
+func New(api API, mon *logs.Monitor, project string, since time.Time, tail int) *Source {
 	t := "all"
 	if tail > 0 {
 		t = strconv.Itoa(tail)
@@ -49,7 +50,7 @@ func New(api API, mon *engine.Monitor, project string, since time.Time, tail int
 
 // ContainerEvents passes on the service containers' events from the monitor.
 func (s *Source) ContainerEvents(ctx context.Context) (<-chan feed.ContainerEvent, <-chan error) {
-	evs, errs := s.mon.Subscribe(ctx, func(e engine.ContainerEvent) bool { return !e.Oneoff })
+	evs, errs := s.mon.Subscribe(ctx, func(e logs.ContainerEvent) bool { return !e.Oneoff })
 	out := make(chan feed.ContainerEvent)
 	outErrs := make(chan error, 1)
 	go func() {
@@ -105,8 +106,8 @@ func (s *Source) Logs(ctx context.Context, send func(feed.LogLine)) error {
 
 type lineSink func(feed.LogLine)
 
-func (f lineSink) Begin([]engine.Container)     {}
-func (f lineSink) Exited(engine.ContainerEvent) {} // the feed's own events say it
+func (f lineSink) Begin([]engine.Container)   {}
+func (f lineSink) Exited(logs.ContainerEvent) {} // the feed's own events say it
 func (f lineSink) Line(l engine.LogLine) {
 	f(feed.LogLine{ContainerID: l.ContainerID, Service: l.Service, Number: l.Number, Time: l.Time, Text: l.Text})
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/api/types/swarm"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/logs"
 )
 
 // fakeEvents is the engine's event stream, fed by the test.
@@ -24,7 +24,7 @@ func (f fakeEvents) Events(context.Context, events.ListOptions) (<-chan events.M
 
 func TestChanges(t *testing.T) {
 	src := fakeEvents{msgs: make(chan events.Message), errs: make(chan error, 1)}
-	s := New(nil, engine.NewStackMonitor(src, "shop"), "shop", 0)
+	s := New(nil, logs.NewStackMonitor(src, "shop"), "shop", 0)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	changes, errs := s.Changes(ctx)

@@ -15,13 +15,13 @@ import (
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/swarm"
 
-	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/feed"
+	"github.com/devstack/devstack/internal/logs"
 )
 
 // LabelNamespace is the label docker stack deploy puts on a stack's
 // services, tasks, networks, secrets and configs.
-const LabelNamespace = engine.LabelStackNamespace
+const LabelNamespace = logs.LabelStackNamespace
 
 // API is the part of the Engine API the source calls.
 type API interface {
@@ -36,7 +36,7 @@ type API interface {
 // Source reads one deployed stack from a swarm manager.
 type Source struct {
 	api  API
-	mon  *engine.Monitor // the stack's (engine.NewStackMonitor); nil: poll only
+	mon  *logs.Monitor // the stack's (engine.NewStackMonitor); nil: poll only
 	ns   string
 	tail int
 
@@ -49,7 +49,7 @@ type Source struct {
 // New is the source of stack ns, refreshed on the events of mon (made by
 // engine.NewStackMonitor for ns; nil: by polling only); logs start with
 // the last tail lines of each service (all when tail is 0).
-func New(api API, mon *engine.Monitor, ns string, tail int) *Source {
+func New(api API, mon *logs.Monitor, ns string, tail int) *Source {
 	return &Source{api: api, mon: mon, ns: ns, tail: tail, nodes: map[string]string{}, tasks: map[string]feed.ContainerState{},
 		logs: logState{last: map[string]time.Time{}}}
 }

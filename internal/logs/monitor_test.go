@@ -1,4 +1,4 @@
-package engine
+package logs
 
 import (
 	"context"
@@ -7,8 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/devstack/devstack/internal/convert"
 	"github.com/docker/docker/api/types/events"
+
+	"github.com/devstack/devstack/internal/convert"
 )
 
 // fakeEvents is an engine event stream the test feeds by hand.

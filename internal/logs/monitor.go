@@ -1,4 +1,4 @@
-package engine
+package logs
 
 import (
 	"context"
@@ -8,9 +8,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/devstack/devstack/internal/convert"
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/api/types/filters"
+
+	"github.com/devstack/devstack/internal/convert"
 
 	"github.com/devstack/devstack/internal/dockerapi"
 )
