@@ -51,31 +51,93 @@ func WriteAll(files ...File) error {
 }
 
 func writeTemp(f File) (string, error) {
-	t, err := os.CreateTemp(filepath.Dir(f.Path), "."+filepath.Base(f.Path)+".tmp-*")
+	w, err := Create(f.Path, f.Perm)
 	if err != nil {
-		return "", fmt.Errorf("writing %s: %w", f.Path, err)
+		return "", err
 	}
-	_, err = t.Write(f.Data)
-	if err == nil {
-		err = t.Chmod(f.Perm)
+	if _, err := w.Write(f.Data); err != nil {
+		w.Abort()
+		return "", w.failed(err)
 	}
-	if cerr := t.Close(); err == nil {
+	return w.finish()
+}
+
+// Writer is a file written as a stream: into a temporary file beside
+// its path, renamed into place by Commit. Abort, or a failed Commit,
+// removes the temporary file, so the path never holds a partial file.
+type Writer struct {
+	f    *os.File
+	path string
+	perm os.FileMode
+	done bool
+}
+
+// Create starts writing path, which gets perm once committed.
+func Create(path string, perm os.FileMode) (*Writer, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("writing %s: %w", path, err)
+	}
+	return &Writer{f: f, path: path, perm: perm}, nil
+}
+
+// Write writes to the temporary file; an error does not name it (the
+// caller names the file being written).
+func (w *Writer) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	return n, unwrapPath(err)
+}
+
+// Commit closes the file and renames it into place; on error nothing
+// stays.
+func (w *Writer) Commit() error {
+	tmp, err := w.finish()
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, w.path); err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", w.path, err)
+	}
+	return nil
+}
+
+// Abort removes the temporary file; after Commit it does nothing.
+func (w *Writer) Abort() {
+	if !w.done {
+		w.done = true
+		_ = w.f.Close()
+		_ = os.Remove(w.f.Name())
+	}
+}
+
+// finish sets the permissions and closes the temporary file, returning
+// its name; on error it is removed.
+func (w *Writer) finish() (string, error) {
+	w.done = true
+	err := w.f.Chmod(w.perm)
+	if cerr := w.f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		_ = os.Remove(t.Name())
-		if errors.Is(err, syscall.ENOSPC) {
-			return "", fmt.Errorf("writing %s: no space left on its device (nothing written): %w", f.Path, unwrapPath(err))
-		}
-		return "", fmt.Errorf("writing %s (nothing written): %w", f.Path, unwrapPath(err))
+		_ = os.Remove(w.f.Name())
+		return "", w.failed(err)
 	}
-	return t.Name(), nil
+	return w.f.Name(), nil
+}
+
+// failed names the file being written; a full disk says so.
+func (w *Writer) failed(err error) error {
+	if errors.Is(err, syscall.ENOSPC) {
+		return fmt.Errorf("writing %s: no space left on its device (nothing written): %w", w.path, unwrapPath(err))
+	}
+	return fmt.Errorf("writing %s (nothing written): %w", w.path, unwrapPath(err))
 }
 
 // unwrapPath drops the temporary file's name from an *os.PathError: the
 // message names the file being written instead.
 func unwrapPath(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
+	if pe, ok := err.(*os.PathError); ok && pe.Err != nil {
 		return pe.Err
 	}
 	return err

@@ -3,6 +3,7 @@ package atomicfile
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -34,5 +35,44 @@ func TestWriteAll(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
 		t.Errorf("left in the directory: %v", entries)
+	}
+}
+
+func TestWriter(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.tar")
+	w, err := Create(path, 0o640)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("part"))
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("the file is there before Commit: %v", err)
+	}
+	w.Write([]byte(" two"))
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	w.Abort() // after Commit: nothing
+	got, err := os.ReadFile(path)
+	fi, _ := os.Stat(path)
+	if err != nil || string(got) != "part two" || fi.Mode().Perm() != 0o640 {
+		t.Errorf("%s = %q %v, %v", path, got, fi.Mode(), err)
+	}
+	// Abort leaves nothing, and the file written before stays.
+	w, err = Create(path, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("partial"))
+	w.Abort()
+	if got, _ := os.ReadFile(path); string(got) != "part two" {
+		t.Errorf("aborted write replaced the file: %q", got)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("left in the directory: %v", entries)
+	}
+	if _, err := Create(filepath.Join(dir, "missing", "x"), 0o644); err == nil || !strings.Contains(err.Error(), "writing "+filepath.Join(dir, "missing", "x")) {
+		t.Errorf("error does not name the file: %v", err)
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -55,59 +53,36 @@ its content, not by its name.`,
 	return cmd
 }
 
-// verifyArchive reads the archive once and checks everything in it.
-func verifyArchive(ctx context.Context, g *globals, file string) (bundle.Manifest, error) {
-	in, size, closeIn, err := openArchive(ctx, g, file)
-	if err != nil {
-		return bundle.Manifest{}, err
+// openArchive opens the archive ("-": standard input, which must not be
+// a terminal) for bundle.Load or Check.
+func openArchive(ctx context.Context, g *globals, file string) (*bundle.Archive, error) {
+	if file == "-" && isTerminal(g.stdin) {
+		return nil, fmt.Errorf("load -: standard input is a terminal; redirect an archive into it, or pipe devstack save -o - into it")
 	}
-	defer closeIn()
-	bar := startTransfer(g.stderr, "Checking", size, 0, "")
-	defer bar.done()
-	m, err := bundle.Verify(io.TeeReader(in, bar))
-	if err != nil {
-		return m, loadFailed(ctx, file, "checking", err)
-	}
-	return m, nil
+	return bundle.Open(ctx, file, g.stdin)
 }
 
-// runLoad reads the archive once (bundle.Unpack): the image export
-// streams to the engine as it is read, which gets the export's end only
-// once the manifest at the end and every checksum have matched; the
-// project's files are written after that. So nothing is loaded from a
-// damaged archive, and a load costs one read of it.
+// runLoad loads the archive (bundle.Load: one read, nothing loaded from a
+// damaged archive), says what it loaded and prints, or runs, the command
+// that starts the project.
 func runLoad(ctx context.Context, g *globals, f loadFlags, file string) error {
-	in, size, closeIn, err := openArchive(ctx, g, file)
+	a, err := openArchive(ctx, g, file)
 	if err != nil {
 		return err
 	}
-	defer closeIn()
+	defer a.Close()
 	api, err := g.client(ctx)
 	if err != nil {
 		return err
 	}
 	defer api.Close()
-	decide := func(m bundle.Manifest) (string, error) {
-		dir, err := filepath.Abs(cmp.Or(f.dir, g.WorkingDir, m.Project)) // load's flag, the global one, ./PROJECT
-		if err != nil {
-			return "", err
-		}
-		return dir, bundle.Conflicts(m, dir)
-	}
-	bar := startTransfer(g.stderr, "Loading", size, 0, "(the engine unpacks the layers)")
-	m, dir, err := bundle.Unpack(io.TeeReader(in, bar), decide, func(export io.Reader) error {
-		return engine.LoadImages(ctx, api, export)
-	})
-	bar.done()
+	o := bundle.LoadOptions{Dir: cmp.Or(f.dir, g.WorkingDir), Meter: g.meter("Loading", "(the engine unpacks the layers)")} // load's flag, the global one, else ./PROJECT
+	m, dir, err := bundle.Load(ctx, engineImages{api}, a, o)
 	if err != nil {
-		return loadFailed(ctx, file, "loading", err)
+		return interrupted(ctx, err)
 	}
 	out := g.printer()
 	for _, im := range m.Images {
-		info, err := engine.InspectImage(ctx, api, im.Ref)
-		if err != nil || info.ID != im.ID {
-			return fmt.Errorf("%s: image %s is not the saved one after the load (want %s, have %s): %v", file, im.Ref, im.ID, info.ID, err)
-		}
 		out.Event(progress.Event{Kind: progress.KindImage, Name: im.Ref, Status: "Loaded", Detail: shortID(im.ID)})
 	}
 	fmt.Fprintf(g.stderr, "Wrote %d files of project %s into %s\n", len(m.ProjectFiles()), m.Project, dir)
@@ -153,9 +128,14 @@ func upLoaded(ctx context.Context, g *globals, m bundle.Manifest, dir string) er
 
 // listArchive checks an archive and shows what it holds.
 func listArchive(ctx context.Context, g *globals, file string) error {
-	m, err := verifyArchive(ctx, g, file)
+	a, err := openArchive(ctx, g, file)
 	if err != nil {
 		return err
+	}
+	defer a.Close()
+	m, err := bundle.Check(a, bundle.LoadOptions{Meter: g.meter("Checking", "")})
+	if err != nil {
+		return interrupted(ctx, err)
 	}
 	w := g.stdout
 	fmt.Fprintf(w, "project %s (archive format %d, devstack %s)\n", m.Project, m.Format, m.Devstack)
@@ -186,61 +166,14 @@ func shortID(id string) string {
 	return id
 }
 
-// openArchive opens an archive ("-": standard input) for one read that
-// Ctrl-C ends, even a read blocked on a pipe (the file is closed under
-// it).
-func openArchive(ctx context.Context, g *globals, file string) (io.Reader, int64, func(), error) {
-	if file == "-" {
-		if isTerminal(g.stdin) {
-			return nil, 0, nil, fmt.Errorf("load -: standard input is a terminal; redirect an archive into it, or pipe devstack save -o - into it")
-		}
-		if f, ok := g.stdin.(*os.File); ok {
-			stop := context.AfterFunc(ctx, func() { f.Close() })
-			return ctxReader{ctx, f}, 0, func() { stop() }, nil
-		}
-		return ctxReader{ctx, g.stdin}, 0, func() {}, nil
+// interrupted is a load or check that Ctrl-C ended: it says so, and what
+// is left.
+func interrupted(ctx context.Context, err error) error {
+	var le *bundle.LoadError
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) && errors.As(err, &le) {
+		return &engine.Interrupted{Step: le.Step + " " + le.File, Left: le.Left, Cause: ctx.Err(), Err: le.Err}
 	}
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, 0, nil, err
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, 0, nil, err
-	}
-	stop := context.AfterFunc(ctx, func() { f.Close() })
-	return ctxReader{ctx, f}, st.Size(), func() { stop(); f.Close() }, nil
-}
-
-// ctxReader ends a read with the context's error once it is cancelled.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(b []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	n, err := c.r.Read(b)
-	if err != nil && c.ctx.Err() != nil {
-		err = c.ctx.Err()
-	}
-	return n, err
-}
-
-// loadFailed says what went wrong with FILE, and what is left: nothing,
-// unless the engine had the whole image export.
-func loadFailed(ctx context.Context, file, step string, err error) error {
-	file, left := archiveName(file, "standard input"), "nothing loaded"
-	if errors.Is(err, bundle.ErrImagesLoaded) {
-		left = "the engine had the whole image export, its images may be loaded; no project file written"
-	}
-	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		return &engine.Interrupted{Step: step + " " + file, Left: left, Cause: ctx.Err(), Err: err}
-	}
-	return fmt.Errorf("%s: %w (%s)", file, err, left)
+	return err
 }
 
 func quoteAll(args []string) []string {

@@ -33,7 +33,7 @@ func TestShellQuote(t *testing.T) {
 
 func TestTransferLine(t *testing.T) {
 	bar := startTransfer(nil, "Loading", 200, 0, "(unpacking)")
-	defer bar.done()
+	defer bar.Done()
 	bar.Write(make([]byte, 50))
 	if got := bar.line(); got != "Loading  [======                  ]  50B/200B" {
 		t.Errorf("at 50/200: %q", got)
@@ -43,8 +43,8 @@ func TestTransferLine(t *testing.T) {
 		t.Errorf("at 200/200: %q", got)
 	}
 	save := startTransfer(nil, "Saving", 0, 3, "")
-	defer save.done()
-	save.imagesDone.Add(1)
+	defer save.Done()
+	save.ImageDone()
 	save.Write(make([]byte, 1500))
 	if got := save.line(); got != "Saving  1.5kB  images 1/3" {
 		t.Errorf("saving: %q", got)

@@ -2,20 +2,16 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
-	"syscall"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/go-units"
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/internal/bundle"
-	"github.com/devstack/devstack/internal/compose"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/progress"
@@ -110,45 +106,20 @@ func runSave(ctx context.Context, g *globals, f saveFlags, services []string) er
 	if _, err := engine.EnsureImages(ctx, api, p, g.images(engine.ImageOptions{Build: true}), pr); err != nil {
 		return err
 	}
-	m, err := newManifest(ctx, g, api, r, services, refs)
-	if err != nil {
-		return err
-	}
-	m.EmptyDirs = files.EmptyDirs
 	for _, d := range files.EmptyDirs {
 		pr.Event(progress.Event{Kind: progress.KindWarning, Detail: fmt.Sprintf("bind-mounted directory %s is not stored (--include-dir %s stores it); load creates it empty", d, d)})
 	}
-	size, err := writeArchive(ctx, g, api, out, comp, m, files.Files)
+	o := bundle.SaveOptions{Project: p, Presets: r.Added, Selected: services, EnvFiles: absAll(g.EnvFiles), Version: version.Version,
+		Files: files, Compression: comp, Out: out, Stdout: g.stdout, Meter: g.meter("Saving", "")}
+	for _, ref := range refs {
+		o.Images = append(o.Images, bundle.Image{Ref: ref.Ref, Services: ref.Services})
+	}
+	m, size, err := bundle.Save(ctx, engineImages{api}, o)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stderr, "Saved %s: %d images, %d files, %s\n", archiveName(out, "standard output"), len(m.Images), len(files.Files), units.HumanSize(float64(size)))
+	fmt.Fprintf(g.stderr, "Saved %s: %d images, %d files, %s\n", bundle.ArchiveName(out, "standard output"), len(m.Images), len(files.Files), units.HumanSize(float64(size)))
 	return nil
-}
-
-// newManifest describes the project and its images (the members are the
-// writer's to add).
-func newManifest(ctx context.Context, g *globals, api dockerapi.ImageAPI, r compose.Resolved, services []string, refs []engine.ExportRef) (bundle.Manifest, error) {
-	p := r.Selected
-	m := bundle.Manifest{Devstack: version.Version, Project: p.Name, Services: p.ServiceNames(), Presets: r.Added}
-	if len(services) > 0 {
-		m.Selected = services
-	}
-	var err error
-	if m.ComposeFiles, err = relAll(p.WorkingDir, p.ComposeFiles); err != nil {
-		return m, err
-	}
-	if m.EnvFiles, err = relAll(p.WorkingDir, absAll(g.EnvFiles)); err != nil {
-		return m, err
-	}
-	for _, ref := range refs {
-		info, err := engine.InspectImage(ctx, api, ref.Ref)
-		if err != nil {
-			return m, err
-		}
-		m.Images = append(m.Images, bundle.Image{ID: info.ID, Ref: ref.Ref, Tags: info.Tags, Platform: info.Platform, Services: ref.Services})
-	}
-	return m, nil
 }
 
 // collectFiles lists the project's files; --env-file and --include-dir
@@ -175,109 +146,18 @@ func absAll(paths []string) []string {
 	return out
 }
 
-func relAll(dir string, paths []string) ([]string, error) {
-	var out []string
-	for _, p := range paths {
-		rel, err := bundle.ProjectRel(dir, p, "file")
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rel)
-	}
-	return out, nil
+// engineImages is the engine's side of bundle.Save and bundle.Load.
+type engineImages struct{ api dockerapi.ImageAPI }
+
+func (e engineImages) InspectImage(ctx context.Context, ref string) (bundle.ImageInfo, error) {
+	info, err := engine.InspectImage(ctx, e.api, ref)
+	return bundle.ImageInfo{ID: info.ID, Tags: info.Tags, Platform: info.Platform}, err
 }
 
-// writeArchive streams the archive into a temporary file beside out and
-// renames it into place once complete; on any error the partial file is
-// removed. Out "-" is standard output (a reader there sees a broken
-// archive on error). It returns the archive's size.
-func writeArchive(ctx context.Context, g *globals, api dockerapi.ImageAPI, out string, comp bundle.Compression, m bundle.Manifest, files []bundle.Source) (size int64, err error) {
-	if out == "-" {
-		return streamArchive(ctx, g, api, g.stdout, out, comp, m, files)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".partial-*")
-	if err != nil {
-		return 0, writeError(out, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if size, err = streamArchive(ctx, g, api, tmp, out, comp, m, files); err != nil {
-		return 0, err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return 0, writeError(out, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return 0, writeError(out, err)
-	}
-	return size, os.Rename(tmp.Name(), out)
+func (e engineImages) SaveImages(ctx context.Context, refs []string) (io.ReadCloser, error) {
+	return engine.SaveImages(ctx, e.api, refs)
 }
 
-// streamArchive writes the archive to dst: the images, the files, the
-// manifest.
-func streamArchive(ctx context.Context, g *globals, api dockerapi.ImageAPI, dst io.Writer, out string, comp bundle.Compression, m bundle.Manifest, files []bundle.Source) (int64, error) {
-	bar := startTransfer(g.stderr, "Saving", 0, len(m.Images), "")
-	defer bar.done()
-	w, err := bundle.NewWriter(countingWriter{dst, bar}, comp)
-	if err != nil {
-		return 0, err
-	}
-	if err := writeImages(ctx, api, w, m.Images, bar); err != nil {
-		w.Abort()
-		return 0, writeError(out, err)
-	}
-	for _, src := range files {
-		if err := w.AddFile(src); err != nil {
-			w.Abort()
-			return 0, writeError(out, err)
-		}
-	}
-	if err := w.Close(m); err != nil {
-		return 0, writeError(out, err)
-	}
-	return bar.bytes.Load(), nil
-}
-
-// writeImages streams the engine's export of every image into w, counting
-// an image done once its config (named by its ID) has passed.
-func writeImages(ctx context.Context, api dockerapi.ImageAPI, w *bundle.Writer, images []bundle.Image, bar *transfer) error {
-	refs := make([]string, len(images))
-	pending := map[string]bool{}
-	for i, im := range images {
-		refs[i] = im.Ref
-		pending[strings.TrimPrefix(im.ID, "sha256:")] = true
-	}
-	rc, err := engine.SaveImages(ctx, api, refs)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	return w.AddImageExport(rc, func(name string) {
-		id := strings.TrimSuffix(filepath.Base(name), ".json")
-		if pending[id] {
-			delete(pending, id)
-			bar.imagesDone.Add(1)
-		}
-	})
-}
-
-// writeError names the archive being written; a full disk says so.
-func writeError(out string, err error) error {
-	if errors.Is(err, syscall.ENOSPC) {
-		return fmt.Errorf("writing %s: no space left on its device (nothing kept): %w", archiveName(out, "standard output"), err)
-	}
-	return fmt.Errorf("writing %s (nothing kept): %w", archiveName(out, "standard output"), err)
-}
-
-// archiveName is how messages name an archive file: "-" is standard
-// output for save, standard input for load.
-func archiveName(file, std string) string {
-	if file == "-" {
-		return std
-	}
-	return file
+func (e engineImages) LoadImages(ctx context.Context, export io.Reader) error {
+	return engine.LoadImages(ctx, e.api, export)
 }

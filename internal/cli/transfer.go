@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/docker/go-units"
+
+	"github.com/devstack/devstack/internal/bundle"
 )
 
 // transfer counts the bytes and images of a save or load and, on a
@@ -22,6 +24,14 @@ type transfer struct {
 	imagesDone  atomic.Int64
 	stop, ended chan struct{}
 	once        sync.Once
+}
+
+// meter is a progress line on standard error for bundle.Save, Load and
+// Check: label, and waiting once all bytes are through.
+func (g *globals) meter(label, waiting string) bundle.StartMeter {
+	return func(total int64, images int) bundle.Meter {
+		return startTransfer(g.stderr, label, total, images, waiting)
+	}
 }
 
 // startTransfer draws on w when it is a terminal; otherwise it only counts.
@@ -76,20 +86,11 @@ func (t *transfer) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// done stops drawing and clears the line.
-func (t *transfer) done() {
+// ImageDone counts one image through.
+func (t *transfer) ImageDone() { t.imagesDone.Add(1) }
+
+// Done stops drawing and clears the line.
+func (t *transfer) Done() {
 	t.once.Do(func() { close(t.stop) })
 	<-t.ended
-}
-
-// countingWriter passes writes to w and counts them into t.
-type countingWriter struct {
-	w io.Writer
-	t *transfer
-}
-
-func (c countingWriter) Write(b []byte) (int, error) {
-	n, err := c.w.Write(b)
-	c.t.bytes.Add(int64(n))
-	return n, err
 }

@@ -1,0 +1,140 @@
+package bundle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// LoadOptions say where Load writes the project's files, and who hears
+// of the progress of Load and Check.
+type LoadOptions struct {
+	// Dir is where the project's files go; empty: ./PROJECT.
+	Dir   string
+	Meter StartMeter
+}
+
+// Archive is an archive opened for one read, by Load or Check.
+type Archive struct {
+	name  string // as messages name it
+	r     io.Reader
+	size  int64 // 0 for standard input
+	close func()
+}
+
+// LoadError is a failed load or check of File: what went wrong, at which
+// step, and what is left.
+type LoadError struct {
+	File string // as messages name it
+	Step string // "loading" or "checking"
+	Left string // "nothing loaded", or what the engine may have
+	Err  error
+}
+
+func (e *LoadError) Error() string { return fmt.Sprintf("%s: %v (%s)", e.File, e.Err, e.Left) }
+func (e *LoadError) Unwrap() error { return e.Err }
+
+// Load reads the archive once (Unpack): the image export streams to the
+// engine as it is read, which gets the export's end only once the
+// manifest at the end and every checksum have matched; the project's
+// files are written into the directory after that, refused over other
+// files. So nothing is loaded from a damaged archive, and a load costs
+// one read of it. Then every image must have the ID it was saved with. It
+// returns the manifest and the directory.
+func Load(ctx context.Context, eng ImageLoader, a *Archive, o LoadOptions) (Manifest, string, error) {
+	decide := func(m Manifest) (string, error) {
+		dir := o.Dir
+		if dir == "" {
+			dir = m.Project
+		}
+		dir, err := filepath.Abs(dir)
+		if err != nil {
+			return "", err
+		}
+		return dir, Conflicts(m, dir)
+	}
+	meter := o.Meter.start(a.size, 0)
+	m, dir, err := Unpack(io.TeeReader(a.r, meter), decide, func(export io.Reader) error {
+		return eng.LoadImages(ctx, export)
+	})
+	meter.Done()
+	if err != nil {
+		return m, dir, loadFailed(a.name, "loading", err)
+	}
+	for _, im := range m.Images {
+		info, err := eng.InspectImage(ctx, im.Ref)
+		if err != nil || info.ID != im.ID {
+			return m, dir, fmt.Errorf("%s: image %s is not the saved one after the load (want %s, have %s): %v", a.name, im.Ref, im.ID, info.ID, err)
+		}
+	}
+	return m, dir, nil
+}
+
+// Check reads the archive once and checks everything in it (Verify),
+// writing nothing.
+func Check(a *Archive, o LoadOptions) (Manifest, error) {
+	meter := o.Meter.start(a.size, 0)
+	defer meter.Done()
+	m, err := Verify(io.TeeReader(a.r, meter))
+	if err != nil {
+		return m, loadFailed(a.name, "checking", err)
+	}
+	return m, nil
+}
+
+// loadFailed says what went wrong with file, and what is left: nothing,
+// unless the engine had the whole image export.
+func loadFailed(file, step string, err error) error {
+	left := "nothing loaded"
+	if errors.Is(err, ErrImagesLoaded) {
+		left = "the engine had the whole image export, its images may be loaded; no project file written"
+	}
+	return &LoadError{File: file, Step: step, Left: left, Err: err}
+}
+
+// Open opens the archive file ("-": stdin) for one read that cancelling
+// ctx ends, even a read blocked on a pipe (the file is closed under it).
+func Open(ctx context.Context, file string, stdin io.Reader) (*Archive, error) {
+	if file == "-" {
+		a := &Archive{name: "standard input", r: ctxReader{ctx, stdin}, close: func() {}}
+		if f, ok := stdin.(*os.File); ok {
+			stop := context.AfterFunc(ctx, func() { f.Close() })
+			a.close = func() { stop() }
+		}
+		return a, nil
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	stop := context.AfterFunc(ctx, func() { f.Close() })
+	return &Archive{name: file, r: ctxReader{ctx, f}, size: st.Size(), close: func() { stop(); f.Close() }}, nil
+}
+
+// Close closes the archive file (never standard input).
+func (a *Archive) Close() { a.close() }
+
+// ctxReader ends a read with the context's error once it is cancelled.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(b []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := c.r.Read(b)
+	if err != nil && c.ctx.Err() != nil {
+		err = c.ctx.Err()
+	}
+	return n, err
+}
