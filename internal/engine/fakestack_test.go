@@ -31,7 +31,6 @@ type fakeStack struct {
 // newFakeStack is an engine with the images the tests' compose files name.
 func newFakeStack(t *testing.T) *fakeStack {
 	t.Helper()
-	t.Setenv("DOCKER_CONFIG", t.TempDir()) // no proxies from the machine's docker config
 	api := dockerapi.NewFakeClient()
 	for _, ref := range []string{"nginx:1.27", "postgres:16", "busybox:1.36"} {
 		api.AddImage(ref, nil)
