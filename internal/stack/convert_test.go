@@ -85,6 +85,7 @@ func TestConvertErrors(t *testing.T) {
 		{"rollback failure_action rollback", "deploy: {rollback_config: {failure_action: rollback}}", "", `invalid for swarm: service web: deploy.rollback_config.failure_action "rollback" (want pause, continue)`},
 		{"bad restart_policy condition", "deploy: {restart_policy: {condition: always}}", "", `invalid for swarm: service web: deploy.restart_policy.condition "always" (want none, on-failure or any)`},
 		{"unset secret variable", "secrets: [k]", "secrets:\n  k: {environment: DEVSTACK_TEST_UNSET_X}\n", "service web: cannot read secret k: environment variable DEVSTACK_TEST_UNSET_X is not set"},
+		{"unset config variable", "configs: [k]", "configs:\n  k: {environment: DEVSTACK_TEST_UNSET_X}\n", "service web: cannot read config k: environment variable DEVSTACK_TEST_UNSET_X is not set"},
 		{"secret name too long", "secrets: [k]", "secrets:\n  k: {environment: HOME, name: " + strings.Repeat("x", 60) + "}\n", "service web: invalid for swarm: secret k: name " + strings.Repeat("x", 60) + "-" + "DIGEST must have only letters, digits, -, _ and ., start and end with a letter or digit, and be at most 64 characters; give it another name: or key"},
 		{"bad tmpfs size", "tmpfs: [\"/run:size=lots\"]", "", `invalid for swarm: service web: tmpfs /run:size=lots: size "lots": invalid size: 'lots'`},
 	} {

@@ -17,12 +17,9 @@ func (c *converter) secretRefs(s types.ServiceConfig) ([]*swarm.SecretReference,
 		sec, ok := c.secrets[ref.Source]
 		if !ok {
 			def, defined := c.p.Secrets[ref.Source]
-			if !defined {
-				return nil, fmt.Errorf("%w: service %s: secret %s is not defined under secrets:", ErrInvalid, s.Name, ref.Source)
-			}
-			o, err := c.convertObject("secret", ref.Source, types.FileObjectConfig(def))
+			o, err := c.refObject("secret", s.Name, ref.Source, types.FileObjectConfig(def), defined)
 			if err != nil {
-				return nil, fmt.Errorf("service %s: %w", s.Name, err)
+				return nil, err
 			}
 			sec = Secret{Name: o.name, Key: ref.Source, External: o.external,
 				Spec: swarm.SecretSpec{Annotations: o.ann, Data: o.data, Driver: o.driver, Templating: o.template}}
@@ -45,12 +42,9 @@ func (c *converter) configRefs(s types.ServiceConfig) ([]*swarm.ConfigReference,
 		cfg, ok := c.configs[ref.Source]
 		if !ok {
 			def, defined := c.p.Configs[ref.Source]
-			if !defined {
-				return nil, fmt.Errorf("%w: service %s: config %s is not defined under configs:", ErrInvalid, s.Name, ref.Source)
-			}
-			o, err := c.convertObject("config", ref.Source, types.FileObjectConfig(def))
+			o, err := c.refObject("config", s.Name, ref.Source, types.FileObjectConfig(def), defined)
 			if err != nil {
-				return nil, fmt.Errorf("service %s: %w", s.Name, err)
+				return nil, err
 			}
 			cfg = Config{Name: o.name, Key: ref.Source, External: o.external,
 				Spec: swarm.ConfigSpec{Annotations: o.ann, Data: o.data, Templating: o.template}}
@@ -66,4 +60,18 @@ func (c *converter) configRefs(s types.ServiceConfig) ([]*swarm.ConfigReference,
 		})
 	}
 	return out, nil
+}
+
+// refObject converts the top-level secret or config (kind) KEY that
+// service refers to the first time one does; defined says whether the
+// project defines it.
+func (c *converter) refObject(kind, service, key string, def types.FileObjectConfig, defined bool) (object, error) {
+	if !defined {
+		return object{}, fmt.Errorf("%w: service %s: %s %s is not defined under %ss:", ErrInvalid, service, kind, key, kind)
+	}
+	o, err := c.convertObject(kind, key, def)
+	if err != nil {
+		return object{}, fmt.Errorf("service %s: %w", service, err)
+	}
+	return o, nil
 }

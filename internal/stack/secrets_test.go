@@ -7,6 +7,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/swarm"
 )
 
@@ -77,5 +78,18 @@ func TestSecretReadFileOption(t *testing.T) {
 	_, _, err = Convert(p, Options{ReadFile: func(string) ([]byte, error) { return nil, os.ErrNotExist }})
 	if !errors.Is(err, ErrSource) || err.Error() != "service web: cannot read secret k: file does not exist" {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestRefObjectUndefined: a reference to a secret or config the project
+// does not define (the loader refuses it first; Convert checks again).
+func TestRefObjectUndefined(t *testing.T) {
+	c := &converter{}
+	for _, kind := range []string{"secret", "config"} {
+		_, err := c.refObject(kind, "web", "k", types.FileObjectConfig{}, false)
+		want := "invalid for swarm: service web: " + kind + " k is not defined under " + kind + "s:"
+		if !errors.Is(err, ErrInvalid) || err.Error() != want {
+			t.Errorf("%s: err = %v, want %s", kind, err, want)
+		}
 	}
 }
