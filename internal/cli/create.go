@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/plan"
 )
 
 func newCreateCmd(g *globals) *cobra.Command {
@@ -23,7 +24,7 @@ func newCreateCmd(g *globals) *cobra.Command {
 				return err
 			}
 			return converge(cmd.Context(), g, "create", full, p, engine.UpOptions{
-				PlanOptions:  engine.PlanOptions{ForceRecreate: forceRecreate, NoRecreate: noRecreate, RemoveOrphans: removeOrphans},
+				PlanOptions:  plan.PlanOptions{ForceRecreate: forceRecreate, NoRecreate: noRecreate, RemoveOrphans: removeOrphans},
 				ImageOptions: engine.ImageOptions{Build: build, Pull: pull},
 				NoStart:      true,
 			})

@@ -12,6 +12,7 @@ import (
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/info"
+	"github.com/devstack/devstack/internal/plan"
 )
 
 func newInfoCmd(g *globals) *cobra.Command {
@@ -54,8 +55,8 @@ host ports actually published. --format env prints just the settings.`,
 
 // loadRunning loads the project as it runs (compose.LoadRunning) and
 // observes its containers.
-func (g *globals) loadRunning(ctx context.Context, api dockerapi.ContainerAPI) (*types.Project, []engine.Container, error) {
-	var cs []engine.Container
+func (g *globals) loadRunning(ctx context.Context, api dockerapi.ContainerAPI) (*types.Project, []plan.Container, error) {
+	var cs []plan.Container
 	p, err := compose.LoadRunning(ctx, g.Options, func(ctx context.Context) (string, []string, error) {
 		name, err := g.projectName(ctx)
 		if err != nil {
@@ -70,12 +71,12 @@ func (g *globals) loadRunning(ctx context.Context, api dockerapi.ContainerAPI) (
 }
 
 // renderInfo renders the info of every service with a container, or of the named ones.
-func renderInfo(p *types.Project, cs []engine.Container, only []string) ([]info.Service, error) {
-	return info.Running(p, containerServices(cs), engine.ServicePorts(cs), only)
+func renderInfo(p *types.Project, cs []plan.Container, only []string) ([]info.Service, error) {
+	return info.Running(p, containerServices(cs), plan.ServicePorts(cs), only)
 }
 
 // containerServices are the services of the containers, one per container.
-func containerServices(cs []engine.Container) []string {
+func containerServices(cs []plan.Container) []string {
 	out := make([]string, 0, len(cs))
 	for _, c := range cs {
 		out = append(out, c.Service)
@@ -85,7 +86,7 @@ func containerServices(cs []engine.Container) []string {
 
 // showInfo prints, after up, how to reach the services that publish
 // something or carry preset info.
-func showInfo(ctx context.Context, g *globals, api dockerapi.ContainerAPI, p *types.Project, plan engine.Plan) {
+func showInfo(ctx context.Context, g *globals, api dockerapi.ContainerAPI, p *types.Project, plan plan.Plan) {
 	cs := plan.Kept() // a no-op up: what was observed is what runs
 	if !plan.Unchanged() {
 		var err error

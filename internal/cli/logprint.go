@@ -8,6 +8,7 @@ import (
 
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/logs"
+	"github.com/devstack/devstack/internal/plan"
 )
 
 // logPrinter renders followed logs as lines with coloured `service |`
@@ -23,7 +24,7 @@ type logPrinter struct {
 // RFC3339NanoFixed is the engine's own timestamp layout (nine digits).
 const rfc3339NanoFixed = "2006-01-02T15:04:05.000000000Z07:00"
 
-func (p *logPrinter) Begin(cs []engine.Container) {
+func (p *logPrinter) Begin(cs []plan.Container) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, c := range cs {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/logs"
+	"github.com/devstack/devstack/internal/plan"
 )
 
 // Lines get a `name |` prefix padded to the widest selected container,
@@ -14,7 +15,7 @@ import (
 func TestLogPrinter(t *testing.T) {
 	var buf bytes.Buffer
 	p := &logPrinter{w: &buf, timestamps: true}
-	p.Begin([]engine.Container{{Service: "web", Number: 1}, {Service: "worker", Number: 2}})
+	p.Begin([]plan.Container{{Service: "web", Number: 1}, {Service: "worker", Number: 2}})
 	at := time.Date(2026, 1, 2, 10, 0, 0, 5000, time.UTC)
 	p.Line(engine.LogLine{Service: "web", Number: 1, Time: at, Text: "ready"})
 	p.Line(engine.LogLine{Service: "worker", Number: 2, Time: at, Text: "tick"})

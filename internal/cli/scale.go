@@ -8,6 +8,7 @@ import (
 
 	"github.com/devstack/devstack/internal/compose"
 	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/plan"
 )
 
 func newScaleCmd(g *globals) *cobra.Command {
@@ -21,7 +22,7 @@ func newScaleCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			scale, err := engine.ParseScale(args, p.ServiceNames())
+			scale, err := plan.ParseScale(args, p.ServiceNames())
 			if err != nil {
 				return err
 			}
@@ -39,7 +40,7 @@ func newScaleCmd(g *globals) *cobra.Command {
 					return err
 				}
 			}
-			if err := engine.ApplyScale(sel, scale); err != nil {
+			if err := plan.ApplyScale(sel, scale); err != nil {
 				return err
 			}
 			return converge(ctx, g, "scale", full, sel, engine.UpOptions{})

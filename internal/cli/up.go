@@ -13,6 +13,7 @@ import (
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/logs"
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/devstack/devstack/internal/tui"
 	"github.com/devstack/devstack/internal/watch"
 )
@@ -92,7 +93,7 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 	detached := f.detach || f.wait
 	dashboard := !abort && !f.noTUI && isTerminal(g.stdout) && isTerminal(g.stdin) && (!detached || f.watch)
 	opts := engine.UpOptions{
-		PlanOptions:      engine.PlanOptions{ForceRecreate: f.forceRecreate, NoRecreate: f.noRecreate, RemoveOrphans: f.removeOrphans},
+		PlanOptions:      plan.PlanOptions{ForceRecreate: f.forceRecreate, NoRecreate: f.noRecreate, RemoveOrphans: f.removeOrphans},
 		ImageOptions:     g.images(engine.ImageOptions{Build: f.build, Pull: f.pull}),
 		Known:            append(full.ServiceNames(), full.DisabledServiceNames()...),
 		Wait:             f.wait,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/logs"
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -62,7 +63,7 @@ func (a ServiceActions) Recreate(ctx context.Context, service string) error {
 		return fmt.Errorf("the compose project here is %s, not %s: run dash from the project's directory", selected.Name, a.Project)
 	}
 	opts := UpOptions{
-		PlanOptions:  PlanOptions{Recreate: []string{service}},
+		PlanOptions:  plan.PlanOptions{Recreate: []string{service}},
 		ImageOptions: a.Images,
 		Known:        append(full.ServiceNames(), full.DisabledServiceNames()...),
 	}

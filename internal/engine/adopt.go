@@ -14,6 +14,7 @@ import (
 
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -70,7 +71,7 @@ func extraNetworks(list []network.Summary, name string) []string {
 // (adoptConflict). When that one is gone again by the time we look (its
 // creation failed, e.g. on a duplicate network being removed), or the
 // network's name is briefly ambiguous, it tries again a few times.
-func (a *applier) createRacing(ctx context.Context, spec convert.Spec, service string, number int, hash string, fresh bool) (id string, adopted *Container, warnings []string, err error) {
+func (a *applier) createRacing(ctx context.Context, spec convert.Spec, service string, number int, hash string, fresh bool) (id string, adopted *plan.Container, warnings []string, err error) {
 	for attempt := 1; ; attempt++ {
 		resp, err := a.api.ContainerCreate(ctx, spec.Config, spec.Host, spec.Network, spec.Platform, spec.Name)
 		if err == nil {
@@ -119,15 +120,15 @@ func startRacing(ctx context.Context, api dockerapi.ContainerAPI, id string) err
 // adoptConflict takes over the container that holds the name ours was to
 // get when another client just created it for the same service, replica
 // and config: what we would have made. Anything else stays an error.
-func (a *applier) adoptConflict(ctx context.Context, name, service string, number int, hash string) (Container, bool) {
+func (a *applier) adoptConflict(ctx context.Context, name, service string, number int, hash string) (plan.Container, bool) {
 	c, err := a.api.ContainerInspect(ctx, name)
 	if err != nil || c.Config == nil || c.State == nil {
-		return Container{}, false
+		return plan.Container{}, false
 	}
 	if !sameReplica(c.Config.Labels, a.p.Name, service, number, hash) {
-		return Container{}, false
+		return plan.Container{}, false
 	}
-	return Container{ID: c.ID, Name: strings.TrimPrefix(c.Name, "/"), Service: service, Number: number, State: c.State.Status, Hash: hash, Labels: c.Config.Labels}, true
+	return plan.Container{ID: c.ID, Name: strings.TrimPrefix(c.Name, "/"), Service: service, Number: number, State: c.State.Status, Hash: hash, Labels: c.Config.Labels}, true
 }
 
 // sameReplica tells whether a container's labels say it is replica number

@@ -13,6 +13,7 @@ import (
 
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -33,7 +34,7 @@ type applier struct {
 	// plan leaves alone resolve to them); gate orders creations that
 	// reference other services.
 	apiVersion string
-	observed   []Container
+	observed   []plan.Container
 	gate       *createGate
 	proxyEnv   types.MappingWithEquals // docker's configured proxies (ProxyEnv)
 	renewAnon  bool                    // recreated containers get new anonymous volumes (up -V)
@@ -41,25 +42,25 @@ type applier struct {
 	dupNets    []string                // the project's networks observed more than once
 
 	mu      sync.Mutex
-	current map[string][]Container // service -> its containers after apply
-	start   map[string][]Container // service -> containers that need starting
+	current map[string][]plan.Container // service -> its containers after apply
+	start   map[string][]plan.Container // service -> containers that need starting
 }
 
 // apply runs the plan; without start it only creates (`create`).
-func (a *applier) apply(ctx context.Context, plan Plan, start bool) error {
-	a.current, a.start = map[string][]Container{}, map[string][]Container{}
+func (a *applier) apply(ctx context.Context, pl plan.Plan, start bool) error {
+	a.current, a.start = map[string][]plan.Container{}, map[string][]plan.Container{}
 	a.setStep("creating networks, volumes and containers")
-	if err := a.recreateNetworks(ctx, plan); err != nil {
+	if err := a.recreateNetworks(ctx, pl); err != nil {
 		return err
 	}
-	if err := a.each(ctx, plan, a.resource, CreateNetwork, CreateVolume, RemoveContainer); err != nil {
+	if err := a.each(ctx, pl, a.resource, plan.CreateNetwork, plan.CreateVolume, plan.RemoveContainer); err != nil {
 		return err
 	}
 	for _, name := range a.dupNets {
 		a.dedupeNetwork(ctx, name) // copies another client made before we looked
 	}
-	a.gate = newCreateGate(plan)
-	if err := a.each(ctx, refOrder(a.p, plan), a.container, CreateContainer, RecreateContainer, StartContainer, KeepContainer, RestartContainer); err != nil {
+	a.gate = newCreateGate(pl)
+	if err := a.each(ctx, refOrder(a.p, pl), a.container, plan.CreateContainer, plan.RecreateContainer, plan.StartContainer, plan.KeepContainer, plan.RestartContainer); err != nil {
 		return err
 	}
 	if !start {
@@ -84,10 +85,10 @@ func (a *applier) setStep(s string) {
 }
 
 // each runs the plan's actions of the given kinds concurrently.
-func (a *applier) each(ctx context.Context, plan Plan, fn func(context.Context, Action) error, ops ...Op) error {
+func (a *applier) each(ctx context.Context, pl plan.Plan, fn func(context.Context, plan.Action) error, ops ...plan.Op) error {
 	eg, ctx := errgroup.WithContext(ctx)
 	eg.SetLimit(parallelism)
-	for _, act := range plan.Actions {
+	for _, act := range pl.Actions {
 		for _, op := range ops {
 			if act.Op == op {
 				eg.Go(func() error { return fn(ctx, act) })
@@ -97,16 +98,16 @@ func (a *applier) each(ctx context.Context, plan Plan, fn func(context.Context, 
 	return eg.Wait()
 }
 
-func (a *applier) resource(ctx context.Context, act Action) error {
+func (a *applier) resource(ctx context.Context, act plan.Action) error {
 	switch act.Op {
-	case CreateNetwork:
+	case plan.CreateNetwork:
 		return a.createNetwork(ctx, act)
-	case CreateVolume:
+	case plan.CreateVolume:
 		if _, err := a.api.VolumeCreate(ctx, convert.VolumeCreate(a.p, act.Reason)); err != nil {
 			return fmt.Errorf("volume %s: %w", act.Name, err)
 		}
 		progress.Status(a.out, progress.KindVolume, act.Name, "Created")
-	case RemoveContainer:
+	case plan.RemoveContainer:
 		if err := a.api.ContainerRemove(ctx, act.Current.ID, container.RemoveOptions{Force: true}); err != nil {
 			return containerPlanError(act.Name, err)
 		}
@@ -115,24 +116,24 @@ func (a *applier) resource(ctx context.Context, act Action) error {
 	return nil
 }
 
-func (a *applier) container(ctx context.Context, act Action) error {
+func (a *applier) container(ctx context.Context, act plan.Action) error {
 	defer a.gate.finish(act.Service)
 	switch act.Op {
-	case KeepContainer:
+	case plan.KeepContainer:
 		a.record(act.Service, *act.Current, false)
 		progress.Status(a.out, progress.KindContainer, act.Name, "Running")
 		return nil
-	case StartContainer:
+	case plan.StartContainer:
 		a.record(act.Service, *act.Current, true)
 		return nil
-	case RestartContainer:
+	case plan.RestartContainer:
 		if err := a.api.ContainerStop(ctx, act.Current.ID, container.StopOptions{Timeout: dockerapi.StopTimeout(ctx, a.api, act.Current.ID, nil)}); err != nil {
 			return containerPlanError(act.Name, err)
 		}
 		a.out.Event(progress.Event{Kind: progress.KindContainer, Name: act.Name, Status: "Stopped", Detail: act.Reason})
 		a.record(act.Service, *act.Current, true)
 		return nil
-	case RecreateContainer:
+	case plan.RecreateContainer:
 		return a.recreate(ctx, act)
 	}
 	c, err := a.create(ctx, a.p.Services[act.Service], act.Number, nil)
@@ -150,13 +151,13 @@ func (a *applier) container(ctx context.Context, act Action) error {
 // (or devstack is interrupted before), the old one gets its name back and
 // runs again as it did. One an interrupted recreate left renamed aside
 // is not renamed again.
-func (a *applier) recreate(ctx context.Context, act Action) error {
+func (a *applier) recreate(ctx context.Context, act plan.Action) error {
 	old := act.Current
 	if err := a.api.ContainerStop(ctx, old.ID, container.StopOptions{Timeout: dockerapi.StopTimeout(ctx, a.api, old.ID, nil)}); err != nil {
 		return containerPlanError(act.Name, err)
 	}
 	home, aside := old.Name, shortID(old.ID)+"_"+old.Name // its name, and the one out of the way
-	if asideName(old.Name, act.Name) {
+	if plan.IsAsideName(old.Name, act.Name) {
 		home, aside = act.Name, old.Name // renamed aside already
 	} else if err := a.api.ContainerRename(ctx, old.ID, aside); err != nil {
 		// Interrupted, the engine may have renamed it all the same.
@@ -184,7 +185,7 @@ func (a *applier) recreate(ctx context.Context, act Action) error {
 }
 
 // restoreOld starts the container a failed recreate kept, when it ran.
-func (a *applier) restoreOld(ctx context.Context, old *Container, err error) error {
+func (a *applier) restoreOld(ctx context.Context, old *plan.Container, err error) error {
 	if old.Running() {
 		if serr := a.api.ContainerStart(context.WithoutCancel(ctx), old.ID, container.StartOptions{}); serr != nil {
 			return fmt.Errorf("%w (and the old container could not be started again: %v)", err, serr)
@@ -198,7 +199,7 @@ func (a *applier) restoreOld(ctx context.Context, old *Container, err error) err
 // from the container before it are mounted by name, so the engine's
 // RemoveVolumes leaves them. Named volumes of the project are never
 // touched; a failure is a warning, the recreate itself worked.
-func (a *applier) removeReplacedVolumes(ctx context.Context, old Container) {
+func (a *applier) removeReplacedVolumes(ctx context.Context, old plan.Container) {
 	for _, v := range inheritedVolumes(old) {
 		if a.projectVolume(v) {
 			continue
@@ -230,26 +231,26 @@ func shortID(id string) string {
 
 // create makes one container of s; replacing old, it takes over old's
 // anonymous volumes (convert.InheritVolumes).
-func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int, old *Container) (Container, error) {
+func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int, old *plan.Container) (plan.Container, error) {
 	files := a.files[s.Name]
 	t, err := a.target(ctx, convert.ServiceRefs(s))
 	if err != nil {
-		return Container{}, err
+		return plan.Container{}, err
 	}
 	hash := convert.ConfigHash(convert.ResolvedService(s, t.Refs), files)
 	spec, err := convert.ContainerSpec(a.p, s, number, a.imageIDs[s.Name], hash, t)
 	if err != nil {
-		return Container{}, err
+		return plan.Container{}, err
 	}
 	if err := a.inherit(ctx, &spec, s, old); err != nil {
-		return Container{}, err
+		return plan.Container{}, err
 	}
 	if err := createMountpoints(spec.Host.Mounts); err != nil {
-		return Container{}, fmt.Errorf("service %s: %w", s.Name, err)
+		return plan.Container{}, fmt.Errorf("service %s: %w", s.Name, err)
 	}
 	id, adopted, warnings, err := a.createRacing(ctx, spec, s.Name, number, hash, old == nil)
 	if err != nil {
-		return Container{}, containerPlanError(spec.Name, err)
+		return plan.Container{}, containerPlanError(spec.Name, err)
 	}
 	if adopted != nil {
 		progress.Status(a.out, progress.KindContainer, adopted.Name, "Adopted")
@@ -261,9 +262,9 @@ func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int,
 	if err := a.finishCreate(ctx, id, spec, files); err != nil {
 		// Nothing half-made stays behind.
 		_ = a.api.ContainerRemove(context.WithoutCancel(ctx), id, container.RemoveOptions{Force: true, RemoveVolumes: true})
-		return Container{}, containerPlanError(spec.Name, err)
+		return plan.Container{}, containerPlanError(spec.Name, err)
 	}
-	return Container{ID: id, Name: spec.Name, Service: s.Name, Number: number, State: "created"}, nil
+	return plan.Container{ID: id, Name: spec.Name, Service: s.Name, Number: number, State: "created"}, nil
 }
 
 // finishCreate copies configs and secrets into a created container and
@@ -280,7 +281,7 @@ func (a *applier) finishCreate(ctx context.Context, id string, spec convert.Spec
 	return nil
 }
 
-func (a *applier) record(service string, c Container, start bool) {
+func (a *applier) record(service string, c plan.Container, start bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.current[service] = append(a.current[service], c)
@@ -295,7 +296,7 @@ func (a *applier) needsStart(service string) bool {
 	return len(a.start[service]) > 0
 }
 
-func (a *applier) containers(service string) []Container {
+func (a *applier) containers(service string) []plan.Container {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.current[service]

@@ -8,6 +8,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/devstack/devstack/internal/convert"
+	"github.com/devstack/devstack/internal/plan"
 )
 
 // createGate holds back the creation of containers that name another
@@ -19,11 +20,11 @@ type createGate struct {
 	done    map[string]chan struct{} // closed when pending reaches 0
 }
 
-func newCreateGate(plan Plan) *createGate {
+func newCreateGate(pl plan.Plan) *createGate {
 	g := &createGate{pending: map[string]int{}, done: map[string]chan struct{}{}}
-	for _, act := range plan.Actions {
+	for _, act := range pl.Actions {
 		switch act.Op {
-		case CreateContainer, RecreateContainer, StartContainer, KeepContainer, RestartContainer:
+		case plan.CreateContainer, plan.RecreateContainer, plan.StartContainer, plan.KeepContainer, plan.RestartContainer:
 			g.pending[act.Service]++
 			if g.done[act.Service] == nil {
 				g.done[act.Service] = make(chan struct{})
@@ -96,7 +97,7 @@ func (a *applier) target(ctx context.Context, refs []string) (convert.Target, er
 // refOrder puts the actions of referenced services before those of the
 // services that reference them, so that waiting creations never hold
 // every slot of the bounded group while what they wait for is unscheduled.
-func refOrder(p *types.Project, plan Plan) Plan {
+func refOrder(p *types.Project, pl plan.Plan) plan.Plan {
 	level := map[string]int{}
 	var depth func(name string, seen int) int
 	depth = func(name string, seen int) int {
@@ -112,7 +113,7 @@ func refOrder(p *types.Project, plan Plan) Plan {
 		level[name] = l
 		return l
 	}
-	out := Plan{Actions: append([]Action(nil), plan.Actions...), Orphans: plan.Orphans}
+	out := plan.Plan{Actions: append([]plan.Action(nil), pl.Actions...), Orphans: pl.Orphans}
 	sort.SliceStable(out.Actions, func(i, j int) bool {
 		return depth(out.Actions[i].Service, 0) < depth(out.Actions[j].Service, 0)
 	})

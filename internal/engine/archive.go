@@ -29,7 +29,7 @@ type ExportRef struct {
 func ExportRefs(p *types.Project) ([]ExportRef, error) {
 	byRef := map[string]*ExportRef{}
 	var order []string
-	for _, name := range sortedServices(p) {
+	for _, name := range p.ServiceNames() {
 		s := p.Services[name]
 		ref := s.Image
 		if !strings.HasPrefix(ref, "sha256:") {

@@ -21,7 +21,7 @@ const buildParallelism = 4
 func BuildTargets(p *types.Project, services []string) []types.ServiceConfig {
 	var out []types.ServiceConfig
 	seen := map[string]bool{}
-	for _, name := range sortedServices(p) {
+	for _, name := range p.ServiceNames() {
 		s := p.Services[name]
 		if s.Build == nil || (len(services) > 0 && !slices.Contains(services, name)) || seen[s.Image] {
 			continue
@@ -88,7 +88,7 @@ func Pull(ctx context.Context, api dockerapi.API, p *types.Project, o PullOption
 	}
 	var reqs []pullReq
 	seen := map[string]bool{}
-	for _, name := range sortedServices(p) {
+	for _, name := range p.ServiceNames() {
 		s := p.Services[name]
 		if s.Image == "" || seen[s.Image] || s.PullPolicy == types.PullPolicyBuild {
 			continue

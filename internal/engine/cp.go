@@ -10,6 +10,7 @@ import (
 
 	"github.com/containerd/errdefs"
 	"github.com/devstack/devstack/internal/convert"
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/docker/docker/api/types/container"
 	"github.com/moby/go-archive"
 
@@ -28,10 +29,10 @@ type CopyOptions struct {
 }
 
 // copyContainer is the container number Index of the service, running or not.
-func copyContainer(ctx context.Context, api dockerapi.ContainerAPI, project string, o CopyOptions) (Container, error) {
+func copyContainer(ctx context.Context, api dockerapi.ContainerAPI, project string, o CopyOptions) (plan.Container, error) {
 	cs, err := ObserveContainers(ctx, api, project)
 	if err != nil {
-		return Container{}, err
+		return plan.Container{}, err
 	}
 	index := max(o.Index, 1)
 	for _, c := range cs {
@@ -39,7 +40,7 @@ func copyContainer(ctx context.Context, api dockerapi.ContainerAPI, project stri
 			return c, nil
 		}
 	}
-	return Container{}, fmt.Errorf("%w: service %s has no container number %d in project %s%s", convert.ErrNoContainer, o.Service, index, project, servicesThere(cs))
+	return plan.Container{}, fmt.Errorf("%w: service %s has no container number %d in project %s%s", convert.ErrNoContainer, o.Service, index, project, servicesThere(cs))
 }
 
 // CopyFrom copies src in the service's container to dst on the host, or
@@ -128,7 +129,7 @@ func CopyTo(ctx context.Context, api dockerapi.ContainerAPI, project string, o C
 	return nil
 }
 
-func statError(c Container, path string, err error) error {
+func statError(c plan.Container, path string, err error) error {
 	if errdefs.IsNotFound(err) {
 		return fmt.Errorf("%w: %s in container %s", ErrNoPath, path, c.Name)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -47,7 +48,7 @@ func Down(ctx context.Context, api dockerapi.API, project string, o DownOptions,
 	// Stopping is what needs the order; a stopped container is removed
 	// at once, alongside the stops of the services it depended on.
 	rm, rmctx := errgroup.WithContext(ctx)
-	err = inOrder(ctx, project, cs, true, func(ctx context.Context, c Container) error {
+	err = plan.InOrder(ctx, project, cs, true, func(ctx context.Context, c plan.Container) error {
 		if err := stopContainer(ctx, api, c, o.Timeout, out); err != nil {
 			return err
 		}
@@ -95,7 +96,7 @@ func Down(ctx context.Context, api dockerapi.API, project string, o DownOptions,
 
 // withoutOrphans splits off, with a warning, containers of services the
 // project no longer has, unless they are to be removed too.
-func withoutOrphans(cs []Container, known []string, removeOrphans bool, out progress.Progress) (kept, orphans []Container) {
+func withoutOrphans(cs []plan.Container, known []string, removeOrphans bool, out progress.Progress) (kept, orphans []plan.Container) {
 	if known == nil || removeOrphans {
 		return cs, nil
 	}
@@ -114,7 +115,7 @@ func withoutOrphans(cs []Container, known []string, removeOrphans bool, out prog
 	return kept, orphans
 }
 
-func stopContainer(ctx context.Context, api dockerapi.API, c Container, timeout *int, out progress.Progress) error {
+func stopContainer(ctx context.Context, api dockerapi.API, c plan.Container, timeout *int, out progress.Progress) error {
 	if !c.Running() {
 		return nil
 	}
@@ -125,7 +126,7 @@ func stopContainer(ctx context.Context, api dockerapi.API, c Container, timeout 
 	return nil
 }
 
-func removeContainer(ctx context.Context, api dockerapi.API, c Container, anonVolumes bool, out progress.Progress) error {
+func removeContainer(ctx context.Context, api dockerapi.API, c plan.Container, anonVolumes bool, out progress.Progress) error {
 	if err := api.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true, RemoveVolumes: anonVolumes}); err != nil {
 		if !c.Oneoff || !(errdefs.IsNotFound(err) || errdefs.IsConflict(err)) {
 			return containerPlanError(c.Name, err)
@@ -147,7 +148,7 @@ func removeContainer(ctx context.Context, api dockerapi.API, c Container, anonVo
 // inheritedVolumes names the anonymous volumes c mounts: those a recreate
 // handed over from the container it replaced are mounted by name, so the
 // engine no longer counts them as c's own and RemoveVolumes leaves them.
-func inheritedVolumes(c Container) []string {
+func inheritedVolumes(c plan.Container) []string {
 	var out []string
 	for _, m := range c.Summary.Mounts {
 		if m.Type == mount.TypeVolume && anonymousName(m.Name) {
@@ -177,7 +178,7 @@ func Stop(ctx context.Context, api dockerapi.API, project string, services []str
 	if err != nil {
 		return err
 	}
-	return inOrder(ctx, project, cs, true, func(ctx context.Context, c Container) error {
+	return plan.InOrder(ctx, project, cs, true, func(ctx context.Context, c plan.Container) error {
 		if !c.Running() {
 			return nil
 		}
@@ -211,7 +212,7 @@ func Start(ctx context.Context, api dockerapi.API, project string, services []st
 	if err != nil {
 		return err
 	}
-	return inOrder(ctx, project, cs, false, func(ctx context.Context, c Container) error {
+	return plan.InOrder(ctx, project, cs, false, func(ctx context.Context, c plan.Container) error {
 		if c.Running() {
 			return nil
 		}
@@ -239,14 +240,14 @@ func Restart(ctx context.Context, api dockerapi.API, project string, o RestartOp
 	}
 	services := o.Services
 	if len(services) > 0 && !o.NoDeps {
-		services = withRestartDependents(labelProject(project, all), services)
+		services = plan.WithRestartDependents(plan.ProjectFromLabels(project, all), services)
 	}
 	cs, err := pickServices(project, all, services)
 	if err != nil {
 		return err
 	}
 	timeout := o.Timeout
-	err = inOrder(ctx, project, cs, false, func(ctx context.Context, c Container) error {
+	err = plan.InOrder(ctx, project, cs, false, func(ctx context.Context, c plan.Container) error {
 		if err := api.ContainerRestart(ctx, c.ID, container.StopOptions{Timeout: dockerapi.StopTimeout(ctx, api, c.ID, timeout)}); err != nil {
 			return containerPlanError(c.Name, err)
 		}
@@ -257,7 +258,7 @@ func Restart(ctx context.Context, api dockerapi.API, project string, o RestartOp
 }
 
 // servicesThere names the services that do have containers, for error messages.
-func servicesThere(cs []Container) string {
+func servicesThere(cs []plan.Container) string {
 	var names []string
 	for _, c := range cs {
 		if !slices.Contains(names, c.Service) {
@@ -271,7 +272,7 @@ func servicesThere(cs []Container) string {
 }
 
 // selectContainers lists the project's containers of the named services (all when none named).
-func selectContainers(ctx context.Context, api dockerapi.ContainerAPI, project string, services []string) ([]Container, error) {
+func selectContainers(ctx context.Context, api dockerapi.ContainerAPI, project string, services []string) ([]plan.Container, error) {
 	cs, err := ObserveContainers(ctx, api, project)
 	if err != nil {
 		return nil, err
@@ -281,7 +282,7 @@ func selectContainers(ctx context.Context, api dockerapi.ContainerAPI, project s
 
 // pickServices keeps the containers of the named services (all when none
 // named); naming only services without containers is an error.
-func pickServices(project string, cs []Container, services []string) ([]Container, error) {
+func pickServices(project string, cs []plan.Container, services []string) ([]plan.Container, error) {
 	if len(services) == 0 {
 		return cs, nil
 	}
@@ -289,7 +290,7 @@ func pickServices(project string, cs []Container, services []string) ([]Containe
 	for _, s := range services {
 		want[s] = true
 	}
-	var kept []Container
+	var kept []plan.Container
 	for _, c := range cs {
 		if want[c.Service] {
 			kept = append(kept, c)

@@ -5,13 +5,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/mount"
 )
 
 func TestInheritedVolumes(t *testing.T) {
 	anon := strings.Repeat("ab", 32)
-	c := Container{Summary: container.Summary{Mounts: []container.MountPoint{
+	c := plan.Container{Summary: container.Summary{Mounts: []container.MountPoint{
 		{Type: mount.TypeVolume, Name: anon},                     // handed over by a recreate
 		{Type: mount.TypeVolume, Name: "shop_data"},              // a named volume: kept without -v
 		{Type: mount.TypeBind, Source: "/srv"},                   // a bind

@@ -19,8 +19,6 @@ var (
 	// ErrHealthNeverRan means a container has a healthcheck but the engine
 	// reported no probe result within the healthcheck's own schedule.
 	ErrHealthNeverRan = errors.New("healthcheck never ran")
-	// ErrExternalMissing means an external network or volume does not exist.
-	ErrExternalMissing = errors.New("external resource not found")
 	// ErrMountSource means a bind mount's or file secret's host path is missing.
 	ErrMountSource = errors.New("mount source missing")
 )
@@ -28,8 +26,6 @@ var (
 var (
 	// ErrBadSignal means a signal name or number is not one the engine knows.
 	ErrBadSignal = errors.New("unknown signal")
-	// ErrBadScale means a SERVICE=N argument of scale is malformed.
-	ErrBadScale = errors.New("invalid scale")
 	// ErrNoPort means a container does not publish the asked port.
 	ErrNoPort = errors.New("port not published")
 	// ErrNoRegistry means an image to push names no registry host.

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/devstack/devstack/internal/convert"
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/pkg/stdcopy"
 	"github.com/moby/term"
@@ -113,10 +114,10 @@ func rawTerminal(stdin io.Reader, resize func(h, w uint)) func() {
 }
 
 // serviceContainer finds the running container number index of the service.
-func serviceContainer(ctx context.Context, api dockerapi.ContainerAPI, project, service string, index int) (Container, error) {
+func serviceContainer(ctx context.Context, api dockerapi.ContainerAPI, project, service string, index int) (plan.Container, error) {
 	cs, err := ObserveContainers(ctx, api, project)
 	if err != nil {
-		return Container{}, err
+		return plan.Container{}, err
 	}
 	if index < 1 {
 		index = 1
@@ -124,10 +125,10 @@ func serviceContainer(ctx context.Context, api dockerapi.ContainerAPI, project, 
 	for _, c := range cs {
 		if c.Service == service && c.Number == index {
 			if !c.Running() {
-				return Container{}, fmt.Errorf("%w: service %s: container %s is %s, not running", convert.ErrNoContainer, service, c.Name, c.State)
+				return plan.Container{}, fmt.Errorf("%w: service %s: container %s is %s, not running", convert.ErrNoContainer, service, c.Name, c.State)
 			}
 			return c, nil
 		}
 	}
-	return Container{}, fmt.Errorf("%w: service %s has no container number %d in project %s%s", convert.ErrNoContainer, service, index, project, servicesThere(cs))
+	return plan.Container{}, fmt.Errorf("%w: service %s has no container number %d in project %s%s", convert.ErrNoContainer, service, index, project, servicesThere(cs))
 }

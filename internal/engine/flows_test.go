@@ -12,6 +12,7 @@ import (
 	"github.com/docker/docker/api/types/events"
 
 	"github.com/devstack/devstack/internal/logs"
+	"github.com/devstack/devstack/internal/plan"
 )
 
 // A wait re-inspects at each event: it ends when the container turns
@@ -25,7 +26,7 @@ func TestWaitForHealthyAfterEvent(t *testing.T) {
 	mon := logs.NewMonitor(api, "p")
 	done := make(chan error, 1)
 	go func() {
-		done <- WaitFor(ctx, api, Watch(ctx, mon), Container{ID: "db1", Name: "p-db-1", Service: "db"}, "service_healthy")
+		done <- WaitFor(ctx, api, Watch(ctx, mon), plan.Container{ID: "db1", Name: "p-db-1", Service: "db"}, "service_healthy")
 	}()
 	select {
 	case err := <-done:
@@ -49,7 +50,7 @@ func TestWaitForExitFails(t *testing.T) {
 	mon := logs.NewMonitor(api, "p")
 	done := make(chan error, 1)
 	go func() {
-		done <- WaitFor(ctx, api, Watch(ctx, mon), Container{ID: "db1", Name: "p-db-1", Service: "db"}, "service_healthy")
+		done <- WaitFor(ctx, api, Watch(ctx, mon), plan.Container{ID: "db1", Name: "p-db-1", Service: "db"}, "service_healthy")
 	}()
 	time.Sleep(50 * time.Millisecond)
 	api.set("db1", func(s *container.State) { s.Running, s.Status, s.ExitCode = false, "exited", 1 })
@@ -63,13 +64,13 @@ func TestWaitForExitFails(t *testing.T) {
 // recordSink keeps what a LogFollower hands on.
 type recordSink struct {
 	mu     sync.Mutex
-	begin  []Container
+	begin  []plan.Container
 	lines  []LogLine
 	exited []logs.ContainerEvent
 }
 
-func (r *recordSink) Begin(cs []Container) { r.mu.Lock(); r.begin = cs; r.mu.Unlock() }
-func (r *recordSink) Line(l LogLine)       { r.mu.Lock(); r.lines = append(r.lines, l); r.mu.Unlock() }
+func (r *recordSink) Begin(cs []plan.Container) { r.mu.Lock(); r.begin = cs; r.mu.Unlock() }
+func (r *recordSink) Line(l LogLine)            { r.mu.Lock(); r.lines = append(r.lines, l); r.mu.Unlock() }
 func (r *recordSink) Exited(e logs.ContainerEvent) {
 	r.mu.Lock()
 	r.exited = append(r.exited, e)

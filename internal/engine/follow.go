@@ -15,6 +15,7 @@ import (
 
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/logs"
+	"github.com/devstack/devstack/internal/plan"
 )
 
 // LogLine is one line of a container's output, without its newline.
@@ -39,7 +40,7 @@ func replicaName(service string, number int) string {
 // LogSink receives what a LogFollower reads, from concurrent goroutines.
 type LogSink interface {
 	// Begin gets the selected containers before any line.
-	Begin(cs []Container)
+	Begin(cs []plan.Container)
 	Line(l LogLine)
 	// Exited says a followed container died.
 	Exited(ev logs.ContainerEvent)
@@ -126,7 +127,7 @@ func (f *LogFollower) Run(ctx context.Context, sink LogSink) error {
 			}
 			f.mu.Unlock()
 			if ev.Action == events.ActionStart {
-				f.attach(ctx, &wg, Container{ID: ev.ID, Name: ev.Name, Service: ev.Service, Number: ev.Number}, sink)
+				f.attach(ctx, &wg, plan.Container{ID: ev.ID, Name: ev.Name, Service: ev.Service, Number: ev.Number}, sink)
 				continue
 			}
 			sink.Exited(ev)
@@ -147,7 +148,7 @@ func (f *LogFollower) selected(service string) bool {
 
 // attach reads the container's logs unless a stream for it is open; then
 // that stream is reopened when it ends, after its last line.
-func (f *LogFollower) attach(ctx context.Context, wg *sync.WaitGroup, c Container, sink LogSink) {
+func (f *LogFollower) attach(ctx context.Context, wg *sync.WaitGroup, c plan.Container, sink LogSink) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.streams[c.ID] {
@@ -163,7 +164,7 @@ func (f *LogFollower) attach(ctx context.Context, wg *sync.WaitGroup, c Containe
 	}()
 }
 
-func (f *LogFollower) read(ctx context.Context, c Container, since lineMark, sink LogSink) {
+func (f *LogFollower) read(ctx context.Context, c plan.Container, since lineMark, sink LogSink) {
 	for {
 		f.stream(ctx, c, since, sink)
 		f.mu.Lock()
@@ -214,7 +215,7 @@ func (f *LogFollower) resumeAt(id string) lineMark {
 	return lineMark{at: f.o.Since}
 }
 
-func (f *LogFollower) stream(ctx context.Context, c Container, from lineMark, sink LogSink) {
+func (f *LogFollower) stream(ctx context.Context, c plan.Container, from lineMark, sink LogSink) {
 	opts := container.LogsOptions{ShowStdout: true, ShowStderr: true, Follow: f.o.Follow, Timestamps: true}
 	if from.at.IsZero() {
 		opts.Tail = f.o.Tail
@@ -249,7 +250,7 @@ func (f *LogFollower) stream(ctx context.Context, c Container, from lineMark, si
 	_, _ = stdcopy.StdCopy(w, w, rc)
 }
 
-func isTTY(ctx context.Context, api dockerapi.ContainerAPI, c Container) bool {
+func isTTY(ctx context.Context, api dockerapi.ContainerAPI, c plan.Container) bool {
 	st, err := api.ContainerInspect(ctx, c.ID)
 	return err == nil && st.Config != nil && st.Config.Tty
 }

@@ -52,7 +52,7 @@ func DefaultImageNames(p *types.Project) {
 func EnsureImages(ctx context.Context, api dockerapi.API, p *types.Project, o ImageOptions, out progress.Progress) (map[string]string, error) {
 	var firsts []types.ServiceConfig // the first service naming each image
 	seen := map[string]bool{}
-	for _, name := range sortedServices(p) {
+	for _, name := range p.ServiceNames() {
 		s := p.Services[name]
 		if s.Image == "" {
 			return nil, fmt.Errorf("service %s: neither image nor build is set", name)

@@ -9,6 +9,7 @@ import (
 	"github.com/docker/docker/api/types/network"
 
 	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/plan"
 )
 
 // Interrupted is Up's error when its context ended (Ctrl-C, SIGTERM): the
@@ -53,7 +54,7 @@ func (e *Interrupted) Describe(ctx context.Context, api dockerapi.API, project s
 // LeftOver says in one sentence what an interrupted up left: the
 // project's containers by state and its networks, and that `up` picks up
 // from there. Pure.
-func LeftOver(cs []Container, networks []string) string {
+func LeftOver(cs []plan.Container, networks []string) string {
 	if len(cs) == 0 && len(networks) == 0 {
 		return "nothing of the project is on the engine; `devstack up` starts from scratch"
 	}

@@ -17,7 +17,7 @@ import (
 // CheckMountSources refuses, before anything is created, a bind whose host
 // path is missing while it says create_host_path: false.
 func CheckMountSources(p *types.Project) error {
-	for _, name := range sortedServices(p) {
+	for _, name := range p.ServiceNames() {
 		for _, v := range p.Services[name].Volumes {
 			if v.Type != types.VolumeTypeBind || v.Bind == nil || bool(v.Bind.CreateHostPath) {
 				continue

@@ -8,13 +8,14 @@ import (
 
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/devstack/devstack/internal/progress"
 
 	"github.com/docker/docker/api/types/container"
 	"golang.org/x/sync/errgroup"
 )
 
-func (a *applier) createNetwork(ctx context.Context, act Action) error {
+func (a *applier) createNetwork(ctx context.Context, act plan.Action) error {
 	opts := convert.NetworkCreate(a.p, act.Reason, a.apiVersion)
 	if _, err := a.api.NetworkCreate(ctx, act.Name, opts); err != nil {
 		if !errdefs.IsConflict(err) { // newer engines refuse a second network of a name
@@ -32,14 +33,14 @@ func (a *applier) createNetwork(ctx context.Context, act Action) error {
 // recreates them onto the new network), then it is removed and created
 // again. A container of another project still on it makes the removal
 // fail, naming the network.
-func (a *applier) recreateNetworks(ctx context.Context, plan Plan) error {
-	for _, act := range plan.Actions {
-		if act.Op != RecreateNetwork {
+func (a *applier) recreateNetworks(ctx context.Context, pl plan.Plan) error {
+	for _, act := range pl.Actions {
+		if act.Op != plan.RecreateNetwork {
 			continue
 		}
 		eg, ectx := errgroup.WithContext(ctx)
 		eg.SetLimit(parallelism)
-		for _, c := range plan.Actions {
+		for _, c := range pl.Actions {
 			if c.Current == nil || !c.Current.Running() {
 				continue
 			}
@@ -57,7 +58,7 @@ func (a *applier) recreateNetworks(ctx context.Context, plan Plan) error {
 		if err := eg.Wait(); err != nil {
 			return err
 		}
-		if err := a.removeChangedNetwork(ctx, plan, act.Name); err != nil {
+		if err := a.removeChangedNetwork(ctx, pl, act.Name); err != nil {
 			return fmt.Errorf("network %s changed and must be recreated, but: %w", act.Name, err)
 		}
 		a.out.Event(progress.Event{Kind: progress.KindNetwork, Name: act.Name, Status: "Removed", Detail: "config changed"})
@@ -72,12 +73,12 @@ func (a *applier) recreateNetworks(ctx context.Context, plan Plan) error {
 // are stopped. Podman refuses while stopped containers are still attached
 // ("has associated containers"), where Docker does not: then they are
 // disconnected (the plan recreates them) and the removal is tried again.
-func (a *applier) removeChangedNetwork(ctx context.Context, plan Plan, name string) error {
+func (a *applier) removeChangedNetwork(ctx context.Context, pl plan.Plan, name string) error {
 	err := a.api.NetworkRemove(ctx, name)
 	if err == nil {
 		return nil
 	}
-	for _, c := range plan.Actions {
+	for _, c := range pl.Actions {
 		if c.Current != nil {
 			_ = a.api.NetworkDisconnect(ctx, name, c.Current.ID, true) // not on it: nothing to do
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/devstack/devstack/internal/convert"
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/network"
@@ -17,76 +18,23 @@ import (
 	"github.com/devstack/devstack/internal/dockerapi"
 )
 
-// podmanStopping is the state Podman lists a container in while it stops;
-// Docker lists it as running until it has stopped.
-const podmanStopping = "stopping"
-
-// Container is what the planner needs to know of an existing container.
-type Container struct {
-	ID      string
-	Name    string
-	Service string
-	Number  int
-	State   string // created, running, exited, ...
-	Status  string // engine's human status, e.g. "Up 3 minutes (healthy)"
-	Hash    string
-	ImageID string
-	Labels  map[string]string
-	Summary container.Summary
-	Oneoff  bool // a one-off container of `run`
-}
-
-// Running says whether the container's process is up (Podman's "stopping"
-// too: the process is still there, and Docker says running).
-func (c Container) Running() bool {
-	return c.State == "running" || c.State == "restarting" || c.State == podmanStopping
-}
-
-// Ref is c as a reference to its service resolves to it.
-func (c Container) Ref() convert.Ref { return convert.Ref{ID: c.ID, Name: c.Name, Number: c.Number} }
-
-// Refs is each service's containers as references resolve to them.
-func Refs(byService map[string][]Container) map[string][]convert.Ref {
-	out := make(map[string][]convert.Ref, len(byService))
-	for name, cs := range byService {
-		for _, c := range cs {
-			out[name] = append(out[name], c.Ref())
-		}
-	}
-	return out
-}
-
-// Observed is the project's current state on the engine.
-type Observed struct {
-	Containers []Container
-	Networks   map[string]string // name -> ID
-	Volumes    map[string]bool   // name -> exists
-	// The labels of the existing networks and volumes (name -> labels):
-	// whose they are (project, key) and their config hash.
-	NetworkLabels, VolumeLabels map[string]map[string]string
-	// DuplicateNetworks names the project's networks that exist more
-	// than once (another client created a copy): apply removes the
-	// copies, as when it races one itself (dedupeNetwork).
-	DuplicateNetworks []string
-}
-
 func projectFilter(project string) filters.Args {
 	return filters.NewArgs(filters.Arg("label", convert.LabelProject+"="+project))
 }
 
 // ObserveContainers lists the project's service containers (not one-off), sorted by service and number.
-func ObserveContainers(ctx context.Context, api dockerapi.ContainerAPI, project string) ([]Container, error) {
+func ObserveContainers(ctx context.Context, api dockerapi.ContainerAPI, project string) ([]plan.Container, error) {
 	return ListContainers(ctx, api, project, false)
 }
 
 // ListContainers lists the project's containers, with the one-off ones
 // (of run) when oneoff says so, sorted by service, one-off last, and number.
-func ListContainers(ctx context.Context, api dockerapi.ContainerAPI, project string, oneoff bool) ([]Container, error) {
+func ListContainers(ctx context.Context, api dockerapi.ContainerAPI, project string, oneoff bool) ([]plan.Container, error) {
 	list, err := api.ContainerList(ctx, container.ListOptions{All: true, Filters: projectFilter(project)})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Container, 0, len(list))
+	out := make([]plan.Container, 0, len(list))
 	for _, c := range list {
 		isOneoff := strings.EqualFold(c.Labels[convert.LabelOneoff], "true")
 		if isOneoff && !oneoff {
@@ -97,7 +45,7 @@ func ListContainers(ctx context.Context, api dockerapi.ContainerAPI, project str
 		if len(c.Names) > 0 {
 			name = strings.TrimPrefix(c.Names[0], "/")
 		}
-		out = append(out, Container{
+		out = append(out, plan.Container{
 			ID: c.ID, Name: name, Service: c.Labels[convert.LabelService], Number: n,
 			State: c.State, Status: c.Status, Hash: c.Labels[convert.LabelConfigHash],
 			ImageID: c.ImageID, Labels: c.Labels, Summary: c, Oneoff: isOneoff,
@@ -120,9 +68,9 @@ func ListContainers(ctx context.Context, api dockerapi.ContainerAPI, project str
 
 // Observe lists the project's containers, and the networks and volumes
 // (by name, whoever created them) it refers to.
-func Observe(ctx context.Context, api dockerapi.API, project string) (*Observed, error) {
+func Observe(ctx context.Context, api dockerapi.API, project string) (*plan.Observed, error) {
 	var (
-		cs   []Container
+		cs   []plan.Container
 		nets []network.Summary
 		vols volume.ListResponse
 	)
@@ -133,7 +81,7 @@ func Observe(ctx context.Context, api dockerapi.API, project string) (*Observed,
 	if err := eg.Wait(); err != nil {
 		return nil, err
 	}
-	o := &Observed{Containers: cs, Networks: map[string]string{}, Volumes: map[string]bool{},
+	o := &plan.Observed{Containers: cs, Networks: map[string]string{}, Volumes: map[string]bool{},
 		NetworkLabels: map[string]map[string]string{}, VolumeLabels: map[string]map[string]string{}}
 	seen := map[string]bool{}
 	for _, n := range nets {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/devstack/devstack/internal/convert"
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/network"
 
@@ -42,7 +43,7 @@ func Ps(ctx context.Context, api dockerapi.ContainerAPI, project string, oneoff 
 	return rows, nil
 }
 
-func psRow(project string, c Container) PsRow {
+func psRow(project string, c plan.Container) PsRow {
 	return PsRow{
 		Name: c.Name, Service: c.Service, State: c.State, Status: c.Status,
 		Health: healthFromStatus(c.Status), IPs: containerIPs(project, c.Summary),

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/containerd/errdefs"
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/devstack/devstack/internal/progress"
 	"github.com/docker/docker/api/types/container"
 )
@@ -113,13 +114,13 @@ func TestUpForceAndNoRecreate(t *testing.T) {
 	s := newFakeStack(t)
 	s.mustUp(shopYAML, UpOptions{})
 	before := s.containers()
-	s.mustUp(shopChanged, UpOptions{PlanOptions: PlanOptions{NoRecreate: true}})
+	s.mustUp(shopChanged, UpOptions{PlanOptions: plan.PlanOptions{NoRecreate: true}})
 	for name, c := range s.containers() {
 		if c.ID != before[name].ID {
 			t.Errorf("--no-recreate replaced %s", name)
 		}
 	}
-	s.mustUp(shopYAML, UpOptions{PlanOptions: PlanOptions{ForceRecreate: true}})
+	s.mustUp(shopYAML, UpOptions{PlanOptions: plan.PlanOptions{ForceRecreate: true}})
 	for name, c := range s.containers() {
 		if c.ID == before[name].ID {
 			t.Errorf("--force-recreate kept %s", name)
@@ -146,7 +147,7 @@ func TestUpOrphans(t *testing.T) {
 	}
 	s.wantStates("demo-web-1 running", "demo-worker-1 running")
 
-	s.mustUp(webOnly, UpOptions{PlanOptions: PlanOptions{RemoveOrphans: true}})
+	s.mustUp(webOnly, UpOptions{PlanOptions: plan.PlanOptions{RemoveOrphans: true}})
 	s.wantStates("demo-web-1 running")
 	if !s.out.saw(progress.KindContainer, "demo-worker-1", "Removed") {
 		t.Errorf("progress %v", s.out.events)
@@ -158,7 +159,7 @@ func TestUpScale(t *testing.T) {
 	s := newFakeStack(t)
 	yaml := "services: {web: {image: nginx:1.27}, db: {image: postgres:16}}"
 	p := load(t, yaml)
-	if err := ApplyScale(p, map[string]int{"web": 3}); err != nil {
+	if err := plan.ApplyScale(p, map[string]int{"web": 3}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.upProject(p, UpOptions{}); err != nil {
@@ -168,7 +169,7 @@ func TestUpScale(t *testing.T) {
 	first := s.containers()["demo-web-1"].ID
 
 	p = load(t, yaml)
-	if err := ApplyScale(p, map[string]int{"web": 1}); err != nil {
+	if err := plan.ApplyScale(p, map[string]int{"web": 1}); err != nil {
 		t.Fatal(err)
 	}
 	res, err := s.upProject(p, UpOptions{})

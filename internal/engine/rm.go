@@ -6,6 +6,7 @@ import (
 	"github.com/docker/docker/api/types/container"
 
 	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -25,7 +26,7 @@ func Rm(ctx context.Context, api dockerapi.API, project string, o RmOptions, out
 		return err
 	}
 	if o.Stop {
-		err = inOrder(ctx, project, cs, true, func(ctx context.Context, c Container) error {
+		err = plan.InOrder(ctx, project, cs, true, func(ctx context.Context, c plan.Container) error {
 			if !c.Running() && c.State != "paused" {
 				return nil
 			}

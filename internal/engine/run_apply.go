@@ -11,6 +11,7 @@ import (
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/logs"
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -20,49 +21,49 @@ import (
 // container (not started). p is the service with its dependencies (only
 // the service with NoDeps); known, every service of the project. Bad
 // options are refused before anything is created.
-func PrepareRun(ctx context.Context, api dockerapi.API, mon *logs.Monitor, p *types.Project, known []string, o RunOptions, out progress.Progress) (Container, error) {
+func PrepareRun(ctx context.Context, api dockerapi.API, mon *logs.Monitor, p *types.Project, known []string, o RunOptions, out progress.Progress) (plan.Container, error) {
 	s, err := RunService(p, o, NewSlug())
 	if err != nil {
-		return Container{}, err
+		return plan.Container{}, err
 	}
 	rp := *p
 	rp.Services = types.Services{s.Name: s}
 	DefaultImageNames(&rp)
 	s = rp.Services[s.Name]
 	if err := checkRun(&rp, dockerapi.APIVersion(api)); err != nil {
-		return Container{}, err
+		return plan.Container{}, err
 	}
 	if deps := p.WithServicesDisabled(o.Service); len(deps.Services) > 0 {
 		if _, err := Up(ctx, api, mon, deps, UpOptions{Known: known, ImageOptions: o.ImageOptions}, out); err != nil {
-			return Container{}, err
+			return plan.Container{}, err
 		}
 	}
 	obs, err := Observe(ctx, api, p.Name)
 	if err != nil {
-		return Container{}, err
+		return plan.Container{}, err
 	}
 	if !o.NoDeps {
 		if err := waitRunDependencies(ctx, api, mon, s, obs.Containers); err != nil {
-			return Container{}, err
+			return plan.Container{}, err
 		}
 	}
 	ids, err := EnsureImages(ctx, api, &rp, o.ImageOptions, out)
 	if err != nil {
-		return Container{}, err
+		return plan.Container{}, err
 	}
 	files, err := ServiceFiles(&rp, s)
 	if err != nil {
-		return Container{}, err
+		return plan.Container{}, err
 	}
 	a := &applier{api: api, p: &rp, imageIDs: ids, files: map[string][]convert.File{s.Name: files}, out: out,
 		apiVersion: dockerapi.APIVersion(api), observed: obs.Containers, proxyEnv: dockerapi.ProxyEnv(dockerapi.DaemonHost(api))}
 	// The networks and volumes of the service itself (up made its dependencies').
-	plan, err := MakePlan(Desired{Project: &rp, Known: known, Files: a.files, ImageIDs: ids}, obs, PlanOptions{NoRecreate: true})
+	pl, err := plan.MakePlan(plan.Desired{Project: &rp, Known: known, Files: a.files, ImageIDs: ids}, obs, plan.PlanOptions{NoRecreate: true})
 	if err != nil {
-		return Container{}, err
+		return plan.Container{}, err
 	}
-	if err := a.each(ctx, plan, a.resource, CreateNetwork, CreateVolume); err != nil {
-		return Container{}, err
+	if err := a.each(ctx, pl, a.resource, plan.CreateNetwork, plan.CreateVolume); err != nil {
+		return plan.Container{}, err
 	}
 	return a.createOneoff(ctx, s, o)
 }
@@ -75,7 +76,7 @@ func checkRun(p *types.Project, apiVersion string) error {
 }
 
 // waitRunDependencies waits for the run service's depends_on conditions.
-func waitRunDependencies(ctx context.Context, api dockerapi.API, mon *logs.Monitor, s types.ServiceConfig, obs []Container) error {
+func waitRunDependencies(ctx context.Context, api dockerapi.API, mon *logs.Monitor, s types.ServiceConfig, obs []plan.Container) error {
 	wctx, stop := context.WithCancel(ctx)
 	defer stop()
 	w := Watch(wctx, mon)
@@ -93,38 +94,38 @@ func waitRunDependencies(ctx context.Context, api dockerapi.API, mon *logs.Monit
 }
 
 // createOneoff creates the one-off container of s; nothing half-made stays.
-func (a *applier) createOneoff(ctx context.Context, s types.ServiceConfig, o RunOptions) (Container, error) {
+func (a *applier) createOneoff(ctx context.Context, s types.ServiceConfig, o RunOptions) (plan.Container, error) {
 	t, err := a.target(ctx, convert.ServiceRefs(s))
 	if err != nil {
-		return Container{}, err
+		return plan.Container{}, err
 	}
 	files := a.files[s.Name]
 	spec, err := convert.ContainerSpec(a.p, s, 1, a.imageIDs[s.Name], convert.ConfigHash(convert.ResolvedService(s, t.Refs), files), t)
 	if err != nil {
-		return Container{}, err
+		return plan.Container{}, err
 	}
 	convert.OneoffSpec(&spec, s, convert.Oneoff{Interactive: o.Interactive, Detach: o.Detach, Remove: o.Remove, UseAliases: o.UseAliases})
 	if err := createMountpoints(spec.Host.Mounts); err != nil {
-		return Container{}, fmt.Errorf("service %s: %w", s.Name, err)
+		return plan.Container{}, fmt.Errorf("service %s: %w", s.Name, err)
 	}
 	resp, err := a.api.ContainerCreate(ctx, spec.Config, spec.Host, spec.Network, spec.Platform, spec.Name)
 	if err != nil {
-		return Container{}, containerPlanError(spec.Name, err)
+		return plan.Container{}, containerPlanError(spec.Name, err)
 	}
 	for _, w := range resp.Warnings {
 		progress.Warnf(a.out, "service %s: container %s: %s", s.Name, spec.Name, w)
 	}
 	if err := a.finishCreate(ctx, resp.ID, spec, files); err != nil {
 		_ = a.api.ContainerRemove(context.WithoutCancel(ctx), resp.ID, container.RemoveOptions{Force: true, RemoveVolumes: true})
-		return Container{}, containerPlanError(spec.Name, err)
+		return plan.Container{}, containerPlanError(spec.Name, err)
 	}
-	return Container{ID: resp.ID, Name: spec.Name, Service: s.Name, State: "created", Labels: spec.Config.Labels}, nil
+	return plan.Container{ID: resp.ID, Name: spec.Name, Service: s.Name, State: "created", Labels: spec.Config.Labels}, nil
 }
 
 // StartRun starts the one-off container c. Detached, it returns at once;
 // attached, it streams stdio until the container exits, passes the
 // signals on sigs to it, and returns its exit code.
-func StartRun(ctx context.Context, api dockerapi.API, c Container, o RunOptions, std Stdio, sigs <-chan os.Signal) (int, error) {
+func StartRun(ctx context.Context, api dockerapi.API, c plan.Container, o RunOptions, std Stdio, sigs <-chan os.Signal) (int, error) {
 	if o.Detach {
 		if err := api.ContainerStart(ctx, c.ID, container.StartOptions{}); err != nil {
 			return 0, startFailed(ctx, api, c, o, err)
@@ -178,7 +179,7 @@ func StartRun(ctx context.Context, api dockerapi.API, c Container, o RunOptions,
 }
 
 // startFailed removes a --rm container that never ran.
-func startFailed(ctx context.Context, api dockerapi.API, c Container, o RunOptions, err error) error {
+func startFailed(ctx context.Context, api dockerapi.API, c plan.Container, o RunOptions, err error) error {
 	if o.Remove {
 		_ = api.ContainerRemove(context.WithoutCancel(ctx), c.ID, container.RemoveOptions{Force: true, RemoveVolumes: true})
 	}

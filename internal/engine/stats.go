@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/plan"
 )
 
 // StatsRow is one container's resource use, as `stats` shows it.
@@ -72,7 +73,7 @@ func Stats(ctx context.Context, api dockerapi.ContainerAPI, project string, serv
 	if err != nil {
 		return nil, err
 	}
-	var running []Container
+	var running []plan.Container
 	for _, c := range cs {
 		if c.Running() {
 			running = append(running, c)

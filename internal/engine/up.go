@@ -13,12 +13,13 @@ import (
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/logs"
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/devstack/devstack/internal/progress"
 )
 
 // UpOptions mirror `devstack up` flags.
 type UpOptions struct {
-	PlanOptions
+	plan.PlanOptions
 	ImageOptions
 	Known       []string      // every service of the whole project, for orphan detection
 	Wait        bool          // wait until services are running and healthy
@@ -40,10 +41,10 @@ type UpOptions struct {
 
 // UpResult is what Up did.
 type UpResult struct {
-	Plan Plan
+	Plan plan.Plan
 	// Project is the project as applied: images named, preset ports moved.
 	Project *types.Project
-	Moves   []PortMove
+	Moves   []plan.PortMove
 	// ExitCode is attached up's: 130 after Ctrl-C, or the exit policy's.
 	ExitCode int
 }
@@ -115,20 +116,20 @@ func up(ctx context.Context, api dockerapi.API, mon *logs.Monitor, p *types.Proj
 	if err != nil {
 		return UpResult{}, err
 	}
-	d := Desired{Project: p, Known: o.Known, Files: map[string][]convert.File{}}
+	d := plan.Desired{Project: p, Known: o.Known, Files: map[string][]convert.File{}}
 	for name, s := range p.Services {
 		if d.Files[name], err = ServiceFiles(p, s); err != nil {
 			return UpResult{}, err
 		}
 	}
-	if err := CheckResources(d, obs, o.PlanOptions); err != nil {
+	if err := plan.CheckResources(d, obs, o.PlanOptions); err != nil {
 		return UpResult{}, err
 	}
 	moves, err := presetPortMoves(ctx, api, p, obs.Containers, o.StrictPorts, out)
 	if err != nil {
 		return UpResult{}, err
 	}
-	ApplyPortMoves(p, moves)
+	plan.ApplyPortMoves(p, moves)
 	want, err := convert.PublishedPorts(p)
 	if err != nil {
 		return UpResult{}, err
@@ -143,15 +144,15 @@ func up(ctx context.Context, api dockerapi.API, mon *logs.Monitor, p *types.Proj
 	if d.ImageIDs, err = EnsureImages(ctx, api, p, o.ImageOptions, out); err != nil {
 		return UpResult{}, err
 	}
-	plan, err := MakePlan(d, obs, o.PlanOptions)
-	res := UpResult{Plan: plan, Project: p, Moves: moves}
+	pl, err := plan.MakePlan(d, obs, o.PlanOptions)
+	res := UpResult{Plan: pl, Project: p, Moves: moves}
 	if err != nil {
 		return res, err
 	}
-	for _, w := range plan.Warnings {
+	for _, w := range pl.Warnings {
 		progress.Warnf(out, "%s", w)
 	}
-	for _, orphan := range plan.Orphans {
+	for _, orphan := range pl.Orphans {
 		progress.Warnf(out, "found orphan container %s of service %s, not in the project; run with --remove-orphans to remove it", orphan.Name, orphan.Service)
 	}
 	wctx, stopWatch := context.WithCancel(ctx)
@@ -159,7 +160,7 @@ func up(ctx context.Context, api dockerapi.API, mon *logs.Monitor, p *types.Proj
 	a := &applier{api: api, p: p, imageIDs: d.ImageIDs, files: d.Files, out: out, watch: Watch(wctx, mon),
 		apiVersion: dockerapi.APIVersion(api), observed: obs.Containers, proxyEnv: dockerapi.ProxyEnv(dockerapi.DaemonHost(api)),
 		renewAnon: o.RenewAnonVolumes, step: step, dupNets: obs.DuplicateNetworks}
-	if err := a.apply(ctx, plan, !o.NoStart); err != nil {
+	if err := a.apply(ctx, pl, !o.NoStart); err != nil {
 		return res, err
 	}
 	if o.Wait && !o.NoStart {
@@ -181,7 +182,7 @@ func up(ctx context.Context, api dockerapi.API, mon *logs.Monitor, p *types.Proj
 
 // waitAll waits for every service to be running, and healthy where it has a healthcheck.
 func (a *applier) waitAll(ctx context.Context) error {
-	for _, name := range sortedServices(a.p) {
+	for _, name := range a.p.ServiceNames() {
 		s := a.p.Services[name]
 		cond := conditionRunning
 		if s.HealthCheck != nil && !s.HealthCheck.Disable {

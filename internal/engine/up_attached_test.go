@@ -11,6 +11,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/devstack/devstack/internal/logs"
+	"github.com/devstack/devstack/internal/plan"
 )
 
 const attachedYAML = `
@@ -27,7 +28,7 @@ type linesSink struct {
 	lines []string
 }
 
-func (s *linesSink) Begin([]Container)          {}
+func (s *linesSink) Begin([]plan.Container)     {}
 func (s *linesSink) Exited(logs.ContainerEvent) {}
 func (s *linesSink) Line(l LogLine) {
 	s.mu.Lock()

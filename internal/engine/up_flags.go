@@ -6,6 +6,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/devstack/devstack/internal/convert"
+	"github.com/devstack/devstack/internal/plan"
 )
 
 // ApplyScaleFlags sets the replicas of services from up's --scale
@@ -14,11 +15,11 @@ func ApplyScaleFlags(p *types.Project, scales []string) error {
 	if len(scales) == 0 {
 		return nil
 	}
-	n, err := ParseScale(scales, p.ServiceNames())
+	n, err := plan.ParseScale(scales, p.ServiceNames())
 	if err != nil {
 		return fmt.Errorf("--scale: %w", err)
 	}
-	return ApplyScale(p, n)
+	return plan.ApplyScale(p, n)
 }
 
 // SelectAttached are the services whose logs attached up shows: those

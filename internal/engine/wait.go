@@ -15,6 +15,7 @@ import (
 
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/logs"
+	"github.com/devstack/devstack/internal/plan"
 )
 
 // conditionRunning is what `up --wait` asks of services without a healthcheck.
@@ -77,7 +78,7 @@ func (w *Watcher) next() (<-chan struct{}, error) {
 
 // WaitFor blocks until the container meets the depends_on condition, or
 // fails at once when it never can: it exited, or turned unhealthy.
-func WaitFor(ctx context.Context, api dockerapi.ContainerAPI, w *Watcher, c Container, condition string) error {
+func WaitFor(ctx context.Context, api dockerapi.ContainerAPI, w *Watcher, c plan.Container, condition string) error {
 	for {
 		ch, err := w.next()
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/docker/docker/api/types/container"
 
 	"github.com/devstack/devstack/internal/logs"
+	"github.com/devstack/devstack/internal/plan"
 )
 
 func TestHealthBound(t *testing.T) {
@@ -41,7 +42,7 @@ func healthWait(t *testing.T, api *fakeEngine, now func() time.Time, after func(
 	w.now, w.after = now, after
 	done := make(chan error, 1)
 	go func() {
-		done <- WaitFor(ctx, api, w, Container{ID: "db1", Name: "p-db-1", Service: "db"}, "service_healthy")
+		done <- WaitFor(ctx, api, w, plan.Container{ID: "db1", Name: "p-db-1", Service: "db"}, "service_healthy")
 	}()
 	return done
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/devstack/devstack/internal/convert"
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/docker/docker/api/types/container"
 )
 
@@ -63,11 +64,11 @@ func TestHealthFromStatus(t *testing.T) {
 }
 
 func TestLabelProjectRebuildsDependencies(t *testing.T) {
-	cs := []Container{
+	cs := []plan.Container{
 		{Service: "web", Labels: map[string]string{convert.LabelDependsOn: "db:service_healthy:false,gone:service_started:false"}},
 		{Service: "db", Labels: map[string]string{convert.LabelDependsOn: ""}},
 	}
-	p := labelProject("demo", cs)
+	p := plan.ProjectFromLabels("demo", cs)
 	if _, ok := p.Services["web"].DependsOn["db"]; !ok {
 		t.Error("web should depend on db")
 	}

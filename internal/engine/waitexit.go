@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/devstack/devstack/internal/convert"
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/docker/docker/api/types/container"
 
 	"github.com/devstack/devstack/internal/dockerapi"
@@ -12,7 +13,7 @@ import (
 
 // Exited is one container that stopped, for `devstack wait`.
 type Exited struct {
-	Container Container
+	Container plan.Container
 	Code      int
 }
 
@@ -29,7 +30,7 @@ func WaitExit(ctx context.Context, api dockerapi.ContainerAPI, project string, s
 	if err != nil {
 		return 0, err
 	}
-	var running []Container
+	var running []plan.Container
 	for _, c := range cs {
 		if c.Running() {
 			running = append(running, c)

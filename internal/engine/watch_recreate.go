@@ -8,6 +8,7 @@ import (
 
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -49,28 +50,28 @@ func RecreateService(ctx context.Context, api dockerapi.API, p *types.Project, n
 	if err != nil {
 		return false, err
 	}
-	var have []Container
+	var have []plan.Container
 	for _, c := range cs {
 		if c.Service == name {
 			have = append(have, c)
 		}
 	}
-	plan := Plan{Actions: serviceActions(p.Name, s, have, inspect.ID, convert.ConfigHash(convert.ResolvedService(s, Refs(byService(cs))), files), PlanOptions{})}
+	pl := plan.Plan{Actions: plan.ServiceActions(p.Name, s, have, inspect.ID, convert.ConfigHash(convert.ResolvedService(s, plan.Refs(plan.ByService(cs))), files), plan.PlanOptions{})}
 	a := &applier{
 		api: api, p: p, out: out,
 		imageIDs: map[string]string{name: inspect.ID}, files: map[string][]convert.File{name: files},
-		current: map[string][]Container{}, start: map[string][]Container{},
+		current: map[string][]plan.Container{}, start: map[string][]plan.Container{},
 		apiVersion: dockerapi.APIVersion(api), observed: cs, proxyEnv: dockerapi.ProxyEnv(dockerapi.DaemonHost(api)),
 	}
-	if err := a.each(ctx, plan, a.resource, RemoveContainer); err != nil {
+	if err := a.each(ctx, pl, a.resource, plan.RemoveContainer); err != nil {
 		return false, err
 	}
-	if err := a.each(ctx, plan, a.container, CreateContainer, RecreateContainer, StartContainer); err != nil {
+	if err := a.each(ctx, pl, a.container, plan.CreateContainer, plan.RecreateContainer, plan.StartContainer); err != nil {
 		return false, err
 	}
 	recreated := false
-	for _, act := range plan.Actions {
-		recreated = recreated || act.Op == RecreateContainer || act.Op == CreateContainer
+	for _, act := range pl.Actions {
+		recreated = recreated || act.Op == plan.RecreateContainer || act.Op == plan.CreateContainer
 	}
 	return recreated, a.startService(ctx, name)
 }

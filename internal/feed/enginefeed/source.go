@@ -21,6 +21,7 @@ import (
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/feed"
 	"github.com/devstack/devstack/internal/logs"
+	"github.com/devstack/devstack/internal/plan"
 )
 
 // API is the part of the Engine API the source calls.
@@ -106,7 +107,7 @@ func (s *Source) Logs(ctx context.Context, send func(feed.LogLine)) error {
 
 type lineSink func(feed.LogLine)
 
-func (f lineSink) Begin([]engine.Container)   {}
+func (f lineSink) Begin([]plan.Container)     {}
 func (f lineSink) Exited(logs.ContainerEvent) {} // the feed's own events say it
 func (f lineSink) Line(l engine.LogLine) {
 	f(feed.LogLine{ContainerID: l.ContainerID, Service: l.Service, Number: l.Number, Time: l.Time, Text: l.Text})

@@ -1,12 +1,12 @@
-package engine
+package plan
 
 import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/devstack/devstack/internal/convert"
 )
 
-// byService groups containers by their service.
-func byService(cs []Container) map[string][]Container {
+// ByService groups containers by their service.
+func ByService(cs []Container) map[string][]Container {
 	out := map[string][]Container{}
 	for _, c := range cs {
 		out[c.Service] = append(out[c.Service], c)

@@ -1,4 +1,4 @@
-package engine
+package plan
 
 import (
 	"errors"
@@ -55,18 +55,5 @@ func TestApplyScale(t *testing.T) {
 	}
 	if web, db := scaleOf("web"), scaleOf("db"); web != 3 || db != 1 {
 		t.Errorf("scales = %d, %d; want 3, 1", web, db)
-	}
-}
-
-func TestParseSignal(t *testing.T) {
-	for in, want := range map[string]string{"HUP": "SIGHUP", "sigterm": "SIGTERM", "SIGUSR1": "SIGUSR1", "9": "9", "kill": "SIGKILL", "PWR": "SIGPWR", "stkflt": "SIGSTKFLT"} {
-		if got, err := ParseSignal(in); err != nil || got != want {
-			t.Errorf("ParseSignal(%q) = %q, %v; want %q", in, got, err, want)
-		}
-	}
-	for _, in := range []string{"NOPE", "SIG", "0", "65", "-1", ""} {
-		if _, err := ParseSignal(in); !errors.Is(err, ErrBadSignal) {
-			t.Errorf("ParseSignal(%q) error = %v, want ErrBadSignal", in, err)
-		}
 	}
 }

@@ -1,7 +1,6 @@
-package engine
+package plan
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -9,9 +8,6 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/devstack/devstack/internal/convert"
-	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/presets"
-	"github.com/devstack/devstack/internal/progress"
 )
 
 // PortMove says a service's host port moves because the wanted one is taken.
@@ -25,11 +21,12 @@ type PortMove struct {
 // portSearch is how far past a taken port the rule looks for a free one.
 const portSearch = 100
 
-// MovePorts gives services from the preset catalogue free host ports. A port the service's own
+// MovePorts gives services from the preset catalogue (isPreset says which,
+// by their extensions) free host ports. A port the service's own
 // container already publishes stays; a wanted port that is free is kept;
 // otherwise the next free one is taken. No two services get the same port.
 // isFree probes the host. It returns the moves; ApplyPortMoves makes them.
-func MovePorts(p *types.Project, own map[string]map[string]int, isFree func(convert.HostPort) bool) ([]PortMove, error) {
+func MovePorts(p *types.Project, own map[string]map[string]int, isPreset func(types.Extensions) bool, isFree func(convert.HostPort) bool) ([]PortMove, error) {
 	claimed := map[string]bool{}
 	key := func(h convert.HostPort) string { return h.IP + "|" + strconv.Itoa(h.Port) + "/" + h.Protocol }
 	fixed, err := convert.PublishedPorts(p)
@@ -37,14 +34,14 @@ func MovePorts(p *types.Project, own map[string]map[string]int, isFree func(conv
 		return nil, err
 	}
 	for _, h := range fixed {
-		if !presets.IsPreset(p.Services[h.Service].Extensions) {
+		if !isPreset(p.Services[h.Service].Extensions) {
 			claimed[key(h)] = true
 		}
 	}
 	var moves []PortMove
-	for _, name := range sortedServices(p) {
+	for _, name := range p.ServiceNames() {
 		s := p.Services[name]
-		if !presets.IsPreset(s.Extensions) {
+		if !isPreset(s.Extensions) {
 			continue
 		}
 		for i, pc := range s.Ports {
@@ -107,21 +104,4 @@ func ServicePorts(cs []Container) map[string]map[string]int {
 		}
 	}
 	return out
-}
-
-// presetPortMoves applies the port rule on the engine's host and reports
-// each move, naming what holds the wanted port; strict refuses instead.
-func presetPortMoves(ctx context.Context, api dockerapi.API, p *types.Project, own []Container, strict bool, out progress.Progress) ([]PortMove, error) {
-	moves, err := MovePorts(p, ServicePorts(own), func(h convert.HostPort) bool { return probePort(h) == nil })
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range moves {
-		holder := portHolder(ctx, api, convert.HostPort{Port: m.From, Protocol: m.Protocol})
-		if strict {
-			return nil, fmt.Errorf("%w: service %s wants host port %d/%s, %s (--strict-ports)", convert.ErrPortInUse, m.Service, m.From, m.Protocol, holder)
-		}
-		out.Event(progress.Event{Kind: progress.KindPort, Name: m.Service, Status: "Moved", Detail: fmt.Sprintf("Port %d of %s is taken (%s); using %d", m.From, m.Service, holder, m.To)})
-	}
-	return moves, nil
 }

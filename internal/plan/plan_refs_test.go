@@ -1,11 +1,8 @@
-package engine
+package plan
 
 import (
-	"context"
 	"testing"
 
-	"github.com/compose-spec/compose-go/v2/loader"
-	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/devstack/devstack/internal/convert"
 )
 
@@ -62,19 +59,4 @@ container:demo-linker-1 Keep
 container:demo-reader-1 Keep
 container:demo-side-1 Keep
 `)
-}
-
-// load reads a compose file as devstack's loader does (compose-go,
-// normalised, validated) for project "demo".
-func load(t *testing.T, yaml string) *types.Project {
-	t.Helper()
-	p, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
-		WorkingDir:  t.TempDir(),
-		ConfigFiles: []types.ConfigFile{{Filename: "compose.yaml", Content: []byte(yaml)}},
-		Environment: types.Mapping{},
-	}, func(o *loader.Options) { o.SetProjectName("demo", true) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
 }

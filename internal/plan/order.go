@@ -1,4 +1,4 @@
-package engine
+package plan
 
 import (
 	"context"
@@ -10,9 +10,9 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// labelProject rebuilds the dependency graph of existing containers from
+// ProjectFromLabels rebuilds the dependency graph of existing containers from
 // their depends_on labels, so stop/down work without the compose file.
-func labelProject(name string, cs []Container) *types.Project {
+func ProjectFromLabels(name string, cs []Container) *types.Project {
 	p := &types.Project{Name: name, Services: types.Services{}}
 	for _, c := range cs {
 		p.Services[c.Service] = types.ServiceConfig{Name: c.Service}
@@ -35,9 +35,9 @@ func labelProject(name string, cs []Container) *types.Project {
 	return p
 }
 
-// inOrder runs fn on every container, service by service in dependency
+// InOrder runs fn on every container, service by service in dependency
 // order (reverse: dependents first), containers of one service in parallel.
-func inOrder(ctx context.Context, project string, cs []Container, reverse bool, fn func(context.Context, Container) error) error {
+func InOrder(ctx context.Context, project string, cs []Container, reverse bool, fn func(context.Context, Container) error) error {
 	byService := map[string][]Container{}
 	for _, c := range cs {
 		byService[c.Service] = append(byService[c.Service], c)
@@ -46,7 +46,7 @@ func inOrder(ctx context.Context, project string, cs []Container, reverse bool, 
 	if reverse {
 		opts = append(opts, graph.InReverseOrder)
 	}
-	return graph.InDependencyOrder(ctx, labelProject(project, cs), func(ctx context.Context, name string, _ types.ServiceConfig) error {
+	return graph.InDependencyOrder(ctx, ProjectFromLabels(project, cs), func(ctx context.Context, name string, _ types.ServiceConfig) error {
 		eg, ctx := errgroup.WithContext(ctx)
 		for _, c := range byService[name] {
 			eg.Go(func() error { return fn(ctx, c) })
@@ -55,10 +55,10 @@ func inOrder(ctx context.Context, project string, cs []Container, reverse bool, 
 	}, opts...)
 }
 
-// withRestartDependents adds to the named services, transitively, those
+// WithRestartDependents adds to the named services, transitively, those
 // whose depends_on says restart: true for one of them: compose restarts
 // them too.
-func withRestartDependents(p *types.Project, services []string) []string {
+func WithRestartDependents(p *types.Project, services []string) []string {
 	out := append([]string(nil), services...)
 	in := map[string]bool{}
 	for _, s := range services {
@@ -66,7 +66,7 @@ func withRestartDependents(p *types.Project, services []string) []string {
 	}
 	for changed := true; changed; {
 		changed = false
-		for _, name := range sortedServices(p) {
+		for _, name := range p.ServiceNames() {
 			if in[name] {
 				continue
 			}

@@ -1,18 +1,19 @@
-package engine
+package plan
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/devstack/devstack/internal/convert"
-	"github.com/devstack/devstack/internal/presets"
 )
+
+// isPreset stands for the preset catalogue's lookup, which MovePorts is given.
+func isPreset(ext types.Extensions) bool { _, ok := ext["x-preset"]; return ok }
 
 func preset(name string, published ...string) types.ServiceConfig {
 	return svc(name, func(s *types.ServiceConfig) {
-		s.Extensions = types.Extensions{presets.Extension: map[string]any{}}
+		s.Extensions = types.Extensions{"x-preset": map[string]any{}}
 		for i, p := range published {
 			s.Ports = append(s.Ports, types.ServicePortConfig{Target: uint32(1000 + i), Published: p, HostIP: "127.0.0.1"})
 		}
@@ -48,7 +49,7 @@ func TestMovePorts(t *testing.T) {
 			for name, s := range tt.p.Services {
 				before[name] = s.Ports[0].Published
 			}
-			moves, err := MovePorts(tt.p, tt.own, func(h convert.HostPort) bool { return !tt.taken[h.Port] })
+			moves, err := MovePorts(tt.p, tt.own, isPreset, func(h convert.HostPort) bool { return !tt.taken[h.Port] })
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -61,38 +62,6 @@ func TestMovePorts(t *testing.T) {
 			for svcName, port := range tt.ports {
 				eq(t, cp.Services[svcName].Ports[0].Published, port)
 				eq(t, tt.p.Services[svcName].Ports[0].Published, before[svcName])
-			}
-		})
-	}
-}
-
-func TestDuplicatePorts(t *testing.T) {
-	pub := func(name, ip, port string, scale int) types.ServiceConfig {
-		return svc(name, func(s *types.ServiceConfig) {
-			s.Ports = []types.ServicePortConfig{{Target: 80, Published: port, HostIP: ip}}
-			s.SetScale(scale)
-		})
-	}
-	tests := []struct {
-		name string
-		p    *types.Project
-		want string
-	}{
-		{"distinct ports", project(pub("a", "127.0.0.1", "8080", 1), pub("b", "127.0.0.1", "8081", 1)), ""},
-		{"same port, different addresses", project(pub("a", "127.0.0.1", "8080", 1), pub("b", "127.0.0.2", "8080", 1)), ""},
-		{"same port twice", project(pub("a", "127.0.0.1", "8080", 1), pub("b", "127.0.0.1", "8080", 1)), "services a and b both publish host port 127.0.0.1:8080/tcp"},
-		{"wildcard overlaps", project(pub("a", "", "8080", 1), pub("b", "127.0.0.1", "8080", 1)), "services a and b both publish"},
-		{"replicas of a fixed port", project(pub("a", "127.0.0.1", "8080", 2)), "service a publishes fixed host port 127.0.0.1:8080/tcp but has 2 replicas"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			want, err := convert.PublishedPorts(tt.p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			err = convert.DuplicatePorts(tt.p, want)
-			if (err == nil) != (tt.want == "") || (err != nil && !strings.Contains(err.Error(), tt.want)) {
-				t.Errorf("got %v, want %q", err, tt.want)
 			}
 		})
 	}

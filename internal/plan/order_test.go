@@ -1,4 +1,4 @@
-package engine
+package plan
 
 import (
 	"strings"
@@ -21,7 +21,7 @@ func TestWithRestartDependents(t *testing.T) {
 		labelled("cache", ""),
 		labelled("cron", "db:service_started:false"),
 	}
-	p := labelProject("demo", cs)
+	p := ProjectFromLabels("demo", cs)
 	if !p.Services["app"].DependsOn["db"].Restart || p.Services["cron"].DependsOn["db"].Restart {
 		t.Fatalf("restart flags not read from labels: %+v", p.Services)
 	}
@@ -36,7 +36,7 @@ func TestWithRestartDependents(t *testing.T) {
 		{[]string{"cache", "db"}, "cache,db,app,worker"},
 	}
 	for _, tt := range tests {
-		got := strings.Join(withRestartDependents(p, tt.named), ",")
+		got := strings.Join(WithRestartDependents(p, tt.named), ",")
 		if got != tt.want {
 			t.Errorf("restart %v: got %s, want %s", tt.named, got, tt.want)
 		}

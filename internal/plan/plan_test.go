@@ -1,39 +1,12 @@
-package engine
+package plan
 
 import (
-	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/devstack/devstack/internal/convert"
 )
-
-func svc(name string, mod ...func(*types.ServiceConfig)) types.ServiceConfig {
-	s := types.ServiceConfig{Name: name, ContainerSpec: types.ContainerSpec{
-		Image:    "img",
-		Networks: map[string]*types.ServiceNetworkConfig{"default": nil},
-	}}
-	for _, m := range mod {
-		m(&s)
-	}
-	return s
-}
-
-func project(services ...types.ServiceConfig) *types.Project {
-	p := &types.Project{Name: "demo", Services: types.Services{},
-		Networks: types.Networks{"default": {Name: "demo_default"}},
-		Volumes:  types.Volumes{"data": {Name: "demo_data"}},
-	}
-	for _, s := range services {
-		p.Services[s.Name] = s
-	}
-	return p
-}
-
-func running(s types.ServiceConfig, n int) Container {
-	return Container{ID: s.Name + "id", Name: convert.ContainerName("demo", s, n), Service: s.Name, Number: n, State: "running", Hash: convert.ServiceHash(s), ImageID: "sha256:img"}
-}
 
 func withState(c Container, state string) Container { c.State = state; return c }
 func withName(c Container, name string) Container   { c.Name = name; return c }
@@ -153,12 +126,5 @@ func TestServiceHashIgnoresHowImageIsObtained(t *testing.T) {
 	env := svc("web", func(s *types.ServiceConfig) { v := "1"; s.Environment = types.MappingWithEquals{"A": &v} })
 	if convert.ServiceHash(base) == convert.ServiceHash(env) {
 		t.Error("environment change did not change the hash")
-	}
-}
-
-func eq[T any](t *testing.T, got, want T) {
-	t.Helper()
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("got %#v\nwant %#v", got, want)
 	}
 }

@@ -1,4 +1,4 @@
-package engine
+package plan
 
 import (
 	"fmt"
@@ -158,10 +158,10 @@ func MakePlan(d Desired, o *Observed, opts PlanOptions) (Plan, error) {
 			p.Orphans = append(p.Orphans, c)
 		}
 	}
-	for _, name := range sortedServices(d.Project) {
+	for _, name := range d.Project.ServiceNames() {
 		s := d.Project.Services[name]
 		hash := convert.ConfigHash(convert.ResolvedService(s, Refs(byService)), d.Files[name])
-		p.Actions = append(p.Actions, serviceActions(d.Project.Name, s, byService[name], d.ImageIDs[name], hash, opts)...)
+		p.Actions = append(p.Actions, ServiceActions(d.Project.Name, s, byService[name], d.ImageIDs[name], hash, opts)...)
 	}
 	recreateOnNetworks(d.Project, nets, p.Actions)
 	recreateReferrers(d.Project, p.Actions, opts)
@@ -197,14 +197,16 @@ func restartDependents(p *types.Project, actions []Action) {
 	}
 }
 
-func serviceActions(project string, s types.ServiceConfig, have []Container, imageID, hash string, opts PlanOptions) []Action {
+// ServiceActions plans one service's containers against the ones it has
+// (have): keep, start, recreate or create each replica, remove the extra.
+func ServiceActions(project string, s types.ServiceConfig, have []Container, imageID, hash string, opts PlanOptions) []Action {
 	var out []Action
 	want := s.GetScale()
 	byNumber := map[int]Container{}
 	for _, c := range byName(project, s, have) {
 		if prev, dup := byNumber[c.Number]; dup || c.Number < 1 || c.Number > want {
 			reason := "scaled down"
-			if dup && prev.Name == convert.ContainerName(project, s, c.Number) && asideName(c.Name, prev.Name) {
+			if dup && prev.Name == convert.ContainerName(project, s, c.Number) && IsAsideName(c.Name, prev.Name) {
 				reason = "left aside by an interrupted recreate"
 			}
 			out = append(out, Action{Op: RemoveContainer, Service: s.Name, Number: c.Number, Name: c.Name, Current: ptr(c), Reason: reason})
@@ -220,7 +222,7 @@ func serviceActions(project string, s types.ServiceConfig, have []Container, ima
 		}
 		a := Action{Service: s.Name, Number: n, Name: c.Name, Current: ptr(c)}
 		reason := recreateReason(c, hash, imageID, opts)
-		if asideName(c.Name, convert.ContainerName(project, s, n)) {
+		if IsAsideName(c.Name, convert.ContainerName(project, s, n)) {
 			// Renamed aside by a recreate that was interrupted (SIGKILL)
 			// before its replacement existed: replaced now, taking over
 			// its anonymous volumes, under the name it should have.
@@ -261,9 +263,9 @@ func byName(project string, s types.ServiceConfig, have []Container) []Container
 	return out
 }
 
-// asideName tells whether name is the one recreate gives a container it
+// IsAsideName tells whether name is the one recreate gives a container it
 // moves out of the way of its replacement: "<12 hex of its ID>_<expected>".
-func asideName(name, expected string) bool {
+func IsAsideName(name, expected string) bool {
 	id, rest, ok := strings.Cut(name, "_")
 	return ok && rest == expected && len(id) == 12 && strings.Trim(id, "0123456789abcdef") == ""
 }
@@ -280,12 +282,6 @@ func recreateReason(c Container, hash, imageID string, opts PlanOptions) string 
 		return "image changed"
 	}
 	return ""
-}
-
-func sortedServices(p *types.Project) []string {
-	names := p.ServiceNames()
-	sort.Strings(names)
-	return names
 }
 
 func sortedKeys(m map[string]bool) []string {
