@@ -6,7 +6,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/internal/engine"
@@ -51,13 +50,9 @@ func runBuild(ctx context.Context, g *globals, f buildFlags, services []string) 
 	if err != nil {
 		return err
 	}
-	engine.DefaultImageNames(p)
-	targets := engine.BuildTargets(p, nil)
-	var pushes []types.ServiceConfig
-	if f.push {
-		if pushes, err = engine.PushTargets(p, nil); err != nil {
-			return err // refused before anything is built
-		}
+	b, err := engine.PlanBuild(p, f.push) // an image that cannot be pushed: refused before anything is built
+	if err != nil {
+		return err
 	}
 	api, err := g.client(ctx)
 	if err != nil {
@@ -65,13 +60,7 @@ func runBuild(ctx context.Context, g *globals, f buildFlags, services []string) 
 	}
 	defer api.Close()
 	o := g.images(engine.ImageOptions{NoCache: f.noCache, PullBase: f.pull, BuildArgs: args})
-	if err := engine.BuildServices(ctx, api, p, targets, o, out); err != nil {
-		return err
-	}
-	if !f.push {
-		return nil
-	}
-	return engine.Push(ctx, api, pushes, engine.PushOptions{Auth: g.auth}, out)
+	return b.Run(ctx, api, o, engine.PushOptions{Auth: g.auth}, out)
 }
 
 // parseBuildArgs reads --build-arg KEY=VALUE; a bare KEY takes its value

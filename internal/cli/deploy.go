@@ -2,17 +2,11 @@ package cli
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
-	"github.com/compose-spec/compose-go/v2/types"
-	"github.com/docker/docker/client"
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/internal/deploy"
 	"github.com/devstack/devstack/internal/engine"
-	"github.com/devstack/devstack/internal/progress"
-	"github.com/devstack/devstack/internal/stack"
 )
 
 type deployFlags struct {
@@ -68,57 +62,16 @@ func runDeploy(ctx context.Context, g *globals, f deployFlags, services []string
 	}
 	defer unlock()
 	if f.build {
-		if err := deployBuild(ctx, g, api, p, out); err != nil {
+		otherNodes := func(ctx context.Context) ([]string, error) { return deploy.OtherNodes(ctx, api) }
+		if err := engine.BuildForNodes(ctx, api, p, g.images(engine.ImageOptions{}), engine.PushOptions{Auth: g.auth}, otherNodes, out); err != nil {
 			return err
 		}
-	}
-	st, warnings, err := stack.Convert(p, stack.Options{})
-	if err != nil {
-		return err
-	}
-	for _, w := range warnings {
-		if f.build && w.Key == "build" {
-			continue // built and pushed above
-		}
-		out.Event(progress.Event{Kind: progress.KindWarning, Detail: w.String()})
 	}
 	o := deploy.Options{Detach: f.detach, Prune: f.prune, Partial: len(services) > 0}
 	if f.registryAuth {
 		o.Auth = g.auth.Encoded
 	}
-	return deploy.Deploy(ctx, api, st, o, out)
-}
-
-// deployBuild builds the services that have a build section and pushes
-// the images named with a registry; an image it cannot push stays on this
-// engine only, said as a warning naming the nodes that cannot get it.
-func deployBuild(ctx context.Context, g *globals, api *client.Client, p *types.Project, out progress.Progress) error {
-	engine.DefaultImageNames(p)
-	targets := engine.BuildTargets(p, nil)
-	if err := engine.BuildServices(ctx, api, p, targets, g.images(engine.ImageOptions{}), out); err != nil {
-		return err
-	}
-	var pushes []types.ServiceConfig
-	var local []string
-	for _, s := range targets {
-		if engine.CheckPushRef(s.Image) == nil {
-			pushes = append(pushes, s)
-		} else {
-			local = append(local, s.Image)
-		}
-	}
-	if len(local) > 0 {
-		others, err := deploy.OtherNodes(ctx, api)
-		if err != nil {
-			return err
-		}
-		if len(others) > 0 {
-			out.Event(progress.Event{Kind: progress.KindWarning, Detail: fmt.Sprintf(
-				"images %s are only on this engine (no registry in their name): nodes %s cannot get them",
-				strings.Join(local, ", "), strings.Join(others, ", "))})
-		}
-	}
-	return engine.Push(ctx, api, pushes, engine.PushOptions{Auth: g.auth}, out)
+	return deploy.DeployProject(ctx, api, p, f.build, o, out)
 }
 
 // onStack runs fn with a client and the stack's namespace: the project's
