@@ -33,9 +33,11 @@ import (
 // (ContainerList, ContainerInspect, ...), or the call log (Calls) where
 // behaviour is about the calls.
 //
-// Not modelled: builds, exec, attach, stats, push, save and load (these
-// return a NotImplemented error), restart policies, swarm. It is safe for
-// concurrent use.
+// Builds are the classic builder's, without running anything (ImageBuild);
+// AutoRemove removes a container once it exits. Not modelled: BuildKit
+// sessions, exec, attach, stats, save and load (these return a
+// NotImplemented error), volumes_from, restart policies, swarm. It is
+// safe for concurrent use.
 type FakeClient struct {
 	mu         sync.Mutex
 	seq        int

@@ -207,6 +207,9 @@ func (f *FakeClient) exit(c *fakeContainer, code int) {
 	close(c.exited)
 	c.exited = make(chan struct{})
 	f.containerEvent(c, events.ActionDie, "exitCode", strconv.Itoa(code))
+	if c.HostConfig.AutoRemove {
+		f.remove(c, true)
+	}
 }
 
 // signals are the exit codes of a process a signal ends (128 + number).
@@ -306,13 +309,22 @@ func (f *FakeClient) ContainerRemove(_ context.Context, ref string, o container.
 	if c.State.Running {
 		f.kill(c, "KILL")
 	}
+	if f.containers[c.ID] != nil { // not removed as it exited (AutoRemove)
+		f.remove(c, o.RemoveVolumes)
+	}
+	return nil
+}
+
+// remove deletes c, and with volumes the anonymous volumes it created that
+// no other container uses.
+func (f *FakeClient) remove(c *fakeContainer, volumes bool) {
 	delete(f.containers, c.ID)
 	for name := range c.NetworkSettings.Networks {
 		if n := f.network(name); n != nil {
 			f.emit(events.NetworkEventType, events.ActionDisconnect, n.ID, map[string]string{"container": c.ID, "name": n.Name, "type": n.Driver})
 		}
 	}
-	if o.RemoveVolumes {
+	if volumes {
 		for _, v := range c.anon {
 			if f.volumes[v] != nil && len(f.volumeUsers(v)) == 0 {
 				f.removeVolume(v)
@@ -321,7 +333,6 @@ func (f *FakeClient) ContainerRemove(_ context.Context, ref string, o container.
 	}
 	close(c.removed)
 	f.containerEvent(c, events.ActionDestroy)
-	return nil
 }
 
 // ContainerRename gives a container another name, if it is free.

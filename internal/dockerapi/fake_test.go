@@ -1,6 +1,8 @@
 package dockerapi
 
 import (
+	"archive/tar"
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/containerd/errdefs"
+	"github.com/docker/docker/api/types/build"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/api/types/filters"
@@ -212,5 +215,35 @@ func TestFakePullAndLogs(t *testing.T) {
 	must(stdcopy.StdCopy(&out, &out, rc))
 	if out.String() != "cannot open datadir\n" {
 		t.Fatalf("logs %q", out.String())
+	}
+}
+
+// A build tags a new image made from a present base; a failing step ends
+// the stream with the engine's error. A push publishes what a pull gets.
+func TestFakeBuildAndPush(t *testing.T) {
+	f := NewFakeClient()
+	f.AddImage("busybox", nil)
+	buildOf := func(dockerfile string) string {
+		var ctxTar bytes.Buffer
+		tw := tar.NewWriter(&ctxTar)
+		noErr(t, tw.WriteHeader(&tar.Header{Name: "Dockerfile", Mode: 0o644, Size: int64(len(dockerfile))}))
+		must(tw.Write([]byte(dockerfile)))
+		noErr(t, tw.Close())
+		resp := must(f.ImageBuild(ctx, &ctxTar, build.ImageBuildOptions{Tags: []string{"reg.example/app:1"}}))
+		body, _ := io.ReadAll(resp.Body)
+		return string(body)
+	}
+	if out := buildOf("FROM busybox\nRUN exit 3\n"); !strings.Contains(out, "returned a non-zero code: 3") {
+		t.Fatalf("failing build said %s", out)
+	}
+	if out := buildOf("FROM busybox\nRUN make\n"); !strings.Contains(out, "Successfully tagged reg.example/app:1") {
+		t.Fatalf("build said %s", out)
+	}
+	id := must(f.ImageInspect(ctx, "reg.example/app:1")).ID
+	must(f.ImagePush(ctx, "reg.example/app:1", image.PushOptions{}))
+	must(f.ImageRemove(ctx, "reg.example/app:1", image.RemoveOptions{}))
+	must(f.ImagePull(ctx, "reg.example/app:1", image.PullOptions{}))
+	if got := must(f.ImageInspect(ctx, "reg.example/app:1")).ID; got != id {
+		t.Fatalf("pulled %s, pushed %s", got, id)
 	}
 }

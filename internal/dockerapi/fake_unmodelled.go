@@ -6,7 +6,6 @@ import (
 	"net"
 
 	"github.com/docker/docker/api/types"
-	"github.com/docker/docker/api/types/build"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/client"
@@ -52,14 +51,6 @@ func (f *FakeClient) ContainerExecInspect(context.Context, string) (container.Ex
 
 func (f *FakeClient) ContainerExecResize(context.Context, string, container.ResizeOptions) error {
 	return notImplemented("ContainerExecResize")
-}
-
-func (f *FakeClient) ImagePush(context.Context, string, image.PushOptions) (io.ReadCloser, error) {
-	return nil, notImplemented("ImagePush")
-}
-
-func (f *FakeClient) ImageBuild(context.Context, io.Reader, build.ImageBuildOptions) (build.ImageBuildResponse, error) {
-	return build.ImageBuildResponse{}, notImplemented("ImageBuild")
 }
 
 func (f *FakeClient) BuildCancel(context.Context, string) error { return notImplemented("BuildCancel") }
