@@ -13,27 +13,27 @@ const (
 )
 
 // mountKeysNeedingAPI lists the volume keys of s the API version cannot
-// carry (KeysNeedingAPI). Pure.
-func mountKeysNeedingAPI(s types.ServiceConfig, apiVersion string) []APIKey {
-	var out []APIKey
+// carry (keysNeedingAPI). Pure.
+func mountKeysNeedingAPI(s types.ServiceConfig, apiVersion string) []apiKey {
+	var out []apiKey
 	for _, v := range s.Volumes {
 		if v.Volume != nil && v.Volume.Subpath != "" && !apiAtLeast(apiVersion, apiVolumeSubpath) {
-			out = append(out, APIKey{"volumes[" + v.Target + "].volume.subpath", apiVolumeSubpath})
+			out = append(out, apiKey{"volumes[" + v.Target + "].volume.subpath", apiVolumeSubpath})
 		}
 		if v.Bind != nil && (v.Bind.Recursive == "writable" || v.Bind.Recursive == "readonly") && !apiAtLeast(apiVersion, apiBindRecursive) {
-			out = append(out, APIKey{"volumes[" + v.Target + "].bind.recursive: " + v.Bind.Recursive, apiBindRecursive})
+			out = append(out, apiKey{"volumes[" + v.Target + "].bind.recursive: " + v.Bind.Recursive, apiBindRecursive})
 		}
 	}
 	return out
 }
 
-// NetworkKeysNeedingAPI lists, per network key, the keys the API version
+// networkKeysNeedingAPI lists, per network key, the keys the API version
 // cannot carry. Pure.
-func NetworkKeysNeedingAPI(p *types.Project, apiVersion string) map[string][]APIKey {
-	out := map[string][]APIKey{}
+func networkKeysNeedingAPI(p *types.Project, apiVersion string) map[string][]apiKey {
+	out := map[string][]apiKey{}
 	for key, n := range p.Networks {
 		if n.EnableIPv4 != nil && !bool(n.External) && !apiAtLeast(apiVersion, apiEnableIPv4) {
-			out[key] = append(out[key], APIKey{"enable_ipv4", apiEnableIPv4})
+			out[key] = append(out[key], apiKey{"enable_ipv4", apiEnableIPv4})
 		}
 	}
 	return out

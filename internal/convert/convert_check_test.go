@@ -59,11 +59,11 @@ services:
 networks: {front: {}, back: {}}
 `)
 	s := p.Services["web"]
-	eq(t, KeysNeedingAPI(s, "1.41"), []APIKey{
+	eq(t, keysNeedingAPI(s, "1.41"), []apiKey{
 		{"annotations", "1.43"}, {"healthcheck.start_interval", "1.44"},
 		{"networks.back.mac_address", "1.44"}, {"networks.back.gw_priority", "1.48"},
 	})
-	eq(t, KeysNeedingAPI(s, "1.44"), []APIKey{{"networks.back.gw_priority", "1.48"}})
-	eq(t, KeysNeedingAPI(s, "1.51"), []APIKey(nil))
+	eq(t, keysNeedingAPI(s, "1.44"), []apiKey{{"networks.back.gw_priority", "1.48"}})
+	eq(t, keysNeedingAPI(s, "1.51"), []apiKey(nil))
 	eq(t, specFor(t, "services: {web: {image: img, annotations: {a: b}}}", Target{APIVersion: "1.41"}).Host.Annotations, map[string]string(nil))
 }

@@ -138,13 +138,13 @@ func TestMountAndNetworkKeysNeedingAPI(t *testing.T) {
 	})
 	p := project(s)
 	p.Networks["v6"] = types.NetworkConfig{Name: "demo_v6", EnableIPv4: &no}
-	eq(t, KeysNeedingAPI(s, "1.41"), []APIKey{
+	eq(t, keysNeedingAPI(s, "1.41"), []apiKey{
 		{"volumes[/data].volume.subpath", "1.45"},
 		{"volumes[/b].bind.recursive: readonly", "1.44"},
 	})
-	eq(t, KeysNeedingAPI(s, "1.45"), []APIKey(nil))
-	eq(t, NetworkKeysNeedingAPI(p, "1.41"), map[string][]APIKey{"v6": {{"enable_ipv4", "1.47"}}})
-	eq(t, NetworkKeysNeedingAPI(p, "1.47"), map[string][]APIKey{})
+	eq(t, keysNeedingAPI(s, "1.45"), []apiKey(nil))
+	eq(t, networkKeysNeedingAPI(p, "1.41"), map[string][]apiKey{"v6": {{"enable_ipv4", "1.47"}}})
+	eq(t, networkKeysNeedingAPI(p, "1.47"), map[string][]apiKey{})
 
 	for _, tt := range []struct {
 		version, subpath string

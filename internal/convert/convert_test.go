@@ -116,13 +116,13 @@ func TestUnsupportedKeys(t *testing.T) {
 		s.Deploy = &types.DeployConfig{Resources: types.Resources{Limits: &types.Resource{NanoCPUs: 1}}}
 		s.HealthCheck = &types.HealthCheckConfig{StartInterval: dur(time.Second)}
 	})
-	eq(t, UnsupportedKeys(s), []string(nil))
+	eq(t, unsupportedKeys(s), []string(nil))
 	s.PostStart = []types.ServiceHook{{Command: types.ShellCommand{"true"}}}
 	s.Deploy.Placement = types.Placement{Constraints: []string{"node.role==manager"}}
 	s.Deploy.Resources.Reservations = &types.Resource{NanoCPUs: 1}
 	s.Networks = map[string]*types.ServiceNetworkConfig{"default": {InterfaceName: "eth7"}}
-	eq(t, UnsupportedKeys(s), []string{"deploy.placement", "deploy.resources.reservations.cpus", "networks.default.interface_name", "post_start"})
-	eq(t, UnsupportedKeys(svc("plain")), []string(nil))
+	eq(t, unsupportedKeys(s), []string{"deploy.placement", "deploy.resources.reservations.cpus", "networks.default.interface_name", "post_start"})
+	eq(t, unsupportedKeys(svc("plain")), []string(nil))
 }
 
 func TestPublishedPorts(t *testing.T) {

@@ -20,20 +20,20 @@ func apiAtLeast(have, want string) bool {
 	return have == "" || versions.GreaterThanOrEqualTo(have, want)
 }
 
-// APIKey is a key a service sets that the engine's API version cannot carry.
-type APIKey struct {
+// apiKey is a key a service sets that the engine's API version cannot carry.
+type apiKey struct {
 	Key   string // e.g. healthcheck.start_interval
 	Needs string // the API version that carries it, e.g. 1.44
 }
 
-// KeysNeedingAPI lists the keys of s that the negotiated API version
+// keysNeedingAPI lists the keys of s that the negotiated API version
 // cannot carry, so they are dropped with a warning rather than silently.
 // Pure.
-func KeysNeedingAPI(s types.ServiceConfig, apiVersion string) []APIKey {
-	var out []APIKey
+func keysNeedingAPI(s types.ServiceConfig, apiVersion string) []apiKey {
+	var out []apiKey
 	need := func(key, version string) {
 		if !apiAtLeast(apiVersion, version) {
-			out = append(out, APIKey{key, version})
+			out = append(out, apiKey{key, version})
 		}
 	}
 	if len(s.Annotations) > 0 {

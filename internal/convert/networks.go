@@ -28,7 +28,7 @@ func NetworkHash(n types.NetworkConfig) string {
 // NetworkCreate converts the project's network key into the options
 // docker compose sends to create it: driver, driver_opts, ipam, internal,
 // attachable, enable_ipv4/enable_ipv6, labels plus compose's own; less
-// what the API version cannot carry (NetworkKeysNeedingAPI). Pure.
+// what the API version cannot carry (networkKeysNeedingAPI). Pure.
 func NetworkCreate(p *types.Project, key, apiVersion string) network.CreateOptions {
 	n := p.Networks[key]
 	opts := network.CreateOptions{

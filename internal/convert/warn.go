@@ -39,8 +39,8 @@ var supportedKeys = map[string]bool{
 // supportedDeploy are the deploy keys devstack maps; the rest are swarm's.
 var supportedDeploy = map[string]bool{"replicas": true, "resources": true, "restart_policy": true}
 
-// UnsupportedKeys lists the keys a service sets that devstack ignores. Pure.
-func UnsupportedKeys(s types.ServiceConfig) []string {
+// unsupportedKeys lists the keys a service sets that devstack ignores. Pure.
+func unsupportedKeys(s types.ServiceConfig) []string {
 	b, err := json.Marshal(s)
 	if err != nil {
 		return nil
@@ -113,14 +113,14 @@ func unsupportedSubkeys(s types.ServiceConfig) []string {
 func UnsupportedWarnings(p *types.Project, apiVersion string) []string {
 	var out []string
 	for _, name := range p.ServiceNames() {
-		if keys := UnsupportedKeys(p.Services[name]); len(keys) > 0 {
+		if keys := unsupportedKeys(p.Services[name]); len(keys) > 0 {
 			out = append(out, fmt.Sprintf("service %s: devstack does not support %s yet; ignored", name, strings.Join(keys, ", ")))
 		}
-		for _, k := range KeysNeedingAPI(p.Services[name], apiVersion) {
+		for _, k := range keysNeedingAPI(p.Services[name], apiVersion) {
 			out = append(out, fmt.Sprintf("service %s: %s needs Engine API %s, this engine speaks %s; ignored", name, k.Key, k.Needs, apiVersion))
 		}
 	}
-	nets := NetworkKeysNeedingAPI(p, apiVersion)
+	nets := networkKeysNeedingAPI(p, apiVersion)
 	for _, key := range sortedNetworkKeys(p) {
 		for _, k := range nets[key] {
 			out = append(out, fmt.Sprintf("network %s: %s needs Engine API %s, this engine speaks %s; ignored", key, k.Key, k.Needs, apiVersion))

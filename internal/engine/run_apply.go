@@ -22,7 +22,7 @@ import (
 // the service with NoDeps); known, every service of the project. Bad
 // options are refused before anything is created.
 func PrepareRun(ctx context.Context, api dockerapi.API, mon *logs.Monitor, p *types.Project, known []string, o RunOptions, out progress.Progress) (plan.Container, error) {
-	s, err := RunService(p, o, NewSlug())
+	s, err := convert.RunService(p, o.RunOptions, NewSlug())
 	if err != nil {
 		return plan.Container{}, err
 	}
@@ -104,7 +104,7 @@ func (a *applier) createOneoff(ctx context.Context, s types.ServiceConfig, o Run
 	if err != nil {
 		return plan.Container{}, err
 	}
-	convert.OneoffSpec(&spec, s, convert.Oneoff{Interactive: o.Interactive, Detach: o.Detach, Remove: o.Remove, UseAliases: o.UseAliases})
+	convert.OneoffSpec(&spec, s, o.RunOptions)
 	if err := createMountpoints(spec.Host.Mounts); err != nil {
 		return plan.Container{}, fmt.Errorf("service %s: %w", s.Name, err)
 	}

@@ -31,7 +31,7 @@ func TestRunDetached(t *testing.T) {
 	p := load(t, toolYAML)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	o := RunOptions{Service: "tool", Detach: true, Cmd: []string{"sh"}}
+	o := RunOptions{RunOptions: convert.RunOptions{Service: "tool", Detach: true, Cmd: []string{"sh"}}}
 	c, err := PrepareRun(ctx, s.api, logs.NewMonitor(s.api, "demo"), p, p.ServiceNames(), o, s.out)
 	if err != nil {
 		t.Fatal(err)
@@ -56,7 +56,7 @@ func TestRunRemoved(t *testing.T) {
 	s := newFakeStack(t)
 	p := load(t, toolYAML)
 	ctx := context.Background()
-	o := RunOptions{Service: "tool", Detach: true, Remove: true, NoDeps: true, Name: "demo-job"}
+	o := RunOptions{RunOptions: convert.RunOptions{Service: "tool", Detach: true, Remove: true, Name: "demo-job"}, NoDeps: true}
 	c, err := PrepareRun(ctx, s.api, logs.NewMonitor(s.api, "demo"), p.WithServicesDisabled("db"), p.ServiceNames(), o, s.out)
 	if err != nil {
 		t.Fatal(err)

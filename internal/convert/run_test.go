@@ -1,11 +1,10 @@
-package engine
+package convert
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/compose-spec/compose-go/v2/types"
-	"github.com/devstack/devstack/internal/convert"
 )
 
 func runProject() *types.Project {
@@ -37,7 +36,7 @@ func TestRunService(t *testing.T) {
 				return "service ports published"
 			case s.Restart != "":
 				return "restart " + s.Restart
-			case s.CustomLabels[convert.LabelOneoff] != "True" || s.CustomLabels[convert.LabelSlug] != strings.Repeat("0123456789ab", 2):
+			case s.CustomLabels[LabelOneoff] != "True" || s.CustomLabels[LabelSlug] != strings.Repeat("0123456789ab", 2):
 				return "labels " + strings.Join(s.CustomLabels.AsList(), ",")
 			case strings.Join(s.Command, " ") != "serve":
 				return "command " + strings.Join(s.Command, " ")
@@ -110,12 +109,12 @@ func TestOneoffSpec(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		spec, err := convert.ContainerSpec(p, s, 1, "", "h", convert.Target{})
+		spec, err := ContainerSpec(p, s, 1, "", "h", Target{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		convert.OneoffSpec(&spec, s, convert.Oneoff{Interactive: o.Interactive, Detach: o.Detach, Remove: o.Remove, UseAliases: o.UseAliases})
-		if spec.Config.Labels[convert.LabelOneoff] != "True" || spec.Config.Labels[convert.LabelSlug] != "0123456789abcdef" || spec.Name != "demo-web-run-0123456789ab" {
+		OneoffSpec(&spec, s, o)
+		if spec.Config.Labels[LabelOneoff] != "True" || spec.Config.Labels[LabelSlug] != "0123456789abcdef" || spec.Name != "demo-web-run-0123456789ab" {
 			t.Errorf("labels/name: %v %s", spec.Config.Labels, spec.Name)
 		}
 		if !spec.Host.AutoRemove || !spec.Config.OpenStdin || !spec.Config.StdinOnce || spec.Host.RestartPolicy.Name != "no" && spec.Host.RestartPolicy.Name != "" {
