@@ -7,12 +7,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 )
 
 func newAttachCmd(g *globals) *cobra.Command {
-	o := engine.AttachOptions{SigProxy: true}
+	o := containers.AttachOptions{SigProxy: true}
 	cmd := &cobra.Command{
 		Use:   "attach [flags] SERVICE",
 		Short: "Attach this terminal's stdin, stdout and stderr to a service's running container",
@@ -24,11 +24,11 @@ func newAttachCmd(g *globals) *cobra.Command {
 				sigs := make(chan os.Signal, 16)
 				if o.SigProxy {
 					// Ctrl-C and the other signals go to the container.
-					signal.Reset(engine.ForwardedSignals...)
-					signal.Notify(sigs, engine.ForwardedSignals...)
+					signal.Reset(containers.ForwardedSignals...)
+					signal.Notify(sigs, containers.ForwardedSignals...)
 					defer signal.Stop(sigs)
 				}
-				code, err := engine.Attach(ctx, api, name, o, engine.Stdio{In: g.stdin, Out: g.stdout, Err: g.stderr}, sigs)
+				code, err := containers.Attach(ctx, api, name, o, containers.Stdio{In: g.stdin, Out: g.stdout, Err: g.stderr}, sigs)
 				if err != nil {
 					return err
 				}

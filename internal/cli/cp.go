@@ -7,12 +7,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 )
 
 func newCpCmd(g *globals) *cobra.Command {
-	var o engine.CopyOptions
+	var o containers.CopyOptions
 	cmd := &cobra.Command{
 		Use:   "cp [flags] SERVICE:SRC_PATH DEST_PATH|-\n  devstack cp [flags] SRC_PATH|- SERVICE:DEST_PATH",
 		Short: "Copy files between a service container and the host",
@@ -30,9 +30,9 @@ func newCpCmd(g *globals) *cobra.Command {
 			o.Service = fromSvc + toSvc
 			return g.onProject(ctx, []string{o.Service}, "", func(ctx context.Context, api dockerapi.API, name string) error {
 				if fromSvc != "" {
-					return engine.CopyFrom(ctx, api, name, o, fromPath, toPath, g.stdout)
+					return containers.CopyFrom(ctx, api, name, o, fromPath, toPath, g.stdout)
 				}
-				return engine.CopyTo(ctx, api, name, o, fromPath, toPath, g.stdin)
+				return containers.CopyTo(ctx, api, name, o, fromPath, toPath, g.stdin)
 			})
 		},
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/internal/compose"
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/feed"
@@ -126,7 +127,7 @@ func runDash(ctx context.Context, g *globals, api dockerapi.API, mon *logs.Monit
 	case downOnExit:
 		return engine.Down(context.WithoutCancel(ctx), api, project, engine.DownOptions{}, out)
 	case res.StopStack:
-		return engine.Stop(context.WithoutCancel(ctx), api, project, nil, nil, out)
+		return containers.Stop(context.WithoutCancel(ctx), api, project, nil, nil, out)
 	case f.stack:
 		fmt.Fprintf(g.stderr, "The stack keeps running on the swarm: `devstack dash` shows it again.\n")
 		return nil

@@ -7,12 +7,12 @@ import (
 	"github.com/moby/term"
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 )
 
 func newExecCmd(g *globals) *cobra.Command {
-	var o engine.ExecOptions
+	var o containers.ExecOptions
 	var noTTY bool
 	cmd := &cobra.Command{
 		Use:   "exec [flags] SERVICE COMMAND [ARG...]",
@@ -24,7 +24,7 @@ func newExecCmd(g *globals) *cobra.Command {
 				o.Service, o.Cmd = args[0], args[1:]
 				o.Interactive = true
 				o.TTY = !noTTY && isTerminal(g.stdin)
-				code, err := engine.Exec(ctx, api, name, o, g.stdin, g.stdout, g.stderr)
+				code, err := containers.Exec(ctx, api, name, o, g.stdin, g.stdout, g.stderr)
 				if err != nil {
 					return err
 				}

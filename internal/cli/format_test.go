@@ -4,12 +4,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/containers"
 )
 
 func TestPsFormat(t *testing.T) {
 	exit := 3
-	rows := []engine.PsRow{
+	rows := []containers.PsRow{
 		{ID: "abc", Name: "p-web-1", Service: "web", State: "running", Health: "healthy", Ports: []string{"127.0.0.1:8080->80/tcp", "127.0.0.1:8443->443/tcp"}, Image: "nginx"},
 		{ID: "def", Name: "p-db-1", Service: "db", State: "restarting", Exit: &exit, IPs: []string{"p_default=172.18.0.3"}, Image: "mysql"},
 	}

@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/internal/compose"
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/info"
 	"github.com/devstack/devstack/internal/plan"
 )
@@ -62,7 +62,7 @@ func (g *globals) loadRunning(ctx context.Context, api dockerapi.ContainerAPI) (
 		if err != nil {
 			return "", nil, err
 		}
-		if cs, err = engine.ObserveContainers(ctx, api, name); err != nil {
+		if cs, err = containers.Observe(ctx, api, name); err != nil {
 			return "", nil, err
 		}
 		return name, containerServices(cs), nil
@@ -90,7 +90,7 @@ func showInfo(ctx context.Context, g *globals, api dockerapi.ContainerAPI, p *ty
 	cs := plan.Kept() // a no-op up: what was observed is what runs
 	if !plan.Unchanged() {
 		var err error
-		if cs, err = engine.ObserveContainers(ctx, api, p.Name); err != nil {
+		if cs, err = containers.Observe(ctx, api, p.Name); err != nil {
 			return
 		}
 	}

@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 )
 
 func newKillCmd(g *globals) *cobra.Command {
@@ -16,11 +16,11 @@ func newKillCmd(g *globals) *cobra.Command {
 		Short: "Send a signal (default SIGKILL) to the running containers",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			if _, err := engine.ParseSignal(signal); err != nil {
+			if _, err := containers.ParseSignal(signal); err != nil {
 				return err
 			}
 			return g.onProject(ctx, args, "kill", func(ctx context.Context, api dockerapi.API, name string) error {
-				return engine.KillServices(ctx, api, name, args, signal, g.printer())
+				return containers.KillServices(ctx, api, name, args, signal, g.printer())
 			})
 		},
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/containers"
 )
 
 func newLsCmd(g *globals) *cobra.Command {
@@ -33,7 +33,7 @@ func newLsCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer api.Close()
-			rows, err := engine.Ls(ctx, api, all)
+			rows, err := containers.Ls(ctx, api, all)
 			if err != nil {
 				return err
 			}

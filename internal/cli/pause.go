@@ -5,13 +5,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/progress"
 )
 
 func newPauseCmd(g *globals) *cobra.Command {
-	return pauseCmd(g, "pause", "Pause the running containers", engine.Pause)
+	return pauseCmd(g, "pause", "Pause the running containers", containers.Pause)
 }
 
 // pauseCmd builds pause and unpause: VERB [SERVICE...] on the running containers.

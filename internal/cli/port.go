@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 )
 
 func newPortCmd(g *globals) *cobra.Command {
@@ -19,12 +19,12 @@ func newPortCmd(g *globals) *cobra.Command {
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			port, proto, err := engine.ParsePort(args[1], protocol)
+			port, proto, err := containers.ParsePort(args[1], protocol)
 			if err != nil {
 				return err
 			}
 			return g.onProject(ctx, args[:1], "", func(ctx context.Context, api dockerapi.API, name string) error {
-				addr, err := engine.Port(ctx, api, name, args[0], index, port, proto)
+				addr, err := containers.Port(ctx, api, name, args[0], index, port, proto)
 				if err != nil {
 					return err
 				}

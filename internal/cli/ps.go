@@ -10,8 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 )
 
 func newPsCmd(g *globals) *cobra.Command {
@@ -27,7 +27,7 @@ func newPsCmd(g *globals) *cobra.Command {
 				return err
 			}
 			return g.onProject(ctx, nil, "", func(ctx context.Context, api dockerapi.API, name string) error {
-				rows, err := engine.Ps(ctx, api, name, all)
+				rows, err := containers.Ps(ctx, api, name, all)
 				if err != nil {
 					return err
 				}
@@ -67,7 +67,7 @@ type psView struct {
 	Status, Ports, IPs                               string
 }
 
-func psViews(project string, rows []engine.PsRow) []psView {
+func psViews(project string, rows []containers.PsRow) []psView {
 	out := make([]psView, len(rows))
 	for i, r := range rows {
 		out[i] = psView{ID: r.ID, Name: r.Name, Project: project, Service: r.Service, Image: r.Image,
@@ -80,8 +80,8 @@ func psViews(project string, rows []engine.PsRow) []psView {
 	return out
 }
 
-func filterRows(rows []engine.PsRow, services []string, all bool) []engine.PsRow {
-	var out []engine.PsRow
+func filterRows(rows []containers.PsRow, services []string, all bool) []containers.PsRow {
+	var out []containers.PsRow
 	for _, r := range rows {
 		if !all && r.State != "running" && r.State != "restarting" {
 			continue
@@ -94,7 +94,7 @@ func filterRows(rows []engine.PsRow, services []string, all bool) []engine.PsRow
 	return out
 }
 
-func psTable(w io.Writer, rows []engine.PsRow) error {
+func psTable(w io.Writer, rows []containers.PsRow) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tSERVICE\tSTATE\tHEALTH\tIP\tPORTS")
 	for _, r := range rows {

@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -14,7 +14,7 @@ func newRestartCmd(g *globals) *cobra.Command {
 	var noDeps bool
 	cmd := lifecycleCmd(g, "restart", "Restart containers, dependencies first (and dependents with depends_on restart: true)", true,
 		func(ctx context.Context, api dockerapi.API, project string, services []string, timeout *int, out progress.Progress) error {
-			return engine.Restart(ctx, api, project, engine.RestartOptions{Services: services, Timeout: timeout, NoDeps: noDeps}, out)
+			return containers.Restart(ctx, api, project, containers.RestartOptions{Services: services, Timeout: timeout, NoDeps: noDeps}, out)
 		})
 	cmd.Flags().BoolVar(&noDeps, "no-deps", false, "don't restart the services that depend on the named ones with restart: true")
 	return cmd

@@ -5,12 +5,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 )
 
 func newRmCmd(g *globals) *cobra.Command {
-	var o engine.RmOptions
+	var o containers.RmOptions
 	var force bool
 	cmd := &cobra.Command{
 		Use:   "rm [SERVICE...]",
@@ -19,7 +19,7 @@ func newRmCmd(g *globals) *cobra.Command {
 			ctx := cmd.Context()
 			return g.onProject(ctx, args, "rm", func(ctx context.Context, api dockerapi.API, name string) error {
 				o.Services = args
-				return engine.Rm(ctx, api, name, o, g.printer())
+				return containers.Rm(ctx, api, name, o, g.printer())
 			})
 		},
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/progress"
@@ -104,11 +105,11 @@ func runRun(ctx context.Context, g *globals, f runFlags) error {
 		return err
 	}
 	// From here on Ctrl-C and the other signals go to the container.
-	signal.Reset(engine.ForwardedSignals...)
+	signal.Reset(containers.ForwardedSignals...)
 	sigs := make(chan os.Signal, 16)
-	signal.Notify(sigs, engine.ForwardedSignals...)
+	signal.Notify(sigs, containers.ForwardedSignals...)
 	defer signal.Stop(sigs)
-	code, err := engine.StartRun(ctx, api, c, f.o, engine.Stdio{In: g.stdin, Out: g.stdout, Err: g.stderr}, sigs)
+	code, err := engine.StartRun(ctx, api, c, f.o, containers.Stdio{In: g.stdin, Out: g.stdout, Err: g.stderr}, sigs)
 	if err != nil {
 		return err
 	}

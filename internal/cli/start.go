@@ -5,14 +5,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/progress"
 )
 
 func newStartCmd(g *globals) *cobra.Command {
 	return lifecycleCmd(g, "start", "Start existing containers, dependencies first", false,
 		func(ctx context.Context, api dockerapi.API, project string, services []string, _ *int, out progress.Progress) error {
-			return engine.Start(ctx, api, project, services, out)
+			return containers.Start(ctx, api, project, services, out)
 		})
 }

@@ -10,8 +10,8 @@ import (
 	"github.com/docker/go-units"
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 )
 
 func newStatsCmd(g *globals) *cobra.Command {
@@ -38,7 +38,7 @@ func newStatsCmd(g *globals) *cobra.Command {
 // runStats prints a sample; streaming, a new one every second (in place on a terminal).
 func runStats(ctx context.Context, g *globals, api dockerapi.ContainerAPI, project string, services []string, once bool, format string) error {
 	for {
-		rows, err := engine.Stats(ctx, api, project, services)
+		rows, err := containers.Stats(ctx, api, project, services)
 		if err != nil {
 			return err
 		}
@@ -61,7 +61,7 @@ func runStats(ctx context.Context, g *globals, api dockerapi.ContainerAPI, proje
 	}
 }
 
-func statsTable(w io.Writer, rows []engine.StatsRow) error {
+func statsTable(w io.Writer, rows []containers.StatsRow) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
 	fmt.Fprintln(tw, "CONTAINER ID\tNAME\tCPU %\tMEM USAGE / LIMIT\tMEM %\tNET I/O\tBLOCK I/O\tPIDS")
 	dec := func(n uint64) string { return units.HumanSizeWithPrecision(float64(n), 3) }

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 )
 
 func newTopCmd(g *globals) *cobra.Command {
@@ -19,7 +19,7 @@ func newTopCmd(g *globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			return g.onProject(ctx, args, "", func(ctx context.Context, api dockerapi.API, name string) error {
-				tops, err := engine.Top(ctx, api, name, args)
+				tops, err := containers.Top(ctx, api, name, args)
 				if err != nil {
 					return err
 				}

@@ -3,9 +3,9 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/containers"
 )
 
 func newUnpauseCmd(g *globals) *cobra.Command {
-	return pauseCmd(g, "unpause", "Resume paused containers", engine.Unpause)
+	return pauseCmd(g, "unpause", "Resume paused containers", containers.Unpause)
 }

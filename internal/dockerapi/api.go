@@ -123,3 +123,7 @@ func APIVersion(api any) string {
 	}
 	return ""
 }
+
+// Parallelism bounds concurrent engine calls; the engine serialises some
+// work anyway and a 2-core machine gains nothing past this.
+const Parallelism = 16

@@ -6,6 +6,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/plan"
@@ -30,22 +31,22 @@ func (a ServiceActions) quiet() progress.Progress { return progress.Discard }
 
 // Restart restarts the service's containers.
 func (a ServiceActions) Restart(ctx context.Context, service string) error {
-	return Restart(ctx, a.API, a.Project, RestartOptions{Services: []string{service}}, a.quiet())
+	return containers.Restart(ctx, a.API, a.Project, containers.RestartOptions{Services: []string{service}}, a.quiet())
 }
 
 // Stop stops the service's containers.
 func (a ServiceActions) Stop(ctx context.Context, service string) error {
-	return Stop(ctx, a.API, a.Project, []string{service}, nil, a.quiet())
+	return containers.Stop(ctx, a.API, a.Project, []string{service}, nil, a.quiet())
 }
 
 // Start starts the service's containers.
 func (a ServiceActions) Start(ctx context.Context, service string) error {
-	return Start(ctx, a.API, a.Project, []string{service}, a.quiet())
+	return containers.Start(ctx, a.API, a.Project, []string{service}, a.quiet())
 }
 
 // RestartAll restarts every container of the project.
 func (a ServiceActions) RestartAll(ctx context.Context) error {
-	return Restart(ctx, a.API, a.Project, RestartOptions{}, a.quiet())
+	return containers.Restart(ctx, a.API, a.Project, containers.RestartOptions{}, a.quiet())
 }
 
 // Recreate builds or pulls the service's image (as its pull_policy says)

@@ -11,15 +11,12 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/plan"
 	"github.com/devstack/devstack/internal/progress"
 )
-
-// parallelism bounds concurrent engine calls; the engine serialises some
-// work anyway and a 2-core machine gains nothing past this.
-const parallelism = 16
 
 // applier runs one plan. It records the containers each service ends up with.
 type applier struct {
@@ -87,7 +84,7 @@ func (a *applier) setStep(s string) {
 // each runs the plan's actions of the given kinds concurrently.
 func (a *applier) each(ctx context.Context, pl plan.Plan, fn func(context.Context, plan.Action) error, ops ...plan.Op) error {
 	eg, ctx := errgroup.WithContext(ctx)
-	eg.SetLimit(parallelism)
+	eg.SetLimit(dockerapi.Parallelism)
 	for _, act := range pl.Actions {
 		for _, op := range ops {
 			if act.Op == op {
@@ -109,7 +106,7 @@ func (a *applier) resource(ctx context.Context, act plan.Action) error {
 		progress.Status(a.out, progress.KindVolume, act.Name, "Created")
 	case plan.RemoveContainer:
 		if err := a.api.ContainerRemove(ctx, act.Current.ID, container.RemoveOptions{Force: true}); err != nil {
-			return containerPlanError(act.Name, err)
+			return containers.NamedError(act.Name, err)
 		}
 		a.out.Event(progress.Event{Kind: progress.KindContainer, Name: act.Name, Status: "Removed", Detail: act.Reason})
 	}
@@ -128,7 +125,7 @@ func (a *applier) container(ctx context.Context, act plan.Action) error {
 		return nil
 	case plan.RestartContainer:
 		if err := a.api.ContainerStop(ctx, act.Current.ID, container.StopOptions{Timeout: dockerapi.StopTimeout(ctx, a.api, act.Current.ID, nil)}); err != nil {
-			return containerPlanError(act.Name, err)
+			return containers.NamedError(act.Name, err)
 		}
 		a.out.Event(progress.Event{Kind: progress.KindContainer, Name: act.Name, Status: "Stopped", Detail: act.Reason})
 		a.record(act.Service, *act.Current, true)
@@ -154,7 +151,7 @@ func (a *applier) container(ctx context.Context, act plan.Action) error {
 func (a *applier) recreate(ctx context.Context, act plan.Action) error {
 	old := act.Current
 	if err := a.api.ContainerStop(ctx, old.ID, container.StopOptions{Timeout: dockerapi.StopTimeout(ctx, a.api, old.ID, nil)}); err != nil {
-		return containerPlanError(act.Name, err)
+		return containers.NamedError(act.Name, err)
 	}
 	home, aside := old.Name, shortID(old.ID)+"_"+old.Name // its name, and the one out of the way
 	if plan.IsAsideName(old.Name, act.Name) {
@@ -162,7 +159,7 @@ func (a *applier) recreate(ctx context.Context, act plan.Action) error {
 	} else if err := a.api.ContainerRename(ctx, old.ID, aside); err != nil {
 		// Interrupted, the engine may have renamed it all the same.
 		_ = a.api.ContainerRename(context.WithoutCancel(ctx), old.ID, home)
-		return a.restoreOld(ctx, old, containerPlanError(act.Name, err))
+		return a.restoreOld(ctx, old, containers.NamedError(act.Name, err))
 	}
 	c, err := a.create(ctx, a.p.Services[act.Service], act.Number, old)
 	if err != nil {
@@ -174,7 +171,7 @@ func (a *applier) recreate(ctx context.Context, act plan.Action) error {
 	// Its replacement exists: remove it even when interrupted now, so
 	// that no container stays renamed aside.
 	if err := a.api.ContainerRemove(context.WithoutCancel(ctx), old.ID, container.RemoveOptions{Force: true, RemoveVolumes: a.renewAnon}); err != nil {
-		return containerPlanError(old.Name, err)
+		return containers.NamedError(old.Name, err)
 	}
 	if a.renewAnon {
 		a.removeReplacedVolumes(ctx, *old)
@@ -200,7 +197,7 @@ func (a *applier) restoreOld(ctx context.Context, old *plan.Container, err error
 // RemoveVolumes leaves them. Named volumes of the project are never
 // touched; a failure is a warning, the recreate itself worked.
 func (a *applier) removeReplacedVolumes(ctx context.Context, old plan.Container) {
-	for _, v := range inheritedVolumes(old) {
+	for _, v := range containers.InheritedVolumes(old) {
 		if a.projectVolume(v) {
 			continue
 		}
@@ -250,7 +247,7 @@ func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int,
 	}
 	id, adopted, warnings, err := a.createRacing(ctx, spec, s.Name, number, hash, old == nil)
 	if err != nil {
-		return plan.Container{}, containerPlanError(spec.Name, err)
+		return plan.Container{}, containers.NamedError(spec.Name, err)
 	}
 	if adopted != nil {
 		progress.Status(a.out, progress.KindContainer, adopted.Name, "Adopted")
@@ -262,7 +259,7 @@ func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int,
 	if err := a.finishCreate(ctx, id, spec, files); err != nil {
 		// Nothing half-made stays behind.
 		_ = a.api.ContainerRemove(context.WithoutCancel(ctx), id, container.RemoveOptions{Force: true, RemoveVolumes: true})
-		return plan.Container{}, containerPlanError(spec.Name, err)
+		return plan.Container{}, containers.NamedError(spec.Name, err)
 	}
 	return plan.Container{ID: id, Name: spec.Name, Service: s.Name, Number: number, State: "created"}, nil
 }

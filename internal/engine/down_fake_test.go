@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/devstack/devstack/internal/containers"
 )
 
 // Down removes the containers, dependents first, and the networks; the
@@ -96,29 +98,29 @@ func TestStopStartRestartKill(t *testing.T) {
 	s := newFakeStack(t)
 	s.mustUp(shopYAML, UpOptions{})
 	ctx := context.Background()
-	if err := Stop(ctx, s.api, "demo", []string{"web"}, nil, s.out); err != nil {
+	if err := containers.Stop(ctx, s.api, "demo", []string{"web"}, nil, s.out); err != nil {
 		t.Fatal(err)
 	}
 	s.wantStates("demo-db-1 running", "demo-web-1 exited")
-	if err := Start(ctx, s.api, "demo", nil, s.out); err != nil {
+	if err := containers.Start(ctx, s.api, "demo", nil, s.out); err != nil {
 		t.Fatal(err)
 	}
 	s.wantStates("demo-db-1 running", "demo-web-1 running")
 	before := s.inspect("demo-web-1").State.StartedAt
-	if err := Restart(ctx, s.api, "demo", RestartOptions{Services: []string{"web"}}, s.out); err != nil {
+	if err := containers.Restart(ctx, s.api, "demo", containers.RestartOptions{Services: []string{"web"}}, s.out); err != nil {
 		t.Fatal(err)
 	}
 	if s.inspect("demo-web-1").State.StartedAt == before {
 		t.Error("web was not restarted")
 	}
-	if err := Kill(ctx, s.api, "demo", s.out); err != nil {
+	if err := containers.Kill(ctx, s.api, "demo", s.out); err != nil {
 		t.Fatal(err)
 	}
 	s.wantStates("demo-db-1 exited", "demo-web-1 exited")
 	if code := s.inspect("demo-db-1").State.ExitCode; code != 137 {
 		t.Errorf("killed db exited %d", code)
 	}
-	if err := Stop(ctx, s.api, "demo", []string{"nosuch"}, nil, s.out); err == nil || !strings.Contains(err.Error(), "services with containers: db, web") {
+	if err := containers.Stop(ctx, s.api, "demo", []string{"nosuch"}, nil, s.out); err == nil || !strings.Contains(err.Error(), "services with containers: db, web") {
 		t.Errorf("stop of a service without containers: %v", err)
 	}
 }

@@ -24,10 +24,6 @@ var (
 )
 
 var (
-	// ErrBadSignal means a signal name or number is not one the engine knows.
-	ErrBadSignal = errors.New("unknown signal")
-	// ErrNoPort means a container does not publish the asked port.
-	ErrNoPort = errors.New("port not published")
 	// ErrNoRegistry means an image to push names no registry host.
 	ErrNoRegistry = errors.New("image names no registry")
 )

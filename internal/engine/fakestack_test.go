@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/progress"
 
@@ -72,7 +73,7 @@ func (s *fakeStack) down(o DownOptions) error {
 // containers are the project's containers by name, as the engine lists them.
 func (s *fakeStack) containers() map[string]container.Summary {
 	s.t.Helper()
-	list, err := s.api.ContainerList(context.Background(), container.ListOptions{All: true, Filters: projectFilter("demo")})
+	list, err := s.api.ContainerList(context.Background(), container.ListOptions{All: true, Filters: containers.ProjectFilter("demo")})
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -133,7 +134,7 @@ func (s *fakeStack) volumes() []string {
 	}
 	var out []string
 	for _, v := range list.Volumes {
-		if anonymousName(v.Name) {
+		if containers.AnonymousName(v.Name) {
 			out = append(out, "anon")
 		} else {
 			out = append(out, v.Name)

@@ -13,6 +13,7 @@ import (
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/pkg/stdcopy"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/plan"
@@ -96,7 +97,7 @@ func (f *LogFollower) Run(ctx context.Context, sink LogSink) error {
 			return !e.Oneoff && f.selected(e.Service) && e.Is(events.ActionStart, events.ActionDie)
 		})
 	}
-	cs, err := selectContainers(ctx, f.api, f.project, f.o.Services)
+	cs, err := containers.Select(ctx, f.api, f.project, f.o.Services)
 	if err != nil {
 		return err
 	}
@@ -268,7 +269,7 @@ func (f *LogFollower) allStopped(ctx context.Context) bool {
 		}
 	}
 	f.mu.Unlock()
-	cs, err := selectContainers(ctx, f.api, f.project, f.o.Services)
+	cs, err := containers.Select(ctx, f.api, f.project, f.o.Services)
 	if err != nil {
 		return false
 	}

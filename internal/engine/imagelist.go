@@ -7,6 +7,7 @@ import (
 	"github.com/containerd/errdefs"
 	"github.com/distribution/reference"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
 )
 
@@ -47,7 +48,7 @@ func familiarRef(ref string) string {
 // Images lists the images the project's containers of the named services
 // (all when none named) use, one row per container.
 func Images(ctx context.Context, api dockerapi.API, project string, services []string) ([]ImageRow, error) {
-	cs, err := selectContainers(ctx, api, project, services)
+	cs, err := containers.Select(ctx, api, project, services)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/docker/docker/api/types/network"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/plan"
 )
@@ -36,11 +37,11 @@ func (e *Interrupted) Unwrap() []error { return []error{e.Cause, e.Err} }
 // Describe fills in Left from the engine, with a context of its own (the
 // command's is over). A failure to look leaves it empty.
 func (e *Interrupted) Describe(ctx context.Context, api dockerapi.API, project string) {
-	cs, err := ListContainers(ctx, api, project, false)
+	cs, err := containers.List(ctx, api, project, false)
 	if err != nil {
 		return
 	}
-	nets, err := api.NetworkList(ctx, network.ListOptions{Filters: projectFilter(project)})
+	nets, err := api.NetworkList(ctx, network.ListOptions{Filters: containers.ProjectFilter(project)})
 	if err != nil {
 		return
 	}

@@ -1,8 +1,9 @@
 package engine
 
 import (
-	"github.com/devstack/devstack/internal/plan"
 	"testing"
+
+	"github.com/devstack/devstack/internal/plan"
 )
 
 func TestLeftOver(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/containerd/errdefs"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/plan"
@@ -39,7 +40,7 @@ func (a *applier) recreateNetworks(ctx context.Context, pl plan.Plan) error {
 			continue
 		}
 		eg, ectx := errgroup.WithContext(ctx)
-		eg.SetLimit(parallelism)
+		eg.SetLimit(dockerapi.Parallelism)
 		for _, c := range pl.Actions {
 			if c.Current == nil || !c.Current.Running() {
 				continue
@@ -49,7 +50,7 @@ func (a *applier) recreateNetworks(ctx context.Context, pl plan.Plan) error {
 			}
 			eg.Go(func() error {
 				if err := a.api.ContainerStop(ectx, c.Current.ID, container.StopOptions{Timeout: dockerapi.StopTimeout(ectx, a.api, c.Current.ID, nil)}); err != nil {
-					return containerPlanError(c.Name, err)
+					return containers.NamedError(c.Name, err)
 				}
 				a.out.Event(progress.Event{Kind: progress.KindContainer, Name: c.Name, Status: "Stopped", Detail: "network " + act.Reason + " changed"})
 				return nil

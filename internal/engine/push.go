@@ -56,7 +56,7 @@ func CheckPushRef(ref string) error {
 func Push(ctx context.Context, api dockerapi.API, targets []types.ServiceConfig, o PushOptions, out progress.Progress) error {
 	errs := make([]error, len(targets))
 	var eg errgroup.Group
-	eg.SetLimit(parallelism)
+	eg.SetLimit(dockerapi.Parallelism)
 	for i, s := range targets {
 		eg.Go(func() error {
 			progress.Status(out, progress.KindImage, s.Image, "Pushing")

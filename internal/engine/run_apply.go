@@ -8,6 +8,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/container"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/logs"
@@ -110,14 +111,14 @@ func (a *applier) createOneoff(ctx context.Context, s types.ServiceConfig, o Run
 	}
 	resp, err := a.api.ContainerCreate(ctx, spec.Config, spec.Host, spec.Network, spec.Platform, spec.Name)
 	if err != nil {
-		return plan.Container{}, containerPlanError(spec.Name, err)
+		return plan.Container{}, containers.NamedError(spec.Name, err)
 	}
 	for _, w := range resp.Warnings {
 		progress.Warnf(a.out, "service %s: container %s: %s", s.Name, spec.Name, w)
 	}
 	if err := a.finishCreate(ctx, resp.ID, spec, files); err != nil {
 		_ = a.api.ContainerRemove(context.WithoutCancel(ctx), resp.ID, container.RemoveOptions{Force: true, RemoveVolumes: true})
-		return plan.Container{}, containerPlanError(spec.Name, err)
+		return plan.Container{}, containers.NamedError(spec.Name, err)
 	}
 	return plan.Container{ID: resp.ID, Name: spec.Name, Service: s.Name, State: "created", Labels: spec.Config.Labels}, nil
 }
@@ -125,7 +126,7 @@ func (a *applier) createOneoff(ctx context.Context, s types.ServiceConfig, o Run
 // StartRun starts the one-off container c. Detached, it returns at once;
 // attached, it streams stdio until the container exits, passes the
 // signals on sigs to it, and returns its exit code.
-func StartRun(ctx context.Context, api dockerapi.API, c plan.Container, o RunOptions, std Stdio, sigs <-chan os.Signal) (int, error) {
+func StartRun(ctx context.Context, api dockerapi.API, c plan.Container, o RunOptions, std containers.Stdio, sigs <-chan os.Signal) (int, error) {
 	if o.Detach {
 		if err := api.ContainerStart(ctx, c.ID, container.StartOptions{}); err != nil {
 			return 0, startFailed(ctx, api, c, o, err)
@@ -151,8 +152,8 @@ func StartRun(ctx context.Context, api dockerapi.API, c plan.Container, o RunOpt
 	}
 	fctx, stop := context.WithCancel(ctx)
 	defer stop()
-	go forwardSignals(fctx, api, c.ID, sigs)
-	if err := stream(ctx, hj, o.TTY, o.Interactive, std, containerResize(ctx, api, c.ID)); err != nil {
+	go containers.ForwardSignals(fctx, api, c.ID, sigs)
+	if err := containers.Stream(ctx, hj, o.TTY, o.Interactive, std, containers.Resize(ctx, api, c.ID)); err != nil {
 		return 0, err
 	}
 	var code int

@@ -9,6 +9,7 @@ import (
 
 	"github.com/docker/docker/api/types/container"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/logs"
 )
@@ -39,7 +40,7 @@ func TestRunDetached(t *testing.T) {
 	if !strings.HasPrefix(c.Name, "demo-tool-run-") || c.Labels[convert.LabelOneoff] != "True" {
 		t.Errorf("one-off %s, labels %v", c.Name, c.Labels)
 	}
-	if _, err := StartRun(ctx, s.api, c, o, Stdio{}, nil); err != nil {
+	if _, err := StartRun(ctx, s.api, c, o, containers.Stdio{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	got := s.states()
@@ -62,7 +63,7 @@ func TestRunRemoved(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.api.ExitOnStart("demo-job", 0)
-	if _, err := StartRun(ctx, s.api, c, o, Stdio{}, nil); err != nil {
+	if _, err := StartRun(ctx, s.api, c, o, containers.Stdio{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	s.wantStates()

@@ -199,7 +199,3 @@ func (a *applier) waitAll(ctx context.Context) error {
 	}
 	return nil
 }
-
-func containerPlanError(name string, err error) error {
-	return fmt.Errorf("container %s: %w", name, err)
-}

@@ -13,6 +13,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/events"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/logs"
@@ -130,11 +131,11 @@ func (a *UpAttached) stopGracefully(ctx context.Context, api dockerapi.API, proj
 		case <-stopCtx.Done():
 		}
 	}()
-	if err := Stop(stopCtx, api, project, nil, a.StopTimeout, out); err != nil && stopCtx.Err() == nil {
+	if err := containers.Stop(stopCtx, api, project, nil, a.StopTimeout, out); err != nil && stopCtx.Err() == nil {
 		return 0, err
 	}
 	if stopCtx.Err() != nil {
-		_ = Kill(context.WithoutCancel(ctx), api, project, out)
+		_ = containers.Kill(context.WithoutCancel(ctx), api, project, out)
 	}
 	return 130, nil
 }
@@ -144,7 +145,7 @@ func (a *UpAttached) stopGracefully(ctx context.Context, api dockerapi.API, proj
 // anything), then stops the stack and returns the exit code of that
 // container, or of ExitCodeFrom's.
 func (a *UpAttached) abortOnExit(ctx context.Context, api dockerapi.API, project string, lf *LogFollower, dies <-chan logs.ContainerEvent, out progress.Progress) (int, error) {
-	cs, err := ObserveContainers(ctx, api, project)
+	cs, err := containers.Observe(ctx, api, project)
 	if err != nil {
 		return 0, err
 	}
@@ -175,7 +176,7 @@ func (a *UpAttached) abortOnExit(ctx context.Context, api dockerapi.API, project
 		}
 	}
 	fmt.Fprintln(a.Notices, "Aborting on container exit...")
-	if err := Stop(ctx, api, project, nil, a.StopTimeout, out); err != nil {
+	if err := containers.Stop(ctx, api, project, nil, a.StopTimeout, out); err != nil {
 		return 0, err
 	}
 	<-logDone
@@ -188,7 +189,7 @@ func (a *UpAttached) abortOnExit(ctx context.Context, api dockerapi.API, project
 
 // serviceExitCode is the exit code of the service's (first) container.
 func serviceExitCode(ctx context.Context, api dockerapi.API, project, service string) (int, error) {
-	cs, err := ObserveContainers(ctx, api, project)
+	cs, err := containers.Observe(ctx, api, project)
 	if err != nil {
 		return 0, err
 	}

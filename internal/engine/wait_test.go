@@ -3,9 +3,10 @@ package engine
 import (
 	"testing"
 
+	"github.com/docker/docker/api/types/container"
+
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/plan"
-	"github.com/docker/docker/api/types/container"
 )
 
 func TestConditionMet(t *testing.T) {
@@ -49,17 +50,6 @@ func TestConditionMet(t *testing.T) {
 				t.Errorf("got (%v, %q), want (%v, %q...)", done, fail, tt.done, tt.failPrefix)
 			}
 		})
-	}
-}
-
-func TestHealthFromStatus(t *testing.T) {
-	for status, want := range map[string]string{
-		"Up 2 seconds (healthy)": "healthy", "Up 1 second (health: starting)": "starting",
-		"Up 5 minutes (unhealthy)": "unhealthy", "Exited (0) 3 seconds ago": "",
-	} {
-		if got := healthFromStatus(status); got != want {
-			t.Errorf("%q: got %q want %q", status, got, want)
-		}
 	}
 }
 

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/docker/docker/api/types/container"
+
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/plan"
-	"github.com/docker/docker/api/types/container"
 
 	"github.com/devstack/devstack/internal/dockerapi"
 )
@@ -22,11 +24,11 @@ type Exited struct {
 // on exited as it stops; with first, it returns once the first one has.
 // It returns the exit code of the last one reported.
 func WaitExit(ctx context.Context, api dockerapi.ContainerAPI, project string, services []string, first bool, exited func(Exited)) (int, error) {
-	all, err := ListContainers(ctx, api, project, true)
+	all, err := containers.List(ctx, api, project, true)
 	if err != nil {
 		return 0, err
 	}
-	cs, err := pickServices(project, all, services)
+	cs, err := containers.Pick(project, all, services)
 	if err != nil {
 		return 0, err
 	}
@@ -37,7 +39,7 @@ func WaitExit(ctx context.Context, api dockerapi.ContainerAPI, project string, s
 		}
 	}
 	if len(running) == 0 {
-		return 0, fmt.Errorf("%w: no running containers in project %s%s", convert.ErrNoContainer, project, servicesThere(all))
+		return 0, fmt.Errorf("%w: no running containers in project %s%s", convert.ErrNoContainer, project, containers.ServicesThere(all))
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

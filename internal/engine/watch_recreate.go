@@ -6,6 +6,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/plan"
@@ -46,7 +47,7 @@ func RecreateService(ctx context.Context, api dockerapi.API, p *types.Project, n
 	if err != nil {
 		return false, err
 	}
-	cs, err := ObserveContainers(ctx, api, p.Name)
+	cs, err := containers.Observe(ctx, api, p.Name)
 	if err != nil {
 		return false, err
 	}

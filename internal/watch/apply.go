@@ -12,6 +12,7 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
@@ -91,7 +92,7 @@ func (r *runner) warmUp(ctx context.Context, running map[string][]string) {
 
 // running lists the IDs of the service's running containers.
 func (r *runner) running(ctx context.Context, service string) ([]string, error) {
-	cs, err := engine.ObserveContainers(ctx, r.api, r.p.Name)
+	cs, err := containers.Observe(ctx, r.api, r.p.Name)
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/progress"
@@ -204,7 +205,7 @@ func Run(ctx context.Context, api dockerapi.API, p *types.Project, o Options, ou
 // (every reload would fail) and returns each service's running containers,
 // from one engine call.
 func (r *runner) checkRunning(ctx context.Context) (map[string][]string, error) {
-	cs, err := engine.ObserveContainers(ctx, r.api, r.p.Name)
+	cs, err := containers.Observe(ctx, r.api, r.p.Name)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/network"
 
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/engine"
@@ -70,7 +71,7 @@ func (s *Source) ContainerEvents(ctx context.Context) (<-chan feed.ContainerEven
 
 // Containers inspects each of the project's containers.
 func (s *Source) Containers(ctx context.Context) ([]feed.ContainerState, error) {
-	cs, err := engine.ObserveContainers(ctx, s.api, s.project)
+	cs, err := containers.Observe(ctx, s.api, s.project)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +144,7 @@ func (s *Source) Stats(ctx context.Context, id string, send func(feed.Stats)) {
 // StatsOf computes CPU% and memory the way `docker stats` does (and
 // `devstack stats`: engine.StatsFrom).
 func StatsOf(id string, s container.StatsResponse) feed.Stats {
-	r := engine.StatsFrom(id, "", s)
+	r := containers.StatsFrom(id, "", s)
 	return feed.Stats{ContainerID: id, CPUPercent: r.CPUPerc, MemBytes: r.MemUsage, MemLimit: r.MemLimit}
 }
 
@@ -175,7 +176,7 @@ func stateOf(project string, ins container.InspectResponse) feed.ContainerState 
 
 func networkIPs(project string, nets map[string]*network.EndpointSettings) []feed.NetworkIP {
 	out := []feed.NetworkIP{}
-	for _, n := range engine.NetworkIPs(project, nets) {
+	for _, n := range containers.NetworkIPs(project, nets) {
 		out = append(out, feed.NetworkIP{Network: n.Network, IP: n.IP})
 	}
 	return out

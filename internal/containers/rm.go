@@ -1,4 +1,4 @@
-package engine
+package containers
 
 import (
 	"context"
@@ -21,7 +21,7 @@ type RmOptions struct {
 // (running ones too with Stop, which stops them first). Named volumes are
 // kept; -v removes only the containers' anonymous volumes.
 func Rm(ctx context.Context, api dockerapi.API, project string, o RmOptions, out progress.Progress) error {
-	cs, err := selectContainers(ctx, api, project, o.Services)
+	cs, err := Select(ctx, api, project, o.Services)
 	if err != nil {
 		return err
 	}
@@ -31,7 +31,7 @@ func Rm(ctx context.Context, api dockerapi.API, project string, o RmOptions, out
 				return nil
 			}
 			if err := api.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: dockerapi.StopTimeout(ctx, api, c.ID, nil)}); err != nil {
-				return containerPlanError(c.Name, err)
+				return NamedError(c.Name, err)
 			}
 			progress.Status(out, progress.KindContainer, c.Name, "Stopped")
 			return nil
@@ -45,7 +45,7 @@ func Rm(ctx context.Context, api dockerapi.API, project string, o RmOptions, out
 		if (c.Running() || c.State == "paused") && !o.Stop {
 			continue
 		}
-		if err := removeContainer(ctx, api, c, o.Volumes, out); err != nil {
+		if err := RemoveOne(ctx, api, c, o.Volumes, out); err != nil {
 			return err
 		}
 		removed++

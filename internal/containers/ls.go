@@ -1,4 +1,4 @@
-package engine
+package containers
 
 import (
 	"context"
@@ -6,9 +6,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/devstack/devstack/internal/convert"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
+
+	"github.com/devstack/devstack/internal/convert"
 
 	"github.com/devstack/devstack/internal/dockerapi"
 )

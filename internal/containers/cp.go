@@ -1,24 +1,21 @@
-package engine
+package containers
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 
 	"github.com/containerd/errdefs"
-	"github.com/devstack/devstack/internal/convert"
-	"github.com/devstack/devstack/internal/plan"
 	"github.com/docker/docker/api/types/container"
 	"github.com/moby/go-archive"
 
+	"github.com/devstack/devstack/internal/convert"
+	"github.com/devstack/devstack/internal/plan"
+
 	"github.com/devstack/devstack/internal/dockerapi"
 )
-
-// ErrNoPath means a path to copy does not exist.
-var ErrNoPath = errors.New("no such file or directory")
 
 // CopyOptions mirror `devstack cp` flags.
 type CopyOptions struct {
@@ -30,7 +27,7 @@ type CopyOptions struct {
 
 // copyContainer is the container number Index of the service, running or not.
 func copyContainer(ctx context.Context, api dockerapi.ContainerAPI, project string, o CopyOptions) (plan.Container, error) {
-	cs, err := ObserveContainers(ctx, api, project)
+	cs, err := Observe(ctx, api, project)
 	if err != nil {
 		return plan.Container{}, err
 	}
@@ -40,7 +37,7 @@ func copyContainer(ctx context.Context, api dockerapi.ContainerAPI, project stri
 			return c, nil
 		}
 	}
-	return plan.Container{}, fmt.Errorf("%w: service %s has no container number %d in project %s%s", convert.ErrNoContainer, o.Service, index, project, servicesThere(cs))
+	return plan.Container{}, fmt.Errorf("%w: service %s has no container number %d in project %s%s", convert.ErrNoContainer, o.Service, index, project, ServicesThere(cs))
 }
 
 // CopyFrom copies src in the service's container to dst on the host, or

@@ -1,4 +1,4 @@
-package engine
+package containers
 
 import (
 	"context"
@@ -39,7 +39,7 @@ func KillServices(ctx context.Context, api dockerapi.ContainerAPI, project strin
 	if err != nil {
 		return err
 	}
-	cs, err := selectContainers(ctx, api, project, services)
+	cs, err := Select(ctx, api, project, services)
 	if err != nil {
 		return err
 	}
@@ -49,13 +49,13 @@ func KillServices(ctx context.Context, api dockerapi.ContainerAPI, project strin
 			continue
 		}
 		if err := api.ContainerKill(ctx, c.ID, sig); err != nil {
-			return containerPlanError(c.Name, err)
+			return NamedError(c.Name, err)
 		}
 		killed++
 		progress.Status(out, progress.KindContainer, c.Name, "Killed")
 	}
 	if killed == 0 {
-		return fmt.Errorf("%w: project %s has no running containers to kill%s", convert.ErrNoContainer, project, servicesThere(cs))
+		return fmt.Errorf("%w: project %s has no running containers to kill%s", convert.ErrNoContainer, project, ServicesThere(cs))
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package engine
+package containers
 
 import (
 	"context"
@@ -69,7 +69,7 @@ func StatsFrom(id, name string, s container.StatsResponse) StatsRow {
 // Stats samples the running containers of the named services (all when
 // none named) once, concurrently.
 func Stats(ctx context.Context, api dockerapi.ContainerAPI, project string, services []string) ([]StatsRow, error) {
-	cs, err := selectContainers(ctx, api, project, services)
+	cs, err := Select(ctx, api, project, services)
 	if err != nil {
 		return nil, err
 	}
@@ -81,17 +81,17 @@ func Stats(ctx context.Context, api dockerapi.ContainerAPI, project string, serv
 	}
 	rows := make([]StatsRow, len(running))
 	eg, ectx := errgroup.WithContext(ctx)
-	eg.SetLimit(parallelism)
+	eg.SetLimit(dockerapi.Parallelism)
 	for i, c := range running {
 		eg.Go(func() error {
 			resp, err := api.ContainerStats(ectx, c.ID, false)
 			if err != nil {
-				return containerPlanError(c.Name, err)
+				return NamedError(c.Name, err)
 			}
 			defer resp.Body.Close()
 			var s container.StatsResponse
 			if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
-				return containerPlanError(c.Name, err)
+				return NamedError(c.Name, err)
 			}
 			rows[i] = StatsFrom(c.ID[:12], c.Name, s)
 			return nil

@@ -1,4 +1,4 @@
-package engine
+package containers
 
 import (
 	"context"
@@ -7,8 +7,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/devstack/devstack/internal/convert"
 	"github.com/docker/docker/api/types/container"
+
+	"github.com/devstack/devstack/internal/convert"
 
 	"github.com/devstack/devstack/internal/dockerapi"
 )
@@ -58,7 +59,7 @@ func ParsePort(arg, proto string) (int, string, error) {
 // Port is the host address the index-th container of the service
 // publishes port/proto on.
 func Port(ctx context.Context, api dockerapi.ContainerAPI, project, service string, index, port int, proto string) (string, error) {
-	cs, err := selectContainers(ctx, api, project, []string{service})
+	cs, err := Select(ctx, api, project, []string{service})
 	if err != nil {
 		return "", err
 	}

@@ -1,4 +1,4 @@
-package engine
+package containers
 
 import (
 	"context"
@@ -22,7 +22,7 @@ func Unpause(ctx context.Context, api dockerapi.ContainerAPI, project string, se
 // eachContainer calls fn on the selected containers in the given state
 // and reports each as done; none in that state is an error.
 func eachContainer(ctx context.Context, api dockerapi.ContainerAPI, project string, services []string, state, done string, fn func(context.Context, string) error, out progress.Progress) error {
-	cs, err := selectContainers(ctx, api, project, services)
+	cs, err := Select(ctx, api, project, services)
 	if err != nil {
 		return err
 	}
@@ -32,13 +32,13 @@ func eachContainer(ctx context.Context, api dockerapi.ContainerAPI, project stri
 			continue
 		}
 		if err := fn(ctx, c.ID); err != nil {
-			return containerPlanError(c.Name, err)
+			return NamedError(c.Name, err)
 		}
 		n++
 		progress.Status(out, progress.KindContainer, c.Name, done)
 	}
 	if n == 0 {
-		return fmt.Errorf("%w: project %s has no %s containers%s", convert.ErrNoContainer, project, state, servicesThere(cs))
+		return fmt.Errorf("%w: project %s has no %s containers%s", convert.ErrNoContainer, project, state, ServicesThere(cs))
 	}
 	return nil
 }

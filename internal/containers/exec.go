@@ -1,4 +1,4 @@
-package engine
+package containers
 
 import (
 	"context"
@@ -6,11 +6,12 @@ import (
 	"io"
 	"os"
 
-	"github.com/devstack/devstack/internal/convert"
-	"github.com/devstack/devstack/internal/plan"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/pkg/stdcopy"
 	"github.com/moby/term"
+
+	"github.com/devstack/devstack/internal/convert"
+	"github.com/devstack/devstack/internal/plan"
 
 	"github.com/devstack/devstack/internal/dockerapi"
 )
@@ -115,7 +116,7 @@ func rawTerminal(stdin io.Reader, resize func(h, w uint)) func() {
 
 // serviceContainer finds the running container number index of the service.
 func serviceContainer(ctx context.Context, api dockerapi.ContainerAPI, project, service string, index int) (plan.Container, error) {
-	cs, err := ObserveContainers(ctx, api, project)
+	cs, err := Observe(ctx, api, project)
 	if err != nil {
 		return plan.Container{}, err
 	}
@@ -130,5 +131,5 @@ func serviceContainer(ctx context.Context, api dockerapi.ContainerAPI, project, 
 			return c, nil
 		}
 	}
-	return plan.Container{}, fmt.Errorf("%w: service %s has no container number %d in project %s%s", convert.ErrNoContainer, service, index, project, servicesThere(cs))
+	return plan.Container{}, fmt.Errorf("%w: service %s has no container number %d in project %s%s", convert.ErrNoContainer, service, index, project, ServicesThere(cs))
 }

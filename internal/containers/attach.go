@@ -1,4 +1,4 @@
-package engine
+package containers
 
 import (
 	"context"
@@ -20,10 +20,10 @@ type Stdio struct {
 	Out, Err io.Writer
 }
 
-// stream connects an attached container's or exec's streams to stdio
+// Stream connects an attached container's or exec's streams to stdio
 // until its output ends: with tty, stdin's terminal goes raw and its size
 // follows (resize); without, stdout and stderr are demultiplexed.
-func stream(ctx context.Context, hj types.HijackedResponse, tty, withStdin bool, std Stdio, resize func(h, w uint)) error {
+func Stream(ctx context.Context, hj types.HijackedResponse, tty, withStdin bool, std Stdio, resize func(h, w uint)) error {
 	if tty {
 		if restore := rawTerminal(std.In, resize); restore != nil {
 			defer restore()
@@ -53,9 +53,9 @@ func stream(ctx context.Context, hj types.HijackedResponse, tty, withStdin bool,
 	}
 }
 
-// forwardSignals sends each signal to the container until sigs is closed
+// ForwardSignals sends each signal to the container until sigs is closed
 // or ctx ends, as docker run's sig-proxy does.
-func forwardSignals(ctx context.Context, api dockerapi.ContainerAPI, id string, sigs <-chan os.Signal) {
+func ForwardSignals(ctx context.Context, api dockerapi.ContainerAPI, id string, sigs <-chan os.Signal) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -71,8 +71,8 @@ func forwardSignals(ctx context.Context, api dockerapi.ContainerAPI, id string, 
 	}
 }
 
-// containerResize keeps a container's terminal size in step with ours.
-func containerResize(ctx context.Context, api dockerapi.ContainerAPI, id string) func(h, w uint) {
+// Resize keeps a container's terminal size in step with ours.
+func Resize(ctx context.Context, api dockerapi.ContainerAPI, id string) func(h, w uint) {
 	return func(h, w uint) {
 		_ = api.ContainerResize(ctx, id, container.ResizeOptions{Height: h, Width: w})
 	}
@@ -116,10 +116,10 @@ func Attach(ctx context.Context, api dockerapi.ContainerAPI, project string, o A
 	}
 	defer hj.Close()
 	if o.SigProxy && !tty {
-		go forwardSignals(ctx, api, c.ID, sigs)
+		go ForwardSignals(ctx, api, c.ID, sigs)
 	}
 	waitC, errC := api.ContainerWait(ctx, c.ID, container.WaitConditionNotRunning)
-	if err := stream(ctx, hj, tty && isTerminalReader(stdio.In), withStdin, stdio, containerResize(ctx, api, c.ID)); err != nil {
+	if err := Stream(ctx, hj, tty && isTerminalReader(stdio.In), withStdin, stdio, Resize(ctx, api, c.ID)); err != nil {
 		return 0, err
 	}
 	select {

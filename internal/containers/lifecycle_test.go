@@ -1,13 +1,14 @@
-package engine
+package containers
 
 import (
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/devstack/devstack/internal/plan"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/mount"
+
+	"github.com/devstack/devstack/internal/plan"
 )
 
 func TestInheritedVolumes(t *testing.T) {
@@ -19,7 +20,7 @@ func TestInheritedVolumes(t *testing.T) {
 		{Type: mount.TypeVolume, Name: strings.Repeat("AB", 32)}, // not a name the engine makes
 		{Type: mount.TypeVolume, Name: anon[:63]},                // too short
 	}}}
-	if got := inheritedVolumes(c); !slices.Equal(got, []string{anon}) {
+	if got := InheritedVolumes(c); !slices.Equal(got, []string{anon}) {
 		t.Errorf("inheritedVolumes = %q, want only the 64-hex one", got)
 	}
 }

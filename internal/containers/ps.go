@@ -1,4 +1,4 @@
-package engine
+package containers
 
 import (
 	"context"
@@ -7,10 +7,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/devstack/devstack/internal/convert"
-	"github.com/devstack/devstack/internal/plan"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/network"
+
+	"github.com/devstack/devstack/internal/convert"
+	"github.com/devstack/devstack/internal/plan"
 
 	"github.com/devstack/devstack/internal/dockerapi"
 )
@@ -32,7 +33,7 @@ type PsRow struct {
 // Ps describes the project's containers from one engine call, with the
 // one-off containers of run when oneoff says so (ps -a, as compose).
 func Ps(ctx context.Context, api dockerapi.ContainerAPI, project string, oneoff bool) ([]PsRow, error) {
-	cs, err := ListContainers(ctx, api, project, oneoff)
+	cs, err := List(ctx, api, project, oneoff)
 	if err != nil {
 		return nil, err
 	}

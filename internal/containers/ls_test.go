@@ -1,11 +1,12 @@
-package engine
+package containers
 
 import (
 	"reflect"
 	"testing"
 
-	"github.com/devstack/devstack/internal/convert"
 	"github.com/docker/docker/api/types/container"
+
+	"github.com/devstack/devstack/internal/convert"
 )
 
 func TestProjects(t *testing.T) {

@@ -1,4 +1,4 @@
-package engine
+package containers
 
 import (
 	"context"
@@ -15,7 +15,7 @@ type TopResult struct {
 
 // Top lists the processes of the running containers of the named services (all when none named).
 func Top(ctx context.Context, api dockerapi.ContainerAPI, project string, services []string) ([]TopResult, error) {
-	cs, err := selectContainers(ctx, api, project, services)
+	cs, err := Select(ctx, api, project, services)
 	if err != nil {
 		return nil, err
 	}
@@ -26,7 +26,7 @@ func Top(ctx context.Context, api dockerapi.ContainerAPI, project string, servic
 		}
 		t, err := api.ContainerTop(ctx, c.ID, nil)
 		if err != nil {
-			return nil, containerPlanError(c.Name, err)
+			return nil, NamedError(c.Name, err)
 		}
 		out = append(out, TopResult{Name: c.Name, Titles: t.Titles, Processes: t.Processes})
 	}

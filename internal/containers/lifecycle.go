@@ -1,0 +1,160 @@
+package containers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/containerd/errdefs"
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/mount"
+
+	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/plan"
+	"github.com/devstack/devstack/internal/progress"
+)
+
+// StopOne stops container c when it runs (timeout: as StopTimeout says).
+func StopOne(ctx context.Context, api dockerapi.API, c plan.Container, timeout *int, out progress.Progress) error {
+	if !c.Running() {
+		return nil
+	}
+	progress.Status(out, progress.KindContainer, c.Name, "Stopping")
+	if err := api.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: dockerapi.StopTimeout(ctx, api, c.ID, timeout)}); err != nil {
+		return NamedError(c.Name, err)
+	}
+	return nil
+}
+
+// RemoveOne removes container c, with its anonymous volumes when
+// anonVolumes (those a recreate handed over too).
+func RemoveOne(ctx context.Context, api dockerapi.API, c plan.Container, anonVolumes bool, out progress.Progress) error {
+	if err := api.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true, RemoveVolumes: anonVolumes}); err != nil {
+		if !c.Oneoff || !(errdefs.IsNotFound(err) || errdefs.IsConflict(err)) {
+			return NamedError(c.Name, err)
+		} // a run --rm container the engine removes itself once stopped
+
+	}
+	if anonVolumes {
+		for _, v := range InheritedVolumes(c) {
+			// Gone with the container, or still used by another one: both fine.
+			if err := api.VolumeRemove(ctx, v, false); err != nil && !errdefs.IsNotFound(err) && !errdefs.IsConflict(err) {
+				return fmt.Errorf("container %s: remove its anonymous volume %s: %w", c.Name, v, err)
+			}
+		}
+	}
+	progress.Status(out, progress.KindContainer, c.Name, "Removed")
+	return nil
+}
+
+// InheritedVolumes names the anonymous volumes c mounts: those a recreate
+// handed over from the container it replaced are mounted by name, so the
+// engine no longer counts them as c's own and RemoveVolumes leaves them.
+func InheritedVolumes(c plan.Container) []string {
+	var out []string
+	for _, m := range c.Summary.Mounts {
+		if m.Type == mount.TypeVolume && AnonymousName(m.Name) {
+			out = append(out, m.Name)
+		}
+	}
+	return out
+}
+
+// AnonymousName tells whether a volume name is one the engine made up: 64
+// hex digits.
+func AnonymousName(name string) bool {
+	if len(name) != 64 {
+		return false
+	}
+	for _, r := range name {
+		if !strings.ContainsRune("0123456789abcdef", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// Stop stops the project's running containers, dependents first.
+func Stop(ctx context.Context, api dockerapi.API, project string, services []string, timeout *int, out progress.Progress) error {
+	cs, err := Select(ctx, api, project, services)
+	if err != nil {
+		return err
+	}
+	return plan.InOrder(ctx, project, cs, true, func(ctx context.Context, c plan.Container) error {
+		if !c.Running() {
+			return nil
+		}
+		if err := api.ContainerStop(ctx, c.ID, container.StopOptions{Timeout: dockerapi.StopTimeout(ctx, api, c.ID, timeout)}); err != nil {
+			return NamedError(c.Name, err)
+		}
+		progress.Status(out, progress.KindContainer, c.Name, "Stopped")
+		return nil
+	})
+}
+
+// Kill sends SIGKILL to the project's running containers.
+func Kill(ctx context.Context, api dockerapi.ContainerAPI, project string, out progress.Progress) error {
+	cs, err := Observe(ctx, api, project)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		if c.Running() {
+			if err := api.ContainerKill(ctx, c.ID, "KILL"); err == nil {
+				progress.Status(out, progress.KindContainer, c.Name, "Killed")
+			}
+		}
+	}
+	return nil
+}
+
+// Start starts the project's existing, stopped containers, dependencies first.
+func Start(ctx context.Context, api dockerapi.ContainerAPI, project string, services []string, out progress.Progress) error {
+	cs, err := Select(ctx, api, project, services)
+	if err != nil {
+		return err
+	}
+	return plan.InOrder(ctx, project, cs, false, func(ctx context.Context, c plan.Container) error {
+		if c.Running() {
+			return nil
+		}
+		if err := api.ContainerStart(ctx, c.ID, container.StartOptions{}); err != nil {
+			return NamedError(c.Name, err)
+		}
+		progress.Status(out, progress.KindContainer, c.Name, "Started")
+		return nil
+	})
+}
+
+// RestartOptions mirror `devstack restart` flags.
+type RestartOptions struct {
+	Services []string // none: all
+	Timeout  *int     // -t: seconds to wait before killing; nil: each container's stop_grace_period
+	NoDeps   bool     // --no-deps: not the dependents that depend on them with restart: true
+}
+
+// Restart restarts the project's containers (the named services, and the
+// services depending on them with restart: true), dependencies first.
+func Restart(ctx context.Context, api dockerapi.API, project string, o RestartOptions, out progress.Progress) error {
+	all, err := Observe(ctx, api, project)
+	if err != nil {
+		return err
+	}
+	services := o.Services
+	if len(services) > 0 && !o.NoDeps {
+		services = plan.WithRestartDependents(plan.ProjectFromLabels(project, all), services)
+	}
+	cs, err := Pick(project, all, services)
+	if err != nil {
+		return err
+	}
+	timeout := o.Timeout
+	err = plan.InOrder(ctx, project, cs, false, func(ctx context.Context, c plan.Container) error {
+		if err := api.ContainerRestart(ctx, c.ID, container.StopOptions{Timeout: dockerapi.StopTimeout(ctx, api, c.ID, timeout)}); err != nil {
+			return NamedError(c.Name, err)
+		}
+		progress.Status(out, progress.KindContainer, c.Name, "Restarted")
+		return nil
+	})
+	return err
+}
