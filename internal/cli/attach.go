@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"os"
-	"os/signal"
 
 	"github.com/spf13/cobra"
 
@@ -23,10 +22,7 @@ func newAttachCmd(g *globals) *cobra.Command {
 				o.Service = args[0]
 				sigs := make(chan os.Signal, 16)
 				if o.SigProxy {
-					// Ctrl-C and the other signals go to the container.
-					signal.Reset(containers.ForwardedSignals...)
-					signal.Notify(sigs, containers.ForwardedSignals...)
-					defer signal.Stop(sigs)
+					defer forwardSignals(sigs)() // Ctrl-C and the other signals go to the container
 				}
 				code, err := containers.Attach(ctx, api, name, o, containers.Stdio{In: g.stdin, Out: g.stdout, Err: g.stderr}, sigs)
 				if err != nil {

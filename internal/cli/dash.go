@@ -80,9 +80,9 @@ have no events, are listed every --poll.`,
 }
 
 // runDash shows the dashboard until the person quits; then it stops the
-// stack if they asked to, or takes it down when downOnExit.
-// runDash runs the dashboard until it quits. also, when set, runs beside it
-// (up --watch) and what it writes shows on the dashboard's events line.
+// stack if they asked to, or takes it down when downOnExit. also, when
+// set, runs beside it (up --watch) and what it writes shows on the
+// dashboard's events line.
 func runDash(ctx context.Context, g *globals, api dockerapi.API, mon *logs.Monitor, project string, f dashFlags, run feedRunner, downOnExit bool, also func(ctx context.Context, events progress.Progress)) error {
 	if !isTerminal(g.stdout) || !isTerminal(g.stdin) {
 		return fmt.Errorf("the dashboard needs a terminal; use `devstack logs -f` and `devstack ps` instead")

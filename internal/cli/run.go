@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/signal"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/spf13/cobra"
@@ -105,10 +104,8 @@ func runRun(ctx context.Context, g *globals, f runFlags) error {
 		return err
 	}
 	// From here on Ctrl-C and the other signals go to the container.
-	signal.Reset(containers.ForwardedSignals...)
 	sigs := make(chan os.Signal, 16)
-	signal.Notify(sigs, containers.ForwardedSignals...)
-	defer signal.Stop(sigs)
+	defer forwardSignals(sigs)()
 	code, err := engine.StartRun(ctx, api, c, f.o, containers.Stdio{In: g.stdin, Out: g.stdout, Err: g.stderr}, sigs)
 	if err != nil {
 		return err
