@@ -6,7 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/internal/deploy"
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/logs"
 )
 
 func newDeployLogsCmd(g *globals) *cobra.Command {
@@ -24,7 +24,7 @@ func newDeployLogsCmd(g *globals) *cobra.Command {
 				}
 				err := deploy.Logs(ctx, api, ns, o, func(l deploy.LogLine) {
 					lp.pad = max(lp.pad, len(l.Service))
-					lp.Line(engine.LogLine{Service: l.Service, Text: l.Line})
+					lp.Line(logs.Line{Service: l.Service, Text: l.Line})
 				})
 				if ctx.Err() != nil {
 					return nil // Ctrl-C ends -f

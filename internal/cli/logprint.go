@@ -6,7 +6,6 @@ import (
 	"io"
 	"sync"
 
-	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/plan"
 )
@@ -28,11 +27,11 @@ func (p *logPrinter) Begin(cs []plan.Container) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, c := range cs {
-		p.pad = max(p.pad, len(engine.LogLine{Service: c.Service, Number: c.Number}.Source()))
+		p.pad = max(p.pad, len(logs.Line{Service: c.Service, Number: c.Number}.Source()))
 	}
 }
 
-func (p *logPrinter) Line(l engine.LogLine) {
+func (p *logPrinter) Line(l logs.Line) {
 	ts := ""
 	if p.timestamps && !l.Time.IsZero() {
 		ts = l.Time.Format(rfc3339NanoFixed) + " "
@@ -45,7 +44,7 @@ func (p *logPrinter) Line(l engine.LogLine) {
 func (p *logPrinter) Exited(ev logs.ContainerEvent) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	name := engine.LogLine{Service: ev.Service, Number: ev.Number}.Source()
+	name := logs.Line{Service: ev.Service, Number: ev.Number}.Source()
 	fmt.Fprintf(p.w, "%s exited with code %s\n", name, ev.ExitCode)
 }
 

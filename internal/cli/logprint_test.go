@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/plan"
 )
@@ -17,8 +16,8 @@ func TestLogPrinter(t *testing.T) {
 	p := &logPrinter{w: &buf, timestamps: true}
 	p.Begin([]plan.Container{{Service: "web", Number: 1}, {Service: "worker", Number: 2}})
 	at := time.Date(2026, 1, 2, 10, 0, 0, 5000, time.UTC)
-	p.Line(engine.LogLine{Service: "web", Number: 1, Time: at, Text: "ready"})
-	p.Line(engine.LogLine{Service: "worker", Number: 2, Time: at, Text: "tick"})
+	p.Line(logs.Line{Service: "web", Number: 1, Time: at, Text: "ready"})
+	p.Line(logs.Line{Service: "worker", Number: 2, Time: at, Text: "tick"})
 	p.Exited(logs.ContainerEvent{Service: "worker", Number: 2, ExitCode: "3"})
 	want := "web      | 2026-01-02T10:00:00.000005000Z ready\n" +
 		"worker-2 | 2026-01-02T10:00:00.000005000Z tick\n" +

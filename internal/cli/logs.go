@@ -6,12 +6,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/logs"
 )
 
 func newLogsCmd(g *globals) *cobra.Command {
-	var o engine.FollowOptions
+	var o logs.FollowOptions
 	var noColor, timestamps bool
 	cmd := &cobra.Command{
 		Use:   "logs [SERVICE...]",
@@ -21,10 +20,10 @@ func newLogsCmd(g *globals) *cobra.Command {
 			return g.onProject(ctx, args, "", func(ctx context.Context, api dockerapi.API, name string) error {
 				o.Services = args
 				lp := &logPrinter{w: g.stdout, color: colorOK(g, noColor), timestamps: timestamps}
-				f := engine.NewLogFollower(api, logs.NewMonitor(api, name), name, o)
+				f := logs.NewFollower(api, logs.NewMonitor(api, name), name, o)
 				var err error
 				if o.Follow {
-					err = followLogs(ctx, g, api, f, lp)
+					err = f.RunAcrossRestarts(ctx, api, lp, g.stderr)
 				} else {
 					err = f.Run(ctx, lp)
 				}

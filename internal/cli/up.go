@@ -173,8 +173,8 @@ func upAttached(g *globals, api dockerapi.API, f upFlags, attached []string, sta
 		AbortOnExit: f.abortOnExit, ExitCodeFrom: f.exitCodeFrom,
 		Services: attached, Since: started, Notices: g.stderr,
 		Logs: &logPrinter{w: g.stdout, color: colorOK(g, f.noColor)},
-		Follow: func(ctx context.Context, lf *engine.LogFollower, sink engine.LogSink) error {
-			return followLogs(ctx, g, api, lf, sink)
+		Follow: func(ctx context.Context, lf *logs.Follower, sink logs.Sink) error {
+			return lf.RunAcrossRestarts(ctx, api, sink, g.stderr)
 		},
 	}
 	if f.timeout >= 0 {

@@ -14,7 +14,7 @@ import (
 // few differences devstack smooths over here: its /version names it, its
 // event stream says "remove" where Docker says "destroy" (and adds "init"
 // and "cleanup"), a container being stopped is "stopping", not running, its
-// log timestamps have whole seconds (see lineMark), and it runs healthchecks only through systemd timers (see
+// log timestamps have whole seconds (see lineMark in internal/logs), and it runs healthchecks only through systemd timers (see
 // ErrHealthNeverRan).
 
 // podmanComponent is the component name Podman's /version reports.

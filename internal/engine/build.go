@@ -16,6 +16,7 @@ import (
 
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -112,7 +113,7 @@ func buildClassic(ctx context.Context, api dockerapi.API, s types.ServiceConfig,
 	}
 	defer resp.Body.Close()
 	steps := &stepTracker{out: out, image: s.Image}
-	lines := &lineSplitter{emit: steps.line}
+	lines := logs.NewLineSplitter(steps.line)
 	err = jsonmessage.DisplayJSONMessagesStream(resp.Body, lines, 0, false, nil)
 	lines.Flush()
 	if err != nil {

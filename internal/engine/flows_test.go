@@ -65,12 +65,12 @@ func TestWaitForExitFails(t *testing.T) {
 type recordSink struct {
 	mu     sync.Mutex
 	begin  []plan.Container
-	lines  []LogLine
+	lines  []logs.Line
 	exited []logs.ContainerEvent
 }
 
 func (r *recordSink) Begin(cs []plan.Container) { r.mu.Lock(); r.begin = cs; r.mu.Unlock() }
-func (r *recordSink) Line(l LogLine)            { r.mu.Lock(); r.lines = append(r.lines, l); r.mu.Unlock() }
+func (r *recordSink) Line(l logs.Line)          { r.mu.Lock(); r.lines = append(r.lines, l); r.mu.Unlock() }
 func (r *recordSink) Exited(e logs.ContainerEvent) {
 	r.mu.Lock()
 	r.exited = append(r.exited, e)
@@ -84,7 +84,7 @@ func TestLogFollowerReads(t *testing.T) {
 	api.add("w1", "web", "running", "2026-01-02T10:00:00.000000001Z ready\r\n2026-01-02T10:00:01Z last")
 	api.add("d1", "db", "exited", "2026-01-02T09:00:00Z db line\n")
 	var sink recordSink
-	err := NewLogFollower(api, logs.NewMonitor(api, "p"), "p", FollowOptions{Services: []string{"web"}}).Run(context.Background(), &sink)
+	err := logs.NewFollower(api, logs.NewMonitor(api, "p"), "p", logs.FollowOptions{Services: []string{"web"}}).Run(context.Background(), &sink)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestLogFollowerUntilStopped(t *testing.T) {
 	var sink recordSink
 	done := make(chan error, 1)
 	go func() {
-		done <- NewLogFollower(api, logs.NewMonitor(api, "p"), "p", FollowOptions{Follow: true, UntilStopped: true}).Run(ctx, &sink)
+		done <- logs.NewFollower(api, logs.NewMonitor(api, "p"), "p", logs.FollowOptions{Follow: true, UntilStopped: true}).Run(ctx, &sink)
 	}()
 	time.Sleep(100 * time.Millisecond)
 	api.set("w1", func(s *container.State) { s.Running, s.Status = false, "exited" })

@@ -40,10 +40,10 @@ type UpAttached struct {
 	// still stops the stack). Since is when up started: the logs from then.
 	Services []string
 	Since    time.Time
-	Logs     LogSink
+	Logs     logs.Sink
 	// Follow runs the log follower into the sink when the stack just runs
 	// (nil: the follower's Run); the caller's may survive an engine restart.
-	Follow func(ctx context.Context, f *LogFollower, sink LogSink) error
+	Follow func(ctx context.Context, f *logs.Follower, sink logs.Sink) error
 	// Beside runs next to the logs until they end (up --watch), on the
 	// project as applied.
 	Beside func(ctx context.Context, p *types.Project)
@@ -70,7 +70,7 @@ func (a *UpAttached) exits(ctx context.Context, mon *logs.Monitor) <-chan logs.C
 // run is the attached part of up, once the stack runs; it returns up's exit code.
 func (a *UpAttached) run(ctx context.Context, api dockerapi.API, mon *logs.Monitor, p *types.Project, dies <-chan logs.ContainerEvent, out progress.Progress) (int, error) {
 	project := p.Name
-	lf := NewLogFollower(api, mon, project, FollowOptions{Services: a.Services, Follow: true, Since: a.Since, UntilStopped: true})
+	lf := logs.NewFollower(api, mon, project, logs.FollowOptions{Services: a.Services, Follow: true, Since: a.Since, UntilStopped: true})
 	if a.aborts() {
 		if len(a.Services) == 0 {
 			lf = nil // every service is left out: no logs
@@ -97,7 +97,7 @@ func (a *UpAttached) run(ctx context.Context, api dockerapi.API, mon *logs.Monit
 
 // runBeside follows the logs (or, with none attached, waits for Ctrl-C)
 // with Beside running next to them, and ends it with them.
-func (a *UpAttached) runBeside(ctx context.Context, p *types.Project, lf *LogFollower) error {
+func (a *UpAttached) runBeside(ctx context.Context, p *types.Project, lf *logs.Follower) error {
 	bctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -144,7 +144,7 @@ func (a *UpAttached) stopGracefully(ctx context.Context, api dockerapi.API, proj
 // exits (dies: the monitor's die events, subscribed before up started
 // anything), then stops the stack and returns the exit code of that
 // container, or of ExitCodeFrom's.
-func (a *UpAttached) abortOnExit(ctx context.Context, api dockerapi.API, project string, lf *LogFollower, dies <-chan logs.ContainerEvent, out progress.Progress) (int, error) {
+func (a *UpAttached) abortOnExit(ctx context.Context, api dockerapi.API, project string, lf *logs.Follower, dies <-chan logs.ContainerEvent, out progress.Progress) (int, error) {
 	cs, err := containers.Observe(ctx, api, project)
 	if err != nil {
 		return 0, err

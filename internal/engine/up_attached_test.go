@@ -30,7 +30,7 @@ type linesSink struct {
 
 func (s *linesSink) Begin([]plan.Container)     {}
 func (s *linesSink) Exited(logs.ContainerEvent) {}
-func (s *linesSink) Line(l LogLine) {
+func (s *linesSink) Line(l logs.Line) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.lines = append(s.lines, l.Service+": "+l.Text)

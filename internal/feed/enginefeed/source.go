@@ -19,7 +19,6 @@ import (
 	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/feed"
 	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/plan"
@@ -36,7 +35,7 @@ type Source struct {
 	api     API
 	mon     *logs.Monitor
 	project string
-	logs    *engine.LogFollower
+	logs    *logs.Follower
 }
 
 // New is the project's source; logs start at since, or with the last tail
@@ -47,7 +46,7 @@ func New(api API, mon *logs.Monitor, project string, since time.Time, tail int) 
 		t = strconv.Itoa(tail)
 	}
 	return &Source{api: api, mon: mon, project: project,
-		logs: engine.NewLogFollower(api, mon, project, engine.FollowOptions{Follow: true, Since: since, Tail: t})}
+		logs: logs.NewFollower(api, mon, project, logs.FollowOptions{Follow: true, Since: since, Tail: t})}
 }
 
 // ContainerEvents passes on the service containers' events from the monitor.
@@ -110,7 +109,7 @@ type lineSink func(feed.LogLine)
 
 func (f lineSink) Begin([]plan.Container)     {}
 func (f lineSink) Exited(logs.ContainerEvent) {} // the feed's own events say it
-func (f lineSink) Line(l engine.LogLine) {
+func (f lineSink) Line(l logs.Line) {
 	f(feed.LogLine{ContainerID: l.ContainerID, Service: l.Service, Number: l.Number, Time: l.Time, Text: l.Text})
 }
 

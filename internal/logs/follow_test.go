@@ -1,4 +1,4 @@
-package engine
+package logs
 
 import (
 	"testing"
@@ -7,7 +7,7 @@ import (
 
 func TestResumeAt(t *testing.T) {
 	since := time.Unix(100, 0)
-	f := NewLogFollower(nil, nil, "p", FollowOptions{Since: since})
+	f := NewFollower(nil, nil, "p", FollowOptions{Since: since})
 	if got := f.resumeAt("a"); !got.at.Equal(since) || got.n != 0 {
 		t.Errorf("new container: %+v, want the feed's Since", got)
 	}

@@ -1,4 +1,4 @@
-package engine
+package logs
 
 import (
 	"context"
@@ -15,12 +15,11 @@ import (
 
 	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/plan"
 )
 
-// LogLine is one line of a container's output, without its newline.
-type LogLine struct {
+// Line is one line of a container's output, without its newline.
+type Line struct {
 	ContainerID, Service string
 	Number               int
 	Time                 time.Time // from the engine's timestamp
@@ -29,7 +28,7 @@ type LogLine struct {
 
 // Source names the line's container as people read it: the service, with
 // the replica number when there are several.
-func (l LogLine) Source() string { return replicaName(l.Service, l.Number) }
+func (l Line) Source() string { return replicaName(l.Service, l.Number) }
 
 func replicaName(service string, number int) string {
 	if number > 1 {
@@ -38,16 +37,16 @@ func replicaName(service string, number int) string {
 	return service
 }
 
-// LogSink receives what a LogFollower reads, from concurrent goroutines.
-type LogSink interface {
+// Sink receives what a Follower reads, from concurrent goroutines.
+type Sink interface {
 	// Begin gets the selected containers before any line.
 	Begin(cs []plan.Container)
-	Line(l LogLine)
+	Line(l Line)
 	// Exited says a followed container died.
-	Exited(ev logs.ContainerEvent)
+	Exited(ev ContainerEvent)
 }
 
-// FollowOptions select what a LogFollower reads.
+// FollowOptions select what a Follower reads.
 type FollowOptions struct {
 	Services []string  // none: all
 	Follow   bool      // keep reading, and pick up containers that start later
@@ -57,14 +56,14 @@ type FollowOptions struct {
 	UntilStopped bool
 }
 
-// LogFollower reads the selected containers' logs. Following, it picks up
+// Follower reads the selected containers' logs. Following, it picks up
 // containers that start later (restarted, recreated, scaled) from the
 // monitor's events; a restarted container is read on from after the last
 // line seen, so nothing is shown twice. Run may be called again after the
 // engine's stream failed, and resumes the same way.
-type LogFollower struct {
+type Follower struct {
 	api     dockerapi.ContainerAPI
-	mon     *logs.Monitor
+	mon     *Monitor
 	project string
 	o       FollowOptions
 
@@ -77,23 +76,23 @@ type LogFollower struct {
 	ended    chan struct{}
 }
 
-// NewLogFollower prepares to read the project's logs.
-func NewLogFollower(api dockerapi.ContainerAPI, mon *logs.Monitor, project string, o FollowOptions) *LogFollower {
-	return &LogFollower{api: api, mon: mon, project: project, o: o, lastLine: map[string]lineMark{}, died: map[string]time.Time{}, exited: map[string]bool{}}
+// NewFollower prepares to read the project's logs.
+func NewFollower(api dockerapi.ContainerAPI, mon *Monitor, project string, o FollowOptions) *Follower {
+	return &Follower{api: api, mon: mon, project: project, o: o, lastLine: map[string]lineMark{}, died: map[string]time.Time{}, exited: map[string]bool{}}
 }
 
 // Run reads until the logs end (not following), ctx ends, or, with
 // UntilStopped, no selected container runs. It returns the event stream's
 // error when that fails.
-func (f *LogFollower) Run(ctx context.Context, sink LogSink) error {
+func (f *Follower) Run(ctx context.Context, sink Sink) error {
 	var wg sync.WaitGroup
 	defer wg.Wait() // after cancel: the streams end with ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var evs <-chan logs.ContainerEvent
+	var evs <-chan ContainerEvent
 	var errs <-chan error
 	if f.o.Follow {
-		evs, errs = f.mon.Subscribe(ctx, func(e logs.ContainerEvent) bool {
+		evs, errs = f.mon.Subscribe(ctx, func(e ContainerEvent) bool {
 			return !e.Oneoff && f.selected(e.Service) && e.Is(events.ActionStart, events.ActionDie)
 		})
 	}
@@ -143,13 +142,13 @@ func (f *LogFollower) Run(ctx context.Context, sink LogSink) error {
 	}
 }
 
-func (f *LogFollower) selected(service string) bool {
+func (f *Follower) selected(service string) bool {
 	return len(f.o.Services) == 0 || slices.Contains(f.o.Services, service)
 }
 
 // attach reads the container's logs unless a stream for it is open; then
 // that stream is reopened when it ends, after its last line.
-func (f *LogFollower) attach(ctx context.Context, wg *sync.WaitGroup, c plan.Container, sink LogSink) {
+func (f *Follower) attach(ctx context.Context, wg *sync.WaitGroup, c plan.Container, sink Sink) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.streams[c.ID] {
@@ -165,7 +164,7 @@ func (f *LogFollower) attach(ctx context.Context, wg *sync.WaitGroup, c plan.Con
 	}()
 }
 
-func (f *LogFollower) read(ctx context.Context, c plan.Container, since lineMark, sink LogSink) {
+func (f *Follower) read(ctx context.Context, c plan.Container, since lineMark, sink Sink) {
 	for {
 		f.stream(ctx, c, since, sink)
 		f.mu.Lock()
@@ -206,7 +205,7 @@ func (m lineMark) seen(at time.Time) lineMark {
 // (a restart, a reconnect), skipping the lines of that timestamp already
 // shown, else where it last died, else Since (zero: the last Tail lines).
 // The caller holds f.mu.
-func (f *LogFollower) resumeAt(id string) lineMark {
+func (f *Follower) resumeAt(id string) lineMark {
 	if m, ok := f.lastLine[id]; ok {
 		return m
 	}
@@ -216,7 +215,7 @@ func (f *LogFollower) resumeAt(id string) lineMark {
 	return lineMark{at: f.o.Since}
 }
 
-func (f *LogFollower) stream(ctx context.Context, c plan.Container, from lineMark, sink LogSink) {
+func (f *Follower) stream(ctx context.Context, c plan.Container, from lineMark, sink Sink) {
 	opts := container.LogsOptions{ShowStdout: true, ShowStderr: true, Follow: f.o.Follow, Timestamps: true}
 	if from.at.IsZero() {
 		opts.Tail = f.o.Tail
@@ -230,7 +229,7 @@ func (f *LogFollower) stream(ctx context.Context, c plan.Container, from lineMar
 	}
 	defer rc.Close()
 	skip := from.n // lines at from.at shown before
-	w := &lineSplitter{emit: func(text []byte) {
+	w := &LineSplitter{emit: func(text []byte) {
 		when, rest := splitTimestamp(text)
 		if skip > 0 && when.Equal(from.at) {
 			skip--
@@ -241,7 +240,7 @@ func (f *LogFollower) stream(ctx context.Context, c plan.Container, from lineMar
 			f.lastLine[c.ID] = f.lastLine[c.ID].seen(when)
 			f.mu.Unlock()
 		}
-		sink.Line(LogLine{ContainerID: c.ID, Service: c.Service, Number: c.Number, Time: when, Text: string(rest)})
+		sink.Line(Line{ContainerID: c.ID, Service: c.Service, Number: c.Number, Time: when, Text: string(rest)})
 	}}
 	defer w.Flush()
 	if isTTY(ctx, f.api, c) {
@@ -257,7 +256,7 @@ func isTTY(ctx context.Context, api dockerapi.ContainerAPI, c plan.Container) bo
 }
 
 // allStopped says, with UntilStopped, that no stream is open and no selected container runs.
-func (f *LogFollower) allStopped(ctx context.Context) bool {
+func (f *Follower) allStopped(ctx context.Context) bool {
 	if !f.o.UntilStopped {
 		return false
 	}

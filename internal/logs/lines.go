@@ -1,18 +1,23 @@
-package engine
+package logs
 
 import (
 	"bytes"
 	"time"
 )
 
-// lineSplitter hands each complete line written to it, without its newline
+// LineSplitter hands each complete line written to it, without its newline
 // (nor a carriage return before it), to emit; Flush hands on the rest.
-type lineSplitter struct {
+type LineSplitter struct {
 	emit func(line []byte)
 	buf  []byte
 }
 
-func (w *lineSplitter) Write(b []byte) (int, error) {
+// NewLineSplitter hands each line written to it to emit.
+func NewLineSplitter(emit func(line []byte)) *LineSplitter {
+	return &LineSplitter{emit: emit}
+}
+
+func (w *LineSplitter) Write(b []byte) (int, error) {
 	w.buf = append(w.buf, b...)
 	for {
 		i := bytes.IndexByte(w.buf, '\n')
@@ -25,7 +30,7 @@ func (w *lineSplitter) Write(b []byte) (int, error) {
 }
 
 // Flush hands on a last line that has no newline.
-func (w *lineSplitter) Flush() {
+func (w *LineSplitter) Flush() {
 	if len(w.buf) > 0 {
 		w.emit(bytes.TrimSuffix(w.buf, []byte{'\r'}))
 		w.buf = nil
