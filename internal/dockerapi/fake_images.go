@@ -32,11 +32,20 @@ func (f *FakeClient) image(ref string) *image.InspectResponse {
 	if id, ok := f.tags[normalize(ref)]; ok {
 		return f.images[id]
 	}
-	img, _ := byIDOrName(f.images, strings.TrimPrefix(ref, "sha256:"), func(*image.InspectResponse) string { return "" })
-	if img == nil {
-		img = f.images["sha256:"+ref]
+	hex := strings.TrimPrefix(ref, "sha256:")
+	if hex == "" || strings.Trim(hex, "0123456789abcdef") != "" {
+		return nil
 	}
-	return img
+	var found *image.InspectResponse
+	for id, img := range f.images {
+		if strings.HasPrefix(strings.TrimPrefix(id, "sha256:"), hex) {
+			if found != nil {
+				return nil // ambiguous
+			}
+			found = img
+		}
+	}
+	return found
 }
 
 func (f *FakeClient) newImage(cfg *dockerspec.DockerOCIImageConfig) *image.InspectResponse {

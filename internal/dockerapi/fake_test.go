@@ -247,3 +247,19 @@ func TestFakeBuildAndPush(t *testing.T) {
 		t.Fatalf("pulled %s, pushed %s", got, id)
 	}
 }
+
+// Images are found by reference, full ID or ID prefix; nothing else.
+func TestFakeImageRefs(t *testing.T) {
+	f := NewFakeClient()
+	id := f.AddImage("nginx:1.27", nil)
+	for _, ref := range []string{"nginx:1.27", "docker.io/library/nginx:1.27", id, id[7:], id[7:19]} {
+		if _, err := f.ImageInspect(ctx, ref); err != nil {
+			t.Errorf("%s: %v", ref, err)
+		}
+	}
+	for _, ref := range []string{"nginx", "s", "sha256", "nginx:1.28"} {
+		if _, err := f.ImageInspect(ctx, ref); !errdefs.IsNotFound(err) {
+			t.Errorf("%s: %v", ref, err)
+		}
+	}
+}
