@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/apply"
 )
 
 type buildFlags struct {
@@ -50,7 +50,7 @@ func runBuild(ctx context.Context, g *globals, f buildFlags, services []string) 
 	if err != nil {
 		return err
 	}
-	b, err := engine.PlanBuild(p, f.push) // an image that cannot be pushed: refused before anything is built
+	b, err := apply.PlanBuild(p, f.push) // an image that cannot be pushed: refused before anything is built
 	if err != nil {
 		return err
 	}
@@ -59,8 +59,8 @@ func runBuild(ctx context.Context, g *globals, f buildFlags, services []string) 
 		return err
 	}
 	defer api.Close()
-	o := g.images(engine.ImageOptions{NoCache: f.noCache, PullBase: f.pull, BuildArgs: args})
-	return b.Run(ctx, api, o, engine.PushOptions{Auth: g.auth}, out)
+	o := g.images(apply.ImageOptions{NoCache: f.noCache, PullBase: f.pull, BuildArgs: args})
+	return b.Run(ctx, api, o, apply.PushOptions{Auth: g.auth}, out)
 }
 
 // parseBuildArgs reads --build-arg KEY=VALUE; a bare KEY takes its value

@@ -11,10 +11,10 @@ import (
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v4"
 
+	"github.com/devstack/devstack/internal/apply"
 	"github.com/devstack/devstack/internal/atomicfile"
 	"github.com/devstack/devstack/internal/compose"
 	"github.com/devstack/devstack/internal/convert"
-	"github.com/devstack/devstack/internal/engine"
 )
 
 // configOptions are `config`'s flags, spelled as docker compose spells them.
@@ -106,7 +106,7 @@ func configList(full, p *types.Project, o configOptions) (string, bool, error) {
 			}
 		}
 	case o.im:
-		engine.DefaultImageNames(p)
+		apply.DefaultImageNames(p)
 		for _, s := range p.Services {
 			lines = append(lines, s.Image)
 		}
@@ -138,7 +138,7 @@ func configHashes(p *types.Project, which string) ([]string, error) {
 		if !ok {
 			return nil, compose.UnknownServiceError(p, []string{n})
 		}
-		files, err := engine.ServiceFiles(p, s)
+		files, err := apply.ServiceFiles(p, s)
 		if err != nil {
 			return nil, err
 		}

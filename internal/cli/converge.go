@@ -5,13 +5,13 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/apply"
 	"github.com/devstack/devstack/internal/logs"
 )
 
 // converge runs up's steps on the selected services with the given options,
 // holding the project's lock.
-func converge(ctx context.Context, g *globals, verb string, full, p *types.Project, o engine.UpOptions) error {
+func converge(ctx context.Context, g *globals, verb string, full, p *types.Project, o apply.UpOptions) error {
 	api, err := g.client(ctx)
 	if err != nil {
 		return err
@@ -24,6 +24,6 @@ func converge(ctx context.Context, g *globals, verb string, full, p *types.Proje
 	defer unlock()
 	o.ImageOptions = g.images(o.ImageOptions)
 	o.Known = append(full.ServiceNames(), full.DisabledServiceNames()...)
-	_, err = engine.Up(ctx, api, logs.NewMonitor(api, p.Name), p, o, g.printer())
+	_, err = apply.Up(ctx, api, logs.NewMonitor(api, p.Name), p, o, g.printer())
 	return err
 }

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/apply"
 	"github.com/devstack/devstack/internal/plan"
 )
 
@@ -23,9 +23,9 @@ func newCreateCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return converge(cmd.Context(), g, "create", full, p, engine.UpOptions{
+			return converge(cmd.Context(), g, "create", full, p, apply.UpOptions{
 				PlanOptions:  plan.PlanOptions{ForceRecreate: forceRecreate, NoRecreate: noRecreate, RemoveOrphans: removeOrphans},
-				ImageOptions: engine.ImageOptions{Build: build, Pull: pull},
+				ImageOptions: apply.ImageOptions{Build: build, Pull: pull},
 				NoStart:      true,
 			})
 		},

@@ -13,10 +13,10 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/apply"
 	"github.com/devstack/devstack/internal/compose"
 	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/feed"
 	"github.com/devstack/devstack/internal/feed/enginefeed"
 	"github.com/devstack/devstack/internal/feed/swarmfeed"
@@ -109,7 +109,7 @@ func runDash(ctx context.Context, g *globals, api dockerapi.API, mon *logs.Monit
 		termenv.NewOutput(g.stdout).Copy(text)
 		return nil
 	}
-	acts := engine.ServiceActions{API: api, Monitor: mon, Project: project, Images: g.images(engine.ImageOptions{Build: true}),
+	acts := apply.ServiceActions{API: api, Monitor: mon, Project: project, Images: g.images(apply.ImageOptions{Build: true}),
 		Resolve: func(ctx context.Context, service string) (full, selected *types.Project, err error) {
 			r, err := compose.Resolve(ctx, g.Options, []string{service})
 			return r.Full, r.Selected, err
@@ -125,7 +125,7 @@ func runDash(ctx context.Context, g *globals, api dockerapi.API, mon *logs.Monit
 	out := g.printer()
 	switch {
 	case downOnExit:
-		return engine.Down(context.WithoutCancel(ctx), api, project, engine.DownOptions{}, out)
+		return apply.Down(context.WithoutCancel(ctx), api, project, apply.DownOptions{}, out)
 	case res.StopStack:
 		return containers.Stop(context.WithoutCancel(ctx), api, project, nil, nil, out)
 	case f.stack:

@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/apply"
 	"github.com/devstack/devstack/internal/deploy"
-	"github.com/devstack/devstack/internal/engine"
 )
 
 type deployFlags struct {
@@ -63,7 +63,7 @@ func runDeploy(ctx context.Context, g *globals, f deployFlags, services []string
 	defer unlock()
 	if f.build {
 		otherNodes := func(ctx context.Context) ([]string, error) { return deploy.OtherNodes(ctx, api) }
-		if err := engine.BuildForNodes(ctx, api, p, g.images(engine.ImageOptions{}), engine.PushOptions{Auth: g.auth}, otherNodes, out); err != nil {
+		if err := apply.BuildForNodes(ctx, api, p, g.images(apply.ImageOptions{}), apply.PushOptions{Auth: g.auth}, otherNodes, out); err != nil {
 			return err
 		}
 	}

@@ -6,12 +6,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/apply"
 	"github.com/devstack/devstack/internal/compose"
-	"github.com/devstack/devstack/internal/engine"
 )
 
 func newDownCmd(g *globals) *cobra.Command {
-	var o engine.DownOptions
+	var o apply.DownOptions
 	var rmi string
 	timeout := -1
 	cmd := &cobra.Command{
@@ -43,7 +43,7 @@ func newDownCmd(g *globals) *cobra.Command {
 			if timeout >= 0 {
 				o.Timeout = &timeout
 			}
-			return engine.Down(ctx, api, name, o, g.printer())
+			return apply.Down(ctx, api, name, o, g.printer())
 		},
 	}
 	cmd.Flags().BoolVarP(&o.Volumes, "volumes", "v", false, "also remove the project's named volumes and containers' anonymous volumes")
@@ -59,5 +59,5 @@ func rmiImages(ctx context.Context, g *globals, mode string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--rmi needs the compose file to know the images: %w", err)
 	}
-	return engine.RmiImages(p, mode)
+	return apply.RmiImages(p, mode)
 }

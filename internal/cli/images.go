@@ -8,8 +8,8 @@ import (
 	"github.com/docker/go-units"
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/apply"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 )
 
 func newImagesCmd(g *globals) *cobra.Command {
@@ -24,7 +24,7 @@ func newImagesCmd(g *globals) *cobra.Command {
 				return err
 			}
 			return g.onProject(ctx, args, "", func(ctx context.Context, api dockerapi.API, name string) error {
-				rows, err := engine.Images(ctx, api, name, args)
+				rows, err := apply.Images(ctx, api, name, args)
 				if err != nil {
 					return err
 				}

@@ -12,8 +12,8 @@ import (
 	"github.com/docker/go-units"
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/apply"
 	"github.com/devstack/devstack/internal/bundle"
-	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -171,7 +171,7 @@ func shortID(id string) string {
 func interrupted(ctx context.Context, err error) error {
 	var le *bundle.LoadError
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) && errors.As(err, &le) {
-		return &engine.Interrupted{Step: le.Step + " " + le.File, Left: le.Left, Cause: ctx.Err(), Err: le.Err}
+		return &apply.Interrupted{Step: le.Step + " " + le.File, Left: le.Left, Cause: ctx.Err(), Err: le.Err}
 	}
 	return err
 }

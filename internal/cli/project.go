@@ -13,10 +13,10 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/client"
 
+	"github.com/devstack/devstack/internal/apply"
 	"github.com/devstack/devstack/internal/buildkit"
 	"github.com/devstack/devstack/internal/compose"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/presets"
 	"github.com/devstack/devstack/internal/progress"
 )
@@ -141,7 +141,7 @@ func (g *globals) client(ctx context.Context) (*client.Client, error) {
 
 // images adds what pulls and builds need besides the engine: docker's
 // registry credentials and BuildKit.
-func (g *globals) images(o engine.ImageOptions) engine.ImageOptions {
+func (g *globals) images(o apply.ImageOptions) apply.ImageOptions {
 	o.Auth = g.auth
 	o.BuildKit = buildkit.Builder{Context: g.context}
 	return o

@@ -6,8 +6,8 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/apply"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -16,8 +16,8 @@ func newPullCmd(g *globals) *cobra.Command {
 	cmd := newRegistryCmd(g, "pull", "Pull the services' images, all at the same time (the pull step up uses)",
 		func(p *types.Project, ignoreFailures bool) (registryCall, error) {
 			return func(ctx context.Context, api dockerapi.API, out progress.Progress) error {
-				o := engine.PullOptions{Policy: policy, IgnoreFailures: ignoreFailures, Auth: g.auth}
-				return engine.Pull(ctx, api, p, o, out)
+				o := apply.PullOptions{Policy: policy, IgnoreFailures: ignoreFailures, Auth: g.auth}
+				return apply.Pull(ctx, api, p, o, out)
 			}, nil
 		})
 	cmd.Flags().StringVar(&policy, "policy", "", "missing: only the images not present; always (default): all")

@@ -16,8 +16,8 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/apply"
 	"github.com/devstack/devstack/internal/compose"
-	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/registryauth"
 )
 
@@ -61,7 +61,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case errors.As(err, &exit):
 		return exit.Code
 	case ctx.Err() != nil && errors.Is(err, context.Canceled):
-		if intr := (*engine.Interrupted)(nil); errors.As(err, &intr) {
+		if intr := (*apply.Interrupted)(nil); errors.As(err, &intr) {
 			fmt.Fprintf(stderr, "devstack: %v\n", intr) // the step, and what is left
 		} else {
 			fmt.Fprintln(stderr, "devstack: interrupted")

@@ -8,14 +8,14 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/apply"
 	"github.com/devstack/devstack/internal/containers"
-	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/progress"
 )
 
 type runFlags struct {
-	o                engine.RunOptions
+	o                apply.RunOptions
 	noTTY, quietPull bool
 	entrypoint       string
 }
@@ -98,7 +98,7 @@ func runRun(ctx context.Context, g *globals, f runFlags) error {
 	if err != nil {
 		return err
 	}
-	c, err := engine.PrepareRun(ctx, api, mon, p, known, f.o, out)
+	c, err := apply.PrepareRun(ctx, api, mon, p, known, f.o, out)
 	unlock()
 	if err != nil {
 		return err
@@ -106,7 +106,7 @@ func runRun(ctx context.Context, g *globals, f runFlags) error {
 	// From here on Ctrl-C and the other signals go to the container.
 	sigs := make(chan os.Signal, 16)
 	defer forwardSignals(sigs)()
-	code, err := engine.StartRun(ctx, api, c, f.o, containers.Stdio{In: g.stdin, Out: g.stdout, Err: g.stderr}, sigs)
+	code, err := apply.StartRun(ctx, api, c, f.o, containers.Stdio{In: g.stdin, Out: g.stdout, Err: g.stderr}, sigs)
 	if err != nil {
 		return err
 	}

@@ -11,9 +11,9 @@ import (
 	"github.com/docker/go-units"
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/apply"
 	"github.com/devstack/devstack/internal/bundle"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/progress"
 	"github.com/devstack/devstack/internal/version"
 )
@@ -92,8 +92,8 @@ func runSave(ctx context.Context, g *globals, f saveFlags, services []string) er
 	if err != nil {
 		return err
 	}
-	engine.DefaultImageNames(p)
-	refs, err := engine.ExportRefs(p) // refused before anything is built or pulled
+	apply.DefaultImageNames(p)
+	refs, err := apply.ExportRefs(p) // refused before anything is built or pulled
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func runSave(ctx context.Context, g *globals, f saveFlags, services []string) er
 	}
 	defer api.Close()
 	pr := g.printer()
-	if _, err := engine.EnsureImages(ctx, api, p, g.images(engine.ImageOptions{Build: true}), pr); err != nil {
+	if _, err := apply.EnsureImages(ctx, api, p, g.images(apply.ImageOptions{Build: true}), pr); err != nil {
 		return err
 	}
 	for _, d := range files.EmptyDirs {
@@ -150,14 +150,14 @@ func absAll(paths []string) []string {
 type engineImages struct{ api dockerapi.ImageAPI }
 
 func (e engineImages) InspectImage(ctx context.Context, ref string) (bundle.ImageInfo, error) {
-	info, err := engine.InspectImage(ctx, e.api, ref)
+	info, err := apply.InspectImage(ctx, e.api, ref)
 	return bundle.ImageInfo{ID: info.ID, Tags: info.Tags, Platform: info.Platform}, err
 }
 
 func (e engineImages) SaveImages(ctx context.Context, refs []string) (io.ReadCloser, error) {
-	return engine.SaveImages(ctx, e.api, refs)
+	return apply.SaveImages(ctx, e.api, refs)
 }
 
 func (e engineImages) LoadImages(ctx context.Context, export io.Reader) error {
-	return engine.LoadImages(ctx, e.api, export)
+	return apply.LoadImages(ctx, e.api, export)
 }

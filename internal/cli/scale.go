@@ -6,8 +6,8 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/apply"
 	"github.com/devstack/devstack/internal/compose"
-	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/plan"
 )
 
@@ -43,7 +43,7 @@ func newScaleCmd(g *globals) *cobra.Command {
 			if err := plan.ApplyScale(sel, scale); err != nil {
 				return err
 			}
-			return converge(ctx, g, "scale", full, sel, engine.UpOptions{})
+			return converge(ctx, g, "scale", full, sel, apply.UpOptions{})
 		},
 	}
 	cmd.Flags().BoolVar(&noDeps, "no-deps", false, "don't start the services they depend on")

@@ -10,8 +10,8 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/apply"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/plan"
 	"github.com/devstack/devstack/internal/tui"
@@ -92,9 +92,9 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 	started := time.Now()
 	detached := f.detach || f.wait
 	dashboard := !abort && !f.noTUI && isTerminal(g.stdout) && isTerminal(g.stdin) && (!detached || f.watch)
-	opts := engine.UpOptions{
+	opts := apply.UpOptions{
 		PlanOptions:      plan.PlanOptions{ForceRecreate: f.forceRecreate, NoRecreate: f.noRecreate, RemoveOrphans: f.removeOrphans},
-		ImageOptions:     g.images(engine.ImageOptions{Build: f.build, Pull: f.pull}),
+		ImageOptions:     g.images(apply.ImageOptions{Build: f.build, Pull: f.pull}),
 		Known:            append(full.ServiceNames(), full.DisabledServiceNames()...),
 		Wait:             f.wait,
 		WaitTimeout:      f.waitTimeout,
@@ -110,13 +110,13 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 		return err
 	}
 	var once sync.Once
-	opts.Converged = func(res engine.UpResult) {
+	opts.Converged = func(res apply.UpResult) {
 		// Attached, up changes nothing more until Ctrl-C: others may act meanwhile.
 		once.Do(unlock)
 		showInfo(ctx, g, api, res.Project, res.Plan) // as applied: image names, moved preset ports
 	}
-	res, err := engine.Up(ctx, api, mon, p, opts, g.printer())
-	if intr := (*engine.Interrupted)(nil); errors.As(err, &intr) {
+	res, err := apply.Up(ctx, api, mon, p, opts, g.printer())
+	if intr := (*apply.Interrupted)(nil); errors.As(err, &intr) {
 		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		intr.Describe(dctx, api, p.Name) // say what is left, under the lock still
 		cancel()
@@ -148,13 +148,13 @@ func upProject(ctx context.Context, g *globals, f upFlags, services []string) (f
 			return nil, nil, nil, err
 		}
 	}
-	if err := engine.ApplyScaleFlags(p, f.scale); err != nil {
+	if err := apply.ApplyScaleFlags(p, f.scale); err != nil {
 		return nil, nil, nil, err
 	}
 	if _, ok := p.Services[f.exitCodeFrom]; f.exitCodeFrom != "" && !ok {
 		return nil, nil, nil, fmt.Errorf("--exit-code-from: no such service: %s", f.exitCodeFrom)
 	}
-	attached, err = engine.SelectAttached(p, f.attach, f.noAttach)
+	attached, err = apply.SelectAttached(p, f.attach, f.noAttach)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -168,8 +168,8 @@ func upProject(ctx context.Context, g *globals, f upFlags, services []string) (f
 
 // upAttached is what attached up shows: the attached services' logs, and
 // with --watch the watch's lines beside them.
-func upAttached(g *globals, api dockerapi.API, f upFlags, attached []string, started time.Time) *engine.UpAttached {
-	a := &engine.UpAttached{
+func upAttached(g *globals, api dockerapi.API, f upFlags, attached []string, started time.Time) *apply.UpAttached {
+	a := &apply.UpAttached{
 		AbortOnExit: f.abortOnExit, ExitCodeFrom: f.exitCodeFrom,
 		Services: attached, Since: started, Notices: g.stderr,
 		Logs: &logPrinter{w: g.stdout, color: colorOK(g, f.noColor)},

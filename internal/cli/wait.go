@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/apply"
 )
 
 func newWaitCmd(g *globals) *cobra.Command {
@@ -32,14 +32,14 @@ and the exit code is that one's.`,
 				return err
 			}
 			defer api.Close()
-			code, err := engine.WaitExit(ctx, api, name, args, downProject, func(e engine.Exited) {
+			code, err := apply.WaitExit(ctx, api, name, args, downProject, func(e apply.Exited) {
 				fmt.Fprintf(g.stdout, "container %q exited with status code %d\n", e.Container.Name, e.Code)
 			})
 			if err != nil {
 				return err
 			}
 			if downProject {
-				if err := engine.Down(ctx, api, name, engine.DownOptions{Known: known, RemoveOrphans: true}, g.printer()); err != nil {
+				if err := apply.Down(ctx, api, name, apply.DownOptions{Known: known, RemoveOrphans: true}, g.printer()); err != nil {
 					return err
 				}
 			}

@@ -8,8 +8,8 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/spf13/cobra"
 
+	"github.com/devstack/devstack/internal/apply"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/progress"
 	"github.com/devstack/devstack/internal/watch"
 )
@@ -27,7 +27,7 @@ func (f *watchFlags) register(cmd *cobra.Command, prefix string) {
 }
 
 func (f watchFlags) options(g *globals) watch.Options {
-	return watch.Options{Quiet: f.quiet, LoopLimit: f.loopLimit, Images: g.images(engine.ImageOptions{})}
+	return watch.Options{Quiet: f.quiet, LoopLimit: f.loopLimit, Images: g.images(apply.ImageOptions{})}
 }
 
 func newWatchCmd(g *globals) *cobra.Command {

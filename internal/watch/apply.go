@@ -12,10 +12,10 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/devstack/devstack/internal/apply"
 	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -32,7 +32,7 @@ func (r *runner) report(rl Reload, start time.Time, err error) Report {
 func (r *runner) apply(ctx context.Context, rl Reload) Report {
 	start := time.Now()
 	if rl.Rebuild {
-		_, err := engine.RebuildService(ctx, r.api, r.p, rl.Service, r.o.Images, r.out)
+		_, err := apply.RebuildService(ctx, r.api, r.p, rl.Service, r.o.Images, r.out)
 		if err == nil {
 			if ids, rerr := r.running(ctx, rl.Service); rerr == nil {
 				r.warmUp(ctx, map[string][]string{rl.Service: ids}) // new containers

@@ -15,9 +15,9 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/devstack/devstack/internal/apply"
 	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -28,7 +28,7 @@ type Options struct {
 	// Services limits watching to these services (all when empty).
 	Services []string
 	// Images carries registry credentials and builders for rebuilds.
-	Images engine.ImageOptions
+	Images apply.ImageOptions
 }
 
 // Report is one reload as the user sees it.

@@ -10,7 +10,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
-	"github.com/devstack/devstack/internal/engine"
+	"github.com/devstack/devstack/internal/apply"
 )
 
 // Actions are the develop.watch actions, in the order error messages list them.
@@ -90,7 +90,7 @@ func Triggers(p *types.Project) (out []Trigger, notes []string, err error) {
 		contextDir := ""
 		if s.Build != nil {
 			contextDir = abs(p.WorkingDir, s.Build.Context)
-			if dockerignore, err = engine.ReadDockerignore(contextDir); err != nil {
+			if dockerignore, err = apply.ReadDockerignore(contextDir); err != nil {
 				return nil, nil, fmt.Errorf("%w: service %s: %v", ErrBadTrigger, name, err)
 			}
 		}

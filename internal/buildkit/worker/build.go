@@ -27,9 +27,9 @@ import (
 	"github.com/docker/docker/pkg/jsonmessage"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/devstack/devstack/internal/apply"
 	"github.com/devstack/devstack/internal/buildkit"
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/engine"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -139,7 +139,7 @@ func run(ctx context.Context, api dockerapi.ImageAPI, opts build.ImageBuildOptio
 
 // follow reads the build's JSON message stream until its end or an error.
 func follow(r io.Reader, view *plainView, emit func(line)) error {
-	return engine.ReadMessages(r, func(m jsonmessage.JSONMessage) error {
+	return apply.ReadMessages(r, func(m jsonmessage.JSONMessage) error {
 		switch {
 		case m.ID == traceID && m.Aux != nil:
 			st, err := decodeTrace(*m.Aux)

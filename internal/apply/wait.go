@@ -1,0 +1,217 @@
+package apply
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/pkg/stdcopy"
+
+	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/logs"
+	"github.com/devstack/devstack/internal/plan"
+)
+
+// conditionRunning is what `up --wait` asks of services without a healthcheck.
+const conditionRunning = "running"
+
+// Watcher turns the engine's event stream for one project into wake-ups:
+// waiters re-inspect only when something happened to a container. It
+// subscribes on first use, so a run that waits for nothing costs no stream.
+type Watcher struct {
+	once    sync.Once
+	start   func()
+	mu      sync.Mutex
+	changed chan struct{}
+	err     error
+	// The clock, so that tests of the health bound need not sleep.
+	now   func() time.Time
+	after func(time.Duration) <-chan time.Time
+}
+
+// Watch prepares a subscription to the project's container events, open
+// from the first wait until ctx ends.
+func Watch(ctx context.Context, mon *logs.Monitor) *Watcher {
+	w := &Watcher{changed: make(chan struct{}), now: time.Now, after: time.After}
+	w.start = func() { w.subscribe(ctx, mon) }
+	return w
+}
+
+func (w *Watcher) subscribe(ctx context.Context, mon *logs.Monitor) {
+	evs, errs := mon.Subscribe(ctx, nil)
+	go func() {
+		for range evs {
+			w.wake(nil)
+		}
+		if err := <-errs; err != nil {
+			w.wake(err)
+		}
+	}()
+}
+
+func (w *Watcher) wake(err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil {
+		return
+	}
+	w.err = err
+	close(w.changed)
+	if err == nil {
+		w.changed = make(chan struct{})
+	}
+}
+
+// next returns a channel closed at the next event, and the stream's error, if it ended.
+func (w *Watcher) next() (<-chan struct{}, error) {
+	w.once.Do(w.start)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.changed, w.err
+}
+
+// WaitFor blocks until the container meets the depends_on condition, or
+// fails at once when it never can: it exited, or turned unhealthy.
+func WaitFor(ctx context.Context, api dockerapi.ContainerAPI, w *Watcher, c plan.Container, condition string) error {
+	for {
+		ch, err := w.next()
+		if err != nil {
+			return err
+		}
+		st, err := api.ContainerInspect(ctx, c.ID)
+		if err != nil {
+			return fmt.Errorf("service %s: %w", c.Service, err)
+		}
+		st = dockerapi.DockerState(st)
+		done, failure := conditionMet(st, condition)
+		if failure != "" {
+			return fmt.Errorf("%w: service %s (container %s) %s%s", ErrDependencyFailed, c.Service, c.Name, failure, lastLogLines(ctx, api, c.ID, 10))
+		}
+		var silent <-chan time.Time // the engine's silence on health, or a restart policy's settle time
+		if done && condition == conditionRunning {
+			if left := unsettled(st, w.now()); left > 0 {
+				done, silent = false, w.after(left)
+			}
+		}
+		if done {
+			return nil
+		}
+		if condition == types.ServiceConditionHealthy {
+			left, err := healthNeverRan(st, c.Service, w.now())
+			if err != nil {
+				return err
+			}
+			if left > 0 {
+				silent = w.after(left)
+			}
+		}
+		select {
+		case <-ch:
+		case <-silent:
+		case <-ctx.Done():
+			health := ""
+			if st.State.Health != nil {
+				health = " (health: " + string(st.State.Health.Status) + lastProbe(st.State.Health) + ")"
+			}
+			return fmt.Errorf("service %s (container %s) is %s, not yet %s%s: %w", c.Service, c.Name, st.State.Status, conditionWord(condition), health, ctx.Err())
+		}
+	}
+}
+
+func conditionWord(condition string) string {
+	switch condition {
+	case types.ServiceConditionHealthy:
+		return "healthy"
+	case types.ServiceConditionCompletedSuccessfully:
+		return "completed"
+	}
+	return "running"
+}
+
+// conditionMet says whether the state satisfies the condition, or why it never will.
+func conditionMet(st container.InspectResponse, condition string) (bool, string) {
+	s := st.State
+	exited := !s.Running && !s.Restarting && (s.Status == "exited" || s.Status == "dead")
+	switch condition {
+	case types.ServiceConditionCompletedSuccessfully:
+		if exited && s.ExitCode == 0 {
+			return true, ""
+		}
+		if exited {
+			return false, fmt.Sprintf("exited with code %d", s.ExitCode)
+		}
+		return false, ""
+	case types.ServiceConditionHealthy:
+		if s.Health == nil {
+			return false, "has no healthcheck, so it can never become healthy"
+		}
+		switch {
+		case s.Restarting:
+			return false, restartLoop(st)
+		case exited:
+			return false, fmt.Sprintf("exited with code %d before it was healthy", s.ExitCode)
+		case s.Health.Status == container.Healthy:
+			return true, ""
+		case s.Health.Status == container.Unhealthy:
+			return false, "is unhealthy" + lastProbe(s.Health)
+		}
+		return false, ""
+	case conditionRunning:
+		if s.Restarting {
+			return false, restartLoop(st)
+		}
+		if exited {
+			return false, fmt.Sprintf("exited with code %d", s.ExitCode)
+		}
+		return s.Running, ""
+	default: // service_started
+		if s.Running || exited {
+			return true, ""
+		}
+		return false, ""
+	}
+}
+
+// restartLoop describes a container the engine keeps restarting.
+func restartLoop(st container.InspectResponse) string {
+	return fmt.Sprintf("is restarting in a loop: exited with code %d, restarted %d times", st.State.ExitCode, st.RestartCount)
+}
+
+func lastProbe(h *container.Health) string {
+	if len(h.Log) == 0 {
+		return ""
+	}
+	out := strings.TrimSpace(h.Log[len(h.Log)-1].Output)
+	if out == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (last health output: %s)", out)
+}
+
+// lastLogLines returns the container's last n log lines, indented, for error messages.
+func lastLogLines(ctx context.Context, api dockerapi.ContainerAPI, id string, n int) string {
+	rc, err := api.ContainerLogs(ctx, id, container.LogsOptions{ShowStdout: true, ShowStderr: true, Tail: fmt.Sprint(n)})
+	if err != nil {
+		return ""
+	}
+	defer rc.Close()
+	var buf bytes.Buffer
+	if _, err := stdcopy.StdCopy(&buf, &buf, rc); err != nil {
+		return ""
+	}
+	var b strings.Builder
+	sc := bufio.NewScanner(&buf)
+	for sc.Scan() {
+		b.WriteString("\n    | " + sc.Text())
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return "; last log lines:" + b.String()
+}

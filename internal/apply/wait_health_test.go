@@ -1,0 +1,136 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/docker/docker/api/types/container"
+
+	"github.com/devstack/devstack/internal/logs"
+	"github.com/devstack/devstack/internal/plan"
+)
+
+func TestHealthBound(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		h    *container.HealthConfig
+		want time.Duration
+	}{
+		{"engine defaults", &container.HealthConfig{Test: []string{"CMD", "true"}}, 95 * time.Second},
+		{"start period, interval, retries", &container.HealthConfig{StartPeriod: 10 * time.Second, Interval: 2 * time.Second, Retries: 5}, 25 * time.Second},
+		{"no healthcheck", nil, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := HealthBound(tc.h); got != tc.want {
+				t.Fatalf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
+// healthWait starts WaitFor(service_healthy) on a running container with a
+// healthcheck whose engine has run no probe, on a fake clock.
+func healthWait(t *testing.T, api *fakeEngine, now func() time.Time, after func(time.Duration) <-chan time.Time) <-chan error {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	t.Cleanup(cancel)
+	w := Watch(ctx, logs.NewMonitor(api, "p"))
+	w.now, w.after = now, after
+	done := make(chan error, 1)
+	go func() {
+		done <- WaitFor(ctx, api, w, plan.Container{ID: "db1", Name: "p-db-1", Service: "db"}, "service_healthy")
+	}()
+	return done
+}
+
+func silentHealthEngine(started time.Time) *fakeEngine {
+	api := newFakeEngine()
+	api.add("db1", "db", "running", "")
+	api.containers["db1"].health = &container.HealthConfig{Test: []string{"CMD", "true"}}
+	api.set("db1", func(s *container.State) {
+		s.StartedAt = started.Format(time.RFC3339Nano)
+		s.Health = &container.Health{Status: container.Starting}
+	})
+	return api
+}
+
+// An engine that never reports a probe fails the wait once the bound (95 s
+// for the defaults) is over, with a sentence; the test does not sleep it.
+func TestWaitForHealthNeverRan(t *testing.T) {
+	started := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	api := silentHealthEngine(started)
+	var clock, asked atomic.Int64
+	clock.Store(int64(10 * time.Second))
+	fire := make(chan time.Time)
+	done := healthWait(t, api, func() time.Time { return started.Add(time.Duration(clock.Load())) },
+		func(d time.Duration) <-chan time.Time { asked.Store(int64(d)); return fire })
+	select {
+	case err := <-done:
+		t.Fatalf("returned %v before the bound", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	clock.Store(int64(96 * time.Second))
+	fire <- time.Time{}
+	err := <-done
+	if got := time.Duration(asked.Load()); got != 85*time.Second {
+		t.Errorf("timer asked for %s, want the 85s left of 95s", got)
+	}
+	if !errors.Is(err, ErrHealthNeverRan) || !strings.Contains(err.Error(), "db has a healthcheck but the engine has run none in 1m35s (Podman runs healthchecks only with systemd timers)") {
+		t.Fatalf("error %v", err)
+	}
+}
+
+// A probe result, even a failing one during the start period, means the
+// engine runs healthchecks: no bound then.
+func TestWaitForHealthRanNoBound(t *testing.T) {
+	started := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	api := silentHealthEngine(started)
+	api.set("db1", func(s *container.State) {
+		s.Health.Log = []*container.HealthcheckResult{{ExitCode: 1, Output: "not yet"}}
+	})
+	done := healthWait(t, api, func() time.Time { return started.Add(time.Hour) }, func(time.Duration) <-chan time.Time {
+		t.Error("timer armed although the engine ran a probe")
+		return nil
+	})
+	select {
+	case err := <-done:
+		t.Fatalf("returned %v while starting", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	api.set("db1", func(s *container.State) { s.Health.Status = container.Healthy })
+	api.msgs <- msg("db1", "db", "health_status: healthy")
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestUnsettled(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	st := func(policy container.RestartPolicyMode) container.InspectResponse {
+		return container.InspectResponse{ContainerJSONBase: &container.ContainerJSONBase{
+			State:      &container.State{Running: true, StartedAt: t0.Format(time.RFC3339Nano)},
+			HostConfig: &container.HostConfig{RestartPolicy: container.RestartPolicy{Name: policy}},
+		}}
+	}
+	for _, tc := range []struct {
+		name   string
+		policy container.RestartPolicyMode
+		now    time.Duration
+		want   time.Duration
+	}{
+		{"no policy", "", 0, 0},
+		{"policy no", container.RestartPolicyDisabled, 0, 0},
+		{"always, just started", container.RestartPolicyAlways, 500 * time.Millisecond, 1500 * time.Millisecond},
+		{"on-failure, settled", container.RestartPolicyOnFailure, 3 * time.Second, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := unsettled(st(tc.policy), t0.Add(tc.now)); got != tc.want {
+				t.Fatalf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
