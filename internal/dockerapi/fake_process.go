@@ -6,7 +6,9 @@ import (
 	"context"
 	"io"
 	"path"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/docker/docker/api/types/container"
@@ -76,7 +78,7 @@ func (f *FakeClient) ExitOnStart(name string, code int, lines ...string) {
 	defer f.mu.Unlock()
 	f.onStart[name] = func(c *fakeContainer) {
 		for _, l := range lines {
-			c.logs = append(c.logs, logLine{at: f.now(), text: l})
+			c.logs = append(c.logs, logLine{at: f.now(), text: l + "\n"})
 		}
 		f.exit(c, code)
 	}
@@ -94,12 +96,14 @@ func (f *FakeClient) HealthOnStart(name string, status container.HealthStatus) {
 	}
 }
 
+// logLine is one entry of a container's log: a line, or the last part of
+// the output when it does not end in a newline.
 type logLine struct {
 	at   time.Time
 	text string
 }
 
-// AddLogs appends lines to what a container printed.
+// AddLogs appends lines to what a container printed, at the present time.
 func (f *FakeClient) AddLogs(ref string, lines ...string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -108,13 +112,51 @@ func (f *FakeClient) AddLogs(ref string, lines ...string) error {
 		return notFound("No such container: %s", ref)
 	}
 	for _, l := range lines {
-		c.logs = append(c.logs, logLine{at: f.now(), text: l})
+		c.logs = append(c.logs, logLine{at: f.now(), text: l + "\n"})
 	}
 	return nil
 }
 
+// Print appends text to what a container printed, at the time given: one
+// log entry per line, the last without a newline if text ends without one.
+func (f *FakeClient) Print(ref string, at time.Time, text string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := f.container(ref)
+	if c == nil {
+		return notFound("No such container: %s", ref)
+	}
+	for text != "" {
+		line, rest, found := strings.Cut(text, "\n")
+		if found {
+			line += "\n"
+		}
+		c.logs = append(c.logs, logLine{at: at, text: line})
+		text = rest
+	}
+	return nil
+}
+
+// logTime reads a logs option's time: Unix seconds with an optional
+// fraction, as the client sends it, or RFC 3339.
+func logTime(v string) (time.Time, bool) {
+	if v == "" {
+		return time.Time{}, false
+	}
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t, true
+	}
+	sec, frac, _ := strings.Cut(v, ".")
+	s, err := strconv.ParseInt(sec, 10, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	ns, _ := strconv.ParseInt((frac + "000000000")[:9], 10, 64)
+	return time.Unix(s, ns), true
+}
+
 // ContainerLogs returns what the container printed, framed as the engine
-// frames it for a container without a TTY; Tail and Timestamps apply.
+// frames it for a container without a TTY; Since, Tail and Timestamps apply.
 // Follow is not modelled: the stream ends after what is there.
 func (f *FakeClient) ContainerLogs(_ context.Context, ref string, o container.LogsOptions) (io.ReadCloser, error) {
 	f.mu.Lock()
@@ -127,6 +169,9 @@ func (f *FakeClient) ContainerLogs(_ context.Context, ref string, o container.Lo
 		return nil, notFound("No such container: %s", ref)
 	}
 	lines := c.logs
+	if since, ok := logTime(o.Since); ok {
+		lines = slices.DeleteFunc(slices.Clone(lines), func(l logLine) bool { return l.at.Before(since) })
+	}
 	if n, err := strconv.Atoi(o.Tail); err == nil && n < len(lines) {
 		lines = lines[len(lines)-n:]
 	}
@@ -136,7 +181,7 @@ func (f *FakeClient) ContainerLogs(_ context.Context, ref string, o container.Lo
 		w = stdcopy.NewStdWriter(&buf, stdcopy.Stdout)
 	}
 	for _, l := range lines {
-		text := l.text + "\n"
+		text := l.text
 		if o.Timestamps {
 			text = l.at.Format(time.RFC3339Nano) + " " + text
 		}

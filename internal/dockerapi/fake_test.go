@@ -263,3 +263,28 @@ func TestFakeImageRefs(t *testing.T) {
 		}
 	}
 }
+
+// Logs keep the times they were printed at: Timestamps shows them, Since
+// picks from one on, Tail the last lines; a last line may lack its newline.
+func TestFakeLogs(t *testing.T) {
+	f := NewFakeClient()
+	f.AddImage("busybox", nil)
+	create(t, f, "app", nil, nil)
+	t0 := time.Date(2026, 1, 2, 10, 0, 0, 1, time.UTC)
+	noErr(t, f.Print("app", t0, "ready\r\n"))
+	noErr(t, f.Print("app", t0.Add(time.Second), "one\nlast"))
+	read := func(o container.LogsOptions) string {
+		var out strings.Builder
+		must(stdcopy.StdCopy(&out, &out, must(f.ContainerLogs(ctx, "app", o))))
+		return out.String()
+	}
+	if got := read(container.LogsOptions{Timestamps: true, Tail: "1"}); got != "2026-01-02T10:00:01.000000001Z last" {
+		t.Errorf("tail 1: %q", got)
+	}
+	if got := read(container.LogsOptions{Since: "1767348001.000000001"}); got != "one\nlast" {
+		t.Errorf("since: %q", got)
+	}
+	if got := read(container.LogsOptions{}); got != "ready\r\none\nlast" {
+		t.Errorf("all: %q", got)
+	}
+}
