@@ -1,8 +1,9 @@
-// Package eventloop is the one loop over an event subscription as the
-// engine's monitor and the dashboard's sources hand them out: a channel of
-// events that closes when the stream ends, and an error channel that then
-// yields why. It imports only the standard library, so that feed (and the
-// dashboard) stay free of the Docker client.
+// Package eventloop is the one loop over an event subscription as logs'
+// Monitor and the dashboard's sources hand them out: a channel of events
+// that closes when the stream ends, and an error channel that then yields
+// why. The log follower (logs) and the dashboard's feeds (feed) use it. It
+// imports only the standard library, so that feed (and the dashboard)
+// stay free of the Docker client.
 package eventloop
 
 import (

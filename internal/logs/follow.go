@@ -15,6 +15,7 @@ import (
 
 	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/eventloop"
 	"github.com/devstack/devstack/internal/plan"
 )
 
@@ -112,34 +113,35 @@ func (f *Follower) Run(ctx context.Context, sink Sink) error {
 		wg.Wait()
 		return nil
 	}
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case ev, ok := <-evs:
-			if !ok {
-				return <-errs
-			}
-			f.mu.Lock()
-			f.exited[ev.ID] = ev.Action == events.ActionDie
-			if ev.Action == events.ActionDie {
-				f.died[ev.ID] = ev.Time
-			}
-			f.mu.Unlock()
-			if ev.Action == events.ActionStart {
-				f.attach(ctx, &wg, plan.Container{ID: ev.ID, Name: ev.Name, Service: ev.Service, Number: ev.Number}, sink)
-				continue
-			}
-			sink.Exited(ev)
-			if f.allStopped(ctx) {
-				return nil
-			}
-		case <-ended:
-			if f.allStopped(ctx) {
-				return nil
-			}
+	stopped := func() error {
+		if f.allStopped(ctx) {
+			return eventloop.Stop
 		}
+		return nil
 	}
+	return eventloop.RunWake(ctx, evs, errs, func(ev ContainerEvent) error {
+		if f.onEvent(ctx, &wg, ev, sink) {
+			return nil
+		}
+		return stopped()
+	}, ended, stopped)
+}
+
+// onEvent notes a selected container's start or death: a start attaches
+// to its logs (and says true), a death goes to the sink.
+func (f *Follower) onEvent(ctx context.Context, wg *sync.WaitGroup, ev ContainerEvent, sink Sink) (started bool) {
+	f.mu.Lock()
+	f.exited[ev.ID] = ev.Action == events.ActionDie
+	if ev.Action == events.ActionDie {
+		f.died[ev.ID] = ev.Time
+	}
+	f.mu.Unlock()
+	if ev.Action == events.ActionStart {
+		f.attach(ctx, wg, plan.Container{ID: ev.ID, Name: ev.Name, Service: ev.Service, Number: ev.Number}, sink)
+		return true
+	}
+	sink.Exited(ev)
+	return false
 }
 
 func (f *Follower) selected(service string) bool {
