@@ -18,7 +18,7 @@ const own = "github.com/devstack/devstack/internal/"
 
 // engineSide drive the engine: no pure package may depend on them, even
 // indirectly.
-var engineSide = []string{"github.com/docker/docker/client", own + "dockerapi", own + "engine", own + "apply", own + "containers", own + "logs"}
+var engineSide = []string{"github.com/docker/docker/client", own + "dockerapi", own + "apply", own + "containers", own + "logs"}
 
 // Pure fails t if a non-test file of the package in the current directory
 // imports a host package, or if the package depends (go list -deps) on the
@@ -59,5 +59,42 @@ func Pure(t *testing.T, extra ...string) {
 				t.Errorf("depends on %s", dep)
 			}
 		}
+	}
+}
+
+// Only fails t if the package in the current directory depends (go list
+// -deps) on one of our packages other than the allowed ones (as
+// "internal/NAME"): the layering of the engine side, checked by the
+// compiler's view of the imports.
+func Only(t *testing.T, allowed ...string) {
+	t.Helper()
+	ok := map[string]bool{}
+	for _, a := range allowed {
+		ok[own+strings.TrimPrefix(a, "internal/")] = true
+	}
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", ".").Output()
+	if err != nil {
+		t.Skipf("go list -deps: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	self := deps[len(deps)-1] // go list -deps lists the package itself last
+	for _, dep := range deps {
+		if strings.HasPrefix(dep, own) && dep != self && !ok[dep] {
+			t.Errorf("depends on %s", dep)
+		}
+	}
+}
+
+// StdOnly fails t if the package in the current directory depends on
+// anything outside the standard library: a leaf every package may import.
+func StdOnly(t *testing.T) {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", ".").Output()
+	if err != nil {
+		t.Skipf("go list -deps: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	for _, dep := range deps[:len(deps)-1] {
+		t.Errorf("depends on %s", dep)
 	}
 }
