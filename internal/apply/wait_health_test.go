@@ -10,6 +10,8 @@ import (
 
 	"github.com/docker/docker/api/types/container"
 
+	"github.com/devstack/devstack/internal/convert"
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/plan"
 )
@@ -32,9 +34,8 @@ func TestHealthBound(t *testing.T) {
 	}
 }
 
-// healthWait starts WaitFor(service_healthy) on a running container with a
-// healthcheck whose engine has run no probe, on a fake clock.
-func healthWait(t *testing.T, api *fakeEngine, now func() time.Time, after func(time.Duration) <-chan time.Time) <-chan error {
+// healthWait starts WaitFor(service_healthy) on db, on a fake clock.
+func healthWait(t *testing.T, api *dockerapi.FakeClient, db plan.Container, now func() time.Time, after func(time.Duration) <-chan time.Time) <-chan error {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	t.Cleanup(cancel)
@@ -42,31 +43,46 @@ func healthWait(t *testing.T, api *fakeEngine, now func() time.Time, after func(
 	w.now, w.after = now, after
 	done := make(chan error, 1)
 	go func() {
-		done <- WaitFor(ctx, api, w, plan.Container{ID: "db1", Name: "p-db-1", Service: "db"}, "service_healthy")
+		done <- WaitFor(ctx, api, w, db, "service_healthy")
 	}()
 	return done
 }
 
-func silentHealthEngine(started time.Time) *fakeEngine {
-	api := newFakeEngine()
-	api.add("db1", "db", "running", "")
-	api.containers["db1"].health = &container.HealthConfig{Test: []string{"CMD", "true"}}
-	api.set("db1", func(s *container.State) {
-		s.StartedAt = started.Format(time.RFC3339Nano)
-		s.Health = &container.Health{Status: container.Starting}
-	})
-	return api
+// silentHealthEngine runs p-db-1 with a healthcheck the engine has run no
+// probe of yet; started is when it started.
+func silentHealthEngine(t *testing.T) (api *dockerapi.FakeClient, db plan.Container, started time.Time) {
+	t.Helper()
+	api = dockerapi.NewFakeClient()
+	api.AddImage("postgres:16", nil)
+	ctx := context.Background()
+	labels := map[string]string{convert.LabelProject: "p", convert.LabelService: "db", convert.LabelNumber: "1"}
+	cfg := &container.Config{Image: "postgres:16", Labels: labels, Healthcheck: &container.HealthConfig{Test: []string{"CMD", "true"}}}
+	c, err := api.ContainerCreate(ctx, cfg, nil, nil, nil, "p-db-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := api.ContainerStart(ctx, c.ID, container.StartOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := api.ContainerInspect(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	started, err = time.Parse(time.RFC3339Nano, st.State.StartedAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return api, plan.Container{ID: c.ID, Name: "p-db-1", Service: "db"}, started
 }
 
 // An engine that never reports a probe fails the wait once the bound (95 s
 // for the defaults) is over, with a sentence; the test does not sleep it.
 func TestWaitForHealthNeverRan(t *testing.T) {
-	started := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
-	api := silentHealthEngine(started)
+	api, db, started := silentHealthEngine(t)
 	var clock, asked atomic.Int64
 	clock.Store(int64(10 * time.Second))
 	fire := make(chan time.Time)
-	done := healthWait(t, api, func() time.Time { return started.Add(time.Duration(clock.Load())) },
+	done := healthWait(t, api, db, func() time.Time { return started.Add(time.Duration(clock.Load())) },
 		func(d time.Duration) <-chan time.Time { asked.Store(int64(d)); return fire })
 	select {
 	case err := <-done:
@@ -87,12 +103,11 @@ func TestWaitForHealthNeverRan(t *testing.T) {
 // A probe result, even a failing one during the start period, means the
 // engine runs healthchecks: no bound then.
 func TestWaitForHealthRanNoBound(t *testing.T) {
-	started := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
-	api := silentHealthEngine(started)
-	api.set("db1", func(s *container.State) {
-		s.Health.Log = []*container.HealthcheckResult{{ExitCode: 1, Output: "not yet"}}
-	})
-	done := healthWait(t, api, func() time.Time { return started.Add(time.Hour) }, func(time.Duration) <-chan time.Time {
+	api, db, started := silentHealthEngine(t)
+	if err := api.SetHealth(db.Name, container.Starting, "not yet"); err != nil { // a failing probe in the start period
+		t.Fatal(err)
+	}
+	done := healthWait(t, api, db, func() time.Time { return started.Add(time.Hour) }, func(time.Duration) <-chan time.Time {
 		t.Error("timer armed although the engine ran a probe")
 		return nil
 	})
@@ -101,8 +116,10 @@ func TestWaitForHealthRanNoBound(t *testing.T) {
 		t.Fatalf("returned %v while starting", err)
 	case <-time.After(100 * time.Millisecond):
 	}
-	api.set("db1", func(s *container.State) { s.Health.Status = container.Healthy })
-	api.msgs <- msg("db1", "db", "health_status: healthy")
+	eventually(t, "the wait watches the engine's events", func() bool { return api.EventStreams() > 0 })
+	if err := api.SetHealth(db.Name, container.Healthy, ""); err != nil {
+		t.Fatal(err)
+	}
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
