@@ -56,7 +56,7 @@ func Build(ctx context.Context, api dockerapi.API, p *types.Project, s types.Ser
 
 // buildClassic builds with the classic builder from the context directory
 // (honouring .dockerignore), streaming the output.
-func buildClassic(ctx context.Context, api dockerapi.API, s types.ServiceConfig, labels map[string]string, o ImageOptions, out progress.Progress) error {
+func buildClassic(ctx context.Context, api dockerapi.ImageAPI, s types.ServiceConfig, labels map[string]string, o ImageOptions, out progress.Progress) error {
 	b := s.Build
 	if err := classicUnsupported(b); err != "" {
 		return fmt.Errorf("%w: service %s: %s needs BuildKit, and builds use the classic builder (DOCKER_BUILDKIT=0, an engine without BuildKit, or devstack-buildkit not installed next to devstack)", ErrBuildFailed, s.Name, err)

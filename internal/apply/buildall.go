@@ -82,7 +82,7 @@ type PullOptions struct {
 
 // Pull pulls the services' images concurrently with up's pull step.
 // Services that only build (no image: named) are skipped, as compose does.
-func Pull(ctx context.Context, api dockerapi.API, p *types.Project, o PullOptions, out progress.Progress) error {
+func Pull(ctx context.Context, api dockerapi.ImageAPI, p *types.Project, o PullOptions, out progress.Progress) error {
 	if o.Policy != "" && o.Policy != "always" && o.Policy != "missing" {
 		return fmt.Errorf("invalid --policy %q: always or missing", o.Policy)
 	}

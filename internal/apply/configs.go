@@ -91,7 +91,7 @@ func resolveFile(p *types.Project, s types.ServiceConfig, kind string, ref types
 
 // copyFiles puts the content: and environment: files into a created
 // container as one tar stream.
-func copyFiles(ctx context.Context, api dockerapi.API, id string, files []convert.File) error {
+func copyFiles(ctx context.Context, api dockerapi.ContainerAPI, id string, files []convert.File) error {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	now := time.Now()

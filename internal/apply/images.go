@@ -106,7 +106,7 @@ type imageStep struct {
 }
 
 // decideImage follows pull_policy (or --pull) and --build for the image.
-func decideImage(ctx context.Context, api dockerapi.API, s types.ServiceConfig, o ImageOptions) (imageStep, error) {
+func decideImage(ctx context.Context, api dockerapi.ImageAPI, s types.ServiceConfig, o ImageOptions) (imageStep, error) {
 	policy := s.PullPolicy
 	if o.Pull != "" {
 		policy = o.Pull
@@ -136,7 +136,7 @@ func decideImage(ctx context.Context, api dockerapi.API, s types.ServiceConfig, 
 
 // finish reports a failed pull (falling back to the local image when
 // there is one) and returns the image's ID (built by then, when it builds).
-func (st imageStep) finish(ctx context.Context, api dockerapi.API, p *types.Project, s types.ServiceConfig, o ImageOptions, pullErr error, out progress.Progress) (string, error) {
+func (st imageStep) finish(ctx context.Context, api dockerapi.ImageAPI, p *types.Project, s types.ServiceConfig, o ImageOptions, pullErr error, out progress.Progress) (string, error) {
 	switch {
 	case st.build:
 	case st.pull && pullErr != nil:

@@ -20,7 +20,7 @@ import (
 // CheckPorts fails, before anything is created, when a host port the
 // project wants is taken by something other than the project's own
 // containers. It names the container holding it when that is one.
-func CheckPorts(ctx context.Context, api dockerapi.API, project string, want []convert.HostPort, own []plan.Container) error {
+func CheckPorts(ctx context.Context, api dockerapi.ContainerAPI, project string, want []convert.HostPort, own []plan.Container) error {
 	mine := map[string]bool{}
 	for _, c := range own {
 		for _, pt := range c.Summary.Ports {
@@ -57,7 +57,7 @@ func probePort(hp convert.HostPort) error {
 	return err
 }
 
-func portHolder(ctx context.Context, api dockerapi.API, hp convert.HostPort) string {
+func portHolder(ctx context.Context, api dockerapi.ContainerAPI, hp convert.HostPort) string {
 	list, err := api.ContainerList(ctx, container.ListOptions{Filters: filters.NewArgs(filters.Arg("publish", convert.PortKey(hp.Port, hp.Protocol)))})
 	if err == nil && len(list) > 0 {
 		c := list[0]
@@ -75,7 +75,7 @@ func portHolder(ctx context.Context, api dockerapi.API, hp convert.HostPort) str
 
 // presetPortMoves applies the port rule on the engine's host and reports
 // each move, naming what holds the wanted port; strict refuses instead.
-func presetPortMoves(ctx context.Context, api dockerapi.API, p *types.Project, own []plan.Container, strict bool, out progress.Progress) ([]plan.PortMove, error) {
+func presetPortMoves(ctx context.Context, api dockerapi.ContainerAPI, p *types.Project, own []plan.Container, strict bool, out progress.Progress) ([]plan.PortMove, error) {
 	moves, err := plan.MovePorts(p, plan.ServicePorts(own), presets.IsPreset, func(h convert.HostPort) bool { return probePort(h) == nil })
 	if err != nil {
 		return nil, err

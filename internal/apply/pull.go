@@ -27,7 +27,7 @@ type pullReq struct {
 // reports Pulling, then Pulled or Error; in between, every updateEvery, its
 // progress (phase, bytes, layers) as an Update, which a terminal shows in
 // place. It returns each failed image's error.
-func pullAll(ctx context.Context, api dockerapi.API, auth Registry, reqs []pullReq, out progress.Progress) map[string]error {
+func pullAll(ctx context.Context, api dockerapi.ImageAPI, auth Registry, reqs []pullReq, out progress.Progress) map[string]error {
 	if len(reqs) == 0 {
 		return nil
 	}
@@ -91,7 +91,7 @@ func reportPulls(out progress.Progress, states []*pullState) (stop func()) {
 }
 
 // pullOne runs one pull, feeding its progress messages to st.
-func pullOne(ctx context.Context, api dockerapi.API, auth Registry, r pullReq, st *pullState) error {
+func pullOne(ctx context.Context, api dockerapi.ImageAPI, auth Registry, r pullReq, st *pullState) error {
 	enc, err := encodedAuth(auth, r.Image)
 	if err != nil {
 		return err

@@ -53,7 +53,7 @@ func CheckPushRef(ref string) error {
 }
 
 // Push pushes the images concurrently with the registry credentials.
-func Push(ctx context.Context, api dockerapi.API, targets []types.ServiceConfig, o PushOptions, out progress.Progress) error {
+func Push(ctx context.Context, api dockerapi.ImageAPI, targets []types.ServiceConfig, o PushOptions, out progress.Progress) error {
 	errs := make([]error, len(targets))
 	var eg errgroup.Group
 	eg.SetLimit(dockerapi.Parallelism)
@@ -78,7 +78,7 @@ func Push(ctx context.Context, api dockerapi.API, targets []types.ServiceConfig,
 	return nil
 }
 
-func pushOne(ctx context.Context, api dockerapi.API, auth Registry, ref string) error {
+func pushOne(ctx context.Context, api dockerapi.ImageAPI, auth Registry, ref string) error {
 	enc, err := encodedAuth(auth, ref)
 	if err != nil {
 		return err

@@ -42,7 +42,7 @@ func RmiImages(p *types.Project, mode string) ([]string, error) {
 
 // removeImages removes the images (after the containers using them); one
 // that is not there is skipped, one still used elsewhere is left with a warning.
-func removeImages(ctx context.Context, api dockerapi.API, refs []string, out progress.Progress) error {
+func removeImages(ctx context.Context, api dockerapi.ImageAPI, refs []string, out progress.Progress) error {
 	for _, ref := range refs {
 		_, err := api.ImageRemove(ctx, ref, image.RemoveOptions{PruneChildren: true})
 		switch {

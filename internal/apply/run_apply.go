@@ -77,7 +77,7 @@ func checkRun(p *types.Project, apiVersion string) error {
 }
 
 // waitRunDependencies waits for the run service's depends_on conditions.
-func waitRunDependencies(ctx context.Context, api dockerapi.API, mon *logs.Monitor, s types.ServiceConfig, obs []plan.Container) error {
+func waitRunDependencies(ctx context.Context, api dockerapi.ContainerAPI, mon *logs.Monitor, s types.ServiceConfig, obs []plan.Container) error {
 	wctx, stop := context.WithCancel(ctx)
 	defer stop()
 	w := Watch(wctx, mon)
@@ -126,7 +126,7 @@ func (a *applier) createOneoff(ctx context.Context, s types.ServiceConfig, o Run
 // StartRun starts the one-off container c. Detached, it returns at once;
 // attached, it streams stdio until the container exits, passes the
 // signals on sigs to it, and returns its exit code.
-func StartRun(ctx context.Context, api dockerapi.API, c plan.Container, o RunOptions, std containers.Stdio, sigs <-chan os.Signal) (int, error) {
+func StartRun(ctx context.Context, api dockerapi.ContainerAPI, c plan.Container, o RunOptions, std containers.Stdio, sigs <-chan os.Signal) (int, error) {
 	if o.Detach {
 		if err := api.ContainerStart(ctx, c.ID, container.StartOptions{}); err != nil {
 			return 0, startFailed(ctx, api, c, o, err)
@@ -180,7 +180,7 @@ func StartRun(ctx context.Context, api dockerapi.API, c plan.Container, o RunOpt
 }
 
 // startFailed removes a --rm container that never ran.
-func startFailed(ctx context.Context, api dockerapi.API, c plan.Container, o RunOptions, err error) error {
+func startFailed(ctx context.Context, api dockerapi.ContainerAPI, c plan.Container, o RunOptions, err error) error {
 	if o.Remove {
 		_ = api.ContainerRemove(context.WithoutCancel(ctx), c.ID, container.RemoveOptions{Force: true, RemoveVolumes: true})
 	}

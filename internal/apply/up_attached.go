@@ -68,7 +68,7 @@ func (a *UpAttached) exits(ctx context.Context, mon *logs.Monitor) <-chan logs.C
 }
 
 // run is the attached part of up, once the stack runs; it returns up's exit code.
-func (a *UpAttached) run(ctx context.Context, api dockerapi.API, mon *logs.Monitor, p *types.Project, dies <-chan logs.ContainerEvent, out progress.Progress) (int, error) {
+func (a *UpAttached) run(ctx context.Context, api dockerapi.Stopper, mon *logs.Monitor, p *types.Project, dies <-chan logs.ContainerEvent, out progress.Progress) (int, error) {
 	project := p.Name
 	lf := logs.NewFollower(api, mon, project, logs.FollowOptions{Services: a.Services, Follow: true, Since: a.Since, UntilStopped: true})
 	if a.aborts() {
@@ -117,7 +117,7 @@ func (a *UpAttached) runBeside(ctx context.Context, p *types.Project, lf *logs.F
 
 // stopGracefully stops the stack after Ctrl-C; a second Ctrl-C kills it.
 // Up then exits with 130, as an interrupted command does.
-func (a *UpAttached) stopGracefully(ctx context.Context, api dockerapi.API, project string, out progress.Progress) (int, error) {
+func (a *UpAttached) stopGracefully(ctx context.Context, api dockerapi.Stopper, project string, out progress.Progress) (int, error) {
 	fmt.Fprintf(a.Notices, "Gracefully stopping... (press Ctrl+C again to force)\n")
 	stopCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
@@ -144,7 +144,7 @@ func (a *UpAttached) stopGracefully(ctx context.Context, api dockerapi.API, proj
 // exits (dies: the monitor's die events, subscribed before up started
 // anything), then stops the stack and returns the exit code of that
 // container, or of ExitCodeFrom's.
-func (a *UpAttached) abortOnExit(ctx context.Context, api dockerapi.API, project string, lf *logs.Follower, dies <-chan logs.ContainerEvent, out progress.Progress) (int, error) {
+func (a *UpAttached) abortOnExit(ctx context.Context, api dockerapi.Stopper, project string, lf *logs.Follower, dies <-chan logs.ContainerEvent, out progress.Progress) (int, error) {
 	cs, err := containers.Observe(ctx, api, project)
 	if err != nil {
 		return 0, err
@@ -188,7 +188,7 @@ func (a *UpAttached) abortOnExit(ctx context.Context, api dockerapi.API, project
 }
 
 // serviceExitCode is the exit code of the service's (first) container.
-func serviceExitCode(ctx context.Context, api dockerapi.API, project, service string) (int, error) {
+func serviceExitCode(ctx context.Context, api dockerapi.ContainerAPI, project, service string) (int, error) {
 	cs, err := containers.Observe(ctx, api, project)
 	if err != nil {
 		return 0, err

@@ -13,7 +13,7 @@ import (
 func newRestartCmd(g *globals) *cobra.Command {
 	var noDeps bool
 	cmd := lifecycleCmd(g, "restart", "Restart containers, dependencies first (and dependents with depends_on restart: true)", true,
-		func(ctx context.Context, api dockerapi.API, project string, services []string, timeout *int, out progress.Progress) error {
+		func(ctx context.Context, api dockerapi.Stopper, project string, services []string, timeout *int, out progress.Progress) error {
 			return containers.Restart(ctx, api, project, containers.RestartOptions{Services: services, Timeout: timeout, NoDeps: noDeps}, out)
 		})
 	cmd.Flags().BoolVar(&noDeps, "no-deps", false, "don't restart the services that depend on the named ones with restart: true")

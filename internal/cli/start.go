@@ -12,7 +12,7 @@ import (
 
 func newStartCmd(g *globals) *cobra.Command {
 	return lifecycleCmd(g, "start", "Start existing containers, dependencies first", false,
-		func(ctx context.Context, api dockerapi.API, project string, services []string, _ *int, out progress.Progress) error {
+		func(ctx context.Context, api dockerapi.Stopper, project string, services []string, _ *int, out progress.Progress) error {
 			return containers.Start(ctx, api, project, services, out)
 		})
 }

@@ -15,7 +15,7 @@ import (
 )
 
 // StopOne stops container c when it runs (timeout: as StopTimeout says).
-func StopOne(ctx context.Context, api dockerapi.API, c plan.Container, timeout *int, out progress.Progress) error {
+func StopOne(ctx context.Context, api dockerapi.Stopper, c plan.Container, timeout *int, out progress.Progress) error {
 	if !c.Running() {
 		return nil
 	}
@@ -75,7 +75,7 @@ func AnonymousName(name string) bool {
 }
 
 // Stop stops the project's running containers, dependents first.
-func Stop(ctx context.Context, api dockerapi.API, project string, services []string, timeout *int, out progress.Progress) error {
+func Stop(ctx context.Context, api dockerapi.Stopper, project string, services []string, timeout *int, out progress.Progress) error {
 	cs, err := Select(ctx, api, project, services)
 	if err != nil {
 		return err
@@ -135,7 +135,7 @@ type RestartOptions struct {
 
 // Restart restarts the project's containers (the named services, and the
 // services depending on them with restart: true), dependencies first.
-func Restart(ctx context.Context, api dockerapi.API, project string, o RestartOptions, out progress.Progress) error {
+func Restart(ctx context.Context, api dockerapi.Stopper, project string, o RestartOptions, out progress.Progress) error {
 	all, err := Observe(ctx, api, project)
 	if err != nil {
 		return err

@@ -63,6 +63,13 @@ type StopProbe interface {
 	ContainerInspect(ctx context.Context, id string) (container.InspectResponse, error)
 }
 
+// Stopper is what stopping containers takes: the container calls, and the
+// engine's /version that tells Podman apart (StopTimeout).
+type Stopper interface {
+	ContainerAPI
+	ServerVersion(ctx context.Context) (types.Version, error)
+}
+
 // podmanEngines remembers, per client, whether its engine is Podman.
 var podmanEngines sync.Map // StopProbe -> bool
 
