@@ -94,50 +94,15 @@ func up(ctx context.Context, api dockerapi.API, mon *logs.Monitor, p *types.Proj
 		return UpResult{}, err
 	}
 	DefaultImageNames(p)
-	for _, w := range convert.UnsupportedWarnings(p, dockerapi.APIVersion(api)) {
-		progress.Warnf(out, "%s", w)
-	}
-	if err := convert.CheckSpecs(p, convert.Target{APIVersion: dockerapi.APIVersion(api), ReadFile: os.ReadFile}); err != nil {
+	if err := checkProject(p, dockerapi.APIVersion(api), out); err != nil {
 		return UpResult{}, err
-	}
-	if err := convert.CheckAddresses(p); err != nil {
-		return UpResult{}, err
-	}
-	if err := CheckMountSources(p); err != nil {
-		return UpResult{}, err
-	}
-	if err := CheckVolumeSources(p); err != nil {
-		return UpResult{}, err
-	}
-	for _, w := range convert.FileWarnings(p) {
-		progress.Warnf(out, "%s", w)
 	}
 	obs, err := Observe(ctx, api, p.Name)
 	if err != nil {
 		return UpResult{}, err
 	}
-	d := plan.Desired{Project: p, Known: o.Known, Files: map[string][]convert.File{}}
-	for name, s := range p.Services {
-		if d.Files[name], err = ServiceFiles(p, s); err != nil {
-			return UpResult{}, err
-		}
-	}
-	if err := plan.CheckResources(d, obs, o.PlanOptions); err != nil {
-		return UpResult{}, err
-	}
-	moves, err := presetPortMoves(ctx, api, p, obs.Containers, o.StrictPorts, out)
+	d, moves, err := desired(ctx, api, p, obs, o, out)
 	if err != nil {
-		return UpResult{}, err
-	}
-	plan.ApplyPortMoves(p, moves)
-	want, err := convert.PublishedPorts(p)
-	if err != nil {
-		return UpResult{}, err
-	}
-	if err := convert.DuplicatePorts(p, want); err != nil {
-		return UpResult{}, err
-	}
-	if err := CheckPorts(ctx, api, p.Name, want, obs.Containers); err != nil {
 		return UpResult{}, err
 	}
 	*step = "pulling and building images"
@@ -165,19 +130,83 @@ func up(ctx context.Context, api dockerapi.API, mon *logs.Monitor, p *types.Proj
 	}
 	if o.Wait && !o.NoStart {
 		*step = "waiting for the services to be running and healthy"
-		if o.WaitTimeout > 0 {
-			var cancel context.CancelFunc
-			ctx, cancel = context.WithTimeout(ctx, o.WaitTimeout)
-			defer cancel()
-		}
-		if err := a.waitAll(ctx); err != nil {
-			if errors.Is(err, context.DeadlineExceeded) {
-				return res, fmt.Errorf("not running and healthy after %s: %w", o.WaitTimeout, err)
-			}
-			return res, err
-		}
+		return res, a.waitUp(ctx, o.WaitTimeout)
 	}
 	return res, nil
+}
+
+// checkProject warns of what the project sets that devstack or the API
+// version leaves out, and refuses what cannot become containers: specs,
+// fixed addresses, missing mount sources. Before anything is observed.
+func checkProject(p *types.Project, apiVersion string, out progress.Progress) error {
+	for _, w := range convert.UnsupportedWarnings(p, apiVersion) {
+		progress.Warnf(out, "%s", w)
+	}
+	if err := convert.CheckSpecs(p, convert.Target{APIVersion: apiVersion, ReadFile: os.ReadFile}); err != nil {
+		return err
+	}
+	if err := convert.CheckAddresses(p); err != nil {
+		return err
+	}
+	if err := CheckMountSources(p); err != nil {
+		return err
+	}
+	if err := CheckVolumeSources(p); err != nil {
+		return err
+	}
+	for _, w := range convert.FileWarnings(p) {
+		progress.Warnf(out, "%s", w)
+	}
+	return nil
+}
+
+// desired is what up converges to, once the files are read, the resources
+// checked and preset ports moved off taken host ports (those moves are
+// returned too); it refuses host ports that are taken.
+func desired(ctx context.Context, api dockerapi.ContainerAPI, p *types.Project, obs *plan.Observed, o UpOptions, out progress.Progress) (plan.Desired, []plan.PortMove, error) {
+	d := plan.Desired{Project: p, Known: o.Known, Files: map[string][]convert.File{}}
+	var err error
+	for name, s := range p.Services {
+		if d.Files[name], err = ServiceFiles(p, s); err != nil {
+			return d, nil, err
+		}
+	}
+	if err := plan.CheckResources(d, obs, o.PlanOptions); err != nil {
+		return d, nil, err
+	}
+	moves, err := presetPortMoves(ctx, api, p, obs.Containers, o.StrictPorts, out)
+	if err != nil {
+		return d, nil, err
+	}
+	plan.ApplyPortMoves(p, moves)
+	want, err := convert.PublishedPorts(p)
+	if err != nil {
+		return d, nil, err
+	}
+	if err := convert.DuplicatePorts(p, want); err != nil {
+		return d, nil, err
+	}
+	if err := CheckPorts(ctx, api, p.Name, want, obs.Containers); err != nil {
+		return d, nil, err
+	}
+	return d, moves, nil
+}
+
+// waitUp waits for every service to be running and healthy, within
+// timeout when there is one.
+func (a *applier) waitUp(ctx context.Context, timeout time.Duration) error {
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	if err := a.waitAll(ctx); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("not running and healthy after %s: %w", timeout, err)
+		}
+		return err
+	}
+	return nil
 }
 
 // waitAll waits for every service to be running, and healthy where it has a healthcheck.
