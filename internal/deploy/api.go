@@ -20,6 +20,8 @@ import (
 	"github.com/docker/docker/api/types/swarm"
 	"github.com/docker/docker/api/types/system"
 	"github.com/docker/docker/client"
+
+	"github.com/devstack/devstack/internal/stack"
 )
 
 // API is the Engine API calls a deploy makes; *client.Client satisfies it.
@@ -51,7 +53,7 @@ var _ API = (*client.Client)(nil)
 
 // stackFilter selects the objects labelled with namespace ns.
 func stackFilter(ns string) filters.Args {
-	return filters.NewArgs(filters.Arg("label", LabelNamespace+"="+ns))
+	return filters.NewArgs(filters.Arg("label", stack.LabelNamespace+"="+ns))
 }
 
 var networkInspectOpts = network.InspectOptions{}

@@ -2,13 +2,7 @@ package deploy
 
 import (
 	"errors"
-
-	"github.com/devstack/devstack/internal/stack"
 )
-
-// LabelNamespace is docker stack's namespace label, by which a stack's
-// objects are found.
-const LabelNamespace = stack.LabelNamespace
 
 var (
 	// ErrNotManager means the engine cannot manage a swarm.

@@ -7,6 +7,8 @@ import (
 
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/swarm"
+
+	"github.com/devstack/devstack/internal/stack"
 )
 
 // StackSummary is one stack on the swarm, as `deploy ls` shows it.
@@ -20,13 +22,13 @@ func Stacks(ctx context.Context, api API) ([]StackSummary, error) {
 	if err := ensureManager(ctx, api); err != nil {
 		return nil, err
 	}
-	services, err := api.ServiceList(ctx, swarm.ServiceListOptions{Filters: filters.NewArgs(filters.Arg("label", LabelNamespace))})
+	services, err := api.ServiceList(ctx, swarm.ServiceListOptions{Filters: filters.NewArgs(filters.Arg("label", stack.LabelNamespace))})
 	if err != nil {
 		return nil, err
 	}
 	count := map[string]int{}
 	for _, s := range services {
-		count[s.Spec.Labels[LabelNamespace]]++
+		count[s.Spec.Labels[stack.LabelNamespace]]++
 	}
 	out := make([]StackSummary, 0, len(count))
 	for name, n := range count {

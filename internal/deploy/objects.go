@@ -48,7 +48,7 @@ func ensureNetworks(ctx context.Context, api API, st *stack.Stack, o Observed, o
 		if opts.Labels == nil {
 			opts.Labels = map[string]string{}
 		}
-		opts.Labels[LabelNamespace] = st.Namespace
+		opts.Labels[stack.LabelNamespace] = st.Namespace
 		r, err := api.NetworkCreate(ctx, n.Name, opts)
 		if err != nil {
 			return fmt.Errorf("network %s: %w", n.Name, err)

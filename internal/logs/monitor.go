@@ -12,6 +12,7 @@ import (
 	"github.com/docker/docker/api/types/filters"
 
 	"github.com/devstack/devstack/internal/convert"
+	"github.com/devstack/devstack/internal/stack"
 
 	"github.com/devstack/devstack/internal/dockerapi"
 )
@@ -182,11 +183,6 @@ func (m *Monitor) filters() filters.Args {
 		filters.Arg("label", convert.LabelProject+"="+m.project))
 }
 
-// LabelStackNamespace is the label docker stack deploy (and devstack
-// deploy) puts on a stack's services, tasks' containers, networks, secrets
-// and configs.
-const LabelStackNamespace = "com.docker.stack.namespace"
-
 // wants says whether a message from the stream is the monitor's.
 func (m *Monitor) wants(msg events.Message) bool {
 	if !m.stack {
@@ -195,7 +191,7 @@ func (m *Monitor) wants(msg events.Message) bool {
 	a := msg.Actor.Attributes
 	switch typeOf(msg) {
 	case events.ContainerEventType:
-		return a[LabelStackNamespace] == m.project
+		return a[stack.LabelNamespace] == m.project
 	case events.ServiceEventType:
 		return strings.HasPrefix(a["name"], m.project+"_")
 	}

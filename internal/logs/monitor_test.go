@@ -10,6 +10,7 @@ import (
 	"github.com/docker/docker/api/types/events"
 
 	"github.com/devstack/devstack/internal/convert"
+	"github.com/devstack/devstack/internal/stack"
 )
 
 // fakeEvents is an engine event stream the test feeds by hand.
@@ -121,9 +122,9 @@ func TestStackMonitor(t *testing.T) {
 	ev := func(typ events.Type, id string, action events.Action, attrs map[string]string) events.Message {
 		return events.Message{Type: typ, Action: action, Actor: events.Actor{ID: id, Attributes: attrs}}
 	}
-	src.msgs <- ev(events.ContainerEventType, "other", events.ActionStart, map[string]string{LabelStackNamespace: "shopping"})
+	src.msgs <- ev(events.ContainerEventType, "other", events.ActionStart, map[string]string{stack.LabelNamespace: "shopping"})
 	src.msgs <- ev(events.ServiceEventType, "s0", events.ActionUpdate, map[string]string{"name": "shopping_web"})
-	src.msgs <- ev(events.ContainerEventType, "c1", events.ActionStart, map[string]string{LabelStackNamespace: "shop", "name": "shop_web.1.x"})
+	src.msgs <- ev(events.ContainerEventType, "c1", events.ActionStart, map[string]string{stack.LabelNamespace: "shop", "name": "shop_web.1.x"})
 	src.msgs <- ev(events.ServiceEventType, "s1", events.ActionUpdate, map[string]string{"name": "shop_web", "replicas.new": "3"})
 	src.msgs <- ev(events.NodeEventType, "n2", events.ActionUpdate, map[string]string{"name": "node2"})
 	for _, want := range []string{"container c1 start", "service s1 update", "node n2 update"} {

@@ -17,11 +17,8 @@ import (
 
 	"github.com/devstack/devstack/internal/feed"
 	"github.com/devstack/devstack/internal/logs"
+	"github.com/devstack/devstack/internal/stack"
 )
-
-// LabelNamespace is the label docker stack deploy puts on a stack's
-// services, tasks, networks, secrets and configs.
-const LabelNamespace = logs.LabelStackNamespace
 
 // API is the part of the Engine API the source calls.
 type API interface {
@@ -65,7 +62,7 @@ func IsStack(ctx context.Context, api API, ns string) bool {
 }
 
 func stackFilter(ns string) filters.Args {
-	return filters.NewArgs(filters.Arg("label", LabelNamespace+"="+ns))
+	return filters.NewArgs(filters.Arg("label", stack.LabelNamespace+"="+ns))
 }
 
 // Stack lists the stack's services and the tasks worth showing.
