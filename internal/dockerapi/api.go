@@ -24,9 +24,10 @@ import (
 // API is the set of Engine API calls devstack makes: a subset of the
 // Docker client's APIClient, grouped by what they act on, so that a unit
 // test of a flow fakes the few calls it uses. Functions take the group
-// they call (ObserveContainers, WaitFor and the log follower a ContainerAPI,
-// the monitor an EventSource), or API when they need several.
-// *client.Client satisfies it; e2e scripts run against the real engine.
+// they call (containers.Observe, apply.WaitFor and the log follower a
+// ContainerAPI, the monitor an EventSource, stopping a Stopper), or API
+// when they need several. *client.Client satisfies it, FakeClient fakes it
+// for unit tests; e2e scripts run against the real engine.
 type API interface {
 	ContainerAPI
 	ExecAPI

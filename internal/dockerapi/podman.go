@@ -13,9 +13,10 @@ import (
 // Podman serves a Docker-compatible API (`podman system service`) with a
 // few differences devstack smooths over here: its /version names it, its
 // event stream says "remove" where Docker says "destroy" (and adds "init"
-// and "cleanup"), a container being stopped is "stopping", not running, its
-// log timestamps have whole seconds (see lineMark in internal/logs), and it runs healthchecks only through systemd timers (see
-// ErrHealthNeverRan).
+// and "cleanup"), a container being stopped is "stopping", not running
+// (plan.Container.Running), its log timestamps have whole seconds (the
+// lineMark of internal/logs), and it runs healthchecks only through systemd
+// timers (apply.ErrHealthNeverRan).
 
 // podmanComponent is the component name Podman's /version reports.
 const podmanComponent = "podman"
