@@ -21,6 +21,6 @@ func TestInheritedVolumes(t *testing.T) {
 		{Type: mount.TypeVolume, Name: anon[:63]},                // too short
 	}}}
 	if got := InheritedVolumes(c); !slices.Equal(got, []string{anon}) {
-		t.Errorf("inheritedVolumes = %q, want only the 64-hex one", got)
+		t.Errorf("InheritedVolumes = %q, want only the 64-hex one", got)
 	}
 }
