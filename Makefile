@@ -21,9 +21,10 @@ PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 win
 build: receivers
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/ . ./cmd/devstack-buildkit
 
-# cmd/devstack-receiver for linux/amd64 and linux/arm64 into
-# internal/watch/inject/receivers/, which the devstack binary embeds (the
-# go:generate lines in internal/watch/inject/embed.go, which run build-receiver.sh).
+# cmd/devstack-receiver and cmd/devstack-router for linux/amd64 and
+# linux/arm64 into internal/watch/inject/receivers/, which the devstack
+# binary embeds (the go:generate lines in internal/watch/inject/embed.go,
+# which run build-program.sh).
 receivers:
 	$(GO) generate ./internal/watch/inject
 
@@ -120,4 +121,4 @@ lint:
 	$(GO) vet ./...
 
 clean:
-	rm -rf bin dist completions internal/watch/inject/receivers/devstack-receiver-*
+	rm -rf bin dist completions internal/watch/inject/receivers/devstack-receiver-* internal/watch/inject/receivers/devstack-router-*

@@ -8,21 +8,31 @@ import (
 	"strings"
 )
 
-// receivers holds devstack-receiver built for linux/amd64 and linux/arm64
-// as receivers/devstack-receiver-linux-ARCH.gz (make receivers, which make
-// build runs first; go generate ./watch/inject does the same). A plain go
-// build embeds only the README: watch then falls back to copying devstack
-// itself, or to CopyToContainer.
+// receivers holds the small static programs devstack puts into containers,
+// built for linux/amd64 and linux/arm64 as receivers/PROGRAM-linux-ARCH.gz
+// (make receivers, which make build runs first; go generate
+// ./internal/watch/inject does the same): devstack-receiver, which watch
+// installs, and devstack-router, the local HTTPS router's program. A plain
+// go build embeds only the README: watch then falls back to copying devstack
+// itself, or to CopyToContainer; the router is then off, and says so.
 //
-//go:generate sh build-receiver.sh amd64
-//go:generate sh build-receiver.sh arm64
+//go:generate sh build-program.sh devstack-receiver amd64
+//go:generate sh build-program.sh devstack-receiver arm64
+//go:generate sh build-program.sh devstack-router amd64
+//go:generate sh build-program.sh devstack-router arm64
 //go:embed receivers
 var receivers embed.FS
 
 // embedded is the receiver built for platform (GOOS/GOARCH), if any,
 // uncompressed.
 func embedded(platform string) ([]byte, bool) {
-	gz, err := receivers.ReadFile("receivers/devstack-receiver-" + strings.ReplaceAll(platform, "/", "-") + ".gz")
+	return Program("devstack-receiver", platform)
+}
+
+// Program is the embedded program (devstack-receiver, devstack-router)
+// built for platform (GOOS/GOARCH), if any, uncompressed.
+func Program(name, platform string) ([]byte, bool) {
+	gz, err := receivers.ReadFile("receivers/" + name + "-" + strings.ReplaceAll(platform, "/", "-") + ".gz")
 	if err != nil {
 		return nil, false
 	}

@@ -1,0 +1,166 @@
+package router
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Server is the router: it serves every project's names from the state
+// files devstack writes, HTTP/1.1 and HTTP/2 (TLS ALPN), WebSocket and
+// streaming responses passed on as they come.
+type Server struct {
+	mu    sync.RWMutex
+	table *Table
+	certs map[string]*tls.Certificate
+	next  atomic.Uint64
+	proxy *httputil.ReverseProxy
+	Log   *log.Logger
+}
+
+type targetKey struct{}
+
+// NewServer is a router with no routes.
+func NewServer() *Server {
+	s := &Server{table: NewTable(nil), certs: map[string]*tls.Certificate{}, Log: log.New(os.Stderr, "", log.LstdFlags)}
+	tr := &http.Transport{
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConnsPerHost: 64,
+		IdleConnTimeout:     90 * time.Second,
+	}
+	s.proxy = &httputil.ReverseProxy{
+		Transport:     tr,
+		FlushInterval: -1, // SSE, chunked, long polls: every write goes on at once
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.Out.URL.Scheme = "http"
+			pr.Out.URL.Host = pr.In.Context().Value(targetKey{}).(string)
+			pr.Out.Host = pr.In.Host
+			pr.SetXForwarded()
+		},
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			route, st := s.lookup(NormalizeHost(r.Host))
+			if route == nil || st == nil || errors.Is(err, context.Canceled) {
+				return
+			}
+			page(w, http.StatusBadGateway, fmt.Sprintf("%s of project %s does not answer", route.Service, st.Project),
+				fmt.Sprintf("Service <b>%s</b> of project <b>%s</b> does not answer on port %d (%s). Is it running? <code>devstack ps</code>, <code>devstack logs %s</code>, or start it with <code>devstack up</code>.",
+					html.EscapeString(route.Service), html.EscapeString(st.Project), route.Port, html.EscapeString(err.Error()), html.EscapeString(route.Service)))
+		},
+	}
+	return s
+}
+
+// Load reads every PROJECT.json in dir and replaces the table. A file
+// that does not parse is left out, and said; the others still serve.
+func (s *Server) Load(dir string) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return err
+	}
+	var states []State
+	certs := map[string]*tls.Certificate{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		var st State
+		if err == nil {
+			err = json.Unmarshal(data, &st)
+		}
+		if err != nil {
+			s.Log.Printf("%s: %v: left out", f, err)
+			continue
+		}
+		states = append(states, st)
+		for _, r := range st.Routes {
+			if r.Cert == "" {
+				continue
+			}
+			pair, err := tls.X509KeyPair([]byte(r.Cert), []byte(r.Key))
+			if err != nil {
+				s.Log.Printf("%s: certificate of %s: %v", f, r.Host, err)
+				continue
+			}
+			certs[r.Host] = &pair
+		}
+	}
+	t := NewTable(states)
+	s.mu.Lock()
+	s.table, s.certs = t, certs
+	s.mu.Unlock()
+	s.Log.Printf("serving %d names of %d projects", t.Len(), len(states))
+	return nil
+}
+
+// GetCertificate picks the certificate by SNI; a name no project serves
+// gets none (the handshake fails).
+func (s *Server) GetCertificate(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+	name := NormalizeHost(hello.ServerName)
+	s.mu.RLock()
+	c := s.certs[name]
+	s.mu.RUnlock()
+	if c == nil {
+		return nil, fmt.Errorf("no certificate for %q", hello.ServerName)
+	}
+	return c, nil
+}
+
+// TLSConfig is the HTTPS listener's configuration.
+func (s *Server) TLSConfig() *tls.Config {
+	return &tls.Config{GetCertificate: s.GetCertificate, MinVersion: tls.VersionTLS12}
+}
+
+func (s *Server) lookup(host string) (*Route, *State) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.table.Lookup(host)
+}
+
+// ServeHTTP routes by Host. Over TLS the Host must be the name the
+// connection was made for (SNI): a request for another project's name on
+// this connection is refused (421), so no Host header reaches a project
+// its certificate was not made for.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	host := NormalizeHost(r.Host)
+	if r.TLS != nil && NormalizeHost(r.TLS.ServerName) != host {
+		page(w, http.StatusMisdirectedRequest, "Misdirected request", "This connection was made for another name: connect again for <b>"+html.EscapeString(host)+"</b>.")
+		return
+	}
+	route, st := s.lookup(host)
+	switch {
+	case st == nil:
+		page(w, http.StatusNotFound, "No project here", "No devstack project serves <b>"+html.EscapeString(host)+"</b>. <code>devstack router status</code> lists the names served.")
+	case st.Down:
+		page(w, http.StatusServiceUnavailable, "Project "+st.Project+" is down",
+			"Project <b>"+html.EscapeString(st.Project)+"</b> is not running. Start it with <code>devstack up</code> in its directory.")
+	case route == nil:
+		page(w, http.StatusNotFound, "No such service in "+st.Project,
+			"Project <b>"+html.EscapeString(st.Project)+"</b> has no service at <b>"+html.EscapeString(host)+"</b>. <code>devstack ps</code> shows its URLs.")
+	case len(route.Backends) == 0:
+		page(w, http.StatusServiceUnavailable, route.Service+" of project "+st.Project+" is not running",
+			"Service <b>"+html.EscapeString(route.Service)+"</b> of project <b>"+html.EscapeString(st.Project)+"</b> has no running container. Start it with <code>devstack up</code>.")
+	default:
+		b := route.Backends[int(s.next.Add(1)%uint64(len(route.Backends)))]
+		s.proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), targetKey{}, b)))
+	}
+}
+
+// page answers with a small HTML page.
+func page(w http.ResponseWriter, code int, title, body string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	fmt.Fprintf(w, "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>%s</title></head>\n<body style=\"font-family:sans-serif;max-width:40em;margin:4em auto\">\n<h1>%s</h1>\n<p>%s</p>\n<p style=\"color:#888\">devstack router · %d %s</p>\n</body></html>\n",
+		html.EscapeString(title), html.EscapeString(title), body, code, strings.ToLower(http.StatusText(code)))
+}
