@@ -20,22 +20,22 @@ type Verdict struct {
 // show that the service cannot run: swarm replaces them forever.
 const failLimit = 3
 
-// judge decides from a service (listed with its status) and its
-// up-to-date tasks whether it has converged: as many tasks running as
+// judge decides from a service (listed with its status) and its tasks
+// (seen) whether it has converged: as many up-to-date tasks running as
 // desired (a task with a healthcheck is "starting" until healthy), no
-// update in progress. updated says this deploy updated the service (a
+// update in progress. A task the scheduler could not place is its failure
+// only once it stays so (see unplaceable). updated says this deploy updated the service (a
 // rollback is then its failure); created that it created it (failing
 // tasks are then its failure; for an update, update_config's
 // failure_action decides). nodes names node IDs. Pure.
-func judge(s swarm.Service, tasks []swarm.Task, updated, created bool, nodes map[string]string) Verdict {
+func judge(s swarm.Service, seen sight, updated, created bool, nodes map[string]string) Verdict {
 	v := Verdict{Desired: desired(s), Phase: "running"}
 	job := s.Spec.Mode.ReplicatedJob != nil || s.Spec.Mode.GlobalJob != nil
-	var rejected, failed []swarm.Task
-	for _, t := range tasks {
+	var rejected, failed, pending []swarm.Task
+	for _, t := range seen.tasks {
 		switch {
 		case t.Status.State == swarm.TaskStatePending && t.Status.Err != "" && t.DesiredState == swarm.TaskStateRunning:
-			v.Err = fmt.Errorf("service %s: %w: %s", s.Spec.Name, ErrNoNode, t.Status.Err)
-			return v
+			pending = append(pending, t)
 		case t.Status.State == swarm.TaskStateRejected:
 			rejected = append(rejected, t)
 		case t.Status.State == swarm.TaskStateFailed, !job && t.Status.State == swarm.TaskStateComplete:
@@ -45,6 +45,10 @@ func judge(s swarm.Service, tasks []swarm.Task, updated, created bool, nodes map
 		case !job && t.Status.State == swarm.TaskStateRunning && t.DesiredState == swarm.TaskStateRunning:
 			v.Running++
 		}
+	}
+	if err := unplaceable(s, pending, seen, nodes); err != nil {
+		v.Err = err
+		return v
 	}
 	if u := s.UpdateStatus; u != nil && updated {
 		switch u.State {

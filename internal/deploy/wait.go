@@ -3,6 +3,8 @@ package deploy
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/docker/docker/api/types/filters"
@@ -32,26 +34,13 @@ func waitConverged(ctx context.Context, api API, items []waitItem, out progress.
 	if err != nil {
 		return err
 	}
-	f := filters.NewArgs(filters.Arg("_up-to-date", "true"))
-	sf := filters.NewArgs()
-	for _, it := range items {
-		f.Add("service", it.name)
-		sf.Add("name", it.name)
-	}
+	w := newWatch(items)
 	last := map[string]string{}
 	done := map[string]bool{}
 	for first := true; ; first = false {
-		services, err := api.ServiceList(ctx, swarm.ServiceListOptions{Filters: sf, Status: true})
+		services, seen, err := w.look(ctx, api, time.Now())
 		if err != nil {
 			return err
-		}
-		tasks, err := api.TaskList(ctx, swarm.TaskListOptions{Filters: f})
-		if err != nil {
-			return err
-		}
-		byService := map[string][]swarm.Task{}
-		for _, t := range tasks {
-			byService[t.ServiceID] = append(byService[t.ServiceID], t)
 		}
 		for _, it := range items {
 			if done[it.name] {
@@ -61,7 +50,7 @@ func waitConverged(ctx context.Context, api API, items []waitItem, out progress.
 			if !ok {
 				return fmt.Errorf("service %s: removed while waiting for it", it.name)
 			}
-			v := judge(s, byService[s.ID], it.updated, it.created, nodes)
+			v := judge(s, seen[s.ID], it.updated, it.created, nodes)
 			if v.Err != nil {
 				return v.Err
 			}
@@ -87,6 +76,71 @@ func waitConverged(ctx context.Context, api API, items []waitItem, out progress.
 		case <-time.After(pollEvery):
 		}
 	}
+}
+
+// watch lists the services of a wait and their tasks, and remembers since
+// when each service's tasks have been as they are.
+type watch struct {
+	services, upToDate, all filters.Args
+	states                  map[string]string    // service ID -> its tasks' IDs and states
+	since                   map[string]time.Time // service ID -> when states last changed
+}
+
+func newWatch(items []waitItem) *watch {
+	w := &watch{services: filters.NewArgs(), upToDate: filters.NewArgs(filters.Arg("_up-to-date", "true")),
+		all: filters.NewArgs(), states: map[string]string{}, since: map[string]time.Time{}}
+	for _, it := range items {
+		w.services.Add("name", it.name)
+		w.upToDate.Add("service", it.name)
+		w.all.Add("service", it.name)
+	}
+	return w
+}
+
+// look lists the services and, per service ID, what was seen of its tasks:
+// those of the current spec, those of earlier ones, and for how long
+// nothing has changed.
+func (w *watch) look(ctx context.Context, api API, now time.Time) ([]swarm.Service, map[string]sight, error) {
+	services, err := api.ServiceList(ctx, swarm.ServiceListOptions{Filters: w.services, Status: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	current, err := api.TaskList(ctx, swarm.TaskListOptions{Filters: w.upToDate})
+	if err != nil {
+		return nil, nil, err
+	}
+	all, err := api.TaskList(ctx, swarm.TaskListOptions{Filters: w.all})
+	if err != nil {
+		return nil, nil, err
+	}
+	seen := map[string]sight{}
+	isCurrent := map[string]bool{}
+	for _, t := range current {
+		isCurrent[t.ID] = true
+		s := seen[t.ServiceID]
+		s.tasks = append(s.tasks, t)
+		seen[t.ServiceID] = s
+	}
+	states := map[string][]string{}
+	for _, t := range all {
+		states[t.ServiceID] = append(states[t.ServiceID], t.ID+" "+string(t.Status.State)+" "+string(t.DesiredState))
+		if !isCurrent[t.ID] {
+			s := seen[t.ServiceID]
+			s.old = append(s.old, t)
+			seen[t.ServiceID] = s
+		}
+	}
+	for _, svc := range services {
+		slices.Sort(states[svc.ID])
+		key := strings.Join(states[svc.ID], ",")
+		if _, ok := w.since[svc.ID]; !ok || w.states[svc.ID] != key {
+			w.states[svc.ID], w.since[svc.ID] = key, now
+		}
+		s := seen[svc.ID]
+		s.still = now.Sub(w.since[svc.ID])
+		seen[svc.ID] = s
+	}
+	return services, seen, nil
 }
 
 func find(services []swarm.Service, name string) (swarm.Service, bool) {
