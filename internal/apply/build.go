@@ -24,14 +24,14 @@ import (
 type BuildKit interface {
 	// Enabled reports whether builds go through BuildKit: DOCKER_BUILDKIT
 	// when set, else whether the engine has it.
-	Enabled(ctx context.Context, api dockerapi.API) (bool, error)
+	Enabled(ctx context.Context, api dockerapi.SystemAPI) (bool, error)
 	// Build builds s's image, tagged s.Image and its build tags, with labels.
-	Build(ctx context.Context, api dockerapi.API, p *types.Project, s types.ServiceConfig, labels map[string]string, out progress.Progress) error
+	Build(ctx context.Context, p *types.Project, s types.ServiceConfig, labels map[string]string, out progress.Progress) error
 }
 
 // Build builds the service's image: with BuildKit when there is one and
 // it is enabled, otherwise with the classic builder.
-func Build(ctx context.Context, api dockerapi.API, p *types.Project, s types.ServiceConfig, o ImageOptions, out progress.Progress) error {
+func Build(ctx context.Context, api dockerapi.ImageBuilder, p *types.Project, s types.ServiceConfig, o ImageOptions, out progress.Progress) error {
 	s.Build = withBuildFlags(s.Build, o)
 	labels := map[string]string{convert.LabelProject: p.Name, convert.LabelService: s.Name}
 	for k, v := range s.Build.Labels {
@@ -44,7 +44,7 @@ func Build(ctx context.Context, api dockerapi.API, p *types.Project, s types.Ser
 		}
 		if on {
 			progress.Status(out, progress.KindImage, s.Image, "Building")
-			if err := o.BuildKit.Build(ctx, api, p, s, labels, out); err != nil {
+			if err := o.BuildKit.Build(ctx, p, s, labels, out); err != nil {
 				return fmt.Errorf("%w: %w", ErrBuildFailed, baseImageError(err))
 			}
 			progress.Status(out, progress.KindImage, s.Image, "Built")

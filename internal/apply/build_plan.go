@@ -37,7 +37,7 @@ func PlanBuild(p *types.Project, push bool) (BuildPlan, error) {
 
 // Run builds the plan's images, independent ones at the same time, then
 // pushes those it pushes.
-func (b BuildPlan) Run(ctx context.Context, api dockerapi.API, o ImageOptions, po PushOptions, out progress.Progress) error {
+func (b BuildPlan) Run(ctx context.Context, api dockerapi.ImageBuilder, o ImageOptions, po PushOptions, out progress.Progress) error {
 	if err := BuildServices(ctx, api, b.Project, b.Targets, o, out); err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (b BuildPlan) Run(ctx context.Context, api dockerapi.API, o ImageOptions, p
 // them (deploy --build); an image it cannot push stays on this engine
 // only, said as a warning naming the nodes that cannot get it (otherNodes:
 // the swarm's nodes but this engine's).
-func BuildForNodes(ctx context.Context, api dockerapi.API, p *types.Project, o ImageOptions, po PushOptions, otherNodes func(ctx context.Context) ([]string, error), out progress.Progress) error {
+func BuildForNodes(ctx context.Context, api dockerapi.ImageBuilder, p *types.Project, o ImageOptions, po PushOptions, otherNodes func(ctx context.Context) ([]string, error), out progress.Progress) error {
 	DefaultImageNames(p)
 	targets := BuildTargets(p, nil)
 	if err := BuildServices(ctx, api, p, targets, o, out); err != nil {

@@ -34,7 +34,7 @@ func BuildTargets(p *types.Project, services []string) []types.ServiceConfig {
 
 // BuildServices builds the services' images with the same step `up` uses
 // (Build), independent builds at the same time. Call DefaultImageNames first.
-func BuildServices(ctx context.Context, api dockerapi.API, p *types.Project, targets []types.ServiceConfig, o ImageOptions, out progress.Progress) error {
+func BuildServices(ctx context.Context, api dockerapi.ImageBuilder, p *types.Project, targets []types.ServiceConfig, o ImageOptions, out progress.Progress) error {
 	if len(targets) == 0 {
 		progress.Warnf(out, "no service to build: none of them has a build section")
 	}
@@ -43,7 +43,7 @@ func BuildServices(ctx context.Context, api dockerapi.API, p *types.Project, tar
 
 // buildAll runs the builds at the same time (up to buildParallelism);
 // with more than one, each line of build output starts with its service.
-func buildAll(ctx context.Context, api dockerapi.API, p *types.Project, targets []types.ServiceConfig, o ImageOptions, out progress.Progress) error {
+func buildAll(ctx context.Context, api dockerapi.ImageBuilder, p *types.Project, targets []types.ServiceConfig, o ImageOptions, out progress.Progress) error {
 	if len(targets) > 1 {
 		pb := prefixBuilds{next: out, service: map[string]string{}}
 		for _, t := range targets {

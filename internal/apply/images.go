@@ -49,7 +49,7 @@ func DefaultImageNames(p *types.Project) {
 // EnsureImages builds or pulls what each service needs, following
 // pull_policy, and returns each service's image ID. Pulls run
 // concurrently, then the builds, independent ones at the same time.
-func EnsureImages(ctx context.Context, api dockerapi.API, p *types.Project, o ImageOptions, out progress.Progress) (map[string]string, error) {
+func EnsureImages(ctx context.Context, api dockerapi.ImageBuilder, p *types.Project, o ImageOptions, out progress.Progress) (map[string]string, error) {
 	var firsts []types.ServiceConfig // the first service naming each image
 	seen := map[string]bool{}
 	for _, name := range p.ServiceNames() {

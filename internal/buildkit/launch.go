@@ -39,7 +39,7 @@ type Builder struct {
 // used when the engine has it (a Linux Docker engine speaking API 1.39 or
 // later; not podman, whose compat API builds with buildah) and the helper
 // is installed.
-func (b Builder) Enabled(ctx context.Context, api dockerapi.API) (bool, error) {
+func (b Builder) Enabled(ctx context.Context, api dockerapi.SystemAPI) (bool, error) {
 	if v := os.Getenv("DOCKER_BUILDKIT"); v != "" {
 		on, err := strconv.ParseBool(v)
 		if err != nil {
@@ -62,7 +62,7 @@ func (b Builder) Enabled(ctx context.Context, api dockerapi.API) (bool, error) {
 }
 
 // Build plans s's build and runs it in the helper.
-func (b Builder) Build(ctx context.Context, _ dockerapi.API, p *types.Project, s types.ServiceConfig, labels map[string]string, out progress.Progress) error {
+func (b Builder) Build(ctx context.Context, p *types.Project, s types.ServiceConfig, labels map[string]string, out progress.Progress) error {
 	plan, err := MakePlan(s, p.Secrets, p.Environment, labels)
 	if err != nil {
 		return err

@@ -105,6 +105,14 @@ type EventSource interface {
 	Events(ctx context.Context, options events.ListOptions) (<-chan events.Message, <-chan error)
 }
 
+// ImageBuilder is what building images takes: the image calls, and the
+// engine's version, by which a build goes through BuildKit or the classic
+// builder.
+type ImageBuilder interface {
+	ImageAPI
+	SystemAPI
+}
+
 // SystemAPI is the connection itself.
 type SystemAPI interface {
 	Ping(ctx context.Context) (types.Ping, error)
