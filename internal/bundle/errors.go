@@ -18,6 +18,9 @@ var (
 	ErrNewerFormat = errors.New("archive format too new")
 	// ErrUnsafePath means a member's name would land outside its directory.
 	ErrUnsafePath = errors.New("unsafe path in archive")
+	// ErrInvalidName means a name in the manifest is not one devstack
+	// would have written (a project name compose would refuse).
+	ErrInvalidName = errors.New("invalid name in archive")
 	// ErrOutsideProject means a file the project needs lies outside its directory.
 	ErrOutsideProject = errors.New("file outside the project directory")
 	// ErrImagesLoaded marks a load that failed after the engine had the

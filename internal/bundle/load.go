@@ -46,11 +46,7 @@ func (e *LoadError) Unwrap() error { return e.Err }
 // returns the manifest and the directory.
 func Load(ctx context.Context, eng ImageLoader, a *Archive, o LoadOptions) (Manifest, string, error) {
 	decide := func(m Manifest) (string, error) {
-		dir := o.Dir
-		if dir == "" {
-			dir = m.Project
-		}
-		dir, err := filepath.Abs(dir)
+		dir, err := TargetDir(m, o.Dir)
 		if err != nil {
 			return "", err
 		}
@@ -71,6 +67,23 @@ func Load(ctx context.Context, eng ImageLoader, a *Archive, o LoadOptions) (Mani
 		}
 	}
 	return m, dir, nil
+}
+
+// TargetDir is the directory Load writes the project's files into: dir
+// when given, else ./PROJECT (the manifest's project name, checked by
+// DecodeManifest, checked again here), made absolute.
+func TargetDir(m Manifest, dir string) (string, error) {
+	if dir != "" {
+		return filepath.Abs(dir)
+	}
+	if err := (Manifest{Project: m.Project}).check(); err != nil {
+		return "", err
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(wd, m.Project), nil
 }
 
 // Check reads the archive once and checks everything in it (Verify),

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/compose-spec/compose-go/v2/loader"
 )
 
 // FormatVersion is the archive format this devstack writes and the newest
@@ -107,8 +109,31 @@ func CheckFormat(format int, writer string) error {
 	return nil
 }
 
-// check validates what the manifest says about its members.
+// check validates what the manifest says: its members, its project name
+// (the directory load writes into by default) and the project's paths,
+// all before anything is loaded.
 func (m Manifest) check() error {
+	if err := m.checkMembers(); err != nil {
+		return err
+	}
+	if loader.NormalizeProjectName(m.Project) != m.Project || m.Project == "" {
+		return fmt.Errorf("%w: %s field project: %q is not a project name (lower-case letters, digits, - and _, starting with a letter or digit)", ErrInvalidName, ManifestName, m.Project)
+	}
+	for _, f := range []struct {
+		field string
+		paths []string
+	}{{"compose_files", m.ComposeFiles}, {"env_files", m.EnvFiles}, {"empty_dirs", m.EmptyDirs}} {
+		for _, p := range f.paths {
+			if why := relProblem(p); why != "" {
+				return fmt.Errorf("%w: %s field %s: %q %s", ErrUnsafePath, ManifestName, f.field, p, why)
+			}
+		}
+	}
+	return nil
+}
+
+// checkMembers validates what the manifest says about its members.
+func (m Manifest) checkMembers() error {
 	seen := map[string]bool{}
 	for _, mem := range m.Members {
 		if seen[mem.Name] {

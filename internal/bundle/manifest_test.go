@@ -2,6 +2,8 @@ package bundle
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -48,5 +50,54 @@ func TestManifestProjectFiles(t *testing.T) {
 	}
 	if m.ImageBytes() != 10 {
 		t.Errorf("ImageBytes = %d", m.ImageBytes())
+	}
+}
+
+// The manifest is untrusted: its project name, compose and env files and
+// empty directories are refused before anything is loaded, each naming
+// the field.
+func TestDecodeManifestFields(t *testing.T) {
+	const head = `{"format": 2, "devstack": "t", `
+	for _, tc := range []struct {
+		fields string
+		err    error
+		msg    string
+	}{
+		{`"project": "app_1-x", "compose_files": ["compose.yaml", "sub/c.yml"], "env_files": ["e.env"], "empty_dirs": ["data"]`, nil, ""},
+		{`"project": "/etc/cron.d"`, ErrInvalidName, `field project: "/etc/cron.d" is not a project name`},
+		{`"project": "../x"`, ErrInvalidName, `field project: "../x"`},
+		{`"project": ".."`, ErrInvalidName, `field project: ".."`},
+		{`"project": ""`, ErrInvalidName, `field project: ""`},
+		{`"project": "App"`, ErrInvalidName, `field project: "App"`},
+		{`"project": "-x"`, ErrInvalidName, `field project: "-x"`},
+		{`"project": "p", "compose_files": ["../outside/compose.yaml"]`, ErrUnsafePath, `field compose_files: "../outside/compose.yaml" contains ..`},
+		{`"project": "p", "compose_files": ["/etc/x.yaml"]`, ErrUnsafePath, `field compose_files: "/etc/x.yaml" is not a relative path`},
+		{`"project": "p", "env_files": ["../secret.env"]`, ErrUnsafePath, `field env_files: "../secret.env" contains ..`},
+		{`"project": "p", "empty_dirs": ["../../tmp/x"]`, ErrUnsafePath, `field empty_dirs: "../../tmp/x" contains ..`},
+		{`"project": "p", "empty_dirs": ["a\\b"]`, ErrUnsafePath, `backslash`},
+	} {
+		_, err := DecodeManifest([]byte(head + tc.fields + `, "members": []}`))
+		if tc.err == nil {
+			if err != nil {
+				t.Errorf("%s: %v", tc.fields, err)
+			}
+			continue
+		}
+		if !errors.Is(err, tc.err) || !strings.Contains(err.Error(), tc.msg) || !strings.Contains(err.Error(), ManifestName) {
+			t.Errorf("%s: got %v, want %v mentioning %s and %q", tc.fields, err, tc.err, ManifestName, tc.msg)
+		}
+	}
+}
+
+func TestTargetDir(t *testing.T) {
+	wd, _ := os.Getwd()
+	if got, err := TargetDir(Manifest{Project: "app"}, ""); err != nil || got != filepath.Join(wd, "app") {
+		t.Errorf("TargetDir = %s, %v; want %s", got, err, filepath.Join(wd, "app"))
+	}
+	if got, err := TargetDir(Manifest{Project: "app"}, "/srv/x"); err != nil || got != "/srv/x" {
+		t.Errorf("TargetDir with a directory = %s, %v", got, err)
+	}
+	if _, err := TargetDir(Manifest{Project: ".."}, ""); !errors.Is(err, ErrInvalidName) {
+		t.Errorf("TargetDir(..) = %v, want ErrInvalidName", err)
 	}
 }

@@ -12,18 +12,30 @@ import (
 // images/ and project/ trees.
 func CheckName(name string) error {
 	switch {
-	case name == "" || strings.HasPrefix(name, "/") || strings.Contains(name, "\\") || filepath.IsAbs(name):
-		return fmt.Errorf("%w: %q is not a relative path", ErrUnsafePath, name)
-	case hasDotDot(name):
-		return fmt.Errorf("%w: %q contains ..", ErrUnsafePath, name)
-	case path.Clean(name) != strings.TrimSuffix(name, "/"):
-		return fmt.Errorf("%w: %q is not a clean path", ErrUnsafePath, name)
+	case relProblem(name) != "":
+		return fmt.Errorf("%w: %q %s", ErrUnsafePath, name, relProblem(name))
 	case name == ManifestName:
 		return nil
 	case !strings.HasPrefix(name, ImagesPrefix) && !strings.HasPrefix(name, ProjectPrefix):
 		return fmt.Errorf("%w: %q is neither under %s nor under %s", ErrUnsafePath, name, ImagesPrefix, ProjectPrefix)
 	}
 	return nil
+}
+
+// relProblem says why name is no safe relative path inside the directory
+// it is taken relative to ("" when it is one).
+func relProblem(name string) string {
+	switch {
+	case strings.Contains(name, "\\"):
+		return "contains a backslash, not allowed in an archive's paths"
+	case name == "" || strings.HasPrefix(name, "/") || filepath.IsAbs(name):
+		return "is not a relative path"
+	case hasDotDot(name):
+		return "contains .."
+	case path.Clean(name) != strings.TrimSuffix(name, "/"):
+		return "is not a clean path"
+	}
+	return ""
 }
 
 func hasDotDot(name string) bool {

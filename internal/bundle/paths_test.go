@@ -3,6 +3,7 @@ package bundle
 import (
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -79,6 +80,18 @@ func TestProjectRel(t *testing.T) {
 		}
 		if err != nil || got != tc.want {
 			t.Errorf("ProjectRel(%s) = %q, %v; want %q", tc.abs, got, err, tc.want)
+		}
+	}
+}
+
+func TestCheckNameSaysWhy(t *testing.T) {
+	for name, want := range map[string]string{
+		`project\x`:    "backslash",
+		"/etc/passwd":  "not a relative path",
+		"project/../x": "contains ..",
+	} {
+		if err := CheckName(name); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("CheckName(%q) = %v, want it to say %q", name, err, want)
 		}
 	}
 }

@@ -213,10 +213,7 @@ func (u *unpacker) writeFiles(m Manifest, dir string) error {
 			return err
 		}
 	}
-	for _, d := range m.EmptyDirs {
-		if err := CheckName(ProjectPrefix + d); err != nil {
-			return err
-		}
+	for _, d := range m.EmptyDirs { // checked by DecodeManifest
 		if err := u.mkdirAll(filepath.Join(dir, filepath.FromSlash(d))); err != nil {
 			return err
 		}

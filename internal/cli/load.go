@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/docker/go-units"
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/internal/apply"
@@ -41,7 +40,7 @@ its content, not by its name.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.dryRun {
-				return listArchive(cmd.Context(), g, args[0])
+				return listArchive(cmd.Context(), g, f, args[0])
 			}
 			return runLoad(cmd.Context(), g, f, args[0])
 		},
@@ -124,38 +123,6 @@ func upLoaded(ctx context.Context, g *globals, m bundle.Manifest, dir string) er
 		lg.EnvFiles = append(lg.EnvFiles, filepath.Join(dir, filepath.FromSlash(f)))
 	}
 	return runUp(ctx, &lg, upFlags{detach: true, pull: "never", timeout: -1}, m.Selected)
-}
-
-// listArchive checks an archive and shows what it holds.
-func listArchive(ctx context.Context, g *globals, file string) error {
-	a, err := openArchive(ctx, g, file)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	m, err := bundle.Check(a, bundle.LoadOptions{Meter: g.meter("Checking", "")})
-	if err != nil {
-		return interrupted(ctx, err)
-	}
-	w := g.stdout
-	fmt.Fprintf(w, "project %s (archive format %d, devstack %s)\n", m.Project, m.Format, m.Devstack)
-	fmt.Fprintf(w, "services: %s\n", strings.Join(m.Services, ", "))
-	if len(m.Presets) > 0 {
-		fmt.Fprintf(w, "presets: %s\n", strings.Join(m.Presets, ", "))
-	}
-	fmt.Fprintf(w, "images (%s in the export):\n", units.HumanSize(float64(m.ImageBytes())))
-	for _, im := range m.Images {
-		fmt.Fprintf(w, "  %s  %s  %s  (%s)\n", im.Ref, shortID(im.ID), im.Platform, strings.Join(im.Services, ", "))
-	}
-	fmt.Fprintf(w, "files:\n")
-	for _, f := range m.ProjectFiles() {
-		fmt.Fprintf(w, "  %s  %s\n", f.Name, units.HumanSize(float64(f.Size)))
-	}
-	for _, d := range m.EmptyDirs {
-		fmt.Fprintf(w, "  %s/  (bind-mounted directory, not stored)\n", d)
-	}
-	fmt.Fprintf(w, "%d members, every checksum OK\n", len(m.Members)+1)
-	return nil
 }
 
 func shortID(id string) string {

@@ -53,7 +53,7 @@ kind by its content, whatever the file is called.`,
 				if len(args) > 0 {
 					return fmt.Errorf("--list takes no services")
 				}
-				return listArchive(cmd.Context(), g, f.list)
+				return listArchive(cmd.Context(), g, loadFlags{}, f.list)
 			}
 			return runSave(cmd.Context(), g, f, args)
 		},

@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/docker/go-units"
+
+	"github.com/devstack/devstack/internal/bundle"
+)
+
+// listArchive checks an archive and shows what it holds.
+func listArchive(ctx context.Context, g *globals, f loadFlags, file string) error {
+	a, err := openArchive(ctx, g, file)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	m, err := bundle.Check(a, bundle.LoadOptions{Meter: g.meter("Checking", "")})
+	if err != nil {
+		return interrupted(ctx, err)
+	}
+	dir, err := bundle.TargetDir(m, cmp.Or(f.dir, g.WorkingDir))
+	if err != nil {
+		return err
+	}
+	w := g.stdout
+	fmt.Fprintf(w, "project %s (archive format %d, devstack %s)\n", m.Project, m.Format, m.Devstack)
+	fmt.Fprintf(w, "directory: %s (load writes the project's files into it)\n", dir)
+	if len(m.ComposeFiles) > 0 {
+		fmt.Fprintf(w, "compose files: %s\n", strings.Join(m.ComposeFiles, ", "))
+	}
+	if len(m.EnvFiles) > 0 {
+		fmt.Fprintf(w, "env files: %s\n", strings.Join(m.EnvFiles, ", "))
+	}
+	fmt.Fprintf(w, "services: %s\n", strings.Join(m.Services, ", "))
+	if len(m.Presets) > 0 {
+		fmt.Fprintf(w, "presets: %s\n", strings.Join(m.Presets, ", "))
+	}
+	fmt.Fprintf(w, "images (%s in the export):\n", units.HumanSize(float64(m.ImageBytes())))
+	for _, im := range m.Images {
+		fmt.Fprintf(w, "  %s  %s  %s  (%s)\n", im.Ref, shortID(im.ID), im.Platform, strings.Join(im.Services, ", "))
+	}
+	fmt.Fprintf(w, "files:\n")
+	for _, pf := range m.ProjectFiles() {
+		fmt.Fprintf(w, "  %s  %s\n", pf.Name, units.HumanSize(float64(pf.Size)))
+	}
+	for _, d := range m.EmptyDirs {
+		fmt.Fprintf(w, "  %s/  (bind-mounted directory, not stored)\n", d)
+	}
+	fmt.Fprintf(w, "%d members, every checksum OK\n", len(m.Members)+1)
+	return nil
+}
