@@ -175,6 +175,7 @@ func TestScripts(t *testing.T) {
 		"swarmrig":        cmdSwarmrig,
 		"rigauthregistry": cmdRigAuthRegistry,
 		"waitrunning":     cmdWaitrunning,
+		"retar":           cmdRetar,
 	})
 }
 

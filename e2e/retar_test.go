@@ -1,0 +1,107 @@
+package e2e
+
+import (
+	"archive/tar"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+const bundleManifest = "devstack-manifest.json"
+
+// cmdRetar implements `retar IN OUT EDIT...`: it copies IN, an archive of
+// devstack save --compression none, to OUT as a hostile archive would be
+// written, consistent with itself. An EDIT FIELD:=JSON sets a field of the
+// manifest; NAME=FILE replaces member NAME's content with FILE's (or adds
+// it before the manifest), and the manifest lists it with its size and
+// SHA-256. Headers are kept as they were.
+func cmdRetar(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: retar IN OUT [FIELD:=JSON | NAME=FILE]...")
+	}
+	in, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	fields, files := map[string]json.RawMessage{}, map[string][]byte{}
+	var order []string
+	for _, a := range args[2:] {
+		if k, v, ok := strings.Cut(a, ":="); ok {
+			fields[k] = json.RawMessage(v)
+			continue
+		}
+		k, v, _ := strings.Cut(a, "=")
+		b, err := os.ReadFile(ts.MkAbs(v))
+		ts.Check(err)
+		files[k] = b
+		order = append(order, k)
+	}
+	var out bytes.Buffer
+	tw := tar.NewWriter(&out)
+	tr := tar.NewReader(bytes.NewReader(in))
+	var manifest map[string]json.RawMessage
+	seen := map[string]bool{}
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		ts.Check(err)
+		body, err := io.ReadAll(tr)
+		ts.Check(err)
+		if h.Name == bundleManifest {
+			ts.Check(json.Unmarshal(body, &manifest))
+			continue
+		}
+		if b, ok := files[h.Name]; ok {
+			body, h.Size, seen[h.Name] = b, int64(len(b)), true
+		}
+		ts.Check(tw.WriteHeader(h))
+		_, err = tw.Write(body)
+		ts.Check(err)
+	}
+	for _, name := range order {
+		if !seen[name] {
+			ts.Check(tw.WriteHeader(&tar.Header{Name: name, Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(len(files[name]))}))
+			tw.Write(files[name])
+		}
+	}
+	for k, v := range fields {
+		manifest[k] = v
+	}
+	manifest["members"] = retarMembers(ts, manifest["members"], files, order)
+	b, err := json.MarshalIndent(manifest, "", "  ")
+	ts.Check(err)
+	ts.Check(tw.WriteHeader(&tar.Header{Name: bundleManifest, Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(len(b))}))
+	tw.Write(b)
+	ts.Check(tw.Close())
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), out.Bytes(), 0o644))
+}
+
+// retarMembers lists the replaced and added files in the manifest's
+// members with their new size and SHA-256.
+func retarMembers(ts *testscript.TestScript, raw json.RawMessage, files map[string][]byte, order []string) json.RawMessage {
+	var members []map[string]any
+	ts.Check(json.Unmarshal(raw, &members))
+	listed := map[string]bool{}
+	for _, m := range members {
+		name, _ := m["name"].(string)
+		if b, ok := files[name]; ok {
+			sum := sha256.Sum256(b)
+			m["size"], m["sha256"], listed[name] = len(b), hex.EncodeToString(sum[:]), true
+		}
+	}
+	for _, name := range order {
+		if !listed[name] {
+			sum := sha256.Sum256(files[name])
+			members = append(members, map[string]any{"name": name, "type": "file", "size": len(files[name]), "mode": 0o644, "sha256": hex.EncodeToString(sum[:])})
+		}
+	}
+	b, err := json.Marshal(members)
+	ts.Check(err)
+	return b
+}
