@@ -19,13 +19,18 @@ import (
 	"github.com/devstack/devstack/internal/progress"
 )
 
-// report is the line for a reload that started at start.
-func (r *runner) report(rl Reload, start time.Time, err error) Report {
-	files := make([]string, len(rl.Files))
-	for i, f := range rl.Files {
-		files[i] = rel(r.p.WorkingDir, f)
+// report is the line for a reload that started at start; deleted are the
+// host paths its syncs deleted in the containers.
+func (r *runner) report(rl Reload, start time.Time, deleted map[string]bool, err error) Report {
+	rep := Report{At: start, Service: rl.Service, Action: rl.Action(), Took: time.Since(start), Err: err}
+	for _, f := range rl.Files {
+		if deleted[f] {
+			rep.Deleted = append(rep.Deleted, rel(r.p.WorkingDir, f))
+		} else {
+			rep.Files = append(rep.Files, rel(r.p.WorkingDir, f))
+		}
 	}
-	return Report{At: start, Service: rl.Service, Action: rl.Action(), Files: files, Took: time.Since(start), Err: err}
+	return rep
 }
 
 // apply runs one service's reload: rebuild, or syncs, execs and a restart.
@@ -38,18 +43,23 @@ func (r *runner) apply(ctx context.Context, rl Reload) Report {
 				r.warmUp(ctx, map[string][]string{rl.Service: ids}) // new containers
 			}
 		}
-		return r.report(rl, start, err)
+		return r.report(rl, start, nil, err)
 	}
 	ids, err := r.running(ctx, rl.Service)
 	if err != nil {
-		return r.report(rl, start, err)
+		return r.report(rl, start, nil, err)
 	}
+	deleted := map[string]bool{}
 	for _, s := range rl.Syncs {
-		if err := r.sync(ctx, ids, s.Trigger, s.Paths); err != nil {
-			return r.report(rl, start, err)
+		gone, err := r.sync(ctx, ids, s.Trigger, s.Paths)
+		if err != nil {
+			return r.report(rl, start, deleted, err)
+		}
+		for _, p := range gone {
+			deleted[p] = true
 		}
 	}
-	return r.report(rl, start, r.after(ctx, ids, rl))
+	return r.report(rl, start, deleted, r.after(ctx, ids, rl))
 }
 
 // after runs what follows the syncs: the execs, then a restart.
@@ -112,13 +122,15 @@ func noContainer(service string) error {
 	return fmt.Errorf("%w: service %s has no running container (devstack up %s)", convert.ErrNoContainer, service, service)
 }
 
-// sync deletes what vanished and copies what changed into every container.
-func (r *runner) sync(ctx context.Context, ids []string, t *Trigger, paths []string) error {
-	copies, deletes, err := syncPlan(t, paths, r.known)
+// sync deletes what vanished and copies what changed into every
+// container, and returns the host paths it deleted there.
+func (r *runner) sync(ctx context.Context, ids []string, t *Trigger, paths []string) ([]string, error) {
+	k := r.known.of(t)
+	copies, deletes, err := syncPlan(t, paths, k)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	parents := missingParents(t, copies, r.known)
+	parents := missingParents(t, copies, k)
 	var targets []string
 	for _, d := range deletes {
 		if c := t.ContainerPath(d); c != "" {
@@ -135,15 +147,15 @@ func (r *runner) sync(ctx context.Context, ids []string, t *Trigger, paths []str
 		return b.put(ctx, r.api, copies, parents, targets)
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, d := range deletes {
-		r.known.remove(d)
+		k.remove(d)
 	}
 	for _, c := range copies {
-		r.known.add(c.host)
+		k.add(c.host)
 	}
-	return nil
+	return deletes, nil
 }
 
 // initialSync copies the whole path of every trigger with initial_sync
@@ -157,7 +169,7 @@ func (r *runner) initialSync(ctx context.Context) error {
 		start := time.Now()
 		ids, err := r.running(ctx, t.Service)
 		if err == nil {
-			err = r.sync(ctx, ids, t, []string{t.Path})
+			_, err = r.sync(ctx, ids, t, []string{t.Path})
 		}
 		files := walkTrigger(t)
 		rep := Report{At: start, Service: t.Service, Action: "initial sync", Took: time.Since(start), Err: err}

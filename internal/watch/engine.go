@@ -50,7 +50,7 @@ func (r *runner) resyncFiles() {
 	for i := range r.triggers {
 		t := &r.triggers[i]
 		if strings.HasPrefix(string(t.Action), "sync") {
-			r.changed(append(walkTrigger(t), r.known.under(t.Path)...)...)
+			r.changed(append(walkTrigger(t), r.known.of(t).under(t.Path)...)...)
 		}
 	}
 }

@@ -17,6 +17,12 @@ func TestReportLine(t *testing.T) {
 			"watch: api sync+restart 5 files (a, b, c, +2 more) in 12.3s"},
 		{Report{Service: "app", Action: "rebuild", Files: []string{"app/x"}, Took: time.Second, Err: errors.New("boom")},
 			"watch: app rebuild 1 file (app/x) in 1s: failed: boom"},
+		{Report{Service: "b", Action: "sync", Deleted: []string{"src/one.txt"}, Took: 3 * time.Millisecond},
+			"watch: b delete 1 file (src/one.txt) in 3ms"},
+		{Report{Service: "b", Action: "sync+restart", Deleted: []string{"a", "b"}, Took: time.Second},
+			"watch: b delete+restart 2 files (a, b) in 1s"},
+		{Report{Service: "web", Action: "sync", Files: []string{"index.html"}, Deleted: []string{"old.css"}, Took: 14 * time.Millisecond},
+			"watch: web sync 1 file (index.html), delete 1 file (old.css) in 14ms"},
 	} {
 		if got := c.r.String(); got != c.want {
 			t.Errorf("got  %q\nwant %q", got, c.want)

@@ -37,27 +37,41 @@ type Report struct {
 	Service string
 	Action  string   // sync, rebuild, restart, sync+restart, sync+exec, ...
 	Files   []string // relative to the project directory
+	Deleted []string // the files a sync deleted in the containers (not in Files)
 	Took    time.Duration
 	Err     error
 }
 
 // Event is the reload as progress: {Reload web sync "2 files
-// (index.html, css/site.css) in 14ms"}.
+// (index.html, css/site.css) in 14ms"}. Deletions are named as such:
+// {Reload web delete "1 file (old.css) in 3ms"}, or "sync 1 file
+// (index.html), delete 1 file (old.css) in 14ms".
 func (r Report) Event() progress.Event {
-	files := r.Files
-	more := ""
-	if len(files) > 3 {
-		files, more = files[:3], fmt.Sprintf(", +%d more", len(r.Files)-3)
+	action, detail := r.Action, countFiles(r.Files)
+	switch {
+	case len(r.Deleted) > 0 && len(r.Files) == 0:
+		action, detail = strings.Replace(action, "sync", "delete", 1), countFiles(r.Deleted)
+	case len(r.Deleted) > 0:
+		detail += ", delete " + countFiles(r.Deleted)
 	}
-	noun := "files"
-	if len(r.Files) == 1 {
-		noun = "file"
-	}
-	detail := fmt.Sprintf("%d %s (%s%s) in %s", len(r.Files), noun, strings.Join(files, ", "), more, roundDuration(r.Took))
+	detail += " in " + roundDuration(r.Took).String()
 	if r.Err != nil {
 		detail += ": failed: " + r.Err.Error()
 	}
-	return progress.Event{Kind: progress.KindReload, Name: r.Service, Status: r.Action, Detail: detail}
+	return progress.Event{Kind: progress.KindReload, Name: r.Service, Status: action, Detail: detail}
+}
+
+// countFiles is "2 files (a, b)", naming the first three.
+func countFiles(all []string) string {
+	files, more := all, ""
+	if len(files) > 3 {
+		files, more = files[:3], fmt.Sprintf(", +%d more", len(all)-3)
+	}
+	noun := "files"
+	if len(all) == 1 {
+		noun = "file"
+	}
+	return fmt.Sprintf("%d %s (%s%s)", len(all), noun, strings.Join(files, ", "), more)
 }
 
 // String is the one line printed per reload:
@@ -116,7 +130,7 @@ type runner struct {
 	out      progress.Progress
 	triggers []Trigger
 	clock    Clock
-	known    *known
+	known    *knownSets // what each trigger's containers have
 	guard    *loopGuard
 	deb      *Debouncer
 	boxes    *boxes
@@ -155,7 +169,7 @@ func Run(ctx context.Context, api dockerapi.API, p *types.Project, o Options, ou
 		}
 		return noTriggers(p, triggers)
 	}
-	r := &runner{api: api, p: p, o: o, out: out, triggers: triggers, known: newKnown(),
+	r := &runner{api: api, p: p, o: o, out: out, triggers: triggers, known: newKnownSets(),
 		clock: clock, guard: newLoopGuard(clock, o.LoopLimit), queue: map[string]bool{}, wake: make(chan struct{}, 1)}
 	running, err := r.checkRunning(ctx)
 	if err != nil {
@@ -235,13 +249,13 @@ func (r *runner) watchAll(w *Watcher) error {
 			if err := w.AddDir(filepath.Dir(t.Path)); err != nil {
 				return err
 			}
-			r.known.add(t.Path)
+			r.known.of(t).add(t.Path)
 			continue
 		}
 		if err := w.AddTree(t.Path); err != nil {
 			return err
 		}
-		r.known.add(walkTrigger(t)...)
+		r.known.of(t).add(walkTrigger(t)...)
 	}
 	return nil
 }
@@ -299,7 +313,7 @@ func (r *runner) resync(service string) {
 		if service != "" && t.Service != service {
 			continue
 		}
-		r.changed(append(walkTrigger(t), r.known.under(t.Path)...)...)
+		r.changed(append(walkTrigger(t), r.known.of(t).under(t.Path)...)...)
 	}
 }
 
@@ -374,7 +388,11 @@ func (r *runner) relevant(batch []string) []string {
 	keep := batch[:0]
 	for _, p := range batch {
 		if _, err := os.Lstat(p); err == nil {
-			r.known.add(p)
+			for i := range r.triggers {
+				if t := &r.triggers[i]; t.matches(p) {
+					r.known.of(t).add(p)
+				}
+			}
 		} else if !r.known.has(p) {
 			continue
 		}

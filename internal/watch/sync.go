@@ -70,6 +70,41 @@ func (k *known) under(root string) []string {
 	return out
 }
 
+// knownSets keeps a known set per trigger: triggers of one host path (two
+// services, or two rules of one) sync into different containers or
+// places, and each learns of a deletion from its own set (a shared one,
+// cleared by the first trigger's delete, kept it from the others).
+type knownSets struct {
+	mu sync.Mutex
+	m  map[*Trigger]*known
+}
+
+func newKnownSets() *knownSets { return &knownSets{m: map[*Trigger]*known{}} }
+
+// of is the trigger's set.
+func (ks *knownSets) of(t *Trigger) *known {
+	ks.mu.Lock()
+	defer ks.mu.Unlock()
+	k := ks.m[t]
+	if k == nil {
+		k = newKnown()
+		ks.m[t] = k
+	}
+	return k
+}
+
+// has reports whether any trigger knows p.
+func (ks *knownSets) has(p string) bool {
+	ks.mu.Lock()
+	defer ks.mu.Unlock()
+	for _, k := range ks.m {
+		if k.has(p) {
+			return true
+		}
+	}
+	return false
+}
+
 // entry is one file, directory or symlink to put into the container.
 type entry struct {
 	host, target string
