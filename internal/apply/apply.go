@@ -308,7 +308,7 @@ func (a *applier) waitDependencies(ctx context.Context, s types.ServiceConfig) e
 			if d.Condition != types.ServiceConditionStarted {
 				progress.Status(a.out, progress.KindContainer, c.Name, "Waiting")
 			}
-			if err := WaitFor(ctx, a.api, a.watch, c, d.Condition); err != nil {
+			if err := WaitFor(ctx, a.api, a.watch, Wait{Service: s.Name, Container: c, Condition: d.Condition, Out: a.out}); err != nil {
 				return fmt.Errorf("service %s depends on %s: %w", s.Name, dep, err)
 			}
 			switch d.Condition {

@@ -20,7 +20,7 @@ func TestWaitForHealthyAfterEvent(t *testing.T) {
 	api, db, _ := silentHealthEngine(t)
 	done := make(chan error, 1)
 	go func() {
-		done <- WaitFor(ctx, api, Watch(ctx, logs.NewMonitor(api, "p")), db, "service_healthy")
+		done <- WaitFor(ctx, api, Watch(ctx, logs.NewMonitor(api, "p")), Wait{Container: db, Condition: "service_healthy"})
 	}()
 	select {
 	case err := <-done:
@@ -46,7 +46,7 @@ func TestWaitForExitFails(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() {
-		done <- WaitFor(ctx, api, Watch(ctx, logs.NewMonitor(api, "p")), db, "service_healthy")
+		done <- WaitFor(ctx, api, Watch(ctx, logs.NewMonitor(api, "p")), Wait{Container: db, Condition: "service_healthy"})
 	}()
 	eventually(t, "the wait watches the engine's events", func() bool { return api.EventStreams() > 0 })
 	if err := api.Exit(db.Name, 1); err != nil {

@@ -44,7 +44,7 @@ func PrepareRun(ctx context.Context, api dockerapi.API, mon *logs.Monitor, p *ty
 		return plan.Container{}, err
 	}
 	if !o.NoDeps {
-		if err := waitRunDependencies(ctx, api, mon, s, obs.Containers); err != nil {
+		if err := waitRunDependencies(ctx, api, mon, s, obs.Containers, out); err != nil {
 			return plan.Container{}, err
 		}
 	}
@@ -77,7 +77,7 @@ func checkRun(p *types.Project, apiVersion string) error {
 }
 
 // waitRunDependencies waits for the run service's depends_on conditions.
-func waitRunDependencies(ctx context.Context, api dockerapi.ContainerAPI, mon *logs.Monitor, s types.ServiceConfig, obs []plan.Container) error {
+func waitRunDependencies(ctx context.Context, api dockerapi.ContainerAPI, mon *logs.Monitor, s types.ServiceConfig, obs []plan.Container, out progress.Progress) error {
 	wctx, stop := context.WithCancel(ctx)
 	defer stop()
 	w := Watch(wctx, mon)
@@ -86,7 +86,7 @@ func waitRunDependencies(ctx context.Context, api dockerapi.ContainerAPI, mon *l
 			if c.Service != dep {
 				continue
 			}
-			if err := WaitFor(ctx, api, w, c, d.Condition); err != nil {
+			if err := WaitFor(ctx, api, w, Wait{Service: s.Name, Container: c, Condition: d.Condition, Out: out}); err != nil {
 				return fmt.Errorf("service %s depends on %s: %w", s.Name, dep, err)
 			}
 		}

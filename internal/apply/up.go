@@ -142,6 +142,9 @@ func checkProject(p *types.Project, apiVersion string, out progress.Progress) er
 	for _, w := range convert.UnsupportedWarnings(p, apiVersion) {
 		progress.Warnf(out, "%s", w)
 	}
+	for _, w := range convert.SlowHealthChecks(p) {
+		progress.Warnf(out, "%s", w)
+	}
 	if err := convert.CheckSpecs(p, convert.Target{APIVersion: apiVersion, ReadFile: os.ReadFile}); err != nil {
 		return err
 	}
@@ -218,7 +221,7 @@ func (a *applier) waitAll(ctx context.Context) error {
 			cond = types.ServiceConditionHealthy
 		}
 		for _, c := range a.containers(name) {
-			if err := WaitFor(ctx, a.api, a.watch, c, cond); err != nil {
+			if err := WaitFor(ctx, a.api, a.watch, Wait{Container: c, Condition: cond, Out: a.out}); err != nil {
 				return err
 			}
 			if cond == types.ServiceConditionHealthy {

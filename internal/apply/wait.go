@@ -16,6 +16,7 @@ import (
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/plan"
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // conditionRunning is what `up --wait` asks of services without a healthcheck.
@@ -33,12 +34,14 @@ type Watcher struct {
 	// The clock, so that tests of the health bound need not sleep.
 	now   func() time.Time
 	after func(time.Duration) <-chan time.Time
+	// tick arms the timer that says a wait's reason again.
+	tick func(time.Duration) <-chan time.Time
 }
 
 // Watch prepares a subscription to the project's container events, open
 // from the first wait until ctx ends.
 func Watch(ctx context.Context, mon *logs.Monitor) *Watcher {
-	w := &Watcher{changed: make(chan struct{}), now: time.Now, after: time.After}
+	w := &Watcher{changed: make(chan struct{}), now: time.Now, after: time.After, tick: time.After}
 	w.start = func() { w.subscribe(ctx, mon) }
 	return w
 }
@@ -76,9 +79,23 @@ func (w *Watcher) next() (<-chan struct{}, error) {
 	return w.changed, w.err
 }
 
+// A Wait is one wait of WaitFor: who waits, on which container, for what.
+type Wait struct {
+	Service   string         // the waiting service; "" for up --wait
+	Container plan.Container // the dependency's container
+	Condition string         // a depends_on condition, or conditionRunning
+	// Out hears why it still waits (KindWait events): at the first wait,
+	// at each change and every 5s while nothing changes. nil: nobody.
+	Out progress.Progress
+}
+
 // WaitFor blocks until the container meets the depends_on condition, or
 // fails at once when it never can: it exited, or turned unhealthy.
-func WaitFor(ctx context.Context, api dockerapi.ContainerAPI, w *Watcher, c plan.Container, condition string) error {
+func WaitFor(ctx context.Context, api dockerapi.ContainerAPI, w *Watcher, wt Wait) error {
+	c, condition := wt.Container, wt.Condition
+	say := &sayer{out: wt.Out, name: wt.Service + " -> " + c.Name, ticker: w.tick, service: wt.Service, dep: c.Service}
+	defer say.done()
+	again := false
 	for {
 		ch, err := w.next()
 		if err != nil {
@@ -111,9 +128,13 @@ func WaitFor(ctx context.Context, api dockerapi.ContainerAPI, w *Watcher, c plan
 				silent = w.after(left)
 			}
 		}
+		say.say(waitReason(st, condition, w.now()), again)
+		again = false
 		select {
 		case <-ch:
 		case <-silent:
+		case <-say.resay:
+			again = true
 		case <-ctx.Done():
 			health := ""
 			if st.State.Health != nil {

@@ -43,7 +43,7 @@ func healthWait(t *testing.T, api *dockerapi.FakeClient, db plan.Container, now 
 	w.now, w.after = now, after
 	done := make(chan error, 1)
 	go func() {
-		done <- WaitFor(ctx, api, w, db, "service_healthy")
+		done <- WaitFor(ctx, api, w, Wait{Container: db, Condition: "service_healthy"})
 	}()
 	return done
 }

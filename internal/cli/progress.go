@@ -22,6 +22,8 @@ type lineProgress struct {
 	board  []pullLine // the pulls on screen, while any runs
 	drawn  int        // lines of the board on screen
 	window []string   // a running build step's last output lines, on screen
+	waits  []waitLine // why services wait, below the rest while they do
+	waited int        // lines of waits on screen
 }
 
 // windowLines is how many output lines of a running build step a terminal shows.
@@ -43,6 +45,16 @@ func newLineProgress(w io.Writer) *lineProgress {
 func (p *lineProgress) Event(e progress.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if e.Kind == progress.KindWait {
+		p.wait(e)
+		return
+	}
+	p.eraseWaits()
+	p.event(e)
+	p.drawWaits()
+}
+
+func (p *lineProgress) event(e progress.Event) {
 	if p.term && e.Kind == progress.KindBuild && e.Status == progress.BuildOutput {
 		p.showWindow(e.Detail)
 		return

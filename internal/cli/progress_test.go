@@ -78,3 +78,40 @@ func TestLineProgressBuildWindow(t *testing.T) {
 		t.Errorf("window not erased before the step's end:\n%q", out)
 	}
 }
+
+func waitEvents(p progress.Progress) {
+	r := progress.WaitReason{Service: "web", Dependency: "db", Condition: "healthy", State: progress.WaitRestarting, ExitCode: 1, Restarts: 2}
+	p.Event(progress.Event{Kind: progress.KindWait, Name: "web -> p-db-1", Status: progress.WaitWaiting, Wait: &r})
+	r2 := r
+	r2.Restarts = 3
+	p.Event(progress.Event{Kind: progress.KindWait, Name: "web -> p-db-1", Status: progress.WaitWaiting, Wait: &r2})
+	p.Event(progress.Event{Kind: progress.KindContainer, Name: "p-cache-1", Status: "Started"})
+	p.Event(progress.Event{Kind: progress.KindWait, Name: "web -> p-db-1", Status: progress.WaitDone, Update: true})
+	p.Event(progress.Event{Kind: progress.KindContainer, Name: "p-db-1", Status: "Healthy"})
+}
+
+// Without a terminal, each time a wait is said is a line; its end is none.
+func TestLineProgressWaitPlain(t *testing.T) {
+	var buf bytes.Buffer
+	waitEvents(&lineProgress{w: &buf})
+	want := "web waits for db to be healthy: db is restarting (exit 1, 2 restarts)\n" +
+		"web waits for db to be healthy: db is restarting (exit 1, 3 restarts)\n" +
+		"Container p-cache-1  Started\nContainer p-db-1  Healthy\n"
+	if buf.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", buf.String(), want)
+	}
+}
+
+// On a terminal a wait is one line below the rest, redrawn in place, and
+// gone once the wait is over.
+func TestLineProgressWaitTerm(t *testing.T) {
+	var buf bytes.Buffer
+	waitEvents(&lineProgress{w: &buf, term: true})
+	want := "\x1b[2Kweb waits for db to be healthy: db is restarting (exit 1, 2 restarts)\n" +
+		"\x1b[1A\x1b[J\x1b[2Kweb waits for db to be healthy: db is restarting (exit 1, 3 restarts)\n" +
+		"\x1b[1A\x1b[JContainer p-cache-1  Started\n\x1b[2Kweb waits for db to be healthy: db is restarting (exit 1, 3 restarts)\n" +
+		"\x1b[1A\x1b[JContainer p-db-1  Healthy\n"
+	if buf.String() != want {
+		t.Errorf("got\n%q\nwant\n%q", buf.String(), want)
+	}
+}

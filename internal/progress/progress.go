@@ -45,6 +45,8 @@ type Event struct {
 	// Update is progress within Status (a pull's bytes): a terminal shows
 	// it in place, a log of lines leaves it out.
 	Update bool
+	// Wait is why a service waits (KindWait).
+	Wait *WaitReason
 }
 
 // String is the event as one line of text.
@@ -59,6 +61,11 @@ func (e Event) String() string {
 	case KindOutput:
 		return e.Name + " | " + e.Detail
 	case KindBuild, KindPort:
+		return e.Detail
+	case KindWait:
+		if e.Wait != nil {
+			return e.Wait.Sentence()
+		}
 		return e.Detail
 	}
 	s := fmt.Sprintf("%s %s  %s", e.Kind, e.Name, e.Status)
