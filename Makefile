@@ -110,7 +110,8 @@ bench: build engine
 # each package's testdata/fuzz/; plain `go test` runs those as tests).
 FUZZTIME ?= 20s
 FUZZ_TARGETS := internal/compose:FuzzResolve internal/compose:FuzzKnobs internal/compose:FuzzRawEnv internal/watch:FuzzMatcher \
-	internal/watch/receiver:FuzzFrames internal/watch/receiver:FuzzServe internal/bundle/ldm:FuzzDecode internal/bundle/ldm:FuzzRoundTrip
+	internal/watch/receiver:FuzzFrames internal/watch/receiver:FuzzServe internal/bundle/ldm:FuzzDecode internal/bundle/ldm:FuzzRoundTrip \
+	internal/cli:FuzzFormat
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t#*:}; echo "fuzz ./$$pkg $$fn ($(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./$$pkg; \

@@ -32,18 +32,25 @@ var templateFuncs = template.FuncMap{
 	"split": strings.Split,
 	"lower": strings.ToLower,
 	"upper": strings.ToUpper,
-	"title": func(s string) string {
-		if s == "" {
-			return s
+	// strings.Title is what docker's templates use: the first letter of
+	// every word in upper case, by runes, so "é" stays valid UTF-8.
+	"title":    strings.Title, //nolint:staticcheck // docker's behaviour, words split as it splits them
+	"truncate": truncate,
+}
+
+// truncate keeps the first n characters of s (docker cuts bytes, which can
+// split a character); a negative n is an error, where docker's slice panics.
+func truncate(s string, n int) (string, error) {
+	if n < 0 {
+		return "", fmt.Errorf("truncate: negative length %d", n)
+	}
+	for i := range s {
+		if n == 0 {
+			return s[:i], nil
 		}
-		return strings.ToUpper(s[:1]) + s[1:]
-	},
-	"truncate": func(s string, n int) string {
-		if len(s) > n {
-			return s[:n]
-		}
-		return s
-	},
+		n--
+	}
+	return s, nil
 }
 
 // parseFormat reads a --format value; a template that does not parse is an
