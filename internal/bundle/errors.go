@@ -21,6 +21,9 @@ var (
 	// ErrInvalidName means a name in the manifest is not one devstack
 	// would have written (a project name compose would refuse).
 	ErrInvalidName = errors.New("invalid name in archive")
+	// ErrUndeclaredTag means the image export tags an image with a name
+	// the manifest does not declare: loading it would retag a local image.
+	ErrUndeclaredTag = errors.New("image export carries tags the manifest does not declare")
 	// ErrOutsideProject means a file the project needs lies outside its directory.
 	ErrOutsideProject = errors.New("file outside the project directory")
 	// ErrImagesLoaded marks a load that failed after the engine had the

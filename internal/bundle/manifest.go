@@ -47,6 +47,9 @@ type Manifest struct {
 	EmptyDirs []string `json:"empty_dirs,omitempty"`
 	Images    []Image  `json:"images"`
 	Members   []Member `json:"members"`
+	// ExportTags are the tags the image export gives its images, as it
+	// spells them: what a load tags. Read from the export, never stored.
+	ExportTags []string `json:"-"`
 }
 
 // Image is one image of the export.

@@ -25,6 +25,9 @@ type fakeEngine struct {
 	saveErr error             // the export breaks with it midway
 	loadErr error             // the load refuses with it, after reading the export
 	loadID  string            // when set, what a loaded image's ID becomes
+	// extraTags: the export tags each image with these too, in its
+	// manifest.json (RepoTags) or its repositories file (repoTags).
+	extraTags, repoTags []string
 }
 
 func (f *fakeEngine) InspectImage(_ context.Context, ref string) (ImageInfo, error) {
@@ -53,10 +56,19 @@ func (f *fakeEngine) SaveImages(_ context.Context, refs []string) (io.ReadCloser
 		id := strings.TrimPrefix(f.images[ref], "sha256:")
 		add(id+".json", `{"config":"`+ref+`"}`)
 		add(id+"/layer.tar", strings.Repeat("layer of "+ref+" ", 500))
-		manifest = append(manifest, exportEntry{Config: id + ".json", RepoTags: []string{ref}, Layers: []string{id + "/layer.tar"}})
+		manifest = append(manifest, exportEntry{Config: id + ".json", RepoTags: append([]string{ref}, f.extraTags...), Layers: []string{id + "/layer.tar"}})
 	}
 	b, _ := json.Marshal(manifest)
 	add("manifest.json", string(b))
+	if f.repoTags != nil {
+		repos := map[string]map[string]string{}
+		for _, t := range f.repoTags {
+			name, tag, _ := strings.Cut(t, ":")
+			repos[name] = map[string]string{tag: strings.TrimPrefix(f.images[refs[0]], "sha256:")}
+		}
+		b, _ := json.Marshal(repos)
+		add("repositories", string(b))
+	}
 	tw.Close()
 	var r io.Reader = &buf
 	if f.saveErr != nil {

@@ -78,7 +78,7 @@ func Unpack(r io.Reader, decide Decide, load func(io.Reader) error) (m Manifest,
 		if mine, err := c.take(got, content); !mine || err != nil {
 			return err
 		}
-		sum, err := u.member(got, content)
+		sum, err := u.member(got, io.TeeReader(content, c.metaSink(got)))
 		c.add(got, sum)
 		return err
 	})

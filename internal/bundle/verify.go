@@ -1,6 +1,7 @@
 package bundle
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
@@ -21,7 +22,7 @@ func Verify(r io.Reader) (Manifest, error) {
 		if mine, err := c.take(m, content); !mine || err != nil {
 			return err
 		}
-		sum, err := copySum(io.Discard, m, content)
+		sum, err := copySum(c.metaSink(m), m, content)
 		c.add(m, sum)
 		return err
 	})
@@ -36,7 +37,8 @@ func Verify(r io.Reader) (Manifest, error) {
 type checker struct {
 	got   []Member
 	raw   []byte
-	first error // the first bad member: reported unless the format is too new
+	first error                    // the first bad member: reported unless the format is too new
+	meta  map[string]*bytes.Buffer // the export's tag files (metaSink)
 }
 
 // take sees a member first. It keeps the manifest, and notes a member
@@ -76,7 +78,11 @@ func (c *checker) result() (Manifest, error) {
 	if c.first != nil {
 		return m, c.first
 	}
-	return m, sameMembers(m.Members, c.got)
+	if err := sameMembers(m.Members, c.got); err != nil {
+		return m, err
+	}
+	m.ExportTags, err = checkExportTags(m, c.meta)
+	return m, err
 }
 
 // copySum copies a member's content to w and returns the SHA-256 of a

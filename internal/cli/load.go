@@ -84,6 +84,9 @@ func runLoad(ctx context.Context, g *globals, f loadFlags, file string) error {
 	for _, im := range m.Images {
 		out.Event(progress.Event{Kind: progress.KindImage, Name: im.Ref, Status: "Loaded", Detail: shortID(im.ID)})
 	}
+	for _, t := range m.ExportTags {
+		fmt.Fprintf(g.stderr, "Loaded image: %s\n", t)
+	}
 	fmt.Fprintf(g.stderr, "Wrote %d files of project %s into %s\n", len(m.ProjectFiles()), m.Project, dir)
 	args := startArgs(m)
 	if !f.up {

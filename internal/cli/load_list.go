@@ -43,6 +43,9 @@ func listArchive(ctx context.Context, g *globals, f loadFlags, file string) erro
 	for _, im := range m.Images {
 		fmt.Fprintf(w, "  %s  %s  %s  (%s)\n", im.Ref, shortID(im.ID), im.Platform, strings.Join(im.Services, ", "))
 	}
+	for _, t := range m.ExportTags {
+		fmt.Fprintf(w, "Would load image: %s\n", t)
+	}
 	fmt.Fprintf(w, "files:\n")
 	for _, pf := range m.ProjectFiles() {
 		fmt.Fprintf(w, "  %s  %s\n", pf.Name, units.HumanSize(float64(pf.Size)))

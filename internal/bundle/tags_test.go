@@ -1,0 +1,64 @@
+package bundle
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// An image export may tag images only as the manifest declares: one
+// that also tags them postgres:16 (in manifest.json's RepoTags or in
+// repositories) is refused by Check and by Load, naming the tag, before
+// the engine loads anything; a sound one reports every tag it loads.
+func TestExportTags(t *testing.T) {
+	for _, tc := range []struct {
+		name            string
+		extra, repoTags []string
+		want            string
+	}{
+		{"sound", nil, nil, ""},
+		{"sound, with repositories", nil, []string{"shop-db:1"}, ""},
+		{"docker.io spelled out", []string{"docker.io/library/shop-web:1"}, nil, ""},
+		{"RepoTags", []string{"postgres:16"}, nil, `"postgres:16" (images/manifest.json)`},
+		{"repositories", nil, []string{"library/postgres:16"}, `"library/postgres:16" (images/repositories)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o, eng := saveProject(t)
+			eng.extraTags, eng.repoTags = tc.extra, tc.repoTags
+			var out bytes.Buffer
+			o.Compression, o.Out, o.Stdout = Zstd, "-", &out
+			if _, _, err := Save(context.Background(), eng, o); err != nil {
+				t.Fatal(err)
+			}
+			m, err := Check(&Archive{name: "a.tar.zst", r: bytes.NewReader(out.Bytes()), close: func() {}}, LoadOptions{})
+			fresh := &fakeEngine{images: map[string]string{}}
+			dir := filepath.Join(t.TempDir(), "loaded")
+			_, _, lerr := Load(context.Background(), fresh, &Archive{name: "a.tar.zst", r: bytes.NewReader(out.Bytes()), close: func() {}}, LoadOptions{Dir: dir})
+			if tc.want == "" {
+				if err != nil || lerr != nil {
+					t.Fatalf("refused: %v; %v", err, lerr)
+				}
+				if !slices.Contains(m.ExportTags, "shop-db:1") || !slices.Contains(m.ExportTags, "shop-web:1") {
+					t.Errorf("tags loaded: %v", m.ExportTags)
+				}
+				return
+			}
+			for _, err := range []error{err, lerr} {
+				if !errors.Is(err, ErrUndeclaredTag) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "(nothing loaded)") {
+					t.Errorf("got %v, want %v naming %s", err, ErrUndeclaredTag, tc.want)
+				}
+			}
+			if len(fresh.images) != 0 {
+				t.Errorf("loaded: %v", fresh.images)
+			}
+			if _, err := os.Stat(dir); !os.IsNotExist(err) {
+				t.Errorf("project directory written: %v", err)
+			}
+		})
+	}
+}
