@@ -14,6 +14,11 @@
 //	NGINX_IMAGE, MYSQL_IMAGE, ...  stand-ins for the presets' official images
 //	                               (standins_test.go); EXAMPLES: ../examples
 //	HOME                           the script's work dir
+//	PROJECT_LABEL                  $PROJECT as a DNS label, as the router's
+//	                               names spell it ('_' as '-')
+//	DEVSTACK_ROUTER=0              the local HTTPS router off (one for the
+//	                               engine, on 127.0.0.1:443): router_* scripts
+//	                               turn it on; DEVSTACK_E2E_ROUTER=1 leaves it on
 //	DOCKER_BUILDKIT=0 (the classic builder; scripts about BuildKit set
 //	it empty, devstack's default), and DOCKER_HOST/DOCKER_TLS_VERIFY/
 //	DOCKER_CERT_PATH when set for the test binary. PATH starts with the
@@ -198,11 +203,18 @@ func setupScript(env *testscript.Env) error {
 	for k, v := range map[string]string{
 		"PROJECT": project, "COMPOSE_PROJECT_NAME": project, "IMAGE": busyboxImage,
 		"REGISTRY": registryAddr, "HOME": env.WorkDir, "DOCKER_BUILDKIT": "0",
+		"PROJECT_LABEL": strings.ReplaceAll(project, "_", "-"),
 	} {
 		env.Setenv(k, v)
 	}
 	for k, v := range standinEnv() {
 		env.Setenv(k, v)
+	}
+	// The local HTTPS router is one container for the whole engine, on
+	// 127.0.0.1:443: off unless a script turns it on (env DEVSTACK_ROUTER=1;
+	// the router_* scripts), or DEVSTACK_E2E_ROUTER=1 turns it on for all.
+	if os.Getenv("DEVSTACK_E2E_ROUTER") == "" {
+		env.Setenv("DEVSTACK_ROUTER", "0")
 	}
 	examples, err := filepath.Abs("../examples")
 	if err != nil {
@@ -277,6 +289,14 @@ func removeProject(project string) []error {
 		ids, err := projectResources(k, project)
 		if err == nil && len(ids) > 0 {
 			_, err = dockerOut(append(k.rm, ids...)...)
+			if err != nil && k.rm[0] == "network" {
+				// A script that failed before its down leaves devstack's
+				// router (one for the engine) on the project's networks.
+				for _, id := range ids {
+					_, _ = dockerOut("network", "disconnect", "-f", id, "devstack-router")
+				}
+				_, err = dockerOut(append(k.rm, ids...)...)
+			}
 		}
 		if err != nil {
 			errs = append(errs, err)

@@ -43,6 +43,7 @@ func newDownCmd(g *globals) *cobra.Command {
 			if timeout >= 0 {
 				o.Timeout = &timeout
 			}
+			routerDown(ctx, g, api, name)
 			return apply.Down(ctx, api, name, o, g.printer())
 		},
 	}

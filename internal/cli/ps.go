@@ -32,6 +32,9 @@ func newPsCmd(g *globals) *cobra.Command {
 					return err
 				}
 				rows = filterRows(rows, args, all)
+				if !quiet && !services {
+					addURLs(rows, projectURLs(ctx, api, name))
+				}
 				switch {
 				case quiet:
 					for _, r := range rows {
@@ -52,7 +55,7 @@ func newPsCmd(g *globals) *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "table", "output format: table, json, or a Go template such as '{{.Service}} {{.State}}' (fields: ID, Name, Project, Service, Image, State, Health, ExitCode, Status, Ports, IPs)")
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table, json, or a Go template such as '{{.Service}} {{.State}}' (fields: ID, Name, Project, Service, Image, State, Health, ExitCode, Status, Ports, IPs, URLs)")
 	cmd.Flags().BoolVarP(&all, "all", "a", false, "also show stopped containers and the one-off containers of run")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "only container IDs")
 	cmd.Flags().BoolVar(&services, "services", false, "only service names")
@@ -64,7 +67,7 @@ func newPsCmd(g *globals) *cobra.Command {
 type psView struct {
 	ID, Name, Project, Service, Image, State, Health string
 	ExitCode                                         int
-	Status, Ports, IPs                               string
+	Status, Ports, IPs, URLs                         string
 }
 
 func psViews(project string, rows []containers.PsRow) []psView {
@@ -72,7 +75,7 @@ func psViews(project string, rows []containers.PsRow) []psView {
 	for i, r := range rows {
 		out[i] = psView{ID: r.ID, Name: r.Name, Project: project, Service: r.Service, Image: r.Image,
 			State: r.State, Health: r.Health, Status: r.Status,
-			Ports: strings.Join(r.Ports, ", "), IPs: strings.Join(r.IPs, ", ")}
+			Ports: strings.Join(r.Ports, ", "), IPs: strings.Join(r.IPs, ", "), URLs: strings.Join(r.URLs, ", ")}
 		if r.Exit != nil {
 			out[i].ExitCode = *r.Exit
 		}
@@ -94,9 +97,22 @@ func filterRows(rows []containers.PsRow, services []string, all bool) []containe
 	return out
 }
 
+// addURLs gives each row its service's router URLs.
+func addURLs(rows []containers.PsRow, urls map[string][]string) {
+	for i := range rows {
+		rows[i].URLs = urls[rows[i].Service]
+	}
+}
+
+// psTable prints the rows; a URL column only when the router serves some.
 func psTable(w io.Writer, rows []containers.PsRow) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tSERVICE\tSTATE\tHEALTH\tIP\tPORTS")
+	withURLs := slices.ContainsFunc(rows, func(r containers.PsRow) bool { return len(r.URLs) > 0 })
+	head := "NAME\tSERVICE\tSTATE\tHEALTH\tIP\tPORTS"
+	if withURLs {
+		head += "\tURL"
+	}
+	fmt.Fprintln(tw, head)
 	for _, r := range rows {
 		ips := make([]string, 0, len(r.IPs))
 		for _, ip := range r.IPs {
@@ -107,7 +123,11 @@ func psTable(w io.Writer, rows []containers.PsRow) error {
 		if r.Exit != nil {
 			state += fmt.Sprintf(" (exit %d)", *r.Exit)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Service, state, dash(r.Health), dash(strings.Join(ips, ",")), dash(strings.Join(r.Ports, ", ")))
+		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", r.Name, r.Service, state, dash(r.Health), dash(strings.Join(ips, ",")), dash(strings.Join(r.Ports, ", ")))
+		if withURLs {
+			line += "\t" + dash(strings.Join(r.URLs, " "))
+		}
+		fmt.Fprintln(tw, line)
 	}
 	return tw.Flush()
 }

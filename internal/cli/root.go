@@ -112,6 +112,7 @@ devstack's stacks too.`,
 		newPauseCmd(g), newUnpauseCmd(g), newPortCmd(g), newTopCmd(g), newImagesCmd(g),
 		newLsCmd(g), newStatsCmd(g), newScaleCmd(g),
 		newDeployCmd(g), // issue 12: swarm
+		newRouterCmd(g), // issue 22: local HTTPS domains
 	)
 	return root
 }

@@ -28,6 +28,7 @@ type PsRow struct {
 	Ports   []string `json:"ports"` // "127.0.0.1:8080->80/tcp"
 	Image   string   `json:"image"`
 	ID      string   `json:"id"`
+	URLs    []string `json:"urls,omitempty"` // the router's https URLs of the service (cli fills them)
 }
 
 // Ps describes the project's containers from one engine call, with the

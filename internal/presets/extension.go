@@ -36,9 +36,21 @@ type WatchDefault struct {
 
 // IsPreset is true for a service that comes from the catalogue (it carries
 // the x-devstack extension).
+// Keys for the router alone (x-devstack: {domains: [...]}) do not count.
 func IsPreset(ext types.Extensions) bool {
-	_, ok := ext[Extension]
-	return ok
+	v, ok := ext[Extension]
+	if !ok {
+		return false
+	}
+	if m, isMap := v.(map[string]any); isMap && len(m) > 0 {
+		for k := range m {
+			if !routerKeys[k] {
+				return true
+			}
+		}
+		return false
+	}
+	return true
 }
 
 // MetaOf decodes a service's x-devstack extension; a service without one
@@ -65,4 +77,23 @@ func WatchDefaults(ext types.Extensions) ([]WatchDefault, error) {
 		return nil, fmt.Errorf("%s: %w", WatchExtension, err)
 	}
 	return out, nil
+}
+
+// routerKeys are the x-devstack keys any service may carry for the router;
+// they alone do not make a service a preset's.
+var routerKeys = map[string]bool{"domains": true}
+
+// DomainsOf is a service's x-devstack.domains: names under .localhost the
+// router adds for it, each NAME or NAME:PORT.
+func DomainsOf(ext types.Extensions) ([]string, error) {
+	var v struct {
+		Domains []string `mapstructure:"domains"`
+	}
+	if _, ok := ext[Extension]; !ok {
+		return nil, nil
+	}
+	if _, err := ext.Get(Extension, &v); err != nil {
+		return nil, fmt.Errorf("%s.domains: %w", Extension, err)
+	}
+	return v.Domains, nil
 }

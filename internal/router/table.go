@@ -39,6 +39,8 @@ type State struct {
 	Label   string  `json:"label"`   // its DNS label
 	Down    bool    `json:"down,omitempty"`
 	Routes  []Route `json:"routes"`
+	// Networks the router joined for the project (engine names).
+	Networks []string `json:"networks,omitempty"`
 }
 
 // Route is one name: where it goes, and its certificate.
