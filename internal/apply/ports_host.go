@@ -33,15 +33,16 @@ func CheckPorts(ctx context.Context, api dockerapi.ContainerAPI, project string,
 		if mine[convert.PortKey(hp.Port, hp.Protocol)] {
 			continue
 		}
-		if err := probePort(hp); err != nil {
-			holder := portHolder(ctx, api, hp)
+		if err := ProbePort(hp); err != nil {
+			holder := PortHolder(ctx, api, hp)
 			return fmt.Errorf("%w: service %s wants %s, %s", convert.ErrPortInUse, hp.Service, hp, holder)
 		}
 	}
 	return nil
 }
 
-func probePort(hp convert.HostPort) error {
+// ProbePort binds the host port for a moment: nil when it is free.
+func ProbePort(hp convert.HostPort) error {
 	addr := net.JoinHostPort(hp.IP, strconv.Itoa(hp.Port))
 	if hp.Protocol == "udp" {
 		c, err := net.ListenPacket("udp", addr)
@@ -57,7 +58,9 @@ func probePort(hp convert.HostPort) error {
 	return err
 }
 
-func portHolder(ctx context.Context, api dockerapi.ContainerAPI, hp convert.HostPort) string {
+// PortHolder says what holds a taken host port: a container (and its
+// project) or a process of this machine (name and pid), as far as it can tell.
+func PortHolder(ctx context.Context, api dockerapi.ContainerAPI, hp convert.HostPort) string {
 	list, err := api.ContainerList(ctx, container.ListOptions{Filters: filters.NewArgs(filters.Arg("publish", convert.PortKey(hp.Port, hp.Protocol)))})
 	if err == nil && len(list) > 0 {
 		c := list[0]
@@ -76,12 +79,12 @@ func portHolder(ctx context.Context, api dockerapi.ContainerAPI, hp convert.Host
 // presetPortMoves applies the port rule on the engine's host and reports
 // each move, naming what holds the wanted port; strict refuses instead.
 func presetPortMoves(ctx context.Context, api dockerapi.ContainerAPI, p *types.Project, own []plan.Container, strict bool, out progress.Progress) ([]plan.PortMove, error) {
-	moves, err := plan.MovePorts(p, plan.ServicePorts(own), presets.IsPreset, func(h convert.HostPort) bool { return probePort(h) == nil })
+	moves, err := plan.MovePorts(p, plan.ServicePorts(own), presets.IsPreset, func(h convert.HostPort) bool { return ProbePort(h) == nil })
 	if err != nil {
 		return nil, err
 	}
 	for _, m := range moves {
-		holder := portHolder(ctx, api, convert.HostPort{Port: m.From, Protocol: m.Protocol})
+		holder := PortHolder(ctx, api, convert.HostPort{Port: m.From, Protocol: m.Protocol})
 		if strict {
 			return nil, fmt.Errorf("%w: service %s wants host port %d/%s, %s (--strict-ports)", convert.ErrPortInUse, m.Service, m.From, m.Protocol, holder)
 		}

@@ -113,6 +113,7 @@ devstack's stacks too.`,
 		newLsCmd(g), newStatsCmd(g), newScaleCmd(g),
 		newDeployCmd(g), // issue 12: swarm
 		newRouterCmd(g), // issue 22: local HTTPS domains
+		newDoctorCmd(g), // issue 25
 	)
 	return root
 }

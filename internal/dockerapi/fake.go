@@ -54,6 +54,7 @@ type FakeClient struct {
 	streams    map[*stream]bool
 	sent       []events.Message // every event, for Sent
 	gone       bool             // the engine stopped answering (GoAway)
+	skew       time.Duration    // the engine clock ahead of the host (SetClockSkew)
 }
 
 var _ API = (*FakeClient)(nil)

@@ -1,0 +1,211 @@
+package doctor
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/docker/docker/api/types/registry"
+
+	"github.com/devstack/devstack/internal/apply"
+	"github.com/devstack/devstack/internal/composetest"
+	"github.com/devstack/devstack/internal/convert"
+	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/logs"
+	"github.com/devstack/devstack/internal/plan"
+	"github.com/devstack/devstack/internal/progress"
+)
+
+func TestClockResult(t *testing.T) {
+	for _, tc := range []struct {
+		skew   time.Duration
+		status Status
+		want   string
+	}{
+		{time.Second, OK, "agrees"},
+		{-2 * time.Second, OK, "agrees"},
+		{90 * time.Second, Warn, "the engine's clock is 1m30s ahead of this machine's"},
+		{-5 * time.Second, Warn, "the engine's clock is 5s behind this machine's"},
+	} {
+		r := clockResult(tc.skew)
+		if r.Status != tc.status || !strings.Contains(r.Detail, tc.want) {
+			t.Errorf("%s: got %v", tc.skew, r)
+		}
+	}
+}
+
+func TestDiskResult(t *testing.T) {
+	const gib = 1 << 30
+	for _, tc := range []struct {
+		free, total uint64
+		status      Status
+		want        string
+	}{
+		{70 * gib, 250 * gib, OK, "/d has 70.0 GiB free of 250.0 GiB"},
+		{1 * gib, 10 * gib, Warn, "1.0 GiB free"},     // below 2 GiB
+		{10 * gib, 1000 * gib, Warn, "10.0 GiB free"}, // below 5%
+		{512, 1024, Warn, "512 B free of 1.0 KiB"},
+	} {
+		r := diskResult("the project directory", "/d", tc.free, tc.total, "free space")
+		if r.Status != tc.status || !strings.Contains(r.Detail, tc.want) || (tc.status == Warn) != (r.Remedy != "") {
+			t.Errorf("%d/%d: got %v", tc.free, tc.total, r)
+		}
+	}
+}
+
+func TestInotifyResult(t *testing.T) {
+	for _, tc := range []struct {
+		trees, dirs, limit int
+		status             Status
+		want               string
+	}{
+		{0, 0, 8192, OK, "no develop.watch rules"},
+		{1, 300, 8192, OK, "300 directories, well within the inotify limit of 8192"},
+		{2, 5000, 8192, Warn, "5000 directories, and the inotify limit is 8192"},
+		{1, 10, 0, Skip, "no inotify limit"},
+	} {
+		r := inotifyResult(tc.trees, tc.dirs, tc.limit)
+		if r.Status != tc.status || !strings.Contains(r.Detail, tc.want) {
+			t.Errorf("%+v: got %v", tc, r)
+		}
+	}
+	if r := inotifyResult(1, 5000, 8192); !strings.Contains(r.Remedy, "sudo sysctl fs.inotify.max_user_watches=524288") {
+		t.Errorf("remedy %q", r.Remedy)
+	}
+}
+
+func TestRecreateResults(t *testing.T) {
+	old := &plan.Container{Name: "demo-web-1", Labels: map[string]string{convert.LabelVersion: "2.29.1"}}
+	pl := plan.Plan{Actions: []plan.Action{
+		{Op: plan.KeepContainer, Name: "demo-db-1", Current: &plan.Container{}},
+		{Op: plan.RecreateContainer, Name: "demo-web-1", Current: old, Reason: "config hash changed"},
+	}}
+	got := recreateResults(pl)
+	if len(got) != 1 || got[0].Status != Note || got[0].Detail != `container demo-web-1 (made by version "2.29.1" of devstack or compose): up would recreate it (config hash changed)` {
+		t.Fatalf("got %v", got)
+	}
+	if got := recreateResults(plan.Plan{}); got[0].Status != OK {
+		t.Fatalf("got %v", got)
+	}
+}
+
+func TestResultString(t *testing.T) {
+	r := Result{Check: "port", Status: Fail, Detail: "8080/tcp (web) is held by python3 (pid 812)", Remedy: "stop it, or publish web on another host port"}
+	want := "fail  port      8080/tcp (web) is held by python3 (pid 812); to fix: stop it, or publish web on another host port"
+	if r.String() != want {
+		t.Fatalf("got  %q\nwant %q", r.String(), want)
+	}
+	if (Report{r}).Wrong() != true || (Report{{Status: OK}, {Status: Note}, {Status: Skip}}).Wrong() {
+		t.Fatal("Wrong")
+	}
+}
+
+type creds map[string]string
+
+func (c creds) ForImage(ref string) (registry.AuthConfig, error) {
+	return registry.AuthConfig{Username: c[ref]}, nil
+}
+
+const stack = `
+services:
+  db:
+    image: postgres:16
+    healthcheck: {test: [CMD, pg_isready], interval: 2h}
+  web:
+    image: registry.example.com/team/web:1
+    ports: ["18080:80"]
+    environment: {MODE: one}
+    depends_on: {db: {condition: service_healthy}}
+`
+
+// env is a doctor run against the fake engine, with port 18080 held by a
+// host process.
+func env(t *testing.T, api *dockerapi.FakeClient, yaml string) Env {
+	return Env{API: api, Endpoint: dockerapi.Endpoint{Host: "unix:///var/run/docker.sock", Context: "default"},
+		Project: composetest.Load(t, yaml), Known: []string{"db", "web"},
+		Creds: creds{"registry.example.com/team/web:1": "me"},
+		Ports: PortProbe{
+			Free: func(hp convert.HostPort) error { return errors.New("address already in use") },
+			Holder: func(context.Context, dockerapi.ContainerAPI, convert.HostPort) string {
+				return "held by python3 (pid 812)"
+			},
+		},
+		Statfs:     func(string) (uint64, uint64, error) { return 100 << 30, 200 << 30, nil },
+		WatchLimit: 8192, Now: time.Now}
+}
+
+func lines(r Report) string { return r.String() }
+
+// Against the fake engine: which engine, a held port named with its
+// process, images present and to pull (credentials found, not shown), a
+// slow health check, the clock, and a container up would recreate.
+func TestRunOnFakeEngine(t *testing.T) {
+	ctx := context.Background()
+	api := dockerapi.NewFakeClient()
+	api.AddImage("postgres:16", nil)
+	api.SetClockSkew(time.Minute)
+	e := env(t, api, stack)
+	r := Run(ctx, e)
+	out := lines(r)
+	for _, want := range []string{
+		`ok    engine    Docker 28.5.2, API 1.51, at unix:///var/run/docker.sock (context "default")`,
+		"ok    project   demo loads from",
+		"warn  clock     the engine's clock is 1m0s ahead of this machine's",
+		"ok    disk      the engine's data root /var/lib/docker has 100.0 GiB free of 200.0 GiB",
+		"fail  port      18080/tcp (web) is held by python3 (pid 812); to fix: stop it, or publish web on another host port",
+		"ok    image     postgres:16 (db) is present",
+		"ok    image     registry.example.com/team/web:1 (web) is not present: up pulls it from registry.example.com, credentials found",
+		"ok    inotify   no develop.watch rules",
+		"warn  health    service db first checks its health 2h0m0s after it starts (interval 2h0m0s): web would wait that long",
+		"ok    recreate  up would recreate none",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+	if !r.Wrong() {
+		t.Errorf("a held port is wrong: %s", out)
+	}
+}
+
+// A container made from an older configuration is one up would recreate,
+// and a port the project's own container holds is no problem.
+func TestRunRecreateAndOwnPort(t *testing.T) {
+	ctx := context.Background()
+	api := dockerapi.NewFakeClient()
+	api.AddImage("nginx:1.27", nil)
+	yaml := "services: {web: {image: nginx:1.27, ports: [\"18081:80\"], environment: {MODE: one}}}"
+	p := composetest.Load(t, yaml)
+	if _, err := apply.Up(ctx, api, logs.NewMonitor(api, "demo"), p, apply.UpOptions{Known: []string{"web"}}, progress.Discard); err != nil {
+		t.Fatal(err)
+	}
+	e := env(t, api, strings.Replace(yaml, "one", "two", 1))
+	e.Known = []string{"web"}
+	out := lines(Run(ctx, e))
+	for _, want := range []string{
+		"ok    port      18081/tcp (web) is held by this project's demo-web-1",
+		"note  recreate  container demo-web-1: up would recreate it (config hash changed)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+}
+
+// An engine that does not answer fails the first check; the checks that
+// need it are left out, the project's own still run.
+func TestRunEngineDown(t *testing.T) {
+	api := dockerapi.NewFakeClient()
+	api.GoAway()
+	r := Run(context.Background(), env(t, api, stack))
+	if r[0].Status != Fail || r[0].Check != "engine" || !strings.Contains(r[0].Remedy, "start the engine") {
+		t.Fatalf("got %v", r[0])
+	}
+	for _, res := range r {
+		if res.Check == "port" || res.Check == "image" || res.Check == "clock" {
+			t.Errorf("ran %v without an engine", res)
+		}
+	}
+}
