@@ -24,46 +24,107 @@ import (
 
 // dedupeNetwork removes the copies of a network that a concurrent create
 // made beside ours: the engine lets two networks share a name, and every
-// later use of the name then fails as ambiguous. The oldest stays.
+// later use of the name then fails as ambiguous. The oldest stays. A copy
+// that cannot go (another client's container is on it already) stays too:
+// then the containers join the oldest by its ID (useNetwork).
 func (a *applier) dedupeNetwork(ctx context.Context, name string) {
 	list, err := a.api.NetworkList(ctx, network.ListOptions{Filters: filters.NewArgs(
 		filters.Arg("name", name), filters.Arg("label", convert.LabelProject+"="+a.p.Name))})
 	if err != nil {
 		return // the create worked; a failed check is no reason to fail up
 	}
-	for _, id := range extraNetworks(list, name) {
+	extra := extraNetworks(list, name)
+	var kept []string
+	var why error
+	for _, id := range extra {
 		if err := a.api.NetworkRemove(ctx, id); err != nil && !errdefs.IsNotFound(err) {
-			progress.Warnf(a.out, "network %s exists twice (another client created it at the same time) and the copy %s could not be removed: %v", name, shortID(id), err)
+			kept, why = append(kept, shortID(id)), err
 			continue
 		}
 		a.out.Event(progress.Event{Kind: progress.KindNetwork, Name: name, Status: "Removed", Detail: "duplicate " + shortID(id) + " created concurrently"})
 	}
+	if len(kept) > 0 {
+		a.useNetwork(name, oldestNetwork(list, name), len(kept)+1, strings.Join(kept, ", "), why)
+	}
+}
+
+// useNetwork makes the containers created from now on join the network
+// id where its name is ambiguous (pinNetworks), and says so once.
+func (a *applier) useNetwork(name, id string, count int, kept string, why error) {
+	a.mu.Lock()
+	said := a.netIDs[name] == id
+	if a.netIDs == nil {
+		a.netIDs = map[string]string{}
+	}
+	a.netIDs[name] = id
+	a.mu.Unlock()
+	if !said {
+		progress.Warnf(a.out, "network %s exists %d times (another client created it at the same time) and the copy %s could not be removed (%v): the containers join the oldest, %s", name, count, kept, why, shortID(id))
+	}
+}
+
+// pinNetworks names, in the spec's endpoints, the network to join by its
+// ID where its name is ambiguous: the engine then takes that one.
+func (a *applier) pinNetworks(spec *convert.Spec) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	pin := func(name string, ep *network.EndpointSettings) {
+		if id := a.netIDs[name]; id != "" && ep != nil {
+			ep.NetworkID = id
+		}
+	}
+	if spec.Network != nil {
+		for name, ep := range spec.Network.EndpointsConfig {
+			pin(name, ep)
+		}
+	}
+	for name, ep := range spec.Connects {
+		pin(name, ep)
+	}
+}
+
+// oldestNetwork is the ID of the network of this name that stays.
+func oldestNetwork(list []network.Summary, name string) string {
+	same := sameName(list, name)
+	if len(same) == 0 {
+		return ""
+	}
+	return same[0].ID
 }
 
 // extraNetworks names the networks of exactly this name beyond the oldest
-// (the name filter matches substrings). Ties in creation time go to the
-// smaller ID, so every client racing keeps the same one.
+// (the name filter matches substrings).
 func extraNetworks(list []network.Summary, name string) []string {
+	same := sameName(list, name)
+	if len(same) < 2 {
+		return nil
+	}
+	ids := make([]string, 0, len(same)-1)
+	for _, n := range same[1:] {
+		ids = append(ids, n.ID)
+	}
+	return ids
+}
+
+// sameName lists the networks of exactly this name, oldest first. Ties
+// in creation time go to the smaller ID, so every client racing keeps the
+// same one.
+func sameName(list []network.Summary, name string) []network.Summary {
 	var same []network.Summary
 	for _, n := range list {
 		if n.Name == name {
 			same = append(same, n)
 		}
 	}
-	if len(same) < 2 {
-		return nil
+	sort.Slice(same, func(i, j int) bool { return olderNetwork(same[i], same[j]) })
+	return same
+}
+
+func olderNetwork(a, b network.Summary) bool {
+	if !a.Created.Equal(b.Created) {
+		return a.Created.Before(b.Created)
 	}
-	sort.Slice(same, func(i, j int) bool {
-		if !same[i].Created.Equal(same[j].Created) {
-			return same[i].Created.Before(same[j].Created)
-		}
-		return same[i].ID < same[j].ID
-	})
-	ids := make([]string, 0, len(same)-1)
-	for _, n := range same[1:] {
-		ids = append(ids, n.ID)
-	}
-	return ids
+	return a.ID < b.ID
 }
 
 // createRacing creates a container; when the name is taken it adopts the

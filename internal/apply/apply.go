@@ -37,6 +37,7 @@ type applier struct {
 	renewAnon  bool                    // recreated containers get new anonymous volumes (up -V)
 	step       *string                 // where apply is, for the message when interrupted (nil: untold)
 	dupNets    []string                // the project's networks observed more than once
+	netIDs     map[string]string       // network name -> the ID containers join, where the name is ambiguous (useNetwork); under mu
 
 	mu      sync.Mutex
 	current map[string][]plan.Container // service -> its containers after apply
@@ -239,6 +240,7 @@ func (a *applier) create(ctx context.Context, s types.ServiceConfig, number int,
 	if err != nil {
 		return plan.Container{}, err
 	}
+	a.pinNetworks(&spec)
 	if err := a.inherit(ctx, &spec, s, old); err != nil {
 		return plan.Container{}, err
 	}
@@ -271,6 +273,9 @@ func (a *applier) finishCreate(ctx context.Context, id string, spec convert.Spec
 		return err
 	}
 	for netName, ep := range spec.Connects {
+		if ep != nil && ep.NetworkID != "" {
+			netName = ep.NetworkID // its name is ambiguous (pinNetworks)
+		}
 		if err := a.api.NetworkConnect(ctx, netName, id, ep); err != nil {
 			return err
 		}

@@ -32,12 +32,17 @@ func Observe(ctx context.Context, api dockerapi.API, project string) (*plan.Obse
 	}
 	o := &plan.Observed{Containers: cs, Networks: map[string]string{}, Volumes: map[string]bool{},
 		NetworkLabels: map[string]map[string]string{}, VolumeLabels: map[string]map[string]string{}}
-	seen := map[string]bool{}
+	seen := map[string]network.Summary{}
 	for _, n := range nets {
-		if seen[n.Name] && n.Labels[convert.LabelProject] == project && !slices.Contains(o.DuplicateNetworks, n.Name) {
-			o.DuplicateNetworks = append(o.DuplicateNetworks, n.Name)
+		if prev, ok := seen[n.Name]; ok {
+			if n.Labels[convert.LabelProject] == project && !slices.Contains(o.DuplicateNetworks, n.Name) {
+				o.DuplicateNetworks = append(o.DuplicateNetworks, n.Name)
+			}
+			if !olderNetwork(n, prev) {
+				continue // of several of one name, the oldest is the one that stays
+			}
 		}
-		seen[n.Name] = true
+		seen[n.Name] = n
 		o.Networks[n.Name] = n.ID
 		o.NetworkLabels[n.Name] = n.Labels
 	}

@@ -106,6 +106,7 @@ func (a *applier) createOneoff(ctx context.Context, s types.ServiceConfig, o Run
 		return plan.Container{}, err
 	}
 	convert.OneoffSpec(&spec, s, o.RunOptions)
+	a.pinNetworks(&spec)
 	if err := createMountpoints(spec.Host.Mounts); err != nil {
 		return plan.Container{}, fmt.Errorf("service %s: %w", s.Name, err)
 	}

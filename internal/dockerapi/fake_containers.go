@@ -136,9 +136,12 @@ func (f *FakeClient) endpoints(mode container.NetworkMode, nc *network.Networkin
 		want[string(mode)] = nil
 	}
 	for ref, ep := range want {
-		n := f.network(ref)
-		if n == nil {
-			return nil, notFound("network %s not found", ref)
+		if ep != nil && ep.NetworkID != "" {
+			ref = ep.NetworkID // the engine prefers the ID an endpoint names
+		}
+		n, err := f.networkRef(ref)
+		if err != nil {
+			return nil, err
 		}
 		e := &network.EndpointSettings{}
 		if ep != nil {

@@ -18,6 +18,36 @@ func (f *FakeClient) network(ref string) *network.Inspect {
 	return n
 }
 
+// networkRef resolves a network reference as the engine does: a name two
+// networks share (another client created a copy) is ambiguous.
+func (f *FakeClient) networkRef(ref string) (*network.Inspect, error) {
+	if n := f.networks[ref]; n != nil {
+		return n, nil
+	}
+	same := 0
+	for _, n := range f.networks {
+		if n.Name == ref {
+			same++
+		}
+	}
+	if same > 1 {
+		return nil, invalid("network %s is ambiguous (%d matches found on name)", ref, same)
+	}
+	if n := f.network(ref); n != nil {
+		return n, nil
+	}
+	return nil, notFound("network %s not found", ref)
+}
+
+// AddNetwork makes a network with these labels even when its name is
+// taken, as an engine before 25.0 does for a client that skips its
+// duplicate check, or for two clients creating at once; it returns the ID.
+func (f *FakeClient) AddNetwork(name string, labels map[string]string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.addNetwork(name, network.CreateOptions{Labels: labels}).ID
+}
+
 // addNetwork makes a network; without an IPAM config it gets the next
 // 172.x.0.0/16, as the engine's default pools hand them out.
 func (f *FakeClient) addNetwork(name string, o network.CreateOptions) *network.Inspect {
@@ -140,10 +170,12 @@ func (f *FakeClient) NetworkConnect(_ context.Context, netRef, ref string, ep *n
 	if err := f.begin("NetworkConnect", netRef); err != nil {
 		return err
 	}
-	n, c := f.network(netRef), f.container(ref)
+	n, err := f.networkRef(netRef)
+	if err != nil {
+		return err
+	}
+	c := f.container(ref)
 	switch {
-	case n == nil:
-		return notFound("network %s not found", netRef)
 	case c == nil:
 		return notFound("No such container: %s", ref)
 	case c.NetworkSettings.Networks[n.Name] != nil:

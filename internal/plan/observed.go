@@ -47,13 +47,14 @@ func Refs(byService map[string][]Container) map[string][]convert.Ref {
 // Observed is the project's current state on the engine.
 type Observed struct {
 	Containers []Container
-	Networks   map[string]string // name -> ID
+	Networks   map[string]string // name -> ID (of several of one name, the oldest)
 	Volumes    map[string]bool   // name -> exists
 	// The labels of the existing networks and volumes (name -> labels):
 	// whose they are (project, key) and their config hash.
 	NetworkLabels, VolumeLabels map[string]map[string]string
 	// DuplicateNetworks names the project's networks that exist more
 	// than once (another client created a copy): apply removes the
-	// copies, as when it races one itself (dedupeNetwork).
+	// copies, as when it races one itself (dedupeNetwork), and where one
+	// is in use its containers join the oldest by ID.
 	DuplicateNetworks []string
 }
