@@ -26,6 +26,10 @@ func routerOff() bool {
 // routerUp gives the project its https://SERVICE.PROJECT.localhost names
 // and prints them. A router that cannot start fails no up: one warning.
 func routerUp(ctx context.Context, g *globals, api dockerapi.API, p *types.Project) {
+	if host := api.DaemonHost(); !routerctl.Local(host) {
+		fmt.Fprintf(g.stderr, "router: off for the remote engine at %s (its ports would be on that machine's loopback)\n", host)
+		return
+	}
 	dir, err := router.CADir()
 	var ca *router.CA
 	if err == nil {

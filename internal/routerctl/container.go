@@ -97,7 +97,7 @@ func Ensure(ctx context.Context, api dockerapi.API) (Router, error) {
 	if err != nil {
 		return Router{}, err
 	}
-	local := isLocal(api.DaemonHost())
+	local := Local(api.DaemonHost())
 	var last error
 	for _, https := range pick(httpsPorts, local) {
 		for _, http := range pick(httpPorts, local) {
@@ -140,7 +140,10 @@ func pick(cands []int, local bool) []int {
 	return out
 }
 
-func isLocal(host string) bool {
+// Local reports whether the engine at host runs on this machine (a unix
+// socket or a named pipe): the router's loopback ports are then this
+// machine's. A remote engine (tcp://, ssh://) gets no router for now.
+func Local(host string) bool {
 	return strings.HasPrefix(host, "unix://") || strings.HasPrefix(host, "npipe://")
 }
 

@@ -99,11 +99,20 @@ func Attach(ctx context.Context, api dockerapi.API, ca *router.CA, p *types.Proj
 	if err := join(ctx, api, r, st, hosts(old)); err != nil {
 		return Attached{}, err
 	}
+	if same(old, st) {
+		return Attached{Router: r, State: st, Notes: notes}, nil // a no-op up: nothing to reload
+	}
 	if err := write(ctx, api, st, true); err != nil {
 		return Attached{}, err
 	}
-	r, err = Find(ctx, api)
-	return Attached{Router: r, State: st, Notes: notes}, err
+	return Attached{Router: r, State: st, Notes: notes}, nil
+}
+
+// same reports whether the router holds st already (certificates and all).
+func same(old, st router.State) bool {
+	a, err1 := json.Marshal(old)
+	b, err2 := json.Marshal(st)
+	return err1 == nil && err2 == nil && bytes.Equal(a, b)
 }
 
 func hosts(st router.State) []string {
