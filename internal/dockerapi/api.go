@@ -16,6 +16,7 @@ import (
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/api/types/network"
+	"github.com/docker/docker/api/types/registry"
 	"github.com/docker/docker/api/types/volume"
 	"github.com/docker/docker/client"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
@@ -72,6 +73,7 @@ type ExecAPI interface {
 
 // ImageAPI inspects, pulls, builds, saves and loads images.
 type ImageAPI interface {
+	Distribution
 	ImageInspect(ctx context.Context, image string, _ ...client.ImageInspectOption) (image.InspectResponse, error)
 	ImagePull(ctx context.Context, ref string, options image.PullOptions) (io.ReadCloser, error)
 	ImagePush(ctx context.Context, ref string, options image.PushOptions) (io.ReadCloser, error)
@@ -82,6 +84,14 @@ type ImageAPI interface {
 	DialHijack(ctx context.Context, url, proto string, meta map[string][]string) (net.Conn, error)
 	ImageSave(ctx context.Context, images []string, _ ...client.ImageSaveOption) (io.ReadCloser, error)
 	ImageLoad(ctx context.Context, input io.Reader, _ ...client.ImageLoadOption) (image.LoadResponse, error)
+}
+
+// Distribution asks the engine what a registry has under a reference (its
+// manifest's digest and platforms), without pulling: deploy pins a
+// service's image by digest with it, as docker stack deploy's
+// --resolve-image.
+type Distribution interface {
+	DistributionInspect(ctx context.Context, image, encodedRegistryAuth string) (registry.DistributionInspect, error)
 }
 
 // NetworkAPI lists, creates, connects and removes networks.

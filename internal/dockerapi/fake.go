@@ -27,7 +27,8 @@ import (
 // Conflict, InvalidArgument, ...).
 //
 // A test sets what the engine does not decide itself: the images present
-// and pullable (AddImage, AddPullable), what a started process does
+// and pullable (AddImage, AddPullable: what ImagePull and
+// DistributionInspect find in the registry), what a started process does
 // (SetHealth, Exit, ExitOnStart, HealthOnStart, SetLogs), and calls that
 // fail (FailNext, FailOn); it reads the outcome with the API itself
 // (ContainerList, ContainerInspect, ...), or the call log (Calls) where

@@ -8,12 +8,16 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/containerd/errdefs"
 	"github.com/distribution/reference"
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/api/types/image"
+	"github.com/docker/docker/api/types/registry"
 	"github.com/docker/docker/client"
 	"github.com/docker/docker/pkg/jsonmessage"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	"github.com/opencontainers/go-digest"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
 // normalize is an image reference as the engine stores it
@@ -108,6 +112,26 @@ func (f *FakeClient) ImageInspect(_ context.Context, ref string, _ ...client.Ima
 		return image.InspectResponse{}, notFound("No such image: %s", ref)
 	}
 	return clone(*img), nil
+}
+
+// DistributionInspect answers what the registry has under ref
+// (AddPullable, ImagePush): its digest (the fake's registry knows an image
+// by its ID) and platform. A reference the registry does not have fails as
+// the engine answers then.
+func (f *FakeClient) DistributionInspect(_ context.Context, ref, _ string) (registry.DistributionInspect, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("DistributionInspect", ref); err != nil {
+		return registry.DistributionInspect{}, err
+	}
+	img := f.registry[normalize(ref)]
+	if img == nil {
+		return registry.DistributionInspect{}, daemonError(errdefs.ErrUnauthenticated, "pull access denied for %s, repository does not exist or may require 'docker login'", reference.FamiliarName(mustParse(ref)))
+	}
+	return registry.DistributionInspect{
+		Descriptor: ocispec.Descriptor{MediaType: ocispec.MediaTypeImageManifest, Digest: digest.Digest(img.ID), Size: 1024},
+		Platforms:  []ocispec.Platform{{OS: img.Os, Architecture: img.Architecture}},
+	}, nil
 }
 
 // ImagePull gets what the registry has under ref (AddPullable): the

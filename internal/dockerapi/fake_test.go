@@ -288,3 +288,16 @@ func TestFakeLogs(t *testing.T) {
 		t.Errorf("all: %q", got)
 	}
 }
+
+func TestFakeDistributionInspect(t *testing.T) {
+	f := NewFakeClient()
+	ctx := context.Background()
+	id := f.AddPullable("reg.example/app:1", nil)
+	d, err := f.DistributionInspect(ctx, "reg.example/app:1", "")
+	if err != nil || d.Descriptor.Digest.String() != id || len(d.Platforms) != 1 {
+		t.Fatalf("got %+v, %v; want digest %s", d, err, id)
+	}
+	if _, err := f.DistributionInspect(ctx, "reg.example/app:2", ""); !errdefs.IsUnauthorized(err) {
+		t.Errorf("an image the registry lacks: %v", err)
+	}
+}
