@@ -2,6 +2,10 @@ package cli
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -11,6 +15,8 @@ import (
 
 type deployFlags struct {
 	detach, prune, registryAuth, build bool
+	timeout                            time.Duration
+	resolveImage                       string
 }
 
 func newDeployCmd(g *globals) *cobra.Command {
@@ -32,6 +38,20 @@ last ones (a service still waits for what it depends on). If a deploy
 fails, the services, networks, secrets and configs it created are removed
 again; an update that fails is the engine's to roll back.
 
+Interrupted (Ctrl-C) or at --timeout, deploy stops waiting and removes
+nothing, as docker stack deploy leaves the swarm to go on: it says which
+services had not converged and why, and what it created and updated, which
+stays (devstack deploy rm removes the stack); exit status 130 when
+interrupted, 1 at the timeout.
+
+--resolve-image pins each service's image to the digest its registry has
+for the tag (NAME:TAG@sha256:...), so that every node runs the same image,
+as docker stack deploy does: always (the default) asks the registry for
+every image on each deploy, so a tag pushed again updates its services;
+changed only for new services and those whose image changed in the
+project; never pins nothing. An image no registry gives stays as written,
+with a warning.
+
 deploy ps, ls, rm and logs act on the stack; a service named ps, ls, rm or
 logs cannot be named on the command line (deploy without names deploys it).`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runDeploy(cmd.Context(), g, f, args) },
@@ -41,11 +61,19 @@ logs cannot be named on the command line (deploy without names deploys it).`,
 	fl.BoolVar(&f.prune, "prune", false, "remove the stack's services that are no longer in the project")
 	fl.BoolVar(&f.registryAuth, "with-registry-auth", false, "send docker's registry credentials to the nodes, to pull private images")
 	fl.BoolVar(&f.build, "build", false, "build the images first and push those named with a registry, so every node can pull them")
+	fl.DurationVar(&f.timeout, "timeout", 0, "give up waiting after this long (e.g. 2m; 0: no limit), saying which services had not converged and why; nothing is removed")
+	fl.StringVar(&f.resolveImage, "resolve-image", deploy.ResolveAlways, `pin images to their registry digest: "always", "changed" (only changed images) or "never"`)
 	cmd.AddCommand(newDeployPsCmd(g), newDeployLsCmd(g), newDeployRmCmd(g), newDeployLogsCmd(g))
 	return cmd
 }
 
 func runDeploy(ctx context.Context, g *globals, f deployFlags, services []string) error {
+	if !slices.Contains(deploy.ResolveModes, f.resolveImage) {
+		return fmt.Errorf("--resolve-image %q: want one of %s", f.resolveImage, strings.Join(deploy.ResolveModes, ", "))
+	}
+	if f.timeout < 0 {
+		return fmt.Errorf("--timeout %s: must not be negative", f.timeout)
+	}
 	_, p, err := g.load(ctx, services)
 	if err != nil {
 		return err
@@ -67,7 +95,7 @@ func runDeploy(ctx context.Context, g *globals, f deployFlags, services []string
 			return err
 		}
 	}
-	o := deploy.Options{Detach: f.detach, Prune: f.prune, Partial: len(services) > 0}
+	o := deploy.Options{Detach: f.detach, Prune: f.prune, Partial: len(services) > 0, Timeout: f.timeout, ResolveImage: f.resolveImage}
 	if f.registryAuth {
 		o.Auth = g.auth.Encoded
 	}

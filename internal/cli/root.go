@@ -18,6 +18,7 @@ import (
 
 	"github.com/devstack/devstack/internal/apply"
 	"github.com/devstack/devstack/internal/compose"
+	"github.com/devstack/devstack/internal/deploy"
 	"github.com/devstack/devstack/internal/registryauth"
 )
 
@@ -63,6 +64,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case ctx.Err() != nil && errors.Is(err, context.Canceled):
 		if intr := (*apply.Interrupted)(nil); errors.As(err, &intr) {
 			fmt.Fprintf(stderr, "devstack: %v\n", intr) // the step, and what is left
+		} else if st := (*deploy.Stopped)(nil); errors.As(err, &st) {
+			fmt.Fprintf(stderr, "devstack: deploy %v\n", st) // what had not converged, what is kept
 		} else {
 			fmt.Fprintln(stderr, "devstack: interrupted")
 		}

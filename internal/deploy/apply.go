@@ -1,11 +1,13 @@
 package deploy
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/docker/docker/api/types/swarm"
 	"golang.org/x/sync/errgroup"
@@ -28,6 +30,14 @@ type Options struct {
 	// Auth gives the encoded registry credentials sent with an image
 	// (--with-registry-auth); nil sends none.
 	Auth func(image string) (string, error)
+	// Timeout bounds the whole deploy, its waits included (0: none). When
+	// it expires, Deploy fails with a Stopped that says which services had
+	// not converged and why; nothing is removed or rolled back.
+	Timeout time.Duration
+	// ResolveImage says which images are pinned to their registry digest:
+	// ResolveAlways (as "": docker stack deploy's default), ResolveChanged
+	// or ResolveNever.
+	ResolveImage string
 }
 
 // Deploy applies the stack to the swarm: checks first (a manager, external
@@ -37,44 +47,70 @@ type Options struct {
 // converge before the services that depend on it; then it waits for the
 // rest (unless Detach), prunes (Prune) and removes stale secrets and
 // configs. If a deploy fails before everything converged, what it created
-// is removed again; updates are the engine's to roll back.
+// is removed again; updates are the engine's to roll back. Interrupted or
+// at its Timeout, it keeps what it created and updated and says so
+// (Stopped).
 func Deploy(ctx context.Context, api API, st *stack.Stack, o Options, out progress.Progress) error {
-	if err := ensureManager(ctx, api); err != nil {
-		return err
-	}
-	observed, err := Observe(ctx, api, st.Namespace)
-	if err != nil {
-		return err
-	}
-	plan, err := stack.Diff(st, observed.serviceStates())
-	if err != nil {
-		return err
-	}
-	levels, err := stack.Levels(st)
-	if err != nil {
-		return err
-	}
-	auths, err := check(ctx, api, st, plan, o)
-	if err != nil {
-		return err
+	if o.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
+		defer cancel()
 	}
 	u := &undo{}
-	err = apply(ctx, api, st, observed, plan, levels, auths, o, u, out)
-	if err != nil {
-		if ctx.Err() == nil && !u.empty() {
+	p, err := prepare(ctx, api, st, o, out)
+	if err == nil {
+		err = apply(ctx, api, st, p.observed, p.plan, p.levels, p.auths, o, u, out)
+	}
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return u.stopped(err, ctx.Err(), o.Timeout)
+	case err != nil:
+		if !u.empty() {
 			u.run(context.WithoutCancel(ctx), out)
 		}
 		return err
 	}
 	if o.Prune && !o.Partial {
-		if err := prune(ctx, api, st.Namespace, plan, out); err != nil {
+		if err := prune(ctx, api, st.Namespace, p.plan, out); err != nil {
 			return err
 		}
 	}
 	if !o.Partial {
-		removeStale(ctx, api, st, observed, out)
+		removeStale(ctx, api, st, p.observed, out)
 	}
 	return nil
+}
+
+// prepared is what a deploy found and decided before changing anything.
+type prepared struct {
+	observed Observed
+	plan     stack.Plan
+	levels   [][]stack.Service
+	auths    map[string]string
+}
+
+// prepare observes the stack, plans, checks and resolves the images.
+func prepare(ctx context.Context, api API, st *stack.Stack, o Options, out progress.Progress) (p prepared, err error) {
+	if err := ensureManager(ctx, api); err != nil {
+		return p, err
+	}
+	if p.observed, err = Observe(ctx, api, st.Namespace); err != nil {
+		return p, err
+	}
+	if p.plan, err = stack.Diff(st, p.observed.serviceStates()); err != nil {
+		return p, err
+	}
+	if p.levels, err = stack.Levels(st); err != nil {
+		return p, err
+	}
+	if p.auths, err = check(ctx, api, st, p.plan, o); err != nil {
+		return p, err
+	}
+	if o.ResolveImage != ResolveNever {
+		mode := cmp.Or(o.ResolveImage, ResolveAlways)
+		p.plan, err = resolveImages(ctx, api, p.plan, p.observed.Services, mode, o.Auth, out)
+	}
+	return p, err
 }
 
 // check runs the checks that need no change on the swarm and returns the
@@ -166,8 +202,11 @@ func applyLevel(ctx context.Context, api API, ns string, level []stack.Service, 
 			if err != nil {
 				return err
 			}
-			if a.Kind == stack.Create {
+			switch a.Kind {
+			case stack.Create:
 				u.add(func(ctx context.Context) error { return removeServices(ctx, api, ns, []string{id}) }, "service "+s.Spec.Name)
+			case stack.Update:
+				u.update(s.Spec.Name)
 			}
 			items[i] = waitItem{name: s.Spec.Name, created: a.Kind == stack.Create, updated: a.Kind == stack.Update,
 				quiet: a.Kind == stack.Unchanged}
@@ -199,8 +238,9 @@ func dependedOn(items []waitItem, level []stack.Service, later [][]stack.Service
 // undo records what a deploy created, to remove it again when the deploy
 // fails: services first, then networks, secrets and configs.
 type undo struct {
-	mu    sync.Mutex
-	steps []undoStep
+	mu      sync.Mutex
+	steps   []undoStep
+	updated []string // the services updated, which an undo leaves to the engine
 }
 
 type undoStep struct {
@@ -214,7 +254,32 @@ func (u *undo) add(do func(context.Context) error, what string) {
 	u.steps = append(u.steps, undoStep{what, do})
 }
 
+func (u *undo) update(service string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.updated = append(u.updated, service)
+}
+
 func (u *undo) empty() bool { return len(u.steps) == 0 }
+
+// stopped is the error of a deploy that ended with err when its context
+// did (ctxErr: interrupted, or its timeout expired): nothing is undone,
+// the error says what is kept.
+func (u *undo) stopped(err, ctxErr error, timeout time.Duration) *Stopped {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	e := &Stopped{Updated: slices.Clone(u.updated), Err: ctxErr}
+	if errors.Is(ctxErr, context.DeadlineExceeded) {
+		e.Timeout = timeout
+	}
+	for _, s := range u.steps {
+		e.Created = append(e.Created, s.what)
+	}
+	if nc := (*notConverged)(nil); errors.As(err, &nc) {
+		e.NotConverged = nc.services
+	}
+	return e
+}
 
 // run undoes in reverse order of creation (services before the networks
 // and objects they use).

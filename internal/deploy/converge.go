@@ -14,6 +14,7 @@ type Verdict struct {
 	Running, Desired uint64
 	Phase            string // "running", "updating", "rolling back", "completed"
 	Err              error  // set when it will not converge by itself
+	Why              string // what it waits for, when not Done
 }
 
 // failLimit is how many rejected (or, for a new service, failed) tasks
@@ -24,10 +25,11 @@ const failLimit = 3
 // (seen) whether it has converged: as many up-to-date tasks running as
 // desired (a task with a healthcheck is "starting" until healthy), no
 // update in progress. A task the scheduler could not place is its failure
-// only once it stays so (see unplaceable). updated says this deploy updated the service (a
-// rollback is then its failure); created that it created it (failing
-// tasks are then its failure; for an update, update_config's
-// failure_action decides). nodes names node IDs. Pure.
+// only once it stays so (see unplaceable). updated says this deploy
+// updated the service (a rollback is then its failure); created that it
+// created it (failing tasks are then its failure; for an update,
+// update_config's failure_action decides). nodes names node IDs. Why says
+// what a service that has not converged waits for. Pure.
 func judge(s swarm.Service, seen sight, updated, created bool, nodes map[string]string) Verdict {
 	v := Verdict{Desired: desired(s), Phase: "running"}
 	job := s.Spec.Mode.ReplicatedJob != nil || s.Spec.Mode.GlobalJob != nil
@@ -78,7 +80,46 @@ func judge(s swarm.Service, seen sight, updated, created bool, nodes map[string]
 		v.Phase = "completed"
 	}
 	v.Done = v.Running >= v.Desired && (v.Phase == "running" || v.Phase == "completed")
+	if !v.Done {
+		v.Why = why(s, seen, pending, rejected, failed, nodes)
+	}
 	return v
+}
+
+// why says what keeps a service from having converged: tasks the
+// scheduler cannot place, failing tasks, old tasks still stopping, the
+// states of the tasks not running yet, the update's message.
+func why(s swarm.Service, seen sight, pending, rejected, failed []swarm.Task, nodes map[string]string) string {
+	var out []string
+	if len(pending) > 0 {
+		out = append(out, tasksN(len(pending))+" pending: "+pending[0].Status.Err)
+	}
+	if len(rejected) > 0 {
+		out = append(out, taskErrors("rejected", rejected, nodes))
+	}
+	if len(failed) > 0 {
+		out = append(out, taskErrors("failed", failed, nodes))
+	}
+	if n := len(stopping(seen.old)); n > 0 {
+		out = append(out, tasksN(n)+" of the previous spec stopping")
+	}
+	states := map[swarm.TaskState]int{}
+	var order []swarm.TaskState
+	for _, t := range seen.tasks {
+		if t.Status.State == swarm.TaskStateRunning || !live(t.Status.State) || t.Status.Err != "" {
+			continue
+		}
+		if states[t.Status.State]++; states[t.Status.State] == 1 {
+			order = append(order, t.Status.State)
+		}
+	}
+	for _, st := range order {
+		out = append(out, fmt.Sprintf("%s %s", tasksN(states[st]), st))
+	}
+	if u := s.UpdateStatus; u != nil && u.Message != "" && (u.State == swarm.UpdateStateUpdating || u.State == swarm.UpdateStateRollbackStarted) {
+		out = append(out, "update: "+u.Message)
+	}
+	return strings.Join(out, "; ")
 }
 
 // desired is how many tasks the service wants running (or completed, for

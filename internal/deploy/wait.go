@@ -35,11 +35,15 @@ func waitConverged(ctx context.Context, api API, items []waitItem, out progress.
 		return err
 	}
 	w := newWatch(items)
-	last := map[string]string{}
+	last := map[string]string{}     // the verdict last said
+	seenLast := map[string]string{} // and why, for the error when the wait is stopped
 	done := map[string]bool{}
 	for first := true; ; first = false {
 		services, seen, err := w.look(ctx, api, time.Now())
 		if err != nil {
+			if ctx.Err() != nil {
+				return stoppedWaiting(ctx, items, done, seenLast)
+			}
 			return err
 		}
 		for _, it := range items {
@@ -55,6 +59,10 @@ func waitConverged(ctx context.Context, api API, items []waitItem, out progress.
 				return v.Err
 			}
 			text := formatVerdict(v)
+			seenLast[it.name] = text
+			if v.Why != "" {
+				seenLast[it.name] += ": " + v.Why
+			}
 			if v.Done && first && it.quiet {
 				done[it.name] = true
 				continue
@@ -72,10 +80,26 @@ func waitConverged(ctx context.Context, api API, items []waitItem, out progress.
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return stoppedWaiting(ctx, items, done, seenLast)
 		case <-time.After(pollEvery):
 		}
 	}
+}
+
+// stoppedWaiting is the error of a wait whose context ended: the services
+// not converged yet, with what was last seen of each.
+func stoppedWaiting(ctx context.Context, items []waitItem, done map[string]bool, last map[string]string) error {
+	e := &notConverged{err: ctx.Err()}
+	for _, it := range items {
+		if !done[it.name] {
+			text := last[it.name]
+			if text == "" {
+				text = "not seen yet"
+			}
+			e.services = append(e.services, fmt.Sprintf("%s (%s)", it.name, text))
+		}
+	}
+	return e
 }
 
 // watch lists the services of a wait and their tasks, and remembers since
