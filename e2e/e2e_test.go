@@ -121,7 +121,9 @@ func prepare(binDir string) error {
 	if out, err := gen.CombinedOutput(); err != nil {
 		return fmt.Errorf("go generate ./internal/watch/inject: %v\n%s", err, out)
 	}
-	build := exec.Command("go", "build", "-o", binDir+string(filepath.Separator), ".", "./cmd/devstack-buildkit")
+	// routerecho (testdata/routerecho): the router scripts' WebSocket and
+	// SSE server, copied into a FROM scratch image, and their client.
+	build := exec.Command("go", "build", "-o", binDir+string(filepath.Separator), ".", "./cmd/devstack-buildkit", "./e2e/testdata/routerecho")
 	build.Dir = ".."
 	build.Env = append(os.Environ(), "CGO_ENABLED=0") // static, as make build
 	if out, err := build.CombinedOutput(); err != nil {
