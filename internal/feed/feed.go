@@ -26,6 +26,11 @@ type ContainerState struct {
 	Ports             []PortBinding // published ports
 	TTY               bool
 	Removed           bool // the container is gone
+	// DependsOn is the service's depends_on (from its container's label),
+	// Probes the engine's last health probes, oldest first: the
+	// dashboard's dependency view.
+	DependsOn []Dependency
+	Probes    []Probe
 	// A deployed stack's task (RunStack) is shown as a ContainerState: ID
 	// the task's, Name SERVICE.SLOT, Number the slot, State its current
 	// state (new ... running, complete, failed, shutdown, rejected),
@@ -33,6 +38,17 @@ type ContainerState struct {
 	Node    string // the node's hostname; "" while unassigned
 	Desired string // the state swarm wants it in: running, shutdown, ...
 	Error   string // why it failed or was rejected
+}
+
+// Dependency is one depends_on entry: the service depended on and the
+// condition (service_started, service_healthy, service_completed_successfully).
+type Dependency struct{ Service, Condition string }
+
+// Probe is one health check the engine ran.
+type Probe struct {
+	Start    time.Time
+	ExitCode int
+	Output   string
 }
 
 // NetworkIP is a container's address on one network.

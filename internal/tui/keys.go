@@ -71,8 +71,14 @@ func (m Model) normalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.logs.scroll(page, h)
 	case "pgdown", "ctrl+f", " ":
 		m.logs.scroll(-page, h)
-	case "home", "g":
+	case "home":
 		m.logs.scroll(m.logs.count(), h)
+	case "g":
+		if m.stack != nil {
+			m.status = "no dependency view for a deployed stack"
+			return m, nil
+		}
+		m.deps = !m.deps
 	case "end", "G", "F":
 		m.logs.follow()
 	case "/":

@@ -90,6 +90,7 @@ type Model struct {
 	status   string // the last action's outcome, shown on the status line
 	mode     mode
 	input    textinput.Model
+	deps     bool // the dependency view instead of the logs (g)
 	stopAll  bool // quit with a request to stop the stack
 	quitting bool
 }

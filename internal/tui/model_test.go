@@ -62,6 +62,8 @@ func keys(m Model, ks ...string) Model {
 			msg = tea.KeyMsg{Type: tea.KeyPgDown}
 		case "end":
 			msg = tea.KeyMsg{Type: tea.KeyEnd}
+		case "home":
+			msg = tea.KeyMsg{Type: tea.KeyHome}
 		case "down":
 			msg = tea.KeyMsg{Type: tea.KeyDown}
 		case "up":
@@ -265,7 +267,7 @@ func TestScrollStaysPut(t *testing.T) {
 	}
 	m = keys(m, "end")
 	mustContain(t, m.View(), "following", "web   | new 4")
-	m = keys(m, "g") // oldest lines fill the pane
+	m = keys(m, "home") // oldest lines fill the pane
 	lines := strings.Split(m.View(), "\n")
 	if !strings.Contains(lines[7], "web line 0") || !strings.Contains(lines[22], "db line 15") {
 		t.Errorf("home should fill the pane from the oldest line:\n%s", m.View())

@@ -29,8 +29,13 @@ func (m Model) View() string {
 		} else {
 			lines = append(lines, m.tableLines(m.width, m.tableRows())...)
 		}
-		lines = append(lines, m.eventsLine(), m.logBar())
-		lines = append(lines, m.logLines(m.logHeight())...)
+		if m.deps {
+			lines = append(lines, m.eventsLine(), m.st.header.Render("── dependencies (depends_on, with their condition) · g back to the logs "))
+			lines = append(lines, m.depLines(m.logHeight())...)
+		} else {
+			lines = append(lines, m.eventsLine(), m.logBar())
+			lines = append(lines, m.logLines(m.logHeight())...)
+		}
 	}
 	for len(lines) < m.height-1 {
 		lines = append(lines, "")
@@ -150,6 +155,8 @@ var helpText = []string{
 	"  /           search; n older match, N newer; esc clears",
 	"  f           filter: only lines containing the text (empty: all lines)",
 	"  t  w        timestamps on/off, wrap long lines on/off",
+	"  g           dependency view: depends_on edges (satisfied, waiting, failed)",
+	"              and the selected service's last health probes; g again: logs",
 	"  r           restart the selected service",
 	"  s           stop the selected service, or start it when stopped",
 	"  c           recreate it: build or pull its image, new container",

@@ -154,6 +154,7 @@ func stateOf(project string, ins container.InspectResponse) feed.ContainerState 
 		st.Service = ins.Config.Labels[convert.LabelService]
 		st.Number, _ = strconv.Atoi(ins.Config.Labels[convert.LabelNumber])
 		st.TTY = ins.Config.Tty
+		st.DependsOn = dependsOn(ins.Config.Labels[convert.LabelDependsOn])
 	}
 	if s := ins.State; s != nil {
 		st.State, st.ExitCode = s.Status, s.ExitCode
@@ -161,6 +162,7 @@ func stateOf(project string, ins container.InspectResponse) feed.ContainerState 
 		st.FinishedAt, _ = time.Parse(time.RFC3339Nano, s.FinishedAt)
 		if s.Health != nil {
 			st.Health = string(s.Health.Status)
+			st.Probes = probes(s.Health.Log)
 		}
 	}
 	if ins.ContainerJSONBase != nil {
@@ -171,6 +173,29 @@ func stateOf(project string, ins container.InspectResponse) feed.ContainerState 
 		st.Ports = portBindings(ns)
 	}
 	return st
+}
+
+// dependsOn reads the depends_on label: "db:service_healthy:false,...".
+func dependsOn(label string) []feed.Dependency {
+	var out []feed.Dependency
+	for _, d := range strings.Split(label, ",") {
+		name, rest, _ := strings.Cut(d, ":")
+		cond, _, _ := strings.Cut(rest, ":")
+		if name != "" {
+			out = append(out, feed.Dependency{Service: name, Condition: cond})
+		}
+	}
+	return out
+}
+
+func probes(log []*container.HealthcheckResult) []feed.Probe {
+	out := make([]feed.Probe, 0, len(log))
+	for _, r := range log {
+		if r != nil {
+			out = append(out, feed.Probe{Start: r.Start, ExitCode: r.ExitCode, Output: strings.TrimSpace(r.Output)})
+		}
+	}
+	return out
 }
 
 func networkIPs(project string, nets map[string]*network.EndpointSettings) []feed.NetworkIP {

@@ -63,3 +63,26 @@ func TestStatsOf(t *testing.T) {
 		t.Errorf("cgroup v1: stats %+v, want 60 MiB", st)
 	}
 }
+
+// The dependency view's data: depends_on from the label, the health log's probes.
+func TestStateOfDependenciesAndProbes(t *testing.T) {
+	at := time.Date(2026, 1, 2, 10, 0, 0, 0, time.UTC)
+	ins := container.InspectResponse{
+		ContainerJSONBase: &container.ContainerJSONBase{ID: "abc", Name: "/p-web-1",
+			State: &container.State{Status: "running", Health: &container.Health{Status: "starting", Log: []*container.HealthcheckResult{
+				{Start: at, ExitCode: 1, Output: "connection refused\n"},
+			}}}},
+		Config: &container.Config{Labels: map[string]string{convert.LabelService: "web", convert.LabelDependsOn: "db:service_healthy:false,job:service_completed_successfully:true"}},
+	}
+	st := stateOf("p", ins)
+	want := []feed.Dependency{{Service: "db", Condition: "service_healthy"}, {Service: "job", Condition: "service_completed_successfully"}}
+	if len(st.DependsOn) != 2 || st.DependsOn[0] != want[0] || st.DependsOn[1] != want[1] {
+		t.Errorf("depends on %v", st.DependsOn)
+	}
+	if len(st.Probes) != 1 || st.Probes[0] != (feed.Probe{Start: at, ExitCode: 1, Output: "connection refused"}) {
+		t.Errorf("probes %v", st.Probes)
+	}
+	if got := stateOf("p", container.InspectResponse{ContainerJSONBase: &container.ContainerJSONBase{}, Config: &container.Config{Labels: map[string]string{convert.LabelDependsOn: ""}}}); got.DependsOn != nil {
+		t.Errorf("no depends_on: %v", got.DependsOn)
+	}
+}
