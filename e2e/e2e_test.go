@@ -183,6 +183,7 @@ func TestScripts(t *testing.T) {
 		"rigauthregistry": cmdRigAuthRegistry,
 		"waitrunning":     cmdWaitrunning,
 		"retar":           cmdRetar,
+		"ldmbomb":         cmdLdmbomb,
 	})
 }
 

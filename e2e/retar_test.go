@@ -4,12 +4,15 @@ import (
 	"archive/tar"
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
+	"github.com/klauspost/compress/zstd"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -104,4 +107,30 @@ func retarMembers(ts *testscript.TestScript, raw json.RawMessage, files map[stri
 	b, err := json.Marshal(members)
 	ts.Check(err)
 	return b
+}
+
+// cmdLdmbomb implements `ldmbomb MEMBER SIZE OUT`: a zstd-long archive of
+// a few hundred bytes whose one member MEMBER claims SIZE bytes (the tar
+// header and a byte as literals, the rest one long-distance match).
+func cmdLdmbomb(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: ldmbomb MEMBER SIZE OUT")
+	}
+	size, err := strconv.ParseInt(args[1], 10, 64)
+	ts.Check(err)
+	var hdr bytes.Buffer
+	tw := tar.NewWriter(&hdr)
+	ts.Check(tw.WriteHeader(&tar.Header{Name: args[0], Typeflag: tar.TypeReg, Mode: 0o644, Size: size}))
+	// the header is written; the content never is
+	lits := append(hdr.Bytes(), 'x')
+	stream := binary.AppendUvarint([]byte("dsldm\x00\x01\x1a"), uint64(len(lits)))
+	stream = binary.AppendUvarint(stream, uint64(size-1))
+	stream = binary.AppendUvarint(stream, 1)
+	stream = append(append(stream, lits...), 0, 0)
+	var out bytes.Buffer
+	z, err := zstd.NewWriter(&out)
+	ts.Check(err)
+	z.Write(stream)
+	ts.Check(z.Close())
+	ts.Check(os.WriteFile(ts.MkAbs(args[2]), out.Bytes(), 0o644))
 }

@@ -173,7 +173,7 @@ func TestFlippedCompressedByte(t *testing.T) {
 			damaged := bytes.Clone(archive)
 			damaged[at] ^= 0x20
 			switch _, err := Verify(bytes.NewReader(damaged)); {
-			case errors.Is(err, ErrCorrupt) || errors.Is(err, ErrChecksum) || errors.Is(err, ErrUnsafePath) || errors.Is(err, ErrInvalidName) || errors.Is(err, ErrNewerFormat):
+			case errors.Is(err, ErrCorrupt) || errors.Is(err, ErrChecksum) || errors.Is(err, ErrUnsafePath) || errors.Is(err, ErrInvalidName) || errors.Is(err, ErrTooLarge) || errors.Is(err, ErrNewerFormat):
 				refused++
 			case err != nil:
 				t.Fatalf("%s, byte %d of %d flipped: got %v", c, at, len(archive), err)

@@ -95,31 +95,34 @@ var (
 )
 
 // decompressor recognises the compression by its magic bytes: zstd (and
-// in it a plain tar, or the long-distance match layer by its header),
-// gzip, or else a plain tar.
-func decompressor(r io.Reader) (io.Reader, func(), error) {
+// in it a plain tar, or the long-distance match layer by its header, its
+// output bounded by limit when not 0), gzip, or else a plain tar.
+func decompressor(r io.Reader, limit int64) (io.Reader, func(), error) {
 	br := bufio.NewReaderSize(r, 1<<20)
 	head, _ := br.Peek(4)
 	switch {
 	case bytes.HasPrefix(head, zstdMagic):
 		d, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(runtime.GOMAXPROCS(0)))
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: zstd: %v", ErrCorrupt, err)
+			return nil, nil, fmt.Errorf("%w: %v", ErrCorrupt, zstdError{err})
 		}
-		inner := bufio.NewReaderSize(d, 64<<10)
+		inner := bufio.NewReaderSize(zstdReader{d}, 64<<10)
 		if head, _ := inner.Peek(ldm.HeaderLen); !ldm.IsStream(head) {
 			return inner, d.Close, nil // a plain tar (zstd, and all of format 1)
 		}
 		l, err := ldm.NewReader(inner)
-		switch {
-		case errors.Is(err, ldm.ErrNewerVersion):
+		if err != nil {
+			err = damagedUnder(inner, err) // the header may be the zstd stream's damage
 			d.Close()
-			return nil, nil, fmt.Errorf("%w: %v: load it with a newer devstack", ErrNewerFormat, err)
-		case err != nil:
-			d.Close()
-			return nil, nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+			if errors.Is(err, ldm.ErrNewerVersion) {
+				return nil, nil, fmt.Errorf("%w: %v: load it with a newer devstack", ErrNewerFormat, err)
+			}
+			return nil, nil, fmt.Errorf("%w: %v", ErrCorrupt, readErr(err))
 		}
-		return l, d.Close, nil
+		if limit > 0 {
+			l.Limit(limit)
+		}
+		return ldmLayer{l, inner}, d.Close, nil
 	case bytes.HasPrefix(head, gzipMagic):
 		g, err := gzip.NewReader(br)
 		if err != nil {
@@ -128,4 +131,36 @@ func decompressor(r io.Reader) (io.Reader, func(), error) {
 		return g, func() { g.Close() }, nil
 	}
 	return br, func() {}, nil
+}
+
+// zstdReader says that its errors are the zstd stream's.
+type zstdReader struct{ d *zstd.Decoder }
+
+func (z zstdReader) Read(p []byte) (int, error) {
+	n, err := z.d.Read(p)
+	if err != nil && err != io.EOF {
+		err = zstdError{err}
+	}
+	return n, err
+}
+
+type zstdError struct{ err error }
+
+func (e zstdError) Error() string { return "damaged zstd stream: " + e.err.Error() }
+func (e zstdError) Unwrap() error { return e.err }
+
+// ldmLayer reads the long-distance match stream. What it finds damaged
+// may be the zstd stream under it, which checks its blocks only at the
+// end of its frame: it reads on (up to a bound) to tell.
+type ldmLayer struct {
+	l     *ldm.Reader
+	under io.Reader
+}
+
+func (l ldmLayer) Read(p []byte) (int, error) {
+	n, err := l.l.Read(p)
+	if errors.Is(err, ldm.ErrCorrupt) {
+		err = damagedUnder(l.under, err)
+	}
+	return n, err
 }

@@ -33,3 +33,7 @@ var (
 	// ErrConflict means loading would overwrite a different existing file.
 	ErrConflict = errors.New("file exists with other content")
 )
+
+// ErrTooLarge means the archive expands beyond what its size allows: a
+// decompression bomb, or damage.
+var ErrTooLarge = errors.New("archive expands beyond what its size allows")

@@ -53,7 +53,7 @@ func Load(ctx context.Context, eng ImageLoader, a *Archive, o LoadOptions) (Mani
 		return dir, Conflicts(m, dir)
 	}
 	meter := o.Meter.start(a.size, 0)
-	m, dir, err := Unpack(io.TeeReader(a.r, meter), decide, func(export io.Reader) error {
+	m, dir, err := Unpack(a.reader(meter), decide, func(export io.Reader) error {
 		return eng.LoadImages(ctx, export)
 	})
 	meter.Done()
@@ -91,7 +91,7 @@ func TargetDir(m Manifest, dir string) (string, error) {
 func Check(a *Archive, o LoadOptions) (Manifest, error) {
 	meter := o.Meter.start(a.size, 0)
 	defer meter.Done()
-	m, err := Verify(io.TeeReader(a.r, meter))
+	m, err := Verify(a.reader(meter))
 	if err != nil {
 		return m, loadFailed(a.name, "checking", err)
 	}
@@ -130,6 +130,16 @@ func Open(ctx context.Context, file string, stdin io.Reader) (*Archive, error) {
 	}
 	stop := context.AfterFunc(ctx, func() { f.Close() })
 	return &Archive{name: file, r: ctxReader{ctx, f}, size: st.Size(), close: func() { stop(); f.Close() }}, nil
+}
+
+// reader is the archive's content, metered, and of known size when read
+// from a file (which bounds what it may expand to).
+func (a *Archive) reader(meter Meter) io.Reader {
+	r := io.TeeReader(a.r, meter)
+	if a.size > 0 {
+		return sized{r, a.size}
+	}
+	return r
 }
 
 // Close closes the archive file (never standard input).

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/docker/go-units"
 )
 
 // spoolMemory is how much of the project's files a load keeps in memory
@@ -21,6 +23,7 @@ type spool struct {
 	file  *os.File
 	size  int64 // of file
 	items []spooled
+	free  func() (int64, error) // free space where the temporary file goes; statfs of $TMPDIR when nil
 }
 
 type spooled struct {
@@ -39,6 +42,9 @@ func (s *spool) add(m Member, content io.Reader) (string, error) {
 		it.off = int64(len(s.mem))
 		w = (*memTail)(&s.mem)
 	default:
+		if err := s.room(m); err != nil {
+			return "", err
+		}
 		if s.file == nil {
 			f, err := os.CreateTemp("", "devstack-load-*")
 			if err != nil {
@@ -57,6 +63,21 @@ func (s *spool) add(m Member, content io.Reader) (string, error) {
 	}
 	s.items = append(s.items, it)
 	return sum, nil
+}
+
+// room refuses a member that does not fit in the free space of the
+// temporary directory, before any of it is written there.
+func (s *spool) room(m Member) error {
+	free := s.free
+	if free == nil {
+		free = func() (int64, error) { return diskFree(os.TempDir()) }
+	}
+	n, err := free()
+	if err == nil && n < m.Size {
+		return fmt.Errorf("keeping the project's files until the archive is checked: member %s needs %s in %s (the temporary directory, $TMPDIR), which has %s free",
+			m.Name, units.BytesSize(float64(m.Size)), os.TempDir(), units.BytesSize(float64(n)))
+	}
+	return nil
 }
 
 // content is a kept file's content.

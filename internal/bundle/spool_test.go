@@ -48,3 +48,14 @@ func TestSpool(t *testing.T) {
 		t.Errorf("the temporary file is still there: %v", err)
 	}
 }
+
+// A project file that does not fit in $TMPDIR's free space is refused
+// before anything of it is written there.
+func TestSpoolFreeSpace(t *testing.T) {
+	s := spool{limit: 1, free: func() (int64, error) { return 10, nil }}
+	defer s.close()
+	_, err := s.add(Member{Name: "project/big", Type: TypeFile, Size: 100}, strings.NewReader(strings.Repeat("x", 100)))
+	if err == nil || !strings.Contains(err.Error(), "project/big") || !strings.Contains(err.Error(), "free") || s.file != nil {
+		t.Errorf("got %v, temporary file %v", err, s.file)
+	}
+}

@@ -19,14 +19,15 @@ type Reader struct {
 	// the record being decoded
 	litLeft, matchLeft, dist int64
 	err                      error
+	limit                    int64 // 0: none
 }
 
 // NewReader reads the header from r.
 func NewReader(r io.Reader) (*Reader, error) {
-	in := bufio.NewReaderSize(r, 256<<10)
+	in := bufio.NewReaderSize(source{r}, 256<<10)
 	h := make([]byte, HeaderLen)
 	if _, err := io.ReadFull(in, h); err != nil {
-		return nil, fmt.Errorf("%w: header: %v", ErrCorrupt, err)
+		return nil, corrupt("header", err)
 	}
 	wl, err := checkHeader(h)
 	if err != nil {
@@ -94,13 +95,19 @@ func (d *Reader) head() error {
 		return corrupt("record", err)
 	}
 	if lits == 0 && mlen == 0 {
-		if _, err := d.in.ReadByte(); err != io.EOF {
+		switch _, err := d.in.ReadByte(); {
+		case err == nil:
 			return fmt.Errorf("%w: data after the end", ErrCorrupt)
+		case err != io.EOF:
+			return corrupt("end", err)
 		}
 		return io.EOF
 	}
 	if lits > 1<<60 || mlen > 1<<60 {
 		return fmt.Errorf("%w: a record of %d+%d bytes", ErrCorrupt, lits, mlen)
+	}
+	if end := d.hist.end(); d.limit > 0 && int64(lits+mlen) > d.limit-end {
+		return fmt.Errorf("%w: a record of %d bytes at %d, over the limit of %d", ErrTooLarge, lits+mlen, end, d.limit)
 	}
 	d.litLeft, d.matchLeft = int64(lits), int64(mlen)
 	if mlen == 0 {
@@ -118,9 +125,35 @@ func (d *Reader) head() error {
 	return nil
 }
 
+// corrupt is a damaged record; an error of the reader underneath (a
+// damaged compressed stream) is its own, returned as it is.
 func corrupt(what string, err error) error {
+	var se sourceError
+	if errors.As(err, &se) {
+		return se.err
+	}
 	if errors.Is(err, io.EOF) {
 		err = io.ErrUnexpectedEOF
 	}
 	return fmt.Errorf("%w: %s: %v", ErrCorrupt, what, err)
 }
+
+// source marks the errors of the reader underneath, other than its end.
+type source struct{ r io.Reader }
+
+func (s source) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = sourceError{err}
+	}
+	return n, err
+}
+
+type sourceError struct{ err error }
+
+func (e sourceError) Error() string { return e.err.Error() }
+func (e sourceError) Unwrap() error { return e.err }
+
+// Limit bounds the output: a record that would take it over n bytes is
+// refused at its head, before any of it is decoded.
+func (d *Reader) Limit(n int64) { d.limit = n }

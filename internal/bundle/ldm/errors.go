@@ -10,3 +10,6 @@ var (
 	// the format.
 	ErrNewerVersion = errors.New("long-distance match stream of a newer version")
 )
+
+// ErrTooLarge means a record would take the output over the reader's limit.
+var ErrTooLarge = errors.New("long-distance match stream larger than allowed")

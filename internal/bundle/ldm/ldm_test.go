@@ -2,6 +2,7 @@ package ldm
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"io"
 	"math/rand/v2"
@@ -127,5 +128,27 @@ func TestReadFills(t *testing.T) {
 			t.Fatalf("Read at %d returned %d bytes", total, n)
 		}
 		total += n
+	}
+}
+
+// A record that would take the output over the reader's limit is refused
+// at its head, before any of it is decoded.
+func TestLimit(t *testing.T) {
+	bomb := binary.AppendUvarint(append([]byte("dsldm\x00\x01\x1a"), 1), 3<<30) // 1 literal, a 3 GiB match
+	bomb = append(bomb, 1, 'x', 0, 0)
+	r, err := NewReader(bytes.NewReader(bomb))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Limit(1 << 20)
+	n, err := io.Copy(io.Discard, r)
+	if !errors.Is(err, ErrTooLarge) || n != 0 || !strings.Contains(err.Error(), "3221225473") {
+		t.Errorf("got %d bytes, %v", n, err)
+	}
+	good := encode(t, bytes.Repeat([]byte("abc"), 1000), 0, 100)
+	r, _ = NewReader(bytes.NewReader(good))
+	r.Limit(3000)
+	if n, err := io.Copy(io.Discard, r); err != nil || n != 3000 {
+		t.Errorf("within the limit: %d bytes, %v", n, err)
 	}
 }
