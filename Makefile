@@ -21,7 +21,7 @@ PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 win
 build: receivers
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/ . ./cmd/devstack-buildkit
 
-# cmd/devstack-receiver and cmd/devstack-router for linux/amd64 and
+# cmd/devstack-receiver, cmd/devstack-router and cmd/devstack-snapshot for linux/amd64 and
 # linux/arm64 into internal/watch/inject/receivers/, which the devstack
 # binary embeds (the go:generate lines in internal/watch/inject/embed.go,
 # which run build-program.sh).

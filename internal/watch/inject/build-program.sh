@@ -1,6 +1,7 @@
 #!/bin/sh
 # build-program.sh PROGRAM ARCH: builds cmd/PROGRAM (devstack-receiver, the
-# watch receiver, or devstack-router, the local HTTPS router), static and
+# watch receiver, devstack-router, the local HTTPS router, or
+# devstack-snapshot, the volume snapshot helper), static and
 # stripped, for linux/ARCH into receivers/PROGRAM-linux-ARCH.gz (go generate
 # runs it here, in internal/watch/inject); gzip halves what it adds to
 # devstack. The new file is renamed into place, so a devstack build that

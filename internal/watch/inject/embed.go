@@ -12,7 +12,8 @@ import (
 // built for linux/amd64 and linux/arm64 as receivers/PROGRAM-linux-ARCH.gz
 // (make receivers, which make build runs first; go generate
 // ./internal/watch/inject does the same): devstack-receiver, which watch
-// installs, and devstack-router, the local HTTPS router's program. A plain
+// installs, devstack-router, the local HTTPS router's program, and
+// devstack-snapshot, which copies volumes to and from snapshots. A plain
 // go build embeds only the README: watch then falls back to copying devstack
 // itself, or to CopyToContainer; the router is then off, and says so.
 //
@@ -20,6 +21,8 @@ import (
 //go:generate sh build-program.sh devstack-receiver arm64
 //go:generate sh build-program.sh devstack-router amd64
 //go:generate sh build-program.sh devstack-router arm64
+//go:generate sh build-program.sh devstack-snapshot amd64
+//go:generate sh build-program.sh devstack-snapshot arm64
 //go:embed receivers
 var receivers embed.FS
 
@@ -29,7 +32,8 @@ func embedded(platform string) ([]byte, bool) {
 	return Program("devstack-receiver", platform)
 }
 
-// Program is the embedded program (devstack-receiver, devstack-router)
+// Program is the embedded program (devstack-receiver, devstack-router,
+// devstack-snapshot)
 // built for platform (GOOS/GOARCH), if any, uncompressed.
 func Program(name, platform string) ([]byte, bool) {
 	gz, err := receivers.ReadFile("receivers/" + name + "-" + strings.ReplaceAll(platform, "/", "-") + ".gz")

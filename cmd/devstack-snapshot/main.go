@@ -1,0 +1,135 @@
+// Command devstack-snapshot copies volumes to and from snapshots on the
+// engine. devstack builds it static (standard library and
+// klauspost/compress only), embeds it, and runs it in a helper container
+// of an image it assembles itself (no pull): the store volume at one path,
+// each volume at /v/KEY.
+//
+//	devstack-snapshot save DIR MANIFEST-JSON   one KEY.tar.zst per volume, then manifest.json
+//	devstack-snapshot restore DIR [KEY...]     checks every checksum, then replaces the volumes' content
+//	devstack-snapshot ls DIR                   the manifests of DIR/*, as a JSON array
+//	devstack-snapshot rm DIR...                removes snapshots
+//
+// It prints its result as JSON on stdout and one line on stderr when it
+// fails (exit status 1). SIGTERM or SIGINT stop it cleanly: nothing
+// half-written is left.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/devstack/devstack/internal/snapshot/manifest"
+)
+
+// volumesDir holds each volume of the snapshot, mounted at volumesDir/KEY.
+var volumesDir = "/v" // a variable for tests
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	out, err := run(ctx, os.Args[1:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "devstack-snapshot:", err)
+		os.Exit(1)
+	}
+	if out != nil {
+		if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
+			fmt.Fprintln(os.Stderr, "devstack-snapshot:", err)
+			os.Exit(1)
+		}
+	}
+}
+
+func run(ctx context.Context, args []string) (any, error) {
+	if len(args) < 2 {
+		return nil, errors.New("usage: devstack-snapshot save|restore|ls|rm DIR ...")
+	}
+	verb, dir, rest := args[0], filepath.Clean(args[1]), args[2:]
+	switch verb {
+	case "save":
+		if len(rest) != 1 {
+			return nil, errors.New("usage: devstack-snapshot save DIR MANIFEST-JSON")
+		}
+		var m manifest.Manifest
+		if err := json.Unmarshal([]byte(rest[0]), &m); err != nil {
+			return nil, fmt.Errorf("manifest: %w", err)
+		}
+		return save(ctx, dir, m)
+	case "restore":
+		return restore(ctx, dir, rest)
+	case "ls":
+		return list(dir)
+	case "rm":
+		return nil, remove(append([]string{dir}, rest...))
+	}
+	return nil, fmt.Errorf("unknown command %q", verb)
+}
+
+// list reads the manifest of every snapshot in dir, oldest first; a
+// missing dir has none.
+func list(dir string) ([]manifest.Manifest, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return []manifest.Manifest{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := []manifest.Manifest{}
+	for _, e := range entries {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		m, err := readManifest(filepath.Join(dir, e.Name()))
+		if err != nil {
+			continue // not (yet) a snapshot
+		}
+		out = append(out, m)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
+	return out, nil
+}
+
+func readManifest(dir string) (manifest.Manifest, error) {
+	var m manifest.Manifest
+	data, err := os.ReadFile(filepath.Join(dir, manifest.File))
+	if errors.Is(err, fs.ErrNotExist) {
+		return m, fmt.Errorf("no snapshot %s", filepath.Base(dir))
+	}
+	if err != nil {
+		return m, err
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		return m, fmt.Errorf("snapshot %s: damaged manifest: %w", filepath.Base(dir), err)
+	}
+	return m, nil
+}
+
+// remove removes snapshots: each is first renamed out of sight, so a
+// removal cut short leaves no half snapshot that ls would show.
+func remove(dirs []string) error {
+	for _, dir := range dirs {
+		if _, err := os.Stat(filepath.Join(dir, manifest.File)); err != nil {
+			return fmt.Errorf("no snapshot %s", filepath.Base(dir))
+		}
+	}
+	for _, dir := range dirs {
+		gone := filepath.Join(filepath.Dir(dir), ".rm-"+filepath.Base(dir))
+		if err := os.Rename(dir, gone); err != nil {
+			return err
+		}
+		if err := os.RemoveAll(gone); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,15 @@
+package snapshot
+
+import "errors"
+
+var (
+	// ErrNoVolumes is a save with nothing to copy: the project (or the
+	// named services) mounts no named volume of its own.
+	ErrNoVolumes = errors.New("no named volumes to snapshot")
+	// ErrUnknownVolume is a --volume that is not a volume key of the project.
+	ErrUnknownVolume = errors.New("no such volume in the project")
+	// ErrNoSnapshot is a name no snapshot of the project has.
+	ErrNoSnapshot = errors.New("no such snapshot")
+	// ErrHelper is the helper container failing; its message follows.
+	ErrHelper = errors.New("snapshot helper")
+)

@@ -1,0 +1,16 @@
+package snapshot
+
+import (
+	"testing"
+
+	"github.com/devstack/devstack/internal/importcheck"
+)
+
+// snapshot drives the engine through dockerapi and reuses apply's waits;
+// cli calls it, never the reverse.
+func TestImports(t *testing.T) {
+	importcheck.Only(t, "internal/dockerapi", "internal/progress", "internal/containers", "internal/plan", "internal/convert",
+		"internal/apply", "internal/logs", "internal/selfimage", "internal/snapshot/manifest", "internal/watch/inject",
+		// what apply and logs bring along
+		"internal/version", "internal/eventloop", "internal/stack", "internal/presets", "internal/watch/receiver")
+}
