@@ -5,7 +5,8 @@
 // each volume at /v/KEY.
 //
 //	devstack-snapshot save DIR MANIFEST-JSON   one KEY.tar.zst per volume, then manifest.json
-//	devstack-snapshot restore DIR [KEY...]     checks every checksum, then replaces the volumes' content
+//	devstack-snapshot verify DIR [KEY...]      checks the archives' checksums
+//	devstack-snapshot restore DIR [KEY...]     checks them again, then replaces the volumes' content
 //	devstack-snapshot ls DIR                   the manifests of DIR/*, as a JSON array
 //	devstack-snapshot rm DIR...                removes snapshots
 //
@@ -51,7 +52,7 @@ func main() {
 
 func run(ctx context.Context, args []string) (any, error) {
 	if len(args) < 2 {
-		return nil, errors.New("usage: devstack-snapshot save|restore|ls|rm DIR ...")
+		return nil, errors.New("usage: devstack-snapshot save|verify|restore|ls|rm DIR ...")
 	}
 	verb, dir, rest := args[0], filepath.Clean(args[1]), args[2:]
 	switch verb {
@@ -66,6 +67,9 @@ func run(ctx context.Context, args []string) (any, error) {
 		return save(ctx, dir, m)
 	case "restore":
 		return restore(ctx, dir, rest)
+	case "verify":
+		m, _, err := verifyAll(dir, rest)
+		return m, err
 	case "ls":
 		return list(dir)
 	case "rm":

@@ -31,18 +31,9 @@ import (
 // swapped in only when every volume unpacked, so a failure (a full disk)
 // leaves every volume as it was.
 func restore(ctx context.Context, dir string, keys []string) (manifest.Manifest, error) {
-	m, err := readManifest(dir)
+	m, vols, err := verifyAll(dir, keys)
 	if err != nil {
 		return m, err
-	}
-	vols, err := pick(m, keys)
-	if err != nil {
-		return m, err
-	}
-	for _, v := range vols {
-		if err := verify(filepath.Join(dir, v.Key+manifest.Suffix), v); err != nil {
-			return m, fmt.Errorf("snapshot %s: %w: nothing restored", m.Name, err)
-		}
 	}
 	staged := map[string]string{}
 	roots := map[string]*tar.Header{}
@@ -70,6 +61,25 @@ func restore(ctx context.Context, dir string, keys []string) (manifest.Manifest,
 	}
 	m.Volumes = vols
 	return m, nil
+}
+
+// verifyAll checks the archives of the volumes keys (none: all) of the
+// snapshot dir against its manifest.
+func verifyAll(dir string, keys []string) (manifest.Manifest, []manifest.Volume, error) {
+	m, err := readManifest(dir)
+	if err != nil {
+		return m, nil, err
+	}
+	vols, err := pick(m, keys)
+	if err != nil {
+		return m, nil, err
+	}
+	for _, v := range vols {
+		if err := verify(filepath.Join(dir, v.Key+manifest.Suffix), v); err != nil {
+			return m, nil, fmt.Errorf("snapshot %s: %w: nothing restored", m.Name, err)
+		}
+	}
+	return m, vols, nil
 }
 
 func pick(m manifest.Manifest, keys []string) ([]manifest.Volume, error) {

@@ -114,9 +114,10 @@ devstack's stacks too.`,
 		newBuildCmd(g), newPullCmd(g), newPushCmd(g), newCreateCmd(g), newKillCmd(g), newRmCmd(g),
 		newPauseCmd(g), newUnpauseCmd(g), newPortCmd(g), newTopCmd(g), newImagesCmd(g),
 		newLsCmd(g), newStatsCmd(g), newScaleCmd(g),
-		newDeployCmd(g), // issue 12: swarm
-		newRouterCmd(g), // issue 22: local HTTPS domains
-		newDoctorCmd(g), // issue 25
+		newDeployCmd(g),   // issue 12: swarm
+		newRouterCmd(g),   // issue 22: local HTTPS domains
+		newDoctorCmd(g),   // issue 25
+		newSnapshotCmd(g), // issue 24: snapshots of named volumes
 	)
 	return root
 }

@@ -190,6 +190,7 @@ func listing(names ...string) string {
 func TestRestore(t *testing.T) {
 	api, p := upFlow(t)
 	api.ExitOnStart("devstack-snapshot-demo-ls", 0, listing("a", "b"))
+	api.ExitOnStart("devstack-snapshot-demo-verify", 0, `{}`)
 	api.ExitOnStart("devstack-snapshot-demo-restore", 0, `{}`)
 	res, err := Restore(context.Background(), api, p, RestoreOptions{Latest: true, Helper: helper}, progress.Discard)
 	if err != nil {
@@ -199,7 +200,7 @@ func TestRestore(t *testing.T) {
 		t.Errorf("result %+v", res)
 	}
 	got := calls(api, "ContainerStop", "ContainerStart")
-	if !slices.Equal(got[len(got)-4:], []string{"ContainerStart helper", "ContainerStop demo-db-1", "ContainerStart helper", "ContainerStart demo-db-1"}) {
+	if !slices.Equal(got[len(got)-5:], []string{"ContainerStart helper", "ContainerStart helper", "ContainerStop demo-db-1", "ContainerStart helper", "ContainerStart demo-db-1"}) {
 		t.Errorf("calls %q", got)
 	}
 	st, _ := api.ContainerInspect(context.Background(), "demo-db-1")
@@ -216,14 +217,18 @@ func TestRestoreAfterDownV(t *testing.T) {
 		t.Fatal(err)
 	}
 	api.ExitOnStart("devstack-snapshot-demo-ls", 0, listing("a"))
-	api.ExitOnStart("devstack-snapshot-demo-restore", 1, "devstack-snapshot: snapshot a: data.tar.zst is damaged (checksum mismatch): nothing restored")
+	api.ExitOnStart("devstack-snapshot-demo-verify", 1, "devstack-snapshot: snapshot a: data.tar.zst is damaged (checksum mismatch): nothing restored")
 	_, err := Restore(context.Background(), api, p, RestoreOptions{Name: "a", Helper: helper}, progress.Discard)
 	if err == nil || !strings.Contains(err.Error(), "damaged") {
 		t.Fatalf("damaged: %v", err)
 	}
+	if n := api.Count("ContainerStop"); n != 2 { // down -v's only
+		t.Errorf("%d stops: a damaged snapshot stopped containers", n)
+	}
 	if n := api.Count("VolumeRemove"); n != 2 { // down -v's, and the one the restore had created
 		t.Errorf("%d volume removals", n)
 	}
+	api.ExitOnStart("devstack-snapshot-demo-verify", 0, `{}`)
 	api.ExitOnStart("devstack-snapshot-demo-restore", 0, `{}`)
 	if _, err := Restore(context.Background(), api, p, RestoreOptions{Name: "a", Helper: helper}, progress.Discard); err != nil {
 		t.Fatal(err)

@@ -76,6 +76,9 @@ func restoreHeld(ctx context.Context, api dockerapi.API, project, name string, v
 	for i, v := range vols {
 		keys[i] = v.Key
 	}
+	if err := verifySnapshot(ctx, api, project, name, keys, o.Helper); err != nil {
+		return nil, err
+	}
 	j, err := o.Helper.prepare(ctx, api, project, vols, false, append([]string{"restore", dir(project, name)}, keys...)...)
 	if err != nil {
 		return nil, err
@@ -98,6 +101,19 @@ func restoreHeld(ctx context.Context, api dockerapi.API, project, name string, v
 		defer cancel()
 	}
 	return held, waitReady(ctx, api, project, users, held, out)
+}
+
+// verifySnapshot checks the snapshot's archives before anything is
+// stopped: a damaged snapshot then disturbs nothing. (The restore checks
+// them again.)
+func verifySnapshot(ctx context.Context, api dockerapi.API, project, name string, keys []string, h Helper) error {
+	j, err := h.prepare(ctx, api, project, nil, true, append([]string{"verify", dir(project, name)}, keys...)...)
+	if err != nil {
+		return err
+	}
+	defer j.remove(ctx)
+	_, err = j.run(ctx)
+	return err
 }
 
 // waitReady waits for the containers named held, as up --wait does.
