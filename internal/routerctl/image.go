@@ -8,15 +8,12 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/devstack/devstack/internal/dockerapi"
-	"github.com/devstack/devstack/internal/watch/inject"
+	"github.com/devstack/devstack/internal/selfimage"
 )
 
 const (
@@ -36,48 +33,18 @@ type Image struct {
 	Tar []byte // a docker-archive (docker save) tar, one layer
 }
 
+// spec is the router's image: the program, an empty /routes, its ports.
+var spec = selfimage.Spec{
+	Program: Repo, Dirs: []string{"routes"}, ExposedPorts: []string{"80/tcp", "443/tcp"},
+	Labels: map[string]string{Label: "1"},
+}
+
 // BuildImage assembles the image for program built for arch: one layer
 // holding /devstack-router and an empty /routes, the program as entrypoint.
-// Nothing else: no shell, no base image.
+// Nothing else: no shell, no base image (package selfimage).
 func BuildImage(program []byte, arch string) (Image, error) {
-	sum := sha256.Sum256(program)
-	ref := Repo + ":" + hex.EncodeToString(sum[:])[:12]
-	layer, err := tarOf([]tarFile{
-		{name: "devstack-router", mode: 0o755, data: program},
-		{name: "routes/", mode: 0o755, dir: true},
-	})
-	if err != nil {
-		return Image{}, err
-	}
-	diff := sha256.Sum256(layer)
-	cfg, err := json.Marshal(map[string]any{
-		"architecture": arch,
-		"os":           "linux",
-		"created":      time.Unix(0, 0).UTC(),
-		"config": map[string]any{
-			"Entrypoint":   []string{"/devstack-router"},
-			"ExposedPorts": map[string]any{"80/tcp": struct{}{}, "443/tcp": struct{}{}},
-			"Labels":       map[string]string{Label: "1"},
-			"StopSignal":   "SIGTERM",
-		},
-		"rootfs":  map[string]any{"type": "layers", "diff_ids": []string{"sha256:" + hex.EncodeToString(diff[:])}},
-		"history": []map[string]string{{"created_by": "devstack (the router program, no base image)"}},
-	})
-	if err != nil {
-		return Image{}, err
-	}
-	cfgSum := sha256.Sum256(cfg)
-	cfgName := hex.EncodeToString(cfgSum[:]) + ".json"
-	manifest, _ := json.Marshal([]map[string]any{{
-		"Config": cfgName, "RepoTags": []string{ref}, "Layers": []string{"layer/layer.tar"},
-	}})
-	archive, err := tarOf([]tarFile{
-		{name: cfgName, mode: 0o644, data: cfg},
-		{name: "layer/", mode: 0o755, dir: true},
-		{name: "layer/layer.tar", mode: 0o644, data: layer},
-		{name: "manifest.json", mode: 0o644, data: manifest},
-	})
-	return Image{Ref: ref, Tar: archive}, err
+	img, err := selfimage.Build(spec, program, arch)
+	return Image(img), err
 }
 
 type tarFile struct {
@@ -111,31 +78,9 @@ func tarOf(files []tarFile) ([]byte, error) {
 // ensureImage loads the router's image for the engine's architecture
 // unless the engine has it; it answers its reference.
 func ensureImage(ctx context.Context, api dockerapi.API) (string, error) {
-	v, err := api.ServerVersion(ctx)
-	if err != nil {
-		return "", err
+	ref, err := selfimage.Ensure(ctx, api, spec)
+	if errors.Is(err, selfimage.ErrNoProgram) {
+		return "", fmt.Errorf("%w: %v", ErrNoProgram, err)
 	}
-	program, ok := inject.Program("devstack-router", "linux/"+v.Arch)
-	if !ok {
-		return "", fmt.Errorf("%w for linux/%s (make build embeds it; a plain go build does not)", ErrNoProgram, v.Arch)
-	}
-	sum := sha256.Sum256(program)
-	ref := Repo + ":" + hex.EncodeToString(sum[:])[:12]
-	if _, err := api.ImageInspect(ctx, ref); err == nil {
-		return ref, nil
-	}
-	img, err := BuildImage(program, v.Arch)
-	if err != nil {
-		return "", err
-	}
-	resp, err := api.ImageLoad(ctx, bytes.NewReader(img.Tar))
-	if err != nil {
-		return "", fmt.Errorf("loading the router's image: %w", err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	if bytes.Contains(out, []byte(`"error"`)) {
-		return "", fmt.Errorf("loading the router's image: %s", bytes.TrimSpace(out))
-	}
-	return img.Ref, nil
+	return ref, err
 }

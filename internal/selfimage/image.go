@@ -34,9 +34,10 @@ const Label = "dev.devstack.program"
 
 // Spec is what an image holds besides the program.
 type Spec struct {
-	Program      string   // its name: the file /PROGRAM, the repository PROGRAM
-	Dirs         []string // empty directories, e.g. "routes"
-	ExposedPorts []string // e.g. "443/tcp"
+	Program      string            // its name: the file /PROGRAM, the repository PROGRAM
+	Dirs         []string          // empty directories, e.g. "routes"
+	ExposedPorts []string          // e.g. "443/tcp"
+	Labels       map[string]string // the image's labels besides Label
 }
 
 // Image is an image for one build of a program.
@@ -73,7 +74,7 @@ func Build(spec Spec, program []byte, arch string) (Image, error) {
 		"config": map[string]any{
 			"Entrypoint":   []string{"/" + spec.Program},
 			"ExposedPorts": ports,
-			"Labels":       map[string]string{Label: spec.Program},
+			"Labels":       labels(spec),
 			"StopSignal":   "SIGTERM",
 		},
 		"rootfs":  map[string]any{"type": "layers", "diff_ids": []string{"sha256:" + hex.EncodeToString(diff[:])}},
@@ -95,6 +96,14 @@ func Build(spec Spec, program []byte, arch string) (Image, error) {
 		{name: "manifest.json", mode: 0o644, data: manifest},
 	})
 	return Image{Ref: ref, Tar: archive}, err
+}
+
+func labels(spec Spec) map[string]string {
+	out := map[string]string{Label: spec.Program}
+	for k, v := range spec.Labels {
+		out[k] = v
+	}
+	return out
 }
 
 type tarFile struct {
