@@ -41,7 +41,7 @@ func (a ServiceActions) Stop(ctx context.Context, service string) error {
 
 // Start starts the service's containers.
 func (a ServiceActions) Start(ctx context.Context, service string) error {
-	return containers.Start(ctx, a.API, a.Project, []string{service}, a.quiet())
+	return containers.Start(ctx, a.API, a.Project, []string{service}, nil, a.quiet())
 }
 
 // RestartAll restarts every container of the project.

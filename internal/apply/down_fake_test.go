@@ -102,7 +102,7 @@ func TestStopStartRestartKill(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.wantStates("demo-db-1 running", "demo-web-1 exited")
-	if err := containers.Start(ctx, s.api, "demo", nil, s.out); err != nil {
+	if err := containers.Start(ctx, s.api, "demo", nil, nil, s.out); err != nil {
 		t.Fatal(err)
 	}
 	s.wantStates("demo-db-1 running", "demo-web-1 running")

@@ -1,11 +1,16 @@
 package apply
 
 import (
+	"context"
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/container"
 
+	"github.com/devstack/devstack/internal/containers"
+	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/logs"
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -115,5 +120,24 @@ func (s *sayer) say(r progress.WaitReason, again bool) {
 func (s *sayer) done() {
 	if s.out != nil && s.said != nil {
 		s.out.Event(progress.Event{Kind: progress.KindWait, Name: s.name, Status: progress.WaitDone, Update: true})
+	}
+}
+
+// DependencyWaiter is start's wait for a dependency's condition: WaitFor
+// on one watcher of the project's events (open until ctx ends), saying
+// why to out.
+func DependencyWaiter(ctx context.Context, api dockerapi.ContainerAPI, mon *logs.Monitor, out progress.Progress) containers.DependencyWait {
+	w := Watch(ctx, mon)
+	return func(ctx context.Context, service string, dep plan.Container, condition string) error {
+		if err := WaitFor(ctx, api, w, Wait{Service: service, Container: dep, Condition: condition, Out: out}); err != nil {
+			return err
+		}
+		switch condition {
+		case types.ServiceConditionHealthy:
+			progress.Status(out, progress.KindContainer, dep.Name, "Healthy")
+		case types.ServiceConditionCompletedSuccessfully:
+			progress.Status(out, progress.KindContainer, dep.Name, "Exited (0)")
+		}
+		return nil
 	}
 }

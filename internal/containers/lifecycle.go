@@ -3,8 +3,11 @@ package containers
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
+	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/mount"
@@ -108,15 +111,32 @@ func Kill(ctx context.Context, api dockerapi.ContainerAPI, project string, out p
 	return nil
 }
 
-// Start starts the project's existing, stopped containers, dependencies first.
-func Start(ctx context.Context, api dockerapi.ContainerAPI, project string, services []string, out progress.Progress) error {
-	cs, err := Select(ctx, api, project, services)
+// DependencyWait blocks until the container dep meets the depends_on
+// condition the waiting service asks of it (apply.DependencyWaiter).
+type DependencyWait func(ctx context.Context, service string, dep plan.Container, condition string) error
+
+// Start starts the project's existing, stopped containers, dependencies
+// first; with wait, a container starts once its dependencies meet their
+// depends_on conditions (service_healthy, service_completed_successfully),
+// as compose's start.
+func Start(ctx context.Context, api dockerapi.ContainerAPI, project string, services []string, wait DependencyWait, out progress.Progress) error {
+	all, err := Observe(ctx, api, project)
 	if err != nil {
 		return err
 	}
+	cs, err := Pick(project, all, services)
+	if err != nil {
+		return err
+	}
+	deps := plan.ProjectFromLabels(project, all)
 	return plan.InOrder(ctx, project, cs, false, func(ctx context.Context, c plan.Container) error {
 		if c.Running() {
 			return nil
+		}
+		if wait != nil {
+			if err := waitDependencies(ctx, deps.Services[c.Service], all, wait); err != nil {
+				return err
+			}
 		}
 		if err := api.ContainerStart(ctx, c.ID, container.StartOptions{}); err != nil {
 			return NamedError(c.Name, err)
@@ -124,6 +144,25 @@ func Start(ctx context.Context, api dockerapi.ContainerAPI, project string, serv
 		progress.Status(out, progress.KindContainer, c.Name, "Started")
 		return nil
 	})
+}
+
+// waitDependencies waits for each of s's dependencies with a condition
+// beyond service_started.
+func waitDependencies(ctx context.Context, s types.ServiceConfig, all []plan.Container, wait DependencyWait) error {
+	for _, name := range slices.Sorted(maps.Keys(s.DependsOn)) {
+		cond := s.DependsOn[name].Condition
+		if cond == "" || cond == types.ServiceConditionStarted {
+			continue
+		}
+		for _, d := range all {
+			if d.Service == name && !d.Oneoff {
+				if err := wait(ctx, s.Name, d, cond); err != nil {
+					return fmt.Errorf("service %s depends on %s: %w", s.Name, name, err)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // RestartOptions mirror `devstack restart` flags.
