@@ -21,7 +21,7 @@ const bundleManifest = "devstack-manifest.json"
 // cmdRetar implements `retar IN OUT EDIT...`: it copies IN, an archive of
 // devstack save --compression none, to OUT as a hostile archive would be
 // written, consistent with itself. An EDIT FIELD:=JSON sets a field of the
-// manifest; NAME=FILE replaces member NAME's content with FILE's (or adds
+// manifest; NAME=FILE (NAME in Go's double quotes may hold escapes) replaces member NAME's content with FILE's (or adds
 // it before the manifest), and the manifest lists it with its size and
 // SHA-256. Headers are kept as they were.
 func cmdRetar(ts *testscript.TestScript, neg bool, args []string) {
@@ -38,6 +38,9 @@ func cmdRetar(ts *testscript.TestScript, neg bool, args []string) {
 			continue
 		}
 		k, v, _ := strings.Cut(a, "=")
+		if uq, err := strconv.Unquote(k); err == nil {
+			k = uq // a name with control characters, in Go's quotes
+		}
 		b, err := os.ReadFile(ts.MkAbs(v))
 		ts.Check(err)
 		files[k] = b

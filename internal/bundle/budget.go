@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/devstack/devstack/internal/bundle/ldm"
+	"github.com/devstack/devstack/internal/termsafe"
 	"github.com/docker/go-units"
 )
 
@@ -96,7 +97,7 @@ func (g *guard) over(what string) error {
 // archive may still expand to (known only for an archive of known size).
 func (g *guard) checkDeclared(name string, size int64) error {
 	if g.size > 0 && size > g.budget()-g.out {
-		return g.over(fmt.Sprintf("member %s declares %s", name, units.BytesSize(float64(size))))
+		return g.over(fmt.Sprintf("member %s declares %s", termsafe.Name(name), units.BytesSize(float64(size))))
 	}
 	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/devstack/devstack/internal/termsafe"
 )
 
 // LoadOptions say where Load writes the project's files, and who hears
@@ -63,7 +65,7 @@ func Load(ctx context.Context, eng ImageLoader, a *Archive, o LoadOptions) (Mani
 	for _, im := range m.Images {
 		info, err := eng.InspectImage(ctx, im.Ref)
 		if err != nil || info.ID != im.ID {
-			return m, dir, fmt.Errorf("%s: image %s is not the saved one after the load (want %s, have %s): %v", a.name, im.Ref, im.ID, info.ID, err)
+			return m, dir, fmt.Errorf("%s: image %s is not the saved one after the load (want %s, have %s): %v", a.name, termsafe.Name(im.Ref), termsafe.Name(im.ID), info.ID, err)
 		}
 	}
 	return m, dir, nil

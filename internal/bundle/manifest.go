@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/loader"
+
+	"github.com/devstack/devstack/internal/termsafe"
 )
 
 // FormatVersion is the archive format this devstack writes and the newest
@@ -105,7 +107,7 @@ func DecodeManifest(b []byte) (Manifest, error) {
 func CheckFormat(format int, writer string) error {
 	switch {
 	case format > FormatVersion:
-		return fmt.Errorf("%w: format %d (written by devstack %s); this devstack reads format %d and older: load it with a newer devstack", ErrNewerFormat, format, writer, FormatVersion)
+		return fmt.Errorf("%w: format %d (written by devstack %s); this devstack reads format %d and older: load it with a newer devstack", ErrNewerFormat, format, termsafe.Name(writer), FormatVersion)
 	case format < 1:
 		return fmt.Errorf("%w: %s has no format version", ErrCorrupt, ManifestName)
 	}
@@ -140,7 +142,7 @@ func (m Manifest) checkMembers() error {
 	seen := map[string]bool{}
 	for _, mem := range m.Members {
 		if seen[mem.Name] {
-			return fmt.Errorf("%w: %s lists %s twice", ErrCorrupt, ManifestName, mem.Name)
+			return fmt.Errorf("%w: %s lists %s twice", ErrCorrupt, ManifestName, termsafe.Name(mem.Name))
 		}
 		seen[mem.Name] = true
 		if err := CheckMember(mem); err != nil {

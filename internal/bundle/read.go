@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/devstack/devstack/internal/termsafe"
 )
 
 // walk decompresses and reads the tar stream, naming the member at which
@@ -41,16 +43,16 @@ func walk(r io.Reader, fn func(Member, io.Reader) error) error {
 		case tar.TypeSymlink:
 			m.Type = TypeSymlink
 		default:
-			return fmt.Errorf("%w: member %s has unsupported tar type %q", ErrCorrupt, h.Name, h.Typeflag)
+			return fmt.Errorf("%w: member %s has unsupported tar type %q", ErrCorrupt, termsafe.Name(h.Name), h.Typeflag)
 		}
 		if err := g.checkDeclared(m.Name, m.Size); err != nil {
 			return err
 		}
-		last = "member " + m.Name
+		last = "member " + termsafe.Name(m.Name)
 		if err := fn(m, archiveReader{tr}); err != nil {
 			var se streamError
 			if errors.As(err, &se) {
-				return walkErr(err, "in member "+m.Name)
+				return walkErr(err, "in member "+termsafe.Name(m.Name))
 			}
 			return err
 		}

@@ -8,6 +8,8 @@ import (
 	"os"
 
 	"github.com/docker/go-units"
+
+	"github.com/devstack/devstack/internal/termsafe"
 )
 
 // spoolMemory is how much of the project's files a load keeps in memory
@@ -75,7 +77,7 @@ func (s *spool) room(m Member) error {
 	n, err := free()
 	if err == nil && n < m.Size {
 		return fmt.Errorf("keeping the project's files until the archive is checked: member %s needs %s in %s (the temporary directory, $TMPDIR), which has %s free",
-			m.Name, units.BytesSize(float64(m.Size)), os.TempDir(), units.BytesSize(float64(n)))
+			termsafe.Name(m.Name), units.BytesSize(float64(m.Size)), os.TempDir(), units.BytesSize(float64(n)))
 	}
 	return nil
 }

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/devstack/devstack/internal/termsafe"
 )
 
 // Conflicts refuses to unpack over existing files of other content in dir;
@@ -28,7 +30,7 @@ func Conflicts(m Manifest, dir string) error {
 			return err
 		}
 		if !st.Mode().IsRegular() || st.Size() != f.Size || fileSHA(path) != f.SHA256 {
-			return fmt.Errorf("%w: %s; load into another --project-directory or move it away", ErrConflict, path)
+			return fmt.Errorf("%w: %s; load into another --project-directory or move it away", ErrConflict, termsafe.Name(path))
 		}
 	}
 	return nil
@@ -118,7 +120,7 @@ func (u *unpacker) member(got Member, content io.Reader) (string, error) {
 		return u.spool.add(got, content)
 	}
 	if u.files {
-		return "", fmt.Errorf("%w: image member %s after the project files", ErrCorrupt, got.Name)
+		return "", fmt.Errorf("%w: image member %s after the project files", ErrCorrupt, termsafe.Name(got.Name))
 	}
 	return u.image(got, rel, content)
 }
@@ -238,7 +240,7 @@ func (u *unpacker) writeFile(path string, m Member, content io.Reader) error {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return fmt.Errorf("writing %s: %w", termsafe.Name(path), err)
 	}
 	return os.Chmod(path, os.FileMode(m.Mode).Perm())
 }

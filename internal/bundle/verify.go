@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+
+	"github.com/devstack/devstack/internal/termsafe"
 )
 
 // maxManifest bounds the manifest read into memory.
@@ -47,7 +49,7 @@ type checker struct {
 func (c *checker) take(m Member, content io.Reader) (mine bool, err error) {
 	switch {
 	case c.raw != nil:
-		c.first = cmp.Or(c.first, fmt.Errorf("%w: member %s follows the manifest", ErrCorrupt, m.Name))
+		c.first = cmp.Or(c.first, fmt.Errorf("%w: member %s follows the manifest", ErrCorrupt, termsafe.Name(m.Name)))
 		return false, nil
 	case m.Name == ManifestName:
 		c.raw, err = io.ReadAll(io.LimitReader(content, maxManifest))
@@ -107,7 +109,7 @@ func sameMembers(want, got []Member) error {
 	for _, g := range got {
 		w, ok := byName[g.Name]
 		if !ok {
-			return fmt.Errorf("%w: member %s is not in the manifest", ErrCorrupt, g.Name)
+			return fmt.Errorf("%w: member %s is not in the manifest", ErrCorrupt, termsafe.Name(g.Name))
 		}
 		delete(byName, g.Name)
 		if err := sameMember(w, g); err != nil {
@@ -116,20 +118,21 @@ func sameMembers(want, got []Member) error {
 	}
 	for _, w := range want {
 		if _, missing := byName[w.Name]; missing {
-			return fmt.Errorf("%w: member %s listed in the manifest is missing", ErrCorrupt, w.Name)
+			return fmt.Errorf("%w: member %s listed in the manifest is missing", ErrCorrupt, termsafe.Name(w.Name))
 		}
 	}
 	return nil
 }
 
 func sameMember(w, g Member) error {
+	name := termsafe.Name(g.Name)
 	switch {
 	case w.Type != g.Type || w.Link != g.Link || w.Mode != g.Mode:
-		return fmt.Errorf("%w: member %s: type, mode or link differ from the manifest", ErrCorrupt, g.Name)
+		return fmt.Errorf("%w: member %s: type, mode or link differ from the manifest", ErrCorrupt, name)
 	case w.Size != g.Size:
-		return fmt.Errorf("%w: member %s: %d bytes, the manifest says %d", ErrChecksum, g.Name, g.Size, w.Size)
+		return fmt.Errorf("%w: member %s: %d bytes, the manifest says %d", ErrChecksum, name, g.Size, w.Size)
 	case w.SHA256 != g.SHA256:
-		return fmt.Errorf("%w: member %s: SHA-256 %s, the manifest says %s", ErrChecksum, g.Name, g.SHA256, w.SHA256)
+		return fmt.Errorf("%w: member %s: SHA-256 %s, the manifest says %s", ErrChecksum, name, g.SHA256, w.SHA256)
 	}
 	return nil
 }

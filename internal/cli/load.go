@@ -14,6 +14,7 @@ import (
 	"github.com/devstack/devstack/internal/apply"
 	"github.com/devstack/devstack/internal/bundle"
 	"github.com/devstack/devstack/internal/progress"
+	"github.com/devstack/devstack/internal/termsafe"
 )
 
 type loadFlags struct {
@@ -82,15 +83,15 @@ func runLoad(ctx context.Context, g *globals, f loadFlags, file string) error {
 	}
 	out := g.printer()
 	for _, im := range m.Images {
-		out.Event(progress.Event{Kind: progress.KindImage, Name: im.Ref, Status: "Loaded", Detail: shortID(im.ID)})
+		out.Event(progress.Event{Kind: progress.KindImage, Name: termsafe.Name(im.Ref), Status: "Loaded", Detail: termsafe.Name(shortID(im.ID))})
 	}
 	for _, t := range m.ExportTags {
-		fmt.Fprintf(g.stderr, "Loaded image: %s\n", t)
+		fmt.Fprintf(g.stderr, "Loaded image: %s\n", termsafe.Name(t))
 	}
-	fmt.Fprintf(g.stderr, "Wrote %d files of project %s into %s\n", len(m.ProjectFiles()), m.Project, dir)
+	fmt.Fprintf(g.stderr, "Wrote %d files of project %s into %s\n", len(m.ProjectFiles()), m.Project, termsafe.Name(dir))
 	args := startArgs(m)
 	if !f.up {
-		fmt.Fprintf(g.stdout, "cd %s && devstack %s\n", shellQuote(dir), strings.Join(quoteAll(args), " "))
+		fmt.Fprintf(g.stdout, "cd %s && devstack %s\n", shellQuote(termsafe.Name(dir)), strings.Join(quoteAll(args), " "))
 		return nil
 	}
 	return upLoaded(ctx, g, m, dir)
@@ -149,7 +150,7 @@ func interrupted(ctx context.Context, err error) error {
 func quoteAll(args []string) []string {
 	out := make([]string, len(args))
 	for i, a := range args {
-		out[i] = shellQuote(a)
+		out[i] = shellQuote(termsafe.Name(a)) // the archive's names: escaped, never sent to the terminal
 	}
 	return out
 }

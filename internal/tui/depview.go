@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/devstack/devstack/internal/feed"
+	"github.com/devstack/devstack/internal/termsafe"
 )
 
 // The states of a depends_on edge in the dependency view.
@@ -191,7 +192,7 @@ func (m Model) probeLines(service string) []string {
 	}
 	out := make([]string, 0, len(probes))
 	for _, p := range probes {
-		text, _ := sanitize(firstLine(p.Output), false)
+		text, _ := termsafe.Line(firstLine(p.Output), false)
 		out = append(out, fmt.Sprintf("  %s  exit %d  %s", p.Start.Local().Format("15:04:05"), p.ExitCode, text))
 	}
 	return out

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/devstack/devstack/internal/termsafe"
 )
 
 // key handles a keypress according to the mode.
@@ -248,7 +250,7 @@ func (m Model) inputKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if m.mode == modeFilter {
 			m.logs.setFilter(value)
 		} else {
-			m.logs.search, m.logs.hasCur = asciiLower(value), false
+			m.logs.search, m.logs.hasCur = termsafe.Lower(value), false
 			m.findNext(-1)
 		}
 		m.mode = modeNormal

@@ -3,6 +3,8 @@ package tui
 import (
 	"sort"
 	"strings"
+
+	"github.com/devstack/devstack/internal/termsafe"
 )
 
 // logPane holds every service's lines (a ring each, plus a merged ring) and
@@ -125,7 +127,7 @@ func (p *logPane) setScope(service string) {
 
 // setFilter keeps only lines containing f (case-insensitive for ASCII).
 func (p *logPane) setFilter(f string) {
-	p.filter = asciiLower(f)
+	p.filter = termsafe.Lower(f)
 	p.offset, p.hasCur = 0, false
 	p.rebuild()
 }
@@ -172,17 +174,4 @@ func (p *logPane) find(dir int, height int) bool {
 		}
 	}
 	return false
-}
-
-func asciiLower(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return 'A' <= r && r <= 'Z' }) {
-		return s // no copy for the common all-lower-case line
-	}
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }

@@ -57,34 +57,3 @@ func TestPaneRingPerService(t *testing.T) {
 		t.Fatalf("merged ring holds %d, want 10 per service", p.all.Cap())
 	}
 }
-
-func TestSanitize(t *testing.T) {
-	cases := []struct{ in, color, plain string }{
-		{"plain text", "plain text", "plain text"},
-		{"\x1b[1;31mBold Red\x1b[0m", "\x1b[1;31mBold Red\x1b[0m\x1b[0m", "bold red"},
-		{"a\x1b[2J\x1b[Hb", "ab", "ab"},                         // clear screen, cursor home
-		{"t\x1b]0;pwned\x07x", "tx", "tx"},                      // window title
-		{"tab\there", "tab    here", "tab    here"},             // tabs
-		{"bell\x07 cr\r del\x7f", "bell cr del", "bell cr del"}, // controls
-		{"c1 \u009b2J end", "c1 2J end", "c1 2j end"},           // C1 CSI
-		{"bad \xff utf8", "bad \uFFFD utf8", "bad \uFFFD utf8"},
-	}
-	for _, c := range cases {
-		got, plain := sanitize(c.in, true)
-		if got != c.color || plain != c.plain {
-			t.Errorf("sanitize(%q) = %q, %q; want %q, %q", c.in, got, plain, c.color, c.plain)
-		}
-		if nc, _ := sanitize(c.in, false); containsEsc(nc) {
-			t.Errorf("sanitize(%q) without colour kept an escape: %q", c.in, nc)
-		}
-	}
-}
-
-func containsEsc(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == 0x1b {
-			return true
-		}
-	}
-	return false
-}

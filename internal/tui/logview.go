@@ -5,6 +5,8 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/devstack/devstack/internal/termsafe"
 )
 
 // logLines renders the logs pane: only the h rows it shows, walking back
@@ -61,7 +63,7 @@ func (m Model) renderLine(l Line, pos uint64, pad int) string {
 		b.WriteString(m.st.key.Render("»"))
 	}
 	plain := ansi.Strip(l.Text)
-	lower := asciiLower(plain)
+	lower := termsafe.Lower(plain)
 	for {
 		i := strings.Index(lower, q)
 		if i < 0 {

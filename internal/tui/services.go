@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/devstack/devstack/internal/feed"
+	"github.com/devstack/devstack/internal/termsafe"
 )
 
 // svcRow is one container in the services table.
@@ -14,11 +15,12 @@ type svcRow struct {
 	hasStats bool
 }
 
-// source is the name its log lines carry: the service, with the replica
+// source is the name its log lines carry (escaped as a name is): the service, with the replica
 // number when there are several.
 func (r *svcRow) source() string { return sourceName(r.Service, r.Number) }
 
 func sourceName(service string, number int) string {
+	service = termsafe.Name(service) // a label of the engine's: anyone's
 	if number > 1 {
 		return service + "-" + strconv.Itoa(number)
 	}

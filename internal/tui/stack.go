@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/devstack/devstack/internal/feed"
+	"github.com/devstack/devstack/internal/termsafe"
 )
 
 // stackView is what the dashboard knows of a deployed stack besides its
@@ -168,11 +169,11 @@ func (m Model) serviceCells(s *feed.ServiceState) []string {
 	if image == "" {
 		image = "-"
 	}
-	return []string{s.Name, s.Mode, replicas, image, update, swarmPortsText(s.Ports)}
+	return []string{termsafe.Name(s.Name), s.Mode, replicas, termsafe.Name(image), update, swarmPortsText(s.Ports)}
 }
 
 func (m Model) taskCells(r *svcRow) []string {
-	name := "  " + r.Name
+	name := "  " + termsafe.Name(r.Name)
 	node := r.Node
 	if node == "" {
 		node = "-"

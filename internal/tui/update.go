@@ -6,6 +6,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/devstack/devstack/internal/feed"
+	"github.com/devstack/devstack/internal/termsafe"
 )
 
 // maxEvents is how many recent events the model keeps for the events line.
@@ -75,7 +76,7 @@ func (m *Model) apply(b feed.Batch) {
 	if len(b.Lines) > 0 {
 		lines := make([]Line, len(b.Lines))
 		for i, l := range b.Lines {
-			text, plain := sanitize(l.Text, m.o.Color)
+			text, plain := termsafe.Line(l.Text, m.o.Color)
 			src := l.Source
 			if src == "" {
 				src = sourceName(l.Service, l.Number)

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/devstack/devstack/internal/termsafe"
 )
 
 // View draws the dashboard. Its cost depends on the terminal's size and the
@@ -94,7 +96,7 @@ func (m Model) eventsLine() string {
 	width := 0
 	for i := len(m.events) - 1; i >= 0 && width < m.width; i-- {
 		e := m.events[i]
-		p := e.Time.Local().Format("15:04:05") + " " + e.Text
+		p := e.Time.Local().Format("15:04:05") + " " + termsafe.Name(e.Text)
 		parts = append(parts, p)
 		width += len(p) + 3
 	}

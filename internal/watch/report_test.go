@@ -2,6 +2,7 @@ package watch
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -47,5 +48,15 @@ func TestReloadAction(t *testing.T) {
 		if got := c.r.Action(); got != c.want {
 			t.Errorf("%+v: got %s, want %s", c.r, got, c.want)
 		}
+	}
+}
+
+// A file's name is the user's, or an archive's: control characters in it
+// are printed escaped, never sent to the terminal.
+func TestReportEscapesNames(t *testing.T) {
+	r := Report{Service: "web", Action: "sync", Files: []string{"a\x1b]0;pwned\x07.txt"}, Deleted: []string{"b\x1b[2J"}}
+	got := r.String()
+	if strings.ContainsAny(got, "\x1b\x07") || !strings.Contains(got, `"a\x1b]0;pwned\a.txt"`) || !strings.Contains(got, `"b\x1b[2J"`) {
+		t.Errorf("got %q", got)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/progress"
+	"github.com/devstack/devstack/internal/termsafe"
 )
 
 // Options configure Run.
@@ -71,7 +72,7 @@ func countFiles(all []string) string {
 	if len(all) == 1 {
 		noun = "file"
 	}
-	return fmt.Sprintf("%d %s (%s%s)", len(all), noun, strings.Join(files, ", "), more)
+	return fmt.Sprintf("%d %s (%s%s)", len(all), noun, strings.Join(termsafe.Names(files), ", "), more)
 }
 
 // String is the one line printed per reload:

@@ -1,24 +1,51 @@
-package tui
+// Package termsafe keeps what others wrote from driving the terminal: a
+// name from an archive, a file name, a service's output. An escape
+// sequence in them could retitle the terminal, clear lines or move the
+// cursor. It imports the standard library only.
+package termsafe
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
 
+// Name is s as printed where it names something: unchanged when it is
+// printable, else quoted with Go's escapes (%q: "a\x1b[2J"), so control
+// characters, C1 controls and invalid UTF-8 are seen, never acted on.
+func Name(s string) string {
+	if isPlainASCII(s) || !strings.ContainsFunc(s, isControl) && utf8.ValidString(s) {
+		return s
+	}
+	return strconv.Quote(s)
+}
+
+// Names is Name of each.
+func Names(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = Name(s)
+	}
+	return out
+}
+
+// isControl is a C0 or C1 control character, or DEL.
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f }
+
 // maxLineBytes bounds what one log line may cost; the rest is cut.
 const maxLineBytes = 8 << 10
 
-// sanitize makes a service's output safe to print inside the dashboard:
+// Line makes a service's output safe to print inside the dashboard:
 // colour (SGR) sequences pass through when keepColor, every other escape
 // sequence and control character is dropped (they could move the cursor or
 // retitle the terminal), tabs become spaces and invalid UTF-8 is replaced.
 // It also returns the plain, ASCII-lower-cased text for search and filter.
-func sanitize(raw string, keepColor bool) (text, plain string) {
+func Line(raw string, keepColor bool) (text, plain string) {
 	if len(raw) > maxLineBytes {
 		raw = raw[:maxLineBytes] + "…"
 	}
 	if isPlainASCII(raw) {
-		return raw, asciiLower(raw)
+		return raw, Lower(raw)
 	}
 	raw = strings.ToValidUTF8(raw, "\uFFFD")
 	var out, pl strings.Builder
@@ -44,7 +71,7 @@ func sanitize(raw string, keepColor bool) (text, plain string) {
 			pl.WriteByte(c)
 		default:
 			r, n := utf8.DecodeRuneInString(raw[i:])
-			if r >= 0x80 && r <= 0x9f { // C1 controls: U+009B is a CSI to some terminals
+			if isControl(r) { // C1 controls: U+009B is a CSI to some terminals
 				i += n
 				continue
 			}
@@ -58,7 +85,7 @@ func sanitize(raw string, keepColor bool) (text, plain string) {
 	if colored {
 		out.WriteString("\x1b[0m")
 	}
-	return out.String(), asciiLower(pl.String())
+	return out.String(), Lower(pl.String())
 }
 
 // escape reads the escape sequence at the start of s. It returns the
@@ -108,4 +135,18 @@ func isPlainASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// Lower lower-cases the ASCII letters of s (for search and filter).
+func Lower(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return 'A' <= r && r <= 'Z' }) {
+		return s // no copy for the common all-lower-case line
+	}
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
