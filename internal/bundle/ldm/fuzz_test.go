@@ -41,3 +41,30 @@ func FuzzRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeBudget: under a limit, any input decodes to at most the
+// limit's bytes or fails with one of the package's errors: a record
+// claiming more is refused at its head.
+func FuzzDecodeBudget(f *testing.F) {
+	f.Add(encode(f, []byte("hello, hello, hello"), 0, 7), uint32(10))
+	f.Add(encode(f, bytes.Repeat(random(5, 300), 5), 0, 64), uint32(1<<20))
+	f.Add(append([]byte("dsldm\x00\x01\x1a"), 1, 0xff, 0xff, 0xff, 0xff, 0x0f, 1, 'x', 0, 0), uint32(4096))
+	f.Fuzz(func(t *testing.T, in []byte, limit uint32) {
+		budget := int64(limit%(4<<20)) + 1
+		r, err := NewReader(bytes.NewReader(in))
+		if err == nil {
+			r.Limit(budget)
+			var n int64
+			n, err = io.Copy(io.Discard, r)
+			if n > budget {
+				t.Fatalf("%d bytes decoded under a limit of %d", n, budget)
+			}
+			if err == nil {
+				return
+			}
+		}
+		if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrNewerVersion) && !errors.Is(err, ErrTooLarge) {
+			t.Fatalf("%v", err)
+		}
+	})
+}
