@@ -24,6 +24,7 @@ type lineProgress struct {
 	window []string   // a running build step's last output lines, on screen
 	waits  []waitLine // why services wait, below the rest while they do
 	waited int        // lines of waits on screen
+	width  func() int // the terminal's columns (0: unknown)
 }
 
 // windowLines is how many output lines of a running build step a terminal shows.
@@ -37,7 +38,14 @@ type pullLine struct {
 func newLineProgress(w io.Writer) *lineProgress {
 	p := &lineProgress{w: w}
 	if f, ok := w.(*os.File); ok {
-		_, p.term = term.GetFdInfo(f)
+		var fd uintptr
+		fd, p.term = term.GetFdInfo(f)
+		p.width = func() int {
+			if ws, err := term.GetWinsize(fd); err == nil {
+				return int(ws.Width)
+			}
+			return 0
+		}
 	}
 	return p
 }

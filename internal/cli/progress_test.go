@@ -108,10 +108,26 @@ func TestLineProgressWaitTerm(t *testing.T) {
 	var buf bytes.Buffer
 	waitEvents(&lineProgress{w: &buf, term: true})
 	want := "\x1b[2Kweb waits for db to be healthy: db is restarting (exit 1, 2 restarts)\n" +
-		"\x1b[1A\x1b[J\x1b[2Kweb waits for db to be healthy: db is restarting (exit 1, 3 restarts)\n" +
-		"\x1b[1A\x1b[JContainer p-cache-1  Started\n\x1b[2Kweb waits for db to be healthy: db is restarting (exit 1, 3 restarts)\n" +
-		"\x1b[1A\x1b[JContainer p-db-1  Healthy\n"
+		"\r\x1b[1A\x1b[J\x1b[2Kweb waits for db to be healthy: db is restarting (exit 1, 3 restarts)\n" +
+		"\r\x1b[1A\x1b[JContainer p-cache-1  Started\n\x1b[2Kweb waits for db to be healthy: db is restarting (exit 1, 3 restarts)\n" +
+		"\r\x1b[1A\x1b[JContainer p-db-1  Healthy\n"
 	if buf.String() != want {
 		t.Errorf("got\n%q\nwant\n%q", buf.String(), want)
+	}
+}
+
+func TestRowsOf(t *testing.T) {
+	for _, tc := range []struct {
+		s           string
+		width, want int
+	}{
+		{"web waits", 0, 1},
+		{"web waits", 9, 1},
+		{"web waits for db", 8, 2},
+		{"web waits for db!", 8, 3},
+	} {
+		if got := rowsOf(tc.s, tc.width); got != tc.want {
+			t.Errorf("rowsOf(%q, %d) = %d, want %d", tc.s, tc.width, got, tc.want)
+		}
 	}
 }

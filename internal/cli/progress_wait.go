@@ -5,6 +5,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/devstack/devstack/internal/progress"
 )
@@ -39,7 +40,7 @@ func (p *lineProgress) wait(e progress.Event) {
 // eraseWaits clears the waits' lines from the screen (they stay known).
 func (p *lineProgress) eraseWaits() {
 	if p.waited > 0 {
-		_, _ = fmt.Fprintf(p.w, "\x1b[%dA\x1b[J", p.waited) // up over them, clear to the end of the screen
+		_, _ = fmt.Fprintf(p.w, "\r\x1b[%dA\x1b[J", p.waited) // to the line start (past a ^C echoed), up over them, clear to the end of the screen
 		p.waited = 0
 	}
 }
@@ -50,10 +51,26 @@ func (p *lineProgress) drawWaits() {
 	if !p.term || len(p.waits) == 0 || len(p.board) > 0 || len(p.window) > 0 {
 		return
 	}
+	width := 0
+	if p.width != nil {
+		width = p.width()
+	}
 	var sb strings.Builder
+	rows := 0
 	for _, l := range p.waits {
 		fmt.Fprintf(&sb, "\x1b[2K%s\n", l.text)
+		rows += rowsOf(l.text, width)
 	}
 	_, _ = io.WriteString(p.w, sb.String())
-	p.waited = len(p.waits)
+	p.waited = rows
+}
+
+// rowsOf is how many terminal rows a line takes at this width (0:
+// unknown, one row), so that redrawing in place goes back over all of them.
+func rowsOf(s string, width int) int {
+	n := utf8.RuneCountInString(s)
+	if width <= 0 || n <= width {
+		return 1
+	}
+	return (n + width - 1) / width
 }
