@@ -22,7 +22,7 @@ func newInfoCmd(g *globals) *cobra.Command {
 		Short: "Show how to reach the running services: URLs, host:port, credentials, app settings",
 		Long: `Show, per running service, its URLs or host:port, credentials and
 ready-to-paste app settings (DATABASE_URL=..., REDIS_URL=...), using the
-host ports actually published. --format env prints just the settings.`,
+host ports actually published, and the router's https URLs (devstack router). --format env prints just the settings.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "table" && format != "env" {
 				return fmt.Errorf("unknown --format %q: use table or env", format)
@@ -44,6 +44,10 @@ host ports actually published. --format env prints just the settings.`,
 			if format == "env" {
 				_, err = io.WriteString(g.stdout, info.EnvLines(services))
 				return err
+			}
+			urls := projectURLs(ctx, api, p.Name) // the router's https URLs first
+			for i, s := range services {
+				services[i].Addresses = append(urls[s.Name], s.Addresses...)
 			}
 			printInfo(g.stdout, services)
 			return nil
