@@ -305,6 +305,9 @@ func removeProject(project string) []error {
 			errs = append(errs, err)
 		}
 	}
+	if err := removeSnapshots(project); err != nil {
+		errs = append(errs, err)
+	}
 	refs, err := projectImages(project)
 	if err == nil && len(refs) > 0 {
 		_, err = dockerOut(append([]string{"rmi"}, refs...)...)
@@ -313,6 +316,21 @@ func removeProject(project string) []error {
 		errs = append(errs, err)
 	}
 	return errs
+}
+
+// removeSnapshots removes the project's directory of snapshots from
+// devstack's snapshot store (the volume devstack-snapshots on this machine's
+// engine), if there is one.
+func removeSnapshots(project string) error {
+	mp, err := dockerOut("volume", "inspect", "-f", "{{.Mountpoint}}", "devstack-snapshots")
+	if err != nil {
+		return nil // no store
+	}
+	dir := filepath.Join(strings.TrimSpace(mp), project)
+	if _, err := os.Stat(dir); err != nil {
+		return nil
+	}
+	return os.RemoveAll(dir)
 }
 
 // projectResources lists the IDs of resources of kind k labelled with

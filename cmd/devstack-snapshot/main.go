@@ -134,6 +134,7 @@ func remove(dirs []string) error {
 		if err := os.RemoveAll(gone); err != nil {
 			return err
 		}
+		os.Remove(filepath.Dir(dir)) // the project's directory, once empty
 	}
 	return nil
 }

@@ -3,9 +3,9 @@ package snapshot
 import "errors"
 
 var (
-	// ErrNoVolumes is a save with nothing to copy: the project (or the
-	// named services) mounts no named volume of its own.
-	ErrNoVolumes = errors.New("no named volumes to snapshot")
+	// ErrNoVolumes is a save or restore with nothing to copy: the project
+	// (or the named services) has no named volume of its own.
+	ErrNoVolumes = errors.New("no named volumes")
 	// ErrUnknownVolume is a --volume that is not a volume key of the project.
 	ErrUnknownVolume = errors.New("no such volume in the project")
 	// ErrNoSnapshot is a name no snapshot of the project has.

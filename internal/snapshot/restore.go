@@ -162,7 +162,7 @@ func Targets(p *types.Project, m manifest.Manifest, keys []string) (vols []Volum
 		vols = append(vols, Volume{Key: mv.Key, Name: convert.VolumeName(p, mv.Key), External: bool(pv.External)})
 	}
 	if len(vols) == 0 {
-		return nil, skipped, fmt.Errorf("%w in snapshot %s (external ones are restored only with --volume KEY)", ErrNoVolumes, m.Name)
+		return nil, skipped, fmt.Errorf("%w to restore from snapshot %s (external volumes only with --volume KEY)", ErrNoVolumes, m.Name)
 	}
 	return vols, skipped, nil
 }

@@ -68,7 +68,7 @@ func Volumes(p *types.Project, services, keys []string) ([]Volume, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, ErrNoVolumes
+		return nil, fmt.Errorf("%w to snapshot (external volumes only with --volume KEY)", ErrNoVolumes)
 	}
 	return out, nil
 }
