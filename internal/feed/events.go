@@ -10,6 +10,12 @@ import (
 
 func (f *feed) onEvent(ctx context.Context, ev ContainerEvent) {
 	id, svc := ev.ID, ev.Service
+	if f.probeEnded(ev) {
+		if st, err := f.inspect(ctx, id); err == nil {
+			f.send(ctx, st) // the health log's new probe, for the dependency view; no event to tell
+		}
+		return
+	}
 	if a := ev.Action; strings.HasPrefix(a, "exec_") || a == "top" || a == "attach" || a == "resize" {
 		return // healthchecks, shells and watch's hooks (which report as progress): no state change
 	}

@@ -6,6 +6,7 @@ package feed
 import (
 	"context"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -168,6 +169,7 @@ type feed struct {
 	restarts map[string]int    // container ID -> restart events seen
 	slots    map[string]slot   // "service/number" -> its container, or when it went
 	stats    map[string]func() // container ID -> stops its stats stream
+	checked  map[string]bool   // container ID -> it has a health check (its probes' exec_die re-inspect it)
 }
 
 // session subscribes to events, sends the full state and follows states
@@ -222,6 +224,7 @@ func (f *feed) snapshot(ctx context.Context) ([]ContainerState, error) {
 	defer f.mu.Unlock()
 	for i := range states {
 		states[i].RestartCount += f.restarts[states[i].ID]
+		f.noteHealth(states[i])
 	}
 	return states, nil
 }
@@ -233,6 +236,28 @@ func (f *feed) inspect(ctx context.Context, id string) (ContainerState, error) {
 	}
 	f.mu.Lock()
 	st.RestartCount += f.restarts[id]
+	f.noteHealth(st)
 	f.mu.Unlock()
 	return st, nil
+}
+
+// noteHealth remembers whether the container runs health checks. The
+// caller holds f.mu.
+func (f *feed) noteHealth(st ContainerState) {
+	if f.checked == nil {
+		f.checked = map[string]bool{}
+	}
+	if st.Health != "" {
+		f.checked[st.ID] = true
+	} else {
+		delete(f.checked, st.ID)
+	}
+}
+
+// probeEnded tells whether an exec_die is likely a health probe's: the
+// container runs health checks, so its health log has a new entry.
+func (f *feed) probeEnded(ev ContainerEvent) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return strings.HasPrefix(ev.Action, "exec_die") && f.checked[ev.ID]
 }

@@ -74,3 +74,22 @@ func TestExecEventsIgnored(t *testing.T) {
 		t.Fatalf("%d messages, want none", len(in))
 	}
 }
+
+// A probe's exec_die on a container with a health check re-inspects it
+// (its health log has the new probe, for the dependency view), quietly.
+func TestProbeEndReinspects(t *testing.T) {
+	in := make(chan any, 4)
+	src := newFakeSource(ContainerState{ID: "x", Service: "db", Number: 1, State: "running", Health: "starting",
+		Probes: []Probe{{ExitCode: 1, Output: "refused"}}})
+	f := &feed{loop: loop{in: in}, src: src, slots: map[string]slot{}}
+	if _, err := f.snapshot(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	f.onEvent(context.Background(), ContainerEvent{Action: "exec_die", ID: "x", Service: "db", Number: 1})
+	if len(in) != 1 {
+		t.Fatalf("%d messages, want the state", len(in))
+	}
+	if st, ok := (<-in).(ContainerState); !ok || len(st.Probes) != 1 {
+		t.Fatalf("got %#v", st)
+	}
+}
