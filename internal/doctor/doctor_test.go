@@ -108,6 +108,13 @@ func (c creds) ForImage(ref string) (registry.AuthConfig, error) {
 	return registry.AuthConfig{Username: c[ref]}, nil
 }
 
+func (c creds) Encoded(ref string) (string, error) {
+	if c[ref] == "" {
+		return "", nil
+	}
+	return registry.EncodeAuthConfig(registry.AuthConfig{Username: c[ref]})
+}
+
 const stack = `
 services:
   db:
@@ -118,6 +125,8 @@ services:
     ports: ["18080:80"]
     environment: {MODE: one}
     depends_on: {db: {condition: service_healthy}}
+  cache:
+    image: redis:7
 `
 
 // env is a doctor run against the fake engine, with port 18080 held by a
@@ -145,6 +154,7 @@ func TestRunOnFakeEngine(t *testing.T) {
 	ctx := context.Background()
 	api := dockerapi.NewFakeClient()
 	api.AddImage("postgres:16", nil)
+	api.AddPullable("registry.example.com/team/web:1", nil)
 	api.SetClockSkew(time.Minute)
 	e := env(t, api, stack)
 	r := Run(ctx, e)
@@ -156,7 +166,9 @@ func TestRunOnFakeEngine(t *testing.T) {
 		"ok    disk      the engine's data root /var/lib/docker has 100.0 GiB free of 200.0 GiB",
 		"fail  port      18080/tcp (web) is held by python3 (pid 812); to fix: stop it, or publish web on another host port",
 		"ok    image     postgres:16 (db) is present",
-		"ok    image     registry.example.com/team/web:1 (web) is not present: up pulls it from registry.example.com, credentials found",
+		"ok    image     registry.example.com/team/web:1 (web) is not present: up pulls it from registry.example.com (credentials found)",
+		"fail  image     redis:7 (cache) is not present and Docker Hub does not give it (no credentials for it): ",
+		"; to fix: docker login if it is private; else check the image's name and tag, and that Docker Hub can be reached",
 		"ok    inotify   no develop.watch rules",
 		"warn  health    service db first checks its health 2h0m0s after it starts (interval 2h0m0s): web would wait that long",
 		"ok    recreate  up would recreate none",
