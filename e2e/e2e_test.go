@@ -18,7 +18,8 @@
 //	                               names spell it ('_' as '-')
 //	DEVSTACK_ROUTER=0              the local HTTPS router off (one for the
 //	                               engine, on 127.0.0.1:443): router_* scripts
-//	                               turn it on; DEVSTACK_E2E_ROUTER=1 leaves it on
+//	                               turn it on; DEVSTACK_E2E_ROUTER=1 turns it on
+//	                               for every script
 //	DOCKER_BUILDKIT=0 (the classic builder; scripts about BuildKit set
 //	it empty, devstack's default), and DOCKER_HOST/DOCKER_TLS_VERIFY/
 //	DOCKER_CERT_PATH when set for the test binary. PATH starts with the
@@ -218,6 +219,8 @@ func setupScript(env *testscript.Env) error {
 	// the router_* scripts), or DEVSTACK_E2E_ROUTER=1 turns it on for all.
 	if os.Getenv("DEVSTACK_E2E_ROUTER") == "" {
 		env.Setenv("DEVSTACK_ROUTER", "0")
+	} else {
+		env.Setenv("DEVSTACK_ROUTER", "1")
 	}
 	examples, err := filepath.Abs("../examples")
 	if err != nil {

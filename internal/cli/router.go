@@ -20,15 +20,15 @@ func newRouterCmd(g *globals) *cobra.Command {
 https://SERVICE.PROJECT.localhost (and http://) for each service with a
 container port (ports:, expose:): the first HTTP-looking port, and the others
 as PORT.SERVICE.PROJECT.localhost. x-devstack: {domains: [NAME, NAME:PORT]}
-adds names under .localhost. up starts the router and gives the project its
-names; down takes them away (the names then answer a page saying the project
+adds names under .localhost. up --router (or DEVSTACK_ROUTER=1) starts the
+router and gives the project its names; down takes them away (the names then answer a page saying the project
 is down). It publishes 127.0.0.1:443 and 127.0.0.1:80, or other free loopback
 ports when those are taken (the URLs then carry the port).
 
 Certificates come from a local CA made on first use (ECDSA P-256, limited to
 names under .localhost) whose key stays in devstack's data directory
 ($DEVSTACK_DATA_DIR, else $XDG_DATA_HOME/devstack, else ~/.local/share/devstack).
-up --no-router or DEVSTACK_ROUTER=0 turns the router off.`,
+The router is a preview, off by default: it does not yet offer its CA to\ncontainers, and it stays on a project's networks until devstack down.`,
 		Args: cobra.NoArgs,
 	}
 	cmd.AddCommand(newRouterStatusCmd(g), newRouterCACmd(g), newRouterStopCmd(g))
@@ -49,7 +49,7 @@ func newRouterStatusCmd(g *globals) *cobra.Command {
 			defer api.Close()
 			r, err := routerctl.Find(ctx, api)
 			if errors.Is(err, routerctl.ErrNoRouter) {
-				fmt.Fprintln(g.stdout, "router: not running (devstack up starts it)")
+				fmt.Fprintln(g.stdout, "router: not running (devstack up --router starts it)")
 				return nil
 			}
 			if err != nil {

@@ -14,10 +14,13 @@ import (
 	"github.com/devstack/devstack/internal/routerctl"
 )
 
-// routerOff: DEVSTACK_ROUTER=0 (or false, off, no) turns the router off.
-func routerOff() bool {
+// routerOn: DEVSTACK_ROUTER=1 (or true, on, yes) turns the router on, as
+// up --router does. It is a preview, off by default: it does not yet offer
+// its CA to containers, and a project it serves keeps the router on its
+// networks until devstack down.
+func routerOn() bool {
 	switch strings.ToLower(os.Getenv("DEVSTACK_ROUTER")) {
-	case "0", "false", "off", "no":
+	case "1", "true", "on", "yes":
 		return true
 	}
 	return false
@@ -40,7 +43,7 @@ func routerUp(ctx context.Context, g *globals, api dockerapi.API, p *types.Proje
 		a, err = routerctl.Attach(ctx, api, ca, p)
 	}
 	if err != nil {
-		fmt.Fprintf(g.stderr, "warning: router: %v; no https://SERVICE.%s.localhost URLs (up --no-router or DEVSTACK_ROUTER=0 turns the router off)\n", err, p.Name)
+		fmt.Fprintf(g.stderr, "warning: router: %v; no https://SERVICE.%s.localhost URLs (up without --router and DEVSTACK_ROUTER unset leave the router out)\n", err, p.Name)
 		return
 	}
 	for _, n := range a.Notes {
@@ -76,7 +79,7 @@ func hasHost(st router.State, host string, port int) bool {
 // projectURLs maps the project's services to their URLs, as the router
 // serves them; none without a router (one engine call then).
 func projectURLs(ctx context.Context, api dockerapi.API, project string) map[string][]string {
-	if routerOff() {
+	if !routerOn() {
 		return nil
 	}
 	r, err := routerctl.Find(ctx, api)
@@ -101,11 +104,9 @@ func projectURLs(ctx context.Context, api dockerapi.API, project string) map[str
 }
 
 // routerDown takes the project off the router before down removes its
-// networks.
+// networks, whether or not the router is on now: an up --router earlier
+// put it there.
 func routerDown(ctx context.Context, g *globals, api dockerapi.API, project string) {
-	if routerOff() {
-		return
-	}
 	if err := routerctl.Detach(ctx, api, project); err != nil {
 		fmt.Fprintf(g.stderr, "warning: router: %v\n", err)
 	}

@@ -24,7 +24,7 @@ type upFlags struct {
 	logLines                                                                            int
 	pull, exitCodeFrom                                                                  string
 	scale, attach, noAttach                                                             []string
-	watch, noRouter                                                                     bool
+	watch, router                                                                       bool
 	watchOpts                                                                           watchFlags
 	waitTimeout                                                                         time.Duration
 	timeout                                                                             int
@@ -68,7 +68,7 @@ kills it. --watch then follows develop.watch (see devstack watch).`,
 	fl.IntVar(&f.logLines, "log-lines", tui.DefaultRingSize, "log lines the dashboard keeps per service")
 	fl.IntVarP(&f.timeout, "timeout", "t", -1, "seconds to wait for containers to stop on Ctrl-C (default: stop_grace_period)")
 	fl.BoolVar(&f.watch, "watch", false, "then follow develop.watch triggers (see devstack watch)")
-	fl.BoolVar(&f.noRouter, "no-router", false, "no https://SERVICE.PROJECT.localhost names (see devstack router; DEVSTACK_ROUTER=0 does the same)")
+	fl.BoolVar(&f.router, "router", false, "preview: serve https://SERVICE.PROJECT.localhost through devstack's local router (see devstack router; DEVSTACK_ROUTER=1 does the same)")
 	f.watchOpts.register(cmd, "watch-")
 	return cmd
 }
@@ -115,7 +115,7 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 		// Attached, up changes nothing more until Ctrl-C: others may act meanwhile.
 		once.Do(unlock)
 		showInfo(ctx, g, api, res.Project, res.Plan) // as applied: image names, moved preset ports
-		if !f.noRouter && !routerOff() {
+		if f.router || routerOn() {
 			routerUp(ctx, g, api, full)
 		}
 	}

@@ -7,5 +7,5 @@ var (
 	// platform.
 	ErrNoProgram = errors.New("this devstack has no router program")
 	// ErrNoRouter: no router container on the engine.
-	ErrNoRouter = errors.New("no router running (devstack up starts it)")
+	ErrNoRouter = errors.New("no router running (devstack up --router starts it)")
 )
