@@ -4,7 +4,9 @@
 // of an image it assembles itself (no pull): the store volume at one path,
 // each volume at /v/KEY.
 //
-//	devstack-snapshot save DIR MANIFEST-JSON   one KEY.tar.zst per volume, then manifest.json
+//	devstack-snapshot save DIR MANIFEST-JSON [MAX-BYTES]
+//	                                           one KEY.tar.zst per volume, then manifest.json;
+//	                                           nothing when the files hold more than MAX-BYTES
 //	devstack-snapshot verify DIR [KEY...]      checks the archives' checksums
 //	devstack-snapshot restore DIR [KEY...]     checks them again, then replaces the volumes' content
 //	devstack-snapshot ls DIR                   the manifests of DIR/*, as a JSON array
@@ -25,6 +27,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -40,6 +43,9 @@ func main() {
 	out, err := run(ctx, os.Args[1:])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "devstack-snapshot:", err)
+		if errors.Is(err, errTooBig) {
+			os.Exit(manifest.ExitTooBig)
+		}
 		os.Exit(1)
 	}
 	if out != nil {
@@ -57,12 +63,21 @@ func run(ctx context.Context, args []string) (any, error) {
 	verb, dir, rest := args[0], filepath.Clean(args[1]), args[2:]
 	switch verb {
 	case "save":
-		if len(rest) != 1 {
-			return nil, errors.New("usage: devstack-snapshot save DIR MANIFEST-JSON")
+		if len(rest) != 1 && len(rest) != 2 {
+			return nil, errors.New("usage: devstack-snapshot save DIR MANIFEST-JSON [MAX-BYTES]")
 		}
 		var m manifest.Manifest
 		if err := json.Unmarshal([]byte(rest[0]), &m); err != nil {
 			return nil, fmt.Errorf("manifest: %w", err)
+		}
+		if len(rest) == 2 {
+			limit, err := strconv.ParseInt(rest[1], 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("MAX-BYTES: %w", err)
+			}
+			if err := checkSize(m, limit); err != nil {
+				return nil, err
+			}
 		}
 		return save(ctx, dir, m)
 	case "restore":
@@ -76,6 +91,40 @@ func run(ctx context.Context, args []string) (any, error) {
 		return nil, remove(append([]string{dir}, rest...))
 	}
 	return nil, fmt.Errorf("unknown command %q", verb)
+}
+
+// errTooBig is a save over its MAX-BYTES: the helper exits with
+// manifest.ExitTooBig.
+var errTooBig = errors.New("over the size limit")
+
+// checkSize refuses a save whose volumes' files hold more than limit bytes.
+func checkSize(m manifest.Manifest, limit int64) error {
+	var total int64
+	for _, v := range m.Volumes {
+		err := filepath.WalkDir(filepath.Join(volumesDir, v.Key), func(_ string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.Type().IsRegular() {
+				fi, err := d.Info()
+				if err != nil {
+					return err
+				}
+				total += fi.Size()
+			}
+			if total > limit {
+				return errTooBig
+			}
+			return nil
+		})
+		if errors.Is(err, errTooBig) {
+			return fmt.Errorf("%w: the volumes hold more than %d MiB", errTooBig, limit>>20)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // list reads the manifest of every snapshot in dir, oldest first; a

@@ -13,6 +13,7 @@ import (
 func newDownCmd(g *globals) *cobra.Command {
 	var o apply.DownOptions
 	var rmi string
+	var noSnapshot bool
 	timeout := -1
 	cmd := &cobra.Command{
 		Use:   "down",
@@ -39,6 +40,11 @@ func newDownCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer unlock()
+			if o.Volumes && !noSnapshot {
+				if err := autoSnapshot(ctx, g, api); err != nil {
+					return err
+				}
+			}
 			o.Known = known
 			if timeout >= 0 {
 				o.Timeout = &timeout
@@ -47,8 +53,9 @@ func newDownCmd(g *globals) *cobra.Command {
 			return apply.Down(ctx, api, name, o, g.printer())
 		},
 	}
-	cmd.Flags().BoolVarP(&o.Volumes, "volumes", "v", false, "also remove the project's named volumes and containers' anonymous volumes")
+	cmd.Flags().BoolVarP(&o.Volumes, "volumes", "v", false, "also remove the project's named volumes and containers' anonymous volumes (after a snapshot auto-TIME of the named ones: devstack snapshot restore --latest brings them back)")
 	cmd.Flags().BoolVar(&o.RemoveOrphans, "remove-orphans", false, "also remove containers of services not in the compose file")
+	cmd.Flags().BoolVar(&noSnapshot, "no-snapshot", false, "with -v: remove the volumes without first taking the safety snapshot auto-TIME (also DEVSTACK_NO_SNAPSHOT=1)")
 	cmd.Flags().StringVar(&rmi, "rmi", "", "also remove images: local (those built without an image: name) or all (every service's)")
 	cmd.Flags().IntVarP(&timeout, "timeout", "t", -1, "seconds to wait for each container to stop (default: its stop_grace_period)")
 	return cmd

@@ -10,6 +10,8 @@ var (
 	ErrUnknownVolume = errors.New("no such volume in the project")
 	// ErrNoSnapshot is a name no snapshot of the project has.
 	ErrNoSnapshot = errors.New("no such snapshot")
+	// ErrTooBig is a save over SaveOptions.MaxContent: nothing was written.
+	ErrTooBig = errors.New("volumes over the size limit")
 	// ErrHelper is the helper container failing; its message follows.
 	ErrHelper = errors.New("snapshot helper")
 )

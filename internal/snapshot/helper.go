@@ -16,6 +16,7 @@ import (
 
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/selfimage"
+	"github.com/devstack/devstack/internal/snapshot/manifest"
 )
 
 const (
@@ -48,10 +49,18 @@ type Helper struct {
 }
 
 // helperError is the helper's own message for a failure.
-type helperError struct{ msg string }
+type helperError struct {
+	msg  string
+	code int64
+}
 
 func (e *helperError) Error() string { return e.msg }
-func (e *helperError) Unwrap() error { return ErrHelper }
+func (e *helperError) Unwrap() error {
+	if e.code == manifest.ExitTooBig {
+		return ErrTooBig
+	}
+	return ErrHelper
+}
 
 // job is a created, not yet started, helper container.
 type job struct {
@@ -149,7 +158,7 @@ func (j *job) run(ctx context.Context) ([]byte, error) {
 		if msg == "" {
 			msg = fmt.Sprintf("%s exited with code %d", Program, code)
 		}
-		return nil, &helperError{strings.TrimPrefix(msg, Program+": ")}
+		return nil, &helperError{strings.TrimPrefix(msg, Program+": "), code}
 	}
 	return stdout.Bytes(), nil
 }

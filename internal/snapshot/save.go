@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -29,8 +30,11 @@ type SaveOptions struct {
 	Volumes []Volume // what to copy (Volumes)
 	Branch  string   // the git branch, recorded
 	Stop    bool     // stop the containers that mount the volumes instead of pausing them
-	Helper  Helper
-	Now     func() time.Time // the clock; nil: time.Now
+	// MaxContent, when set, refuses (ErrTooBig) volumes whose files hold
+	// more bytes, before anything is written.
+	MaxContent int64
+	Helper     Helper
+	Now        func() time.Time // the clock; nil: time.Now
 }
 
 // SaveResult is what a save did.
@@ -70,7 +74,11 @@ func Save(ctx context.Context, api SaveEngine, project string, o SaveOptions, ou
 	if err != nil {
 		return res, err
 	}
-	j, err := o.Helper.prepare(ctx, api, project, o.Volumes, true, "save", dir(project, o.Name), string(arg))
+	args := []string{"save", dir(project, o.Name), string(arg)}
+	if o.MaxContent > 0 {
+		args = append(args, strconv.FormatInt(o.MaxContent, 10))
+	}
+	j, err := o.Helper.prepare(ctx, api, project, o.Volumes, true, args...)
 	if err != nil {
 		return res, err
 	}

@@ -16,6 +16,9 @@ import (
 // File is the manifest's name in a snapshot's directory.
 const File = "manifest.json"
 
+// ExitTooBig is the helper's exit status for a save over its size limit.
+const ExitTooBig = 3
+
 // Suffix ends each volume's archive: tar, then zstd.
 const Suffix = ".tar.zst"
 

@@ -1,0 +1,64 @@
+package snapshot
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/devstack/devstack/internal/progress"
+	"github.com/devstack/devstack/internal/snapshot/manifest"
+)
+
+// down -v's safety net: auto-TIME of the existing volumes, the auto-
+// snapshots pruned to the newest three, others left alone.
+func TestAutoSave(t *testing.T) {
+	api, p := upFlow(t)
+	at := time.Date(2026, 12, 6, 14, 0, 0, 0, time.UTC)
+	api.ExitOnStart("devstack-snapshot-demo-save", 0, `{"name":"auto-2026-12-06T14-00-00"}`)
+	var ms []manifest.Manifest
+	for _, n := range []string{"auto-1", "mine", "auto-2", "auto-3", "auto-2026-12-06T14-00-00"} {
+		ms = append(ms, manifest.Manifest{Name: n})
+	}
+	list, _ := json.Marshal(ms)
+	api.ExitOnStart("devstack-snapshot-demo-ls", 0, string(list))
+	api.ExitOnStart("devstack-snapshot-demo-rm", 0)
+	res, err := AutoSave(context.Background(), api, p, "main", at, helper, progress.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Name != "auto-2026-12-06T14-00-00" || !slices.Equal(res.Volumes, []string{"data"}) {
+		t.Errorf("result %+v", res)
+	}
+	var rmArgs []string
+	for _, c := range api.Calls() {
+		if c.Method == "ContainerCreate" && strings.HasSuffix(c.Target, "-rm") {
+			rmArgs = append(rmArgs, c.Target)
+		}
+	}
+	if len(rmArgs) != 1 {
+		t.Errorf("rm runs %v", rmArgs)
+	}
+}
+
+// Over the limit: skipped, said why; no volumes: nothing.
+func TestAutoSaveSkips(t *testing.T) {
+	api, p := upFlow(t)
+	api.ExitOnStart("devstack-snapshot-demo-save", manifest.ExitTooBig, "devstack-snapshot: over the size limit: the volumes hold more than 2048 MiB")
+	res, err := AutoSave(context.Background(), api, p, "", time.Now(), helper, progress.Discard)
+	if err != nil || res.Name != "" || !strings.Contains(res.Skipped, "more than 2048 MiB") {
+		t.Errorf("over the limit: %+v %v", res, err)
+	}
+	if state(t, api, "demo-db-1") != "running" {
+		t.Errorf("db %s", state(t, api, "demo-db-1"))
+	}
+	delete(p.Volumes, "data")
+	s := p.Services["db"]
+	s.Volumes = nil
+	p.Services["db"] = s
+	if res, err := AutoSave(context.Background(), api, p, "", time.Now(), helper, progress.Discard); err != nil || res.Name != "" || res.Skipped != "" {
+		t.Errorf("no volumes: %+v %v", res, err)
+	}
+}
