@@ -9,6 +9,7 @@ import (
 
 	"github.com/docker/go-units"
 
+	"github.com/devstack/devstack/internal/diskspace"
 	"github.com/devstack/devstack/internal/termsafe"
 )
 
@@ -72,7 +73,10 @@ func (s *spool) add(m Member, content io.Reader) (string, error) {
 func (s *spool) room(m Member) error {
 	free := s.free
 	if free == nil {
-		free = func() (int64, error) { return diskFree(os.TempDir()) }
+		free = func() (int64, error) {
+			n, _, err := diskspace.Of(os.TempDir())
+			return int64(n), err
+		}
 	}
 	n, err := free()
 	if err == nil && n < m.Size {

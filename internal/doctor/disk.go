@@ -4,7 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"syscall"
+
+	"github.com/devstack/devstack/internal/diskspace"
 )
 
 // Free space below which the disk check warns: what a few images and a
@@ -18,13 +19,7 @@ const (
 type Statfs func(path string) (free, total uint64, err error)
 
 // HostStatfs is Statfs of this machine.
-func HostStatfs(path string) (free, total uint64, err error) {
-	var st syscall.Statfs_t
-	if err := syscall.Statfs(path, &st); err != nil {
-		return 0, 0, err
-	}
-	return st.Bavail * uint64(st.Bsize), st.Blocks * uint64(st.Bsize), nil
-}
+var HostStatfs Statfs = diskspace.Of
 
 // Disk checks the free space of the engine's data root (when the engine
 // runs on this machine: its daemon host is a unix socket) and of the
