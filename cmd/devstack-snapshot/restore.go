@@ -181,7 +181,7 @@ func extract(ctx context.Context, file, dst string) (*tar.Header, error) {
 			return nil, fmt.Errorf("archive entry %q is outside the volume", hdr.Name)
 		}
 		target := filepath.Join(dst, filepath.FromSlash(name))
-		if err := create(tr, hdr, dst, target); err != nil {
+		if err := create(ctx, tr, hdr, dst, target); err != nil {
 			return nil, err
 		}
 		if hdr.Typeflag == tar.TypeDir {
@@ -197,7 +197,7 @@ func extract(ctx context.Context, file, dst string) (*tar.Header, error) {
 	return root, nil
 }
 
-func create(r io.Reader, hdr *tar.Header, dst, target string) error {
+func create(ctx context.Context, r io.Reader, hdr *tar.Header, dst, target string) error {
 	if fi, err := os.Lstat(filepath.Dir(target)); err != nil || !fi.IsDir() {
 		return fmt.Errorf("archive entry %q: its directory is not one", hdr.Name)
 	}
@@ -212,7 +212,7 @@ func create(r io.Reader, hdr *tar.Header, dst, target string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := io.Copy(f, r); err != nil {
+		if _, err := io.Copy(f, ctxReader{ctx, r}); err != nil {
 			f.Close()
 			return err
 		}

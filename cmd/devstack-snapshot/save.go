@@ -67,6 +67,9 @@ func save(ctx context.Context, dir string, m manifest.Manifest) (manifest.Manife
 	if err := syncDir(tmp); err != nil {
 		return m, err
 	}
+	if err := ctx.Err(); err != nil {
+		return m, err
+	}
 	if err := os.Rename(tmp, dir); err != nil {
 		return m, err
 	}
@@ -150,6 +153,19 @@ func (c *counter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// ctxReader stops a long copy once ctx ends (SIGTERM).
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
 type inode struct{ dev, ino uint64 }
 
 // writeTree writes every entry under src (src itself as "./"), in lexical
@@ -186,7 +202,7 @@ func writeTree(ctx context.Context, tw *tar.Writer, src string) (int64, error) {
 		if hdr.Typeflag != tar.TypeReg || hdr.Size == 0 {
 			return nil
 		}
-		n, err := copyFile(tw, path, hdr.Size)
+		n, err := copyFile(ctx, tw, path, hdr.Size)
 		content += n
 		return err
 	})
@@ -226,13 +242,13 @@ func header(path, name string, fi fs.FileInfo, links map[inode]string) (*tar.Hea
 	return hdr, nil
 }
 
-func copyFile(w io.Writer, path string, size int64) (int64, error) {
+func copyFile(ctx context.Context, w io.Writer, path string, size int64) (int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, err
 	}
 	defer f.Close()
-	n, err := io.CopyN(w, f, size)
+	n, err := io.CopyN(w, ctxReader{ctx, f}, size)
 	if err == io.EOF {
 		err = fmt.Errorf("%s shrank while it was saved", path)
 	}
