@@ -1,0 +1,74 @@
+//go:build linux
+
+package bench
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// BenchmarkSnapshot compares devstack snapshot save and restore of a named
+// volume holding about 200 MB of mixed data (80 MB random, about 80 MB of
+// text, 500 directories of small files) with the manual way, three rounds
+// alternating which goes first, medians:
+//
+//   - save: `docker run --rm -v VOL:/v IMAGE tar -C /v -cf - . | zstd -T0
+//     -1 > FILE` against `devstack snapshot save` (which also pauses the
+//     container that mounts the volume, checksums and fsyncs). Target:
+//     <= 1.2x.
+//   - restore: `zstd -dc FILE | docker run -i --rm -v VOL:/v IMAGE sh -c
+//     'rm -rf /v/* && tar -C /v -xf -'` against `devstack snapshot restore`
+//     (which checks the checksum first, stops the container and starts it
+//     again). Target: <= 1.2x.
+//
+// The pause the container saw during devstack's save is reported beside.
+func BenchmarkSnapshot(b *testing.B) {
+	yaml := "services:\n  db:\n    image: " + benchImage + "\n    command: [\"sh\", \"-c\", \"" + idleCmd + "\"]\n" +
+		"    volumes: [data:/data]\nvolumes:\n  data: {}\n"
+	fill := `cd /data && head -c 83886080 /dev/urandom > rand && seq 1 11000000 > seq.txt && mkdir small && cd small &&
+i=0; while [ $i -lt 500 ]; do mkdir d$i; j=0; while [ $j -lt 10 ]; do head -c 4096 /dev/urandom > d$i/r$j; seq $((i*1000)) $((i*1000+900)) > d$i/t$j; j=$((j+1)); done; i=$((i+1)); done`
+	for range b.N {
+		p := newProject(b, yaml)
+		p.run(b, "up", "-d")
+		if out, err := exec.Command("docker", "exec", p.name+"-db-1", "sh", "-c", fill).CombinedOutput(); err != nil {
+			b.Fatalf("filling the volume: %v\n%s", err, out)
+		}
+		vol, file := p.name+"_data", filepath.Join(b.TempDir(), "manual.tar.zst")
+		shell := func(script string) time.Duration {
+			start := time.Now()
+			if out, err := exec.Command("sh", "-c", script).CombinedOutput(); err != nil {
+				b.Fatalf("%s: %v\n%s", script, err, out)
+			}
+			return time.Since(start)
+		}
+		manualSave := fmt.Sprintf("docker run --rm -v %s:/v %s tar -C /v -cf - . | zstd -T0 -1 -q > %s", vol, benchImage, file)
+		manualRestore := fmt.Sprintf("zstd -dc %s | docker run -i --rm -v %s:/v %s sh -c 'rm -rf /v/* && tar -C /v -xf -'", file, vol, benchImage)
+		var dsSave, dsRestore, manSave, manRestore []time.Duration
+		for round := range 3 {
+			name := fmt.Sprintf("bench%d", round)
+			if round%2 == 1 {
+				manSave = append(manSave, shell(manualSave))
+				manRestore = append(manRestore, shell(manualRestore))
+			}
+			dsSave = append(dsSave, p.run(b, "snapshot", "save", name))
+			dsRestore = append(dsRestore, p.run(b, "snapshot", "restore", name))
+			if round%2 == 0 {
+				manSave = append(manSave, shell(manualSave))
+				manRestore = append(manRestore, shell(manualRestore))
+			}
+			p.run(b, "snapshot", "rm", name)
+		}
+		os.Remove(file)
+		s, ms_, r, mr := median(dsSave), median(manSave), median(dsRestore), median(manRestore)
+		report(b, "snapshot-save-s", "snapshot save of ~200 MB mixed data (median of 3)", s.Seconds(), "s", 0)
+		report(b, "manual-save-s", "  docker run tar | zstd -T0 -1 (median of 3)", ms_.Seconds(), "s", 0)
+		report(b, "snapshot-save-ratio", "  snapshot save / docker run tar | zstd", float64(s)/float64(ms_), "x", 1.2)
+		report(b, "snapshot-restore-s", "snapshot restore of it (median of 3)", r.Seconds(), "s", 0)
+		report(b, "manual-restore-s", "  zstd -dc | docker run -i tar -x (median of 3)", mr.Seconds(), "s", 0)
+		report(b, "snapshot-restore-ratio", "  snapshot restore / zstd -dc | docker run tar -x", float64(r)/float64(mr), "x", 1.2)
+	}
+}
