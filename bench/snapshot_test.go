@@ -7,9 +7,25 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
+
+// removeSnapshots removes the project's directory from devstack's snapshot
+// store (the volume devstack-snapshots of this machine's engine), where
+// down -v's safety snapshots and those of BenchmarkSnapshot go.
+func removeSnapshots(project string) error {
+	out, err := exec.Command("docker", "volume", "inspect", "-f", "{{.Mountpoint}}", "devstack-snapshots").Output()
+	if err != nil {
+		return nil // no store
+	}
+	dir := filepath.Join(strings.TrimSpace(string(out)), project)
+	if _, err := os.Stat(dir); err != nil {
+		return nil
+	}
+	return os.RemoveAll(dir)
+}
 
 // BenchmarkSnapshot compares devstack snapshot save and restore of a named
 // volume holding about 200 MB of mixed data (80 MB random, about 80 MB of

@@ -171,6 +171,9 @@ func (p *project) remove(b *testing.B) {
 	if err := sweep(projectLabel + "=" + p.name); err != nil {
 		b.Errorf("cleanup of %s: %v", p.name, err)
 	}
+	if err := removeSnapshots(p.name); err != nil {
+		b.Errorf("cleanup of %s's snapshots: %v", p.name, err)
+	}
 }
 
 // expectContainers fails unless the project has want running containers.
