@@ -20,6 +20,8 @@
 //	                               engine, on 127.0.0.1:443): router_* scripts
 //	                               turn it on; DEVSTACK_E2E_ROUTER=1 turns it on
 //	                               for every script
+//	DEVSTACK_NO_SNAPSHOT=1         down -v's safety net off: snapshot_down_safety
+//	                               turns it on; DEVSTACK_E2E_SNAPSHOT=1 leaves it on
 //	DOCKER_BUILDKIT=0 (the classic builder; scripts about BuildKit set
 //	it empty, devstack's default), and DOCKER_HOST/DOCKER_TLS_VERIFY/
 //	DOCKER_CERT_PATH when set for the test binary. PATH starts with the
@@ -95,6 +97,7 @@ func runMain(m *testing.M) int {
 	defer os.RemoveAll(binDir)
 	defer stopRegistry()
 	defer removeBusyboxTar()
+	defer removeNewEngineObjects(listEngineObjects())
 	if err := prepare(binDir); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: setup failed:", err)
 		return 1
@@ -221,6 +224,13 @@ func setupScript(env *testscript.Env) error {
 		env.Setenv("DEVSTACK_ROUTER", "0")
 	} else {
 		env.Setenv("DEVSTACK_ROUTER", "1")
+	}
+	// down -v's safety net (a snapshot of the volumes it removes) runs a
+	// helper container: off unless a script turns it on (env
+	// DEVSTACK_NO_SNAPSHOT=; snapshot_down_safety), or DEVSTACK_E2E_SNAPSHOT=1
+	// leaves it on for all.
+	if os.Getenv("DEVSTACK_E2E_SNAPSHOT") == "" {
+		env.Setenv("DEVSTACK_NO_SNAPSHOT", "1")
 	}
 	examples, err := filepath.Abs("../examples")
 	if err != nil {
