@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command devstack-snapshot copies volumes to and from snapshots on the
 // engine. devstack builds it static (standard library and
 // klauspost/compress only), embeds it, and runs it in a helper container
