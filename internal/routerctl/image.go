@@ -5,12 +5,9 @@
 package routerctl
 
 import (
-	"archive/tar"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/selfimage"
@@ -45,34 +42,6 @@ var spec = selfimage.Spec{
 func BuildImage(program []byte, arch string) (Image, error) {
 	img, err := selfimage.Build(spec, program, arch)
 	return Image(img), err
-}
-
-type tarFile struct {
-	name string
-	mode int64
-	data []byte
-	dir  bool
-}
-
-func tarOf(files []tarFile) ([]byte, error) {
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	for _, f := range files {
-		h := &tar.Header{Name: f.name, Mode: f.mode, Size: int64(len(f.data)), Typeflag: tar.TypeReg, ModTime: time.Unix(0, 0), Format: tar.FormatPAX}
-		if f.dir {
-			h.Typeflag, h.Size = tar.TypeDir, 0
-		}
-		if err := tw.WriteHeader(h); err != nil {
-			return nil, err
-		}
-		if _, err := tw.Write(f.data); err != nil {
-			return nil, err
-		}
-	}
-	if err := tw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }
 
 // ensureImage loads the router's image for the engine's architecture

@@ -20,6 +20,7 @@ import (
 	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/router"
+	"github.com/devstack/devstack/internal/selfimage"
 )
 
 // States reads every project's routes back from the router.
@@ -152,7 +153,7 @@ func write(ctx context.Context, api dockerapi.ContainerAPI, st router.State, run
 		return err
 	}
 	file := strings.TrimPrefix(RoutesDir, "/") + "/" + st.Project + ".json"
-	archive, err := tarOf([]tarFile{{name: file, mode: 0o600, data: data}})
+	archive, err := selfimage.Tar([]selfimage.File{{Name: file, Mode: 0o600, Data: data}})
 	if err != nil {
 		return err
 	}

@@ -54,11 +54,11 @@ func Ref(spec Spec, program []byte) string {
 
 // Build assembles the image of program built for linux/arch.
 func Build(spec Spec, program []byte, arch string) (Image, error) {
-	files := []tarFile{{name: spec.Program, mode: 0o755, data: program}}
+	files := []File{{Name: spec.Program, Mode: 0o755, Data: program}}
 	for _, d := range spec.Dirs {
-		files = append(files, tarFile{name: d + "/", mode: 0o755, dir: true})
+		files = append(files, File{Name: d + "/", Mode: 0o755, Dir: true})
 	}
-	layer, err := tarOf(files)
+	layer, err := Tar(files)
 	if err != nil {
 		return Image{}, err
 	}
@@ -89,11 +89,11 @@ func Build(spec Spec, program []byte, arch string) (Image, error) {
 	manifest, _ := json.Marshal([]map[string]any{{
 		"Config": cfgName, "RepoTags": []string{ref}, "Layers": []string{"layer/layer.tar"},
 	}})
-	archive, err := tarOf([]tarFile{
-		{name: cfgName, mode: 0o644, data: cfg},
-		{name: "layer/", mode: 0o755, dir: true},
-		{name: "layer/layer.tar", mode: 0o644, data: layer},
-		{name: "manifest.json", mode: 0o644, data: manifest},
+	archive, err := Tar([]File{
+		{Name: cfgName, Mode: 0o644, Data: cfg},
+		{Name: "layer/", Mode: 0o755, Dir: true},
+		{Name: "layer/layer.tar", Mode: 0o644, Data: layer},
+		{Name: "manifest.json", Mode: 0o644, Data: manifest},
 	})
 	return Image{Ref: ref, Tar: archive}, err
 }
@@ -106,25 +106,29 @@ func labels(spec Spec) map[string]string {
 	return out
 }
 
-type tarFile struct {
-	name string
-	mode int64
-	data []byte
-	dir  bool
+// File is one member of a tar that Tar makes.
+type File struct {
+	Name string
+	Mode int64
+	Data []byte
+	Dir  bool
 }
 
-func tarOf(files []tarFile) ([]byte, error) {
+// Tar is a tar of files, each dated at the epoch, so that the same files
+// make the same bytes: the images' layers and archives, and the files
+// devstack copies into its own programs' containers (the router's routes).
+func Tar(files []File) ([]byte, error) {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	for _, f := range files {
-		h := &tar.Header{Name: f.name, Mode: f.mode, Size: int64(len(f.data)), Typeflag: tar.TypeReg, ModTime: time.Unix(0, 0), Format: tar.FormatPAX}
-		if f.dir {
+		h := &tar.Header{Name: f.Name, Mode: f.Mode, Size: int64(len(f.Data)), Typeflag: tar.TypeReg, ModTime: time.Unix(0, 0), Format: tar.FormatPAX}
+		if f.Dir {
 			h.Typeflag, h.Size = tar.TypeDir, 0
 		}
 		if err := tw.WriteHeader(h); err != nil {
 			return nil, err
 		}
-		if _, err := tw.Write(f.data); err != nil {
+		if _, err := tw.Write(f.Data); err != nil {
 			return nil, err
 		}
 	}
