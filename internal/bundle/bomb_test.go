@@ -8,7 +8,6 @@ import (
 	"io"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -50,7 +49,6 @@ func (c *counter) load(r io.Reader) error {
 // not (standard input), saying what the bound is.
 func TestDecompressionBomb(t *testing.T) {
 	bomb := bombArchive(t, 3<<30)
-	start := time.Now()
 	var c counter
 	_, _, err := Unpack(sized{bytes.NewReader(bomb), int64(len(bomb))}, decideDir(t.TempDir(), nil), c.load)
 	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "1000 times") || c.n > 1<<20 {
@@ -63,9 +61,6 @@ func TestDecompressionBomb(t *testing.T) {
 	}
 	if _, err := Verify(bytes.NewReader(bomb)); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("Verify: %v", err)
-	}
-	if d := time.Since(start); d > 10*time.Second {
-		t.Errorf("took %v", d)
 	}
 }
 

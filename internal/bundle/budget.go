@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 
 	"github.com/devstack/devstack/internal/bundle/ldm"
 	"github.com/devstack/devstack/internal/termsafe"
@@ -47,14 +48,16 @@ type guard struct {
 	tooLarge bool
 }
 
+// countingReader counts what is read through it. The zstd decoder reads
+// on a goroutine of its own while the guard asks for the count: atomic.
 type countingReader struct {
 	r io.Reader
-	n int64
+	n atomic.Int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	c.n.Add(int64(n))
 	return n, err
 }
 
@@ -62,7 +65,7 @@ func (g *guard) budget() int64 {
 	if g.size > 0 {
 		return budgetFor(g.size)
 	}
-	return max(minBudget, maxExpansion*g.in.n)
+	return max(minBudget, maxExpansion*g.in.n.Load())
 }
 
 func (g *guard) Read(p []byte) (int, error) {
@@ -90,7 +93,7 @@ func (g *guard) over(what string) error {
 			ErrTooLarge, what, units.BytesSize(float64(g.size)), maxExpansion, units.BytesSize(float64(g.budget())))
 	}
 	return fmt.Errorf("%w: %s from %s read: more than %d times that, and over %s (a decompression bomb, or damage)",
-		ErrTooLarge, what, units.BytesSize(float64(g.in.n)), maxExpansion, units.BytesSize(minBudget))
+		ErrTooLarge, what, units.BytesSize(float64(g.in.n.Load())), maxExpansion, units.BytesSize(minBudget))
 }
 
 // checkDeclared refuses, at its header, a member declaring more than the
