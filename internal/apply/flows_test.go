@@ -9,6 +9,7 @@ import (
 
 	"github.com/docker/docker/api/types/container"
 
+	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/logs"
 )
 
@@ -22,18 +23,7 @@ func TestWaitForHealthyAfterEvent(t *testing.T) {
 	go func() {
 		done <- WaitFor(ctx, api, Watch(ctx, logs.NewMonitor(api, "p")), Wait{Container: db, Condition: "service_healthy"})
 	}()
-	select {
-	case err := <-done:
-		t.Fatalf("returned %v while starting", err)
-	case <-time.After(100 * time.Millisecond):
-	}
-	eventually(t, "the wait watches the engine's events", func() bool { return api.EventStreams() > 0 })
-	if err := api.SetHealth(db.Name, container.Healthy, ""); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	endsWhenHealthy(t, api, db.Name, done)
 }
 
 // A dependency that exits fails the wait at once, with its last log lines.
@@ -55,5 +45,24 @@ func TestWaitForExitFails(t *testing.T) {
 	err := <-done
 	if !errors.Is(err, ErrDependencyFailed) || !strings.Contains(err.Error(), "exited with code 1") || !strings.Contains(err.Error(), "cannot open datadir") {
 		t.Fatalf("error %v", err)
+	}
+}
+
+// endsWhenHealthy checks that a wait for db to be healthy (done) is still
+// waiting, then makes db healthy once the wait watches the engine's events,
+// and that the wait then ends without an error.
+func endsWhenHealthy(t *testing.T, api *dockerapi.FakeClient, db string, done <-chan error) {
+	t.Helper()
+	select {
+	case err := <-done:
+		t.Fatalf("returned %v while starting", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	eventually(t, "the wait watches the engine's events", func() bool { return api.EventStreams() > 0 })
+	if err := api.SetHealth(db, container.Healthy, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

@@ -111,18 +111,7 @@ func TestWaitForHealthRanNoBound(t *testing.T) {
 		t.Error("timer armed although the engine ran a probe")
 		return nil
 	})
-	select {
-	case err := <-done:
-		t.Fatalf("returned %v while starting", err)
-	case <-time.After(100 * time.Millisecond):
-	}
-	eventually(t, "the wait watches the engine's events", func() bool { return api.EventStreams() > 0 })
-	if err := api.SetHealth(db.Name, container.Healthy, ""); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	endsWhenHealthy(t, api, db.Name, done)
 }
 
 func TestUnsettled(t *testing.T) {
