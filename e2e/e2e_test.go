@@ -40,7 +40,9 @@
 // certificates), slowengine (slowengine_test.go: an engine proxy that holds
 // chosen calls' answers), tcpproxy (tcpproxy_test.go: the engine on a
 // loopback tcp:// address) and engineproxy (tui_test.go: an engine proxy the
-// script can cut and restore). Use `exec docker` for docker queries.
+// script can cut and restore), atexit (browser_test.go: a command run when
+// the script ends, passed or failed) and exclusive (browser_test.go: a lock
+// held until the script ends). Use `exec docker` for docker queries.
 //
 // With no engine answering, plain `go test` skips the package with one line
 // saying so; make test sets DEVSTACK_E2E=1, and then (as with CI,
@@ -152,7 +154,9 @@ func prepare(binDir string) error {
 // devstack's lock and are not yet stable on a loaded machine; [swarm] when
 // DEVSTACK_E2E_SWARM is set (make test-swarm), for the slower scripts on a
 // swarm rig; [podman] when the engine is Podman (make test-podman), for
-// `[podman] skip 'reason'` where a feature cannot work there.
+// `[podman] skip 'reason'` where a feature cannot work there; [chromium]
+// when headless Chromium and certutil are there (browser_test.go); [root]
+// when the tests run as root.
 func condition(cond string) (bool, error) {
 	switch cond {
 	case "races":
@@ -161,6 +165,10 @@ func condition(cond string) (bool, error) {
 		return os.Getenv("DEVSTACK_E2E_SWARM") != "", nil
 	case "podman":
 		return onPodman, nil
+	case "chromium":
+		return chromiumReady(), nil
+	case "root":
+		return os.Geteuid() == 0, nil
 	}
 	return false, fmt.Errorf("unknown condition %q", cond)
 }
@@ -188,6 +196,8 @@ func TestScripts(t *testing.T) {
 		"waitrunning":     cmdWaitrunning,
 		"retar":           cmdRetar,
 		"ldmbomb":         cmdLdmbomb,
+		"atexit":          cmdAtexit,
+		"exclusive":       cmdExclusive,
 	})
 }
 

@@ -31,7 +31,7 @@ names under .localhost) whose key stays in devstack's data directory
 The router is a preview, off by default: it does not yet offer its CA to\ncontainers, and it stays on a project's networks until devstack down.`,
 		Args: cobra.NoArgs,
 	}
-	cmd.AddCommand(newRouterStatusCmd(g), newRouterCACmd(g), newRouterStopCmd(g))
+	cmd.AddCommand(newRouterStatusCmd(g), newRouterCACmd(g), newRouterTrustCmd(g), newRouterStopCmd(g))
 	return cmd
 }
 
