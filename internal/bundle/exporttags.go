@@ -112,7 +112,7 @@ func checkExportTags(m Manifest, meta map[string]*bytes.Buffer) ([]string, error
 		case !ok || !declared[n]:
 			foreign = append(foreign, fmt.Sprintf("%q (%s)", t, files[i]))
 		case files[i] == exportManifest:
-			loaded = append(loaded, t)
+			loaded = append(loaded, familiarTag(n))
 		}
 	}
 	if foreign != nil {
@@ -121,6 +121,16 @@ func checkExportTags(m Manifest, meta map[string]*bytes.Buffer) ([]string, error
 	}
 	slices.Sort(loaded)
 	return slices.Compact(loaded), nil
+}
+
+// familiarTag is a full tag as docker names it to users (NAME:latest for
+// docker.io/library/NAME:latest): Podman's exports carry the full form.
+func familiarTag(full string) string {
+	named, err := reference.ParseNormalizedNamed(full)
+	if err != nil {
+		return full
+	}
+	return reference.FamiliarString(named)
 }
 
 // normalTag is a tag in full (docker.io/library/NAME:latest for NAME).

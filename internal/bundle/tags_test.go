@@ -62,3 +62,18 @@ func TestExportTags(t *testing.T) {
 		})
 	}
 }
+
+// Podman's export spells its tags in full (docker.io/library/NAME:TAG):
+// load names them as docker load does, NAME:TAG.
+func TestExportTagsFamiliar(t *testing.T) {
+	m := Manifest{Images: []Image{{Ref: "shop-web:1"}, {Ref: "registry.example:5000/team/api:2"}}}
+	meta := map[string]*bytes.Buffer{exportManifest: bytes.NewBufferString(
+		`[{"RepoTags":["docker.io/library/shop-web:1"]},{"RepoTags":["registry.example:5000/team/api:2"]}]`)}
+	got, err := checkExportTags(m, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"registry.example:5000/team/api:2", "shop-web:1"}; !slices.Equal(got, want) {
+		t.Errorf("tags loaded: %v, want %v", got, want)
+	}
+}
