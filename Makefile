@@ -17,9 +17,11 @@ LDFLAGS := -s -w -X github.com/devstack/devstack/internal/cli.commit=$(COMMIT) -
 PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
 # devstack-buildkit, the program that runs BuildKit builds for devstack,
-# goes next to it (see package buildkit).
+# and devstack-kube, which takes projects to Kubernetes, go next to it
+# (see packages buildkit and kube).
+HELPERS := ./cmd/devstack-buildkit ./cmd/devstack-kube
 build: receivers
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/ . ./cmd/devstack-buildkit
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/ . $(HELPERS)
 
 # cmd/devstack-receiver, cmd/devstack-router and cmd/devstack-snapshot for linux/amd64 and
 # linux/arm64 into internal/watch/inject/receivers/, which the devstack
@@ -29,10 +31,11 @@ receivers:
 	$(GO) generate ./internal/watch/inject
 
 install: receivers
-	CGO_ENABLED=0 $(GO) install -trimpath -ldflags "$(LDFLAGS)" . ./cmd/devstack-buildkit
+	CGO_ENABLED=0 $(GO) install -trimpath -ldflags "$(LDFLAGS)" . $(HELPERS)
 
 # Static, stripped binaries for the six platforms in dist/
-# (devstack-OS-ARCH and devstack-buildkit-OS-ARCH, .exe on windows) and
+# (devstack-OS-ARCH, devstack-buildkit-OS-ARCH and devstack-kube-OS-ARCH,
+# .exe on windows) and
 # their SHA256SUMS.
 release: receivers
 	rm -rf dist && mkdir -p dist
@@ -40,6 +43,7 @@ release: receivers
 		echo "dist/devstack-$$os-$$arch$$ext"; \
 		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o dist/devstack-$$os-$$arch$$ext .; \
 		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o dist/devstack-buildkit-$$os-$$arch$$ext ./cmd/devstack-buildkit; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o dist/devstack-kube-$$os-$$arch$$ext ./cmd/devstack-kube; \
 	done
 	cd dist && sha256sum devstack-* > SHA256SUMS
 

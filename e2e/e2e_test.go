@@ -121,7 +121,7 @@ func prepare(binDir string) error {
 	onPodman = strings.Contains(strings.ToLower(components), "podman")
 	// The receivers first, as make build does, so that watch's scripts run
 	// the devstack-receiver embedded in the binary; then devstack and its
-	// BuildKit helper, side by side as make install puts them.
+	// helpers (BuildKit, Kubernetes), side by side as make install puts them.
 	gen := exec.Command("go", "generate", "./internal/watch/inject")
 	gen.Dir = ".."
 	if out, err := gen.CombinedOutput(); err != nil {
@@ -129,7 +129,7 @@ func prepare(binDir string) error {
 	}
 	// routerecho (testdata/routerecho): the router scripts' WebSocket and
 	// SSE server, copied into a FROM scratch image, and their client.
-	build := exec.Command("go", "build", "-o", binDir+string(filepath.Separator), ".", "./cmd/devstack-buildkit", "./e2e/testdata/routerecho")
+	build := exec.Command("go", "build", "-o", binDir+string(filepath.Separator), ".", "./cmd/devstack-buildkit", "./cmd/devstack-kube", "./e2e/testdata/routerecho")
 	build.Dir = ".."
 	build.Env = append(os.Environ(), "CGO_ENABLED=0") // static, as make build
 	if out, err := build.CombinedOutput(); err != nil {

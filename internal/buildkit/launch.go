@@ -1,24 +1,19 @@
 package buildkit
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/versions"
 
 	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/helperprog"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -85,19 +80,7 @@ func (b Builder) helper() (string, error) {
 // HelperPath finds devstack-buildkit: next to the running devstack (how
 // make install and the release archives place it), else on PATH.
 func HelperPath() (string, error) {
-	name := HelperName
-	if runtime.GOOS == "windows" {
-		name += ".exe"
-	}
-	if exe, err := os.Executable(); err == nil {
-		if exe, err = filepath.EvalSymlinks(exe); err == nil {
-			p := filepath.Join(filepath.Dir(exe), name)
-			if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
-				return p, nil
-			}
-		}
-	}
-	if p, err := exec.LookPath(name); err == nil {
+	if p, ok := helperprog.Find(HelperName); ok {
 		return p, nil
 	}
 	return "", fmt.Errorf("%w next to devstack or on PATH: `make install` installs both; DOCKER_BUILDKIT=0 builds with the classic builder", ErrNoHelper)
@@ -107,41 +90,13 @@ func HelperPath() (string, error) {
 // until its last line. Cancelling ctx interrupts the helper, which cancels
 // the build on the engine.
 func runHelper(ctx context.Context, path string, req Request, out progress.Progress) error {
-	in, err := json.Marshal(req)
-	if err != nil {
-		return err
-	}
-	cmd := exec.CommandContext(ctx, path)
-	cmd.Stdin = bytes.NewReader(in)
-	cmd.Cancel = func() error {
-		if runtime.GOOS == "windows" {
-			return cmd.Process.Kill()
+	return helperprog.Run(ctx, path, req, func(r io.Reader) (error, error) {
+		last, err := relay(r, out)
+		if last != nil {
+			return last.Err(), err
 		}
-		return cmd.Process.Signal(os.Interrupt)
-	}
-	cmd.WaitDelay = 10 * time.Second
-	var stderr tailBuffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	last, readErr := relay(stdout, out)
-	waitErr := cmd.Wait()
-	switch {
-	case last != nil:
-		return last.Err()
-	case ctx.Err() != nil:
-		return ctx.Err()
-	case readErr != nil:
-		return fmt.Errorf("%s: reading its output: %w", path, readErr)
-	case waitErr != nil:
-		return fmt.Errorf("%s: %w%s", path, waitErr, stderr.suffix())
-	}
-	return nil
+		return nil, err
+	})
 }
 
 // relay forwards the helper's events to out and returns its error reply.
@@ -161,22 +116,4 @@ func relay(r io.Reader, out progress.Progress) (*Reply, error) {
 			out.Event(*rep.Event)
 		}
 	}
-}
-
-// tailBuffer keeps the last 4 KiB written to it: a crashed helper's words.
-type tailBuffer struct{ b []byte }
-
-func (t *tailBuffer) Write(p []byte) (int, error) {
-	t.b = append(t.b, p...)
-	if len(t.b) > 4096 {
-		t.b = t.b[len(t.b)-4096:]
-	}
-	return len(p), nil
-}
-
-func (t *tailBuffer) suffix() string {
-	if s := strings.TrimSpace(string(t.b)); s != "" {
-		return "\n" + s
-	}
-	return ""
 }

@@ -118,6 +118,7 @@ devstack's stacks too.`,
 		newRouterCmd(g),   // issue 22: local HTTPS domains
 		newDoctorCmd(g),   // issue 25
 		newSnapshotCmd(g), // issue 24: snapshots of named volumes
+		newConvertCmd(g),  // issue 26: Kubernetes
 	)
 	return root
 }
