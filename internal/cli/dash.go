@@ -23,7 +23,6 @@ import (
 	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/progress"
 	"github.com/devstack/devstack/internal/tui"
-	"github.com/devstack/devstack/internal/watch"
 )
 
 type dashFlags struct {
@@ -91,6 +90,9 @@ func runDash(ctx context.Context, g *globals, api dockerapi.API, mon *logs.Monit
 	defer cancel()
 	batches := make(chan feed.Batch)
 	go run(fctx, batches)
+	if !f.stack {
+		go watchStatusFeed(fctx, g, project, batches)
+	}
 	if also != nil {
 		go also(fctx, feed.Progress{Done: fctx.Done(), Out: batches})
 	}
@@ -142,11 +144,7 @@ func upDashboard(ctx context.Context, g *globals, api dockerapi.API, mon *logs.M
 	f := dashFlags{ring: uf.logLines, noColor: uf.noColor}
 	var also func(context.Context, progress.Progress)
 	if uf.watch {
-		also = func(ctx context.Context, events progress.Progress) {
-			if err := watch.Run(ctx, api, p, uf.watchOpts.options(g), events); err != nil && ctx.Err() == nil {
-				events.Event(progress.Event{Kind: progress.KindWatch, Detail: fmt.Sprintf("stopped: %v", err)})
-			}
-		}
+		also = func(ctx context.Context, events progress.Progress) { upWatch(ctx, g, api, p, uf, events) }
 	}
 	return runDash(ctx, g, api, mon, p.Name, f, containerFeed(enginefeed.New(api, mon, p.Name, started, 0)), uf.downOnExit, also)
 }

@@ -17,7 +17,7 @@ func newDownCmd(g *globals) *cobra.Command {
 	timeout := -1
 	cmd := &cobra.Command{
 		Use:   "down",
-		Short: "Stop and remove the stack's containers and networks (named volumes only with -v)",
+		Short: "Stop and remove the stack's containers and networks (named volumes only with -v); end its watcher",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -40,6 +40,9 @@ func newDownCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer unlock()
+			if _, err := stopWatcher(ctx, g, name); err != nil {
+				return err
+			}
 			if o.Volumes && !noSnapshot {
 				if err := autoSnapshot(ctx, g, api); err != nil {
 					return err

@@ -37,9 +37,11 @@ func newLsCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			kept := rows[:0]
+			kept, watching := rows[:0], false
 			for _, r := range rows {
 				if match(r.Name) {
+					r.Watch = watchMarker(g, r.Name)
+					watching = watching || r.Watch != ""
 					kept = append(kept, r)
 				}
 			}
@@ -52,12 +54,7 @@ func newLsCmd(g *globals) *cobra.Command {
 			case format == "json":
 				return writeJSON(g.stdout, kept)
 			}
-			tw := tabwriter.NewWriter(g.stdout, 0, 0, 3, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tSTATUS\tCONFIG FILES")
-			for _, r := range kept {
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Name, r.Status, r.ConfigFiles)
-			}
-			return tw.Flush()
+			return lsTable(g, kept, watching)
 		},
 	}
 	fl := cmd.Flags()
@@ -91,4 +88,22 @@ func nameFilter(filters []string) (func(string) bool, error) {
 		}
 		return true
 	}, nil
+}
+
+// lsTable is ls's table; a WATCH column only when devstack watches one of
+// the projects.
+func lsTable(g *globals, rows []containers.ProjectRow, watching bool) error {
+	tw := tabwriter.NewWriter(g.stdout, 0, 0, 3, ' ', 0)
+	if !watching {
+		fmt.Fprintln(tw, "NAME\tSTATUS\tCONFIG FILES")
+		for _, r := range rows {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Name, r.Status, r.ConfigFiles)
+		}
+		return tw.Flush()
+	}
+	fmt.Fprintln(tw, "NAME\tSTATUS\tWATCH\tCONFIG FILES")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Name, r.Status, dash(r.Watch), r.ConfigFiles)
+	}
+	return tw.Flush()
 }

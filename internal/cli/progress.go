@@ -51,6 +51,9 @@ func newLineProgress(w io.Writer) *lineProgress {
 }
 
 func (p *lineProgress) Event(e progress.Event) {
+	if e.Kind == progress.KindWatchState {
+		return // the dashboard's; the reload lines say it in words
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if e.Kind == progress.KindWait {

@@ -49,6 +49,9 @@ func newPsCmd(g *globals) *cobra.Command {
 				case f.tmpl != nil:
 					return f.writeRows(g.stdout, psViews(name, rows))
 				default:
+					if m := watchMarker(g, name); m != "" {
+						defer fmt.Fprintf(g.stderr, "%s: devstack watch --status\n", m) // below the table, off stdout
+					}
 					return psTable(g.stdout, rows)
 				}
 				return nil

@@ -42,7 +42,9 @@ changed ones are recreated. SERVICE may also name a preset (devstack presets).
 Without -d, up stays attached: on a terminal it opens the dashboard (q leaves
 the stack running, X stops it; --no-tui for plain logs); otherwise it streams
 every service's logs, and Ctrl-C stops the stack gracefully, a second Ctrl-C
-kills it. --watch then follows develop.watch (see devstack watch).`,
+kills it. --watch then follows develop.watch (see devstack watch); with -d
+(or --wait) up returns once the stack is up and leaves the watcher running in
+the background, detached from the terminal (devstack watch --status, --stop).`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runUp(cmd.Context(), g, f, args) },
 	}
 	fl := cmd.Flags()
@@ -67,7 +69,7 @@ kills it. --watch then follows develop.watch (see devstack watch).`,
 	fl.BoolVar(&f.downOnExit, "down-on-exit", false, "take the stack down when the dashboard quits")
 	fl.IntVar(&f.logLines, "log-lines", tui.DefaultRingSize, "log lines the dashboard keeps per service")
 	fl.IntVarP(&f.timeout, "timeout", "t", -1, "seconds to wait for containers to stop on Ctrl-C (default: stop_grace_period)")
-	fl.BoolVar(&f.watch, "watch", false, "then follow develop.watch triggers (see devstack watch)")
+	fl.BoolVar(&f.watch, "watch", false, "then follow develop.watch triggers (see devstack watch); with -d or --wait the watcher runs in the background")
 	fl.BoolVar(&f.router, "router", false, "preview: serve https://SERVICE.PROJECT.localhost through devstack's local router (see devstack router; DEVSTACK_ROUTER=1 does the same)")
 	f.watchOpts.register(cmd, "watch-")
 	return cmd
@@ -134,7 +136,7 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 	case dashboard:
 		return upDashboard(ctx, g, api, mon, res.Project, started, f)
 	case detached && f.watch:
-		return watch.Run(ctx, api, res.Project, f.watchOpts.options(g), g.printer())
+		return startBackground(ctx, g, res.Project, f.watchOpts, services)
 	}
 	return nil
 }
@@ -166,6 +168,9 @@ func upProject(ctx context.Context, g *globals, f upFlags, services []string) (f
 		if err := watch.Check(p); err != nil {
 			return nil, nil, nil, err
 		}
+		if err := refuseSecondWatcher(g, p.Name); err != nil {
+			return nil, nil, nil, err // before anything is brought up
+		}
 	}
 	return full, p, attached, nil
 }
@@ -185,7 +190,7 @@ func upAttached(g *globals, api dockerapi.API, f upFlags, attached []string, sta
 		a.StopTimeout = &f.timeout
 	}
 	if f.watch {
-		a.Beside = func(ctx context.Context, p *types.Project) { upWatch(ctx, g, api, p, f) }
+		a.Beside = func(ctx context.Context, p *types.Project) { upWatch(ctx, g, api, p, f, g.printer()) }
 	}
 	return a
 }

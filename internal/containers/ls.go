@@ -19,6 +19,7 @@ type ProjectRow struct {
 	Name        string `json:"Name"`
 	Status      string `json:"Status"`      // running(3), exited(1)
 	ConfigFiles string `json:"ConfigFiles"` // from the containers' config_files label
+	Watch       string `json:"Watch,omitempty"` // "watching (pid N)" while devstack watches the project
 }
 
 // Projects groups containers into projects by their compose project label:

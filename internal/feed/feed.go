@@ -5,6 +5,7 @@ package feed
 
 import (
 	"context"
+	"github.com/devstack/devstack/internal/progress"
 	"strconv"
 	"strings"
 	"sync"
@@ -90,6 +91,18 @@ type Batch struct {
 	// tasks, Services its services, and both are the whole set.
 	Stack    bool
 	Services []ServiceState
+	// Watch are watched services' states (develop.watch), newest last.
+	Watch []ServiceWatch
+	// Watcher says whether a watcher runs for the project ("watching (pid
+	// N)", "" when none); nil: no news.
+	Watcher *string
+}
+
+// ServiceWatch is a watched service's state, from watch's typed events
+// (up --watch) or a watcher's status file (devstack dash).
+type ServiceWatch struct {
+	Service string
+	progress.WatchState
 }
 
 // LogLine is one line of a container's output, without its newline.

@@ -21,12 +21,20 @@ func (d Progress) Event(e progress.Event) {
 	if e.Update {
 		return
 	}
+	if e.Kind == progress.KindWatchState && e.Watch != nil {
+		d.send(Batch{Watch: []ServiceWatch{{Service: e.Name, WatchState: *e.Watch}}})
+		return
+	}
 	service := ""
 	if e.Kind == progress.KindReload || e.Kind == progress.KindOutput {
 		service = e.Name
 	}
+	d.send(Batch{Events: []Event{{Time: time.Now(), Service: service, Text: e.String()}}})
+}
+
+func (d Progress) send(b Batch) {
 	select {
-	case d.Out <- Batch{Events: []Event{{Time: time.Now(), Service: service, Text: e.String()}}}:
+	case d.Out <- b:
 	case <-d.Done:
 	}
 }

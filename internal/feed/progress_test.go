@@ -25,3 +25,15 @@ func TestProgress(t *testing.T) {
 		t.Errorf("watch event %+v", ev)
 	}
 }
+
+// A watched service's state reaches the dashboard as typed state, not as
+// an event line.
+func TestProgressWatchState(t *testing.T) {
+	out := make(chan Batch, 2)
+	d := Progress{Done: make(chan struct{}), Out: out}
+	d.Event(progress.WatchStateEvent("web", progress.WatchState{State: progress.WatchSyncing, Files: 3}))
+	b := <-out
+	if len(b.Events) != 0 || len(b.Watch) != 1 || b.Watch[0].Service != "web" || b.Watch[0].State != "syncing" || b.Watch[0].Files != 3 {
+		t.Errorf("batch %+v", b)
+	}
+}

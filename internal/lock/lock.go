@@ -150,3 +150,27 @@ func readHolder(f *os.File) Holder {
 	}
 	return h
 }
+
+// Held reports whether a process holds the lock at path now, and who (as
+// it wrote itself into the file). A missing file is not held. It takes the
+// lock for an instant to find out, so a process that takes the lock
+// should allow itself a short wait (Options.Wait) for a prober to let go.
+func Held(path string) (bool, Holder, error) {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, Holder{}, nil
+	}
+	if err != nil {
+		return false, Holder{}, err
+	}
+	defer f.Close()
+	got, err := tryLock(f)
+	if err != nil {
+		return false, Holder{}, err
+	}
+	if got {
+		unlock(f)
+		return false, Holder{}, nil
+	}
+	return true, readHolder(f), nil
+}

@@ -98,3 +98,30 @@ func TestKeyedByEndpointAndProject(t *testing.T) {
 	}
 	r()
 }
+
+func TestHeldSaysWhoHoldsAndLetsGoAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	o := opts(t, dir, "devstack watch", 4321, 0)
+	path := Path(dir, o.Endpoint, o.Project)
+	if held, _, err := Held(path); err != nil || held {
+		t.Fatalf("no file yet: held=%v err=%v", held, err)
+	}
+	release, err := Acquire(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, h, err := Held(path)
+	if err != nil || !held || h.PID != 4321 || h.Command != "devstack watch" {
+		t.Fatalf("while held: held=%v holder=%v err=%v", held, h, err)
+	}
+	release()
+	if held, _, err := Held(path); err != nil || held {
+		t.Fatalf("after release: held=%v err=%v", held, err)
+	}
+	// The probe itself must not keep the lock.
+	release, err = Acquire(context.Background(), o)
+	if err != nil {
+		t.Fatalf("after a probe: %v", err)
+	}
+	release()
+}

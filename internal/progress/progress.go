@@ -47,6 +47,8 @@ type Event struct {
 	Update bool
 	// Wait is why a service waits (KindWait).
 	Wait *WaitReason
+	// Watch is a watched service's state (KindWatchState).
+	Watch *WatchState
 }
 
 // String is the event as one line of text.

@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/devstack/devstack/internal/feed"
+	"github.com/devstack/devstack/internal/progress"
 )
 
 // DefaultRingSize is how many lines the dashboard keeps per service.
@@ -85,7 +86,9 @@ type Model struct {
 	table    serviceTable
 	stack    *stackView // a deployed stack's services; nil for devstack up's containers
 	logs     *logPane
-	events   []feed.Event // the latest few, newest last
+	events   []feed.Event                   // the latest few, newest last
+	watch    map[string]progress.WatchState // watched services' states
+	watcher  string                         // "watching (pid N)" while a watcher runs
 	conn     feed.ConnState
 	status   string // the last action's outcome, shown on the status line
 	mode     mode

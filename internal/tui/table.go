@@ -45,6 +45,10 @@ func (m Model) columns(width int) []column {
 	ports := column{title: "PORTS", cell: func(r *svcRow) (string, lipgloss.Style) { return portsText(r), s.dim.UnsetFaint() }}
 	cols := []column{svc, state, health, ip, ports, uptime, restarts, cpu, mem}
 	drop := []string{"MEM", "CPU%", "UPTIME", "HEALTH"}
+	if len(m.watch) > 0 {
+		cols = []column{svc, state, m.watchColumn(widest), health, ip, ports, uptime, restarts, cpu, mem}
+		drop = []string{"MEM", "CPU%", "UPTIME", "IP", "HEALTH"}
+	}
 	for {
 		used := 2 // selection marker
 		for _, c := range cols {

@@ -51,6 +51,7 @@ func (m *Model) apply(b feed.Batch) {
 	if b.Conn != nil {
 		m.conn = *b.Conn
 	}
+	m.applyWatch(b)
 	if b.Stack {
 		if m.stack == nil {
 			m.stack = &stackView{}

@@ -81,6 +81,9 @@ func (m Model) titleLine() string {
 	if m.stack != nil {
 		left = m.st.title.Render("devstack · "+m.o.Project) + m.stackTitle()
 	}
+	if w := m.watchMarker(); w != "" && m.stack == nil {
+		left += "  " + m.st.good.Render(w)
+	}
 	conn := m.st.good.Render("engine connected")
 	if !m.conn.Connected {
 		conn = m.st.bad.Render("ENGINE CONNECTION LOST, reconnecting… (" + m.conn.Err + ")")

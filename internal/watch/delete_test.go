@@ -3,6 +3,7 @@ package watch
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -46,13 +47,18 @@ func (e *execRecorder) ContainerExecInspect(context.Context, string) (container.
 }
 
 type events struct {
-	mu    sync.Mutex
-	lines []string
+	mu     sync.Mutex
+	lines  []string
+	states []string // KindWatchState events: "SERVICE STATE FILES"
 }
 
 func (e *events) Event(ev progress.Event) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if ev.Kind == progress.KindWatchState {
+		e.states = append(e.states, fmt.Sprintf("%s %s %d", ev.Name, ev.Watch.State, ev.Watch.Files))
+		return
+	}
 	e.lines = append(e.lines, ev.String())
 }
 
@@ -117,6 +123,10 @@ func TestDeleteReachesEveryTrigger(t *testing.T) {
 		if i >= len(out.lines) || !strings.HasPrefix(out.lines[i], "watch: "+s+" delete 1 file (src/one.txt) in ") {
 			t.Errorf("lines %q, want %s's to say delete", out.lines, s)
 		}
+	}
+
+	if want := []string{"a syncing 1", "a watching 0", "b syncing 1", "b watching 0"}; !slices.Equal(out.states, want) {
+		t.Errorf("watch states %q, want %q", out.states, want)
 	}
 
 	// The next batch deletes nothing again, and a new file is a sync.

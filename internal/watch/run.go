@@ -30,6 +30,10 @@ type Options struct {
 	Services []string
 	// Images carries registry credentials and builders for rebuilds.
 	Images apply.ImageOptions
+	// Poll > 0 polls the trees at that interval instead of following file
+	// events; < 0 never polls; 0 lets the project and the file systems
+	// decide (see pollChoice).
+	Poll time.Duration
 }
 
 // Report is one reload as the user sees it.
@@ -135,6 +139,7 @@ type runner struct {
 	guard    *loopGuard
 	deb      *Debouncer
 	boxes    *boxes
+	polling  time.Duration // the poll interval; 0 when following file events
 
 	qmu   sync.Mutex
 	queue map[string]bool
@@ -182,15 +187,13 @@ func Run(ctx context.Context, api dockerapi.API, p *types.Project, o Options, ou
 	defer r.boxes.closeAll()
 	r.warmUp(ctx, running)
 
-	w, err := NewWatcher()
+	w, err := r.newSource()
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	w.SkipDir = r.skipDir
-	w.Changed = r.changed
-	w.Resync = func() { r.resync("") }
-	w.Problem = func(msg string) { say(out, "%s", msg) }
+	w.SetHandlers(Handlers{Changed: r.changed, SkipDir: r.skipDir, Resync: func() { r.resync("") },
+		Problem: func(msg string) { say(out, "%s", msg) }})
 	if err := r.watchAll(w); err != nil {
 		return err
 	}
@@ -202,6 +205,14 @@ func Run(ctx context.Context, api dockerapi.API, p *types.Project, o Options, ou
 	}
 	r.boxes.adoptWarm(ctx) // "watching" means saves go at full speed
 	say(out, "watching %s (Ctrl-C to stop)", r.describe())
+	for _, s := range r.watchedServices() {
+		r.state(s, progress.WatchState{State: progress.WatchWatching})
+	}
+	defer func() {
+		for _, s := range r.watchedServices() {
+			r.state(s, progress.WatchState{State: progress.WatchStopped})
+		}
+	}()
 	var away atomic.Bool
 	go r.followEngine(ctx, &away)
 	for {
@@ -240,7 +251,7 @@ func (r *runner) checkRunning(ctx context.Context) (map[string][]string, error) 
 }
 
 // watchAll watches every trigger's path and remembers what is there.
-func (r *runner) watchAll(w *Watcher) error {
+func (r *runner) watchAll(w Source) error {
 	for i := range r.triggers {
 		t := &r.triggers[i]
 		if t.Action == types.WatchActionSync && t.BindMounted {
@@ -360,25 +371,20 @@ func (r *runner) describe() string {
 	return strings.Join(parts, ", ")
 }
 
-// handle applies one batch, service by service.
+// handle applies one batch, service by service; services that share an
+// image are rebuilt once (PlanSteps).
 func (r *runner) handle(ctx context.Context, batch []string) {
+	var allowed []Reload
 	for _, rl := range PlanBatch(r.triggers, r.relevant(batch)) {
-		switch r.guard.check(rl.Service) {
-		case paused:
-			continue
-		case pauseNow:
-			say(r.out, "service %s reloaded more than %d times within a minute; paused for a minute. Is it writing into its own watched path? Add that path to the trigger's ignore", rl.Service, r.guard.limit)
-			service := rl.Service
-			r.clock.AfterFunc(r.guard.pause, func() { r.resync(service) })
-			continue
-		case allowAgain:
-			say(r.out, "service %s resumed", rl.Service)
+		if r.allow(rl.Service) {
+			allowed = append(allowed, rl)
 		}
-		rep := r.apply(ctx, rl)
+	}
+	for _, st := range PlanSteps(allowed, buildKeys(r.p)) {
+		r.runStep(ctx, st)
 		if ctx.Err() != nil {
 			return
 		}
-		r.out.Event(rep.Event())
 	}
 }
 

@@ -1,0 +1,8 @@
+package watchd
+
+import (
+	"os"
+	"os/signal"
+)
+
+func ignore(sig os.Signal) { signal.Ignore(sig) }
