@@ -50,7 +50,7 @@ func newPsCmd(g *globals) *cobra.Command {
 					return f.writeRows(g.stdout, psViews(name, rows))
 				default:
 					if m := watchMarker(g, name); m != "" {
-						defer fmt.Fprintf(g.stderr, "%s: devstack watch --status\n", m) // below the table, off stdout
+						defer fmt.Fprintf(g.stderr, "watch: %s; devstack watch --status\n", m) // below the table, off stdout
 					}
 					return psTable(g.stdout, rows)
 				}

@@ -22,11 +22,11 @@ func Stop(ctx context.Context, p Place, grace time.Duration) (Status, error) {
 	if err := terminate(st.PID); err != nil {
 		return st, fmt.Errorf("stop the watcher (pid %d): %w", st.PID, err)
 	}
-	if gone(ctx, p, grace) {
+	if gone(ctx, p, st.PID, grace) {
 		return st, nil
 	}
 	_ = kill(st.PID)
-	if gone(ctx, p, 5*time.Second) {
+	if gone(ctx, p, st.PID, 5*time.Second) {
 		return st, nil
 	}
 	if ctx.Err() != nil {
@@ -35,12 +35,13 @@ func Stop(ctx context.Context, p Place, grace time.Duration) (Status, error) {
 	return st, fmt.Errorf("the watcher (pid %d) did not end", st.PID)
 }
 
-// gone waits up to d for the watcher's lock to be let go.
-func gone(ctx context.Context, p Place, d time.Duration) bool {
+// gone waits up to d for the watcher's lock to be let go and its
+// process to end.
+func gone(ctx context.Context, p Place, pid int, d time.Duration) bool {
 	end := time.Now().Add(d)
 	for {
 		held, _, err := lock.Held(p.Lock)
-		if err == nil && !held {
+		if err == nil && !held && !alive(pid) {
 			return true
 		}
 		if time.Now().After(end) {

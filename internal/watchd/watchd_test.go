@@ -98,7 +98,7 @@ func TestStaleStatusAfterKillDoesNotBlock(t *testing.T) {
 	if err := kill(st.PID); err != nil { // kill -9: the status file stays behind
 		t.Fatal(err)
 	}
-	if !gone(context.Background(), p, 5*time.Second) {
+	if !gone(context.Background(), p, st.PID, 5*time.Second) {
 		t.Fatal("the lock outlived its killed holder")
 	}
 	if _, err := os.Stat(p.StatusPath()); err != nil {
