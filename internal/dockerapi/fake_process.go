@@ -55,7 +55,8 @@ func (f *FakeClient) probe(c *fakeContainer, status container.HealthStatus, outp
 	}
 }
 
-// Exit makes a running container's process exit with code.
+// Exit makes a running container's process exit with code (its restart
+// policy may restart it: fake_restart.go).
 func (f *FakeClient) Exit(ref string, code int) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -63,10 +64,10 @@ func (f *FakeClient) Exit(ref string, code int) error {
 	switch {
 	case c == nil:
 		return notFound("No such container: %s", ref)
-	case !c.State.Running:
+	case !c.State.Running || c.State.Restarting:
 		return conflict("container %s is not running", c.name())
 	}
-	f.exit(c, code)
+	f.processExit(c, code)
 	return nil
 }
 
@@ -80,7 +81,7 @@ func (f *FakeClient) ExitOnStart(name string, code int, lines ...string) {
 		for _, l := range lines {
 			c.logs = append(c.logs, logLine{at: f.now(), text: l + "\n"})
 		}
-		f.exit(c, code)
+		f.processExit(c, code)
 	}
 }
 
