@@ -108,10 +108,13 @@ type sayer struct {
 }
 
 func (s *sayer) say(r progress.WaitReason, again bool) {
-	if s.out == nil || (!again && s.said != nil && sameReason(*s.said, r)) {
+	if s.out == nil {
 		return
 	}
 	r.Service, r.Dependency = s.service, s.dep
+	if !again && s.said != nil && sameReason(*s.said, r) {
+		return
+	}
 	s.said = &r
 	s.out.Event(progress.Event{Kind: progress.KindWait, Name: s.name, Status: progress.WaitWaiting, Wait: &r})
 	s.resay = s.ticker(resayEvery)

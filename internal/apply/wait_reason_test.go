@@ -2,6 +2,7 @@ package apply
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -120,5 +121,31 @@ func TestWaitForSaysWhy(t *testing.T) {
 	}
 	if got := waits(); len(got) != 4 || got[3] != "Done " {
 		t.Fatalf("waits %q", got)
+	}
+}
+
+// A reason is said once however often the wait wakes to find it so (the
+// die and start events of one restart), again only when the ticker says.
+func TestSayerSaysOnce(t *testing.T) {
+	rec := &recorder{}
+	s := &sayer{out: rec, name: "web -> p-db-1", service: "web", dep: "db", ticker: func(time.Duration) <-chan time.Time { return nil }}
+	r := progress.WaitReason{Condition: "healthy", State: progress.WaitRestarting, ExitCode: 3, Restarts: 2}
+	s.say(r, false)
+	r.Running = time.Second // only the time passed differs
+	s.say(r, false)
+	s.say(r, true)
+	r.Restarts = 3
+	s.say(r, false)
+	var got []string
+	for _, e := range rec.events {
+		got = append(got, e.String())
+	}
+	want := []string{
+		"web waits for db to be healthy: db is restarting (exit 3, 2 restarts)",
+		"web waits for db to be healthy: db is restarting (exit 3, 2 restarts)",
+		"web waits for db to be healthy: db is restarting (exit 3, 3 restarts)",
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("said %q\nwant %q", got, want)
 	}
 }
