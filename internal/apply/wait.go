@@ -90,12 +90,17 @@ type Wait struct {
 }
 
 // WaitFor blocks until the container meets the depends_on condition, or
-// fails at once when it never can: it exited, or turned unhealthy.
+// fails at once when it never can: it exited (its restart policy, if any,
+// gave up), or turned unhealthy. A container the engine restarts is waited
+// for through its restarts, as docker compose does, saying "db is
+// restarting (exit 1, 3 restarts)", until it is healthy or running, or ctx
+// ends the wait.
 func WaitFor(ctx context.Context, api dockerapi.ContainerAPI, w *Watcher, wt Wait) error {
 	c, condition := wt.Container, wt.Condition
 	say := &sayer{out: wt.Out, name: wt.Service + " -> " + c.Name, ticker: w.tick, service: wt.Service, dep: c.Service}
 	defer say.done()
 	again := false
+	var loop *container.InspectResponse // the last state seen restarting
 	for {
 		ch, err := w.next()
 		if err != nil {
@@ -105,7 +110,9 @@ func WaitFor(ctx context.Context, api dockerapi.ContainerAPI, w *Watcher, wt Wai
 		if err != nil {
 			return fmt.Errorf("service %s: %w", c.Service, err)
 		}
-		st = dockerapi.DockerState(st)
+		if st = dockerapi.DockerState(st); st.State.Restarting {
+			loop = &st
+		}
 		done, failure := conditionMet(st, condition)
 		if failure != "" {
 			return fmt.Errorf("%w: service %s (container %s) %s%s", ErrDependencyFailed, c.Service, c.Name, failure, lastLogLines(ctx, api, c.ID, 10))
@@ -136,13 +143,28 @@ func WaitFor(ctx context.Context, api dockerapi.ContainerAPI, w *Watcher, wt Wai
 		case <-say.resay:
 			again = true
 		case <-ctx.Done():
-			health := ""
-			if st.State.Health != nil {
-				health = " (health: " + string(st.State.Health.Status) + lastProbe(st.State.Health) + ")"
-			}
-			return fmt.Errorf("service %s (container %s) is %s, not yet %s%s: %w", c.Service, c.Name, st.State.Status, conditionWord(condition), health, ctx.Err())
+			return notYet(ctx, api, c, st, loop, condition)
 		}
 	}
+}
+
+// notYet is the error of a wait that ctx ended (up's --wait-timeout, an
+// interrupt): where the container is, and for a crash loop (restarting
+// now, or seen restarting as loop and started again since) its exit code,
+// restart count and last log lines.
+func notYet(ctx context.Context, api dockerapi.ContainerAPI, c plan.Container, st container.InspectResponse, loop *container.InspectResponse, condition string) error {
+	health := ""
+	if st.State.Health != nil && st.State.Health.Status != "" { // Podman reports an empty one without a healthcheck
+		health = " (health: " + string(st.State.Health.Status) + lastProbe(st.State.Health) + ")"
+	}
+	if loop == nil || st.RestartCount == 0 {
+		return fmt.Errorf("service %s (container %s) is %s, not yet %s%s: %w", c.Service, c.Name, st.State.Status, conditionWord(condition), health, ctx.Err())
+	}
+	last := *loop
+	last.RestartCount = st.RestartCount
+	logCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	return fmt.Errorf("service %s (container %s) %s, not yet %s%s: %w%s", c.Service, c.Name, restartLoop(last), conditionWord(condition), health, ctx.Err(), lastLogLines(logCtx, api, c.ID, 10))
 }
 
 func conditionWord(condition string) string {
@@ -173,10 +195,10 @@ func conditionMet(st container.InspectResponse, condition string) (bool, string)
 			return false, "has no healthcheck, so it can never become healthy"
 		}
 		switch {
-		case s.Restarting:
-			return false, restartLoop(st)
+		case s.Restarting: // the engine starts it again: health starts over
+			return false, ""
 		case exited:
-			return false, fmt.Sprintf("exited with code %d before it was healthy", s.ExitCode)
+			return false, fmt.Sprintf("exited with code %d%s before it was healthy", s.ExitCode, afterRestarts(st))
 		case s.Health.Status == container.Healthy:
 			return true, ""
 		case s.Health.Status == container.Unhealthy:
@@ -184,13 +206,10 @@ func conditionMet(st container.InspectResponse, condition string) (bool, string)
 		}
 		return false, ""
 	case conditionRunning:
-		if s.Restarting {
-			return false, restartLoop(st)
-		}
 		if exited {
-			return false, fmt.Sprintf("exited with code %d", s.ExitCode)
+			return false, fmt.Sprintf("exited with code %d%s", s.ExitCode, afterRestarts(st))
 		}
-		return s.Running, ""
+		return s.Running && !s.Restarting, ""
 	default: // service_started
 		if s.Running || exited {
 			return true, ""
@@ -201,7 +220,26 @@ func conditionMet(st container.InspectResponse, condition string) (bool, string)
 
 // restartLoop describes a container the engine keeps restarting.
 func restartLoop(st container.InspectResponse) string {
-	return fmt.Sprintf("is restarting in a loop: exited with code %d, restarted %d times", st.State.ExitCode, st.RestartCount)
+	return fmt.Sprintf("is restarting in a loop: exited with code %d, restarted %d %s", st.State.ExitCode, st.RestartCount, times(st.RestartCount))
+}
+
+// afterRestarts is ", after N restarts" for a container its restart
+// policy restarted before it gave up (on-failure's retries), else "".
+func afterRestarts(st container.InspectResponse) string {
+	switch st.RestartCount {
+	case 0:
+		return ""
+	case 1:
+		return " after 1 restart"
+	}
+	return fmt.Sprintf(" after %d restarts", st.RestartCount)
+}
+
+func times(n int) string {
+	if n == 1 {
+		return "time"
+	}
+	return "times"
 }
 
 func lastProbe(h *container.Health) string {

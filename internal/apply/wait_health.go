@@ -60,7 +60,7 @@ func unsettled(st container.InspectResponse, now time.Time) time.Duration {
 // (left > 0), or the sentence that fails the wait when that time is over.
 func healthNeverRan(st container.InspectResponse, service string, now time.Time) (left time.Duration, failure error) {
 	s := st.State
-	if s == nil || s.Health == nil || len(s.Health.Log) > 0 || !s.Running || st.Config == nil || st.Config.Healthcheck == nil {
+	if s == nil || s.Health == nil || len(s.Health.Log) > 0 || !s.Running || s.Restarting || st.Config == nil || st.Config.Healthcheck == nil {
 		return 0, nil
 	}
 	started, err := time.Parse(time.RFC3339Nano, s.StartedAt)

@@ -21,6 +21,8 @@ func TestConditionMet(t *testing.T) {
 	restarting.State.Restarting, restarting.RestartCount = true, 4
 	restartingHealth := st("restarting", true, 3, "starting")
 	restartingHealth.State.Restarting, restartingHealth.RestartCount = true, 4
+	gaveUp, gaveUpHealth := st("exited", false, 3, ""), st("exited", false, 3, "starting")
+	gaveUp.RestartCount, gaveUpHealth.RestartCount = 4, 4
 	tests := []struct {
 		name, cond string
 		state      container.InspectResponse
@@ -39,8 +41,10 @@ func TestConditionMet(t *testing.T) {
 		{"completed: non-zero", "service_completed_successfully", st("exited", false, 3, ""), false, "exited with code 3"},
 		{"running: exited", conditionRunning, st("exited", false, 1, ""), false, "exited with code 1"},
 		{"running: running", conditionRunning, st("running", true, 0, ""), true, ""},
-		{"running: crash loop", conditionRunning, restarting, false, "is restarting in a loop: exited with code 3, restarted 4 times"},
-		{"healthy: crash loop", "service_healthy", restartingHealth, false, "is restarting in a loop: exited with code 3, restarted 4 times"},
+		{"running: crash loop waits", conditionRunning, restarting, false, ""},
+		{"healthy: crash loop waits", "service_healthy", restartingHealth, false, ""},
+		{"running: restarts given up", conditionRunning, gaveUp, false, "exited with code 3 after 4 restarts"},
+		{"healthy: restarts given up", "service_healthy", gaveUpHealth, false, "exited with code 3 after 4 restarts before it was healthy"},
 		{"started: crash loop started once", "service_started", restarting, true, ""},
 	}
 	for _, tt := range tests {
