@@ -299,6 +299,8 @@ func format(v float64, unit string) string {
 		return fmt.Sprintf("%.2f s", v)
 	case "MiB":
 		return fmt.Sprintf("%.1f MiB", v)
+	case "%":
+		return fmt.Sprintf("%.2f %%", v)
 	}
 	return fmt.Sprintf("%.0f %s", v, unit)
 }
