@@ -6,8 +6,10 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -73,18 +75,18 @@ func cmdAtexit(ts *testscript.TestScript, neg bool, args []string) {
 	})
 }
 
-var exclusive sync.Map // name -> *sync.Mutex
-
 // cmdExclusive implements `exclusive NAME`: the script holds the lock NAME
 // until it ends, so scripts that share one engine-wide thing (the router:
-// `exclusive router`, for scripts that stop it or hold its ports) run one
-// after another while the others run in parallel.
+// `exclusive router`, for scripts that stop it, restart it or hold its
+// ports) run one after another while the others run in parallel. The lock
+// is a flock on a file in the temp directory: test processes running at
+// the same time on one machine take turns too.
 func cmdExclusive(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: exclusive NAME")
 	}
-	m, _ := exclusive.LoadOrStore(args[0], &sync.Mutex{})
-	mu := m.(*sync.Mutex)
-	mu.Lock()
-	ts.Defer(mu.Unlock)
+	f, err := os.OpenFile(filepath.Join(os.TempDir(), "devstack-e2e-"+args[0]+".lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	ts.Check(err)
+	ts.Check(syscall.Flock(int(f.Fd()), syscall.LOCK_EX))
+	ts.Defer(func() { f.Close() }) // closing the file releases the lock
 }

@@ -128,8 +128,9 @@ func prepare(binDir string) error {
 		return fmt.Errorf("go generate ./internal/watch/inject: %v\n%s", err, out)
 	}
 	// routerecho (testdata/routerecho): the router scripts' WebSocket and
-	// SSE server, copied into a FROM scratch image, and their client.
-	build := exec.Command("go", "build", "-o", binDir+string(filepath.Separator), ".", "./cmd/devstack-buildkit", "./cmd/devstack-kube", "./e2e/testdata/routerecho")
+	// SSE server, copied into a FROM scratch image, and their client;
+	// tlsget (testdata/tlsget): an HTTPS client for inside containers.
+	build := exec.Command("go", "build", "-o", binDir+string(filepath.Separator), ".", "./cmd/devstack-buildkit", "./cmd/devstack-kube", "./e2e/testdata/routerecho", "./e2e/testdata/tlsget")
 	build.Dir = ".."
 	build.Env = append(os.Environ(), "CGO_ENABLED=0") // static, as make build
 	if out, err := build.CombinedOutput(); err != nil {

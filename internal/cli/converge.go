@@ -17,6 +17,11 @@ func converge(ctx context.Context, g *globals, verb string, full, p *types.Proje
 		return err
 	}
 	defer api.Close()
+	if routerOn() {
+		if err := offerCA(g, api, full, p); err != nil {
+			return err
+		}
+	}
 	unlock, err := g.lock(ctx, p.Name, verb)
 	if err != nil {
 		return err

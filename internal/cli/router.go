@@ -28,7 +28,13 @@ ports when those are taken (the URLs then carry the port).
 Certificates come from a local CA made on first use (ECDSA P-256, limited to
 names under .localhost) whose key stays in devstack's data directory
 ($DEVSTACK_DATA_DIR, else $XDG_DATA_HOME/devstack, else ~/.local/share/devstack).
-The router is a preview, off by default: it does not yet offer its CA to\ncontainers, and it stays on a project's networks until devstack down.`,
+devstack router trust adds the CA to the system store and the browsers'.
+With the router on, every service's containers get the CA certificate
+mounted read-only at /etc/ssl/devstack (ca.pem, and bundle.pem: the host's
+roots plus the CA) with NODE_EXTRA_CA_CERTS, SSL_CERT_FILE,
+REQUESTS_CA_BUNDLE and DEVSTACK_CA_CERT, unless the compose file sets them;
+x-devstack: {ca: false} on a service opts out. The router is a preview, off
+by default: it stays on a project's networks until devstack down.`,
 		Args: cobra.NoArgs,
 	}
 	cmd.AddCommand(newRouterStatusCmd(g), newRouterCACmd(g), newRouterTrustCmd(g), newRouterStopCmd(g))

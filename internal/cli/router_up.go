@@ -15,9 +15,9 @@ import (
 )
 
 // routerOn: DEVSTACK_ROUTER=1 (or true, on, yes) turns the router on, as
-// up --router does. It is a preview, off by default: it does not yet offer
-// its CA to containers, and a project it serves keeps the router on its
-// networks until devstack down.
+// up --router does (and then create, run, scale and watch offer the CA
+// to containers as up does). It is a preview, off by default: a project it
+// serves keeps the router on its networks until devstack down.
 func routerOn() bool {
 	switch strings.ToLower(os.Getenv("DEVSTACK_ROUTER")) {
 	case "1", "true", "on", "yes":

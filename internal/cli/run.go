@@ -84,6 +84,11 @@ func runRun(ctx context.Context, g *globals, f runFlags) error {
 		return err
 	}
 	defer api.Close()
+	if routerOn() {
+		if err := offerCA(g, api, full, p); err != nil {
+			return err
+		}
+	}
 	f.o.ImageOptions = g.images(f.o.ImageOptions)
 	var out progress.Progress = g.printer()
 	if f.quietPull {

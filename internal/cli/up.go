@@ -92,6 +92,11 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 		return err
 	}
 	defer api.Close()
+	if f.router || routerOn() {
+		if err := offerCA(g, api, full, p); err != nil {
+			return err
+		}
+	}
 	started := time.Now()
 	detached := f.detach || f.wait
 	dashboard := !abort && !f.noTUI && isTerminal(g.stdout) && isTerminal(g.stdin) && (!detached || f.watch)

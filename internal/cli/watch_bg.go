@@ -46,6 +46,11 @@ func runWatcher(ctx context.Context, g *globals, p *types.Project, o watch.Optio
 		return err
 	}
 	defer api.Close()
+	if routerOn() {
+		if err := offerCA(g, api, p); err != nil {
+			return err
+		}
+	}
 	if background {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithCancel(ctx)

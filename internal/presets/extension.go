@@ -81,7 +81,7 @@ func WatchDefaults(ext types.Extensions) ([]WatchDefault, error) {
 
 // routerKeys are the x-devstack keys any service may carry for the router;
 // they alone do not make a service a preset's.
-var routerKeys = map[string]bool{"domains": true}
+var routerKeys = map[string]bool{"domains": true, "ca": true}
 
 // DomainsOf is a service's x-devstack.domains: names under .localhost the
 // router adds for it, each NAME or NAME:PORT.
@@ -96,4 +96,19 @@ func DomainsOf(ext types.Extensions) ([]string, error) {
 		return nil, fmt.Errorf("%s.domains: %w", Extension, err)
 	}
 	return v.Domains, nil
+}
+
+// CAOf is a service's x-devstack.ca: whether the router's CA is offered to
+// its containers (true unless set to false).
+func CAOf(ext types.Extensions) (bool, error) {
+	v := struct {
+		CA *bool `mapstructure:"ca"`
+	}{}
+	if _, ok := ext[Extension]; !ok {
+		return true, nil
+	}
+	if _, err := ext.Get(Extension, &v); err != nil {
+		return false, fmt.Errorf("%s.ca: %w", Extension, err)
+	}
+	return v.CA == nil || *v.CA, nil
 }
