@@ -39,6 +39,9 @@ Exit status 0 when nothing is wrong, 1 otherwise.`,
 				e.API = api
 			}
 			full, selected, err := g.load(ctx, args)
+			if err == nil && e.API != nil && routerOn() {
+				err = offerCA(g, e.API, full, selected) // as up gives it: not a change
+			}
 			e.Project, e.LoadErr = selected, err
 			if full != nil {
 				e.Known = append(full.ServiceNames(), full.DisabledServiceNames()...)
