@@ -35,7 +35,7 @@ func Load(ctx context.Context, o Options) (*types.Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := loader.LoadWithContext(ctx, src.details, src.opts)
+	p, err := loadProject(ctx, src)
 	if err != nil {
 		if rerr := explainRefs(ctx, src.details, src.opts); rerr != nil {
 			return nil, rerr

@@ -16,20 +16,32 @@ import (
 // could not produce the tar stream; the receiver answers every batch with
 // frameOK or frameFail. Whatever goes wrong while applying, the receiver
 // reads on to the end of the batch, so the next batch starts in step.
+//
+// Between batches the host may also ask (protocol 2): frameList (a
+// directory: the receiver answers its tree's entries, size, time and mode,
+// see appendStats) and frameHash (paths: the receiver answers their
+// SHA-256, see appendSums), each answered by frameData frames and then
+// frameOK or frameFail; and frameFollow (see follow.go), after which the
+// stream only carries the receiver's batches of the files that changed in
+// the container, back to the host, until the host's side ends.
 const (
-	frameBatch = 'B' // host: a batch begins; payload: the deletes
-	frameTar   = 'T' // host: the next bytes of the batch's tar stream
-	frameEnd   = 'E' // host: the batch is complete
-	frameAbort = 'X' // host: the batch is abandoned; payload: why
-	frameHello = 'H' // receiver: ready; payload: receiveProtocol
-	frameOK    = 'K' // receiver: the batch is applied
-	frameFail  = 'F' // receiver: the batch failed; payload: the error
-	frameFull  = 'N' // receiver: the batch failed for want of space (ENOSPC); payload: the error
+	frameBatch  = 'B' // host: a batch begins; payload: the deletes
+	frameTar    = 'T' // host: the next bytes of the batch's tar stream
+	frameEnd    = 'E' // host: the batch is complete
+	frameAbort  = 'X' // host: the batch is abandoned; payload: why
+	frameList   = 'L' // host: list a directory's tree; payload: the container path
+	frameHash   = 'Q' // host: hash files; payload: the container paths
+	frameFollow = 'W' // host: send back what changes; payload: a FollowRequest (JSON)
+	frameData   = 'R' // receiver: the next bytes of an answer to frameList or frameHash
+	frameHello  = 'H' // receiver: ready; payload: receiveProtocol
+	frameOK     = 'K' // receiver: the batch is applied
+	frameFail   = 'F' // receiver: the batch failed; payload: the error
+	frameFull   = 'N' // receiver: the batch failed for want of space (ENOSPC); payload: the error
 )
 
 // receiveProtocol is the receiver's hello; a receiver that says anything
 // else is not used.
-const receiveProtocol = "devstack-receive 1"
+const receiveProtocol = "devstack-receive 2"
 
 const (
 	maxFrame   = 16 << 20 // larger payloads are a protocol error

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -43,9 +44,14 @@ func FuzzFrames(f *testing.F) {
 	})
 }
 
+// answerKinds are the frames a receiver may write after its hello:
+// answers, and the batches a follow sends back.
+var answerKinds = string([]byte{frameOK, frameFail, frameFull, frameData, frameBatch, frameTar, frameEnd, frameAbort})
+
 // FuzzServe: the receiver, fed any byte stream (raw, or a batch whose
-// deletes and tar stream are arbitrary), answers in well-formed frames,
-// returns, and never writes or deletes outside its root. Seeds in
+// deletes and tar stream are arbitrary; raw streams may ask for listings,
+// hashes and a follow), answers in well-formed frames, returns, and never
+// writes or deletes outside its root. Seeds in
 // testdata/fuzz/FuzzServe.
 func FuzzServe(f *testing.F) {
 	f.Fuzz(func(t *testing.T, framed bool, deletes string, stream []byte) {
@@ -81,7 +87,7 @@ func FuzzServe(f *testing.F) {
 			if err == io.EOF {
 				break
 			}
-			if err != nil || (kind != frameOK && kind != frameFail) {
+			if err != nil || !strings.ContainsRune(answerKinds, rune(kind)) {
 				t.Fatalf("answer %q %v", kind, err)
 			}
 		}

@@ -36,30 +36,41 @@ func Serve(in io.Reader, out io.Writer, root string) error {
 		if err != nil {
 			return err
 		}
-		if kind != frameBatch {
-			return fmt.Errorf("%w: frame %q between batches", ErrProtocol, kind)
-		}
-		s := &tarStream{r: br}
-		err = applyBatch(r, splitPaths(payload), s)
-		end := s.finish()
-		if fatal(end) {
-			return end
-		}
-		if err == nil {
-			err = end // abandoned by the host
-		}
-		switch {
-		case errors.Is(err, syscall.ENOSPC):
-			err = answer(bw, frameFull, err.Error())
-		case err != nil:
-			err = answer(bw, frameFail, err.Error())
+		switch kind {
+		case frameBatch:
+			err = serveBatch(r, br, bw, payload)
+		case frameList, frameHash:
+			err = serveQuery(r, bw, kind, payload)
+		case frameFollow:
+			return serveFollow(r, root, br, bw, payload)
 		default:
-			err = answer(bw, frameOK, "")
+			return fmt.Errorf("%w: frame %q between batches", ErrProtocol, kind)
 		}
 		if err != nil {
 			return err
 		}
 	}
+}
+
+// serveBatch applies one batch and answers it; an error only when the
+// stream cannot go on.
+func serveBatch(r *os.Root, br *bufio.Reader, bw *bufio.Writer, deletes []byte) error {
+	s := &tarStream{r: br}
+	err := applyBatch(r, splitPaths(deletes), s)
+	end := s.finish()
+	if fatal(end) {
+		return end
+	}
+	if err == nil {
+		err = end // abandoned by the host
+	}
+	switch {
+	case errors.Is(err, syscall.ENOSPC):
+		return answer(bw, frameFull, err.Error())
+	case err != nil:
+		return answer(bw, frameFail, err.Error())
+	}
+	return answer(bw, frameOK, "")
 }
 
 func answer(w *bufio.Writer, kind byte, msg string) error {
