@@ -3,7 +3,6 @@ package watch
 import (
 	"context"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -155,41 +154,44 @@ func (r *runner) sync(ctx context.Context, ids []string, t *Trigger, paths []str
 	for _, c := range copies {
 		k.add(c.host)
 	}
+	r.stamps.setEntries(copies)
 	return deletes, nil
 }
 
-// initialSync copies the whole path of every trigger with initial_sync
-// before watching begins, so the container starts from the host's files.
-func (r *runner) initialSync(ctx context.Context) error {
+// initialSync catches every sync trigger's containers up with the host
+// before watching begins (see catchUp), unless the trigger says
+// initial_sync: false; a trigger with x-sync-back starts sending back
+// either way. A preset's default trigger then runs its exec or restart,
+// so the file takes effect at once.
+func (r *runner) initialSync(ctx context.Context, running map[string][]string) error {
 	for i := range r.triggers {
 		t := &r.triggers[i]
-		if !t.InitialSync || !t.syncs() {
+		if !t.syncs() {
 			continue
 		}
-		start := time.Now()
-		ids, err := r.running(ctx, t.Service)
-		if err == nil {
-			_, err = r.sync(ctx, ids, t, []string{t.Path})
-		}
-		files := walkTrigger(t)
-		rep := Report{At: start, Service: t.Service, Action: "initial sync", Took: time.Since(start), Err: err}
-		for _, f := range files {
-			if fi, err := os.Lstat(f); err == nil && !fi.IsDir() {
-				rep.Files = append(rep.Files, rel(r.p.WorkingDir, f))
+		ids := running[t.Service]
+		if !t.InitialSync {
+			r.stamps.setListing(t.Path, hostListing(t))
+			for _, id := range ids {
+				if len(t.SyncBack) > 0 {
+					r.follow(ctx, t, id, nil, nil)
+				}
 			}
+			continue
 		}
+		rep, changed, err := r.catchUp(ctx, t, ids, "initial sync")
 		if err == nil && t.Preset {
 			rep.Action = "initial " + string(t.Action)
 			rl := Reload{Service: t.Service, Restart: t.Action == types.WatchActionSyncRestart}
 			if t.Action == types.WatchActionSyncExec {
 				rl.Execs = []*Trigger{t}
 			}
-			ids, _ := r.running(ctx, t.Service)
 			err = r.after(ctx, ids, rl)
-			rep.Took = time.Since(start)
-			rep.Err = err
+			rep.Took, rep.Err, changed = time.Since(rep.At), err, true
 		}
-		r.out.Event(rep.Event())
+		if changed {
+			r.out.Event(rep.Event())
+		}
 		if err != nil {
 			return fmt.Errorf("%s: initial sync: %w", t.Where(), err)
 		}

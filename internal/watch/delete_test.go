@@ -98,7 +98,7 @@ func TestDeleteReachesEveryTrigger(t *testing.T) {
 	b2.Index, b2.Target = 1, "/mirror"
 	out := &events{}
 	r := &runner{api: api, p: &types.Project{Name: "p", WorkingDir: dir}, out: out,
-		triggers: []Trigger{a, b1, b2}, known: newKnownSets(), clock: RealClock{}, guard: newLoopGuard(RealClock{}, 0)}
+		triggers: []Trigger{a, b1, b2}, known: newKnownSets(), stamps: newStamps(), backs: newFollowers(), clock: RealClock{}, guard: newLoopGuard(RealClock{}, 0)}
 	r.boxes = newBoxes(api)
 	defer r.boxes.closeAll()
 	for i := range r.triggers {

@@ -2,7 +2,6 @@ package watch
 
 import (
 	"context"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -16,7 +15,7 @@ const enginePoll = 2 * time.Second
 // restarted): it says so, and changes wait in the queue meanwhile; once
 // the engine answers again it says so and syncs every sync trigger's files
 // again (what changed while it was away, and what its restart may have
-// lost), then handles what waited. It returns when ctx ends.
+// lost: see catchUpAgain), then handles what waited. It returns when ctx ends.
 func (r *runner) followEngine(ctx context.Context, away *atomic.Bool) {
 	t := time.NewTicker(enginePoll)
 	defer t.Stop()
@@ -35,7 +34,7 @@ func (r *runner) followEngine(ctx context.Context, away *atomic.Bool) {
 			say(r.out, "the Docker engine went away; changes wait until it is back")
 		case up && away.Load():
 			say(r.out, "the Docker engine is back; syncing the watched files again")
-			r.resyncFiles()
+			r.resyncFiles(ctx)
 			away.Store(false)
 			select {
 			case r.wake <- struct{}{}:
@@ -45,12 +44,9 @@ func (r *runner) followEngine(ctx context.Context, away *atomic.Bool) {
 	}
 }
 
-// resyncFiles treats the files of every trigger that syncs as changed.
-func (r *runner) resyncFiles() {
-	for i := range r.triggers {
-		t := &r.triggers[i]
-		if strings.HasPrefix(string(t.Action), "sync") {
-			r.changed(append(walkTrigger(t), r.known.of(t).under(t.Path)...)...)
-		}
-	}
+// resyncFiles catches every synced container up with the host's files
+// (see catchUpAgain): what changed while the engine was away, and what
+// its restart may have lost.
+func (r *runner) resyncFiles(ctx context.Context) {
+	go r.requestCatchUp(ctx, nil)
 }

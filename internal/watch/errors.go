@@ -21,4 +21,7 @@ var (
 	// ErrWatchLimit means the OS refused more watches (kqueue's open files
 	// on macOS and the BSDs, or Windows).
 	ErrWatchLimit = errors.New("file watch limit reached")
+	// ErrOutside means a file sent back from a container would land outside
+	// its rule's path on the host (a ".." name, or a symlink on the way).
+	ErrOutside = errors.New("refused: outside the rule's path on the host")
 )

@@ -136,6 +136,8 @@ type runner struct {
 	triggers []Trigger
 	clock    Clock
 	known    *knownSets // what each trigger's containers have
+	stamps   *stamps    // host files as last synced, either way
+	backs    *followers // x-sync-back receivers
 	guard    *loopGuard
 	deb      *Debouncer
 	boxes    *boxes
@@ -144,6 +146,7 @@ type runner struct {
 	qmu   sync.Mutex
 	queue map[string]bool
 	wake  chan struct{}
+	redo  chan map[string][]string // containers (by service) to catch up again
 }
 
 // Run follows the project's develop.watch triggers until ctx is cancelled.
@@ -175,8 +178,8 @@ func Run(ctx context.Context, api dockerapi.API, p *types.Project, o Options, ou
 		}
 		return noTriggers(p, triggers)
 	}
-	r := &runner{api: api, p: p, o: o, out: out, triggers: triggers, known: newKnownSets(),
-		clock: clock, guard: newLoopGuard(clock, o.LoopLimit), queue: map[string]bool{}, wake: make(chan struct{}, 1)}
+	r := &runner{api: api, p: p, o: o, out: out, triggers: triggers, known: newKnownSets(), stamps: newStamps(), backs: newFollowers(),
+		clock: clock, guard: newLoopGuard(clock, o.LoopLimit), queue: map[string]bool{}, wake: make(chan struct{}, 1), redo: make(chan map[string][]string)}
 	running, err := r.checkRunning(ctx)
 	if err != nil {
 		return err
@@ -185,6 +188,7 @@ func Run(ctx context.Context, api dockerapi.API, p *types.Project, o Options, ou
 	defer r.deb.Stop()
 	r.boxes = newBoxes(api)
 	defer r.boxes.closeAll()
+	defer r.backs.stopAll()
 	r.warmUp(ctx, running)
 
 	w, err := r.newSource()
@@ -200,7 +204,7 @@ func Run(ctx context.Context, api dockerapi.API, p *types.Project, o Options, ou
 	stop := make(chan struct{})
 	defer close(stop)
 	go w.Run(stop)
-	if err := r.initialSync(ctx); err != nil {
+	if err := r.initialSync(ctx, running); err != nil {
 		return err
 	}
 	r.boxes.adoptWarm(ctx) // "watching" means saves go at full speed
@@ -215,10 +219,13 @@ func Run(ctx context.Context, api dockerapi.API, p *types.Project, o Options, ou
 	}()
 	var away atomic.Bool
 	go r.followEngine(ctx, &away)
+	go r.followContainers(ctx, &away, running)
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
+		case ids := <-r.redo:
+			r.catchUpAgain(ctx, ids)
 		case <-r.wake:
 			if !away.Load() { // else the batch waits in the queue for the engine
 				r.handle(ctx, r.take())
@@ -402,6 +409,9 @@ func (r *runner) relevant(batch []string) []string {
 			}
 		} else if !r.known.has(p) {
 			continue
+		}
+		if r.stamps.justWrote(p) {
+			continue // written back from a container: it has it
 		}
 		keep = append(keep, p)
 	}

@@ -36,6 +36,9 @@ type Trigger struct {
 	// also follows the initial sync, so the file takes effect at once.
 	Preset bool
 	Match  *Matcher
+	// SyncBack are the x-sync-back globs (relative to Target): files the
+	// container writes there come back to the host under Path.
+	SyncBack []string
 }
 
 // syncs reports whether the action copies files into the container.
@@ -153,6 +156,12 @@ func resolve(p *types.Project, s types.ServiceConfig, i int, w types.Trigger, co
 		default:
 			return fail("target %s is relative and the service sets no working_dir; make it absolute", w.Target)
 		}
+	}
+	if t.SyncBack, err = syncBackGlobs(w.Extensions[syncBackKey], w.Action); err != nil {
+		return fail("%v", err)
+	}
+	if t.IsFile && len(t.SyncBack) > 0 {
+		return fail("%s needs path to be a directory, and %s is a file", syncBackKey, w.Path)
 	}
 	if t.Match, err = NewMatcher(t.Path, w.Ignore, w.Include, contextDir, dockerignore); err != nil {
 		return fail("%v", err)

@@ -157,3 +157,22 @@ func tarBack(tw *tar.Writer, r *os.Root, full, rel string) error {
 	_, err = tw.Write(data)
 	return err
 }
+
+// MatchBelow reports whether glob may match paths below the directory dir
+// (slash path): its leading elements match dir's.
+func MatchBelow(glob, dir string) bool {
+	return matchPrefix(strings.Split(strings.Trim(glob, "/"), "/"), strings.Split(dir, "/"))
+}
+
+func matchPrefix(g, p []string) bool {
+	switch {
+	case len(p) == 0:
+		return len(g) > 0
+	case len(g) == 0:
+		return false
+	case g[0] == "**":
+		return true
+	}
+	ok, err := path.Match(g[0], p[0])
+	return err == nil && ok && matchPrefix(g[1:], p[1:])
+}

@@ -12,4 +12,4 @@ func newNotifier(string) (*notifier, error) {
 }
 
 func (*notifier) wait(<-chan struct{}) map[string]bool { return nil }
-func (*notifier) close()                             {}
+func (*notifier) close()                               {}

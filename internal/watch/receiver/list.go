@@ -34,14 +34,19 @@ type Sum struct {
 const maxListed = 1 << 20
 
 // List lists the tree below dir (a slash path below r; "" or "/" for the
-// root) without following symlinks; the directory itself is not listed.
-// A missing dir lists as empty.
+// root) without following symlinks or descending into other mounts (a
+// volume below it is left out whole); the directory itself is not
+// listed. A missing dir lists as empty.
 func List(r *os.Root, dir string) ([]Stat, error) {
 	base := RelPath(dir)
 	if base == "" {
 		base = "."
 	}
 	var out []Stat
+	var dev uint64
+	if fi, err := r.Lstat(base); err == nil {
+		dev, _ = devOf(fi)
+	}
 	err := fs.WalkDir(r.FS(), base, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == base && errors.Is(err, fs.ErrNotExist) {
@@ -64,6 +69,11 @@ func List(r *os.Root, dir string) ([]Stat, error) {
 		info, err := d.Info()
 		if err != nil {
 			return nil // gone meanwhile
+		}
+		if d.IsDir() {
+			if dv, ok := devOf(info); ok && dv != dev {
+				return fs.SkipDir // another mount (a volume): not the tree's to list, nor to delete
+			}
 		}
 		st := Stat{Rel: relBelow(base, p), Mode: info.Mode(), Size: info.Size(), MTime: info.ModTime().UnixNano()}
 		if info.Mode()&fs.ModeSymlink != 0 {
