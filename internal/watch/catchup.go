@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"time"
 
@@ -109,12 +110,17 @@ func (r *runner) catchUpIn(ctx context.Context, t *Trigger, id string, host []re
 			return caughtUp{}, ctx.Err()
 		}
 		copies, _, err := syncPlan(t, []string{t.Path}, k)
-		if err == nil {
+		// The target itself is the container's: copying it would mean
+		// copying into its parent (the root, perhaps read-only).
+		copies = slices.DeleteFunc(copies, func(e entry) bool { return e.host == t.Path })
+		if err == nil && len(copies) > 0 {
 			err = b.put(ctx, r.api, copies, missingParents(t, copies, k), nil)
 		}
 		return caughtUp{copied: fileHosts(copies), checked: len(host)}, err
 	}
-	ignored := func(rel string, dir bool) bool { return t.Match.Ignored(filepath.Join(t.Path, filepath.FromSlash(rel)), dir) }
+	ignored := func(rel string, dir bool) bool {
+		return t.Match.Ignored(filepath.Join(t.Path, filepath.FromSlash(rel)), dir)
+	}
 	plan := planCatchUp(host, ctr, ignored, backGlobs(t.SyncBack))
 	if err := r.compareContents(ctx, b, t, &plan); err != nil {
 		return caughtUp{}, err
