@@ -179,7 +179,7 @@ func (r *runner) initialSync(ctx context.Context, running map[string][]string) e
 			}
 			continue
 		}
-		rep, changed, err := r.catchUp(ctx, t, ids, "initial sync")
+		rep, changed, err := r.catchUp(ctx, t, ids, initialAction)
 		if err == nil && t.Preset {
 			rep.Action = "initial " + string(t.Action)
 			rl := Reload{Service: t.Service, Restart: t.Action == types.WatchActionSyncRestart}

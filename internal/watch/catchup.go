@@ -43,6 +43,14 @@ func hostListing(t *Trigger) []receiver.Stat {
 	return out
 }
 
+// initialAction and againAction name catching up in reports: when
+// watching starts (compose's initial sync), and when a container starts
+// again while watching (only then is a tree found up to date not said).
+const (
+	initialAction = "initial sync"
+	againAction   = "catch-up"
+)
+
 // caughtUp is what catching up one container did.
 type caughtUp struct {
 	copied, deleted []string // host paths
@@ -79,8 +87,10 @@ func (r *runner) catchUp(ctx context.Context, t *Trigger, ids []string, action s
 	}
 	rep.Files, rep.Deleted, rep.Took = r.rels(copied), r.rels(deleted), time.Since(start)
 	if len(copied) == 0 && len(deleted) == 0 {
-		say(r.out, "service %s: %s is up to date in the container (%d entries compared in %v)",
-			t.Service, rel(r.p.WorkingDir, t.Path), len(host), roundDuration(rep.Took))
+		if action == initialAction {
+			say(r.out, "service %s: %s is up to date in the container (%d entries compared in %v)",
+				t.Service, rel(r.p.WorkingDir, t.Path), len(host), roundDuration(rep.Took))
+		}
 		return rep, false, nil
 	}
 	return rep, true, nil

@@ -118,7 +118,7 @@ func (r *runner) catchUpAgain(ctx context.Context, ids map[string][]string) {
 			}
 			continue
 		}
-		if rep, changed, _ := r.catchUp(ctx, t, targets, "catch-up"); changed && ctx.Err() == nil {
+		if rep, changed, _ := r.catchUp(ctx, t, targets, againAction); changed && ctx.Err() == nil {
 			r.out.Event(rep.Event())
 		}
 	}
