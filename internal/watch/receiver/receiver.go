@@ -6,8 +6,10 @@
 // tar streams over the exec's stdin, framed as frame.go describes, and
 // answers each one (WriteBatch, ReadAck: the host's side). Writer is how
 // both that receiver and the watch's direct path write files under an
-// os.Root. The package imports nothing but the standard library, so the
-// receiver stays a few megabytes.
+// os.Root. The same receiver lists a tree and hashes files for catching up
+// (List, Hash), and follows a directory with inotify to send written files
+// back (see follow.go). The package imports nothing but the standard
+// library and golang.org/x/sys/unix, so the receiver stays a few megabytes.
 package receiver
 
 // Receivers are installed in containers as Dir/PrefixHASH, HASH naming the
