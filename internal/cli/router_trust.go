@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -40,6 +41,9 @@ limited to names under .localhost. Restart browsers afterwards.`,
 			host, err := trust.LocalHost(isTerminal(g.stdin))
 			if err != nil {
 				return err
+			}
+			if u := os.Getenv("SUDO_USER"); u != "" && host.Root {
+				fmt.Fprintf(g.stderr, "warning: running under sudo: this is root's CA (%s) and root's browser databases, not %s's; run devstack router trust as %s (it uses sudo itself for the system store)\n", dir, u, u)
 			}
 			if undo {
 				return runUntrust(cmd, g, dir, host)
