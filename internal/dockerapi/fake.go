@@ -29,16 +29,17 @@ import (
 // A test sets what the engine does not decide itself: the images present
 // and pullable (AddImage, AddPullable: what ImagePull and
 // DistributionInspect find in the registry), what a started process does
-// (SetHealth, Exit, ExitOnStart, HealthOnStart, SetLogs), and calls that
-// fail (FailNext, FailOn); it reads the outcome with the API itself
-// (ContainerList, ContainerInspect, ...), or the call log (Calls) where
-// behaviour is about the calls.
+// (SetHealth, Exit, ExitOnStart, CrashLoop, HealthOnStart, SetLogs), when
+// a restart policy's delay is over (RestartDue), what system df says
+// (SetDiskUsage, SlowDiskUsage) and calls that fail (FailNext, FailOn); it
+// reads the outcome with the API itself (ContainerList, ContainerInspect,
+// ...), or the call log (Calls) where behaviour is about the calls.
 //
 // Builds are the classic builder's, without running anything (ImageBuild);
-// AutoRemove removes a container once it exits. Not modelled: BuildKit
-// sessions, exec, attach, stats, save and load (these return a
-// NotImplemented error), volumes_from, restart policies, swarm. It is
-// safe for concurrent use.
+// AutoRemove removes a container once it exits; restart policies restart a
+// process that exits on its own. Not modelled: BuildKit sessions, exec,
+// attach, stats, save and load (these return a NotImplemented error),
+// volumes_from, swarm. It is safe for concurrent use.
 type FakeClient struct {
 	mu         sync.Mutex
 	seq        int
@@ -56,6 +57,8 @@ type FakeClient struct {
 	sent       []events.Message // every event, for Sent
 	gone       bool             // the engine stopped answering (GoAway)
 	skew       time.Duration    // the engine clock ahead of the host (SetClockSkew)
+	df         *types.DiskUsage // what DiskUsage says (SetDiskUsage); nil: counted from the state
+	dfDelay    time.Duration    // how long DiskUsage takes (SlowDiskUsage)
 }
 
 var _ API = (*FakeClient)(nil)
