@@ -21,8 +21,11 @@ engine answers (which engine, API version, docker context); that the
 project loads; that each published host port is free or held by this
 project (else what holds it); that images are present or can be pulled
 (whether credentials were found for their registries; never printed);
-free disk space of the engine's data root and the project directory;
-inotify limits against the directories watch would watch; health checks
+the engine's own disk usage (images, containers, volumes, build cache and
+what of each is reclaimable, with the prune command; as docker system df,
+for a remote engine too, given up after 15 s), the free space of its data
+root when it is on this machine, and of the project directory; inotify
+limits against the directories watch would watch; health checks
 so slow their dependents wait minutes; the engine's clock against this
 machine's; and the project's containers up would recreate, and why.
 Exit status 0 when nothing is wrong, 1 otherwise.`,

@@ -28,6 +28,10 @@ type Result struct {
 	Status Status `json:"status"`
 	Detail string `json:"detail"`
 	Remedy string `json:"remedy,omitempty"` // what to do, where one is known
+	// The figures of a disk check: the engine's usage of one kind of
+	// object, or a file system's free space.
+	Usage *Usage `json:"usage,omitempty"`
+	Space *Space `json:"space,omitempty"`
 }
 
 // String is the result as a line: "fail  port      8080/tcp (web) is held by

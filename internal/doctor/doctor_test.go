@@ -164,6 +164,8 @@ func TestRunOnFakeEngine(t *testing.T) {
 		"ok    project   demo loads from",
 		"warn  clock     the engine's clock is 1m0s ahead of this machine's",
 		"ok    disk      the engine's data root /var/lib/docker has 100.0 GiB free of 200.0 GiB",
+		"ok    disk      the engine's images: 1, 0 in use, 0 B, 0 B reclaimable",
+		"ok    disk      the engine's build cache: 0, 0 in use, 0 B, 0 B reclaimable",
 		"fail  port      18080/tcp (web) is held by python3 (pid 812); to fix: stop it, or publish web on another host port",
 		"ok    image     postgres:16 (db) is present",
 		"ok    image     registry.example.com/team/web:1 (web) is not present: up pulls it from registry.example.com (credentials found)",

@@ -15,6 +15,7 @@ import (
 type EngineAPI interface {
 	dockerapi.API
 	Informer
+	DiskUser
 }
 
 // Env is what doctor checks: the engine and how it was reached, the
@@ -31,6 +32,8 @@ type Env struct {
 	Statfs     Statfs
 	WatchLimit int
 	Now        func() time.Time
+	// DiskUsageTimeout bounds the engine's disk usage answer (0: DefaultDiskUsageTimeout).
+	DiskUsageTimeout time.Duration
 }
 
 // Run runs every check; those that need the engine or the project are
@@ -61,7 +64,7 @@ func Run(ctx context.Context, e Env) Report {
 		projectDir = e.Project.WorkingDir
 	}
 	r = append(r, Clock(ctx, e.API, e.Now))
-	r = append(r, Disk(ctx, e.API, e.API.DaemonHost(), projectDir, e.Statfs)...)
+	r = append(r, Disk(ctx, e.API, e.API.DaemonHost(), projectDir, e.Statfs, e.DiskUsageTimeout)...)
 	if e.Project == nil {
 		return r
 	}
