@@ -21,6 +21,7 @@ import (
 
 	"github.com/devstack/devstack/internal/kube/mapping"
 	"github.com/devstack/devstack/internal/kube/wire"
+	"github.com/devstack/devstack/internal/kube/worker"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -49,7 +50,7 @@ func run(ctx context.Context) int {
 	return 0
 }
 
-func do(_ context.Context, req wire.Request, out *lines) error {
+func do(ctx context.Context, req wire.Request, out *lines) error {
 	switch req.Op {
 	case wire.OpConvert:
 		r, err := mapProject(req, out)
@@ -64,6 +65,18 @@ func do(_ context.Context, req wire.Request, out *lines) error {
 			out.reply(wire.Reply{Manifest: &m})
 		}
 		return nil
+	case wire.OpDeploy:
+		r, err := mapProject(req, out)
+		if err != nil {
+			return err
+		}
+		return worker.Deploy(ctx, req, r, out)
+	case wire.OpPs:
+		return worker.Ps(ctx, req, func(p wire.Pod) { out.reply(wire.Reply{Pod: &p}) })
+	case wire.OpLogs:
+		return worker.Logs(ctx, req, func(l wire.LogLine) { out.reply(wire.Reply{Log: &l}) })
+	case wire.OpRm:
+		return worker.Remove(ctx, req, out)
 	}
 	return fmt.Errorf("devstack-kube: unknown request %q", req.Op)
 }

@@ -17,10 +17,12 @@ type deployFlags struct {
 	detach, prune, registryAuth, build bool
 	timeout                            time.Duration
 	resolveImage                       string
+	kube                               *kubeTarget
+	kubeMap                            kubeMapFlags
 }
 
 func newDeployCmd(g *globals) *cobra.Command {
-	var f deployFlags
+	f := deployFlags{kube: &kubeTarget{}}
 	cmd := &cobra.Command{
 		Use:   "deploy [SERVICE...]",
 		Short: "Deploy the project as a stack to a swarm (docker stack deploy)",
@@ -53,7 +55,16 @@ project; never pins nothing. An image no registry gives stays as written,
 with a warning.
 
 deploy ps, ls, rm and logs act on the stack; a service named ps, ls, rm or
-logs cannot be named on the command line (deploy without names deploys it).`,
+logs cannot be named on the command line (deploy without names deploys it).
+
+--kubernetes deploys to the Kubernetes cluster of the kubeconfig instead
+(--context, --namespace; default namespace: the project's name): the
+objects devstack convert kubernetes writes, server-side applied (field
+manager devstack) level by level in depends_on order, each level waited for
+through watches (ready; a Job complete); unchanged objects are not sent
+again; a pod whose image no node can get, or that keeps crashing, fails the
+deploy naming it. deploy ps, logs and rm take --kubernetes too. Runs the
+devstack-kube helper; see docs/kubernetes.md.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runDeploy(cmd.Context(), g, f, args) },
 	}
 	fl := cmd.Flags()
@@ -63,7 +74,9 @@ logs cannot be named on the command line (deploy without names deploys it).`,
 	fl.BoolVar(&f.build, "build", false, "build the images first and push those named with a registry, so every node can pull them")
 	fl.DurationVar(&f.timeout, "timeout", 0, "give up waiting after this long (e.g. 2m; 0: no limit), saying which services had not converged and why; nothing is removed")
 	fl.StringVar(&f.resolveImage, "resolve-image", deploy.ResolveAlways, `pin images to their registry digest: "always", "changed" (only changed images) or "never"`)
-	cmd.AddCommand(newDeployPsCmd(g), newDeployLsCmd(g), newDeployRmCmd(g), newDeployLogsCmd(g))
+	f.kube.add(cmd)
+	f.kubeMap.add(cmd)
+	cmd.AddCommand(newDeployPsCmd(g, f.kube), newDeployLsCmd(g, f.kube), newDeployRmCmd(g, f.kube), newDeployLogsCmd(g, f.kube))
 	return cmd
 }
 
@@ -73,6 +86,12 @@ func runDeploy(ctx context.Context, g *globals, f deployFlags, services []string
 	}
 	if f.timeout < 0 {
 		return fmt.Errorf("--timeout %s: must not be negative", f.timeout)
+	}
+	if err := f.kube.check(); err != nil {
+		return err
+	}
+	if f.kube.on {
+		return runDeployKube(ctx, g, f, services)
 	}
 	_, p, err := g.load(ctx, services)
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 	"github.com/devstack/devstack/internal/logs"
 )
 
-func newDeployLogsCmd(g *globals) *cobra.Command {
+func newDeployLogsCmd(g *globals, k *kubeTarget) *cobra.Command {
 	var o deploy.LogOptions
 	var noColor bool
 	cmd := &cobra.Command{
@@ -17,6 +17,12 @@ func newDeployLogsCmd(g *globals) *cobra.Command {
 		Short: "The logs of the stack's services, from every node (-f follows)",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Services = args
+			if err := k.check(); err != nil {
+				return err
+			}
+			if k.on {
+				return kubeLogs(cmd.Context(), g, k, o, colorOK(g, noColor))
+			}
 			return g.onStack(cmd.Context(), func(ctx context.Context, api deploy.API, ns string) error {
 				lp := &logPrinter{w: g.stdout, color: colorOK(g, noColor)}
 				for _, s := range args {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"text/tabwriter"
 
@@ -9,12 +10,15 @@ import (
 	"github.com/devstack/devstack/internal/deploy"
 )
 
-func newDeployLsCmd(g *globals) *cobra.Command {
+func newDeployLsCmd(g *globals, k *kubeTarget) *cobra.Command {
 	return &cobra.Command{
 		Use:   "ls",
 		Short: "The stacks on the swarm and their number of services",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if k.on || k.check() != nil {
+				return errors.New("deploy ls lists the swarm's stacks; on Kubernetes each project has its namespace: kubectl get namespaces -l app.kubernetes.io/managed-by=devstack")
+			}
 			api, err := g.client(cmd.Context())
 			if err != nil {
 				return err

@@ -12,12 +12,18 @@ import (
 	"github.com/devstack/devstack/internal/deploy"
 )
 
-func newDeployPsCmd(g *globals) *cobra.Command {
+func newDeployPsCmd(g *globals, k *kubeTarget) *cobra.Command {
 	return &cobra.Command{
 		Use:   "ps",
 		Short: "The stack's tasks: service, node, desired and current state, error, IP on each network",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := k.check(); err != nil {
+				return err
+			}
+			if k.on {
+				return kubePs(cmd.Context(), g, k)
+			}
 			return g.onStack(cmd.Context(), func(ctx context.Context, api deploy.API, ns string) error {
 				tasks, err := deploy.Tasks(ctx, api, ns)
 				if err != nil {

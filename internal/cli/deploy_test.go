@@ -24,3 +24,16 @@ func TestDeployFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestDeployKubernetesFlags(t *testing.T) {
+	for _, args := range [][]string{{"deploy", "--namespace", "x"}, {"deploy", "ps", "--context", "x"}, {"deploy", "rm", "-n", "x"}} {
+		var out, errOut bytes.Buffer
+		if code := Main(args, strings.NewReader(""), &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "add --kubernetes") {
+			t.Errorf("%v: exit %d, %q", args, code, errOut.String())
+		}
+	}
+	var out, errOut bytes.Buffer
+	if code := Main([]string{"deploy", "rm", "-v"}, strings.NewReader(""), &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "--kubernetes") {
+		t.Errorf("deploy rm -v on a swarm: exit %d, %q", code, errOut.String())
+	}
+}

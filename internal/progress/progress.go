@@ -23,6 +23,7 @@ const (
 	KindService   Kind = "Service" // a swarm service of a deploy (Name: NAMESPACE_SERVICE)
 	KindSecret    Kind = "Secret"  // a swarm secret of a deploy
 	KindConfig    Kind = "Config"  // a swarm config of a deploy
+	KindObject    Kind = "Object"  // a Kubernetes object of a deploy (Name: KIND/NAME)
 )
 
 // Statuses of KindBuild events from BuildKit builds: a step's name or its

@@ -23,7 +23,7 @@ func TestGoldenThreeServices(t *testing.T) {
 	}
 	p := composetest.Load(t, string(src))
 	files := map[string][]byte{
-		wire.FileKey("config", "api"): []byte("log: info\n"),
+		wire.FileKey("config", "api"):                                   []byte("log: info\n"),
 		wire.FileKey("bind", filepath.Join(p.WorkingDir, "nginx.conf")): []byte("server { listen 80; location / { proxy_pass http://api:8000; } }\n"),
 	}
 	r, err := Map(Input{Project: p, Files: files}, wire.MapOptions{})

@@ -74,6 +74,7 @@ type DeployOptions struct {
 	Detach  bool          `json:",omitempty"` // return once applied, without waiting for the last level
 	Prune   bool          `json:",omitempty"` // delete the project's objects that are no longer in it
 	Partial bool          `json:",omitempty"` // only some services: nothing is pruned
+	Volumes bool          `json:",omitempty"` // rm: the PersistentVolumeClaims (and devstack's namespace) too
 	Timeout time.Duration `json:",omitempty"` // 0: wait as long as it takes
 }
 
