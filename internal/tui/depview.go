@@ -52,7 +52,9 @@ func containerEdge(condition string, c feed.ContainerState) string {
 		switch {
 		case c.Health == "healthy" && c.State == "running":
 			return edgeSatisfied
-		case c.Health == "unhealthy" || exited || c.State == "restarting":
+		case c.State == "restarting": // up waits through restarts
+			return edgeWaiting
+		case c.Health == "unhealthy" || exited:
 			return edgeFailed
 		}
 	case "completed":
