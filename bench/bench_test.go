@@ -255,6 +255,7 @@ func httpAnswers(port int) error {
 type result struct {
 	what, unit    string
 	value, target float64
+	atLeast       bool // the target is a floor (a throughput ratio), not a ceiling
 }
 
 var (
@@ -265,9 +266,18 @@ var (
 // report records a measurement as a benchmark metric, logs it with its
 // verdict and keeps it for the summary table.
 func report(b *testing.B, metric, what string, value float64, unit string, target float64) {
+	record(b, metric, result{what: what, unit: unit, value: value, target: target})
+}
+
+// reportAtLeast is report for a value whose target is a floor.
+func reportAtLeast(b *testing.B, metric, what string, value float64, unit string, target float64) {
+	record(b, metric, result{what: what, unit: unit, value: value, target: target, atLeast: true})
+}
+
+func record(b *testing.B, metric string, r result) {
+	value, what, unit := r.value, r.what, r.unit
 	b.ReportMetric(value, metric)
 	b.ReportMetric(0, "ns/op") // the wall time of a whole benchmark means nothing here
-	r := result{what: what, unit: unit, value: value, target: target}
 	b.Logf("%s: target: %s  measured: %s  %s", what, r.targetText(), format(value, unit), r.verdict())
 	resultsMu.Lock()
 	defer resultsMu.Unlock()
@@ -275,8 +285,11 @@ func report(b *testing.B, metric, what string, value float64, unit string, targe
 }
 
 func (r result) targetText() string {
-	if r.target == 0 {
+	switch {
+	case r.target == 0:
 		return "-"
+	case r.atLeast:
+		return ">= " + format(r.target, r.unit)
 	}
 	return "<= " + format(r.target, r.unit)
 }
@@ -285,7 +298,7 @@ func (r result) verdict() string {
 	switch {
 	case r.target == 0:
 		return "info"
-	case r.value <= r.target:
+	case r.atLeast && r.value >= r.target, !r.atLeast && r.value <= r.target:
 		return "OK"
 	}
 	return "MISS"

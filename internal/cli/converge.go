@@ -30,5 +30,6 @@ func converge(ctx context.Context, g *globals, verb string, full, p *types.Proje
 	o.ImageOptions = g.images(o.ImageOptions)
 	o.Known = append(full.ServiceNames(), full.DisabledServiceNames()...)
 	_, err = apply.Up(ctx, api, logs.NewMonitor(api, p.Name), p, o, g.printer())
+	routerRefresh(ctx, g, api, p.Name) // scale: the replicas that came or went
 	return err
 }

@@ -109,7 +109,11 @@ func (g *globals) onProject(ctx context.Context, services []string, verb string,
 		}
 		defer unlock()
 	}
-	return fn(ctx, api, name)
+	err = fn(ctx, api, name)
+	if routeVerbs[verb] {
+		routerRefresh(ctx, g, api, name) // even after an error: some containers may have changed
+	}
+	return err
 }
 
 // checkServices refuses names that are neither services of the compose

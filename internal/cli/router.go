@@ -66,10 +66,11 @@ func newRouterStatusCmd(g *globals) *cobra.Command {
 				state = "running"
 			}
 			fmt.Fprintf(g.stdout, "router: %s, https on 127.0.0.1:%d, http on 127.0.0.1:%d (%s)\n", state, r.HTTPS, r.HTTP, r.Image)
-			states, err := routerctl.States(ctx, api)
+			states, err := routerctl.States(ctx, api) // the router's own, and the host's copy made again
 			if err != nil {
 				return err
 			}
+			_ = routerCache().Reset(r.ID, states)
 			return printRoutes(g, r, states)
 		},
 	}
@@ -130,6 +131,7 @@ func newRouterStopCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			_ = routerCache().Drop()
 			if found {
 				fmt.Fprintln(g.stderr, "Router removed")
 			} else {

@@ -117,13 +117,18 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 	if err != nil {
 		return err
 	}
+	var prep *routerPrep
+	if f.router || routerOn() {
+		prep = prepareRouter(ctx, api, full) // meanwhile: the router's start costs up no time of its own
+		defer prep.wait()
+	}
 	var once sync.Once
 	opts.Converged = func(res apply.UpResult) {
 		// Attached, up changes nothing more until Ctrl-C: others may act meanwhile.
 		once.Do(unlock)
 		showInfo(ctx, g, api, res.Project, res.Plan) // as applied: image names, moved preset ports
 		if f.router || routerOn() {
-			routerUp(ctx, g, api, full)
+			routerUp(ctx, g, api, full, prep)
 		}
 	}
 	res, err := apply.Up(ctx, api, mon, p, opts, g.printer())

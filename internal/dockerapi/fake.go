@@ -51,6 +51,7 @@ type FakeClient struct {
 	tags       map[string]string                 // normalised reference -> image ID
 	registry   map[string]*image.InspectResponse // normalised reference -> what a pull gets
 	onStart    map[string]func(*fakeContainer)   // container name -> what its process does once started
+	traps      map[string][]string               // container name -> signals its process handles (Trap)
 	fails      []injected
 	calls      []Call
 	streams    map[*stream]bool
@@ -71,6 +72,7 @@ func NewFakeClient() *FakeClient {
 		volumes: map[string]*volume.Volume{}, images: map[string]*image.InspectResponse{},
 		tags: map[string]string{}, registry: map[string]*image.InspectResponse{},
 		onStart: map[string]func(*fakeContainer){}, streams: map[*stream]bool{},
+		traps: map[string][]string{},
 	}
 	for _, n := range []struct{ name, driver string }{{"bridge", "bridge"}, {"host", "host"}, {"none", "null"}} {
 		f.addNetwork(n.name, network.CreateOptions{Driver: n.driver})

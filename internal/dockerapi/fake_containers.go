@@ -3,6 +3,7 @@ package dockerapi
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -229,7 +230,21 @@ func (f *FakeClient) kill(c *fakeContainer, signal string) {
 		code = signals["KILL"]
 	}
 	f.containerEvent(c, events.ActionKill, "signal", strconv.Itoa(code-128))
+	if slices.Contains(f.traps[strings.TrimPrefix(c.Name, "/")], sig) {
+		return // the process handles it and runs on
+	}
 	f.exit(c, code)
+}
+
+// Trap makes the process of the container named name (made now or later)
+// handle signals (HUP, USR1, ...): ContainerKill with one of them leaves
+// it running, as a program that reloads on SIGHUP does.
+func (f *FakeClient) Trap(name string, signals ...string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, s := range signals {
+		f.traps[name] = append(f.traps[name], strings.TrimPrefix(strings.ToUpper(s), "SIG"))
+	}
 }
 
 // ContainerStop stops a running container; its process exits 0 at

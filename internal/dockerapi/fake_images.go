@@ -215,3 +215,42 @@ func (f *FakeClient) ImageRemove(_ context.Context, ref string, o image.RemoveOp
 	}
 	return out, nil
 }
+
+// ImageList lists the images, those with the labels o's label filters
+// name ("KEY" or "KEY=VALUE") when there are any.
+func (f *FakeClient) ImageList(_ context.Context, o image.ListOptions) ([]image.Summary, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("ImageList", ""); err != nil {
+		return nil, err
+	}
+	var out []image.Summary
+	for id, img := range f.images {
+		var labels map[string]string
+		if img.Config != nil {
+			labels = img.Config.Labels
+		}
+		ok := true
+		for _, l := range o.Filters.Get("label") {
+			k, v, hasValue := strings.Cut(l, "=")
+			got, has := labels[k]
+			ok = ok && has && (!hasValue || got == v)
+		}
+		if ok {
+			out = append(out, image.Summary{ID: id, Labels: labels, RepoTags: f.tagsOf(id)})
+		}
+	}
+	slices.SortFunc(out, func(a, b image.Summary) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+func (f *FakeClient) tagsOf(id string) []string {
+	var out []string
+	for ref, i := range f.tags {
+		if i == id {
+			out = append(out, ref)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

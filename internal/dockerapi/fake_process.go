@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"path"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -217,6 +219,40 @@ func (f *FakeClient) CopyToContainer(_ context.Context, ref, dir string, content
 		}
 		c.files[path.Join("/", dir, hdr.Name)] = b
 	}
+}
+
+// CopyFromContainer answers a tar of what CopyToContainer put under dir
+// (entries named from dir's last element, as the engine names them).
+func (f *FakeClient) CopyFromContainer(_ context.Context, ref, dir string) (io.ReadCloser, container.PathStat, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("CopyFromContainer", ref); err != nil {
+		return nil, container.PathStat{}, err
+	}
+	c := f.container(ref)
+	if c == nil {
+		return nil, container.PathStat{}, notFound("No such container: %s", ref)
+	}
+	dir = path.Clean(path.Join("/", dir))
+	names := make([]string, 0, len(c.files))
+	for name := range c.files {
+		if strings.HasPrefix(name, dir+"/") || name == dir {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return nil, container.PathStat{}, notFound("Could not find the file %s in container %s", dir, ref)
+	}
+	sort.Strings(names)
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, name := range names {
+		rel := path.Join(path.Base(dir), strings.TrimPrefix(name, dir))
+		_ = tw.WriteHeader(&tar.Header{Name: rel, Mode: 0o644, Size: int64(len(c.files[name])), Typeflag: tar.TypeReg})
+		_, _ = tw.Write(c.files[name])
+	}
+	_ = tw.Close()
+	return io.NopCloser(&buf), container.PathStat{Name: path.Base(dir), Mode: os.ModeDir | 0o755}, nil
 }
 
 // File is what CopyToContainer put at path in the container.

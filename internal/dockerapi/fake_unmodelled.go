@@ -25,10 +25,6 @@ func (f *FakeClient) ContainerStatPath(context.Context, string, string) (contain
 	return container.PathStat{}, notImplemented("ContainerStatPath")
 }
 
-func (f *FakeClient) CopyFromContainer(context.Context, string, string) (io.ReadCloser, container.PathStat, error) {
-	return nil, container.PathStat{}, notImplemented("CopyFromContainer")
-}
-
 func (f *FakeClient) ContainerAttach(context.Context, string, container.AttachOptions) (types.HijackedResponse, error) {
 	return types.HijackedResponse{}, notImplemented("ContainerAttach")
 }

@@ -81,7 +81,7 @@ func WatchDefaults(ext types.Extensions) ([]WatchDefault, error) {
 
 // routerKeys are the x-devstack keys any service may carry for the router;
 // they alone do not make a service a preset's.
-var routerKeys = map[string]bool{"domains": true, "ca": true}
+var routerKeys = map[string]bool{"domains": true, "ca": true, "https_redirect": true}
 
 // DomainsOf is a service's x-devstack.domains: names under .localhost the
 // router adds for it, each NAME or NAME:PORT.
@@ -111,4 +111,19 @@ func CAOf(ext types.Extensions) (bool, error) {
 		return false, fmt.Errorf("%s.ca: %w", Extension, err)
 	}
 	return v.CA == nil || *v.CA, nil
+}
+
+// HTTPSRedirectOf is a service's x-devstack.https_redirect: its plain
+// http:// names answer a redirect to https:// (307) instead of serving.
+func HTTPSRedirectOf(ext types.Extensions) (bool, error) {
+	var v struct {
+		Redirect bool `mapstructure:"https_redirect"`
+	}
+	if _, ok := ext[Extension]; !ok {
+		return false, nil
+	}
+	if _, err := ext.Get(Extension, &v); err != nil {
+		return false, fmt.Errorf("%s.https_redirect: %w", Extension, err)
+	}
+	return v.Redirect, nil
 }

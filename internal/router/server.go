@@ -13,6 +13,7 @@ import (
 	"net/http/httputil"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,37 +32,63 @@ type Server struct {
 	Log   *log.Logger
 }
 
+// targetKey holds a request's backends, the one to try first first.
 type targetKey struct{}
 
 // NewServer is a router with no routes.
 func NewServer() *Server {
 	s := &Server{table: NewTable(nil), certs: map[string]*tls.Certificate{}, Log: log.New(os.Stderr, "", log.LstdFlags)}
-	tr := &http.Transport{
-		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		MaxIdleConnsPerHost: 64,
-		IdleConnTimeout:     90 * time.Second,
-	}
 	s.proxy = &httputil.ReverseProxy{
-		Transport:     tr,
-		FlushInterval: -1, // SSE, chunked, long polls: every write goes on at once
+		Transport: failover{backendTransport()},
+		// 0: a response of known length goes on in full buffers; the proxy
+		// flushes at once by itself what streams (text/event-stream, and
+		// a response of unknown length: chunked, long polls).
+		FlushInterval: 0,
+		BufferPool:    bufferPool{},
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.Out.URL.Scheme = "http"
-			pr.Out.URL.Host = pr.In.Context().Value(targetKey{}).(string)
+			pr.Out.URL.Host = pr.In.Context().Value(targetKey{}).([]string)[0]
 			pr.Out.Host = pr.In.Host
 			pr.SetXForwarded()
 		},
-		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			route, st := s.lookup(NormalizeHost(r.Host))
-			if route == nil || st == nil || errors.Is(err, context.Canceled) {
-				return
-			}
-			page(w, http.StatusBadGateway, fmt.Sprintf("%s of project %s does not answer", route.Service, st.Project),
-				fmt.Sprintf("Service <b>%s</b> of project <b>%s</b> does not answer on port %d (%s). Is it running? <code>devstack ps</code>, <code>devstack logs %s</code>, or start it with <code>devstack up</code>.",
-					html.EscapeString(route.Service), html.EscapeString(st.Project), route.Port, html.EscapeString(err.Error()), html.EscapeString(route.Service)))
-		},
+		ErrorHandler: s.proxyError,
 	}
 	return s
 }
+
+// backendTransport keeps a pool of idle connections to each backend
+// (the router is the only client of many: most requests reuse one), and
+// passes bodies on as they are (no gzip asked for and undone).
+func backendTransport() *http.Transport {
+	return &http.Transport{
+		DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:          1024,
+		MaxIdleConnsPerHost:   256,
+		IdleConnTimeout:       90 * time.Second,
+		DisableCompression:    true,
+		ExpectContinueTimeout: time.Second,
+		WriteBufferSize:       64 << 10,
+		ReadBufferSize:        64 << 10,
+	}
+}
+
+func (s *Server) proxyError(w http.ResponseWriter, r *http.Request, err error) {
+	route, st := s.lookup(NormalizeHost(r.Host))
+	if route == nil || st == nil || errors.Is(err, context.Canceled) {
+		return
+	}
+	page(w, http.StatusBadGateway, fmt.Sprintf("%s of project %s does not answer", route.Service, st.Project),
+		fmt.Sprintf("Service <b>%s</b> of project <b>%s</b> does not answer on port %d (%s). Is it running? <code>devstack ps</code>, <code>devstack logs %s</code>, or start it with <code>devstack up</code>.",
+			html.EscapeString(route.Service), html.EscapeString(st.Project), route.Port, html.EscapeString(err.Error()), html.EscapeString(route.Service)))
+}
+
+// bufferPool lends the proxy's copy buffers (32 KiB) again and again.
+type bufferPool struct{}
+
+var buffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+func (bufferPool) Get() []byte  { return *buffers.Get().(*[]byte) }
+func (bufferPool) Put(b []byte) { buffers.Put(&b) }
 
 // Load reads every PROJECT.json in dir and replaces the table. A file
 // that does not parse is left out, and said; the others still serve.
@@ -150,9 +177,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case len(route.Backends) == 0:
 		page(w, http.StatusServiceUnavailable, route.Service+" of project "+st.Project+" is not running",
 			"Service <b>"+html.EscapeString(route.Service)+"</b> of project <b>"+html.EscapeString(st.Project)+"</b> has no running container. Start it with <code>devstack up</code>.")
+	case r.TLS == nil && route.HTTPSRedirect:
+		target := "https://" + host
+		if st.HTTPSPort != 0 && st.HTTPSPort != 443 {
+			target += ":" + strconv.Itoa(st.HTTPSPort)
+		}
+		http.Redirect(w, r, target+r.URL.RequestURI(), http.StatusTemporaryRedirect)
 	default:
-		b := route.Backends[int(s.next.Add(1)%uint64(len(route.Backends)))]
-		s.proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), targetKey{}, b)))
+		s.proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), targetKey{}, Rotate(route.Backends, s.next.Add(1)))))
 	}
 }
 

@@ -23,6 +23,9 @@ type Service struct {
 	Ports      []int
 	Domains    []Domain
 	Containers []string
+	// HTTPSRedirect: its http:// names redirect to https:// (x-devstack:
+	// {https_redirect: true}); else both serve.
+	HTTPSRedirect bool
 }
 
 // Domain is one x-devstack.domains entry: a name under .localhost and the
@@ -41,6 +44,9 @@ type State struct {
 	Routes  []Route `json:"routes"`
 	// Networks the router joined for the project (engine names).
 	Networks []string `json:"networks,omitempty"`
+	// HTTPSPort is the router's https port on the host when not 443 (a
+	// redirect to https:// names it).
+	HTTPSPort int `json:"https_port,omitempty"`
 }
 
 // Route is one name: where it goes, and its certificate.
@@ -49,8 +55,10 @@ type Route struct {
 	Service  string   `json:"service"`
 	Port     int      `json:"port"`
 	Backends []string `json:"backends"` // host:port, tried round-robin
-	Cert     string   `json:"cert,omitempty"`
-	Key      string   `json:"key,omitempty"`
+	// HTTPSRedirect: plain http:// answers 307 to https://.
+	HTTPSRedirect bool   `json:"https_redirect,omitempty"`
+	Cert          string `json:"cert,omitempty"`
+	Key           string `json:"key,omitempty"`
 }
 
 // nonHTTP are well-known ports of protocols that are not HTTP (databases,
@@ -98,7 +106,7 @@ func Build(p Project, taken map[string]string) (State, []string) {
 			return
 		}
 		seen[host] = s.Name
-		st.Routes = append(st.Routes, Route{Host: host, Service: s.Name, Port: port, Backends: backends(s.Containers, port)})
+		st.Routes = append(st.Routes, Route{Host: host, Service: s.Name, Port: port, Backends: backends(s.Containers, port), HTTPSRedirect: s.HTTPSRedirect})
 	}
 	for _, s := range svcs {
 		ports := HTTPPorts(s.Ports)
@@ -142,6 +150,19 @@ func domain(d Domain, s Service, ports []int, taken map[string]string, add func(
 	}
 	add(host, s, port)
 	return nil
+}
+
+// Refresh is st with each route's backends made again from the running
+// containers of each service (their names): what start, stop, restart or
+// scale changed. The names, ports and certificates stay.
+func Refresh(st State, running map[string][]string) State {
+	out := st
+	out.Routes = make([]Route, len(st.Routes))
+	for i, r := range st.Routes {
+		r.Backends = backends(running[r.Service], r.Port)
+		out.Routes[i] = r
+	}
+	return out
 }
 
 func backends(containers []string, port int) []string {

@@ -107,3 +107,26 @@ func TestTakenAndLookup(t *testing.T) {
 		t.Errorf("web.c: %v %v", r, st)
 	}
 }
+
+func TestRefresh(t *testing.T) {
+	st, _ := Build(Project{Name: "p", Services: []Service{{Name: "web", Ports: []int{80, 81}, Containers: []string{"p-web-1"}}, {Name: "api", Ports: []int{8080}}}}, nil)
+	for _, c := range []struct {
+		name    string
+		running map[string][]string
+		want    string
+	}{
+		{"nothing runs", nil, "api.p.localhost -> api:8080 []\n8080.api.p.localhost -> api:8080 []\nweb.p.localhost -> web:80 []\n80.web.p.localhost -> web:80 []\n81.web.p.localhost -> web:81 []\n"},
+		{"replicas, sorted, each port", map[string][]string{"web": {"p-web-2", "p-web-1"}, "api": {"p-api-1"}},
+			"api.p.localhost -> api:8080 [p-api-1:8080]\n8080.api.p.localhost -> api:8080 [p-api-1:8080]\nweb.p.localhost -> web:80 [p-web-1:80 p-web-2:80]\n80.web.p.localhost -> web:80 [p-web-1:80 p-web-2:80]\n81.web.p.localhost -> web:81 [p-web-1:81 p-web-2:81]\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := Refresh(st, c.running)
+			if routes(got) != c.want {
+				t.Errorf("routes:\n%s\nwant:\n%s", routes(got), c.want)
+			}
+			if got.Routes[0].Cert != st.Routes[0].Cert || len(st.Routes[2].Backends) != 1 {
+				t.Error("Refresh changed the state it was given or dropped certificates")
+			}
+		})
+	}
+}

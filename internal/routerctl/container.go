@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -11,9 +12,12 @@ import (
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/image"
+	"github.com/docker/docker/api/types/network"
 	"github.com/docker/go-connections/nat"
 
 	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/router"
+	"github.com/devstack/devstack/internal/watch/inject"
 )
 
 // Router is the running router: its container and the loopback ports it
@@ -24,7 +28,12 @@ type Router struct {
 	Running     bool
 	Image       string
 	Networks    []string
-	CreatedNow  bool
+	// Aliases are its names on each network.
+	Aliases    map[string][]string
+	CreatedNow bool
+	// Version is the router program's build (VersionLabel); "" for a
+	// router of a devstack that did not label it.
+	Version string
 }
 
 // URL is the https URL of host through r (the port shown when not 443).
@@ -50,7 +59,7 @@ func Find(ctx context.Context, api dockerapi.ContainerAPI) (Router, error) {
 	if err != nil {
 		return Router{}, err
 	}
-	r := Router{ID: c.ID, Image: c.Config.Image}
+	r := Router{ID: c.ID, Image: c.Config.Image, Version: c.Config.Labels[VersionLabel]}
 	if c.State != nil {
 		r.Running = c.State.Running
 	}
@@ -59,8 +68,12 @@ func Find(ctx context.Context, api dockerapi.ContainerAPI) (Router, error) {
 		r.HTTP = boundPort(c.HostConfig.PortBindings, "80/tcp")
 	}
 	if c.NetworkSettings != nil {
-		for name := range c.NetworkSettings.Networks {
+		r.Aliases = map[string][]string{}
+		for name, ep := range c.NetworkSettings.Networks {
 			r.Networks = append(r.Networks, name)
+			if ep != nil {
+				r.Aliases[name] = ep.Aliases
+			}
 		}
 	}
 	return r, nil
@@ -75,33 +88,64 @@ func boundPort(b nat.PortMap, port nat.Port) int {
 	return 0
 }
 
+// Ensured is the running router, and what Ensure did worth a line.
+type Ensured struct {
+	Router
+	Notes    []string
+	projects int // whose routes a replaced router's successor kept
+}
+
 // Ensure starts the router if it is not running: the image loaded if the
 // engine lacks it, the container made (restarted by the engine unless
 // stopped), publishing 127.0.0.1:443 and :80, or other free loopback
-// ports when those are taken. A router of another devstack build keeps
-// running: its routes are the same format.
-func Ensure(ctx context.Context, api dockerapi.API) (Router, error) {
+// ports when those are taken or in avoid (host ports the project being
+// brought up publishes: the router starts while its containers do). A
+// router of another build of the program (an older devstack's) is
+// replaced, its routes and ports kept.
+func Ensure(ctx context.Context, api dockerapi.API, c Cache, avoid ...int) (Ensured, error) {
 	r, err := Find(ctx, api)
+	want := programVersion()
 	switch {
-	case err == nil && r.Running:
-		return r, nil
-	case err == nil:
-		if err := api.ContainerStart(ctx, Name, container.StartOptions{}); err != nil {
-			return r, fmt.Errorf("starting the router: %w", err)
+	case err == nil && want != "" && r.Version != want:
+		e, err := replace(ctx, api, c, r, avoid)
+		if err == nil {
+			from := r.Version
+			if from == "" {
+				from = "unlabelled"
+			}
+			e.Notes = append(e.Notes, fmt.Sprintf("replaced the router of another devstack build (%s, now %s); the routes of %d projects kept", from, e.Version, e.projects))
 		}
-		return Find(ctx, api)
+		return e, err
+	case err == nil && r.Running:
+		return Ensured{Router: r}, nil
+	case err == nil:
+		if serr := api.ContainerStart(ctx, Name, container.StartOptions{}); serr != nil {
+			// e.g. a network it was on was removed while it was stopped
+			e, err := replace(ctx, api, c, r, avoid)
+			e.Notes = append([]string{fmt.Sprintf("the router did not start (%v): made again", serr)}, e.Notes...)
+			return e, err
+		}
+		r, err = Find(ctx, api)
+		return Ensured{Router: r}, err
 	case err != ErrNoRouter:
-		return r, err
+		return Ensured{}, err
 	}
-	ref, err := ensureImage(ctx, api)
+	r, err = start(ctx, api, nil, 0, 0, avoid)
+	return Ensured{Router: r}, err
+}
+
+// start makes and starts the router with states' routes in it, on the
+// ports asked for when free (0: the usual candidates).
+func start(ctx context.Context, api dockerapi.API, states []router.State, https, http int, avoid []int) (Router, error) {
+	ref, err := loadImage(ctx, api)
 	if err != nil {
 		return Router{}, err
 	}
 	local := Local(api.DaemonHost())
 	var last error
-	for _, https := range pick(httpsPorts, local) {
-		for _, http := range pick(httpPorts, local) {
-			if last = create(ctx, api, ref, https, http); last == nil {
+	for _, https := range pick(prefer(https, httpsPorts), local, avoid) {
+		for _, http := range pick(prefer(http, httpPorts), local, avoid) {
+			if last = create(ctx, api, ref, states, https, http); last == nil {
 				r, err := Find(ctx, api)
 				r.CreatedNow = true
 				return r, err
@@ -114,12 +158,63 @@ func Ensure(ctx context.Context, api dockerapi.API) (Router, error) {
 	return Router{}, fmt.Errorf("starting the router: %w", last)
 }
 
+func prefer(p int, cands []int) []int {
+	if p == 0 || slices.Contains(cands, p) {
+		return cands
+	}
+	return append([]int{p}, cands...)
+}
+
+// Version is the build of the router program this devstack carries
+// ("" without one).
+func Version() string { return inject.Fingerprint(Repo) }
+
+// What the tests stand in for: a devstack with no embedded program has
+// neither.
+var (
+	programVersion = Version
+	loadImage      = ensureImage
+)
+
+// replace makes the router again (another build's, or one that cannot
+// start): its routes read out, the container removed, a new one made on
+// the same ports (when still free) with the same routes, on the same
+// networks (those still there) with the same names.
+func replace(ctx context.Context, api dockerapi.API, c Cache, old Router, avoid []int) (Ensured, error) {
+	states, err := States(ctx, api)
+	if err != nil {
+		return Ensured{}, fmt.Errorf("reading the old router's routes: %w", err)
+	}
+	if err := api.ContainerRemove(ctx, old.ID, container.RemoveOptions{Force: true}); err != nil && !errdefs.IsNotFound(err) {
+		return Ensured{}, fmt.Errorf("removing the old router: %w", err)
+	}
+	r, err := start(ctx, api, states, old.HTTPS, old.HTTP, avoid)
+	if err != nil {
+		return Ensured{}, err
+	}
+	for _, st := range states {
+		for _, n := range st.Networks {
+			if err := api.NetworkConnect(ctx, n, Name, &network.EndpointSettings{Aliases: hosts(st)}); err != nil && !errdefs.IsNotFound(err) {
+				return Ensured{}, fmt.Errorf("router joining network %s: %w", n, err)
+			}
+		}
+	}
+	if r, err = Find(ctx, api); err != nil {
+		return Ensured{}, err
+	}
+	_ = c.Reset(r.ID, states)
+	return Ensured{Router: r, projects: len(states)}, nil
+}
+
 // pick keeps the candidates free on this machine when the engine is
 // local (a probe costs microseconds; a failed start, a container); 0
 // becomes a port the system picks now.
-func pick(cands []int, local bool) []int {
+func pick(cands []int, local bool, avoid []int) []int {
 	var out []int
 	for _, p := range cands {
+		if p != 0 && slices.Contains(avoid, p) {
+			continue
+		}
 		if !local {
 			if p != 0 {
 				out = append(out, p)
@@ -147,13 +242,13 @@ func Local(host string) bool {
 	return strings.HasPrefix(host, "unix://") || strings.HasPrefix(host, "npipe://")
 }
 
-func create(ctx context.Context, api dockerapi.ContainerAPI, ref string, https, http int) error {
+func create(ctx context.Context, api dockerapi.ContainerAPI, ref string, states []router.State, https, http int) error {
 	bind := func(p int) []nat.PortBinding {
 		return []nat.PortBinding{{HostIP: "127.0.0.1", HostPort: strconv.Itoa(p)}}
 	}
 	cfg := &container.Config{
 		Image:        ref,
-		Labels:       map[string]string{Label: "1"},
+		Labels:       map[string]string{Label: "1", VersionLabel: programVersion()},
 		ExposedPorts: nat.PortSet{"443/tcp": {}, "80/tcp": {}},
 	}
 	hc := &container.HostConfig{
@@ -165,15 +260,19 @@ func create(ctx context.Context, api dockerapi.ContainerAPI, ref string, https, 
 	if err != nil {
 		return err
 	}
-	if err := api.ContainerStart(ctx, c.ID, container.StartOptions{}); err != nil {
+	if err := copyRoutes(ctx, api, states); err == nil {
+		err = api.ContainerStart(ctx, c.ID, container.StartOptions{})
+	}
+	if err != nil {
 		_ = api.ContainerRemove(ctx, c.ID, container.RemoveOptions{Force: true})
 		return err
 	}
 	return nil
 }
 
-// Stop removes the router container and its images; the CA stays (what
-// trusts it keeps trusting it). It answers whether there was a router.
+// Stop removes the router container, its networks (the projects'
+// containers taken off them) and its images; the CA stays (what trusts
+// it keeps trusting it). It answers whether there was a router.
 func Stop(ctx context.Context, api StopAPI) (bool, error) {
 	r, err := Find(ctx, api)
 	found := err == nil
@@ -183,6 +282,15 @@ func Stop(ctx context.Context, api StopAPI) (bool, error) {
 	if found {
 		if err := api.ContainerRemove(ctx, r.ID, container.RemoveOptions{Force: true}); err != nil && !errdefs.IsNotFound(err) {
 			return true, err
+		}
+	}
+	nets, err := api.NetworkList(ctx, network.ListOptions{Filters: filters.NewArgs(filters.Arg("label", Label))})
+	if err != nil {
+		return found, err
+	}
+	for _, n := range nets {
+		if err := removeNetwork(ctx, api, n); err != nil {
+			return found, err
 		}
 	}
 	imgs, err := imageList(ctx, api)
@@ -201,6 +309,7 @@ func Stop(ctx context.Context, api StopAPI) (bool, error) {
 // by label.
 type StopAPI interface {
 	dockerapi.ContainerAPI
+	dockerapi.NetworkAPI
 	dockerapi.ImageAPI
 	ImageList(context.Context, image.ListOptions) ([]image.Summary, error)
 }

@@ -20,6 +20,8 @@ const (
 	Label = "dev.devstack.router"
 	// Repo is its images' repository; the tag is the program's hash.
 	Repo = "devstack-router"
+	// VersionLabel holds the build of the router program a router runs.
+	VersionLabel = Label + ".version"
 	// RoutesDir holds PROJECT.json in the container.
 	RoutesDir = "/routes"
 )

@@ -17,12 +17,7 @@ import (
 // container TCP ports (ports:, then expose:), its x-devstack.domains, and
 // its running containers' names (cs: the project's containers).
 func RouteProject(p *types.Project, cs []plan.Container) (router.Project, []string) {
-	running := map[string][]string{}
-	for _, c := range cs {
-		if c.Running() && !c.Oneoff {
-			running[c.Service] = append(running[c.Service], c.Name)
-		}
-	}
+	running := Backends(cs)
 	rp := router.Project{Name: p.Name}
 	var notes []string
 	for _, name := range p.ServiceNames() {
@@ -35,6 +30,9 @@ func RouteProject(p *types.Project, cs []plan.Container) (router.Project, []stri
 		if err != nil {
 			notes = append(notes, fmt.Sprintf("service %s: %v", name, err))
 		}
+		if rs.HTTPSRedirect, err = presets.HTTPSRedirectOf(s.Extensions); err != nil {
+			notes = append(notes, fmt.Sprintf("service %s: %v", name, err))
+		}
 		for _, d := range domains {
 			host, port, _ := strings.Cut(d, ":")
 			n, _ := strconv.Atoi(port)
@@ -43,6 +41,27 @@ func RouteProject(p *types.Project, cs []plan.Container) (router.Project, []stri
 		rp.Services = append(rp.Services, rs)
 	}
 	return rp, notes
+}
+
+// Backends are each service's containers that take requests: the running
+// ones (not run's one-off containers), and of those the ones whose health
+// check does not say unhealthy or starting when there are any such;
+// requests go round-robin over them.
+func Backends(cs []plan.Container) map[string][]string {
+	all, ready := map[string][]string{}, map[string][]string{}
+	for _, c := range cs {
+		if !c.Running() || c.Oneoff {
+			continue
+		}
+		all[c.Service] = append(all[c.Service], c.Name)
+		if !strings.Contains(c.Status, "(unhealthy)") && !strings.Contains(c.Status, "(health: starting)") {
+			ready[c.Service] = append(ready[c.Service], c.Name)
+		}
+	}
+	for svc, names := range ready {
+		all[svc] = names
+	}
+	return all
 }
 
 func containerPorts(s types.ServiceConfig) []int {

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -134,5 +136,49 @@ func TestURL(t *testing.T) {
 	}
 	if u := (Router{HTTPS: 10443}).URL("a.b.localhost"); u != "https://a.b.localhost:10443" {
 		t.Error(u)
+	}
+}
+
+func (r Router) portText() string { return strconv.Itoa(r.HTTPS) }
+
+func TestBackends(t *testing.T) {
+	cs := []plan.Container{
+		{Name: "a-1", Service: "a", State: "running", Status: "Up 1 minute (healthy)"},
+		{Name: "a-2", Service: "a", State: "running", Status: "Up 1 minute (unhealthy)"},
+		{Name: "b-1", Service: "b", State: "running", Status: "Up 2 seconds (health: starting)"},
+		{Name: "c-1", Service: "c", State: "running", Status: "Up"},
+		{Name: "c-2", Service: "c", State: "exited"},
+		{Name: "c-run", Service: "c", State: "running", Oneoff: true},
+		{Name: "d-1", Service: "d", State: "paused"},
+	}
+	got := Backends(cs)
+	want := map[string]string{"a": "a-1", "b": "b-1", "c": "c-1", "d": ""}
+	for svc, w := range want {
+		if g := strings.Join(got[svc], " "); g != w {
+			t.Errorf("%s: %q, want %q", svc, g, w)
+		}
+	}
+}
+
+func TestRouteProjectHTTPSRedirect(t *testing.T) {
+	svc := func(name string, v any) types.ServiceConfig {
+		s := types.ServiceConfig{Name: name}
+		s.Expose = []string{"80"}
+		if v != nil {
+			s.Extensions = types.Extensions{"x-devstack": map[string]any{"https_redirect": v}}
+		}
+		return s
+	}
+	p := &types.Project{Name: "p", Services: types.Services{"on": svc("on", true), "off": svc("off", false), "none": svc("none", nil), "bad": svc("bad", "sometimes")}}
+	rp, notes := RouteProject(p, nil)
+	got := map[string]bool{}
+	for _, s := range rp.Services {
+		got[s.Name] = s.HTTPSRedirect
+	}
+	if !got["on"] || got["off"] || got["none"] || got["bad"] {
+		t.Errorf("redirects %v", got)
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0], "service bad: x-devstack.https_redirect") {
+		t.Errorf("notes %q", notes)
 	}
 }

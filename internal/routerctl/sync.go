@@ -10,15 +10,16 @@ import (
 	"io"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/api/types/network"
 
 	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/devstack/devstack/internal/router"
 	"github.com/devstack/devstack/internal/selfimage"
 )
@@ -61,15 +62,17 @@ type Attached struct {
 }
 
 // Attach gives the project its routes: the router started if need be,
-// joined to the project's networks with every name as a network alias (so
-// containers reach the same URLs), a certificate for each name, and the
-// project's file written and reloaded. p is the whole project.
-func Attach(ctx context.Context, api dockerapi.API, ca *router.CA, p *types.Project) (Attached, error) {
-	r, err := Ensure(ctx, api)
+// the project's router network made, the router on it with every name as
+// a network alias (so containers reach the same URLs) and the project's
+// running containers on it, a certificate for each name, and the
+// project's file written and reloaded. p is the whole project. A no-op
+// up reads the routes from the host's copy and writes nothing.
+func Attach(ctx context.Context, api dockerapi.API, ca *router.CA, c Cache, p *types.Project) (Attached, error) {
+	r, err := Ensure(ctx, api, c)
 	if err != nil {
 		return Attached{}, err
 	}
-	states, err := States(ctx, api)
+	states, err := StatesOf(ctx, api, c, r.Router)
 	if err != nil {
 		return Attached{}, fmt.Errorf("reading the router's routes: %w", err)
 	}
@@ -80,33 +83,96 @@ func Attach(ctx context.Context, api dockerapi.API, ca *router.CA, p *types.Proj
 	rp, notes := RouteProject(p, cs)
 	st, more := router.Build(rp, router.Taken(states, p.Name))
 	notes = append(notes, more...)
-	var old router.State
-	for _, s := range states {
-		if s.Project == p.Name {
-			old = s
+	old := stateOf(states, p.Name)
+	if err := certify(ca, &st, old); err != nil {
+		return Attached{}, err
+	}
+	st.Networks = []string{NetworkName(p.Name)}
+	if r.HTTPS != 443 {
+		st.HTTPSPort = r.HTTPS
+	}
+	if err := connect(ctx, api, r.Router, st, old, cs); err != nil {
+		return Attached{}, err
+	}
+	if !same(old, st) {
+		if err := write(ctx, api, c, st, true); err != nil {
+			return Attached{}, err
 		}
 	}
+	return Attached{Router: r.Router, State: st, Notes: append(r.Notes, notes...)}, nil
+}
+
+// Prepare does what Attach will need before the project's containers
+// run, so that up does it meanwhile: the router started, the project's
+// router network made, the router on it with the project's names. It
+// writes no routes (Attach does, with the containers).
+func Prepare(ctx context.Context, api dockerapi.API, c Cache, p *types.Project) ([]string, error) {
+	r, err := Ensure(ctx, api, c, publishedPorts(p)...)
+	if err != nil {
+		return nil, err
+	}
+	states, err := StatesOf(ctx, api, c, r.Router)
+	if err != nil {
+		return nil, err
+	}
+	rp, _ := RouteProject(p, nil)
+	st, _ := router.Build(rp, router.Taken(states, p.Name))
+	st.Networks = []string{NetworkName(p.Name)}
+	if err := ensureNetwork(ctx, api, r.Router, p.Name); err != nil {
+		return nil, err
+	}
+	return r.Notes, joinRouter(ctx, api, r.Router, st, stateOf(states, p.Name))
+}
+
+// publishedPorts are the host ports p's services publish.
+func publishedPorts(p *types.Project) []int {
+	var out []int
+	for _, s := range p.Services {
+		for _, port := range s.Ports {
+			lo, _, _ := strings.Cut(port.Published, "-")
+			if n, err := strconv.Atoi(lo); err == nil {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+func stateOf(states []router.State, project string) router.State {
+	for _, s := range states {
+		if s.Project == project {
+			return s
+		}
+	}
+	return router.State{}
+}
+
+// certify gives each route its certificate: the one the router holds
+// while valid, else a new one.
+func certify(ca *router.CA, st *router.State, old router.State) error {
 	for _, rt := range old.Routes {
 		ca.Keep(rt.Host, router.Leaf{Cert: rt.Cert, Key: rt.Key})
 	}
 	for i := range st.Routes {
 		l, err := ca.Issue(st.Routes[i].Host)
 		if err != nil {
-			return Attached{}, err
+			return err
 		}
 		st.Routes[i].Cert, st.Routes[i].Key = l.Cert, l.Key
 	}
-	st.Networks = Networks(p, st)
-	if err := join(ctx, api, r, st, hosts(old)); err != nil {
-		return Attached{}, err
+	return nil
+}
+
+// connect puts the router and the project's running containers on the
+// project's router network.
+func connect(ctx context.Context, api dockerapi.API, r Router, st, old router.State, cs []plan.Container) error {
+	if err := ensureNetwork(ctx, api, r, st.Project); err != nil {
+		return err
 	}
-	if same(old, st) {
-		return Attached{Router: r, State: st, Notes: notes}, nil // a no-op up: nothing to reload
+	if err := joinRouter(ctx, api, r, st, old); err != nil {
+		return err
 	}
-	if err := write(ctx, api, st, true); err != nil {
-		return Attached{}, err
-	}
-	return Attached{Router: r, State: st, Notes: notes}, nil
+	return joinContainers(ctx, api, st.Project, cs)
 }
 
 // same reports whether the router holds st already (certificates and all).
@@ -124,41 +190,14 @@ func hosts(st router.State) []string {
 	return out
 }
 
-// join connects the router to st's networks with its names as aliases;
-// a network it is on already with other names is joined again.
-func join(ctx context.Context, api dockerapi.NetworkAPI, r Router, st router.State, oldHosts []string) error {
-	names := hosts(st)
-	same := slices.Equal(names, oldHosts)
-	for _, n := range st.Networks {
-		on := slices.Contains(r.Networks, n)
-		if on && same {
-			continue
-		}
-		if on {
-			if err := api.NetworkDisconnect(ctx, n, Name, true); err != nil && !errdefs.IsNotFound(err) {
-				return fmt.Errorf("router leaving network %s: %w", n, err)
-			}
-		}
-		if err := api.NetworkConnect(ctx, n, Name, &network.EndpointSettings{Aliases: names}); err != nil {
-			return fmt.Errorf("router joining network %s: %w", n, err)
-		}
-	}
-	return nil
-}
-
-// write copies the project's file into the router and has it reload.
-func write(ctx context.Context, api dockerapi.ContainerAPI, st router.State, running bool) error {
-	data, err := json.Marshal(st)
-	if err != nil {
+// write copies the project's file into the router (and the host's copy)
+// and has it reload.
+func write(ctx context.Context, api dockerapi.ContainerAPI, c Cache, st router.State, running bool) error {
+	if err := copyRoutes(ctx, api, []router.State{st}); err != nil {
 		return err
 	}
-	file := strings.TrimPrefix(RoutesDir, "/") + "/" + st.Project + ".json"
-	archive, err := selfimage.Tar([]selfimage.File{{Name: file, Mode: 0o600, Data: data}})
-	if err != nil {
-		return err
-	}
-	if err := api.CopyToContainer(ctx, Name, "/", bytes.NewReader(archive), container.CopyToContainerOptions{}); err != nil {
-		return fmt.Errorf("writing the router's routes: %w", err)
+	if err := c.Put(st); err != nil {
+		_ = c.Drop() // a stale copy must not be read: the next call reads the router
 	}
 	if !running {
 		return nil // it reads the file when it starts
@@ -169,10 +208,35 @@ func write(ctx context.Context, api dockerapi.ContainerAPI, st router.State, run
 	return nil
 }
 
-// Detach marks the project down in the router (its names then answer a
-// page saying so) and takes the router off its networks, before down
-// removes them. Without a router, or a project it never served, nothing.
-func Detach(ctx context.Context, api dockerapi.API, project string) error {
+// copyRoutes copies states' files into the router's /routes.
+func copyRoutes(ctx context.Context, api dockerapi.ContainerAPI, states []router.State) error {
+	if len(states) == 0 {
+		return nil
+	}
+	files := make([]selfimage.File, 0, len(states))
+	for _, st := range states {
+		data, err := json.Marshal(st)
+		if err != nil {
+			return err
+		}
+		files = append(files, selfimage.File{Name: strings.TrimPrefix(RoutesDir, "/") + "/" + fileName(st.Project), Mode: 0o600, Data: data})
+	}
+	archive, err := selfimage.Tar(files)
+	if err != nil {
+		return err
+	}
+	if err := api.CopyToContainer(ctx, Name, "/", bytes.NewReader(archive), container.CopyToContainerOptions{}); err != nil {
+		return fmt.Errorf("writing the router's routes: %w", err)
+	}
+	return nil
+}
+
+// Refresh makes the project's routes follow its containers after start,
+// stop, restart or kill: each name goes to the service's running
+// containers (the healthy ones when some are), new ones joined to the
+// router's network. Only a project the router serves (up, not down);
+// nothing is started, and without a change nothing is written.
+func Refresh(ctx context.Context, api dockerapi.API, c Cache, project string) error {
 	r, err := Find(ctx, api)
 	if errors.Is(err, ErrNoRouter) {
 		return nil
@@ -180,27 +244,63 @@ func Detach(ctx context.Context, api dockerapi.API, project string) error {
 	if err != nil {
 		return err
 	}
-	states, err := States(ctx, api)
+	states, err := StatesOf(ctx, api, c, r)
 	if err != nil {
 		return err
 	}
-	for _, st := range states {
-		if st.Project != project {
-			continue
+	old := stateOf(states, project)
+	if old.Project == "" || old.Down || !r.Running {
+		return nil
+	}
+	cs, err := containers.Observe(ctx, api, project)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(old.Networks, NetworkName(project)) {
+		if err := joinContainers(ctx, api, project, cs); err != nil {
+			return err
 		}
-		for _, n := range st.Networks {
-			if !slices.Contains(r.Networks, n) {
-				continue
-			}
+	}
+	st := router.Refresh(old, Backends(cs))
+	if same(old, st) {
+		return nil
+	}
+	return write(ctx, api, c, st, true)
+}
+
+// Detach marks the project down in the router (its names then answer a
+// page saying so), takes the router and the containers off the project's
+// router network and removes it, before down removes the project. Without
+// a router, its network of the project (if any) is removed all the same.
+func Detach(ctx context.Context, api dockerapi.API, c Cache, project string) error {
+	r, err := Find(ctx, api)
+	if errors.Is(err, ErrNoRouter) {
+		return leave(ctx, api, project) // its network outlives a router removed by hand
+	}
+	if err != nil {
+		return err
+	}
+	states, err := StatesOf(ctx, api, c, r)
+	if err != nil {
+		return err
+	}
+	st := stateOf(states, project)
+	if st.Project == "" {
+		return leave(ctx, api, project)
+	}
+	for _, n := range st.Networks { // an older devstack's: the project's own
+		if n != NetworkName(project) && slices.Contains(r.Networks, n) {
 			if err := api.NetworkDisconnect(ctx, n, Name, true); err != nil && !errdefs.IsNotFound(err) {
 				return fmt.Errorf("router leaving network %s: %w", n, err)
 			}
 		}
-		st.Down, st.Networks = true, nil
-		for i := range st.Routes {
-			st.Routes[i].Backends = nil
-		}
-		return write(ctx, api, st, r.Running)
 	}
-	return nil
+	if err := leave(ctx, api, project); err != nil {
+		return err
+	}
+	st.Down, st.Networks = true, nil
+	for i := range st.Routes {
+		st.Routes[i].Backends = nil
+	}
+	return write(ctx, api, c, st, r.Running)
 }

@@ -1,6 +1,7 @@
 // Command routerecho is the e2e stand-in for a web app behind devstack's
-// router (serve: WebSocket echo at /ws, server-sent events at /sse) and the
-// client that checks both through the router from the host (ws, sse).
+// router (serve: WebSocket echo at /ws, server-sent events at /sse, N bytes
+// at /size/N for bench's router benchmark) and the client that checks both
+// through the router from the host (ws, sse).
 // Standard library only; the harness builds it static into PATH.
 package main
 
@@ -18,11 +19,14 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
 
 const wsGUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+var chunk = make([]byte, 64<<10)
 
 func main() {
 	if len(os.Args) < 2 {
@@ -78,6 +82,22 @@ func serve() {
 			fmt.Fprintf(w, "data: tick %d\n\n", i)
 			w.(http.Flusher).Flush()
 			time.Sleep(300 * time.Millisecond)
+		}
+	})
+	http.HandleFunc("/size/", func(w http.ResponseWriter, r *http.Request) {
+		// /size/N: N bytes of known length (the benchmark's bodies)
+		n, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/size/"))
+		if err != nil || n < 0 || n > 64<<20 {
+			http.Error(w, "bad size", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(n))
+		for n > 0 {
+			k := min(n, len(chunk))
+			if _, err := w.Write(chunk[:k]); err != nil {
+				return
+			}
+			n -= k
 		}
 	})
 	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,239 @@
+//go:build linux
+
+package bench
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// BenchmarkRouter measures the local HTTPS router (issue 22's targets):
+//
+//   - the router's start on the first up: up -d of a fresh project with the
+//     router on and none running, against up -d of an identical fresh project
+//     with it off (3 rounds; medians). Target: <= 1 s added.
+//   - no-op up -d and ps with the router on against the same with it off
+//     (medians of 5 and 9). Target: <= 50 ms added to up.
+//   - requests through the router against the same requests straight to
+//     the service's published port, keep-alive, 8 concurrent clients for
+//     2 s each way (alternating which goes first), small and 1 MiB bodies,
+//     to a Go backend that keeps connections (routerecho). Target:
+//     throughput >= 0.8x of direct, over plain HTTP (the same protocol
+//     both ways) and over HTTPS (HTTP/2) for information.
+//   - p50 latency of 300 sequential small requests on one connection.
+//     Target: <= +1 ms over direct.
+//
+// It stops any router on the engine first (the router is one container
+// for the engine) and removes it at the end; the CA is made in a
+// temporary data directory.
+func BenchmarkRouter(b *testing.B) {
+	b.Setenv("DEVSTACK_DATA_DIR", b.TempDir())
+	b.Cleanup(func() { runDevstack(b, "", "router", "stop") }) // last: after every project's down
+	dir := routerApp(b)
+	for range b.N {
+		routerStartCost(b, dir)
+		p := newProjectIn(b, dir)
+		b.Setenv("DEVSTACK_ROUTER", "1")
+		p.run(b, "up", "-d")
+		b.Cleanup(func() { runDevstack(b, "", p.flags([]string{"down"})...) })
+		noopOn, psOn := p.median(b, 5, "up", "-d"), p.median(b, 9, "ps")
+		b.Setenv("DEVSTACK_ROUTER", "0")
+		noopOff, psOff := p.median(b, 5, "up", "-d"), p.median(b, 9, "ps")
+		report(b, "router-noop-added-ms", "router: no-op up -d, added by the router (median of 5)", ms(noopOn.wall-noopOff.wall), "ms", 50)
+		report(b, "router-noop-ms", "  no-op up -d with the router (without: "+fmt.Sprintf("%.0f ms)", ms(noopOff.wall)), ms(noopOn.wall), "ms", 0)
+		report(b, "router-ps-added-ms", "  ps, added by the router (median of 9)", ms(psOn.wall-psOff.wall), "ms", 0)
+		routerRequests(b, p)
+	}
+}
+
+// routerApp writes the backend: routerecho built static into a FROM
+// scratch image, published on a free loopback port.
+func routerApp(b *testing.B) string {
+	dir := b.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, "app", "routerecho"), "../e2e/testdata/routerecho")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("go build routerecho: %v\n%s", err, out)
+	}
+	write(b, filepath.Join(dir, "app", "Dockerfile"), "FROM scratch\nCOPY routerecho /routerecho\n")
+	image := "dsbench-routerecho:" + randID()
+	cmd := exec.Command("docker", "build", "-q", "-t", image, filepath.Join(dir, "app"))
+	cmd.Env = append(os.Environ(), "DOCKER_BUILDKIT=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("docker build: %v\n%s", err, out)
+	}
+	b.Cleanup(func() { _ = exec.Command("docker", "rmi", "-f", image).Run() })
+	yaml := fmt.Sprintf("services:\n  app:\n    image: %s\n    command: [\"/routerecho\", \"serve\"]\n    ports: [\"127.0.0.1:%d:8080\"]\n", image, freePort(b))
+	write(b, filepath.Join(dir, "compose.yaml"), yaml)
+	return dir
+}
+
+// newProjectIn is newProject for a compose file already in dir.
+func newProjectIn(b *testing.B, dir string) *project {
+	p := &project{name: "dsbench-" + randID(), file: filepath.Join(dir, "compose.yaml")}
+	b.Cleanup(func() { p.remove(b) })
+	return p
+}
+
+// routerStartCost: first up with the router against first up without,
+// the router removed before each (3 rounds, alternating; medians).
+func routerStartCost(b *testing.B, dir string) {
+	var on, off []time.Duration
+	first := func(router string) time.Duration {
+		p := newProjectIn(b, dir)
+		b.Setenv("DEVSTACK_ROUTER", router)
+		took := p.run(b, "up", "-d")
+		p.run(b, "down")
+		return took
+	}
+	for i := range 3 {
+		runDevstack(b, "", "router", "stop")
+		if i%2 == 1 {
+			off = append(off, first("0"))
+		}
+		on = append(on, first("1"))
+		if i%2 == 0 {
+			off = append(off, first("0"))
+		}
+	}
+	report(b, "router-start-added-ms", "router: first up -d, added by starting the router (median of 3)", ms(median(on)-median(off)), "ms", 1000)
+}
+
+// target is where a client sends a project's app: straight to its
+// published port, or through the router (plain or TLS) with the name.
+type target struct {
+	name, url string
+	client    *http.Client
+}
+
+func routerTargets(b *testing.B, p *project) (direct, plain, secure target) {
+	port := strings.TrimSpace(docker(b, "port", p.name+"-app-1", "8080/tcp"))
+	port = port[strings.LastIndexByte(port, ':')+1:]
+	rhttp := strings.TrimSpace(docker(b, "inspect", "-f", `{{(index (index .HostConfig.PortBindings "80/tcp") 0).HostPort}}`, "devstack-router"))
+	rhttps := strings.TrimSpace(docker(b, "inspect", "-f", `{{(index (index .HostConfig.PortBindings "443/tcp") 0).HostPort}}`, "devstack-router"))
+	host := "app." + strings.ReplaceAll(p.name, "_", "-") + ".localhost"
+	caPEM, err := os.ReadFile(filepath.Join(os.Getenv("DEVSTACK_DATA_DIR"), "router", "ca.pem"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(caPEM)
+	mk := func(addr string, tlsConf *tls.Config) *http.Client {
+		tr := &http.Transport{MaxIdleConnsPerHost: 64, TLSClientConfig: tlsConf, ForceAttemptHTTP2: tlsConf != nil, DisableCompression: true,
+			DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+				return new(net.Dialer).DialContext(ctx, "tcp", addr)
+			}}
+		return &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	}
+	direct = target{"direct", "http://127.0.0.1:" + port, mk("127.0.0.1:"+port, nil)}
+	plain = target{"router http", "http://" + host, mk("127.0.0.1:"+rhttp, nil)}
+	secure = target{"router https", "https://" + host, mk("127.0.0.1:"+rhttps, &tls.Config{RootCAs: roots, ServerName: host})}
+	return direct, plain, secure
+}
+
+func docker(b *testing.B, args ...string) string {
+	out, err := exec.Command("docker", args...).Output()
+	if err != nil {
+		b.Fatalf("docker %s: %v", strings.Join(args, " "), err)
+	}
+	return string(out)
+}
+
+// routerRequests: throughput and latency, direct against the router.
+func routerRequests(b *testing.B, p *project) {
+	direct, plain, secure := routerTargets(b, p)
+	for _, t := range []target{direct, plain, secure} {
+		if err := get(t, "/size/10"); err != nil { // warm, and answering
+			b.Fatalf("%s: %v", t.name, err)
+		}
+	}
+	for _, body := range []struct{ path, what string }{{"/size/100", "small"}, {"/size/1048576", "1 MiB"}} {
+		var d, r, s float64
+		for i := range 2 {
+			if i == 1 {
+				d += throughput(b, direct, body.path)
+			}
+			r += throughput(b, plain, body.path)
+			s += throughput(b, secure, body.path)
+			if i == 0 {
+				d += throughput(b, direct, body.path)
+			}
+		}
+		d, r, s = d/2, r/2, s/2
+		key := strings.ReplaceAll(body.what, " ", "")
+		reportAtLeast(b, "router-rps-ratio-"+key, fmt.Sprintf("router: throughput, %s bodies, http through the router / direct", body.what), r/d, "x", 0.8)
+		report(b, "router-rps-direct-"+key, fmt.Sprintf("  direct: requests/s (router https: %.0f, %.2fx)", s, s/d), d, "req/s", 0)
+	}
+	dl, rl, sl := latency(b, direct), latency(b, plain), latency(b, secure)
+	report(b, "router-p50-added-us", fmt.Sprintf("router: p50 latency added, http (median of 300; direct %.0f µs)", us(dl)), us(rl-dl), "µs", 1000)
+	report(b, "router-p50-added-https-us", "  https (HTTP/2)", us(sl-dl), "µs", 0)
+}
+
+func get(t target, path string) error {
+	resp, err := t.client.Get(t.url + path)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s", t.url+path, resp.Status)
+	}
+	return nil
+}
+
+// throughput is requests a second from 8 clients for 2 s.
+func throughput(b *testing.B, t target, path string) float64 {
+	var n atomic.Int64
+	var failed atomic.Value
+	deadline := time.Now().Add(2 * time.Second)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(deadline) {
+				if err := get(t, path); err != nil {
+					failed.Store(err)
+					return
+				}
+				n.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if err, _ := failed.Load().(error); err != nil {
+		b.Fatalf("%s: %v", t.name, err)
+	}
+	return float64(n.Load()) / 2
+}
+
+// latency is the median of 300 sequential small requests.
+func latency(b *testing.B, t target) time.Duration {
+	ds := make([]time.Duration, 300)
+	for i := range ds {
+		start := time.Now()
+		if err := get(t, "/size/10"); err != nil {
+			b.Fatalf("%s: %v", t.name, err)
+		}
+		ds[i] = time.Since(start)
+	}
+	return median(ds)
+}
+
+func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
