@@ -17,7 +17,7 @@ func converge(ctx context.Context, g *globals, verb string, full, p *types.Proje
 		return err
 	}
 	defer api.Close()
-	if routerOn() {
+	if routerProject(g, full) {
 		if err := offerCA(g, api, full, p); err != nil {
 			return err
 		}

@@ -42,7 +42,7 @@ Exit status 0 when nothing is wrong, 1 otherwise.`,
 				e.API = api
 			}
 			full, selected, err := g.load(ctx, args)
-			if err == nil && e.API != nil && routerOn() {
+			if err == nil && e.API != nil && routerProject(g, full) {
 				err = offerCA(g, e.API, full, selected) // as up gives it: not a change
 			}
 			e.Project, e.LoadErr = selected, err

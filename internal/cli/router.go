@@ -20,10 +20,20 @@ func newRouterCmd(g *globals) *cobra.Command {
 https://SERVICE.PROJECT.localhost (and http://) for each service with a
 container port (ports:, expose:): the first HTTP-looking port, and the others
 as PORT.SERVICE.PROJECT.localhost. x-devstack: {domains: [NAME, NAME:PORT]}
-adds names under .localhost. up --router (or DEVSTACK_ROUTER=1) starts the
-router and gives the project its names; down takes them away (the names then answer a page saying the project
-is down). It publishes 127.0.0.1:443 and 127.0.0.1:80, or other free loopback
-ports when those are taken (the URLs then carry the port).
+adds names under .localhost; x-devstack: {https_redirect: true} makes a
+service's http:// names redirect to https:// (by default both serve). Several
+running containers of a service share its names, round-robin (unhealthy ones
+left out while others are ready).
+
+up --router, DEVSTACK_ROUTER=1 or the compose file's top-level
+x-devstack: {router: true} starts the router and gives the project its names
+(--router=false and DEVSTACK_ROUTER=0 leave it out); start, stop, restart and
+scale keep them on the running containers; down takes them away (the names
+then answer a page saying the project is down). The router reaches a project
+on a network of its own, PROJECT-devstack-router, never on the project's
+networks, so docker compose down works as without it. It publishes
+127.0.0.1:443 and 127.0.0.1:80, or other free loopback ports when those are
+taken (the URLs then carry the port).
 
 Certificates come from a local CA made on first use (ECDSA P-256, limited to
 names under .localhost) whose key stays in devstack's data directory
@@ -33,8 +43,7 @@ With the router on, every service's containers get the CA certificate
 mounted read-only at /etc/ssl/devstack (ca.pem, and bundle.pem: the host's
 roots plus the CA) with NODE_EXTRA_CA_CERTS, SSL_CERT_FILE,
 REQUESTS_CA_BUNDLE and DEVSTACK_CA_CERT, unless the compose file sets them;
-x-devstack: {ca: false} on a service opts out. The router is a preview, off
-by default: it stays on a project's networks until devstack down.`,
+x-devstack: {ca: false} on a service opts out.`,
 		Args: cobra.NoArgs,
 	}
 	cmd.AddCommand(newRouterStatusCmd(g), newRouterCACmd(g), newRouterTrustCmd(g), newRouterStopCmd(g))

@@ -10,95 +10,55 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/presets"
 	"github.com/devstack/devstack/internal/router"
 	"github.com/devstack/devstack/internal/routerctl"
 )
 
-// routerOn: DEVSTACK_ROUTER=1 (or true, on, yes) turns the router on, as
-// up --router does (and then create, run, scale and watch offer the CA
-// to containers as up does). It is a preview, off by default: a project it
-// serves keeps the router on its networks until devstack down.
-func routerOn() bool {
+// routerEnv is DEVSTACK_ROUTER: 1 (true, on, yes) turns the router on,
+// 0 (false, off, no) off; set says it was either.
+func routerEnv() (on, set bool) {
 	switch strings.ToLower(os.Getenv("DEVSTACK_ROUTER")) {
 	case "1", "true", "on", "yes":
-		return true
+		return true, true
+	case "0", "false", "off", "no":
+		return false, true
 	}
-	return false
+	return false, false
 }
 
-// routerPrep is the router made ready while up creates the containers
-// (routerctl.Prepare): its start costs up no time of its own.
-type routerPrep struct {
-	done  chan struct{}
-	notes []string
-	err   error
+// routerWanted says whether up gives the project its router names: up's
+// --router (=false) first, then DEVSTACK_ROUTER, then the compose file's
+// top-level x-devstack: {router: BOOL}; off without any.
+func routerWanted(g *globals, f upFlags, p *types.Project) bool {
+	if f.routerSet {
+		return f.router
+	}
+	return routerProject(g, p)
 }
 
-// prepareRouter starts routerctl.Prepare for p; nil for a remote engine
-// (routerUp says why).
-func prepareRouter(ctx context.Context, api dockerapi.API, p *types.Project) *routerPrep {
-	if !routerctl.Local(api.DaemonHost()) {
-		return nil
+// routerProject is routerWanted without up's flag: create, run, scale,
+// watch and doctor offer the CA to containers as up does when it holds.
+func routerProject(g *globals, p *types.Project) bool {
+	if on, set := routerEnv(); set {
+		return on
 	}
-	rp := &routerPrep{done: make(chan struct{})}
-	go func() {
-		defer close(rp.done)
-		rp.notes, rp.err = routerctl.Prepare(ctx, api, routerCache(), p)
-	}()
-	return rp
-}
-
-// wait lets a Prepare under way end before devstack does.
-func (rp *routerPrep) wait() {
-	if rp != nil {
-		<-rp.done
-	}
-}
-
-// routerUp gives the project its https://SERVICE.PROJECT.localhost names
-// and prints them. A router that cannot start fails no up: one warning.
-func routerUp(ctx context.Context, g *globals, api dockerapi.API, p *types.Project, prep *routerPrep) {
-	if host := api.DaemonHost(); !routerctl.Local(host) {
-		fmt.Fprintf(g.stderr, "router: off for the remote engine at %s (its ports would be on that machine's loopback)\n", host)
-		return
-	}
-	var a routerctl.Attached
-	err := prep.result()
-	dir, derr := router.CADir()
-	var ca *router.CA
-	if err == nil && derr == nil {
-		ca, err = router.LoadCA(dir)
-	} else if err == nil {
-		err = derr
-	}
-	if err == nil {
-		a, err = routerctl.Attach(ctx, api, ca, routerCache(), p)
-	}
+	on, err := presets.ProjectRouterOf(p.Extensions)
 	if err != nil {
-		fmt.Fprintf(g.stderr, "warning: router: %v; no https://SERVICE.%s.localhost URLs (--router=false or DEVSTACK_ROUTER=0 leave the router out)\n", err, p.Name)
-		return
+		fmt.Fprintf(g.stderr, "warning: %v: the router stays off\n", err)
 	}
-	for _, n := range append(prep.notesOf(), a.Notes...) {
-		fmt.Fprintf(g.stderr, "router: %s\n", n)
-	}
-	for _, l := range urlLines(a.Router, a.State) {
-		fmt.Fprintln(g.stdout, l)
-	}
+	return on
 }
 
-func (rp *routerPrep) result() error {
-	if rp == nil {
-		return nil
+// routerServes says whether commands that load no compose file (ps,
+// info, start, stop, ...) look at the router for project: DEVSTACK_ROUTER
+// when set, else whether an up gave it routes (the host's copy has them:
+// one file's stat, no engine call).
+func routerServes(project string) bool {
+	if on, set := routerEnv(); set {
+		return on
 	}
-	<-rp.done
-	return rp.err
-}
-
-func (rp *routerPrep) notesOf() []string {
-	if rp == nil {
-		return nil
-	}
-	return rp.notes
+	return routerCache().Has(project)
 }
 
 // urlLines are the URLs up shows, one a line: each service's name and its
@@ -134,7 +94,7 @@ func routerCache() routerctl.Cache {
 // serves them, from the host's copy of its routes; none without a router
 // (one engine call, the router's inspect, either way).
 func projectURLs(ctx context.Context, api dockerapi.API, project string) map[string][]string {
-	if !routerOn() {
+	if !routerServes(project) {
 		return nil
 	}
 	r, err := routerctl.Find(ctx, api)
@@ -166,7 +126,7 @@ var routeVerbs = map[string]bool{"start": true, "stop": true, "restart": true, "
 // its running containers; nothing with the router off or not serving it.
 // run's one-off containers (run --service-ports too) get no route.
 func routerRefresh(ctx context.Context, g *globals, api dockerapi.API, project string) {
-	if !routerOn() {
+	if !routerServes(project) {
 		return
 	}
 	ctx = context.WithoutCancel(ctx)

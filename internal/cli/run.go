@@ -84,7 +84,7 @@ func runRun(ctx context.Context, g *globals, f runFlags) error {
 		return err
 	}
 	defer api.Close()
-	if routerOn() {
+	if routerProject(g, full) {
 		if err := offerCA(g, api, full, p); err != nil {
 			return err
 		}

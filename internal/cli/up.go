@@ -24,7 +24,7 @@ type upFlags struct {
 	logLines                                                                            int
 	pull, exitCodeFrom                                                                  string
 	scale, attach, noAttach                                                             []string
-	watch, router                                                                       bool
+	watch, router, routerSet                                                            bool
 	watchOpts                                                                           watchFlags
 	waitTimeout                                                                         time.Duration
 	timeout                                                                             int
@@ -45,7 +45,7 @@ every service's logs, and Ctrl-C stops the stack gracefully, a second Ctrl-C
 kills it. --watch then follows develop.watch (see devstack watch); with -d
 (or --wait) up returns once the stack is up and leaves the watcher running in
 the background, detached from the terminal (devstack watch --status, --stop).`,
-		RunE: func(cmd *cobra.Command, args []string) error { return runUp(cmd.Context(), g, f, args) },
+		RunE: func(c *cobra.Command, args []string) error { return runUp(c.Context(), g, routerFlag(f, c), args) },
 	}
 	fl := cmd.Flags()
 	fl.BoolVarP(&f.detach, "detach", "d", false, "start in the background and return")
@@ -70,7 +70,7 @@ the background, detached from the terminal (devstack watch --status, --stop).`,
 	fl.IntVar(&f.logLines, "log-lines", tui.DefaultRingSize, "log lines the dashboard keeps per service")
 	fl.IntVarP(&f.timeout, "timeout", "t", -1, "seconds to wait for containers to stop on Ctrl-C (default: stop_grace_period)")
 	fl.BoolVar(&f.watch, "watch", false, "then follow develop.watch triggers (see devstack watch); with -d or --wait the watcher runs in the background")
-	fl.BoolVar(&f.router, "router", false, "preview: serve https://SERVICE.PROJECT.localhost through devstack's local router (see devstack router; DEVSTACK_ROUTER=1 does the same)")
+	fl.BoolVar(&f.router, "router", false, "serve https://SERVICE.PROJECT.localhost through devstack's local router (--router=false: not; else DEVSTACK_ROUTER=1|0, else the compose file's x-devstack: {router: BOOL}; see devstack router)")
 	f.watchOpts.register(cmd, "watch-")
 	return cmd
 }
@@ -92,11 +92,11 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 		return err
 	}
 	defer api.Close()
-	if f.router || routerOn() {
-		if err := offerCA(g, api, full, p); err != nil {
-			return err
-		}
+	prep, err := upRouter(ctx, g, api, f, full, p) // nil: off; else it starts meanwhile
+	if err != nil {
+		return err
 	}
+	defer prep.wait()
 	started := time.Now()
 	detached := f.detach || f.wait
 	dashboard := !abort && !f.noTUI && isTerminal(g.stdout) && isTerminal(g.stdin) && (!detached || f.watch)
@@ -117,19 +117,12 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 	if err != nil {
 		return err
 	}
-	var prep *routerPrep
-	if f.router || routerOn() {
-		prep = prepareRouter(ctx, api, full) // meanwhile: the router's start costs up no time of its own
-		defer prep.wait()
-	}
 	var once sync.Once
 	opts.Converged = func(res apply.UpResult) {
 		// Attached, up changes nothing more until Ctrl-C: others may act meanwhile.
 		once.Do(unlock)
 		showInfo(ctx, g, api, res.Project, res.Plan) // as applied: image names, moved preset ports
-		if f.router || routerOn() {
-			routerUp(ctx, g, api, full, prep)
-		}
+		routerUp(ctx, g, api, full, prep)
 	}
 	res, err := apply.Up(ctx, api, mon, p, opts, g.printer())
 	if intr := (*apply.Interrupted)(nil); errors.As(err, &intr) {

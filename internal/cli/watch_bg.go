@@ -46,7 +46,7 @@ func runWatcher(ctx context.Context, g *globals, p *types.Project, o watch.Optio
 		return err
 	}
 	defer api.Close()
-	if routerOn() {
+	if routerProject(g, p) {
 		if err := offerCA(g, api, p); err != nil {
 			return err
 		}

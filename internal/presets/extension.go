@@ -127,3 +127,19 @@ func HTTPSRedirectOf(ext types.Extensions) (bool, error) {
 	}
 	return v.Redirect, nil
 }
+
+// ProjectRouterOf is the compose file's top-level x-devstack.router: up
+// gives the project its router names (https://SERVICE.PROJECT.localhost)
+// when true, not when false or absent.
+func ProjectRouterOf(ext types.Extensions) (bool, error) {
+	var v struct {
+		Router bool `mapstructure:"router"`
+	}
+	if _, ok := ext[Extension]; !ok {
+		return false, nil
+	}
+	if _, err := ext.Get(Extension, &v); err != nil {
+		return false, fmt.Errorf("%s.router: %w", Extension, err)
+	}
+	return v.Router, nil
+}

@@ -62,6 +62,16 @@ func (c Cache) Load(id string) ([]router.State, bool) {
 	return out, true
 }
 
+// Has says whether the copy holds routes of project (of any router):
+// whether an up gave it routes, without asking the engine.
+func (c Cache) Has(project string) bool {
+	if c.Dir == "" {
+		return false
+	}
+	_, err := os.Stat(filepath.Join(c.Dir, fileName(project)))
+	return err == nil
+}
+
 // Put writes one project's routes into the copy (no index: the copy
 // counts only once Reset made it whole for a router).
 func (c Cache) Put(st router.State) error {
