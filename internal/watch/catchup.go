@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/devstack/devstack/internal/watch/receiver"
@@ -69,8 +70,15 @@ func (r *runner) catchUp(ctx context.Context, t *Trigger, ids []string, action s
 		rep.Files, rep.Took, rep.Err = []string{rel(r.p.WorkingDir, t.Path)}, time.Since(start), err
 		return rep, true, err
 	}
-	host := hostListing(t)
-	r.stamps.setListing(t.Path, host)
+	// The host's tree is listed while the containers list theirs.
+	listed := make(chan []receiver.Stat, 1)
+	go func() { listed <- hostListing(t) }()
+	host := sync.OnceValue(func() []receiver.Stat {
+		h := <-listed
+		r.stamps.setListing(t.Path, h)
+		return h
+	})
+	defer host()
 	copied, deleted := map[string]bool{}, map[string]bool{}
 	for _, id := range ids {
 		res, err := r.catchUpIn(ctx, t, id, host)
@@ -89,7 +97,7 @@ func (r *runner) catchUp(ctx context.Context, t *Trigger, ids []string, action s
 	if len(copied) == 0 && len(deleted) == 0 {
 		if action == initialAction {
 			say(r.out, "service %s: %s is up to date in the container (%d entries compared in %v)",
-				t.Service, rel(r.p.WorkingDir, t.Path), len(host), roundDuration(rep.Took))
+				t.Service, rel(r.p.WorkingDir, t.Path), len(host()), roundDuration(rep.Took))
 		}
 		return rep, false, nil
 	}
@@ -108,13 +116,14 @@ func (r *runner) rels(set map[string]bool) []string {
 // catchUpIn catches one container up. When its files cannot be listed
 // (CopyToContainer only), the whole tree is copied, as before catching up
 // compared anything.
-func (r *runner) catchUpIn(ctx context.Context, t *Trigger, id string, host []receiver.Stat) (caughtUp, error) {
+func (r *runner) catchUpIn(ctx context.Context, t *Trigger, id string, hostList func() []receiver.Stat) (caughtUp, error) {
 	b, err := r.boxes.get(ctx, id)
 	if err != nil {
 		return caughtUp{}, err
 	}
 	k := r.known.of(t)
 	ctr, err := b.list(ctx, r.api, t.Target)
+	host := hostList()
 	if err != nil {
 		if ctx.Err() != nil {
 			return caughtUp{}, ctx.Err()
