@@ -17,8 +17,8 @@ import (
 // ProjectRow is one compose project on the engine, as `ls` shows it.
 type ProjectRow struct {
 	Name        string `json:"Name"`
-	Status      string `json:"Status"`      // running(3), exited(1)
-	ConfigFiles string `json:"ConfigFiles"` // from the containers' config_files label
+	Status      string `json:"Status"`          // running(3), exited(1)
+	ConfigFiles string `json:"ConfigFiles"`     // from the containers' config_files label
 	Watch       string `json:"Watch,omitempty"` // "watching (pid N)" while devstack watches the project
 }
 

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 )
@@ -53,8 +54,48 @@ func (p *Poller) add(dir string, recursive bool) error {
 		return nil
 	}
 	p.trees[dir] = recursive
-	p.seen = p.walk()
+	if fi, err := os.Lstat(dir); err == nil && fi.IsDir() {
+		p.seen[dir] = snapshot{mod: fi.ModTime(), size: fi.Size(), mode: fi.Mode()}
+		p.walkDir(dir, recursive, p.seen)
+	}
 	return nil
+}
+
+// Remove stops polling dir (added with AddTree or AddDir) and forgets its
+// entries.
+func (p *Poller) Remove(dir string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	recursive, ok := p.trees[dir]
+	if !ok {
+		return
+	}
+	delete(p.trees, dir)
+	for path := range p.seen {
+		rel, in := within(dir, path)
+		if in && (recursive || rel == "." || !strings.ContainsRune(rel, filepath.Separator)) && !p.coveredLocked(path) {
+			delete(p.seen, path)
+		}
+	}
+}
+
+// Has says whether dir is polled.
+func (p *Poller) Has(dir string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, ok := p.trees[dir]
+	return ok
+}
+
+// coveredLocked says whether another polled tree still covers path.
+func (p *Poller) coveredLocked(path string) bool {
+	for root, recursive := range p.trees {
+		rel, in := within(root, path)
+		if in && (recursive || rel == "." || !strings.ContainsRune(rel, filepath.Separator)) {
+			return true
+		}
+	}
+	return false
 }
 
 // Run polls until stop is closed or the Poller is closed.

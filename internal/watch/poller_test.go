@@ -97,6 +97,19 @@ func TestPollerDirOnlyAndRecreatedRoot(t *testing.T) {
 	if got := rels(root, p.Pass()); !slices.Equal(got, []string{"site", "site/i.html"}) {
 		t.Errorf("root made anew: got %q", got)
 	}
+	if !p.Has(tree) {
+		t.Fatal("Has: the tree is polled")
+	}
+	p.Remove(tree)
+	put(t, filepath.Join(tree, "j.html"))
+	must(t, os.RemoveAll(filepath.Join(tree, "i.html")))
+	if got := rels(root, p.Pass()); len(got) != 0 || p.Has(tree) {
+		t.Errorf("after Remove: got %q, has %v", got, p.Has(tree))
+	}
+	must(t, os.WriteFile(filepath.Join(root, "conf", "app.conf"), []byte("v3"), 0o644))
+	if got := rels(root, p.Pass()); !slices.Equal(got, []string{"conf/app.conf"}) {
+		t.Errorf("the other directory is still polled: got %q", got)
+	}
 }
 
 func TestPollerRunCallsChanged(t *testing.T) {

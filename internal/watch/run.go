@@ -209,14 +209,7 @@ func Run(ctx context.Context, api dockerapi.API, p *types.Project, o Options, ou
 	}
 	r.boxes.adoptWarm(ctx) // "watching" means saves go at full speed
 	say(out, "watching %s (Ctrl-C to stop)", r.describe())
-	for _, s := range r.watchedServices() {
-		r.state(s, progress.WatchState{State: progress.WatchWatching})
-	}
-	defer func() {
-		for _, s := range r.watchedServices() {
-			r.state(s, progress.WatchState{State: progress.WatchStopped})
-		}
-	}()
+	defer r.watchingStates()()
 	var away atomic.Bool
 	go r.followEngine(ctx, &away)
 	go r.followContainers(ctx, &away, running)

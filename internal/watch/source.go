@@ -99,3 +99,16 @@ func (r *runner) watchedServices() []string {
 	}
 	return out
 }
+
+// watchingStates says that every watched service watches now, and returns
+// what says they stopped.
+func (r *runner) watchingStates() func() {
+	for _, s := range r.watchedServices() {
+		r.state(s, progress.WatchState{State: progress.WatchWatching})
+	}
+	return func() {
+		for _, s := range r.watchedServices() {
+			r.state(s, progress.WatchState{State: progress.WatchStopped})
+		}
+	}
+}

@@ -53,7 +53,7 @@ type Watcher struct {
 	mu        sync.Mutex
 	dirs      map[string]bool // watched directory -> recursive
 	roots     map[string]bool // trees added with AddTree
-	polled    map[string]map[string]snapshot
+	polled    *Poller         // the directories the kernel refused to watch
 	warned    bool
 	closeOnce sync.Once
 	done      chan struct{}
@@ -86,7 +86,7 @@ func NewWatcher() (*Watcher, error) {
 func newWatcher(n Notifier, events <-chan fsnotify.Event, errs <-chan error) *Watcher {
 	return &Watcher{
 		notifier: n, events: events, errs: errs,
-		dirs: map[string]bool{}, roots: map[string]bool{}, polled: map[string]map[string]snapshot{},
+		dirs: map[string]bool{}, roots: map[string]bool{}, polled: NewPoller(time.Second),
 		PollEvery: time.Second, done: make(chan struct{}),
 		Changed: func(...string) {}, SkipDir: func(string) bool { return false },
 		Resync: func() {}, Problem: func(string) {},
@@ -183,8 +183,8 @@ func (w *Watcher) limitReached(dir string, err error) {
 	w.mu.Lock()
 	warn := !w.warned
 	w.warned = true
-	w.polled[dir] = scanDir(dir)
 	w.mu.Unlock()
+	_ = w.polled.AddDir(dir)
 	if warn {
 		w.Problem(limitMessage(err))
 	}
@@ -272,9 +272,9 @@ func (w *Watcher) handle(ev fsnotify.Event) {
 
 // forget drops the watches of a directory that was removed or renamed away.
 func (w *Watcher) forget(path string) {
+	polled := w.polled.Has(path)
 	w.mu.Lock()
 	_, watched := w.dirs[path]
-	_, polled := w.polled[path]
 	if !watched && !polled {
 		w.mu.Unlock()
 		return // a file, or a directory never watched
@@ -287,10 +287,10 @@ func (w *Watcher) forget(path string) {
 	}
 	for _, dir := range gone {
 		delete(w.dirs, dir)
-		delete(w.polled, dir)
 	}
 	w.mu.Unlock()
 	for _, dir := range gone {
+		w.polled.Remove(dir)
 		_ = w.notifier.Remove(dir) // already gone with a deleted directory
 	}
 }
@@ -304,60 +304,25 @@ func (w *Watcher) handleError(err error) {
 	w.Problem("watch: " + err.Error())
 }
 
-// poll compares the directories that could not be watched with their last snapshot.
+// poll passes on what changed in the directories that could not be
+// watched (one Poller pass over them); a directory that appeared in a
+// tree is watched, or polled, with what it holds.
 func (w *Watcher) poll() {
-	w.mu.Lock()
-	dirs := make(map[string]map[string]snapshot, len(w.polled))
-	for d, s := range w.polled {
-		dirs[d] = s
-	}
-	w.mu.Unlock()
-	for dir, before := range dirs {
-		now := scanDir(dir)
-		var changed []string
-		for name, s := range now {
-			if b, ok := before[name]; !ok || b != s {
-				changed = append(changed, filepath.Join(dir, name))
-			}
-		}
-		for name := range before {
-			if _, ok := now[name]; !ok {
-				changed = append(changed, filepath.Join(dir, name))
-			}
+	for _, p := range w.polled.Pass() {
+		if alwaysIgnoredNow(p) {
+			continue
 		}
 		w.mu.Lock()
-		if _, still := w.polled[dir]; still {
-			w.polled[dir] = now
-		}
-		recursive := w.dirs[dir]
+		recursive := w.dirs[filepath.Dir(p)]
 		w.mu.Unlock()
-		for _, p := range changed {
-			if alwaysIgnoredNow(p) {
-				continue
-			}
-			if fi, err := os.Lstat(p); err == nil && fi.IsDir() && recursive && !w.SkipDir(p) {
-				if _, seen := before[filepath.Base(p)]; !seen {
-					found, _ := w.addTree(p, true)
-					w.Changed(found...)
-				}
-			}
-			w.Changed(p)
+		// The Poller reports a directory when it appears or goes (or its
+		// mode changes): never for its entries alone.
+		if fi, err := os.Lstat(p); err == nil && fi.IsDir() && recursive && !w.SkipDir(p) {
+			found, _ := w.addTree(p, true)
+			w.Changed(found...)
 		}
+		w.Changed(p)
 	}
-}
-
-func scanDir(dir string) map[string]snapshot {
-	out := map[string]snapshot{}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return out
-	}
-	for _, e := range entries {
-		if fi, err := e.Info(); err == nil {
-			out[e.Name()] = snapshot{mod: fi.ModTime(), size: fi.Size(), mode: fi.Mode()}
-		}
-	}
-	return out
 }
 
 // Watched lists the directories watched or polled (for tests and messages).
