@@ -106,7 +106,7 @@ func runDash(ctx context.Context, g *globals, api dockerapi.API, mon *logs.Monit
 			return exec.Command(self, "-p", project, "exec", service, "sh")
 		},
 	}
-	o.Open = tui.OpenURL
+	o.Open, o.URLs = tui.OpenURL, projectURLs(ctx, api, project)
 	o.Copy = func(text string) error {
 		termenv.NewOutput(g.stdout).Copy(text)
 		return nil
@@ -118,7 +118,7 @@ func runDash(ctx context.Context, g *globals, api dockerapi.API, mon *logs.Monit
 		},
 	}
 	logrus.SetOutput(io.Discard) // the compose loader's warnings would scribble over the screen
-	res, err := tui.Run(ctx, o, acts, g.stdin, g.stdout)
+	res, err := tui.Run(ctx, o, routedActions{acts, quietRefresh(api, project)}, g.stdin, g.stdout)
 	logrus.SetOutput(g.stderr)
 	cancel()
 	if err != nil {

@@ -139,8 +139,12 @@ func (m Model) actionKey(k string) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// open opens the selected service's first URL in the browser.
+// open opens the selected service's first URL in the browser: its
+// router name, else its first published port.
 func (m Model) open(sel *svcRow) tea.Cmd {
+	if urls := termsafeURLs(m.o.URLs[sel.Service]); len(urls) > 0 {
+		return m.openURL(urls[0])
+	}
 	if len(sel.Ports) == 0 {
 		return status(sel.Service + " publishes no port")
 	}

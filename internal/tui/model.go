@@ -41,6 +41,10 @@ type Options struct {
 	// (OSC 52). Either may be nil: the key then says it is unavailable.
 	Open func(url string) error
 	Copy func(text string) error
+	// URLs are each service's names through devstack's local router
+	// (https://SERVICE.PROJECT.localhost): shown first among its ports,
+	// and what o opens. None without the router.
+	URLs map[string][]string
 	Now  func() time.Time // the clock; time.Now when nil
 }
 

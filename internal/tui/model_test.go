@@ -385,6 +385,34 @@ func TestOpenCopyRecreate(t *testing.T) {
 	mustContain(t, m.View(), "db publishes no port")
 }
 
+// With the router, each service's https name comes first in PORTS, and o
+// opens it.
+func TestRouterURLs(t *testing.T) {
+	var opened string
+	m := New(Options{Project: "p", Now: func() time.Time { return t0 },
+		Open: func(url string) error { opened = url; return nil },
+		URLs: map[string][]string{"web": {"https://web.p.localhost"}, "db": {"https://db.p.localhost:10443", "https://x\x1b[2J.localhost"}}})
+	m = send(m, tea.WindowSizeMsg{Width: 140, Height: 30}, BatchMsg{Full: true, States: stack()})
+	mustContain(t, m.View(), "https://web.p.localhost http://127.0.0.1:8080", "https://db.p.localhost:10443")
+	if strings.Contains(m.View(), "\x1b[2J") {
+		t.Error("a URL with a control character reached the screen")
+	}
+	run := func(k string) {
+		_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
+		m = send(m, cmd())
+	}
+	m = keys(m, "down", "down") // web
+	run("o")
+	if opened != "https://web.p.localhost" {
+		t.Errorf("web: opened %q", opened)
+	}
+	m = keys(m, "up") // db: no published port, a router name
+	run("o")
+	if opened != "https://db.p.localhost:10443" {
+		t.Errorf("db: opened %q", opened)
+	}
+}
+
 func TestMouseWheelScrolls(t *testing.T) {
 	m := model(t, false, 80, 24)
 	m = send(m, tea.MouseMsg{Button: tea.MouseButtonWheelUp, Action: tea.MouseActionPress})

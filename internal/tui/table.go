@@ -42,7 +42,7 @@ func (m Model) columns(width int) []column {
 	restarts := fixed("RESTARTS", 3, func(r *svcRow) (string, lipgloss.Style) { return restartText(r), restartStyle(s, r) })
 	cpu := fixed("CPU%", 6, func(r *svcRow) (string, lipgloss.Style) { return cpuText(r), s.dim.UnsetFaint() })
 	mem := fixed("MEM", 8, func(r *svcRow) (string, lipgloss.Style) { return memText(r), s.dim.UnsetFaint() })
-	ports := column{title: "PORTS", cell: func(r *svcRow) (string, lipgloss.Style) { return portsText(r), s.dim.UnsetFaint() }}
+	ports := column{title: "PORTS", cell: func(r *svcRow) (string, lipgloss.Style) { return m.portsText(r), s.dim.UnsetFaint() }}
 	cols := []column{svc, state, health, ip, ports, uptime, restarts, cpu, mem}
 	drop := []string{"MEM", "CPU%", "UPTIME", "HEALTH"}
 	if len(m.watch) > 0 {
@@ -160,9 +160,10 @@ func ipText(r *svcRow) string {
 	return r.IPs[0].IP
 }
 
-// portsText shows published ports as URLs a person can open.
-func portsText(r *svcRow) string {
-	var urls []string
+// portsText shows the service's router URLs, then its published ports as
+// URLs a person can open.
+func (m Model) portsText(r *svcRow) string {
+	urls := termsafeURLs(m.o.URLs[r.Service])
 	for _, p := range r.Ports {
 		urls = append(urls, portURL(p.HostIP, p.HostPort, p.Proto))
 	}
@@ -243,4 +244,16 @@ func humanBytes(b uint64) string {
 		exp++
 	}
 	return strconv.FormatFloat(float64(b)/float64(div), 'f', 1, 64) + string("KMGTPE"[exp]) + "iB"
+}
+
+// termsafeURLs keeps the URLs that are plain printable ASCII (they come
+// from the router's routes; a name there was made a DNS label already).
+func termsafeURLs(urls []string) []string {
+	out := make([]string, 0, len(urls))
+	for _, u := range urls {
+		if strings.IndexFunc(u, func(r rune) bool { return r <= ' ' || r > '~' }) < 0 {
+			out = append(out, u)
+		}
+	}
+	return out
 }

@@ -166,7 +166,7 @@ var helpText = []string{
 	"  s           stop the selected service, or start it when stopped",
 	"  c           recreate it: build or pull its image, new container",
 	"  e           shell in it (sh); exit comes back here",
-	"  o           open its first URL in the browser",
+	"  o           open its URL in the browser (router name, else first port)",
 	"  y           copy the log lines on screen (OSC 52 clipboard)",
 	"  R           restart all services",
 	"  q, ctrl+c   quit and leave the stack running",
