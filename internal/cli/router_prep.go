@@ -32,6 +32,10 @@ func routerFlag(f upFlags, cmd *cobra.Command) upFlags {
 // the whole project full; nil when not.
 func upRouter(ctx context.Context, g *globals, api dockerapi.API, f upFlags, full, p *types.Project) (*routerPrep, error) {
 	if !routerWanted(g, f, full) {
+		if routerCache().Has(full.Name) { // an earlier up gave it names: its containers are about to leave the router
+			fmt.Fprintf(g.stderr, "router: off for this up: the names of %s taken off the router\n", full.Name)
+			routerDown(ctx, g, api, full.Name)
+		}
 		return nil, nil
 	}
 	if err := offerCA(g, api, full, p); err != nil {

@@ -68,6 +68,12 @@ func TestRouterServes(t *testing.T) {
 	if !routerServes("shop") || routerServes("blog") {
 		t.Error("the host's copy not read")
 	}
+	if err := c.Put(router.State{Project: "shop", Down: true}); err != nil {
+		t.Fatal(err)
+	}
+	if routerServes("shop") {
+		t.Error("a project down is served")
+	}
 	t.Setenv("DEVSTACK_ROUTER", "0")
 	if routerServes("shop") {
 		t.Error("DEVSTACK_ROUTER=0 did not turn it off")

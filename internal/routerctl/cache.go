@@ -62,14 +62,15 @@ func (c Cache) Load(id string) ([]router.State, bool) {
 	return out, true
 }
 
-// Has says whether the copy holds routes of project (of any router):
-// whether an up gave it routes, without asking the engine.
+// Has says whether the copy holds routes of project, not down (of any
+// router): whether an up gave it routes, without asking the engine.
 func (c Cache) Has(project string) bool {
 	if c.Dir == "" {
 		return false
 	}
-	_, err := os.Stat(filepath.Join(c.Dir, fileName(project)))
-	return err == nil
+	data, err := os.ReadFile(filepath.Join(c.Dir, fileName(project)))
+	var st router.State
+	return err == nil && json.Unmarshal(data, &st) == nil && !st.Down
 }
 
 // Put writes one project's routes into the copy (no index: the copy
