@@ -10,9 +10,16 @@
 //	                                           one KEY.tar.zst per volume, then manifest.json;
 //	                                           nothing when the files hold more than MAX-BYTES
 //	devstack-snapshot verify DIR [KEY...]      checks the archives' checksums
-//	devstack-snapshot restore DIR [KEY...]     checks them again, then replaces the volumes' content
+//	devstack-snapshot restore DIR [KEY...]     stage, then swap
+//	devstack-snapshot stage DIR [KEY...]       unpacks each archive into /v/KEY/.devstack-restore,
+//	                                           checking its checksum in the same read
+//	devstack-snapshot swap DIR [KEY...]        replaces each volume's content by its stage
+//	devstack-snapshot unstage DIR [KEY...]     removes the stages
 //	devstack-snapshot ls DIR                   the manifests of DIR/*, as a JSON array
 //	devstack-snapshot rm DIR...                removes snapshots
+//	devstack-snapshot adopt STAGE DIR          renames an imported snapshot (devstack copied its
+//	                                           files into STAGE) to DIR once its files are the manifest's
+//	devstack-snapshot discard STAGE            removes what an import that failed left in STAGE
 //
 // It prints its result as JSON on stdout and one line on stderr when it
 // fails (exit status 1). SIGTERM or SIGINT stop it cleanly: nothing
@@ -60,7 +67,7 @@ func main() {
 
 func run(ctx context.Context, args []string) (any, error) {
 	if len(args) < 2 {
-		return nil, errors.New("usage: devstack-snapshot save|verify|restore|ls|rm DIR ...")
+		return nil, errors.New("usage: devstack-snapshot save|verify|restore|stage|swap|unstage|ls|rm|adopt|discard DIR ...")
 	}
 	verb, dir, rest := args[0], filepath.Clean(args[1]), args[2:]
 	switch verb {
@@ -84,6 +91,21 @@ func run(ctx context.Context, args []string) (any, error) {
 		return save(ctx, dir, m)
 	case "restore":
 		return restore(ctx, dir, rest)
+	case "stage":
+		return stage(ctx, dir, rest)
+	case "swap", "unstage":
+		m, err := readManifest(dir)
+		if err != nil {
+			return m, err
+		}
+		vols, err := pick(m, rest)
+		if err != nil {
+			return m, err
+		}
+		if verb == "swap" {
+			return m, swapAll(vols)
+		}
+		return m, unstage(vols)
 	case "verify":
 		m, _, err := verifyAll(dir, rest)
 		return m, err
@@ -91,6 +113,13 @@ func run(ctx context.Context, args []string) (any, error) {
 		return list(dir)
 	case "rm":
 		return nil, remove(append([]string{dir}, rest...))
+	case "adopt":
+		if len(rest) != 1 {
+			return nil, errors.New("usage: devstack-snapshot adopt STAGE DIR")
+		}
+		return adopt(dir, filepath.Clean(rest[0]))
+	case "discard":
+		return nil, discard(dir)
 	}
 	return nil, fmt.Errorf("unknown command %q", verb)
 }

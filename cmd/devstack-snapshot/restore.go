@@ -26,43 +26,112 @@ import (
 	"github.com/devstack/devstack/internal/snapshot/manifest"
 )
 
+// stageName is where a restore unpacks a volume's archive, inside the
+// volume, beside its content (a rename away from it).
+const stageName = ".devstack-restore"
+
 // restore replaces the content of the snapshot's volumes (those named by
-// keys, else all), mounted at /v/KEY, with the snapshot's. Every archive's
-// checksum is checked over the whole file first: a damaged snapshot
-// restores nothing. Each volume is then unpacked beside its content and
-// swapped in only when every volume unpacked, so a failure (a full disk)
-// leaves every volume as it was.
+// keys, else all), mounted at /v/KEY, with the snapshot's: stage, then
+// swap.
 func restore(ctx context.Context, dir string, keys []string) (manifest.Manifest, error) {
-	m, vols, err := verifyAll(dir, keys)
+	m, err := stage(ctx, dir, keys)
 	if err != nil {
 		return m, err
 	}
-	staged := map[string]string{}
-	roots := map[string]*tar.Header{}
+	return m, swapAll(m.Volumes)
+}
+
+// stage unpacks each archive of the snapshot (those of keys, else all)
+// into its volume's stageName, reading it once: its size and sha256 are
+// checked while it unpacks, and the stage gets the mode, owner and time
+// of the archive's "./" entry. A damaged snapshot or a failure (a full
+// disk, a stop) removes every stage: the volumes are as they were, their
+// roots' times too. The volume's content is not touched: its containers
+// may run meanwhile.
+func stage(ctx context.Context, dir string, keys []string) (manifest.Manifest, error) {
+	m, err := readManifest(dir)
+	if err != nil {
+		return m, err
+	}
+	vols, err := pick(m, keys)
+	if err != nil {
+		return m, err
+	}
+	var staged []string
+	mtimes := map[string]time.Time{}
+	ok := false
 	defer func() {
-		for _, s := range staged {
-			os.RemoveAll(s)
+		if !ok {
+			for _, k := range staged {
+				os.RemoveAll(filepath.Join(volumesDir, k, stageName))
+				os.Chtimes(filepath.Join(volumesDir, k), time.Time{}, mtimes[k])
+			}
 		}
 	}()
 	for _, v := range vols {
 		root := filepath.Join(volumesDir, v.Key)
-		stage, err := os.MkdirTemp(root, ".devstack-restore-")
+		fi, err := os.Stat(root)
 		if err != nil {
 			return m, fmt.Errorf("volume %s: %w: nothing restored", v.Name, err)
 		}
-		staged[v.Key] = stage
-		if roots[v.Key], err = extract(ctx, filepath.Join(dir, v.Key+manifest.Suffix), stage); err != nil {
+		mtimes[v.Key] = fi.ModTime()
+		st := filepath.Join(root, stageName)
+		os.RemoveAll(st) // a stage a killed restore left
+		if err := os.Mkdir(st, 0o700); err != nil {
+			return m, fmt.Errorf("volume %s: %w: nothing restored", v.Name, err)
+		}
+		staged = append(staged, v.Key)
+		rootHdr, err := extractVerified(ctx, filepath.Join(dir, v.Key+manifest.Suffix), st, v)
+		if err != nil {
+			return m, fmt.Errorf("snapshot %s: %w: nothing restored", m.Name, err)
+		}
+		if rootHdr == nil { // the volume's root keeps its attributes
+			rootHdr = attrsOf(fi)
+		}
+		if err := setAttrs(st, rootHdr); err != nil {
 			return m, fmt.Errorf("volume %s: %w: nothing restored", v.Name, err)
 		}
 	}
-	for _, v := range vols {
-		if err := swap(filepath.Join(volumesDir, v.Key), staged[v.Key], roots[v.Key]); err != nil {
-			return m, fmt.Errorf("volume %s: %w", v.Name, err)
-		}
-		delete(staged, v.Key)
-	}
+	ok = true
 	m.Volumes = vols
 	return m, nil
+}
+
+// swapAll swaps each staged volume in: its content replaced by the stage's.
+func swapAll(vols []manifest.Volume) error {
+	for _, v := range vols {
+		root := filepath.Join(volumesDir, v.Key)
+		if err := swap(root, filepath.Join(root, stageName)); err != nil {
+			return fmt.Errorf("volume %s: %w", v.Name, err)
+		}
+	}
+	return nil
+}
+
+// unstage removes the stages of the volumes (a restore given up between
+// stage and swap).
+func unstage(vols []manifest.Volume) error {
+	var first error
+	for _, v := range vols {
+		if err := os.RemoveAll(filepath.Join(volumesDir, v.Key, stageName)); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// attrsOf is fi's owner, mode and time as a tar header, for setAttrs.
+func attrsOf(fi fs.FileInfo) *tar.Header {
+	h := &tar.Header{Mode: int64(fi.Mode().Perm()), ModTime: fi.ModTime()}
+	for bit, m := range map[fs.FileMode]int64{fs.ModeSetuid: 0o4000, fs.ModeSetgid: 0o2000, fs.ModeSticky: 0o1000} {
+		if fi.Mode()&bit != 0 {
+			h.Mode |= m
+		}
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		h.Uid, h.Gid = int(st.Uid), int(st.Gid)
+	}
+	return h
 }
 
 // verifyAll checks the archives of the volumes keys (none: all) of the
@@ -118,8 +187,12 @@ func verify(file string, v manifest.Volume) error {
 }
 
 // swap replaces root's content by stage's, then gives root the mode,
-// owner and time the archive's "./" entry had.
-func swap(root, stage string, rootHdr *tar.Header) error {
+// owner and time of stage (the archive's "./" entry's).
+func swap(root, stage string) error {
+	sfi, err := os.Lstat(stage)
+	if err != nil || !sfi.IsDir() {
+		return fmt.Errorf("nothing staged to restore (%v)", err)
+	}
 	entries, err := os.ReadDir(root)
 	if err != nil {
 		return err
@@ -142,20 +215,51 @@ func swap(root, stage string, rootHdr *tar.Header) error {
 	if err := os.Remove(stage); err != nil {
 		return err
 	}
-	if rootHdr != nil {
-		return setAttrs(root, rootHdr)
-	}
-	return nil
+	return setAttrs(root, attrsOf(sfi))
 }
 
-// extract unpacks the archive into dst and returns its "./" entry.
-func extract(ctx context.Context, file, dst string) (*tar.Header, error) {
+// extractVerified unpacks the archive file into dst and checks, in the
+// same read, that the file has the manifest's size and sha256; it returns
+// the archive's "./" entry.
+func extractVerified(ctx context.Context, file, dst string, v manifest.Volume) (*tar.Header, error) {
 	f, err := os.Open(file)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s%s is missing", v.Key, manifest.Suffix)
 	}
 	defer f.Close()
-	zr, err := zstd.NewReader(bufio.NewReaderSize(f, 1<<20))
+	h := sha256.New()
+	cr := &countReader{r: io.TeeReader(f, h)}
+	root, xerr := extract(ctx, bufio.NewReaderSize(cr, 1<<20), dst)
+	if xerr != nil && ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if _, err := io.Copy(io.Discard, cr); err != nil { // the rest (padding, the frame's end) counts too
+		return nil, err
+	}
+	if cr.n != v.Size || hex.EncodeToString(h.Sum(nil)) != v.SHA256 {
+		return nil, fmt.Errorf("%s%s is damaged (checksum mismatch)", v.Key, manifest.Suffix)
+	}
+	if xerr != nil {
+		return nil, fmt.Errorf("%s%s: %w", v.Key, manifest.Suffix, xerr)
+	}
+	return root, nil
+}
+
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// extract unpacks the zstd-compressed tar r into dst and returns its "./"
+// entry.
+func extract(ctx context.Context, r io.Reader, dst string) (*tar.Header, error) {
+	zr, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1))
 	if err != nil {
 		return nil, err
 	}
@@ -190,6 +294,9 @@ func extract(ctx context.Context, file, dst string) (*tar.Header, error) {
 			hdr.Name = target
 			dirs = append(dirs, hdr)
 		}
+	}
+	if _, err := io.Copy(io.Discard, zr); err != nil { // the frame's checksum
+		return nil, err
 	}
 	for i := len(dirs) - 1; i >= 0; i-- { // deepest first: a child's creation no longer changes their times
 		if err := setAttrs(dirs[i].Name, dirs[i]); err != nil {

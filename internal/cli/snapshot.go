@@ -33,7 +33,8 @@ content exactly and starts them again, waited for as up --wait does.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newSnapshotSaveCmd(g), newSnapshotLsCmd(g), newSnapshotRestoreCmd(g), newSnapshotRmCmd(g))
+	cmd.AddCommand(newSnapshotSaveCmd(g), newSnapshotLsCmd(g), newSnapshotRestoreCmd(g), newSnapshotRmCmd(g),
+		newSnapshotExportCmd(g), newSnapshotImportCmd(g))
 	return cmd
 }
 

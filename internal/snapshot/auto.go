@@ -3,6 +3,8 @@ package snapshot
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,7 +60,15 @@ func AutoSave(ctx context.Context, api SaveEngine, p *types.Project, branch stri
 	if len(existing) == 0 {
 		return AutoResult{}, nil
 	}
-	name := AutoPrefix + now.UTC().Format("2006-01-02T15-04-05")
+	snaps, err := List(ctx, api, p.Name, h)
+	if err != nil {
+		return AutoResult{}, err
+	}
+	taken := make([]string, len(snaps))
+	for i, m := range snaps {
+		taken[i] = m.Name
+	}
+	name := UniqueName(AutoPrefix+now.UTC().Format("2006-01-02T15-04-05"), taken)
 	o := SaveOptions{Name: name, Volumes: existing, Branch: branch, MaxContent: AutoLimit, Helper: h, Now: func() time.Time { return now }}
 	if _, err := Save(ctx, api, p.Name, o, out); err != nil {
 		if errors.Is(err, ErrTooBig) {
@@ -66,19 +76,26 @@ func AutoSave(ctx context.Context, api SaveEngine, p *types.Project, branch stri
 		}
 		return AutoResult{}, err
 	}
-	return AutoResult{Name: name, Volumes: keys}, prune(ctx, api, p.Name, h)
+	return AutoResult{Name: name, Volumes: keys}, prune(ctx, api, p.Name, append(taken, name), h)
 }
 
-// prune removes the project's auto- snapshots but the newest AutoKeep.
-func prune(ctx context.Context, api Engine, project string, h Helper) error {
-	snaps, err := List(ctx, api, project, h)
-	if err != nil {
-		return err
+// UniqueName is base, or base-2, base-3... the first that taken does not
+// hold: two safety snapshots in the same second.
+func UniqueName(base string, taken []string) string {
+	name := base
+	for i := 2; slices.Contains(taken, name); i++ {
+		name = fmt.Sprintf("%s-%d", base, i)
 	}
+	return name
+}
+
+// prune removes the project's auto- snapshots but the newest AutoKeep;
+// names are all the project's, oldest first.
+func prune(ctx context.Context, api Engine, project string, names []string, h Helper) error {
 	var autos []string
-	for _, m := range snaps { // oldest first
-		if strings.HasPrefix(m.Name, AutoPrefix) {
-			autos = append(autos, m.Name)
+	for _, n := range names { // oldest first
+		if strings.HasPrefix(n, AutoPrefix) {
+			autos = append(autos, n)
 		}
 	}
 	if len(autos) <= AutoKeep {

@@ -12,14 +12,15 @@ import (
 	"github.com/devstack/devstack/internal/snapshot/manifest"
 )
 
-// down -v's safety net: auto-TIME of the existing volumes, the auto-
-// snapshots pruned to the newest three, others left alone.
+// down -v's safety net: auto-TIME of the existing volumes (a suffix when
+// a down -v in the same second took that name), the auto- snapshots
+// pruned to the newest three, others left alone.
 func TestAutoSave(t *testing.T) {
 	api, p := upFlow(t)
 	at := time.Date(2026, 12, 6, 14, 0, 0, 0, time.UTC)
-	api.ExitOnStart("devstack-snapshot-demo-save", 0, `{"name":"auto-2026-12-06T14-00-00"}`)
+	api.ExitOnStart("devstack-snapshot-demo-save", 0, `{"name":"auto-2026-12-06T14-00-00-2"}`)
 	var ms []manifest.Manifest
-	for _, n := range []string{"auto-1", "mine", "auto-2", "auto-3", "auto-2026-12-06T14-00-00"} {
+	for _, n := range []string{"auto-1", "mine", "auto-2", "auto-2026-12-06T14-00-00"} {
 		ms = append(ms, manifest.Manifest{Name: n})
 	}
 	list, _ := json.Marshal(ms)
@@ -29,7 +30,7 @@ func TestAutoSave(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Name != "auto-2026-12-06T14-00-00" || !slices.Equal(res.Volumes, []string{"data"}) {
+	if res.Name != "auto-2026-12-06T14-00-00-2" || !slices.Equal(res.Volumes, []string{"data"}) {
 		t.Errorf("result %+v", res)
 	}
 	var rmArgs []string
@@ -60,5 +61,21 @@ func TestAutoSaveSkips(t *testing.T) {
 	p.Services["db"] = s
 	if res, err := AutoSave(context.Background(), api, p, "", time.Now(), helper, progress.Discard); err != nil || res.Name != "" || res.Skipped != "" {
 		t.Errorf("no volumes: %+v %v", res, err)
+	}
+}
+
+func TestUniqueName(t *testing.T) {
+	for _, tc := range []struct {
+		taken []string
+		want  string
+	}{
+		{nil, "auto-T"},
+		{[]string{"auto-T"}, "auto-T-2"},
+		{[]string{"auto-T", "auto-T-2", "other"}, "auto-T-3"},
+		{[]string{"auto-T-2"}, "auto-T"},
+	} {
+		if got := UniqueName("auto-T", tc.taken); got != tc.want {
+			t.Errorf("UniqueName(%v) = %q, want %q", tc.taken, got, tc.want)
+		}
 	}
 }

@@ -190,8 +190,8 @@ func listing(names ...string) string {
 func TestRestore(t *testing.T) {
 	api, p := upFlow(t)
 	api.ExitOnStart("devstack-snapshot-demo-ls", 0, listing("a", "b"))
-	api.ExitOnStart("devstack-snapshot-demo-verify", 0, `{}`)
-	api.ExitOnStart("devstack-snapshot-demo-restore", 0, `{}`)
+	api.ExitOnStart("devstack-snapshot-demo-stage", 0, `{}`)
+	api.ExitOnStart("devstack-snapshot-demo-swap", 0, `{}`)
 	res, err := Restore(context.Background(), api, p, RestoreOptions{Latest: true, Helper: helper}, progress.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -217,7 +217,7 @@ func TestRestoreAfterDownV(t *testing.T) {
 		t.Fatal(err)
 	}
 	api.ExitOnStart("devstack-snapshot-demo-ls", 0, listing("a"))
-	api.ExitOnStart("devstack-snapshot-demo-verify", 1, "devstack-snapshot: snapshot a: data.tar.zst is damaged (checksum mismatch): nothing restored")
+	api.ExitOnStart("devstack-snapshot-demo-stage", 1, "devstack-snapshot: snapshot a: data.tar.zst is damaged (checksum mismatch): nothing restored")
 	_, err := Restore(context.Background(), api, p, RestoreOptions{Name: "a", Helper: helper}, progress.Discard)
 	if err == nil || !strings.Contains(err.Error(), "damaged") {
 		t.Fatalf("damaged: %v", err)
@@ -228,8 +228,8 @@ func TestRestoreAfterDownV(t *testing.T) {
 	if n := api.Count("VolumeRemove"); n != 2 { // down -v's, and the one the restore had created
 		t.Errorf("%d volume removals", n)
 	}
-	api.ExitOnStart("devstack-snapshot-demo-verify", 0, `{}`)
-	api.ExitOnStart("devstack-snapshot-demo-restore", 0, `{}`)
+	api.ExitOnStart("devstack-snapshot-demo-stage", 0, `{}`)
+	api.ExitOnStart("devstack-snapshot-demo-swap", 0, `{}`)
 	if _, err := Restore(context.Background(), api, p, RestoreOptions{Name: "a", Helper: helper}, progress.Discard); err != nil {
 		t.Fatal(err)
 	}

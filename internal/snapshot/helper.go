@@ -77,6 +77,14 @@ func dir(project, name string) string { return path.Join(storeDir, project, name
 // `devstack-snapshot ARGS...` with the store and the volumes (at /v/KEY)
 // mounted; the volumes read-only when ro. The caller removes it (job.remove).
 func (h Helper) prepare(ctx context.Context, api Engine, project string, vols []Volume, ro bool, args ...string) (*job, error) {
+	return h.prepareAs(ctx, api, project, args[0], vols, ro, args...)
+}
+
+// prepareAs is prepare with the container named after role instead of the
+// verb: the transfer container of an export or import is only created (the
+// engine copies files through it) and runs, if ever, `devstack-snapshot
+// discard`.
+func (h Helper) prepareAs(ctx context.Context, api Engine, project, role string, vols []Volume, ro bool, args ...string) (*job, error) {
 	img := h.Image
 	if img == "" {
 		var err error
@@ -91,7 +99,7 @@ func (h Helper) prepare(ctx context.Context, api Engine, project string, vols []
 	for _, v := range vols {
 		mounts = append(mounts, mount.Mount{Type: mount.TypeVolume, Source: v.Name, Target: path.Join(volumesDir, v.Key), ReadOnly: ro})
 	}
-	name := Program + "-" + project + "-" + args[0]
+	name := Program + "-" + project + "-" + role
 	if err := removeStale(ctx, api, name); err != nil {
 		return nil, err
 	}

@@ -39,8 +39,10 @@ type RestoreResult struct {
 
 // Restore replaces the content of the project's volumes with a snapshot's:
 // it creates the volumes that do not exist (after down -v), stops the
-// running containers that mount them, restores (the helper checks every
-// checksum first: a damaged snapshot changes nothing), then starts those
+// running containers that mount them, restores (the helper reads each
+// archive once, checking its checksum while it unpacks it beside the
+// volume's content, and swaps every volume in only when all matched: a
+// damaged snapshot changes no volume), then starts those
 // containers again, whatever happened, and waits for them as up --wait does.
 func Restore(ctx context.Context, api dockerapi.API, p *types.Project, o RestoreOptions, out progress.Progress) (RestoreResult, error) {
 	var res RestoreResult
@@ -65,8 +67,10 @@ func Restore(ctx context.Context, api dockerapi.API, p *types.Project, o Restore
 	return res, err
 }
 
-// restoreHeld runs the helper's restore with the volumes' users stopped,
-// starts them again and waits for them.
+// restoreHeld unpacks the snapshot beside the volumes' content while their
+// users run (the helper's stage: each archive read once, its checksum
+// checked on the way; a damaged snapshot stops nothing), then stops the
+// running users for the swap only, starts them again and waits for them.
 func restoreHeld(ctx context.Context, api dockerapi.API, project, name string, vols []Volume, o RestoreOptions, out progress.Progress) ([]string, error) {
 	all, err := containers.Observe(ctx, api, project)
 	if err != nil {
@@ -76,19 +80,16 @@ func restoreHeld(ctx context.Context, api dockerapi.API, project, name string, v
 	for i, v := range vols {
 		keys[i] = v.Key
 	}
-	if err := verifySnapshot(ctx, api, project, name, keys, o.Helper); err != nil {
-		return nil, err
-	}
-	j, err := o.Helper.prepare(ctx, api, project, vols, false, append([]string{"restore", dir(project, name)}, keys...)...)
-	if err != nil {
+	if err := runHelper(ctx, api, project, vols, o.Helper, append([]string{"stage", dir(project, name)}, keys...)...); err != nil {
 		return nil, err
 	}
 	users := Users(all, vols)
 	held, resume, err := hold(ctx, api, project, users, true, out)
 	if err == nil {
-		_, err = j.run(ctx)
+		err = runHelper(ctx, api, project, vols, o.Helper, append([]string{"swap", dir(project, name)}, keys...)...)
+	} else {
+		_ = runHelper(context.WithoutCancel(ctx), api, project, vols, o.Helper, append([]string{"unstage", dir(project, name)}, keys...)...)
 	}
-	j.remove(ctx)
 	if rerr := resume(); err == nil {
 		err = rerr
 	}
@@ -103,11 +104,9 @@ func restoreHeld(ctx context.Context, api dockerapi.API, project, name string, v
 	return held, waitReady(ctx, api, project, users, held, out)
 }
 
-// verifySnapshot checks the snapshot's archives before anything is
-// stopped: a damaged snapshot then disturbs nothing. (The restore checks
-// them again.)
-func verifySnapshot(ctx context.Context, api dockerapi.API, project, name string, keys []string, h Helper) error {
-	j, err := h.prepare(ctx, api, project, nil, true, append([]string{"verify", dir(project, name)}, keys...)...)
+// runHelper runs the helper once with the volumes mounted read-write.
+func runHelper(ctx context.Context, api Engine, project string, vols []Volume, h Helper, args ...string) error {
+	j, err := h.prepare(ctx, api, project, vols, false, args...)
 	if err != nil {
 		return err
 	}
