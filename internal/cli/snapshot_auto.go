@@ -42,3 +42,13 @@ func autoSnapshot(ctx context.Context, g *globals, api dockerapi.API) error {
 	}
 	return nil
 }
+
+// recoverPaused unpauses the containers a snapshot save that was killed
+// (kill -9) left paused, and only those (snapshot.Recover), saying so.
+func recoverPaused(ctx context.Context, g *globals, api dockerapi.API, project string) error {
+	names, err := snapshot.Recover(ctx, api, project, g.printer())
+	if len(names) > 0 {
+		fmt.Fprintf(g.stderr, "Unpaused %s: an interrupted snapshot save had paused them\n", strings.Join(names, ", "))
+	}
+	return err
+}

@@ -117,6 +117,10 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 	if err != nil {
 		return err
 	}
+	if err := recoverPaused(ctx, g, api, p.Name); err != nil {
+		unlock()
+		return err
+	}
 	var once sync.Once
 	opts.Converged = func(res apply.UpResult) {
 		// Attached, up changes nothing more until Ctrl-C: others may act meanwhile.

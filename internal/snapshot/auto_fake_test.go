@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/devstack/devstack/internal/progress"
 	"github.com/devstack/devstack/internal/snapshot/manifest"
 )
@@ -47,6 +48,7 @@ func TestAutoSave(t *testing.T) {
 // Over the limit: skipped, said why; no volumes: nothing.
 func TestAutoSaveSkips(t *testing.T) {
 	api, p := upFlow(t)
+	api.ExitOnStart("devstack-snapshot-demo-ls", 0, "[]")
 	api.ExitOnStart("devstack-snapshot-demo-save", manifest.ExitTooBig, "devstack-snapshot: over the size limit: the volumes hold more than 2048 MiB")
 	res, err := AutoSave(context.Background(), api, p, "", time.Now(), helper, progress.Discard)
 	if err != nil || res.Name != "" || !strings.Contains(res.Skipped, "more than 2048 MiB") {
@@ -77,5 +79,34 @@ func TestUniqueName(t *testing.T) {
 		if got := UniqueName("auto-T", tc.taken); got != tc.want {
 			t.Errorf("UniqueName(%v) = %q, want %q", tc.taken, got, tc.want)
 		}
+	}
+}
+
+// A save killed during the copy left its helper and the db paused: the
+// next Recover unpauses the db, not web (which the user paused), and
+// removes the helper.
+func TestRecoverUnpausesWhatASaveLeft(t *testing.T) {
+	api, _ := upFlow(t)
+	ctx := context.Background()
+	db, _ := api.ContainerInspect(ctx, "demo-db-1")
+	web, _ := api.ContainerInspect(ctx, "demo-web-1")
+	users := []plan.Container{{ID: db.ID, Name: "demo-db-1", State: "running"}}
+	if _, err := helper.prepareWith(ctx, api, "demo", "save", pauseLabel(users, false), nil, true, "save"); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{db.ID, web.ID} {
+		if err := api.ContainerPause(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := Recover(ctx, api, "demo", progress.Discard)
+	if err != nil || !slices.Equal(got, []string{"demo-db-1"}) {
+		t.Fatalf("Recover: %v %v", got, err)
+	}
+	if state(t, api, "demo-db-1") != "running" || state(t, api, "demo-web-1") != "paused" || len(helpersLeft(t, api)) != 0 {
+		t.Errorf("db %s, web %s, helpers %v", state(t, api, "demo-db-1"), state(t, api, "demo-web-1"), helpersLeft(t, api))
+	}
+	if pauseLabel(users, true) != nil {
+		t.Errorf("--stop pauses nothing")
 	}
 }

@@ -85,6 +85,11 @@ func (h Helper) prepare(ctx context.Context, api Engine, project string, vols []
 // engine copies files through it) and runs, if ever, `devstack-snapshot
 // discard`.
 func (h Helper) prepareAs(ctx context.Context, api Engine, project, role string, vols []Volume, ro bool, args ...string) (*job, error) {
+	return h.prepareWith(ctx, api, project, role, nil, vols, ro, args...)
+}
+
+// prepareWith is prepareAs with more labels on the container.
+func (h Helper) prepareWith(ctx context.Context, api Engine, project, role string, labels map[string]string, vols []Volume, ro bool, args ...string) (*job, error) {
 	img := h.Image
 	if img == "" {
 		var err error
@@ -103,8 +108,12 @@ func (h Helper) prepareAs(ctx context.Context, api Engine, project, role string,
 	if err := removeStale(ctx, api, name); err != nil {
 		return nil, err
 	}
+	all := map[string]string{LabelHelper: project}
+	for k, v := range labels {
+		all[k] = v
+	}
 	resp, err := api.ContainerCreate(ctx,
-		&container.Config{Image: img, Cmd: args, Labels: map[string]string{LabelHelper: project}},
+		&container.Config{Image: img, Cmd: args, Labels: all},
 		&container.HostConfig{NetworkMode: "none", Mounts: mounts}, nil, nil, name)
 	if err != nil {
 		return nil, fmt.Errorf("creating the snapshot helper: %w", err)

@@ -25,6 +25,10 @@ import (
 // devstack would have written, or it is damaged.
 var ErrBadImport = errors.New("not a valid snapshot export")
 
+// expansionBudget is bundle's bound on what compressed bytes may expand
+// to (a variable for tests).
+var expansionBudget = bundle.ExpansionBudget
+
 // maxVolumes bounds the volumes one imported snapshot may hold.
 const maxVolumes = 256
 
@@ -53,7 +57,7 @@ func CheckImported(m manifest.Manifest) error {
 		switch {
 		case v.Size <= 0:
 			return bad("volume %s: size %d", v.Key, v.Size)
-		case v.Content < 0 || v.Content > bundle.ExpansionBudget(v.Size):
+		case v.Content < 0 || v.Content > expansionBudget(v.Size):
 			return bad("volume %s: %d bytes of content in %d compressed (a decompression bomb, or damage)", v.Key, v.Content, v.Size)
 		case len(v.SHA256) != 64 || strings.ToLower(v.SHA256) != v.SHA256:
 			return bad("volume %s: sha256 %q is not 64 hex digits", v.Key, termsafe.Name(v.SHA256))
@@ -77,12 +81,12 @@ func CheckImported(m manifest.Manifest) error {
 // volume, hard links out of it, device files, more content than the
 // manifest declares, expansion past the budget of its size.
 func checkVolumeArchive(r io.Reader, v manifest.Volume) error {
-	zr, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(bundle.ExpansionBudget(v.Size))))
+	zr, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(1<<30))
 	if err != nil {
 		return err
 	}
 	defer zr.Close()
-	lr := &io.LimitedReader{R: zr, N: bundle.ExpansionBudget(v.Size) + 1}
+	lr := &io.LimitedReader{R: zr, N: expansionBudget(v.Size) + 1}
 	tr := tar.NewReader(lr)
 	var content int64
 	for {

@@ -96,9 +96,12 @@ func TestCheckVolumeArchive(t *testing.T) {
 			}
 		})
 	}
-	// A bomb: 200 MiB of zeros from a few hundred KiB, declared small.
-	big := volArchive(t, file("./zeros", 200<<20))
-	err := checkVolumeArchive(bytes.NewReader(big), manifest.Volume{Key: "data", Size: int64(len(big)), Content: 200 << 20})
+	// A bomb: 4 MiB of zeros from a few KiB, over a budget of 1 MiB
+	// (bundle's is 1000 times the size, 64 MiB at least).
+	defer func(b func(int64) int64) { expansionBudget = b }(expansionBudget)
+	expansionBudget = func(int64) int64 { return 1 << 20 }
+	big := volArchive(t, file("./zeros", 4<<20))
+	err := checkVolumeArchive(bytes.NewReader(big), manifest.Volume{Key: "data", Size: int64(len(big)), Content: 4 << 20})
 	if err == nil || !strings.Contains(err.Error(), "expands beyond") {
 		t.Errorf("bomb: %v (archive %d bytes)", err, len(big))
 	}

@@ -72,6 +72,9 @@ func Restore(ctx context.Context, api dockerapi.API, p *types.Project, o Restore
 // checked on the way; a damaged snapshot stops nothing), then stops the
 // running users for the swap only, starts them again and waits for them.
 func restoreHeld(ctx context.Context, api dockerapi.API, project, name string, vols []Volume, o RestoreOptions, out progress.Progress) ([]string, error) {
+	if _, err := Recover(ctx, api, project, out); err != nil {
+		return nil, err
+	}
 	all, err := containers.Observe(ctx, api, project)
 	if err != nil {
 		return nil, err

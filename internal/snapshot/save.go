@@ -78,7 +78,10 @@ func Save(ctx context.Context, api SaveEngine, project string, o SaveOptions, ou
 	if o.MaxContent > 0 {
 		args = append(args, strconv.FormatInt(o.MaxContent, 10))
 	}
-	j, err := o.Helper.prepare(ctx, api, project, o.Volumes, true, args...)
+	if _, err := Recover(ctx, api, project, out); err != nil {
+		return res, err
+	}
+	j, err := o.Helper.prepareWith(ctx, api, project, args[0], pauseLabel(users, o.Stop), o.Volumes, true, args...)
 	if err != nil {
 		return res, err
 	}
