@@ -6,10 +6,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/utils/ptr"
 
 	"github.com/devstack/devstack/internal/kube/mapping"
@@ -179,17 +180,34 @@ func (c *Cluster) deleteAndWait(ctx context.Context, k kind, name string) error 
 	return c.waitGone(ctx, k, name)
 }
 
-// waitGone waits until the object is gone, watching it.
+// waitGone waits until the object is gone, watching it from the version
+// read, so that no deletion is missed.
 func (c *Cluster) waitGone(ctx context.Context, k kind, name string) error {
+	cl := k.client(c.Client, c.Namespace)
 	for {
-		a, err := k.annotations(ctx, c.Client, c.Namespace, name)
+		obj, err := cl.Get(ctx, name)
+		if apierrors.IsNotFound(err) {
+			return nil
+		}
 		if err != nil {
 			return c.classify(err, "reading "+k.name+"/"+name)
 		}
-		if a == nil {
+		wi, err := cl.Watch(ctx, metav1.ListOptions{FieldSelector: fields.OneTermEqualSelector("metadata.name", name).String(), ResourceVersion: obj.GetResourceVersion()})
+		if err != nil {
+			return c.classify(err, "watching "+k.name+"/"+name)
+		}
+		gone := false
+		for ev := range events(ctx, wi) {
+			if o, ok := ev.Object.(metav1.Object); ok && o.GetName() == name && ev.Type == watch.Deleted {
+				gone = true
+				break
+			}
+		}
+		wi.Stop()
+		if gone {
 			return nil
 		}
-		if err := c.watchOnce(ctx, k.name, name, 10*time.Second); err != nil {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
 	}

@@ -39,8 +39,14 @@ func (c *Cluster) Rm(ctx context.Context, project string, volumes bool, out prog
 		if err != nil {
 			return c.classify(err, "listing "+k.name+"s")
 		}
+		for _, n := range names { // all of a kind at once, then wait for each
+			err := k.del(ctx, c.Client, c.Namespace, n, metav1.DeleteOptions{PropagationPolicy: ptr.To(metav1.DeletePropagationForeground)})
+			if err != nil && !apierrors.IsNotFound(err) {
+				return c.classify(err, "deleting "+k.name+"/"+n)
+			}
+		}
 		for _, n := range names {
-			if err := c.deleteAndWait(ctx, k, n); err != nil {
+			if err := c.waitGone(ctx, k, n); err != nil {
 				return err
 			}
 			progress.Status(out, progress.KindObject, k.name+"/"+n, "Removed")

@@ -3,7 +3,6 @@ package worker
 import (
 	"context"
 	"errors"
-	"time"
 
 	"golang.org/x/sync/errgroup"
 	corev1 "k8s.io/api/core/v1"
@@ -88,22 +87,6 @@ func (c *Cluster) watchUntil(ctx context.Context, k kind, name string, done func
 			return err
 		}
 	}
-}
-
-// watchOnce returns at the object's next change, or after max.
-func (c *Cluster) watchOnce(ctx context.Context, kindName, name string, max time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, max)
-	defer cancel()
-	wi, err := kindOf(kindName).client(c.Client, c.Namespace).Watch(ctx, metav1.ListOptions{FieldSelector: fields.OneTermEqualSelector("metadata.name", name).String()})
-	if err != nil {
-		return c.classify(err, "watching "+kindName+"/"+name)
-	}
-	defer wi.Stop()
-	select {
-	case <-wi.ResultChan():
-	case <-ctx.Done():
-	}
-	return nil
 }
 
 // watchPods watches the workload's pods and fails at the first that will
