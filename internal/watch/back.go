@@ -110,9 +110,10 @@ func (r *runner) follow(ctx context.Context, t *Trigger, id string, send, confli
 
 // takeBatch writes one batch sent back on the host and reports it.
 func (r *runner) takeBatch(back *inject.Back, t *Trigger, conflict map[string]bool) error {
-	start := time.Now()
+	var start time.Time
 	var wrote []string
 	err := back.Next(func(tr *tar.Reader) error {
+		start = time.Now() // the batch arrived: the wait for it is not its time
 		for {
 			hdr, err := tr.Next()
 			if err == io.EOF {

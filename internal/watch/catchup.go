@@ -55,7 +55,6 @@ const (
 // caughtUp is what catching up one container did.
 type caughtUp struct {
 	copied, deleted []string // host paths
-	checked         int      // host entries compared
 }
 
 // catchUp brings the trigger's containers up to the host's tree (see
@@ -135,7 +134,7 @@ func (r *runner) catchUpIn(ctx context.Context, t *Trigger, id string, hostList 
 		if err == nil && len(copies) > 0 {
 			err = b.put(ctx, r.api, copies, missingParents(t, copies, k), nil)
 		}
-		return caughtUp{copied: fileHosts(copies), checked: len(host)}, err
+		return caughtUp{copied: fileHosts(copies)}, err
 	}
 	ignored := func(rel string, dir bool) bool {
 		return t.Match.Ignored(filepath.Join(t.Path, filepath.FromSlash(rel)), dir)
@@ -166,7 +165,7 @@ func (r *runner) catchUpIn(ctx context.Context, t *Trigger, id string, hostList 
 		}
 	}
 	r.stamps.setEntries(copies)
-	return caughtUp{copied: fileHosts(copies), deleted: deleted, checked: len(host)}, nil
+	return caughtUp{copied: fileHosts(copies), deleted: deleted}, nil
 }
 
 // compareContents hashes the files planCatchUp could not tell apart by
