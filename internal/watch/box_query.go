@@ -39,10 +39,21 @@ func (b *box) hash(ctx context.Context, api dockerapi.API, paths []string) ([]re
 	if err != nil {
 		return nil, err
 	}
-	sums, err := rc.Hash(ctx, paths)
-	b.broken(err)
-	return sums, err
+	sums := make([]receiver.Sum, 0, len(paths))
+	for len(paths) > 0 { // requests of a bounded size, whatever the count
+		n := min(len(paths), hashBatch)
+		got, err := rc.Hash(ctx, paths[:n])
+		if err != nil {
+			b.broken(err)
+			return nil, err
+		}
+		sums, paths = append(sums, got...), paths[n:]
+	}
+	return sums, nil
 }
+
+// hashBatch is how many paths one hash request names.
+const hashBatch = 4096
 
 // conn is the container's running receiver, started when needed.
 func (b *box) conn(ctx context.Context, api dockerapi.API) (*inject.Conn, error) {

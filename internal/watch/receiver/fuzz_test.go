@@ -3,6 +3,7 @@
 package receiver
 
 import (
+	"archive/tar"
 	"bufio"
 	"bytes"
 	"io"
@@ -14,7 +15,8 @@ import (
 
 // FuzzFrames: whatever bytes arrive, reading frames and a batch's tar
 // stream ends (with an error or at the end) without a panic, and a frame
-// written reads back the same. Seeds in testdata/fuzz/FuzzFrames.
+// written reads back the same; so do the host's readings of what a
+// container answers (listings, sums, batches sent back). Seeds in testdata/fuzz/FuzzFrames.
 func FuzzFrames(f *testing.F) {
 	f.Fuzz(func(t *testing.T, kind byte, payload, stream []byte) {
 		var b bytes.Buffer
@@ -41,6 +43,20 @@ func FuzzFrames(f *testing.F) {
 		if n, err := io.Copy(io.Discard, s); n > int64(len(stream)) {
 			t.Fatalf("a tar stream of %d bytes read %d (%v)", len(stream), n, err)
 		}
+		// What a container sends the host: listings, sums, batches back.
+		if stats, err := decodeStats(payload); err == nil {
+			if again, err := decodeStats(appendStats(nil, stats)); err != nil || len(again) != len(stats) {
+				t.Fatalf("listing %q does not round-trip: %v", payload, err)
+			}
+		}
+		_, _ = decodeSums(payload, len(stream)%5)
+		_ = ReadBack(bufio.NewReader(bytes.NewReader(stream)), func(tr *tar.Reader) error {
+			for {
+				if _, err := tr.Next(); err != nil {
+					return nil
+				}
+			}
+		})
 	})
 }
 
