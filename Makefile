@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: build receivers install release completions docs cross-check engine demo test test-swarm test-podman bench fuzz lint clean
+.PHONY: build receivers install release completions docs cross-check engine demo test test-swarm test-k8s test-podman bench fuzz lint clean
 
 # CGO_ENABLED=0: a static binary; stripped (-s -w), a third smaller. Every
 # build embeds devstack-receiver (make receivers), the small static program
@@ -90,6 +90,15 @@ test: lint engine
 # own (e2e/netns_test.go; root needed).
 test-swarm: engine
 	DEVSTACK_E2E_SWARM=1 $(GO) test -count=1 -timeout 20m ./e2e -run '^TestScripts(Dash)?$$/^swarm_'
+
+# The Kubernetes scripts (e2e/testdata/k8s) on a real single-node cluster
+# (scripts/k8s-rig: etcd, the control plane, a containerd and kubelet of its
+# own, kube-proxy, CNI bridge): builds its programs into
+# DEVSTACK_K8S_CACHE (default /var/cache/devstack-k8s; minutes cold, reused
+# after), brings it up, runs the scripts (K8S_RUN=NAME|NAME narrows them),
+# brings it down and fails when it left anything on the machine. Root.
+test-k8s: engine
+	scripts/k8s-rig/test.sh
 
 # The end-to-end scripts against Podman's Docker-compatible API
 # (scripts/ensure-podman.sh installs podman and starts its service when

@@ -50,7 +50,8 @@
 // not answer fails it (internal/enginetest). DEVSTACK_E2E=skip skips it
 // whatever answers. DEVSTACK_E2E_RACES=1 also runs the scripts marked
 // [races] (clients racing outside the lock; not yet stable under load),
-// DEVSTACK_E2E_SWARM=1 those marked [swarm] (make test-swarm).
+// DEVSTACK_E2E_SWARM=1 those marked [swarm] (make test-swarm), and
+// DEVSTACK_E2E_K8S=1 the Kubernetes scripts, testdata/k8s (make test-k8s).
 package e2e
 
 import (
@@ -154,16 +155,19 @@ func prepare(binDir string) error {
 // when DEVSTACK_E2E_RACES is set, for scripts that race clients outside
 // devstack's lock and are not yet stable on a loaded machine; [swarm] when
 // DEVSTACK_E2E_SWARM is set (make test-swarm), for the slower scripts on a
-// swarm rig; [podman] when the engine is Podman (make test-podman), for
-// `[podman] skip 'reason'` where a feature cannot work there; [chromium]
-// when headless Chromium and certutil are there (browser_test.go); [root]
-// when the tests run as root.
+// swarm rig; [k8s] when DEVSTACK_E2E_K8S is set (make test-k8s: a real
+// single-node Kubernetes runs, k8s_test.go); [podman] when the engine is
+// Podman (make test-podman), for `[podman] skip 'reason'` where a feature
+// cannot work there; [chromium] when headless Chromium and certutil are
+// there (browser_test.go); [root] when the tests run as root.
 func condition(cond string) (bool, error) {
 	switch cond {
 	case "races":
 		return os.Getenv("DEVSTACK_E2E_RACES") != "", nil
 	case "swarm":
 		return os.Getenv("DEVSTACK_E2E_SWARM") != "", nil
+	case "k8s":
+		return os.Getenv("DEVSTACK_E2E_K8S") != "", nil
 	case "podman":
 		return onPodman, nil
 	case "chromium":

@@ -4,8 +4,9 @@
 // `go test ./...` with no engine passes: such a package prints one line
 // saying how to run it, and skips. When an engine is expected it runs, and
 // an engine that does not answer fails it: DEVSTACK_E2E set (make test,
-// make bench and make test-podman set DEVSTACK_E2E=1), DEVSTACK_E2E_SWARM
-// or DEVSTACK_E2E_RACES set (they ask for scripts that need one), or CI
+// make bench and make test-podman set DEVSTACK_E2E=1), DEVSTACK_E2E_SWARM,
+// DEVSTACK_E2E_K8S or DEVSTACK_E2E_RACES set (they ask for scripts that
+// need one), or CI
 // set. DEVSTACK_E2E=skip skips the package whatever answers.
 package enginetest
 
@@ -49,7 +50,7 @@ func SkipLine(pkg, howto string) string {
 // Expected says that the environment asks for the engine-bound tests, so
 // that a missing engine is their failure, not a reason to skip them.
 func Expected() bool {
-	for _, k := range []string{"DEVSTACK_E2E", "DEVSTACK_E2E_SWARM", "DEVSTACK_E2E_RACES"} {
+	for _, k := range []string{"DEVSTACK_E2E", "DEVSTACK_E2E_SWARM", "DEVSTACK_E2E_K8S", "DEVSTACK_E2E_RACES"} {
 		if os.Getenv(k) != "" {
 			return true
 		}

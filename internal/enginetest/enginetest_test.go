@@ -10,7 +10,7 @@ import (
 // clearEnv unsets every knob (make test sets some for the whole run) and
 // points DOCKER_HOST at host.
 func clearEnv(t *testing.T, host string) {
-	for _, k := range []string{"DEVSTACK_E2E", "DEVSTACK_E2E_SWARM", "DEVSTACK_E2E_RACES", "CI", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_API_VERSION"} {
+	for _, k := range []string{"DEVSTACK_E2E", "DEVSTACK_E2E_SWARM", "DEVSTACK_E2E_K8S", "DEVSTACK_E2E_RACES", "CI", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_API_VERSION"} {
 		t.Setenv(k, "")
 	}
 	t.Setenv("DOCKER_HOST", host)
@@ -24,6 +24,7 @@ func TestExpected(t *testing.T) {
 		{"", "", false},
 		{"DEVSTACK_E2E", "1", true},
 		{"DEVSTACK_E2E_SWARM", "1", true},
+		{"DEVSTACK_E2E_K8S", "1", true},
 		{"DEVSTACK_E2E_RACES", "1", true},
 		{"CI", "true", true},
 		{"CI", "false", false},
