@@ -44,6 +44,10 @@ func (c *Cluster) Apply(ctx context.Context, project string, r mapping.Result, o
 	if _, err := c.ensureNamespace(ctx, project); err != nil {
 		return err
 	}
+	observed, err := c.observe(ctx, project)
+	if err != nil {
+		return err
+	}
 	workloads := map[mapping.Object]bool{}
 	for _, l := range r.Levels {
 		for _, w := range l {
@@ -52,14 +56,14 @@ func (c *Cluster) Apply(ctx context.Context, project string, r mapping.Result, o
 	}
 	for _, obj := range r.Objects {
 		if !workloads[obj] {
-			if err := c.applyObject(ctx, obj, out); err != nil {
+			if err := c.applyObject(ctx, obj, observed, out); err != nil {
 				return err
 			}
 		}
 	}
 	for i, level := range r.Levels {
 		for _, w := range level {
-			if err := c.applyObject(ctx, w.Object, out); err != nil {
+			if err := c.applyObject(ctx, w.Object, observed, out); err != nil {
 				return err
 			}
 		}
@@ -76,36 +80,49 @@ func (c *Cluster) Apply(ctx context.Context, project string, r mapping.Result, o
 	return c.removeStale(ctx, project, r, o.Prune, out)
 }
 
-// applyObject server-side applies obj unless the cluster has it with the
-// same applied hash. A changed Job (whose pod template cannot change) is
-// deleted and made again.
-func (c *Cluster) applyObject(ctx context.Context, obj mapping.Object, out progress.Progress) error {
+// observe lists the applied hashes of the project's objects, one list per
+// kind, by KIND/NAME.
+func (c *Cluster) observe(ctx context.Context, project string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, k := range kinds {
+		hashes, err := k.hashes(ctx, c.Client, c.Namespace, metav1.ListOptions{LabelSelector: projectSelector(project)})
+		if err != nil {
+			return nil, c.classify(err, "listing "+k.name+"s")
+		}
+		for n, h := range hashes {
+			out[k.name+"/"+n] = h
+		}
+	}
+	return out, nil
+}
+
+// applyObject server-side applies obj unless the project's objects
+// (observed) have it with the same applied hash. A changed Job (whose pod
+// template cannot change) is deleted and made again.
+func (c *Cluster) applyObject(ctx context.Context, obj mapping.Object, observed map[string]string, out progress.Progress) error {
 	k := kindOf(obj.GetObjectKind().GroupVersionKind().Kind)
 	id := k.name + "/" + obj.GetName()
 	data, sum, err := appliedJSON(obj, c.Namespace)
 	if err != nil {
 		return err
 	}
-	have, err := k.annotations(ctx, c.Client, c.Namespace, obj.GetName())
-	if err != nil {
-		return c.classify(err, "reading "+id)
-	}
-	if have != nil && hashOf(have) == sum {
+	have, exists := observed[id]
+	if exists && have == sum {
 		progress.Status(out, progress.KindObject, id, "Unchanged")
 		return nil
 	}
-	if have != nil && k.name == "Job" {
+	if exists && k.name == "Job" {
 		if err := c.deleteAndWait(ctx, k, obj.GetName()); err != nil {
 			return err
 		}
-		have = nil
+		exists = false
 	}
 	err = k.patch(ctx, c.Client, c.Namespace, obj.GetName(), data, metav1.PatchOptions{FieldManager: FieldManager, Force: ptr.To(true)})
 	if err != nil {
 		return c.classify(err, "applying "+id)
 	}
 	status := "Created"
-	if have != nil {
+	if exists {
 		status = "Updated"
 	}
 	progress.Status(out, progress.KindObject, id, status)

@@ -7,7 +7,6 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
@@ -18,13 +17,13 @@ import (
 
 // kind is what the worker does with the objects of one kind.
 type kind struct {
-	name string
-	// annotations reads an object's annotations (nil, nil when it does not exist).
-	annotations func(ctx context.Context, c kubernetes.Interface, ns, name string) (map[string]string, error)
-	patch       func(ctx context.Context, c kubernetes.Interface, ns, name string, data []byte, o metav1.PatchOptions) error
-	list        func(ctx context.Context, c kubernetes.Interface, ns string, o metav1.ListOptions) ([]string, error)
-	client      func(c kubernetes.Interface, ns string) api
-	del         func(ctx context.Context, c kubernetes.Interface, ns, name string, o metav1.DeleteOptions) error
+	name  string
+	patch func(ctx context.Context, c kubernetes.Interface, ns, name string, data []byte, o metav1.PatchOptions) error
+	list  func(ctx context.Context, c kubernetes.Interface, ns string, o metav1.ListOptions) ([]string, error)
+	// hashes lists the objects' applied hashes by name.
+	hashes func(ctx context.Context, c kubernetes.Interface, ns string, o metav1.ListOptions) (map[string]string, error)
+	client func(c kubernetes.Interface, ns string) api
+	del    func(ctx context.Context, c kubernetes.Interface, ns, name string, o metav1.DeleteOptions) error
 }
 
 // kinds in the order deploy rm removes them: the workloads (and so the
@@ -136,20 +135,6 @@ func typed(name string, client func(c kubernetes.Interface, ns string) api) kind
 	return kind{
 		name:   name,
 		client: client,
-		annotations: func(ctx context.Context, c kubernetes.Interface, ns, n string) (map[string]string, error) {
-			obj, err := client(c, ns).Get(ctx, n)
-			if apierrors.IsNotFound(err) {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, err
-			}
-			a := obj.GetAnnotations()
-			if a == nil {
-				a = map[string]string{}
-			}
-			return a, nil
-		},
 		patch: func(ctx context.Context, c kubernetes.Interface, ns, n string, data []byte, o metav1.PatchOptions) error {
 			return client(c, ns).Patch(ctx, n, data, o)
 		},
@@ -160,6 +145,14 @@ func typed(name string, client func(c kubernetes.Interface, ns string) api) kind
 				names = append(names, obj.GetName())
 			}
 			return names, err
+		},
+		hashes: func(ctx context.Context, c kubernetes.Interface, ns string, o metav1.ListOptions) (map[string]string, error) {
+			objs, err := client(c, ns).List(ctx, o)
+			out := map[string]string{}
+			for _, obj := range objs {
+				out[obj.GetName()] = hashOf(obj.GetAnnotations())
+			}
+			return out, err
 		},
 		del: func(ctx context.Context, c kubernetes.Interface, ns, n string, o metav1.DeleteOptions) error {
 			return client(c, ns).Delete(ctx, n, o)
