@@ -31,6 +31,7 @@ k8s_down() {
 # k8s_relock holds the rig lock (freed as the rig's processes ended) while
 # down removes what they left, so that no new rig starts meanwhile.
 k8s_relock() {
+	[ -n "${RIG_LOCKED:-}" ] && return 0 # up's own lock (removing a dead rig's leftovers)
 	exec 9>>"$RIG_LOCK"
 	flock -w 30 9
 }
@@ -115,7 +116,7 @@ k8s_remove_cgroups() {
 	for root in /sys/fs/cgroup /sys/fs/cgroup/*; do
 		for d in "$root"/kubepods*; do
 			[ -d "$d" ] || continue
-			for i in 1 2 3 4 5; do
+			for i in $(seq 25); do
 				find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
 				[ -d "$d" ] || break
 				sleep 0.2

@@ -82,9 +82,11 @@ up)
 	node_ip
 	k8s_packages
 	if ! k8s_up; then
-		echo "k8s-rig: up failed; the last lines of each log:" >&2
-		tail -n 5 "$DIR"/logs/*.log >&2 || true
-		k8s_down
+		if [ -d "$DIR/logs" ]; then
+			echo "k8s-rig: up failed; the last lines of each log:" >&2
+			tail -n 5 "$DIR"/logs/*.log >&2 || true
+		fi
+		if [ -d "$DIR/pids" ]; then k8s_down; else rmdir "$DIR" 2>/dev/null || true; fi
 		exit 1
 	fi
 	;;

@@ -48,6 +48,7 @@ k8s_lock() {
 		exec 9>&-
 		return 1
 	fi
+	RIG_LOCKED=1
 	if owner=$(cat "$RIG_OWNER" 2>/dev/null) && [ "$owner" != "$DIR" ] && [ -d "$owner/pids" ]; then
 		echo "k8s-rig: removing what the rig in $owner left (its processes ended)" >&2
 		(DIR=$owner CONTAINERD_SOCK=$owner/containerd/containerd.sock k8s_down) || true
