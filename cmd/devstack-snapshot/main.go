@@ -17,6 +17,7 @@
 //	devstack-snapshot unstage DIR [KEY...]     removes the stages
 //	devstack-snapshot ls DIR                   the manifests of DIR/*, as a JSON array
 //	devstack-snapshot rm DIR...                removes snapshots
+//	devstack-snapshot du KEY...                the bytes of file content of each volume /v/KEY, as JSON
 //	devstack-snapshot adopt STAGE DIR          renames an imported snapshot (devstack copied its
 //	                                           files into STAGE) to DIR once its files are the manifest's
 //	devstack-snapshot discard STAGE            removes what an import that failed left in STAGE
@@ -113,6 +114,8 @@ func run(ctx context.Context, args []string) (any, error) {
 		return list(dir)
 	case "rm":
 		return nil, remove(append([]string{dir}, rest...))
+	case "du":
+		return contentSizes(append([]string{filepath.Base(dir)}, rest...))
 	case "adopt":
 		if len(rest) != 1 {
 			return nil, errors.New("usage: devstack-snapshot adopt STAGE DIR")
@@ -156,6 +159,33 @@ func checkSize(m manifest.Manifest, limit int64) error {
 		}
 	}
 	return nil
+}
+
+// contentSizes answers the bytes of the regular files of each volume
+// /v/KEY.
+func contentSizes(keys []string) (map[string]int64, error) {
+	out := map[string]int64{}
+	for _, k := range keys {
+		if err := manifest.CheckName(k); err != nil {
+			return nil, err
+		}
+		var total int64
+		err := filepath.WalkDir(filepath.Join(volumesDir, k), func(_ string, d fs.DirEntry, err error) error {
+			if err != nil || !d.Type().IsRegular() {
+				return err
+			}
+			fi, err := d.Info()
+			if err == nil {
+				total += fi.Size()
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		out[k] = total
+	}
+	return out, nil
 }
 
 // list reads the manifest of every snapshot in dir, oldest first; a

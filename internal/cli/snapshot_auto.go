@@ -8,8 +8,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/compose-spec/compose-go/v2/types"
+
 	"github.com/devstack/devstack/internal/compose"
+	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/dockerapi"
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/devstack/devstack/internal/selfimage"
 	"github.com/devstack/devstack/internal/snapshot"
 )
@@ -29,16 +33,32 @@ func autoSnapshot(ctx context.Context, g *globals, api dockerapi.API) error {
 		return nil
 	}
 	res, err := snapshot.AutoSave(ctx, api, p, snapshot.GitBranch(p.WorkingDir), time.Now(), snapshot.Helper{}, g.printer())
+	return reportAuto(g, "down -v", "volumes", res, err)
+}
+
+// autoSnapshotAnonymous is the safety net of up -V and rm -v: a snapshot
+// auto-TIME of the anonymous volumes of the containers cs that hold data,
+// on down -v's terms.
+func autoSnapshotAnonymous(ctx context.Context, g *globals, api dockerapi.API, p *types.Project, cs []plan.Container, verb string) error {
+	if os.Getenv("DEVSTACK_NO_SNAPSHOT") == "1" {
+		return nil
+	}
+	res, err := snapshot.AutoSaveAnonymous(ctx, api, p, cs, time.Now(), snapshot.Helper{}, g.printer())
+	return reportAuto(g, verb, "anonymous volumes", res, err)
+}
+
+// reportAuto says what the safety snapshot of verb did, in one line.
+func reportAuto(g *globals, verb, what string, res snapshot.AutoResult, err error) error {
 	switch {
 	case errors.Is(err, selfimage.ErrNoProgram):
-		fmt.Fprintf(g.stderr, "No snapshot of the volumes before removing them: %v\n", err)
+		fmt.Fprintf(g.stderr, "No snapshot of the %s before removing them: %v\n", what, err)
 		return nil
 	case err != nil:
-		return fmt.Errorf("down -v removed nothing: the snapshot of the volumes before removing them failed: %w (--no-snapshot removes them without one)", err)
+		return fmt.Errorf("%s removed nothing: the snapshot of the %s before removing them failed: %w (--no-snapshot removes them without one)", verb, what, err)
 	case res.Skipped != "":
-		fmt.Fprintf(g.stderr, "No snapshot of volumes %s before removing them: %s (over %d GiB)\n", strings.Join(res.Volumes, ", "), res.Skipped, snapshot.AutoLimit>>30)
+		fmt.Fprintf(g.stderr, "No snapshot of %s %s before removing them: %s (over %d GiB)\n", what, strings.Join(res.Volumes, ", "), res.Skipped, snapshot.AutoLimit>>30)
 	case res.Name != "":
-		fmt.Fprintf(g.stderr, "Snapshot %s of volumes %s taken before removing them (devstack snapshot restore --latest brings them back; --no-snapshot skips it)\n", res.Name, strings.Join(res.Volumes, ", "))
+		fmt.Fprintf(g.stderr, "Snapshot %s of %s %s taken before removing them (devstack snapshot restore --latest brings them back; --no-snapshot skips it)\n", res.Name, what, strings.Join(res.Volumes, ", "))
 	}
 	return nil
 }
@@ -51,4 +71,25 @@ func recoverPaused(ctx context.Context, g *globals, api dockerapi.API, project s
 		fmt.Fprintf(g.stderr, "Unpaused %s: an interrupted snapshot save had paused them\n", strings.Join(names, ", "))
 	}
 	return err
+}
+
+// beforeUp, under up's lock: what a killed snapshot save left paused runs
+// again; with renew (up -V) the anonymous volumes of the project's
+// containers of p's services that hold data, which up -V may replace,
+// get a safety snapshot first.
+func beforeUp(ctx context.Context, g *globals, api dockerapi.API, p *types.Project, renew bool) error {
+	if err := recoverPaused(ctx, g, api, p.Name); err != nil || !renew {
+		return err
+	}
+	cs, err := containers.Observe(ctx, api, p.Name)
+	if err != nil {
+		return err
+	}
+	var mine []plan.Container
+	for _, c := range cs {
+		if _, ok := p.Services[c.Service]; ok {
+			mine = append(mine, c)
+		}
+	}
+	return autoSnapshotAnonymous(ctx, g, api, p, mine, "up -V")
 }

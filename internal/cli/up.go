@@ -20,7 +20,7 @@ import (
 
 type upFlags struct {
 	detach, build, forceRecreate, noRecreate, removeOrphans, wait, noColor, strictPorts bool
-	noTUI, downOnExit, noDeps, abortOnExit, renewAnon                                   bool
+	noTUI, downOnExit, noDeps, abortOnExit, renewAnon, noSnapshot                       bool
 	logLines                                                                            int
 	pull, exitCodeFrom                                                                  string
 	scale, attach, noAttach                                                             []string
@@ -59,7 +59,8 @@ the background, detached from the terminal (devstack watch --status, --stop).`,
 	fl.StringVar(&f.exitCodeFrom, "exit-code-from", "", "exit with the code of this service's container (implies --abort-on-container-exit)")
 	fl.StringArrayVar(&f.attach, "attach", nil, "show the logs of these services only (repeatable)")
 	fl.StringArrayVar(&f.noAttach, "no-attach", nil, "do not show the logs of this service (repeatable)")
-	fl.BoolVarP(&f.renewAnon, "renew-anon-volumes", "V", false, "give recreated containers new anonymous volumes instead of the old containers' data")
+	fl.BoolVarP(&f.renewAnon, "renew-anon-volumes", "V", false, "give recreated containers new anonymous volumes instead of the old containers' data (after a snapshot auto-TIME of those that hold data; --no-snapshot skips it)")
+	fl.BoolVar(&f.noSnapshot, "no-snapshot", false, "with -V: no safety snapshot of the anonymous volumes first (also DEVSTACK_NO_SNAPSHOT=1)")
 	fl.BoolVar(&f.removeOrphans, "remove-orphans", false, "remove containers of services not in the project")
 	fl.BoolVar(&f.wait, "wait", false, "wait until services are running and healthy (implies -d)")
 	fl.DurationVar(&f.waitTimeout, "wait-timeout", 0, "give up waiting after this long (with --wait)")
@@ -117,7 +118,7 @@ func runUp(ctx context.Context, g *globals, f upFlags, services []string) error 
 	if err != nil {
 		return err
 	}
-	if err := recoverPaused(ctx, g, api, p.Name); err != nil {
+	if err := beforeUp(ctx, g, api, p, f.renewAnon && !f.noSnapshot); err != nil {
 		unlock()
 		return err
 	}

@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/docker/docker/api/types/volume"
 
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -50,17 +52,60 @@ func AutoSave(ctx context.Context, api SaveEngine, p *types.Project, branch stri
 		have[v.Name] = true
 	}
 	var existing []Volume
-	var keys []string
 	for _, v := range vols {
 		if have[v.Name] {
 			existing = append(existing, v)
-			keys = append(keys, v.Key)
 		}
 	}
-	if len(existing) == 0 {
+	return autoSave(ctx, api, p.Name, existing, branch, now, h, out)
+}
+
+// AutoSaveAnonymous is the safety net of up -V and rm -v, which remove
+// the anonymous volumes of the containers cs: a snapshot auto-TIME of
+// those that hold data (snapshot restore puts it into the volumes the
+// same containers mount then), on AutoSave's terms.
+func AutoSaveAnonymous(ctx context.Context, api SaveEngine, p *types.Project, cs []plan.Container, now time.Time, h Helper, out progress.Progress) (AutoResult, error) {
+	vols := AnonymousVolumes(p, cs)
+	if len(vols) == 0 {
 		return AutoResult{}, nil
 	}
-	snaps, err := List(ctx, api, p.Name, h)
+	args := []string{"du"}
+	for _, v := range vols {
+		args = append(args, v.Key)
+	}
+	j, err := h.prepare(ctx, api, p.Name, vols, true, args...)
+	if err != nil {
+		return AutoResult{}, err
+	}
+	stdout, err := j.run(ctx)
+	j.remove(ctx)
+	if err != nil {
+		return AutoResult{}, err
+	}
+	var sizes map[string]int64
+	if err := json.Unmarshal(stdout, &sizes); err != nil {
+		return AutoResult{}, fmt.Errorf("%w: its sizes: %v", ErrHelper, err)
+	}
+	var full []Volume
+	for _, v := range vols {
+		if sizes[v.Key] > 0 {
+			full = append(full, v)
+		}
+	}
+	return autoSave(ctx, api, p.Name, full, "", now, h, out)
+}
+
+// autoSave saves vols (none: nothing) as auto-TIME, unique, within
+// AutoLimit, and prunes the project's auto- snapshots.
+func autoSave(ctx context.Context, api SaveEngine, project string, vols []Volume, branch string, now time.Time, h Helper, out progress.Progress) (AutoResult, error) {
+	if len(vols) == 0 {
+		return AutoResult{}, nil
+	}
+	keys := make([]string, len(vols))
+	for i, v := range vols {
+		keys[i] = v.Key
+	}
+	snaps, err := List(ctx, api, project, h)
 	if err != nil {
 		return AutoResult{}, err
 	}
@@ -69,14 +114,14 @@ func AutoSave(ctx context.Context, api SaveEngine, p *types.Project, branch stri
 		taken[i] = m.Name
 	}
 	name := UniqueName(AutoPrefix+now.UTC().Format("2006-01-02T15-04-05"), taken)
-	o := SaveOptions{Name: name, Volumes: existing, Branch: branch, MaxContent: AutoLimit, Helper: h, Now: func() time.Time { return now }}
-	if _, err := Save(ctx, api, p.Name, o, out); err != nil {
+	o := SaveOptions{Name: name, Volumes: vols, Branch: branch, MaxContent: AutoLimit, Helper: h, Now: func() time.Time { return now }}
+	if _, err := Save(ctx, api, project, o, out); err != nil {
 		if errors.Is(err, ErrTooBig) {
 			return AutoResult{Skipped: err.Error(), Volumes: keys}, nil
 		}
 		return AutoResult{}, err
 	}
-	return AutoResult{Name: name, Volumes: keys}, prune(ctx, api, p.Name, append(taken, name), h)
+	return AutoResult{Name: name, Volumes: keys}, prune(ctx, api, project, append(taken, name), h)
 }
 
 // UniqueName is base, or base-2, base-3... the first that taken does not

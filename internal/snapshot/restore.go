@@ -79,6 +79,9 @@ func restoreHeld(ctx context.Context, api dockerapi.API, project, name string, v
 	if err != nil {
 		return nil, err
 	}
+	if err := resolveAnonymous(vols, all); err != nil {
+		return nil, err
+	}
 	keys := make([]string, len(vols))
 	for i, v := range vols {
 		keys[i] = v.Key
@@ -153,6 +156,13 @@ func Targets(p *types.Project, m manifest.Manifest, keys []string) (vols []Volum
 		if len(keys) > 0 && !slices.Contains(keys, mv.Key) {
 			continue
 		}
+		if mv.Anonymous {
+			if _, ok := p.Services[mv.Service]; !ok {
+				return nil, nil, fmt.Errorf("snapshot %s: volume %s belongs to service %s, which the compose file no longer declares", m.Name, mv.Key, mv.Service)
+			}
+			vols = append(vols, Volume{Key: mv.Key, Anonymous: true, Service: mv.Service, Number: mv.Number, Path: mv.Path})
+			continue
+		}
 		pv, ok := p.Volumes[mv.Key]
 		if !ok {
 			return nil, nil, fmt.Errorf("%w: %s (in snapshot %s; the compose file no longer declares it)", ErrUnknownVolume, mv.Key, m.Name)
@@ -183,6 +193,8 @@ func createMissing(ctx context.Context, api dockerapi.VolumeAPI, p *types.Projec
 	var created []string
 	for _, v := range vols {
 		switch {
+		case v.Anonymous:
+			continue // its container's: resolveAnonymous
 		case have[v.Name]:
 			continue
 		case v.External:

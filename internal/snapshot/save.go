@@ -62,7 +62,7 @@ func Save(ctx context.Context, api SaveEngine, project string, o SaveOptions, ou
 	}
 	m := manifest.Manifest{Project: project, Name: o.Name, Created: now().UTC().Truncate(time.Second), Branch: o.Branch}
 	for _, v := range o.Volumes {
-		m.Volumes = append(m.Volumes, manifest.Volume{Key: v.Key, Name: v.Name, External: v.External})
+		m.Volumes = append(m.Volumes, fromManifest(v))
 	}
 	all, err := containers.Observe(ctx, api, project)
 	if err != nil {

@@ -22,9 +22,14 @@ import (
 
 // Volume is a named volume of the project a snapshot covers.
 type Volume struct {
-	Key      string // the compose file's key, under volumes:
+	Key      string // the compose file's key, under volumes:; an anonymous one's: AnonKey
 	Name     string // the engine's name
 	External bool
+	// Anonymous: the volume the container Service-Number mounts at Path.
+	Anonymous bool
+	Service   string
+	Number    int
+	Path      string
 }
 
 // Volumes are the named volumes a save covers: those of keys when given

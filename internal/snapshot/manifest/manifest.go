@@ -37,6 +37,12 @@ type Volume struct {
 	Key      string `json:"key"`                // the compose file's volume key: the archive is KEY.tar.zst
 	Name     string `json:"name"`               // the engine's volume name when saved
 	External bool   `json:"external,omitempty"` // an external volume, saved because it was named
+	// An anonymous volume (up -V's and rm -v's safety net): the one the
+	// container Service-Number mounts at Path; KEY is made of those.
+	Anonymous bool   `json:"anonymous,omitempty"`
+	Service   string `json:"service,omitempty"`
+	Number    int    `json:"number,omitempty"`
+	Path      string `json:"path,omitempty"`
 	Size     int64  `json:"size"`               // bytes of KEY.tar.zst
 	Content  int64  `json:"content"`            // bytes of the files' content
 	SHA256   string `json:"sha256"`             // of KEY.tar.zst, hex
