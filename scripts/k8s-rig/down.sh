@@ -110,12 +110,16 @@ k8s_unmount_all() {
 }
 
 # k8s_remove_cgroups removes the kubelet's pod cgroups (kubepods*) in every
-# hierarchy, innermost first.
+# hierarchy, innermost first, killing what still runs in them (containers
+# whose shim was killed, when a rig died).
 k8s_remove_cgroups() {
-	local root d i
+	local root d i pids
 	for root in /sys/fs/cgroup /sys/fs/cgroup/*; do
 		for d in "$root"/kubepods*; do
 			[ -d "$d" ] || continue
+			pids=$(find "$d" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u)
+			# shellcheck disable=SC2086
+			[ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
 			for i in $(seq 25); do
 				find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
 				[ -d "$d" ] || break
