@@ -43,9 +43,9 @@ type Volume struct {
 	Service   string `json:"service,omitempty"`
 	Number    int    `json:"number,omitempty"`
 	Path      string `json:"path,omitempty"`
-	Size     int64  `json:"size"`               // bytes of KEY.tar.zst
-	Content  int64  `json:"content"`            // bytes of the files' content
-	SHA256   string `json:"sha256"`             // of KEY.tar.zst, hex
+	Size      int64  `json:"size"`    // bytes of KEY.tar.zst
+	Content   int64  `json:"content"` // bytes of the files' content
+	SHA256    string `json:"sha256"`  // of KEY.tar.zst, hex
 }
 
 // Size is what the snapshot takes on the engine.
