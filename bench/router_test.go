@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,7 +33,9 @@ import (
 //     2 s each way (alternating which goes first), small and 1 MiB bodies,
 //     to a Go backend that keeps connections (routerecho). Target:
 //     throughput >= 0.8x of direct, over plain HTTP (the same protocol
-//     both ways) and over HTTPS (HTTP/2) for information.
+//     both ways); over HTTPS (HTTP/1.1, and HTTP/2 on one connection as a
+//     browser does) for information, with the CPU time a request costs the
+//     router's process and the app's.
 //   - p50 latency of 300 sequential small requests on one connection.
 //     Target: <= +1 ms over direct.
 //
@@ -122,7 +125,7 @@ type target struct {
 	client    *http.Client
 }
 
-func routerTargets(b *testing.B, p *project) (direct, plain, secure target) {
+func routerTargets(b *testing.B, p *project) (direct, plain, secure, h2 target) {
 	port := strings.TrimSpace(docker(b, "port", p.name+"-app-1", "8080/tcp"))
 	port = port[strings.LastIndexByte(port, ':')+1:]
 	rhttp := strings.TrimSpace(docker(b, "inspect", "-f", `{{(index (index .HostConfig.PortBindings "80/tcp") 0).HostPort}}`, "devstack-router"))
@@ -134,17 +137,22 @@ func routerTargets(b *testing.B, p *project) (direct, plain, secure target) {
 	}
 	roots := x509.NewCertPool()
 	roots.AppendCertsFromPEM(caPEM)
-	mk := func(addr string, tlsConf *tls.Config) *http.Client {
-		tr := &http.Transport{MaxIdleConnsPerHost: 64, TLSClientConfig: tlsConf, ForceAttemptHTTP2: tlsConf != nil, DisableCompression: true,
+	// The same client settings every way: keep-alive, up to 64 idle
+	// connections (each of the 8 clients keeps its own), no gzip; h2 is
+	// HTTP/2 over TLS, one connection for all 8 as a browser would.
+	mk := func(addr string, tlsConf *tls.Config, h2 bool) *http.Client {
+		tr := &http.Transport{MaxIdleConnsPerHost: 64, TLSClientConfig: tlsConf, ForceAttemptHTTP2: h2, DisableCompression: true,
 			DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 				return new(net.Dialer).DialContext(ctx, "tcp", addr)
 			}}
 		return &http.Client{Transport: tr, Timeout: 30 * time.Second}
 	}
-	direct = target{"direct", "http://127.0.0.1:" + port, mk("127.0.0.1:"+port, nil)}
-	plain = target{"router http", "http://" + host, mk("127.0.0.1:"+rhttp, nil)}
-	secure = target{"router https", "https://" + host, mk("127.0.0.1:"+rhttps, &tls.Config{RootCAs: roots, ServerName: host})}
-	return direct, plain, secure
+	direct = target{"direct", "http://127.0.0.1:" + port, mk("127.0.0.1:"+port, nil, false)}
+	plain = target{"router http", "http://" + host, mk("127.0.0.1:"+rhttp, nil, false)}
+	tlsConf := &tls.Config{RootCAs: roots, ServerName: host}
+	secure = target{"router https", "https://" + host, mk("127.0.0.1:"+rhttps, tlsConf.Clone(), false)}
+	h2 = target{"router https h2", "https://" + host, mk("127.0.0.1:"+rhttps, tlsConf.Clone(), true)}
+	return direct, plain, secure, h2
 }
 
 func docker(b *testing.B, args ...string) string {
@@ -155,34 +163,88 @@ func docker(b *testing.B, args ...string) string {
 	return string(out)
 }
 
-// routerRequests: throughput and latency, direct against the router.
+// routerRequests: throughput and latency, direct against the router;
+// and what each proxied request costs the router's process against what
+// it costs the app's, in CPU time (the router does the app's work, a
+// server's, plus a client's: where the CPUs are all busy, that bounds
+// the ratio).
 func routerRequests(b *testing.B, p *project) {
-	direct, plain, secure := routerTargets(b, p)
-	for _, t := range []target{direct, plain, secure} {
+	direct, plain, secure, h2 := routerTargets(b, p)
+	all := []target{direct, plain, secure, h2}
+	for _, t := range all {
 		if err := get(t, "/size/10"); err != nil { // warm, and answering
 			b.Fatalf("%s: %v", t.name, err)
 		}
 	}
+	pids := []int{containerPid(b, "devstack-router"), containerPid(b, p.name+"-app-1")}
 	for _, body := range []struct{ path, what string }{{"/size/100", "small"}, {"/size/1048576", "1 MiB"}} {
-		var d, r, s float64
+		rps := make([]float64, len(all))
+		var cpu [2]float64 // µs a request through the router: router, app
 		for i := range 2 {
-			if i == 1 {
-				d += throughput(b, direct, body.path)
+			order := all
+			if i == 1 { // direct last the second time
+				order = append(all[1:len(all):len(all)], all[0])
 			}
-			r += throughput(b, plain, body.path)
-			s += throughput(b, secure, body.path)
-			if i == 0 {
-				d += throughput(b, direct, body.path)
+			for _, t := range order {
+				before := cpuTimes(pids)
+				n := throughput(b, t, body.path)
+				if t == plain {
+					after := cpuTimes(pids)
+					for k := range cpu {
+						cpu[k] += us(after[k]-before[k]) / (n * 2) / 2
+					}
+				}
+				rps[indexOf(all, t)] += n / 2
 			}
 		}
-		d, r, s = d/2, r/2, s/2
+		d, r, s, s2 := rps[0], rps[1], rps[2], rps[3]
 		key := strings.ReplaceAll(body.what, " ", "")
 		reportAtLeast(b, "router-rps-ratio-"+key, fmt.Sprintf("router: throughput, %s bodies, http through the router / direct", body.what), r/d, "x", 0.8)
-		report(b, "router-rps-direct-"+key, fmt.Sprintf("  direct: requests/s (router https: %.0f, %.2fx)", s, s/d), d, "req/s", 0)
+		report(b, "router-rps-https-ratio-"+key, fmt.Sprintf("  https (HTTP/1.1) / direct (HTTP/2: %.2fx)", s2/d), s/d, "x", 0)
+		report(b, "router-rps-direct-"+key, "  direct: requests/s", d, "req/s", 0)
+		report(b, "router-cpu-us-"+key, fmt.Sprintf("  CPU a request, router's process (app's: %.0f µs)", cpu[1]), cpu[0], "µs", 0)
 	}
-	dl, rl, sl := latency(b, direct), latency(b, plain), latency(b, secure)
+	dl, rl, sl := latency(b, direct), latency(b, plain), latency(b, h2)
 	report(b, "router-p50-added-us", fmt.Sprintf("router: p50 latency added, http (median of 300; direct %.0f µs)", us(dl)), us(rl-dl), "µs", 1000)
 	report(b, "router-p50-added-https-us", "  https (HTTP/2)", us(sl-dl), "µs", 0)
+}
+
+func indexOf(ts []target, t target) int {
+	for i := range ts {
+		if ts[i].name == t.name {
+			return i
+		}
+	}
+	return -1
+}
+
+// containerPid is the host pid of a container's process.
+func containerPid(b *testing.B, name string) int {
+	pid, err := strconv.Atoi(strings.TrimSpace(docker(b, "inspect", "-f", "{{.State.Pid}}", name)))
+	if err != nil {
+		b.Fatalf("pid of %s: %v", name, err)
+	}
+	return pid
+}
+
+// cpuTimes is each process's CPU time (user and system) so far; 0 where
+// it cannot be read (an engine on another machine or in a VM).
+func cpuTimes(pids []int) []time.Duration {
+	out := make([]time.Duration, len(pids))
+	for i, pid := range pids {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+1:]))
+		if len(f) < 13 {
+			continue
+		}
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		s, _ := strconv.ParseInt(f[12], 10, 64)
+		out[i] = time.Duration(u+s) * 10 * time.Millisecond // USER_HZ 100
+	}
+	return out
 }
 
 func get(t target, path string) error {

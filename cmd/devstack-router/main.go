@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"log"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -50,8 +49,7 @@ func run(dir, httpAddr, httpsAddr string) error {
 	if err != nil {
 		return err
 	}
-	plain := &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second, ErrorLog: quiet()}
-	secure := &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second, TLSConfig: s.TLSConfig(), ErrorLog: quiet()}
+	plain, secure := router.NewHTTPServer(s, false), router.NewHTTPServer(s, true)
 	errc := make(chan error, 2)
 	go func() { errc <- plain.Serve(hl) }()
 	go func() { errc <- secure.ServeTLS(tl, "", "") }()
@@ -78,11 +76,3 @@ func run(dir, httpAddr, httpsAddr string) error {
 		}
 	}
 }
-
-// quiet drops the servers' own log lines (TLS handshakes refused for names
-// no project serves are expected, not news).
-func quiet() *log.Logger { return log.New(discard{}, "", 0) }
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }

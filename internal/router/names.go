@@ -70,6 +70,9 @@ func ValidName(name string) bool {
 // label in its punycode form (xn--...). A bracketed IPv6 literal or an
 // empty host gives "".
 func NormalizeHost(host string) string {
+	if plainName(host) {
+		return host // the usual case, every request: nothing to allocate
+	}
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
@@ -96,4 +99,19 @@ func ProjectOf(name string) string {
 		return ""
 	}
 	return rest[i+1:]
+}
+
+// plainName: host is already normal: lower-case letters, digits, '-' and
+// inner dots only (no port, no upper case, no IDN, no trailing dot).
+func plainName(host string) bool {
+	if host == "" || host[0] == '.' || host[len(host)-1] == '.' {
+		return false
+	}
+	for i := 0; i < len(host); i++ {
+		c := host[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
 }

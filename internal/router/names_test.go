@@ -58,10 +58,22 @@ func TestNormalizeHost(t *testing.T) {
 		"例え.localhost":                 "xn--r8jz45g.localhost",
 		"[::1]:443":                    "",
 		"":                             "",
+		" web.proj.localhost":          "web.proj.localhost",
+		"web.proj.localhost:":          "web.proj.localhost",
+		".":                            "",
+		"127.0.0.1:80":                 "127.0.0.1",
 	} {
 		if got := NormalizeHost(in); got != want {
 			t.Errorf("NormalizeHost(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A name that is already normal costs the router no allocation (every
+// request's Host goes through NormalizeHost).
+func TestNormalizeHostNoAlloc(t *testing.T) {
+	if n := testing.AllocsPerRun(100, func() { NormalizeHost("app.my-proj.localhost") }); n != 0 {
+		t.Errorf("NormalizeHost of a normal name: %v allocations, want 0", n)
 	}
 }
 

@@ -172,3 +172,19 @@ func TestServerWebSocketAndStreaming(t *testing.T) {
 		t.Error("sse: the first event was held back")
 	}
 }
+
+// The listeners' servers: HTTP/2 receive windows of MBs (uploads through
+// the router are not held back on loopback), TLS only on the secure one.
+func TestNewHTTPServer(t *testing.T) {
+	s := NewServer()
+	plain, secure := NewHTTPServer(s, false), NewHTTPServer(s, true)
+	if plain.TLSConfig != nil || secure.TLSConfig == nil || secure.TLSConfig.GetCertificate == nil {
+		t.Fatalf("TLS config: plain %v, secure %v", plain.TLSConfig, secure.TLSConfig)
+	}
+	for _, hs := range []*http.Server{plain, secure} {
+		if hs.Handler != s || hs.ReadHeaderTimeout == 0 || hs.IdleTimeout == 0 || hs.HTTP2 == nil ||
+			hs.HTTP2.MaxReceiveBufferPerStream < 4<<20 || hs.HTTP2.MaxReceiveBufferPerConnection < hs.HTTP2.MaxReceiveBufferPerStream {
+			t.Errorf("server %+v, HTTP/2 %+v", hs, hs.HTTP2)
+		}
+	}
+}
