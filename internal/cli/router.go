@@ -25,9 +25,11 @@ service's http:// names redirect to https:// (by default both serve). Several
 running containers of a service share its names, round-robin (unhealthy ones
 left out while others are ready).
 
-up --router, DEVSTACK_ROUTER=1 or the compose file's top-level
-x-devstack: {router: true} starts the router and gives the project its names
-(--router=false and DEVSTACK_ROUTER=0 leave it out); start, stop, restart and
+up starts the router (on first need) and gives the project its names, with
+nothing to configure; up --no-router, DEVSTACK_ROUTER=0 or the compose file's
+top-level x-devstack: {router: false} leave it out. On a remote engine
+(tcp://, ssh://, a context naming one) the router is off, and up says so in
+one line: its loopback ports would be that machine's. start, stop, restart and
 scale keep them on the running containers; down takes them away (the names
 then answer a page saying the project is down). The router reaches a project
 on a network of its own, PROJECT-devstack-router, never on the project's
@@ -64,7 +66,7 @@ func newRouterStatusCmd(g *globals) *cobra.Command {
 			defer api.Close()
 			r, err := routerctl.Find(ctx, api)
 			if errors.Is(err, routerctl.ErrNoRouter) {
-				fmt.Fprintln(g.stdout, "router: not running (devstack up --router starts it)")
+				fmt.Fprintln(g.stdout, "router: not running (devstack up starts it)")
 				return nil
 			}
 			if err != nil {

@@ -13,7 +13,7 @@ import (
 )
 
 // offerCA gives the projects' containers the router's CA when the router
-// is on for them (up --router, DEVSTACK_ROUTER=1) and the engine is local,
+// is on for them (routerWanted, routerProject) and the engine is local,
 // as the router itself: the CA's offer directory mounted read-only and
 // the variables of convert.CAEnv (see convert.OfferCA). A CA that cannot
 // be read or made is a warning (routerUp says it too); a bad x-devstack.ca

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -20,11 +21,26 @@ type routerPrep struct {
 	err   error
 }
 
-// routerFlag notes whether --router was given (--router=false then
-// turns the router off whatever else says).
-func routerFlag(f upFlags, cmd *cobra.Command) upFlags {
+// routerFlag notes whether --router or --no-router was given (then it
+// decides whatever else says); both, saying opposite things, is an error.
+func routerFlag(f upFlags, cmd *cobra.Command) (upFlags, error) {
 	f.routerSet = cmd.Flags().Changed("router")
-	return f
+	if f.noRouter {
+		if f.routerSet && f.router {
+			return f, errors.New("--router and --no-router cannot be combined")
+		}
+		f.router, f.routerSet = false, true
+	}
+	return f, nil
+}
+
+// runUpCmd is runUp with up's router flags read.
+func runUpCmd(cmd *cobra.Command, g *globals, f upFlags, services []string) error {
+	f, err := routerFlag(f, cmd)
+	if err != nil {
+		return err
+	}
+	return runUp(cmd.Context(), g, f, services)
 }
 
 // upRouter: when up gives the project router names (routerWanted), the
@@ -88,7 +104,7 @@ func routerUp(ctx context.Context, g *globals, api dockerapi.API, p *types.Proje
 		a, err = routerctl.Attach(ctx, api, ca, routerCache(), p)
 	}
 	if err != nil {
-		fmt.Fprintf(g.stderr, "warning: router: %v; no https://SERVICE.%s.localhost URLs (--router=false or DEVSTACK_ROUTER=0 leave the router out)\n", err, p.Name)
+		fmt.Fprintf(g.stderr, "warning: router: %v; no https://SERVICE.%s.localhost URLs (--no-router or DEVSTACK_ROUTER=0 leave the router out)\n", err, p.Name)
 		return
 	}
 	for _, n := range append(prep.notesOf(), a.Notes...) {

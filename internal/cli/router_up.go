@@ -28,8 +28,8 @@ func routerEnv() (on, set bool) {
 }
 
 // routerWanted says whether up gives the project its router names: up's
-// --router (=false) first, then DEVSTACK_ROUTER, then the compose file's
-// top-level x-devstack: {router: BOOL}; off without any.
+// --router (=false) / --no-router first, then DEVSTACK_ROUTER, then the
+// compose file's top-level x-devstack: {router: BOOL}; on without any.
 func routerWanted(g *globals, f upFlags, p *types.Project) bool {
 	if f.routerSet {
 		return f.router
@@ -136,7 +136,7 @@ func routerRefresh(ctx context.Context, g *globals, api dockerapi.API, project s
 }
 
 // routerDown takes the project off the router before down removes its
-// networks, whether or not the router is on now: an up --router earlier
+// networks, whether or not the router is on now: an earlier up
 // put it there.
 func routerDown(ctx context.Context, g *globals, api dockerapi.API, project string) {
 	if err := routerctl.Detach(ctx, api, routerCache(), project); err != nil {

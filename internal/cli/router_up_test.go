@@ -12,12 +12,16 @@ import (
 	"github.com/devstack/devstack/internal/routerctl"
 )
 
-// up's router: --router(=false), then DEVSTACK_ROUTER, then the compose
-// file's x-devstack.router, else off.
+// up's router: --router(=false) / --no-router, then DEVSTACK_ROUTER, then
+// the compose file's x-devstack.router, else on.
 func TestRouterWanted(t *testing.T) {
 	file := func(v any) *types.Project {
 		p := &types.Project{Name: "p"}
-		if v != nil {
+		switch v {
+		case nil:
+		case "absent":
+			p.Extensions = types.Extensions{"x-devstack": map[string]any{"ca": true}}
+		default:
 			p.Extensions = types.Extensions{"x-devstack": map[string]any{"router": v}}
 		}
 		return p
@@ -30,8 +34,11 @@ func TestRouterWanted(t *testing.T) {
 		want      bool
 		warn      string
 	}{
-		{name: "nothing: off"},
+		{name: "nothing: on", want: true},
 		{name: "file on", file: true, want: true},
+		{name: "file off", file: false},
+		{name: "x-devstack without router: on", file: "absent", want: true},
+		{name: "env off", env: "0"},
 		{name: "env off beats file", env: "0", file: true},
 		{name: "env on", env: "yes", file: false, want: true},
 		{name: "--router=false beats env", set: true, env: "1", file: true},
@@ -80,5 +87,34 @@ func TestRouterServes(t *testing.T) {
 	}
 	if d := c.Dir; filepath.Base(d) != "routes" {
 		t.Errorf("cache dir %s", d)
+	}
+}
+
+// --no-router is --router=false; with --router it is an error, with
+// --router=false the same.
+func TestRouterFlag(t *testing.T) {
+	for _, c := range []struct {
+		args          []string
+		router, isSet bool
+		err           bool
+	}{
+		{args: nil, router: true},
+		{args: []string{"--no-router"}, isSet: true},
+		{args: []string{"--router=false"}, isSet: true},
+		{args: []string{"--router=false", "--no-router"}, isSet: true},
+		{args: []string{"--router"}, router: true, isSet: true},
+		{args: []string{"--router", "--no-router"}, err: true},
+	} {
+		cmd := newUpCmd(&globals{})
+		if err := cmd.ParseFlags(c.args); err != nil {
+			t.Fatal(err)
+		}
+		var f upFlags
+		f.router, _ = cmd.Flags().GetBool("router")
+		f.noRouter, _ = cmd.Flags().GetBool("no-router")
+		got, err := routerFlag(f, cmd)
+		if (err != nil) != c.err || err == nil && (got.router != c.router || got.routerSet != c.isSet) {
+			t.Errorf("%v: router %v set %v err %v, want %v %v err %v", c.args, got.router, got.routerSet, err, c.router, c.isSet, c.err)
+		}
 	}
 }

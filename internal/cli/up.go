@@ -20,7 +20,7 @@ type upFlags struct {
 	logLines                                                                            int
 	pull, exitCodeFrom                                                                  string
 	scale, attach, noAttach                                                             []string
-	watch, router, routerSet                                                            bool
+	watch, router, routerSet, noRouter                                                  bool
 	watchOpts                                                                           watchFlags
 	waitTimeout                                                                         time.Duration
 	timeout                                                                             int
@@ -41,7 +41,7 @@ every service's logs, and Ctrl-C stops the stack gracefully, a second Ctrl-C
 kills it. --watch then follows develop.watch (see devstack watch); with -d
 (or --wait) up returns once the stack is up and leaves the watcher running in
 the background, detached from the terminal (devstack watch --status, --stop).`,
-		RunE: func(c *cobra.Command, args []string) error { return runUp(c.Context(), g, routerFlag(f, c), args) },
+		RunE: func(c *cobra.Command, args []string) error { return runUpCmd(c, g, f, args) },
 	}
 	fl := cmd.Flags()
 	fl.BoolVarP(&f.detach, "detach", "d", false, "start in the background and return")
@@ -67,7 +67,8 @@ the background, detached from the terminal (devstack watch --status, --stop).`,
 	fl.IntVar(&f.logLines, "log-lines", tui.DefaultRingSize, "log lines the dashboard keeps per service")
 	fl.IntVarP(&f.timeout, "timeout", "t", -1, "seconds to wait for containers to stop on Ctrl-C (default: stop_grace_period)")
 	fl.BoolVar(&f.watch, "watch", false, "then follow develop.watch triggers (see devstack watch); with -d or --wait the watcher runs in the background")
-	fl.BoolVar(&f.router, "router", false, "serve https://SERVICE.PROJECT.localhost through devstack's local router (--router=false: not; else DEVSTACK_ROUTER=1|0, else the compose file's x-devstack: {router: BOOL}; see devstack router)")
+	fl.BoolVar(&f.router, "router", true, "serve https://SERVICE.PROJECT.localhost through devstack's local router (on unless --no-router, DEVSTACK_ROUTER=0 or the compose file's x-devstack: {router: false}; see devstack router)")
+	fl.BoolVar(&f.noRouter, "no-router", false, "leave the local router out (same as --router=false)")
 	f.watchOpts.register(cmd, "watch-")
 	return cmd
 }

@@ -130,16 +130,16 @@ func HTTPSRedirectOf(ext types.Extensions) (bool, error) {
 
 // ProjectRouterOf is the compose file's top-level x-devstack.router: up
 // gives the project its router names (https://SERVICE.PROJECT.localhost)
-// when true, not when false or absent.
+// unless it is false; a value that is no boolean is an error (and off).
 func ProjectRouterOf(ext types.Extensions) (bool, error) {
 	var v struct {
-		Router bool `mapstructure:"router"`
+		Router *bool `mapstructure:"router"`
 	}
 	if _, ok := ext[Extension]; !ok {
-		return false, nil
+		return true, nil
 	}
 	if _, err := ext.Get(Extension, &v); err != nil {
 		return false, fmt.Errorf("%s.router: %w", Extension, err)
 	}
-	return v.Router, nil
+	return v.Router == nil || *v.Router, nil
 }
