@@ -9,17 +9,16 @@ import (
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/presets"
 	"github.com/devstack/devstack/internal/router"
-	"github.com/devstack/devstack/internal/routerctl"
 )
 
 // offerCA gives the projects' containers the router's CA when the router
-// is on for them (routerWanted, routerProject) and the engine is local,
+// is on for them (routerWanted, routerProject) and can run on the engine (routerOffHere),
 // as the router itself: the CA's offer directory mounted read-only and
 // the variables of convert.CAEnv (see convert.OfferCA). A CA that cannot
 // be read or made is a warning (routerUp says it too); a bad x-devstack.ca
 // fails before anything is created.
 func offerCA(g *globals, api dockerapi.API, projects ...*types.Project) error {
-	if !routerctl.Local(api.DaemonHost()) {
+	if routerOffHere(api) != "" {
 		return nil
 	}
 	dir, err := router.CADir()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/spf13/cobra"
@@ -63,7 +64,7 @@ func upRouter(ctx context.Context, g *globals, api dockerapi.API, f upFlags, ful
 // prepareRouter starts routerctl.Prepare for p.
 func prepareRouter(ctx context.Context, api dockerapi.API, p *types.Project) *routerPrep {
 	rp := &routerPrep{done: make(chan struct{})}
-	if !routerctl.Local(api.DaemonHost()) {
+	if routerOffHere(api) != "" {
 		close(rp.done) // routerUp says why not
 		return rp
 	}
@@ -87,8 +88,8 @@ func routerUp(ctx context.Context, g *globals, api dockerapi.API, p *types.Proje
 	if prep == nil {
 		return
 	}
-	if host := api.DaemonHost(); !routerctl.Local(host) {
-		fmt.Fprintf(g.stderr, "router: off for the remote engine at %s (its ports would be on that machine's loopback)\n", host)
+	if why := routerOffHere(api); why != "" {
+		fmt.Fprintf(g.stderr, "router: off %s\n", why)
 		return
 	}
 	var a routerctl.Attached
@@ -128,4 +129,22 @@ func (rp *routerPrep) notesOf() []string {
 		return nil
 	}
 	return rp.notes
+}
+
+// routerOffHere says why the router is off on api's engine whatever asks
+// for it, "" when it can run there: a remote engine (its ports would be on
+// that machine's loopback), or Podman (there the router cannot reach the
+// services on a host whose forwarding policy drops traffic inside Podman's
+// internal networks, as Docker's does, and a removed router can leave its
+// port rules behind).
+func routerOffHere(api dockerapi.API) string {
+	if host := api.DaemonHost(); !routerctl.Local(host) {
+		return "for the remote engine at " + host + " (its ports would be on that machine's loopback)"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if dockerapi.OnPodman(ctx, api) {
+		return "on Podman for now (it cannot reach the services through Podman's internal networks where the host's forwarding policy drops their traffic)"
+	}
+	return ""
 }

@@ -74,6 +74,10 @@ type Stopper interface {
 // podmanEngines remembers, per client, whether its engine is Podman.
 var podmanEngines sync.Map // StopProbe -> bool
 
+// OnPodman reports whether api's engine is Podman (its /version asked once
+// per client; an engine that does not answer counts as Docker).
+func OnPodman(ctx context.Context, api StopProbe) bool { return isPodmanEngine(ctx, api) }
+
 func isPodmanEngine(ctx context.Context, api StopProbe) bool {
 	if p, ok := podmanEngines.Load(api); ok {
 		return p.(bool)
