@@ -20,9 +20,10 @@ import (
 // rig's KUBECONFIG and DEVSTACK_K8S_RIG (its state dir, for loading images
 // into the node). Besides the common environment, each script gets
 // KUBECONFIG and NAMESPACE (its own, deleted after it; the script creates
-// it); $IMAGE is in the node already (pods use imagePullPolicy: Never: the
-// node pulls from no registry), and `k8sload IMAGE...` copies more images
-// from the engine into the node.
+// it); $IMAGE is in the node already, `k8sload IMAGE...` copies more images
+// from the engine into the node, and `registry` starts the shared registry
+// on the loopback ($REGISTRY), which the node's containerd pulls from as
+// the engine pushes to it (plain HTTP: a loopback registry).
 func TestScriptsK8s(t *testing.T) {
 	if os.Getenv("DEVSTACK_E2E_K8S") == "" {
 		t.Skip("the Kubernetes scripts run with DEVSTACK_E2E_K8S=1 (make test-k8s)")
@@ -40,7 +41,7 @@ func TestScriptsK8s(t *testing.T) {
 		Dir: "testdata/k8s", Setup: setupK8sScript, Condition: condition,
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
 			"waitfor": cmdWaitfor, "httpget": cmdHTTPGet, "freeport": cmdFreeport, "sleep": cmdSleep,
-			"k8sload": cmdK8sLoad,
+			"k8sload": cmdK8sLoad, "registry": cmdRegistry,
 		},
 	})
 }

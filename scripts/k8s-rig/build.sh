@@ -9,8 +9,9 @@
 # and $K8S_BIN make the next build free.
 k8s_build() {
 	local start p
+	k8s_build_coredns || return 1
 	if k8s_built; then
-		echo "k8s-rig: Kubernetes $K8S_VERSION binaries up to date in $K8S_BIN"
+		echo "k8s-rig: Kubernetes $K8S_VERSION binaries and CoreDNS up to date in $K8S_BIN"
 		return 0
 	fi
 	mkdir -p "$K8S_BIN"
@@ -33,10 +34,31 @@ k8s_build() {
 	echo "k8s-rig: built in $(($(date +%s) - start)) s ($(du -sh "$K8S_BIN" | cut -f1) of binaries)"
 }
 
+# k8s_build_coredns builds CoreDNS $COREDNS_VERSION (the cluster DNS: its
+# kubernetes plugin included) into $K8S_BIN unless it is there already
+# (~2 min cold, ~100 MB).
+k8s_build_coredns() {
+	local start
+	if k8s_coredns_built; then
+		return 0
+	fi
+	mkdir -p "$K8S_BIN"
+	start=$(date +%s)
+	echo "k8s-rig: building CoreDNS $COREDNS_VERSION into $K8S_BIN"
+	(cd "$RIG_SRC" && GOBIN="$K8S_BIN" CGO_ENABLED=0 GOFLAGS= nice -n 10 go install -p="${DEVSTACK_K8S_BUILD_P:-2}" \
+		-trimpath -ldflags "-s -w" "github.com/coredns/coredns@$COREDNS_VERSION")
+	echo "$COREDNS_VERSION" >"$K8S_BIN/.coredns-version"
+	echo "k8s-rig: CoreDNS built in $(($(date +%s) - start)) s"
+}
+
+k8s_coredns_built() {
+	[ -x "$K8S_BIN/coredns" ] && [ "$(cat "$K8S_BIN/.coredns-version" 2>/dev/null)" = "$COREDNS_VERSION" ]
+}
+
 # k8s_built: $K8S_BIN has every program, built from the tools module as it
-# is now.
+# is now, and CoreDNS.
 k8s_built() {
-	[ "$(cat "$K8S_BIN/.built-from" 2>/dev/null)" = "$(k8s_build_stamp)" ] && k8s_have_bins
+	[ "$(cat "$K8S_BIN/.built-from" 2>/dev/null)" = "$(k8s_build_stamp)" ] && k8s_have_bins && k8s_coredns_built
 }
 
 k8s_build_stamp() {

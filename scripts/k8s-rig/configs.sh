@@ -62,6 +62,8 @@ containerRuntimeEndpoint: unix://$CONTAINERD_SOCK
 podLogsDir: $DIR/kubelet/pod-logs
 volumePluginDir: $DIR/kubelet/volume-plugins
 registerNode: true
+clusterDNS: [$DNS_IP]
+clusterDomain: $CLUSTER_DOMAIN
 serializeImagePulls: false
 imageGCHighThresholdPercent: 100
 evictionHard: {memory.available: "100Mi", nodefs.available: "1%", imagefs.available: "1%"}

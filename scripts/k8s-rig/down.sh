@@ -15,7 +15,7 @@ k8s_down() {
 	# Every step runs whatever the one before did (best effort: the
 	# caller's check-clean.sh says what, if anything, is left).
 	local step rc=0
-	for step in "k8s_stop kube-controller-manager kube-scheduler" k8s_delete_pods "k8s_stop kubelet kube-proxy" \
+	for step in "k8s_stop kube-controller-manager kube-scheduler coredns" k8s_delete_pods "k8s_stop kubelet kube-proxy" \
 		k8s_proxy_cleanup k8s_kill_shims "k8s_stop containerd kube-apiserver" "k8s_stop etcd" k8s_relock k8s_unmount_all \
 		k8s_remove_cgroups "k8s_remove_chains iptables" "k8s_remove_chains ip6tables" k8s_restore_machine; do
 		$step || { echo "k8s-rig: down: $step failed" >&2; rc=1; }
@@ -159,6 +159,7 @@ k8s_remove_chains() {
 k8s_restore_machine() {
 	local f k v p t
 	ip link del "$CNI_BRIDGE" 2>/dev/null || true
+	ip link del "$DNS_LINK" 2>/dev/null || true
 	[ -d "$DIR/before" ] || return 0
 	for f in "$DIR"/before/sysctl.*; do
 		[ -s "$f" ] || continue

@@ -32,6 +32,13 @@ SVC_CIDR=10.96.0.0/16
 SVC_APISERVER_IP=10.96.0.1
 POD_CIDR=10.244.0.0/24
 CNI_BRIDGE=dsk8s0
+# The cluster DNS: CoreDNS as a process of the machine, listening on an
+# address of its own (on a dummy link) that pods reach through their default
+# route; the kubelet gives pods it as their nameserver.
+COREDNS_VERSION=v1.12.1
+DNS_LINK=dsk8sdns0
+DNS_IP=10.245.0.10
+CLUSTER_DOMAIN=cluster.local
 PAUSE_IMAGE=docker.io/devstack-k8s/pause:1
 # The sysctls the kubelet sets (and a few a Kubernetes node may), restored by down.
 RIG_SYSCTLS="kernel.panic kernel.panic_on_oops vm.overcommit_memory vm.panic_on_oom kernel.keys.root_maxkeys

@@ -35,5 +35,5 @@ set -uo pipefail
 	done
 	ls /run/netns 2>/dev/null | grep '^cni-' | sed 's|^|/run/netns/|'
 	echo "## processes"
-	ps -eo comm=,args= | awk '$1 ~ /^(kube-|kubelet|etcd)/ || ($1 == "containerd" && /containerd\/config\.toml/) {print $1}' | sort
+	ps -eo comm=,args= | awk '$1 ~ /^(kube-|kubelet|etcd|coredns)/ || ($1 == "containerd" && /containerd\/config\.toml/) {print $1}' | sort
 } >"$1"

@@ -8,7 +8,7 @@
 k8s_up() {
 	local start owner
 	start=$(date +%s.%N)
-	k8s_have_bins || { echo "k8s-rig: no binaries in $K8S_BIN: run rig.sh build first" >&2; return 1; }
+	k8s_have_bins && k8s_coredns_built || { echo "k8s-rig: no binaries in $K8S_BIN: run rig.sh build first" >&2; return 1; }
 	k8s_lock || return 1
 	k8s_ports_free || return 1
 	mkdir -p "$DIR/logs" "$DIR/pids" "$DIR/before"
@@ -23,6 +23,7 @@ k8s_up() {
 	k8s_start_apiserver
 	k8s_wait 60 "apiserver ready" k8s_kubectl get --raw /readyz || return 1
 	k8s_start_controllers
+	k8s_start_dns || return 1
 	k8s_wait 30 "containerd answering" ctr -a "$CONTAINERD_SOCK" version || return 1
 	ctr -a "$CONTAINERD_SOCK" -n k8s.io images import "$DIR/pause.tar" >/dev/null || return 1
 	k8s_start kubelet "$K8S_BIN/kubelet" --config "$DIR/kubelet.yaml" --kubeconfig "$DIR/kubelet.kubeconfig" \
@@ -31,6 +32,7 @@ k8s_up() {
 	k8s_wait 60 "node $NODE_NAME Ready" k8s_node_ready || return 1
 	k8s_wait 30 "service account default/default" k8s_kubectl get serviceaccount default || return 1
 	k8s_wait 30 "kube-proxy's rules" iptables -t nat -n -L KUBE-SERVICES || return 1
+	k8s_wait 30 "cluster DNS on $DNS_IP" busybox nslookup "kubernetes.default.svc.$CLUSTER_DOMAIN" "$DNS_IP" || return 1
 	echo "k8s-rig: Kubernetes $K8S_VERSION up in $(k8s_since "$start") s (node $NODE_NAME, $NODE_IP)" >&2
 	echo "$DIR/kubeconfig"
 }
@@ -103,6 +105,28 @@ k8s_start_apiserver() {
 		--service-account-key-file "$p/sa.pub" --service-account-signing-key-file "$p/sa.key" \
 		--service-account-issuer https://kubernetes.default.svc.cluster.local --cert-dir "$DIR/apiserver" \
 		--kubelet-preferred-address-types InternalIP,Hostname --profiling=false --v=1
+}
+
+# k8s_start_dns starts CoreDNS on $DNS_IP:53 (a dummy link of the rig's):
+# its kubernetes plugin answers for $CLUSTER_DOMAIN from the apiserver
+# (Services by name as NAME, NAME.NAMESPACE, ...svc.$CLUSTER_DOMAIN), other
+# names go to the machine's resolvers.
+k8s_start_dns() {
+	ip link add "$DNS_LINK" type dummy && ip addr add "$DNS_IP/32" dev "$DNS_LINK" && ip link set "$DNS_LINK" up || return 1
+	cat >"$DIR/Corefile" <<CONF
+.:53 {
+	bind $DNS_IP
+	errors
+	kubernetes $CLUSTER_DOMAIN in-addr.arpa ip6.arpa {
+		kubeconfig $DIR/kubeconfig
+		pods insecure
+		fallthrough in-addr.arpa ip6.arpa
+	}
+	forward . /etc/resolv.conf
+	cache 5
+}
+CONF
+	k8s_start coredns "$K8S_BIN/coredns" -conf "$DIR/Corefile"
 }
 
 k8s_start_controllers() {
