@@ -159,7 +159,7 @@ k8s_remove_chains() {
 k8s_restore_machine() {
 	local f k v p t
 	ip link del "$CNI_BRIDGE" 2>/dev/null || true
-	ip link del "$DNS_LINK" 2>/dev/null || true
+	ip addr del "$DNS_IP/32" dev lo 2>/dev/null || true
 	[ -d "$DIR/before" ] || return 0
 	for f in "$DIR"/before/sysctl.*; do
 		[ -s "$f" ] || continue

@@ -33,10 +33,10 @@ SVC_APISERVER_IP=10.96.0.1
 POD_CIDR=10.244.0.0/24
 CNI_BRIDGE=dsk8s0
 # The cluster DNS: CoreDNS as a process of the machine, listening on an
-# address of its own (on a dummy link) that pods reach through their default
-# route; the kubelet gives pods it as their nameserver.
+# address of its own (on lo: this kernel may lack dummy links) that pods
+# reach through their default route; the kubelet gives pods it as their
+# nameserver.
 COREDNS_VERSION=v1.12.1
-DNS_LINK=dsk8sdns0
 DNS_IP=10.245.0.10
 CLUSTER_DOMAIN=cluster.local
 PAUSE_IMAGE=docker.io/devstack-k8s/pause:1

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # snapshot.sh FILE: what a Kubernetes node can leave on the machine, in one
 # comparable file: sysctls (less the counters and per-interface keys that
-# change by themselves), links that are not the engine's, KUBE-/CNI- chains
-# and rules, nft tables, mounts and cgroups of pods, and the paths the node
-# writes to. check-clean.sh compares one taken before `rig.sh up` with one
+# change by themselves), links that are not the engine's, lo's addresses,
+# KUBE-/CNI- chains and rules, nft tables, mounts and cgroups of pods, and
+# the paths the node writes to. check-clean.sh compares one taken before `rig.sh up` with one
 # taken after `rig.sh down`.
 set -uo pipefail
 {
@@ -16,6 +16,8 @@ set -uo pipefail
 	# CNI names veths veth + 8 hex digits (the engine's have 7).
 	ip -o link show type veth | grep -v ' master ' | awk -F': ' '{print $2}' | sed 's/@.*//' |
 		grep -E '^veth[0-9a-f]{8}$' | sed 's/^/CNI veth without master: /' | sort
+	echo "## addresses of lo"
+	ip -o addr show dev lo | awk '{print $4}' | sort
 	echo "## iptables KUBE-/CNI-"
 	for t in iptables ip6tables; do
 		"$t-save" 2>/dev/null | grep -E 'KUBE-|CNI-|10\.244\.|10\.96\.|dsk8s0' | sed "s/^/$t /"

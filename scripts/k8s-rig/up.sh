@@ -107,12 +107,12 @@ k8s_start_apiserver() {
 		--kubelet-preferred-address-types InternalIP,Hostname --profiling=false --v=1
 }
 
-# k8s_start_dns starts CoreDNS on $DNS_IP:53 (a dummy link of the rig's):
+# k8s_start_dns starts CoreDNS on $DNS_IP:53 (an address of lo's):
 # its kubernetes plugin answers for $CLUSTER_DOMAIN from the apiserver
 # (Services by name as NAME, NAME.NAMESPACE, ...svc.$CLUSTER_DOMAIN), other
 # names go to the machine's resolvers.
 k8s_start_dns() {
-	ip link add "$DNS_LINK" type dummy && ip addr add "$DNS_IP/32" dev "$DNS_LINK" && ip link set "$DNS_LINK" up || return 1
+	ip addr add "$DNS_IP/32" dev lo || return 1
 	cat >"$DIR/Corefile" <<CONF
 .:53 {
 	bind $DNS_IP
