@@ -196,7 +196,7 @@ func TestFormat1(t *testing.T) {
 	if err != nil || m.Format != 1 || len(m.Members) != 7 {
 		t.Fatalf("got %v, %+v", err, m)
 	}
-	if !bytes.Contains(writeArchive(t, None, FormatVersion), []byte(`"format": 2`)) {
+	if !bytes.Contains(writeArchive(t, None, formatNoSnapshots), []byte(`"format": 2`)) {
 		t.Error("the manifest does not say format 2")
 	}
 }
@@ -292,7 +292,7 @@ func TestNewerFormatWins(t *testing.T) {
 	}
 	tw.Close()
 	_, err := Verify(&buf)
-	if !errors.Is(err, ErrNewerFormat) || !strings.Contains(err.Error(), "format 9 (written by devstack 9.9.9); this devstack reads format 2") {
+	if !errors.Is(err, ErrNewerFormat) || !strings.Contains(err.Error(), "format 9 (written by devstack 9.9.9); this devstack reads format 3") {
 		t.Errorf("got %v", err)
 	}
 }

@@ -17,6 +17,10 @@ type LoadOptions struct {
 	// Dir is where the project's files go; empty: ./PROJECT.
 	Dir   string
 	Meter StartMeter
+	// Snapshots is where an archive's snapshots go (save --snapshots):
+	// refused when one of them exists there, before anything is loaded;
+	// imported after the images and files.
+	Snapshots SnapshotStore
 }
 
 // Archive is an archive opened for one read, by Load or Check.
@@ -52,11 +56,16 @@ func Load(ctx context.Context, eng ImageLoader, a *Archive, o LoadOptions) (Mani
 		if err != nil {
 			return "", err
 		}
-		return dir, Conflicts(m, dir)
+		if err := Conflicts(m, dir); err != nil {
+			return "", err
+		}
+		return dir, checkSnapshotClashes(ctx, o.Snapshots, m)
 	}
 	meter := o.Meter.start(a.size, 0)
-	m, dir, err := Unpack(a.reader(meter), decide, func(export io.Reader) error {
+	m, dir, err := unpack(a.reader(meter), decide, func(export io.Reader) error {
 		return eng.LoadImages(ctx, export)
+	}, func(m Manifest, member func(string) io.Reader) error {
+		return importSnapshots(ctx, o.Snapshots, m, a.name, member)
 	})
 	meter.Done()
 	if err != nil {

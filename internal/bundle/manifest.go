@@ -15,18 +15,27 @@ import (
 // it reads. Bump it when a reader of the old version would misread a new
 // archive. Format 2 brought the long-distance match layer between the tar
 // and zstd (--compression zstd-long since; zstd is a plain tar in zstd
-// again); a format 1 archive (a plain tar in zstd) still loads. The
-// compression is no part of the format: readers tell it by magic bytes.
-const FormatVersion = 2
+// again); a format 1 archive (a plain tar in zstd) still loads. Format 3
+// may hold snapshots (snapshots/NAME.tar.zst, save --snapshots), which a
+// format 2 reader would refuse as unsafe paths: an archive without them is
+// still written as format 2 (Writer.Close), so older devstacks load it,
+// and refuse one with them by its format first. The compression is no
+// part of the format: readers tell it by magic bytes.
+const FormatVersion = 3
+
+// formatNoSnapshots is the format of an archive without snapshots.
+const formatNoSnapshots = 2
 
 // ManifestName is the archive's last member.
 const ManifestName = "devstack-manifest.json"
 
 // Prefixes of the members: the engine's image export under images/, the
-// project's files (relative to its directory) under project/.
+// project's files (relative to its directory) under project/, snapshots
+// (each a snapshot export, NAME.tar.zst) under snapshots/.
 const (
-	ImagesPrefix  = "images/"
-	ProjectPrefix = "project/"
+	ImagesPrefix    = "images/"
+	ProjectPrefix   = "project/"
+	SnapshotsPrefix = "snapshots/"
 )
 
 // Manifest describes an archive: what it was made from and every member.
@@ -48,7 +57,10 @@ type Manifest struct {
 	// (no --include-dir): load creates them empty.
 	EmptyDirs []string `json:"empty_dirs,omitempty"`
 	Images    []Image  `json:"images"`
-	Members   []Member `json:"members"`
+	// Snapshots are the project's snapshots (save --snapshots), one
+	// member each; load imports them after the images and files.
+	Snapshots []Snapshot `json:"snapshots,omitempty"`
+	Members   []Member   `json:"members"`
 	// ExportTags are the tags the image export gives its images, as it
 	// spells them: what a load tags. Read from the export, never stored.
 	ExportTags []string `json:"-"`
@@ -119,6 +131,9 @@ func CheckFormat(format int, writer string) error {
 // all before anything is loaded.
 func (m Manifest) check() error {
 	if err := m.checkMembers(); err != nil {
+		return err
+	}
+	if err := m.checkSnapshots(); err != nil {
 		return err
 	}
 	if loader.NormalizeProjectName(m.Project) != m.Project || m.Project == "" {

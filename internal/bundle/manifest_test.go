@@ -15,7 +15,7 @@ func TestDecodeManifestFormat(t *testing.T) {
 		msg  string
 	}{
 		{`{"format": 1, "devstack": "0.1.0", "project": "p", "members": []}`, nil, ""},
-		{`{"format": 3, "devstack": "9.0.0", "project": "p", "members": [{"bogus": true}]}`, ErrNewerFormat, "format 3 (written by devstack 9.0.0)"},
+		{`{"format": 4, "devstack": "9.0.0", "project": "p", "members": [{"bogus": true}]}`, ErrNewerFormat, "format 4 (written by devstack 9.0.0)"},
 		{`{"devstack": "0.1.0"}`, ErrCorrupt, "no format version"},
 		{`{"format": 1`, ErrCorrupt, ManifestName},
 		{`{"format": 1, "members": [{"name": "project/a", "type": "file"}, {"name": "project/a", "type": "file"}]}`, ErrCorrupt, "twice"},

@@ -9,15 +9,17 @@ import (
 
 // CheckName refuses member names that could land outside the directory
 // they are unpacked into: absolute, with "..", not clean, or outside the
-// images/ and project/ trees.
+// images/, project/ and snapshots/ trees.
 func CheckName(name string) error {
 	switch {
 	case relProblem(name) != "":
 		return fmt.Errorf("%w: %q %s", ErrUnsafePath, name, relProblem(name))
 	case name == ManifestName:
 		return nil
+	case strings.HasPrefix(name, SnapshotsPrefix):
+		return checkSnapshotMember(name)
 	case !strings.HasPrefix(name, ImagesPrefix) && !strings.HasPrefix(name, ProjectPrefix):
-		return fmt.Errorf("%w: %q is neither under %s nor under %s", ErrUnsafePath, name, ImagesPrefix, ProjectPrefix)
+		return fmt.Errorf("%w: %q is under none of %s, %s and %s", ErrUnsafePath, name, ImagesPrefix, ProjectPrefix, SnapshotsPrefix)
 	}
 	return nil
 }
@@ -55,7 +57,12 @@ func CheckMember(m Member) error {
 		return err
 	}
 	switch m.Type {
-	case TypeFile, TypeDir:
+	case TypeDir:
+		if strings.HasPrefix(m.Name, SnapshotsPrefix) {
+			return fmt.Errorf("%w: %q is a directory; a snapshot is one file", ErrCorrupt, m.Name)
+		}
+		return nil
+	case TypeFile:
 		return nil
 	case TypeSymlink:
 		if !strings.HasPrefix(m.Name, ImagesPrefix) {

@@ -28,7 +28,11 @@ type SaveOptions struct {
 	// Save asks the engine for the rest.
 	Images []Image
 	// Files are the project's files and left-out directories (Collect).
-	Files       Collected
+	Files Collected
+	// Snapshots are the project's snapshots to store (save --snapshots),
+	// each one export of Snapshotter.
+	Snapshots   []string
+	Snapshotter SnapshotSource
 	Compression Compression
 	// Out is the archive's path, "-" for Stdout.
 	Out    string
@@ -46,14 +50,14 @@ func Save(ctx context.Context, eng ImageSaver, o SaveOptions) (Manifest, int64, 
 		return m, 0, err
 	}
 	if o.Out == "-" {
-		size, err := writeTo(ctx, eng, o.Stdout, o, m)
+		size, err := writeTo(ctx, eng, o.Stdout, o, &m)
 		return m, size, err
 	}
 	f, err := atomicfile.Create(o.Out, 0o644)
 	if err != nil {
 		return m, 0, err
 	}
-	size, err := writeTo(ctx, eng, f, o, m)
+	size, err := writeTo(ctx, eng, f, o, &m)
 	if err != nil {
 		f.Abort()
 		return m, 0, err
@@ -99,8 +103,9 @@ func relAll(dir string, paths []string) ([]string, error) {
 	return out, nil
 }
 
-// writeTo writes the archive to dst and returns its size.
-func writeTo(ctx context.Context, eng ImageSaver, dst io.Writer, o SaveOptions, m Manifest) (int64, error) {
+// writeTo writes the archive to dst and returns its size; m gets the
+// snapshots written.
+func writeTo(ctx context.Context, eng ImageSaver, dst io.Writer, o SaveOptions, m *Manifest) (int64, error) {
 	meter := o.Meter.start(0, len(m.Images))
 	defer meter.Done()
 	cw := &countingWriter{w: dst, meter: meter}
@@ -118,9 +123,16 @@ func writeTo(ctx context.Context, eng ImageSaver, dst io.Writer, o SaveOptions, 
 			return 0, writeError(o.Out, err)
 		}
 	}
-	if err := w.Close(m); err != nil {
+	for _, name := range o.Snapshots {
+		if err := addSnapshot(ctx, w, o.Snapshotter, m.Project, name); err != nil {
+			w.Abort()
+			return 0, writeError(o.Out, err)
+		}
+	}
+	if err := w.Close(*m); err != nil {
 		return 0, writeError(o.Out, err)
 	}
+	m.Snapshots = w.snapshots
 	return cw.n, nil
 }
 

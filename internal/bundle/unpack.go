@@ -64,6 +64,16 @@ type Decide func(Manifest) (dir string, err error)
 // nothing is loaded and nothing written. Files Unpack created are removed
 // again if it fails.
 func Unpack(r io.Reader, decide Decide, load func(io.Reader) error) (m Manifest, dir string, err error) {
+	return unpack(r, decide, load, nil)
+}
+
+// Kept hands the archive's snapshot members, checked and kept aside, to
+// their import once the images are loaded and the files written (member
+// gives one's content by its name); its error fails the load.
+type Kept func(m Manifest, member func(name string) io.Reader) error
+
+// unpack is Unpack, handing the snapshots to kept (nil: none expected).
+func unpack(r io.Reader, decide Decide, load func(io.Reader) error, kept Kept) (m Manifest, dir string, err error) {
 	u := &unpacker{load: load}
 	defer u.spool.close()
 	defer func() {
@@ -96,7 +106,23 @@ func Unpack(r io.Reader, decide Decide, load func(io.Reader) error) (m Manifest,
 	if err := u.finishImages(); err != nil {
 		return m, dir, err
 	}
-	return m, dir, u.writeFiles(m, dir)
+	if err := u.writeFiles(m, dir); err != nil || len(m.Snapshots) == 0 {
+		return m, dir, err
+	}
+	if kept == nil {
+		return m, dir, fmt.Errorf("the archive holds snapshots; this load takes none")
+	}
+	return m, dir, kept(m, u.kept)
+}
+
+// kept is the content of the kept member name (empty when there is none).
+func (u *unpacker) kept(name string) io.Reader {
+	for _, it := range u.spool.items {
+		if it.m.Name == name {
+			return u.spool.content(it)
+		}
+	}
+	return strings.NewReader("")
 }
 
 type unpacker struct {
@@ -204,6 +230,9 @@ func (afterExport) Is(target error) bool { return target == ErrImagesLoaded }
 // directories the manifest lists.
 func (u *unpacker) writeFiles(m Manifest, dir string) error {
 	for _, it := range u.spool.items {
+		if strings.HasPrefix(it.m.Name, SnapshotsPrefix) {
+			continue // imported by kept
+		}
 		path := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(it.m.Name, ProjectPrefix)))
 		var err error
 		if it.m.Type == TypeDir {

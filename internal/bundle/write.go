@@ -15,10 +15,11 @@ import (
 // then the manifest, which carries every member's SHA-256 and so can only
 // come last.
 type Writer struct {
-	cw      io.WriteCloser
-	tw      *tar.Writer
-	members []Member
-	names   map[string]bool
+	cw        io.WriteCloser
+	tw        *tar.Writer
+	members   []Member
+	snapshots []Snapshot
+	names     map[string]bool
 }
 
 // NewWriter writes an archive of compression c to w.
@@ -82,6 +83,18 @@ func (w *Writer) AddFile(src Source) error {
 	return nil
 }
 
+// AddSnapshot adds a snapshot export (size bytes of content) as
+// snapshots/NAME.tar.zst, and it to the manifest Close writes.
+func (w *Writer) AddSnapshot(s Snapshot, mod time.Time, content io.Reader) error {
+	m := Member{Name: s.Member(), Type: TypeFile, Size: s.Size, Mode: 0o644}
+	if err := w.add(m, mod, content); err != nil {
+		return fmt.Errorf("snapshot %s: %w", s.Name, err)
+	}
+	s.SHA256 = w.members[len(w.members)-1].SHA256
+	w.snapshots = append(w.snapshots, s)
+	return nil
+}
+
 // add writes one member and records its checksum.
 func (w *Writer) add(m Member, mod time.Time, content io.Reader) error {
 	if err := CheckMember(m); err != nil {
@@ -118,13 +131,20 @@ func (w *Writer) add(m Member, mod time.Time, content io.Reader) error {
 	return nil
 }
 
-// Close writes the manifest, with the members written so far, as the last
-// member and flushes the compression. It does not close the underlying writer.
-func (w *Writer) Close(m Manifest) error { return w.close(m, FormatVersion) }
+// Close writes the manifest, with the members and snapshots written so
+// far, as the last member and flushes the compression. It does not close
+// the underlying writer. An archive without snapshots is of format 2,
+// which older devstacks read.
+func (w *Writer) Close(m Manifest) error {
+	if len(w.snapshots) == 0 {
+		return w.close(m, formatNoSnapshots)
+	}
+	return w.close(m, FormatVersion)
+}
 
 func (w *Writer) close(m Manifest, format int) error {
 	m.Format = format
-	m.Members = w.members
+	m.Members, m.Snapshots = w.members, w.snapshots
 	b, err := m.Encode()
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/docker/go-units"
 	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/internal/apply"
@@ -37,7 +38,10 @@ FILE - reads standard input (devstack save -o - | ssh HOST devstack load -).
 --up starts it right away with --pull never. --dry-run only shows what is
 inside. Nothing is loaded from a damaged archive. FILE may be of any
 --compression of save (zstd, zstd-long, gzip, none): load tells which by
-its content, not by its name.`,
+its content, not by its name. Snapshots in it (save --snapshots) are
+imported into the project's snapshots on the engine after the images and
+files, as snapshot import does; a name the project's snapshots already
+have is refused before anything is loaded.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.dryRun {
@@ -76,7 +80,8 @@ func runLoad(ctx context.Context, g *globals, f loadFlags, file string) error {
 		return err
 	}
 	defer api.Close()
-	o := bundle.LoadOptions{Dir: cmp.Or(f.dir, g.WorkingDir), Meter: g.meter("Loading", "(the engine unpacks the layers)")} // load's flag, the global one, else ./PROJECT
+	o := bundle.LoadOptions{Dir: cmp.Or(f.dir, g.WorkingDir), Meter: g.meter("Loading", "(the engine unpacks the layers)"), // load's flag, the global one, else ./PROJECT
+		Snapshots: engineSnapshots{api}}
 	m, dir, err := bundle.Load(ctx, engineImages{api}, a, o)
 	if err != nil {
 		return interrupted(ctx, err)
@@ -89,6 +94,9 @@ func runLoad(ctx context.Context, g *globals, f loadFlags, file string) error {
 		fmt.Fprintf(g.stderr, "Loaded image: %s\n", termsafe.Name(t))
 	}
 	fmt.Fprintf(g.stderr, "Wrote %d files of project %s into %s\n", len(m.ProjectFiles()), m.Project, termsafe.Name(dir))
+	for _, s := range m.Snapshots {
+		fmt.Fprintf(g.stderr, "Imported snapshot %s (%s, %s; devstack snapshot restore %s brings it back)\n", s.Name, names(s.Volumes), units.HumanSize(float64(s.Size)), s.Name)
+	}
 	args := startArgs(m)
 	if !f.up {
 		fmt.Fprintf(g.stdout, "cd %s && devstack %s\n", shellQuote(termsafe.Name(dir)), strings.Join(quoteAll(args), " "))

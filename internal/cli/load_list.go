@@ -54,6 +54,12 @@ func listArchive(ctx context.Context, g *globals, f loadFlags, file string) erro
 	for _, d := range m.EmptyDirs {
 		fmt.Fprintf(w, "  %s/  (bind-mounted directory, not stored)\n", termsafe.Name(d))
 	}
+	if len(m.Snapshots) > 0 {
+		fmt.Fprintf(w, "snapshots (%s; load imports them into the snapshots of project %s):\n", units.HumanSize(float64(m.SnapshotBytes())), m.Project)
+	}
+	for _, s := range m.Snapshots {
+		fmt.Fprintf(w, "  %s  %s  (%s)\n", s.Name, units.HumanSize(float64(s.Size)), names(s.Volumes))
+	}
 	fmt.Fprintf(w, "%d members, every checksum OK\n", len(m.Members)+1)
 	return nil
 }

@@ -21,6 +21,7 @@ import (
 type saveFlags struct {
 	output, compression, list string
 	includeDirs               []string
+	snapshots                 bool
 }
 
 func newSaveCmd(g *globals) *cobra.Command {
@@ -47,7 +48,11 @@ stream (zstd -d gives NAME.ldm, not a tar), which finds repeats up to
 64 MiB back, as zstd --long does: the same file in two images' own layers,
 the shared code of several binaries. It is smaller when images share
 content beyond their layers; only devstack load reads it. load tells every
-kind by its content, whatever the file is called.`,
+kind by its content, whatever the file is called.
+
+--snapshots also stores all the project's snapshots (devstack snapshot ls),
+each as snapshots/NAME.tar.zst, exactly what snapshot export writes (so
+snapshot import reads it taken out of the archive); load imports them.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.list != "" {
 				if len(args) > 0 {
@@ -62,6 +67,7 @@ kind by its content, whatever the file is called.`,
 	fl.StringVarP(&f.output, "output", "o", "", "archive to write, - for standard output (default: PROJECT.tar.zst, .ldm.zst, .tar.gz or .tar by --compression)")
 	fl.StringVar(&f.compression, "compression", string(bundle.Zstd), "zstd: a tar in zstd (.tar.zst); gzip: a tar in gzip (.tar.gz); none: a plain tar (.tar); all three read by tar.\nzstd-long: zstd over a long-distance match layer (.ldm.zst), storing once what images share beyond their layers; only devstack load reads it")
 	fl.StringArrayVar(&f.includeDirs, "include-dir", nil, "also store this bind-mounted directory's files (repeatable)")
+	fl.BoolVar(&f.snapshots, "snapshots", false, "also store all the project's snapshots; load imports them")
 	fl.StringVar(&f.list, "list", "", "show what archive FILE holds (checking every checksum) and write nothing")
 	return cmd
 }
@@ -102,6 +108,12 @@ func runSave(ctx context.Context, g *globals, f saveFlags, services []string) er
 		return err
 	}
 	defer api.Close()
+	var snaps []string
+	if f.snapshots {
+		if snaps, err = saveSnapshots(ctx, api, p.Name); err != nil {
+			return err
+		}
+	}
 	pr := g.printer()
 	if _, err := apply.EnsureImages(ctx, api, p, g.images(apply.ImageOptions{Build: true}), pr); err != nil {
 		return err
@@ -110,7 +122,7 @@ func runSave(ctx context.Context, g *globals, f saveFlags, services []string) er
 		pr.Event(progress.Event{Kind: progress.KindWarning, Detail: fmt.Sprintf("bind-mounted directory %s is not stored (--include-dir %s stores it); load creates it empty", d, d)})
 	}
 	o := bundle.SaveOptions{Project: p, Presets: r.Added, Selected: services, EnvFiles: absAll(g.EnvFiles), Version: version.Version,
-		Files: files, Compression: comp, Out: out, Stdout: g.stdout, Meter: g.meter("Saving", "")}
+		Files: files, Snapshots: snaps, Snapshotter: engineSnapshots{api}, Compression: comp, Out: out, Stdout: g.stdout, Meter: g.meter("Saving", "")}
 	for _, ref := range refs {
 		o.Images = append(o.Images, bundle.Image{Ref: ref.Ref, Services: ref.Services})
 	}
@@ -118,7 +130,7 @@ func runSave(ctx context.Context, g *globals, f saveFlags, services []string) er
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stderr, "Saved %s: %d images, %d files, %s\n", bundle.ArchiveName(out, "standard output"), len(m.Images), len(files.Files), units.HumanSize(float64(size)))
+	fmt.Fprintf(g.stderr, "Saved %s: %d images, %d files%s, %s\n", bundle.ArchiveName(out, "standard output"), len(m.Images), len(files.Files), savedSnapshots(m), units.HumanSize(float64(size)))
 	return nil
 }
 
