@@ -17,7 +17,7 @@ import (
 )
 
 // A snapshot moves between engines as one .tar.zst (export, import, and
-// under snapshots/NAME/ in a save bundle): manifest.json first, then one
+// as snapshots/NAME.tar.zst in a save bundle): manifest.json first, then one
 // KEY.tar.zst a volume, each exactly the file of the store, so the
 // manifest's size and sha256 check it on the way.
 
