@@ -3,6 +3,8 @@ package doctor
 import (
 	"context"
 	"errors"
+	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -190,7 +192,8 @@ func TestRunRecreateAndOwnPort(t *testing.T) {
 	ctx := context.Background()
 	api := dockerapi.NewFakeClient()
 	api.AddImage("nginx:1.27", nil)
-	yaml := "services: {web: {image: nginx:1.27, ports: [\"18081:80\"], environment: {MODE: one}}}"
+	port := freePort(t) // up checks the host's own ports: a fixed one may be taken
+	yaml := "services: {web: {image: nginx:1.27, ports: [\"" + port + ":80\"], environment: {MODE: one}}}"
 	p := composetest.Load(t, yaml)
 	if _, err := apply.Up(ctx, api, logs.NewMonitor(api, "demo"), p, apply.UpOptions{Known: []string{"web"}}, progress.Discard); err != nil {
 		t.Fatal(err)
@@ -199,13 +202,24 @@ func TestRunRecreateAndOwnPort(t *testing.T) {
 	e.Known = []string{"web"}
 	out := lines(Run(ctx, e))
 	for _, want := range []string{
-		"ok    port      18081/tcp (web) is held by this project's demo-web-1",
+		"ok    port      " + port + "/tcp (web) is held by this project's demo-web-1",
 		"note  recreate  container demo-web-1: up would recreate it (config hash changed)",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in\n%s", want, out)
 		}
 	}
+}
+
+// freePort is a loopback TCP port nothing listens on now.
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
 }
 
 // An engine that does not answer fails the first check; the checks that
