@@ -1,10 +1,9 @@
 package stack
 
 import (
-	"reflect"
-	"strings"
-
 	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/devstack/devstack/internal/compose"
 )
 
 // ignoredKeys are the service keys a swarm service has no field for, with
@@ -74,16 +73,16 @@ var ignoredKeys = map[string]string{
 // serviceWarnings warns about every ignored key the service sets, in the
 // order of compose-go's model, and about depends_on's restart: true.
 func (c *converter) serviceWarnings(s types.ServiceConfig) {
-	for _, f := range serviceKeys(s) {
-		hint, ok := ignoredKeys[f.key]
-		if !ok || f.value.IsZero() {
+	for _, f := range compose.ServiceKeys(s) {
+		hint, ok := ignoredKeys[f.Key]
+		if !ok || f.Value.IsZero() {
 			continue
 		}
 		msg := ignored
 		if hint != "" {
 			msg = "has no meaning on swarm (" + hint + "); ignored"
 		}
-		c.warn(s.Name, f.key, msg)
+		c.warn(s.Name, f.Key, msg)
 	}
 	for _, dep := range sortedKeys(s.DependsOn) {
 		if s.DependsOn[dep].Restart {
@@ -97,31 +96,4 @@ func (c *converter) topLevelWarnings() {
 	if len(c.p.Models) > 0 {
 		c.warn("", "models", ignored)
 	}
-}
-
-type keyValue struct {
-	key   string
-	value reflect.Value
-}
-
-// serviceKeys lists the service's keys by their YAML names, with the
-// inlined ContainerSpec and WorkloadSpec flattened.
-func serviceKeys(s types.ServiceConfig) []keyValue {
-	var out []keyValue
-	var walk func(v reflect.Value)
-	walk = func(v reflect.Value) {
-		t := v.Type()
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-			switch {
-			case f.Anonymous && strings.Contains(opts, "inline"):
-				walk(v.Field(i))
-			case name != "" && name != "-" && f.IsExported():
-				out = append(out, keyValue{name, v.Field(i)})
-			}
-		}
-	}
-	walk(reflect.ValueOf(s))
-	return out
 }

@@ -2,10 +2,11 @@ package stack
 
 import (
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/devstack/devstack/internal/compose"
 )
 
 func TestWarnings(t *testing.T) {
@@ -76,14 +77,11 @@ var mappedKeys = []string{
 }
 
 func TestEveryKeyMappedOrWarned(t *testing.T) {
-	for _, kv := range serviceKeys(types.ServiceConfig{}) {
-		if strings.HasPrefix(kv.key, "#") {
-			continue // x- extensions
-		}
-		_, warned := ignoredKeys[kv.key]
-		mapped := slices.Contains(mappedKeys, kv.key)
+	for _, kv := range compose.ServiceKeys(types.ServiceConfig{}) {
+		_, warned := ignoredKeys[kv.Key]
+		mapped := slices.Contains(mappedKeys, kv.Key)
 		if warned == mapped {
-			t.Errorf("service key %s: mapped %v, warned %v; want exactly one", kv.key, mapped, warned)
+			t.Errorf("service key %s: mapped %v, warned %v; want exactly one", kv.Key, mapped, warned)
 		}
 	}
 }

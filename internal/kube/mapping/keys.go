@@ -1,10 +1,9 @@
 package mapping
 
 import (
-	"reflect"
-	"strings"
-
 	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/devstack/devstack/internal/compose"
 )
 
 // mappedKeys are the service keys the mapping converts (a converter may
@@ -81,43 +80,16 @@ var unmappedKeys = map[string]string{
 // reportKeys reports every key of s the mapping leaves out, and any key
 // compose-go knows that this table does not (a newer compose-go).
 func (m *mapper) reportKeys(s types.ServiceConfig) {
-	for _, kv := range serviceKeys(s) {
-		if mappedKeys[kv.key] || kv.value.IsZero() {
+	for _, kv := range compose.ServiceKeys(s) {
+		if mappedKeys[kv.Key] || kv.Value.IsZero() {
 			continue
 		}
-		why, ok := unmappedKeys[kv.key]
+		why, ok := unmappedKeys[kv.Key]
 		if !ok {
 			why = "devstack does not map this key yet"
 		}
-		m.note(s.Name, kv.key, "not mapped: %s", why)
+		m.note(s.Name, kv.Key, "not mapped: %s", why)
 	}
-}
-
-type keyValue struct {
-	key   string
-	value reflect.Value
-}
-
-// serviceKeys lists the service's keys by their YAML names, with the
-// inlined ContainerSpec and WorkloadSpec flattened.
-func serviceKeys(s types.ServiceConfig) []keyValue {
-	var out []keyValue
-	var walk func(v reflect.Value)
-	walk = func(v reflect.Value) {
-		t := v.Type()
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-			switch {
-			case f.Anonymous && strings.Contains(opts, "inline"):
-				walk(v.Field(i))
-			case name != "" && name != "-" && !strings.HasPrefix(name, "#") && f.IsExported():
-				out = append(out, keyValue{name, v.Field(i)})
-			}
-		}
-	}
-	walk(reflect.ValueOf(s))
-	return out
 }
 
 // topLevel reports the top-level keys that are not mapped.

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/devstack/devstack/internal/compose"
 	"github.com/devstack/devstack/internal/composetest"
 	"github.com/devstack/devstack/internal/importcheck"
 	"github.com/devstack/devstack/internal/kube/wire"
@@ -157,10 +158,10 @@ func TestMapRefuses(t *testing.T) {
 
 // Every key compose-go knows is mapped or has a reason not to be.
 func TestEveryKeyAccounted(t *testing.T) {
-	for _, kv := range serviceKeys(composetest.Service("x")) {
-		_, unmapped := unmappedKeys[kv.key]
-		if mappedKeys[kv.key] == unmapped {
-			t.Errorf("key %s: mapped %v, unmapped %v; want exactly one", kv.key, mappedKeys[kv.key], unmapped)
+	for _, kv := range compose.ServiceKeys(composetest.Service("x")) {
+		_, unmapped := unmappedKeys[kv.Key]
+		if mappedKeys[kv.Key] == unmapped {
+			t.Errorf("key %s: mapped %v, unmapped %v; want exactly one", kv.Key, mappedKeys[kv.Key], unmapped)
 		}
 	}
 }
