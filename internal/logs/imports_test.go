@@ -9,5 +9,5 @@ import (
 // logs follows events and logs through dockerapi, listing containers with
 // containers; never apply.
 func TestImports(t *testing.T) {
-	importcheck.Only(t, "internal/dockerapi", "internal/progress", "internal/eventloop", "internal/containers", "internal/stack", "internal/plan", "internal/convert", "internal/version")
+	importcheck.Only(t, "internal/dockerapi", "internal/progress", "internal/eventloop", "internal/containers", "internal/stack", "internal/composekeys", "internal/plan", "internal/convert", "internal/version")
 }

@@ -13,7 +13,7 @@ func TestImports(t *testing.T) {
 	importcheck.Only(t, "internal/dockerapi", "internal/progress", "internal/containers", "internal/plan", "internal/convert",
 		"internal/apply", "internal/logs", "internal/selfimage", "internal/snapshot/manifest", "internal/watch/inject",
 		// what apply and logs bring along
-		"internal/version", "internal/eventloop", "internal/stack", "internal/presets", "internal/watch/receiver",
+		"internal/version", "internal/eventloop", "internal/stack", "internal/composekeys", "internal/presets", "internal/watch/receiver",
 		// import reads an export through bundle's archive reader and its guards
 		"internal/bundle", "internal/bundle/ldm", "internal/atomicfile", "internal/diskspace", "internal/termsafe")
 }

@@ -3,7 +3,7 @@ package stack
 import (
 	"github.com/compose-spec/compose-go/v2/types"
 
-	"github.com/devstack/devstack/internal/compose"
+	"github.com/devstack/devstack/internal/composekeys"
 )
 
 // ignoredKeys are the service keys a swarm service has no field for, with
@@ -73,7 +73,7 @@ var ignoredKeys = map[string]string{
 // serviceWarnings warns about every ignored key the service sets, in the
 // order of compose-go's model, and about depends_on's restart: true.
 func (c *converter) serviceWarnings(s types.ServiceConfig) {
-	for _, f := range compose.ServiceKeys(s) {
+	for _, f := range composekeys.Service(s) {
 		hint, ok := ignoredKeys[f.Key]
 		if !ok || f.Value.IsZero() {
 			continue

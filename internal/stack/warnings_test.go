@@ -6,7 +6,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
-	"github.com/devstack/devstack/internal/compose"
+	"github.com/devstack/devstack/internal/composekeys"
 )
 
 func TestWarnings(t *testing.T) {
@@ -77,7 +77,7 @@ var mappedKeys = []string{
 }
 
 func TestEveryKeyMappedOrWarned(t *testing.T) {
-	for _, kv := range compose.ServiceKeys(types.ServiceConfig{}) {
+	for _, kv := range composekeys.Service(types.ServiceConfig{}) {
 		_, warned := ignoredKeys[kv.Key]
 		mapped := slices.Contains(mappedKeys, kv.Key)
 		if warned == mapped {

@@ -3,7 +3,7 @@ package mapping
 import (
 	"github.com/compose-spec/compose-go/v2/types"
 
-	"github.com/devstack/devstack/internal/compose"
+	"github.com/devstack/devstack/internal/composekeys"
 )
 
 // mappedKeys are the service keys the mapping converts (a converter may
@@ -80,7 +80,7 @@ var unmappedKeys = map[string]string{
 // reportKeys reports every key of s the mapping leaves out, and any key
 // compose-go knows that this table does not (a newer compose-go).
 func (m *mapper) reportKeys(s types.ServiceConfig) {
-	for _, kv := range compose.ServiceKeys(s) {
+	for _, kv := range composekeys.Service(s) {
 		if mappedKeys[kv.Key] || kv.Value.IsZero() {
 			continue
 		}

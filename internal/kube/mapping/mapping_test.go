@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/devstack/devstack/internal/compose"
+	"github.com/devstack/devstack/internal/composekeys"
 	"github.com/devstack/devstack/internal/composetest"
 	"github.com/devstack/devstack/internal/importcheck"
 	"github.com/devstack/devstack/internal/kube/wire"
@@ -158,7 +158,7 @@ func TestMapRefuses(t *testing.T) {
 
 // Every key compose-go knows is mapped or has a reason not to be.
 func TestEveryKeyAccounted(t *testing.T) {
-	for _, kv := range compose.ServiceKeys(composetest.Service("x")) {
+	for _, kv := range composekeys.Service(composetest.Service("x")) {
 		_, unmapped := unmappedKeys[kv.Key]
 		if mappedKeys[kv.Key] == unmapped {
 			t.Errorf("key %s: mapped %v, unmapped %v; want exactly one", kv.Key, mappedKeys[kv.Key], unmapped)

@@ -1,4 +1,7 @@
-package compose
+// Package composekeys lists a compose service's keys as the compose file
+// spells them (a leaf: compose-go's types only), for the targets that report
+// what they do not map.
+package composekeys
 
 import (
 	"reflect"
@@ -14,12 +17,12 @@ type KeyValue struct {
 	Value reflect.Value
 }
 
-// ServiceKeys lists the service's keys by their YAML names, in the order
+// Service lists the service's keys by their YAML names, in the order
 // of compose-go's model, with the inlined ContainerSpec and WorkloadSpec
 // flattened and the x- extensions left out. What a target does not map
 // (swarm, Kubernetes) is reported from it, so that a key a newer
 // compose-go adds is reported too.
-func ServiceKeys(s types.ServiceConfig) []KeyValue {
+func Service(s types.ServiceConfig) []KeyValue {
 	var out []KeyValue
 	var walk func(v reflect.Value)
 	walk = func(v reflect.Value) {
