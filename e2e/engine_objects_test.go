@@ -9,15 +9,17 @@ import (
 )
 
 // engineObjects are what devstack makes once for the whole engine, on first
-// need: the snapshot store (a volume) and the images of its own programs
-// (the router, the snapshot helper). The suite removes those it brought
-// into being, and leaves alone those that were there before it.
+// need: the snapshot store (a volume), the router (a container) and the
+// images of its own programs (the router, the snapshot helper). The suite
+// removes those it brought into being, and leaves alone those that were
+// there before it.
 type engineObjects struct {
-	volumes, images []string
+	containers, volumes, images []string
 }
 
 func listEngineObjects() engineObjects {
 	var o engineObjects
+	o.containers, _ = dockerLines("ps", "-a", "-q", "--filter", "name=^devstack-router$")
 	o.volumes, _ = dockerLines("volume", "ls", "-q", "--filter", "name=^devstack-snapshots$")
 	for _, repo := range []string{"devstack-router", "devstack-snapshot"} {
 		refs, _ := dockerLines("images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "reference="+repo)
@@ -29,6 +31,11 @@ func listEngineObjects() engineObjects {
 // removeNewEngineObjects removes what is in now but was not in before.
 func removeNewEngineObjects(before engineObjects) {
 	now := listEngineObjects()
+	if len(now.containers) > 0 && len(before.containers) == 0 { // the router a script left running
+		if _, err := dockerOut("rm", "-f", "devstack-router"); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e: cleanup:", err)
+		}
+	}
 	for _, v := range now.volumes {
 		if !slices.Contains(before.volumes, v) {
 			if _, err := dockerOut("volume", "rm", v); err != nil {
