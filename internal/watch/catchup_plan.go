@@ -21,8 +21,10 @@ type catchUp struct {
 
 // planCatchUp compares the host's listing of a rule's tree with the
 // container's (both relative, as receiver.List makes them). ignored says
-// whether the rule leaves a path out; back is its x-sync-back. Times compare to the second: a tar header may carry no
-// more. Pure.
+// whether the rule leaves a path out; back is its x-sync-back. Times
+// compare to the nanosecond: a file rewritten within the second it was
+// synced in, at the same size, must not pass for synced (copies carry the
+// host's time exactly, so a synced file matches). Pure.
 func planCatchUp(host, ctr []receiver.Stat, ignored func(rel string, dir bool) bool, back backGlobs) catchUp {
 	var c catchUp
 	inCtr := make(map[string]receiver.Stat, len(ctr))
@@ -46,7 +48,7 @@ func planCatchUp(host, ctr []receiver.Stat, ignored func(rel string, dir bool) b
 			if s.Mode.IsRegular() && back.covers(h.Rel) {
 				c.Conflict = append(c.Conflict, h.Rel)
 			}
-		case s.MTime/1e9 != h.MTime/1e9:
+		case s.MTime != h.MTime:
 			c.Hash = append(c.Hash, h.Rel)
 		}
 	}

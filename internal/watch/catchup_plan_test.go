@@ -30,13 +30,15 @@ func TestPlanCatchUp(t *testing.T) {
 		want      catchUp
 	}{
 		{name: "the same", host: []receiver.Stat{d("d"), f("d/a", 3, 10*sec), l("l", "d/a")},
-			ctr: []receiver.Stat{d("d"), f("d/a", 3, 10*sec+999), l("l", "d/a")}},
+			ctr: []receiver.Stat{d("d"), f("d/a", 3, 10*sec), l("l", "d/a")}},
 		{name: "missing in the container", host: []receiver.Stat{d("new"), f("new/a", 1, 0), f("b", 1, 0)},
 			want: catchUp{Copy: []string{"b", "new", "new/a"}}},
 		{name: "size, mode, type, link differ", host: []receiver.Stat{f("size", 2, 0), {Rel: "mode", Mode: 0o755}, f("was-dir", 1, 0), l("l", "x")},
 			ctr:  []receiver.Stat{f("size", 3, 0), f("mode", 0, 0), d("was-dir"), l("l", "y")},
 			want: catchUp{Copy: []string{"l", "mode", "size", "was-dir"}}},
 		{name: "same size, another second: hash", host: []receiver.Stat{f("a", 5, 10*sec)}, ctr: []receiver.Stat{f("a", 5, 11*sec)},
+			want: catchUp{Hash: []string{"a"}}},
+		{name: "same size, same second, rewritten after the sync: hash", host: []receiver.Stat{f("a", 5, 10*sec+700)}, ctr: []receiver.Stat{f("a", 5, 10*sec+300)},
 			want: catchUp{Hash: []string{"a"}}},
 		{name: "container only: deleted, nested once", ctr: []receiver.Stat{d("old"), f("old/x", 1, 0), f("old/y", 1, 0), f("z", 1, 0)},
 			want: catchUp{Delete: []string{"old", "z"}}},

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
@@ -223,6 +224,8 @@ func writeTarAt(w io.Writer, base string, copies []entry, parents []string, uid,
 		}
 		hdr.Name = name(e.target)
 		hdr.Uid, hdr.Gid, hdr.Uname, hdr.Gname = uid, gid, "", ""
+		hdr.Format = tar.FormatPAX // keeps the host's time to the nanosecond (catch-up compares it)
+		hdr.AccessTime, hdr.ChangeTime = time.Time{}, time.Time{}
 		if e.info.IsDir() {
 			hdr.Name += "/"
 		}
