@@ -4,6 +4,8 @@ package e2e
 
 import (
 	"context"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -83,6 +85,7 @@ func startSlowEngine(ts *testscript.TestScript, work string) {
 		}},
 		FlushInterval:  -1, // events and logs stream
 		ModifyResponse: se.hold,
+		ErrorLog:       log.New(io.Discard, "", 0), // a client that hangs up (Ctrl-C, timeouts) is what scripts test
 	}
 	sock := filepath.Join(work, "slow.sock")
 	l, err := net.Listen("unix", sock)
