@@ -17,6 +17,7 @@ import (
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/logs"
+	"github.com/devstack/devstack/internal/plan"
 	"github.com/devstack/devstack/internal/progress"
 )
 
@@ -161,7 +162,10 @@ func (a *UpAttached) abortOnExit(ctx context.Context, api dockerapi.Stopper, pro
 	} else {
 		go func() { logDone <- lf.Run(lctx, a.Logs) }()
 	}
-	var first logs.ContainerEvent
+	first, err := a.exitedAlready(ctx, api, cs)
+	if err != nil {
+		return 0, err
+	}
 	for first.ID == "" {
 		select {
 		case ev, ok := <-dies:
@@ -185,6 +189,34 @@ func (a *UpAttached) abortOnExit(ctx context.Context, api dockerapi.Stopper, pro
 		return serviceExitCode(ctx, api, project, a.ExitCodeFrom)
 	}
 	return code, nil
+}
+
+// exitedAlready finds a container of cs that exited since up started
+// (the first to, by its finish time): one that exits within moments of its
+// start may do so before the engine's event stream is open, and its die
+// event is then never seen.
+func (a *UpAttached) exitedAlready(ctx context.Context, api dockerapi.ContainerAPI, cs []plan.Container) (logs.ContainerEvent, error) {
+	var first logs.ContainerEvent
+	var firstAt time.Time
+	for _, c := range cs {
+		if c.State != "exited" && c.State != "dead" {
+			continue
+		}
+		ins, err := api.ContainerInspect(ctx, c.ID)
+		if err != nil {
+			return first, err
+		}
+		if ins.State == nil || ins.State.Running {
+			continue
+		}
+		at, _ := time.Parse(time.RFC3339Nano, ins.State.FinishedAt)
+		if at.Before(a.Since) || (first.ID != "" && !at.Before(firstAt)) {
+			continue
+		}
+		first = logs.ContainerEvent{ID: c.ID, Name: c.Name, Service: c.Service, ExitCode: strconv.Itoa(ins.State.ExitCode)}
+		firstAt = at
+	}
+	return first, nil
 }
 
 // serviceExitCode is the exit code of the service's (first) container.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/docker/docker/api/types/events"
 
 	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/plan"
@@ -138,4 +139,33 @@ func TestUpDetachedConverged(t *testing.T) {
 		t.Errorf("converged with %+v, exit code %d", got.Project, res.ExitCode)
 	}
 	s.wantStates("demo-job-1 running", "demo-web-1 running")
+}
+
+// deafEvents is an engine event stream that opens too late to carry
+// anything up does.
+type deafEvents struct{}
+
+func (deafEvents) Events(ctx context.Context, _ events.ListOptions) (<-chan events.Message, <-chan error) {
+	errs := make(chan error, 1)
+	go func() { <-ctx.Done(); errs <- ctx.Err() }()
+	return make(chan events.Message), errs
+}
+
+// A container that exits before the event stream carries its die event
+// (within moments of its start) still stops the stack, with its code.
+func TestUpAttachedAbortOnExitBeforeEvents(t *testing.T) {
+	s := newFakeStack(t)
+	s.api.ExitOnStart("demo-job-1", 3)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	p := load(t, attachedYAML)
+	a := &UpAttached{AbortOnExit: true, Notices: &bytes.Buffer{}, Since: time.Now().Add(-time.Second)} // no logs: they end by events
+	res, err := Up(ctx, s.api, logs.NewMonitor(deafEvents{}, p.Name), p, UpOptions{Known: p.ServiceNames(), Attached: a}, s.out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ExitCode != 3 || ctx.Err() != nil {
+		t.Errorf("exit code %d (%v), want 3 at once", res.ExitCode, ctx.Err())
+	}
+	s.wantStates("demo-job-1 exited", "demo-web-1 exited")
 }
