@@ -77,6 +77,10 @@ func do(ctx context.Context, req wire.Request, out *lines) error {
 		return worker.Logs(ctx, req, func(l wire.LogLine) { out.reply(wire.Reply{Log: &l}) })
 	case wire.OpRm:
 		return worker.Remove(ctx, req, out)
+	case wire.OpCheck:
+		return worker.Check(ctx, req)
+	case wire.OpDash:
+		return worker.Dash(ctx, req, func(c wire.Change) { out.reply(wire.Reply{Change: &c}) })
 	}
 	return fmt.Errorf("devstack-kube: unknown request %q", req.Op)
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -25,12 +26,15 @@ import (
 	"github.com/devstack/devstack/internal/tui"
 )
 
+var errNoTerminal = errors.New("the dashboard needs a terminal; use `devstack logs -f` and `devstack ps` instead")
+
 type dashFlags struct {
 	ring    int
 	tail    int
 	noColor bool
 	stack   bool          // a deployed stack, not devstack up's containers
 	poll    time.Duration // how often a deployed stack's tasks are listed
+	kube    kubeTarget    // --kubernetes: the project deployed on a Kubernetes cluster
 }
 
 func newDashCmd(g *globals) *cobra.Command {
@@ -51,10 +55,23 @@ running of those wanted, image, update state and published ports; under it
 its tasks with node, current (and desired) state, error and address per
 network; and the services' logs with each line's task and node. The
 service and node events of the engine refresh it at once; tasks, which
-have no events, are listed every --poll.`,
+have no events, are listed every --poll.
+
+With --kubernetes it shows the project deployed by deploy --kubernetes
+(--context and --namespace as there): each workload with its kind, ready
+replicas of those wanted, image, rollout and node ports; its pods with
+node, phase, restarts and address; the project's Events and restarts as
+they happen; and the pods' logs. The devstack-kube helper watches each
+kind of object once and streams every change: nothing is polled.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			if err := f.kube.check(); err != nil {
+				return err
+			}
+			if f.kube.on {
+				return kubeDash(ctx, g, f)
+			}
 			return g.onProject(ctx, nil, "", func(ctx context.Context, api dockerapi.API, name string) error {
 				if sapi, ok := api.(swarmfeed.API); ok {
 					if swarmfeed.IsStack(ctx, sapi, name) {
@@ -75,6 +92,7 @@ have no events, are listed every --poll.`,
 	fl.IntVar(&f.tail, "tail", 500, "lines of each service's earlier output to show")
 	fl.BoolVar(&f.noColor, "no-color", false, "no colours")
 	fl.DurationVar(&f.poll, "poll", 2*time.Second, "on a deployed stack, how often its tasks are listed (the engine has no events for tasks; its service and node events refresh at once)")
+	f.kube.add(cmd)
 	return cmd
 }
 
@@ -84,7 +102,7 @@ have no events, are listed every --poll.`,
 // dashboard's events line.
 func runDash(ctx context.Context, g *globals, api dockerapi.API, mon *logs.Monitor, project string, f dashFlags, run feedRunner, downOnExit bool, also func(ctx context.Context, events progress.Progress)) error {
 	if !isTerminal(g.stdout) || !isTerminal(g.stdin) {
-		return fmt.Errorf("the dashboard needs a terminal; use `devstack logs -f` and `devstack ps` instead")
+		return errNoTerminal
 	}
 	fctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -106,7 +124,10 @@ func runDash(ctx context.Context, g *globals, api dockerapi.API, mon *logs.Monit
 			return exec.Command(self, "-p", project, "exec", service, "sh")
 		},
 	}
-	o.Open, o.URLs = tui.OpenURL, projectURLs(ctx, api, project)
+	o.Open = tui.OpenURL
+	if api != nil { // a Kubernetes deployment's dashboard needs no engine
+		o.URLs = projectURLs(ctx, api, project)
+	}
 	o.Copy = func(text string) error {
 		termenv.NewOutput(g.stdout).Copy(text)
 		return nil
@@ -118,7 +139,11 @@ func runDash(ctx context.Context, g *globals, api dockerapi.API, mon *logs.Monit
 		},
 	}
 	logrus.SetOutput(io.Discard) // the compose loader's warnings would scribble over the screen
-	res, err := tui.Run(ctx, o, routedActions{acts, quietRefresh(api, project)}, g.stdin, g.stdout)
+	refresh := func(context.Context) {}
+	if api != nil {
+		refresh = quietRefresh(api, project)
+	}
+	res, err := tui.Run(ctx, o, routedActions{acts, refresh}, g.stdin, g.stdout)
 	logrus.SetOutput(g.stderr)
 	cancel()
 	if err != nil {
@@ -130,6 +155,9 @@ func runDash(ctx context.Context, g *globals, api dockerapi.API, mon *logs.Monit
 		return apply.Down(context.WithoutCancel(ctx), api, project, apply.DownOptions{}, out)
 	case res.StopStack:
 		return containers.Stop(context.WithoutCancel(ctx), api, project, nil, nil, out)
+	case f.kube.on:
+		fmt.Fprintf(g.stderr, "The project keeps running on the cluster: `devstack dash --kubernetes` shows it again.\n")
+		return nil
 	case f.stack:
 		fmt.Fprintf(g.stderr, "The stack keeps running on the swarm: `devstack dash` shows it again.\n")
 		return nil

@@ -38,11 +38,19 @@ type StackSource interface {
 	Ping(ctx context.Context) error
 }
 
+// StackEventer is a StackSource that words events of its own (a
+// Kubernetes cluster's Events, restarts): the feed sends them, at each
+// look at the stack, beside those it words from what changed.
+type StackEventer interface {
+	// TakeEvents returns the events since the last call.
+	TakeEvents() []Event
+}
+
 // StackOptions say how often the feed looks at the stack.
 type StackOptions struct {
 	// Poll is how often the tasks are listed: the engine has no events for
 	// tasks, so a task on another node changing is only seen this way.
-	// Default 2s.
+	// Default (0) 2s; below 0, never: the source's changes say everything.
 	Poll time.Duration
 }
 
@@ -54,11 +62,11 @@ type fullStack struct {
 // RunStack streams a deployed stack into out as batches, each with the
 // whole set of its services and tasks when they changed, its log lines,
 // and events for what changed (a task running or failed, a service
-// scaled, an update's state). It refreshes on the source's changes and
-// every Poll; when the engine goes away it says so, waits for it and
+// scaled, an update's state; a StackEventer's own). It refreshes on the
+// source's changes and every Poll; when the engine goes away it says so, waits for it and
 // starts over. It returns when ctx ends.
 func RunStack(ctx context.Context, src StackSource, o StackOptions, out chan<- Batch) {
-	if o.Poll <= 0 {
+	if o.Poll == 0 {
 		o.Poll = 2 * time.Second
 	}
 	s := &stackFeed{loop: newLoop(src.Ping, src.Logs), src: src, o: o}
@@ -80,10 +88,14 @@ func (s *stackFeed) session(ctx context.Context, startLogs func()) error {
 		return err
 	}
 	startLogs()
-	t := time.NewTicker(s.o.Poll)
-	defer t.Stop()
+	var tick <-chan time.Time
+	if s.o.Poll > 0 {
+		t := time.NewTicker(s.o.Poll)
+		defer t.Stop()
+		tick = t.C
+	}
 	refresh := func() error { return s.refresh(ctx, false) }
-	return eventloop.RunWake(ctx, changes, errs, func(struct{}) error { return refresh() }, t.C, refresh)
+	return eventloop.RunWake(ctx, changes, errs, func(struct{}) error { return refresh() }, tick, refresh)
 }
 
 // refresh looks at the stack and sends it when it changed (always when
@@ -92,6 +104,11 @@ func (s *stackFeed) refresh(ctx context.Context, full bool) error {
 	services, tasks, err := s.src.Stack(ctx)
 	if err != nil {
 		return err
+	}
+	if ev, ok := s.src.(StackEventer); ok {
+		for _, e := range ev.TakeEvents() {
+			s.send(ctx, e)
+		}
 	}
 	now := fullStack{services: services, tasks: tasks}
 	if !full && s.prev != nil && reflect.DeepEqual(*s.prev, now) {

@@ -188,6 +188,51 @@ func TestRunStackPolls(t *testing.T) {
 	next(t, out, func(b Batch) bool { return b.Stack && len(b.States) == 1 })
 }
 
+// eventerStack is a fakeStack with events of its own.
+type eventerStack struct {
+	*fakeStack
+	evs []Event
+}
+
+func (e *eventerStack) TakeEvents() []Event {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := e.evs
+	e.evs = nil
+	return out
+}
+
+// A StackEventer's events go out at each look, even when the stack did not
+// change; with Poll < 0 only the source's changes make the feed look.
+func TestRunStackEventer(t *testing.T) {
+	src := &eventerStack{fakeStack: &fakeStack{svcs: []ServiceState{{ID: "s1", Name: "web"}}, changes: make(chan struct{})}}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := make(chan Batch)
+	go RunStack(ctx, src, StackOptions{Poll: -1}, out)
+	next(t, out, func(b Batch) bool { return b.Stack })
+	src.set(func(f *fakeStack) {
+		f.tasks = []ContainerState{{ID: "t1", Name: "web-1", Service: "web", State: "running"}}
+	})
+	select {
+	case b := <-out:
+		t.Fatalf("a batch without a change to look at: %+v", b)
+	case <-time.After(100 * time.Millisecond):
+	}
+	src.mu.Lock()
+	src.evs = []Event{{Service: "web", Text: "web-1 BackOff: Back-off restarting failed container"}}
+	src.mu.Unlock()
+	src.changes <- struct{}{}
+	var seen, stack bool
+	next(t, out, func(b Batch) bool {
+		for _, e := range b.Events {
+			seen = seen || e.Text == "web-1 BackOff: Back-off restarting failed container"
+		}
+		stack = stack || b.Stack && len(b.States) == 1
+		return seen && stack
+	})
+}
+
 // TestUpdateText pins the words for swarm's update states, which the
 // events and the dashboard's update column share.
 func TestUpdateText(t *testing.T) {
@@ -198,6 +243,7 @@ func TestUpdateText(t *testing.T) {
 		"rollback_started":   "rolling back",
 		"rollback_paused":    "rollback paused",
 		"rollback_completed": "rolled back",
+		"failed":             "failed",
 		"unknown":            "update unknown",
 	} {
 		if got := UpdateText(state); got != want {

@@ -111,6 +111,8 @@ func UpdateText(state string) string {
 		return "rollback paused"
 	case "rollback_completed":
 		return "rolled back"
+	case "failed": // a Kubernetes rollout past its deadline, a failed Job
+		return "failed"
 	}
 	return "update " + state
 }

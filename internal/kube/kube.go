@@ -2,7 +2,7 @@
 // devstack-kube helper program: it finds the helper (next to devstack or
 // on PATH), sends it the resolved project as JSON with the files the
 // project names, and relays what it answers (progress events, the
-// report, manifests, pods, log lines).
+// report, manifests, pods, log lines, the dashboard's changes).
 //
 // client-go and the Kubernetes API types initialise many packages at
 // start-up and weigh tens of MiB: devstack keeps them in the helper, as it
@@ -45,6 +45,7 @@ type Handlers struct {
 	Manifest func(wire.Manifest) error
 	Pod      func(wire.Pod)
 	Log      func(wire.LogLine)
+	Change   func(wire.Change)
 }
 
 // Run sends req to the helper and hands each answer to h until the
@@ -83,6 +84,8 @@ func relay(r io.Reader, h Handlers) (last, readErr error) {
 			h.Pod(*rep.Pod)
 		case rep.Log != nil && h.Log != nil:
 			h.Log(*rep.Log)
+		case rep.Change != nil && h.Change != nil:
+			h.Change(*rep.Change)
 		}
 	}
 }

@@ -182,6 +182,9 @@ func (m Model) taskCells(r *svcRow) []string {
 	if r.Desired != "" && r.Desired != r.State && r.Desired != "running" && r.Desired != "ready" && r.Desired != "accepted" {
 		state += " → " + r.Desired
 	}
+	if r.RestartCount > 0 { // a Kubernetes pod's containers' restarts
+		state += fmt.Sprintf(", %d restarts", r.RestartCount)
+	}
 	since := "-"
 	if !r.StartedAt.IsZero() {
 		since = shortDuration(m.now.Sub(r.StartedAt))
@@ -248,7 +251,7 @@ func (m Model) replicasStyle(s *feed.ServiceState) lipgloss.Style {
 // taskStateStyle maps a task state onto the container state whose colour it gets.
 func taskStateStyle(state string) string {
 	switch state {
-	case "running", "complete":
+	case "running", "complete", "succeeded":
 		return "running"
 	case "failed", "rejected", "orphaned":
 		return "dead"

@@ -23,6 +23,8 @@ const (
 	OpPs      = "ps"      // list the project's pods
 	OpLogs    = "logs"    // the logs of the project's pods
 	OpRm      = "rm"      // remove the project's objects
+	OpDash    = "dash"    // watch the project's objects, sending each Change until cancelled
+	OpCheck   = "check"   // connect and fail unless the namespace holds objects of the project
 )
 
 // Request is one thing the helper does.
@@ -104,11 +106,14 @@ type Manifest struct {
 	YAML             string
 }
 
-// Pod is one pod of the project, as deploy ps shows it.
+// Pod is one pod of the project, as deploy ps and the dashboard show it.
 type Pod struct {
 	Name, Service, Node, Phase, Ready, Reason, IP string
 	Restarts                                      int32
 	Started                                       time.Time
+	// LastEnd is why a container of the pod last ended ("Error (exit 3)"),
+	// "" when none did.
+	LastEnd string `json:",omitempty"`
 }
 
 // LogLine is one line of a pod's log.
@@ -124,6 +129,7 @@ type Reply struct {
 	Manifest *Manifest       `json:",omitempty"`
 	Pod      *Pod            `json:",omitempty"`
 	Log      *LogLine        `json:",omitempty"`
+	Change   *Change         `json:",omitempty"`
 	Error    string          `json:",omitempty"`
 	Kind     string          `json:",omitempty"`
 }

@@ -15,8 +15,8 @@ import (
 )
 
 // Logs sends the log lines of the project's pods (of the named services,
-// or all); with Follow it follows them and the pods that start later,
-// until ctx ends.
+// or all); with Follow it follows them, the pods that start later and the
+// containers that restart, until ctx ends.
 func Logs(ctx context.Context, req wire.Request, send func(wire.LogLine)) error {
 	c, err := Connect(ctx, req.Cluster, req.ProjectName)
 	if err != nil {
@@ -36,9 +36,10 @@ func (c *Cluster) Logs(ctx context.Context, project string, o wire.LogOptions, s
 		return c.exists(ctx, project)
 	}
 	var (
-		mu      sync.Mutex
-		started = map[string]bool{}
-		wg      sync.WaitGroup
+		mu        sync.Mutex
+		started   = map[string]int32{} // pod -> its restarts when its last stream began
+		following = map[string]bool{}
+		wg        sync.WaitGroup
 	)
 	start := func(p *corev1.Pod) {
 		svc := p.Labels[mapping.LabelService]
@@ -50,14 +51,22 @@ func (c *Cluster) Logs(ctx context.Context, project string, o wire.LogOptions, s
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		if started[p.Name] {
-			return
+		n, again := started[p.Name]
+		if following[p.Name] || again && (restarts(p) == n || !running(p) || p.DeletionTimestamp != nil) {
+			return // a stream that ended starts again only for a restarted container
 		}
-		started[p.Name] = true
+		started[p.Name], following[p.Name] = restarts(p), true
+		lo := o
+		if again {
+			lo.Tail = -1 // the new container's whole log
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c.podLog(ctx, p.Name, svc, o, send)
+			c.podLog(ctx, p.Name, svc, lo, send)
+			mu.Lock()
+			following[p.Name] = false
+			mu.Unlock()
 		}()
 	}
 	for i := range list.Items {
@@ -104,4 +113,23 @@ func (c *Cluster) podLog(ctx context.Context, pod, service string, o wire.LogOpt
 	for sc.Scan() {
 		send(wire.LogLine{Service: service, Pod: pod, Text: sc.Text()})
 	}
+}
+
+// restarts are the restarts of the pod's containers.
+func restarts(p *corev1.Pod) int32 {
+	var n int32
+	for _, cs := range p.Status.ContainerStatuses {
+		n += cs.RestartCount
+	}
+	return n
+}
+
+// running says whether a container of the pod runs.
+func running(p *corev1.Pod) bool {
+	for _, cs := range p.Status.ContainerStatuses {
+		if cs.State.Running != nil {
+			return true
+		}
+	}
+	return false
 }

@@ -83,6 +83,9 @@ func podRow(p *corev1.Pod) wire.Pod {
 		if t := cs.State.Terminated; t != nil && row.Reason == "" {
 			row.Reason = fmt.Sprintf("%s (exit %d)", t.Reason, t.ExitCode)
 		}
+		if t := cs.LastTerminationState.Terminated; t != nil && row.LastEnd == "" {
+			row.LastEnd = fmt.Sprintf("%s (exit %d)", t.Reason, t.ExitCode)
+		}
 	}
 	row.Ready = fmt.Sprintf("%d/%d", readyN, len(p.Spec.Containers))
 	if p.DeletionTimestamp != nil {
