@@ -91,7 +91,7 @@ func mapProject(req wire.Request, out *lines) (mapping.Result, error) {
 	if err != nil {
 		return mapping.Result{}, err
 	}
-	r, err := mapping.Map(mapping.Input{Project: p, Files: req.Files, Unread: req.Unread}, req.Map)
+	r, err := mapping.Map(mapping.Input{Project: p, Files: req.Files, Unread: req.Unread, Images: req.Images}, req.Map)
 	if err != nil {
 		return r, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"text/tabwriter"
@@ -54,15 +55,15 @@ func runDeployKube(ctx context.Context, g *globals, f deployFlags, services []st
 		return err
 	}
 	defer unlock()
-	if f.build {
-		if err := g.buildForCluster(ctx, p); err != nil {
-			return err
-		}
+	images, err := g.clusterImages(ctx, p, f.build)
+	if err != nil {
+		return err
 	}
 	req, err := kube.ProjectRequest(wire.OpDeploy, p)
 	if err != nil {
 		return err
 	}
+	req.Images = images
 	req.Map = f.kubeMap.MapOptions
 	req.Map.Namespace = f.kube.Namespace
 	req.Cluster = f.kube.Cluster
@@ -73,18 +74,33 @@ func runDeployKube(ctx context.Context, g *globals, f deployFlags, services []st
 	})
 }
 
-// buildForCluster builds the project's images on the engine and pushes
-// those named with a registry; the others the cluster's nodes must have.
-func (g *globals) buildForCluster(ctx context.Context, p *types.Project) error {
+// clusterImages builds the project's images on the engine with --build
+// and pushes those named with a registry (the others the cluster's nodes
+// must have), and says what the engine has of the images of the services
+// that build: a rebuilt image rolls their pods, pinned to the digest
+// pushed. Without --build an engine that does not answer is a note.
+func (g *globals) clusterImages(ctx context.Context, p *types.Project, build bool) (map[string]wire.Image, error) {
+	if !slices.ContainsFunc(p.ServiceNames(), func(n string) bool { return p.Services[n].Build != nil }) {
+		return nil, nil
+	}
 	api, err := g.client(ctx)
+	if err != nil && !build {
+		fmt.Fprintf(g.stderr, "note: the images of the services that build are not known (%v): their pods roll only when their image's name changes\n", err)
+		return nil, nil
+	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer api.Close()
-	nodes := func(context.Context) ([]string, error) {
-		return []string{"of the Kubernetes cluster (import them into their container runtime)"}, nil
+	if build {
+		nodes := func(context.Context) ([]string, error) {
+			return []string{"of the Kubernetes cluster (import them into their container runtime)"}, nil
+		}
+		if err := apply.BuildForNodes(ctx, api, p, g.images(apply.ImageOptions{}), apply.PushOptions{Auth: g.auth}, nodes, g.printer()); err != nil {
+			return nil, err
+		}
 	}
-	return apply.BuildForNodes(ctx, api, p, g.images(apply.ImageOptions{}), apply.PushOptions{Auth: g.auth}, nodes, g.printer())
+	return kube.BuiltImages(ctx, api, p)
 }
 
 // onCluster runs op for the project on the Kubernetes cluster.

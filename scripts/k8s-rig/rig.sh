@@ -40,6 +40,10 @@ COREDNS_VERSION=v1.12.1
 DNS_IP=10.245.0.10
 CLUSTER_DOMAIN=cluster.local
 PAUSE_IMAGE=docker.io/devstack-k8s/pause:1
+# Storage: no provisioner, but static hostPath PersistentVolumes of a class
+# of the rig's own under DIR/volumes (up.sh: k8s_volumes).
+STORAGE_CLASS=devstack-rig
+PV_COUNT=4
 # The sysctls the kubelet sets (and a few a Kubernetes node may), restored by down.
 RIG_SYSCTLS="kernel.panic kernel.panic_on_oops vm.overcommit_memory vm.panic_on_oom kernel.keys.root_maxkeys
 kernel.keys.root_maxbytes net.ipv4.conf.all.route_localnet net.bridge.bridge-nf-call-iptables

@@ -33,6 +33,7 @@ k8s_up() {
 	k8s_wait 30 "service account default/default" k8s_kubectl get serviceaccount default || return 1
 	k8s_wait 30 "kube-proxy's rules" iptables -t nat -n -L KUBE-SERVICES || return 1
 	k8s_wait 30 "cluster DNS on $DNS_IP" busybox nslookup "kubernetes.default.svc.$CLUSTER_DOMAIN" "$DNS_IP" || return 1
+	k8s_volumes || return 1
 	echo "k8s-rig: Kubernetes $K8S_VERSION up in $(k8s_since "$start") s (node $NODE_NAME, $NODE_IP)" >&2
 	echo "$DIR/kubeconfig"
 }
@@ -159,6 +160,25 @@ k8s_pause_image() {
 	printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":["%s/layer.tar"]}]' "$cfg" "$PAUSE_IMAGE" "$layer" >"$d/image/manifest.json"
 	tar -C "$d/image" -cf "$DIR/pause.tar" .
 	rm -rf "$d"
+}
+
+# k8s_volumes makes storage class $STORAGE_CLASS (no provisioner: the rig
+# has none) and $PV_COUNT static hostPath PersistentVolumes of it, each a
+# directory under DIR/volumes (down removes DIR). A claim of the class binds
+# one; they are retained (Released) once their claim goes, not reused.
+k8s_volumes() {
+	local i
+	{
+		printf 'apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: %s}\n' "$STORAGE_CLASS"
+		printf 'provisioner: kubernetes.io/no-provisioner\nvolumeBindingMode: Immediate\nreclaimPolicy: Retain\n'
+		for i in $(seq "$PV_COUNT"); do
+			mkdir -p "$DIR/volumes/pv-$i"
+			printf -- '---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: rig-pv-%s}\n' "$i"
+			printf 'spec:\n  storageClassName: %s\n  capacity: {storage: 10Gi}\n' "$STORAGE_CLASS"
+			printf '  accessModes: [ReadWriteOnce]\n  persistentVolumeReclaimPolicy: Retain\n'
+			printf '  hostPath: {path: %s, type: Directory}\n' "$DIR/volumes/pv-$i"
+		done
+	} | k8s_kubectl apply -f - >/dev/null
 }
 
 k8s_node_ready() {

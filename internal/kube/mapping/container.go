@@ -44,15 +44,22 @@ func (m *mapper) container(s types.ServiceConfig) (corev1.Container, error) {
 }
 
 // image is the service's image: a service that only builds is named as
-// compose names its image, PROJECT-SERVICE.
+// compose names its image, PROJECT-SERVICE. A built image pushed to its
+// registry is pinned to the digest pushed (NAME:TAG@DIGEST): the nodes
+// then run that content even where an older image has the same tag
+// (imagePullPolicy IfNotPresent).
 func (m *mapper) image(s types.ServiceConfig) (string, error) {
-	if s.Image != "" {
-		return s.Image, nil
+	name := s.Image
+	if name == "" && s.Build != nil {
+		name = m.p.Name + "-" + s.Name
 	}
-	if s.Build != nil {
-		return m.p.Name + "-" + s.Name, nil
+	if name == "" {
+		return "", fmt.Errorf("%w: service %s has neither image nor build", wire.ErrInvalid, s.Name)
 	}
-	return "", fmt.Errorf("%w: service %s has neither image nor build", wire.ErrInvalid, s.Name)
+	if d := m.in.Images[s.Name].Digest; d != "" && !strings.Contains(name, "@") {
+		return name + "@" + d, nil
+	}
+	return name, nil
 }
 
 // pullPolicy follows compose's pull_policy: missing (compose's default)

@@ -12,8 +12,14 @@ import (
 // as one YAML stream and the report as lines.
 func mapped(t *testing.T, compose string, files map[string][]byte, o wire.MapOptions) (string, []string) {
 	t.Helper()
-	p := composetest.Load(t, compose)
-	r, err := Map(Input{Project: p, Files: files}, o)
+	return mappedIn(t, compose, Input{Files: files}, o)
+}
+
+// mappedIn is mapped with the rest of the Input given.
+func mappedIn(t *testing.T, compose string, in Input, o wire.MapOptions) (string, []string) {
+	t.Helper()
+	in.Project = composetest.Load(t, compose)
+	r, err := Map(in, o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,6 +34,9 @@ type Input struct {
 	// by wire.FileKey; Unread says why one is missing.
 	Files  map[string][]byte
 	Unread map[string]string
+	// Images are the built images of services that build (deploy only):
+	// see builtImage.
+	Images map[string]wire.Image
 }
 
 // Result is the mapped project.

@@ -18,6 +18,7 @@ func TestMap(t *testing.T) {
 		name    string
 		compose string
 		files   map[string][]byte
+		images  map[string]wire.Image
 		opts    wire.MapOptions
 		want    []string // in the manifests
 		notWant []string
@@ -111,6 +112,17 @@ func TestMap(t *testing.T) {
 			want: []string{"deployment-db.yaml", "deployment-api.yaml", "deployment-web.yaml"}},
 		{name: "name made DNS", compose: "services: {My_Svc: {image: w}}", want: []string{"name: my-svc"}, notes: []string{"named my-svc"}},
 		{name: "build only image name", compose: "services: {app: {build: .}}", want: []string{"image: demo-app", "imagePullPolicy: IfNotPresent"}, notes: []string{"deploy --build"}},
+		{name: "built image pushed: pinned to its digest, its ID annotated", compose: "services: {app: {build: ., image: reg:5000/app:1}}",
+			images: map[string]wire.Image{"app": {ID: "sha256:1d", Digest: "sha256:d1"}},
+			want:   []string{"image: reg:5000/app:1@sha256:d1", "devstack.dev/image-id: sha256:1d"}},
+		{name: "built image only on the engine: its ID annotated", compose: "services: {app: {build: .}}",
+			images: map[string]wire.Image{"app": {ID: "sha256:1d"}},
+			want:   []string{"image: demo-app\n", "annotations:\n        devstack.dev/image-id: sha256:1d"}},
+		{name: "image already pinned stays", compose: "services: {app: {build: ., image: 'reg/app@sha256:aa'}}",
+			images: map[string]wire.Image{"app": {ID: "sha256:1d", Digest: "sha256:d1"}},
+			want:   []string{"image: reg/app@sha256:aa\n"}},
+		{name: "no built image: no annotation", compose: "services: {app: {build: ., image: reg/app:1}}",
+			want: []string{"image: reg/app:1\n"}, notWant: []string{"image-id"}},
 		{name: "pull_policy never and always", compose: "services: {a: {image: a, pull_policy: never}, b: {image: b, pull_policy: always}}",
 			want: []string{"imagePullPolicy: Never", "imagePullPolicy: Always"}},
 		{name: "placement", compose: "services: {w: {image: w, platform: linux/arm64, deploy: {placement: {constraints: ['node.labels.zone==a', 'node.role==manager']}}}}",
@@ -122,7 +134,7 @@ func TestMap(t *testing.T) {
 		{name: "namespace set", compose: "services: {w: {image: w}}", opts: wire.MapOptions{Namespace: "team"}, want: []string{"namespace: team"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out, notes := mapped(t, tc.compose, tc.files, tc.opts)
+			out, notes := mappedIn(t, tc.compose, Input{Files: tc.files, Images: tc.images}, tc.opts)
 			for _, w := range tc.want {
 				if !strings.Contains(out, w) {
 					t.Errorf("manifests lack %q:\n%s", w, out)

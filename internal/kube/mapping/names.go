@@ -24,6 +24,10 @@ const (
 	// AnnotationHash is the hash of what devstack applied: an object whose
 	// hash is unchanged is not applied again.
 	AnnotationHash = "devstack.dev/applied-hash"
+	// AnnotationImageID is the ID of a built image on a pod template: a
+	// rebuilt image under the same name changes the template, so its
+	// pods roll.
+	AnnotationImageID = "devstack.dev/image-id"
 	// networkLabel + NETWORK marks the pods on a compose network.
 	networkLabel = "network.devstack.dev/"
 )

@@ -41,8 +41,18 @@ func (m *mapper) podTemplate(s types.ServiceConfig) (corev1.PodTemplateSpec, err
 	return corev1.PodTemplateSpec{ObjectMeta: m.podMeta(labels, s), Spec: spec}, nil
 }
 
+// podMeta is the pod template's metadata: a built image's ID is an
+// annotation, so that a rebuilt image rolls the pods even when its name
+// (and, not pushed, the pod spec) stays the same.
 func (m *mapper) podMeta(labels map[string]string, s types.ServiceConfig) metav1.ObjectMeta {
-	return metav1.ObjectMeta{Labels: labels, Annotations: m.annotations(s)}
+	ann := m.annotations(s)
+	if id := m.in.Images[s.Name].ID; id != "" {
+		if ann == nil {
+			ann = map[string]string{}
+		}
+		ann[AnnotationImageID] = id
+	}
+	return metav1.ObjectMeta{Labels: labels, Annotations: ann}
 }
 
 // addLabels copies the compose labels that are valid Kubernetes labels;

@@ -40,6 +40,10 @@ type Request struct {
 	Files  map[string][]byte `json:",omitempty"`
 	Unread map[string]string `json:",omitempty"`
 	Map    MapOptions
+	// Images are what the engine knows of the images of the services that
+	// build, by service: deploy rolls their pods when it changed (convert
+	// sends none).
+	Images map[string]Image `json:",omitempty"`
 	// Cluster says which cluster and namespace (deploy, ps, logs, rm).
 	Cluster Cluster
 	Deploy  DeployOptions
@@ -62,6 +66,15 @@ type MapOptions struct {
 	StorageClass string `json:",omitempty"`
 	// VolumeSize is what a PersistentVolumeClaim requests ("" = 1Gi).
 	VolumeSize string `json:",omitempty"`
+}
+
+// Image is a built image as the engine that built it knows it.
+type Image struct {
+	// ID is the image's ID (sha256:...): its content, whatever its tag.
+	ID string `json:",omitempty"`
+	// Digest is its manifest's digest in the registry its name names
+	// (sha256:...), once pushed there; "" for an image only on the engine.
+	Digest string `json:",omitempty"`
 }
 
 // Cluster names the kubeconfig context ("" = its current one) and the

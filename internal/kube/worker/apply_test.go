@@ -147,3 +147,32 @@ func TestApplyForbidden(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// deploy rm keeps the claims; rm -v afterwards removes them (they are all
+// that is left of the project), and then there is nothing to remove.
+func TestRmVolumesAfterRm(t *testing.T) {
+	ctx := context.Background()
+	cs := fake.NewClientset()
+	c := &Cluster{Client: cs, Namespace: "demo"}
+	r := mapOrFail(t, "services: {db: {image: pg, volumes: [data:/d]}}\nvolumes: {data: {}}")
+	var ev recorded
+	if err := c.Apply(ctx, "demo", r, wire.DeployOptions{Detach: true}, &ev); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Rm(ctx, "demo", false, &ev); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs.CoreV1().PersistentVolumeClaims("demo").Get(ctx, "data", metav1.GetOptions{}); err != nil {
+		t.Fatalf("rm removed the claim: %v", err)
+	}
+	ev.l = nil
+	if err := c.Rm(ctx, "demo", true, &ev); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ev.String(), "PersistentVolumeClaim/data Removed") {
+		t.Errorf("rm -v after rm:\n%s", ev.String())
+	}
+	if err := c.Rm(ctx, "demo", true, &ev); err == nil || !strings.Contains(err.Error(), "nothing of project demo") {
+		t.Errorf("rm -v of nothing: %v", err)
+	}
+}

@@ -52,7 +52,12 @@ func (c *Cluster) Pods(ctx context.Context, project string) ([]wire.Pod, error) 
 // exists fails with ErrNoDeployment when no workload or Service of the
 // project is in the namespace.
 func (c *Cluster) exists(ctx context.Context, project string) error {
-	for _, k := range kinds[:5] { // workloads and Services
+	return c.existsOf(ctx, project, kinds[:5]) // workloads and Services
+}
+
+// existsOf is exists for objects of the kinds given.
+func (c *Cluster) existsOf(ctx context.Context, project string, of []kind) error {
+	for _, k := range of {
 		names, err := k.list(ctx, c.Client, c.Namespace, metav1.ListOptions{LabelSelector: projectSelector(project)})
 		if err != nil {
 			return c.classify(err, "listing "+k.name+"s")

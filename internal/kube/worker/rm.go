@@ -25,9 +25,14 @@ func Remove(ctx context.Context, req wire.Request, out progress.Progress) error 
 // Rm removes the project's objects: the workloads first, waiting until
 // their pods are gone, then Services, policies, ConfigMaps and Secrets.
 // With volumes its PersistentVolumeClaims go too, and the namespace when
-// devstack made it and nothing else is left in it.
+// devstack made it and nothing else is left in it; rm -v after an rm
+// removes the claims the rm kept.
 func (c *Cluster) Rm(ctx context.Context, project string, volumes bool, out progress.Progress) error {
-	if err := c.exists(ctx, project); err != nil {
+	of := kinds[:5] // workloads and Services
+	if volumes {
+		of = kinds // after a deploy rm, its claims may be all that is left
+	}
+	if err := c.existsOf(ctx, project, of); err != nil {
 		return err
 	}
 	sel := metav1.ListOptions{LabelSelector: projectSelector(project)}
