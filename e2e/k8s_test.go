@@ -23,7 +23,8 @@ import (
 // it); $IMAGE is in the node already, `k8sload IMAGE...` copies more images
 // from the engine into the node, and `registry` starts the shared registry
 // on the loopback ($REGISTRY), which the node's containerd pulls from as
-// the engine pushes to it (plain HTTP: a loopback registry).
+// the engine pushes to it (plain HTTP: a loopback registry). The dashboard's
+// tmux commands (tui_test.go) drive devstack dash --kubernetes.
 func TestScriptsK8s(t *testing.T) {
 	if os.Getenv("DEVSTACK_E2E_K8S") == "" {
 		t.Skip("the Kubernetes scripts run with DEVSTACK_E2E_K8S=1 (make test-k8s)")
@@ -42,6 +43,7 @@ func TestScriptsK8s(t *testing.T) {
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
 			"waitfor": cmdWaitfor, "httpget": cmdHTTPGet, "freeport": cmdFreeport, "sleep": cmdSleep,
 			"k8sload": cmdK8sLoad, "registry": cmdRegistry,
+			"tmuxstart": cmdTmuxStart, "tmuxkeys": cmdTmuxKeys, "tmuxwait": cmdTmuxWait, "tmuxshow": cmdTmuxShow,
 		},
 	})
 }

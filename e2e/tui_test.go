@@ -66,7 +66,8 @@ func tmux(ts *testscript.TestScript, args ...string) (string, error) {
 func scriptEnv(ts *testscript.TestScript) []string {
 	var env []string
 	for _, k := range []string{"PATH", "HOME", "PROJECT", "COMPOSE_PROJECT_NAME", "IMAGE", "WORK",
-		"DOCKER_HOST", "REAL_DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_BUILDKIT", "NO_COLOR", "PORT", "TMPDIR"} {
+		"DOCKER_HOST", "REAL_DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_BUILDKIT", "NO_COLOR", "PORT", "TMPDIR",
+		"KUBECONFIG", "NAMESPACE"} {
 		if v := ts.Getenv(k); v != "" {
 			env = append(env, k+"="+v)
 		}

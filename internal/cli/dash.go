@@ -125,6 +125,9 @@ func runDash(ctx context.Context, g *globals, api dockerapi.API, mon *logs.Monit
 		},
 	}
 	o.Open = tui.OpenURL
+	if f.kube.on {
+		o.Peer = "cluster"
+	}
 	if api != nil { // a Kubernetes deployment's dashboard needs no engine
 		o.URLs = projectURLs(ctx, api, project)
 	}

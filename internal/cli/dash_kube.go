@@ -28,6 +28,6 @@ func kubeDash(ctx context.Context, g *globals, f dashFlags) error {
 	src := kubefeed.New(kube.Run, name, f.kube.Cluster, f.tail)
 	f.stack = true
 	return runDash(ctx, g, nil, nil, name, f, func(ctx context.Context, out chan<- feed.Batch) {
-		feed.RunStack(ctx, src, feed.StackOptions{Poll: -1}, out)
+		feed.RunStack(ctx, src, feed.StackOptions{Poll: -1, Peer: "cluster"}, out)
 	}, false, nil)
 }

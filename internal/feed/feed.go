@@ -168,7 +168,7 @@ const (
 // the engine goes away it says so, waits for it and starts over. It
 // returns when ctx ends.
 func Run(ctx context.Context, src Source, o Options, out chan<- Batch) {
-	f := &feed{loop: newLoop(src.Ping, src.Logs), src: src, o: o, restarts: map[string]int{}, slots: map[string]slot{}}
+	f := &feed{loop: newLoop(src.Ping, src.Logs, ""), src: src, o: o, restarts: map[string]int{}, slots: map[string]slot{}}
 	go batch(ctx, f.in, out, interval, maxBatch)
 	f.run(ctx, f.session)
 }

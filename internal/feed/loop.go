@@ -15,10 +15,14 @@ type loop struct {
 	in   chan any
 	ping func(context.Context) error
 	logs func(context.Context, func(LogLine)) error
+	peer string // what the sessions talk to, for the connection messages
 }
 
-func newLoop(ping func(context.Context) error, logs func(context.Context, func(LogLine)) error) loop {
-	return loop{in: make(chan any, 1024), ping: ping, logs: logs}
+func newLoop(ping func(context.Context) error, logs func(context.Context, func(LogLine)) error, peer string) loop {
+	if peer == "" {
+		peer = "engine"
+	}
+	return loop{in: make(chan any, 1024), ping: ping, logs: logs, peer: peer}
 }
 
 func (l *loop) send(ctx context.Context, v any) {
@@ -39,7 +43,7 @@ func (l *loop) run(ctx context.Context, follow func(ctx context.Context, startLo
 		if ctx.Err() != nil {
 			return
 		}
-		l.send(ctx, ConnState{Err: fmt.Sprintf("engine connection lost: %v", err)})
+		l.send(ctx, ConnState{Err: fmt.Sprintf("%s connection lost: %v", l.peer, err)})
 		awaitEngine(ctx, l.ping)
 		l.send(ctx, ConnState{Connected: true})
 	}

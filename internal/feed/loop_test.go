@@ -27,7 +27,7 @@ func TestLoopSessions(t *testing.T) {
 		send(LogLine{Text: "a line"})
 		<-ctx.Done()
 		return ctx.Err()
-	})
+	}, "")
 	sessions := 0
 	done := make(chan struct{})
 	go func() {

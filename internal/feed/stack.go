@@ -52,6 +52,9 @@ type StackOptions struct {
 	// tasks, so a task on another node changing is only seen this way.
 	// Default (0) 2s; below 0, never: the source's changes say everything.
 	Poll time.Duration
+	// Peer names what the source talks to in the connection messages:
+	// "engine" (default), "cluster".
+	Peer string
 }
 
 type fullStack struct {
@@ -69,7 +72,7 @@ func RunStack(ctx context.Context, src StackSource, o StackOptions, out chan<- B
 	if o.Poll == 0 {
 		o.Poll = 2 * time.Second
 	}
-	s := &stackFeed{loop: newLoop(src.Ping, src.Logs), src: src, o: o}
+	s := &stackFeed{loop: newLoop(src.Ping, src.Logs, o.Peer), src: src, o: o}
 	go batch(ctx, s.in, out, interval, maxBatch)
 	s.run(ctx, s.session)
 }

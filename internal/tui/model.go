@@ -46,6 +46,9 @@ type Options struct {
 	// and what o opens. None without the router.
 	URLs map[string][]string
 	Now  func() time.Time // the clock; time.Now when nil
+	// Peer names what the feed talks to on the title line: "engine"
+	// (default), "cluster" (a Kubernetes deployment's).
+	Peer string
 }
 
 // Request is an action on the stack, for the runner to carry out.

@@ -182,8 +182,11 @@ func (m Model) taskCells(r *svcRow) []string {
 	if r.Desired != "" && r.Desired != r.State && r.Desired != "running" && r.Desired != "ready" && r.Desired != "accepted" {
 		state += " → " + r.Desired
 	}
-	if r.RestartCount > 0 { // a Kubernetes pod's containers' restarts
-		state += fmt.Sprintf(", %d restarts", r.RestartCount)
+	switch { // a Kubernetes pod's containers' restarts
+	case r.RestartCount == 1:
+		state += ", 1 restart"
+	case r.RestartCount > 1:
+		state += ", " + strconv.Itoa(r.RestartCount) + " restarts"
 	}
 	since := "-"
 	if !r.StartedAt.IsZero() {

@@ -110,14 +110,16 @@ func TestStackViewUpdateWords(t *testing.T) {
 // A Kubernetes deployment's pods as tasks: restarts beside the state, why
 // the container last ended in the error column, the kind as the mode.
 func TestStackViewPods(t *testing.T) {
-	m := New(Options{Project: "p", Now: func() time.Time { return t0 }})
-	m = send(m, tea.WindowSizeMsg{Width: 140, Height: 30}, BatchMsg{Full: true, Stack: true,
+	m := New(Options{Project: "p", Now: func() time.Time { return t0 }, Peer: "cluster"})
+	m = send(m, tea.WindowSizeMsg{Width: 140, Height: 30}, BatchMsg{Full: true, Stack: true, Conn: &feed.ConnState{Connected: true},
 		Services: []feed.ServiceState{{ID: "Deployment/api", Name: "api", Mode: "Deployment", Running: 0, Desired: 1, Image: "app:1", Update: "failed", UpdateMsg: "deadline exceeded",
 			Ports: []feed.PortBinding{{HostPort: 30080, ContainerPort: 8080, Proto: "tcp"}}}},
 		States: []feed.ContainerState{{ID: "api-7c-a", Name: "api-7c-a", Service: "api", Node: "node1", State: "unready", RestartCount: 2,
 			StartedAt: t0.Add(-time.Minute), IPs: []feed.NetworkIP{{Network: "pod", IP: "10.88.0.4"}}, Error: "CrashLoopBackOff"}},
 	})
 	lines := checkFrame(t, m.View(), 140, 30)
+	mustContain(t, m.View(), "cluster connected")
+	mustContain(t, send(m, BatchMsg{Conn: &feed.ConnState{Err: "cluster connection lost: EOF"}}).View(), "CLUSTER CONNECTION LOST, reconnecting")
 	for i, re := range []string{
 		`^> api +Deployment +0/1 +app:1 +failed +\*:30080->8080/tcp$`,
 		`^    api-7c-a +node1 +unready, 2 restarts +pod=10\.88\.0\.4 +1m +CrashLoopBackOff$`,

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -84,9 +85,10 @@ func (m Model) titleLine() string {
 	if w := m.watchMarker(); w != "" && m.stack == nil {
 		left += "  " + m.st.good.Render(w)
 	}
-	conn := m.st.good.Render("engine connected")
+	peer := cmp.Or(m.o.Peer, "engine")
+	conn := m.st.good.Render(peer + " connected")
 	if !m.conn.Connected {
-		conn = m.st.bad.Render("ENGINE CONNECTION LOST, reconnecting… (" + m.conn.Err + ")")
+		conn = m.st.bad.Render(strings.ToUpper(peer) + " CONNECTION LOST, reconnecting… (" + m.conn.Err + ")")
 	}
 	return left + "  " + conn
 }

@@ -97,7 +97,7 @@ func TestSourceInTheFeed(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out := make(chan feed.Batch)
-	go feed.RunStack(ctx, src, feed.StackOptions{Poll: -1}, out)
+	go feed.RunStack(ctx, src, feed.StackOptions{Poll: -1, Peer: "cluster"}, out)
 
 	api := wire.Workload{Kind: wire.KindDeployment, Name: "api", Service: "api", Desired: 1, Ready: 1}
 	first := append(synced()[:0:0], change(wire.KindDeployment, wire.ChangeList, api))
@@ -128,7 +128,7 @@ func TestSourceInTheFeed(t *testing.T) {
 	h.changes <- set(wire.KindEvent, wire.Event{Name: "e1", Time: time.Now(), Reason: "BackOff", Message: "Back-off restarting failed container", ObjectKind: "Pod", ObjectName: "api-7c-a", Count: 1})
 	var restarted, backoff bool
 	next(t, out, func(b feed.Batch) bool {
-		restarted = restarted || hasEvent(b, "api-7c-a restarted (1 restarts): Error (exit 3)")
+		restarted = restarted || hasEvent(b, "api-7c-a restarted (1 restart): Error (exit 3)")
 		backoff = backoff || hasEvent(b, "api-7c-a BackOff: Back-off restarting failed container")
 		return restarted && backoff
 	})
@@ -140,7 +140,7 @@ func TestSourceInTheFeed(t *testing.T) {
 	h.mu.Unlock()
 	h.fail <- errors.New("no Kubernetes cluster answers")
 	next(t, out, func(b feed.Batch) bool {
-		return b.Conn != nil && !b.Conn.Connected && strings.Contains(b.Conn.Err, "no Kubernetes cluster answers")
+		return b.Conn != nil && !b.Conn.Connected && b.Conn.Err == "cluster connection lost: no Kubernetes cluster answers"
 	})
 	h.mu.Lock()
 	h.checkErr = nil

@@ -99,7 +99,7 @@ func (s *State) applyPods(c wire.Change, at time.Time) {
 			continue
 		}
 		if old, ok := prev[p.Name]; ok && p.Restarts > old.Restarts {
-			text := fmt.Sprintf("%s restarted (%d restarts)", p.Name, p.Restarts)
+			text := p.Name + " restarted (" + Restarts(int(p.Restarts)) + ")"
 			if p.LastEnd != "" {
 				text += ": " + p.LastEnd
 			}
@@ -148,6 +148,14 @@ func (s *State) TakeEvents() []feed.Event {
 	}
 	slices.SortStableFunc(out, func(a, b feed.Event) int { return a.Time.Compare(b.Time) })
 	return out
+}
+
+// Restarts words a count of restarts: "1 restart", "3 restarts". Pure.
+func Restarts(n int) string {
+	if n == 1 {
+		return "1 restart"
+	}
+	return fmt.Sprintf("%d restarts", n)
 }
 
 // EventText words an Event: "web-5d8f-x2x9z Unhealthy: Readiness probe failed (5 times)". Pure.

@@ -122,7 +122,7 @@ func TestState(t *testing.T) {
 				set(wire.KindPod, wire.Pod{Name: "api-7c-a", Service: "api", Node: "n1", Phase: "Running", Ready: "0/1", Restarts: 1, LastEnd: "Error (exit 3)", Reason: "CrashLoopBackOff"}),
 				set(wire.KindPod, wire.Pod{Name: "api-7c-b", Service: "api", Node: "n1", Phase: "Running", Ready: "0/1", Restarts: 2, LastEnd: "Error (exit 3)"})),
 			pods: "api-7c-a api@n1 unready restarts=1 error=CrashLoopBackOff\napi-7c-b api@n1 unready restarts=2 error=last ended: Error (exit 3)",
-			evs:  "api: api-7c-a restarted (1 restarts): Error (exit 3)"},
+			evs:  "api: api-7c-a restarted (1 restart): Error (exit 3)"},
 		{name: "a pod deleted goes",
 			changes: append(synced(), set(wire.KindPod, pod("a", "api", "n1", "Running", "1/1", 0), pod("b", "api", "n1", "Running", "1/1", 0)),
 				change(wire.KindPod, wire.ChangeDelete, wire.Pod{Name: "a"})),
@@ -189,5 +189,13 @@ func TestSynced(t *testing.T) {
 	}
 	if !s.Synced() {
 		t.Error("not synced after every kind was listed")
+	}
+}
+
+func TestRestarts(t *testing.T) {
+	for n, want := range map[int]string{1: "1 restart", 2: "2 restarts", 12: "12 restarts"} {
+		if got := Restarts(n); got != want {
+			t.Errorf("Restarts(%d) = %q, want %q", n, got, want)
+		}
 	}
 }
