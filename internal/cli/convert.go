@@ -30,6 +30,15 @@ func (f *kubeMapFlags) add(cmd *cobra.Command) {
 	fl.BoolVar(&f.LoadBalancer, "load-balancer", false, "make services with published ports type LoadBalancer (default NodePort)")
 	fl.StringVar(&f.StorageClass, "storage-class", "", "storage class of the named volumes' PersistentVolumeClaims (default: the cluster's)")
 	fl.StringVar(&f.VolumeSize, "volume-size", "1Gi", "size each named volume's PersistentVolumeClaim requests")
+	fl.BoolVar(&f.DependsOnInit, "depends-on-init", false, "give each service's pods an init container per depends_on service that waits until it is ready (also when the manifests are applied by another tool)")
+	fl.StringVar(&f.InitImage, "depends-on-init-image", "", "run those init containers in this image, which must have sh and nc (or bash), getent or nslookup (default: the service's own image; implies --depends-on-init)")
+}
+
+// options are the mapping options the flags give.
+func (f *kubeMapFlags) options() wire.MapOptions {
+	o := f.MapOptions
+	o.DependsOnInit = o.DependsOnInit || o.InitImage != ""
+	return o
 }
 
 func newConvertKubernetesCmd(g *globals) *cobra.Command {
@@ -52,7 +61,12 @@ object, numbered in apply order (kubectl apply -f DIR). Every compose key
 that is not mapped, or mapped otherwise than compose means it, is reported
 on stderr with the reason. The files the project names (configs, secrets,
 bind-mounted project files) are read here. Runs the devstack-kube helper;
-talks to no cluster.`,
+talks to no cluster.
+
+kubectl apply starts every pod at once, where deploy --kubernetes applies
+level by level in depends_on order: --depends-on-init gives each service's
+pods an init container per dependency (wait-DEPENDENCY) that waits until
+a pod of it is ready, so that its pods wait in Init whoever applies them.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runConvertKubernetes(cmd.Context(), g, f, dir, args)
 		},
@@ -72,7 +86,7 @@ func runConvertKubernetes(ctx context.Context, g *globals, f kubeMapFlags, dir s
 	if err != nil {
 		return err
 	}
-	req.Map = f.MapOptions
+	req.Map = f.options()
 	if dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err

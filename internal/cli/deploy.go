@@ -58,12 +58,17 @@ deploy ps, ls, rm and logs act on the stack; a service named ps, ls, rm or
 logs cannot be named on the command line (deploy without names deploys it).
 
 --kubernetes deploys to the Kubernetes cluster of the kubeconfig instead
-(--context, --namespace; default namespace: the project's name): the
+(--kube-context, which implies --kubernetes, or --context after the
+command; --namespace, default the project's name; the docker context goes
+before the command and is the engine that builds): the
 objects devstack convert kubernetes writes, server-side applied (field
 manager devstack) level by level in depends_on order, each level waited for
 through watches (ready; a Job complete); unchanged objects are not sent
 again; a pod whose image no node can get, or that keeps crashing, fails the
-deploy naming it. deploy ps, logs and rm take --kubernetes too. Runs the
+deploy naming it. A rebuilt image rolls the pods of its services (its ID
+on the pod template, pinned to the digest pushed). --depends-on-init adds
+init containers that hold each pod until what it depends on is ready.
+deploy ps, logs and rm take --kubernetes or --kube-context too. Runs the
 devstack-kube helper; see docs/kubernetes.md.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runDeploy(cmd.Context(), g, f, args) },
 	}
@@ -87,7 +92,7 @@ func runDeploy(ctx context.Context, g *globals, f deployFlags, services []string
 	if f.timeout < 0 {
 		return fmt.Errorf("--timeout %s: must not be negative", f.timeout)
 	}
-	if err := f.kube.check(); err != nil {
+	if err := f.kube.checkFor(true); err != nil { // the engine builds there
 		return err
 	}
 	if f.kube.on {

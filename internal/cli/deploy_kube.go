@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
-	"github.com/spf13/cobra"
 
 	"github.com/devstack/devstack/internal/apply"
 	"github.com/devstack/devstack/internal/deploy"
@@ -19,28 +17,6 @@ import (
 	"github.com/devstack/devstack/internal/kube/wire"
 	"github.com/devstack/devstack/internal/logs"
 )
-
-// kubeTarget is deploy's --kubernetes, --context and --namespace, which
-// its ps, logs and rm share.
-type kubeTarget struct {
-	on bool
-	wire.Cluster
-}
-
-func (k *kubeTarget) add(cmd *cobra.Command) {
-	fl := cmd.PersistentFlags()
-	fl.BoolVar(&k.on, "kubernetes", false, "deploy to the Kubernetes cluster of the kubeconfig (KUBECONFIG or ~/.kube/config) instead of a swarm")
-	fl.StringVar(&k.Context, "context", "", "with --kubernetes: the kubeconfig context (default: its current context; the docker context goes before the command: devstack --context NAME deploy)")
-	fl.StringVarP(&k.Namespace, "namespace", "n", "", "with --kubernetes: the namespace (default: the project's name; made when missing)")
-}
-
-// check refuses the Kubernetes-only flags without --kubernetes.
-func (k *kubeTarget) check() error {
-	if !k.on && (k.Context != "" || k.Namespace != "") {
-		return errors.New("--context and --namespace name a Kubernetes context and namespace: add --kubernetes (the docker context goes before the command: devstack --context NAME deploy)")
-	}
-	return nil
-}
 
 // runDeployKube maps the project in the devstack-kube helper and applies
 // it to the cluster.
@@ -64,7 +40,7 @@ func runDeployKube(ctx context.Context, g *globals, f deployFlags, services []st
 		return err
 	}
 	req.Images = images
-	req.Map = f.kubeMap.MapOptions
+	req.Map = f.kubeMap.options()
 	req.Map.Namespace = f.kube.Namespace
 	req.Cluster = f.kube.Cluster
 	req.Deploy = wire.DeployOptions{Detach: f.detach, Prune: f.prune, Partial: len(services) > 0, Timeout: f.timeout}

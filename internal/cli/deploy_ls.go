@@ -16,7 +16,7 @@ func newDeployLsCmd(g *globals, k *kubeTarget) *cobra.Command {
 		Short: "The stacks on the swarm and their number of services",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if k.on || k.check() != nil {
+			if k.check() != nil || k.on {
 				return errors.New("deploy ls lists the swarm's stacks; on Kubernetes each project has its namespace: kubectl get namespaces -l app.kubernetes.io/managed-by=devstack")
 			}
 			api, err := g.client(cmd.Context())

@@ -32,6 +32,8 @@ k8s_up() {
 	k8s_wait 60 "node $NODE_NAME Ready" k8s_node_ready || return 1
 	k8s_wait 30 "service account default/default" k8s_kubectl get serviceaccount default || return 1
 	k8s_wait 30 "kube-proxy's rules" iptables -t nat -n -L KUBE-SERVICES || return 1
+	k8s_wait 30 "kube-proxy's filter rules" iptables -n -L KUBE-SERVICES || return 1
+	k8s_service_rejects || return 1
 	k8s_wait 30 "cluster DNS on $DNS_IP" busybox nslookup "kubernetes.default.svc.$CLUSTER_DOMAIN" "$DNS_IP" || return 1
 	k8s_volumes || return 1
 	echo "k8s-rig: Kubernetes $K8S_VERSION up in $(k8s_since "$start") s (node $NODE_NAME, $NODE_IP)" >&2
@@ -179,6 +181,18 @@ k8s_volumes() {
 			printf '  hostPath: {path: %s, type: Directory}\n' "$DIR/volumes/pv-$i"
 		done
 	} | k8s_kubectl apply -f - >/dev/null
+}
+
+# k8s_service_rejects: a pod's connection to a Service with no ready pod is
+# refused, as on any cluster: kube-proxy's KUBE-SERVICES (filter) rejects
+# it, but the CNI firewall plugin's per-pod ACCEPT in FORWARD comes first,
+# and this machine's network then answers any address. CNI-ADMIN, the chain
+# the plugin keeps for the administrator's rules before its own, sends new
+# connections through KUBE-SERVICES first. down removes both chains.
+k8s_service_rejects() {
+	iptables -w -N CNI-ADMIN 2>/dev/null || true
+	iptables -w -C CNI-ADMIN -m conntrack --ctstate NEW -j KUBE-SERVICES 2>/dev/null ||
+		iptables -w -A CNI-ADMIN -m conntrack --ctstate NEW -j KUBE-SERVICES
 }
 
 k8s_node_ready() {

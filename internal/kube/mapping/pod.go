@@ -25,6 +25,7 @@ func (m *mapper) podTemplate(s types.ServiceConfig) (corev1.PodTemplateSpec, err
 		labels[networkLabel+dnsName(n)] = "true"
 	}
 	spec := corev1.PodSpec{
+		InitContainers:     m.waitContainers(s, c),
 		Containers:         []corev1.Container{c},
 		EnableServiceLinks: ptr.To(false), // compose injects no other services' addresses
 		Hostname:           dnsHostname(s.Hostname),

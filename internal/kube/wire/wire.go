@@ -66,6 +66,12 @@ type MapOptions struct {
 	StorageClass string `json:",omitempty"`
 	// VolumeSize is what a PersistentVolumeClaim requests ("" = 1Gi).
 	VolumeSize string `json:",omitempty"`
+	// DependsOnInit gives each service with depends_on an init container
+	// per dependency that waits until it is ready, so that its pods wait
+	// whoever applies the manifests.
+	DependsOnInit bool `json:",omitempty"`
+	// InitImage runs those init containers ("" = the service's own image).
+	InitImage string `json:",omitempty"`
 }
 
 // Image is a built image as the engine that built it knows it.
