@@ -123,6 +123,7 @@ func routerStartCost(b *testing.B, dir string) {
 type target struct {
 	name, url string
 	client    *http.Client
+	port      string // the host port it connects to
 }
 
 func routerTargets(b *testing.B, p *project) (direct, plain, secure, h2 target) {
@@ -147,11 +148,11 @@ func routerTargets(b *testing.B, p *project) (direct, plain, secure, h2 target) 
 			}}
 		return &http.Client{Transport: tr, Timeout: 30 * time.Second}
 	}
-	direct = target{"direct", "http://127.0.0.1:" + port, mk("127.0.0.1:"+port, nil, false)}
-	plain = target{"router http", "http://" + host, mk("127.0.0.1:"+rhttp, nil, false)}
+	direct = target{"direct", "http://127.0.0.1:" + port, mk("127.0.0.1:"+port, nil, false), port}
+	plain = target{"router http", "http://" + host, mk("127.0.0.1:"+rhttp, nil, false), rhttp}
 	tlsConf := &tls.Config{RootCAs: roots, ServerName: host}
-	secure = target{"router https", "https://" + host, mk("127.0.0.1:"+rhttps, tlsConf.Clone(), false)}
-	h2 = target{"router https h2", "https://" + host, mk("127.0.0.1:"+rhttps, tlsConf.Clone(), true)}
+	secure = target{"router https", "https://" + host, mk("127.0.0.1:"+rhttps, tlsConf.Clone(), false), rhttps}
+	h2 = target{"router https h2", "https://" + host, mk("127.0.0.1:"+rhttps, tlsConf.Clone(), true), rhttps}
 	return direct, plain, secure, h2
 }
 
@@ -164,10 +165,10 @@ func docker(b *testing.B, args ...string) string {
 }
 
 // routerRequests: throughput and latency, direct against the router;
-// and what each proxied request costs the router's process against what
-// it costs the app's, in CPU time (the router does the app's work, a
-// server's, plus a client's: where the CPUs are all busy, that bounds
-// the ratio).
+// and what a request costs each process on its way, in CPU time: the
+// client (this process), the docker-proxy of the host port, the router,
+// the app. Where the CPUs are all busy, the router's share bounds the
+// ratio: it does the app's work, a server's, plus a client's.
 func routerRequests(b *testing.B, p *project) {
 	direct, plain, secure, h2 := routerTargets(b, p)
 	all := []target{direct, plain, secure, h2}
@@ -176,22 +177,26 @@ func routerRequests(b *testing.B, p *project) {
 			b.Fatalf("%s: %v", t.name, err)
 		}
 	}
-	pids := []int{containerPid(b, "devstack-router"), containerPid(b, p.name+"-app-1")}
+	router, app := containerPid(b, "devstack-router"), containerPid(b, p.name+"-app-1")
+	pids := map[string][]int{ // client, docker-proxy, router, app
+		direct.name: {os.Getpid(), proxyPid(direct.port), 0, app},
+		plain.name:  {os.Getpid(), proxyPid(plain.port), router, app},
+	}
 	for _, body := range []struct{ path, what string }{{"/size/100", "small"}, {"/size/1048576", "1 MiB"}} {
 		rps := make([]float64, len(all))
-		var cpu [2]float64 // µs a request through the router: router, app
+		cpu := map[string][]float64{direct.name: make([]float64, 4), plain.name: make([]float64, 4)} // µs a request
 		for i := range 2 {
 			order := all
 			if i == 1 { // direct last the second time
 				order = append(all[1:len(all):len(all)], all[0])
 			}
 			for _, t := range order {
-				before := cpuTimes(pids)
+				before := cpuTimes(pids[t.name])
 				n := throughput(b, t, body.path)
-				if t == plain {
-					after := cpuTimes(pids)
-					for k := range cpu {
-						cpu[k] += us(after[k]-before[k]) / (n * 2) / 2
+				if c := cpu[t.name]; c != nil {
+					after := cpuTimes(pids[t.name])
+					for k := range c {
+						c[k] += us(after[k]-before[k]) / (n * 2) / 2
 					}
 				}
 				rps[indexOf(all, t)] += n / 2
@@ -202,11 +207,34 @@ func routerRequests(b *testing.B, p *project) {
 		reportAtLeast(b, "router-rps-ratio-"+key, fmt.Sprintf("router: throughput, %s bodies, http through the router / direct", body.what), r/d, "x", 0.8)
 		report(b, "router-rps-https-ratio-"+key, fmt.Sprintf("  https (HTTP/1.1) / direct (HTTP/2: %.2fx)", s2/d), s/d, "x", 0)
 		report(b, "router-rps-direct-"+key, "  direct: requests/s", d, "req/s", 0)
-		report(b, "router-cpu-us-"+key, fmt.Sprintf("  CPU a request, router's process (app's: %.0f µs)", cpu[1]), cpu[0], "µs", 0)
+		c, dc := cpu[plain.name], cpu[direct.name]
+		report(b, "router-cpu-us-"+key, fmt.Sprintf("  CPU a request, router's process (app's: %.0f µs)", c[3]), c[2], "µs", 0)
+		report(b, "router-cpu-us-path-"+key, fmt.Sprintf("  CPU a request, all: client %.0f + docker-proxy %.0f + router %.0f + app %.0f µs; direct: %.0f + %.0f + %.0f", c[0], c[1], c[2], c[3], dc[0], dc[1], dc[3]),
+			c[0]+c[1]+c[2]+c[3], "µs", 0)
 	}
 	dl, rl, sl := latency(b, direct), latency(b, plain), latency(b, h2)
 	report(b, "router-p50-added-us", fmt.Sprintf("router: p50 latency added, http (median of 300; direct %.0f µs)", us(dl)), us(rl-dl), "µs", 1000)
 	report(b, "router-p50-added-https-us", "  https (HTTP/2)", us(sl-dl), "µs", 0)
+}
+
+// proxyPid is the docker-proxy publishing host port port; 0 when none
+// is seen (the engine's userland proxy off, or another machine's).
+func proxyPid(port string) int {
+	files, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil || !strings.Contains(string(data), "docker-proxy") {
+			continue
+		}
+		args := strings.Split(string(data), "\x00")
+		for i := 0; i+1 < len(args); i++ {
+			if args[i] == "-host-port" && args[i+1] == port {
+				pid, _ := strconv.Atoi(strings.Split(f, "/")[2])
+				return pid
+			}
+		}
+	}
+	return 0
 }
 
 func indexOf(ts []target, t target) int {
@@ -232,6 +260,9 @@ func containerPid(b *testing.B, name string) int {
 func cpuTimes(pids []int) []time.Duration {
 	out := make([]time.Duration, len(pids))
 	for i, pid := range pids {
+		if pid == 0 {
+			continue
+		}
 		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 		if err != nil {
 			continue
@@ -265,7 +296,7 @@ func get(t target, path string) error {
 // throughput is requests a second from 8 clients for 2 s.
 func throughput(b *testing.B, t target, path string) float64 {
 	var n atomic.Int64
-	var failed atomic.Value
+	var failed atomic.Pointer[error] // the first
 	deadline := time.Now().Add(2 * time.Second)
 	var wg sync.WaitGroup
 	for range 8 {
@@ -274,7 +305,7 @@ func throughput(b *testing.B, t target, path string) float64 {
 			defer wg.Done()
 			for time.Now().Before(deadline) {
 				if err := get(t, path); err != nil {
-					failed.Store(err)
+					failed.CompareAndSwap(nil, &err)
 					return
 				}
 				n.Add(1)
@@ -282,8 +313,8 @@ func throughput(b *testing.B, t target, path string) float64 {
 		}()
 	}
 	wg.Wait()
-	if err, _ := failed.Load().(error); err != nil {
-		b.Fatalf("%s: %v", t.name, err)
+	if err := failed.Load(); err != nil {
+		b.Fatalf("%s: %v", t.name, *err)
 	}
 	return float64(n.Load()) / 2
 }

@@ -29,6 +29,8 @@ type Server struct {
 	certs map[string]*tls.Certificate
 	next  atomic.Uint64
 	proxy *httputil.ReverseProxy
+	conns sync.Map // the plain listener's client connections
+	idle  idlePool // and the backend connections they left
 	Log   *log.Logger
 }
 
@@ -128,6 +130,7 @@ func (s *Server) Load(dir string) error {
 	s.mu.Lock()
 	s.table, s.certs = t, certs
 	s.mu.Unlock()
+	s.idle.closeAll()
 	s.Log.Printf("serving %d names of %d projects", t.Len(), len(states))
 	return nil
 }
@@ -156,15 +159,25 @@ func (s *Server) lookup(host string) (*Route, *State) {
 	return s.table.Lookup(host)
 }
 
-// ServeHTTP routes by Host. Over TLS the Host must be the name the
-// connection was made for (SNI): a request for another project's name on
-// this connection is refused (421), so no Host header reaches a project
-// its certificate was not made for.
+// ServeHTTP routes by Host (pick), through httputil.ReverseProxy: the
+// HTTPS listener's handler, HTTP/1.1 and HTTP/2.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if route := s.pick(w, r); route != nil {
+		s.proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), targetKey{}, Rotate(route.Backends, s.next.Add(1)))))
+	}
+}
+
+// pick is the route r goes to, or nil when w got the answer: a page (no
+// such name, the project down, no container running) or a redirect to
+// https://. Over TLS the Host must be the name the connection was made
+// for (SNI): a request for another project's name on this connection is
+// refused (421), so no Host header reaches a project its certificate was
+// not made for.
+func (s *Server) pick(w http.ResponseWriter, r *http.Request) *Route {
 	host := NormalizeHost(r.Host)
 	if r.TLS != nil && NormalizeHost(r.TLS.ServerName) != host {
 		page(w, http.StatusMisdirectedRequest, "Misdirected request", "This connection was made for another name: connect again for <b>"+html.EscapeString(host)+"</b>.")
-		return
+		return nil
 	}
 	route, st := s.lookup(host)
 	switch {
@@ -186,8 +199,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		http.Redirect(w, r, target+r.URL.RequestURI(), http.StatusTemporaryRedirect)
 	default:
-		s.proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), targetKey{}, Rotate(route.Backends, s.next.Add(1)))))
+		return route
 	}
+	return nil
 }
 
 // page answers with a small HTML page.

@@ -184,7 +184,9 @@ func tlsTo(u *url.URL, caFile string) *tls.Config {
 
 func loopback(u *url.URL) string {
 	port := u.Port()
-	if port == "" {
+	if port == "" && u.Scheme == "http" {
+		port = "80"
+	} else if port == "" {
 		port = "443"
 	}
 	return "127.0.0.1:" + port
@@ -192,7 +194,13 @@ func loopback(u *url.URL) string {
 
 func wsClient(raw, caFile string) {
 	u, _ := url.Parse(raw)
-	c, err := tls.Dial("tcp", loopback(u), tlsTo(u, caFile))
+	var c net.Conn
+	var err error
+	if u.Scheme == "http" {
+		c, err = net.Dial("tcp", loopback(u))
+	} else {
+		c, err = tls.Dial("tcp", loopback(u), tlsTo(u, caFile))
+	}
 	if err != nil {
 		fail(err.Error())
 	}
