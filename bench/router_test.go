@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -43,6 +44,7 @@ import (
 // for the engine) and removes it at the end; the CA is made in a
 // temporary data directory.
 func BenchmarkRouter(b *testing.B) {
+	routerLock(b)
 	b.Setenv("DEVSTACK_DATA_DIR", b.TempDir())
 	b.Cleanup(func() { runDevstack(b, "", "router", "stop") }) // last: after every project's down
 	dir := routerApp(b)
@@ -63,6 +65,20 @@ func BenchmarkRouter(b *testing.B) {
 		report(b, "router-ps-added-ms", "  ps, added by the router (median of 9)", ms(psOn.wall-psOff.wall), "ms", 0)
 		routerRequests(b, p)
 	}
+}
+
+// routerLock takes the lock the e2e scripts that stop or restart the
+// router take (exclusive router): the router is one container for the
+// engine, and a script stopping it would cut the benchmark's requests.
+func routerLock(b *testing.B) {
+	f, err := os.OpenFile(filepath.Join(os.TempDir(), "devstack-e2e-router.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { f.Close() }) // registered first: released last
 }
 
 // routerApp writes the backend: routerecho built static into a FROM

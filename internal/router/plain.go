@@ -16,7 +16,7 @@ import (
 // client connection is paired with one connection to the backend its
 // requests go to, requests are read and written with the standard
 // library's HTTP/1.1 parser and writer (http.ReadRequest, Request.Write,
-// http.ReadResponse), and bodies go on in large reads and writes. It
+// http.ReadResponse), and bodies of known length go on with splice. It
 // costs a request about half the CPU of net/http's server and
 // httputil.ReverseProxy's client together, which matters where every CPU
 // is busy. HTTPS (HTTP/1.1 and HTTP/2) stays on net/http (NewHTTPServer).
