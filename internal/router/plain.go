@@ -26,6 +26,10 @@ const (
 	maxHeaderBytes = 1 << 20         // as net/http's default
 )
 
+// headTimeout is how long a request's head may take once its first byte
+// came (NewHTTPServer's ReadHeaderTimeout).
+var headTimeout = 30 * time.Second
+
 // ServePlain serves plain HTTP/1.1 connections from l until l is closed
 // (nil) or fails. Connections being served are closed by Close.
 func (s *Server) ServePlain(l net.Listener) error {
@@ -88,7 +92,12 @@ func (s *Server) servePlainConn(c net.Conn) {
 	for {
 		_ = c.SetReadDeadline(time.Now().Add(idleTimeout))
 		p.limit.n = maxHeaderBytes
-		req, err := http.ReadRequest(p.br)
+		_, err := p.br.Peek(1)
+		var req *http.Request
+		if err == nil {
+			_ = c.SetReadDeadline(time.Now().Add(headTimeout))
+			req, err = http.ReadRequest(p.br)
+		}
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) && !isTimeout(err) {
 				p.refuse()

@@ -137,3 +137,33 @@ func TestPlainReplicas(t *testing.T) {
 		t.Errorf("connections per replica %v, want both used", seen)
 	}
 }
+
+// A client that starts a request and never ends its head is cut off after
+// headTimeout; an idle one (no byte yet) is not.
+func TestPlainHeadTimeout(t *testing.T) {
+	defer func(d time.Duration) { headTimeout = d }(headTimeout)
+	headTimeout = 200 * time.Millisecond
+	addr, _ := plainRig(t)
+	slow, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Close()
+	idle, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	fmt.Fprint(slow, "GET / HTTP/1.1\r\nHost: web.a.localhost\r\n")
+	slow.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadAll(slow); err != nil {
+		t.Errorf("slow head: %v, want the connection closed", err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	idle.SetDeadline(time.Now().Add(5 * time.Second))
+	fmt.Fprint(idle, "GET / HTTP/1.1\r\nHost: web.a.localhost\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(idle), nil)
+	if err != nil || resp.StatusCode != 200 {
+		t.Errorf("idle connection, then a request: %v %v", resp, err)
+	}
+}
