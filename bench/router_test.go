@@ -197,10 +197,11 @@ func routerRequests(b *testing.B, p *project) {
 	pids := map[string][]int{ // client, docker-proxy, router, app
 		direct.name: {os.Getpid(), proxyPid(direct.port), 0, app},
 		plain.name:  {os.Getpid(), proxyPid(plain.port), router, app},
+		secure.name: {os.Getpid(), proxyPid(secure.port), router, app},
 	}
 	for _, body := range []struct{ path, what string }{{"/size/100", "small"}, {"/size/1048576", "1 MiB"}} {
 		rps := make([]float64, len(all))
-		cpu := map[string][]float64{direct.name: make([]float64, 4), plain.name: make([]float64, 4)} // µs a request
+		cpu := map[string][]float64{direct.name: make([]float64, 4), plain.name: make([]float64, 4), secure.name: make([]float64, 4)} // µs a request
 		for i := range 2 {
 			order := all
 			if i == 1 { // direct last the second time
@@ -226,6 +227,9 @@ func routerRequests(b *testing.B, p *project) {
 		c, dc := cpu[plain.name], cpu[direct.name]
 		report(b, "router-cpu-us-"+key, fmt.Sprintf("  CPU a request, router's process (app's: %.0f µs)", c[3]), c[2], "µs", 0)
 		report(b, "router-cpu-us-path-"+key, fmt.Sprintf("  CPU a request, all: client %.0f + docker-proxy %.0f + router %.0f + app %.0f µs; direct: %.0f + %.0f + %.0f", c[0], c[1], c[2], c[3], dc[0], dc[1], dc[3]),
+			c[0]+c[1]+c[2]+c[3], "µs", 0)
+		c = cpu[secure.name]
+		report(b, "router-cpu-us-https-"+key, fmt.Sprintf("  https (HTTP/1.1): client %.0f + docker-proxy %.0f + router %.0f + app %.0f µs", c[0], c[1], c[2], c[3]),
 			c[0]+c[1]+c[2]+c[3], "µs", 0)
 	}
 	dl, rl, sl := latency(b, direct), latency(b, plain), latency(b, h2)

@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// NewHTTPServer is the router's plain (secure false) or HTTPS listener's
-// server for h (TLS configured from h's TLSConfig). HTTP/2 gets receive
+// NewHTTPServer is a net/http server for s: with secure, the one ServeTLS
+// hands HTTP/2 connections to (TLS configured from s's TLSConfig). HTTP/2 gets receive
 // windows large enough that an upload of several MB is never held back by
 // flow control on a fast loopback, and frames of up to 1 MiB from clients
 // that send them; idle keep-alive connections are kept a while (browsers

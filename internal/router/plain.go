@@ -2,6 +2,7 @@ package router
 
 import (
 	"bufio"
+	"crypto/tls"
 	"errors"
 	"io"
 	"math"
@@ -19,7 +20,8 @@ import (
 // http.ReadResponse), and bodies of known length go on with splice. It
 // costs a request about half the CPU of net/http's server and
 // httputil.ReverseProxy's client together, which matters where every CPU
-// is busy. HTTPS (HTTP/1.1 and HTTP/2) stays on net/http (NewHTTPServer).
+// is busy. HTTP/1.1 over TLS goes the same way (ServeTLS); HTTP/2 stays on
+// net/http (NewHTTPServer).
 
 const (
 	idleTimeout    = 5 * time.Minute // a client connection waiting for its next request
@@ -33,6 +35,12 @@ var headTimeout = 30 * time.Second
 // ServePlain serves plain HTTP/1.1 connections from l until l is closed
 // (nil) or fails. Connections being served are closed by Close.
 func (s *Server) ServePlain(l net.Listener) error {
+	return s.accept(l, func(c net.Conn) { s.serveConn(c, nil) })
+}
+
+// accept runs serve on each connection of l, each in a goroutine, until l
+// is closed (nil) or fails.
+func (s *Server) accept(l net.Listener, serve func(net.Conn)) error {
 	var delay time.Duration
 	for {
 		c, err := l.Accept()
@@ -48,7 +56,7 @@ func (s *Server) ServePlain(l net.Listener) error {
 			return err
 		}
 		delay = 0
-		go s.servePlainConn(c)
+		go serve(c)
 	}
 }
 
@@ -63,6 +71,7 @@ func (s *Server) Close() {
 type plainConn struct {
 	s        *Server
 	c        net.Conn
+	tls      *tls.ConnectionState // nil: plain http
 	limit    *limitReader
 	br       *bufio.Reader
 	bw       *bufio.Writer
@@ -82,10 +91,11 @@ type backConn struct {
 
 var dialer = &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
 
-func (s *Server) servePlainConn(c net.Conn) {
+// serveConn serves one HTTP/1.1 connection, plain (state nil) or TLS.
+func (s *Server) serveConn(c net.Conn, state *tls.ConnectionState) {
 	s.conns.Store(c, nil)
 	defer s.conns.Delete(c)
-	p := &plainConn{s: s, c: c, limit: &limitReader{r: c}}
+	p := &plainConn{s: s, c: c, tls: state, limit: &limitReader{r: c}}
 	p.br, p.bw = bufio.NewReaderSize(p.limit, 16<<10), bufio.NewWriterSize(c, 32<<10)
 	p.clientIP, _, _ = net.SplitHostPort(c.RemoteAddr().String())
 	defer p.close()
@@ -153,6 +163,7 @@ func (p *plainConn) serve(req *http.Request) bool {
 		p.refuse()
 		return false
 	}
+	req.TLS = p.tls // pick: over TLS, the Host must be the connection's name
 	keep := !req.Close && req.ProtoAtLeast(1, 1)
 	hasBody := req.Body != nil && req.Body != http.NoBody
 	var pw pageWriter
@@ -173,7 +184,11 @@ func (p *plainConn) serve(req *http.Request) bool {
 			return false
 		}
 	}
-	rewriteRequest(req, p.clientIP, "http")
+	proto := "http"
+	if p.tls != nil {
+		proto = "https"
+	}
+	rewriteRequest(req, p.clientIP, proto)
 	upgrade := len(req.Header["Upgrade"]) > 0
 	if hasBody || upgrade {
 		_ = p.c.SetReadDeadline(time.Time{}) // a body or a tunnel takes its time

@@ -86,7 +86,8 @@ func (p *plainConn) respond(req *http.Request, resp *http.Response, keep bool) b
 // copyKnown passes on a body of n bytes: what the backend's reader holds
 // already through the client's buffer (with the head: one write for a
 // small response), the rest straight from connection to connection
-// (splice(2) on Linux: the bytes do not pass through the router's memory).
+// (splice(2) on Linux: the bytes do not pass through the router's memory),
+// or over TLS in 256 KiB pieces.
 func (p *plainConn) copyKnown(b *backConn, n int64) error {
 	if k := int64(b.br.Buffered()); k > 0 {
 		k = min(k, n)
@@ -96,6 +97,12 @@ func (p *plainConn) copyKnown(b *backConn, n int64) error {
 		n -= k
 	}
 	if err := p.bw.Flush(); err != nil || n == 0 {
+		return err
+	}
+	if p.tls != nil { // encrypted here: in large pieces, fewer writes
+		buf := buffers.Get().(*[]byte)
+		defer buffers.Put(buf)
+		_, err := io.CopyBuffer(p.c, io.LimitReader(b.c, n), *buf)
 		return err
 	}
 	_, err := io.CopyN(p.c, b.c, n)

@@ -21,7 +21,7 @@ import (
 
 // rig: a backend, a CA, state files for projects a (up) and b (down), and
 // the router serving them over TLS.
-func rig(t *testing.T) (front *httptest.Server, client func(host string) *http.Client) {
+func rig(t *testing.T) (front string, client func(host string) *http.Client) {
 	t.Helper()
 	back := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
@@ -76,21 +76,32 @@ func rig(t *testing.T) (front *httptest.Server, client func(host string) *http.C
 	if err := s.Load(dir); err != nil {
 		t.Fatal(err)
 	}
-	front = httptest.NewUnstartedServer(s)
-	front.TLS = s.TLSConfig()
-	front.EnableHTTP2 = true
-	front.StartTLS()
-	t.Cleanup(front.Close)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := NewHTTPServer(s, true)
+	done := make(chan error, 1)
+	go func() { done <- s.ServeTLS(l, hs) }()
+	t.Cleanup(func() {
+		l.Close()
+		s.Close()
+		hs.Close()
+		if err := <-done; err != nil {
+			t.Errorf("ServeTLS: %v", err)
+		}
+	})
 	roots := x509.NewCertPool()
 	roots.AppendCertsFromPEM(ca.CertPEM)
 	client = func(host string) *http.Client {
-		tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, ServerName: host}, ForceAttemptHTTP2: true,
+		tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, ServerName: host}, ForceAttemptHTTP2: !strings.HasPrefix(host, "h1:"),
 			DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-				return new(net.Dialer).DialContext(ctx, "tcp", front.Listener.Addr().String())
+				return new(net.Dialer).DialContext(ctx, "tcp", l.Addr().String())
 			}}
+		tr.TLSClientConfig.ServerName = strings.TrimPrefix(host, "h1:")
 		return &http.Client{Transport: tr, Timeout: 10 * time.Second}
 	}
-	return front, client
+	return l.Addr().String(), client
 }
 
 func get(t *testing.T, c *http.Client, url string) (int, string, *http.Response) {
@@ -106,27 +117,29 @@ func get(t *testing.T, c *http.Client, url string) (int, string, *http.Response)
 
 func TestServerRoutes(t *testing.T) {
 	_, client := rig(t)
-	code, body, resp := get(t, client("web.a.localhost"), "https://WEB.a.localhost:8443/")
-	if code != 200 || !strings.Contains(body, "host=WEB.a.localhost:8443 xfp=https xfh=WEB.a.localhost:8443") {
-		t.Errorf("web.a: %d %s", code, body)
+	for _, h := range []struct{ client, proto string }{{"web.a.localhost", "HTTP/2.0"}, {"h1:web.a.localhost", "HTTP/1.1"}} {
+		code, body, resp := get(t, client(h.client), "https://WEB.a.localhost:8443/")
+		if code != 200 || !strings.Contains(body, "host=WEB.a.localhost:8443 xfp=https xfh=WEB.a.localhost:8443") {
+			t.Errorf("web.a over %s: %d %s", h.proto, code, body)
+		}
+		if resp.Proto != h.proto {
+			t.Errorf("proto %s, want %s (ALPN)", resp.Proto, h.proto)
+		}
+		// A connection made for a's name cannot carry a request for b's.
+		req, _ := http.NewRequest("GET", "https://web.a.localhost/", nil)
+		req.Host = "web.b.localhost"
+		resp, err := client(h.client).Do(req)
+		if err != nil || resp.StatusCode != http.StatusMisdirectedRequest {
+			t.Errorf("crafted Host over %s: %v %v", h.proto, resp, err)
+		}
 	}
-	if resp.Proto != "HTTP/2.0" {
-		t.Errorf("proto %s, want HTTP/2.0 (ALPN)", resp.Proto)
-	}
-	code, body, _ = get(t, client("web.b.localhost"), "https://web.b.localhost/")
+	code, body, _ := get(t, client("web.b.localhost"), "https://web.b.localhost/")
 	if code != 503 || !strings.Contains(body, "Project <b>b</b> is not running") || !strings.Contains(body, "devstack up") {
 		t.Errorf("down project: %d %s", code, body)
 	}
 	code, body, _ = get(t, client("idle.a.localhost"), "https://idle.a.localhost/")
 	if code != 502 || !strings.Contains(body, "idle</b> of project <b>a</b> does not answer") {
 		t.Errorf("idle: %d %s", code, body)
-	}
-	// A connection made for a's name cannot carry a request for b's.
-	req, _ := http.NewRequest("GET", "https://web.a.localhost/", nil)
-	req.Host = "web.b.localhost"
-	resp, err := client("web.a.localhost").Do(req)
-	if err != nil || resp.StatusCode != http.StatusMisdirectedRequest {
-		t.Errorf("crafted Host: %v %v", resp, err)
 	}
 	// No certificate for a name no project serves.
 	if _, err := client("web.c.localhost").Get("https://web.c.localhost/"); err == nil {
@@ -137,7 +150,7 @@ func TestServerRoutes(t *testing.T) {
 func TestServerWebSocketAndStreaming(t *testing.T) {
 	front, client := rig(t)
 	c, _ := client("web.a.localhost").Transport.(*http.Transport)
-	conn, err := tls.Dial("tcp", front.Listener.Addr().String(), &tls.Config{RootCAs: c.TLSClientConfig.RootCAs, ServerName: "web.a.localhost", NextProtos: []string{"http/1.1"}})
+	conn, err := tls.Dial("tcp", front, &tls.Config{RootCAs: c.TLSClientConfig.RootCAs, ServerName: "web.a.localhost", NextProtos: []string{"http/1.1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
