@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"os"
 	"time"
 
 	"github.com/devstack/devstack/internal/feed"
@@ -10,7 +11,9 @@ import (
 
 // watchStatusFeed tells the dashboard, every second, whether a watcher runs
 // for the project and its services' watch states (from its status file:
-// a background watcher is another process).
+// a background watcher is another process). The watcher of up --watch,
+// in this process, is left out: its states come in as events, and the
+// title line says "watching" without a pid.
 func watchStatusFeed(ctx context.Context, g *globals, project string, out chan<- feed.Batch) {
 	place, err := g.watchPlace(project)
 	if err != nil {
@@ -21,7 +24,8 @@ func watchStatusFeed(ctx context.Context, g *globals, project string, out chan<-
 	last := "-"
 	for {
 		st, err := watchd.Read(place)
-		if err == nil {
+		self := st.Running && st.PID == os.Getpid() // up --watch: its watch sends its states itself
+		if err == nil && !self {
 			marker := ""
 			if st.Running {
 				marker = watchMarkerOf(st)
@@ -30,7 +34,7 @@ func watchStatusFeed(ctx context.Context, g *globals, project string, out chan<-
 			if marker != last {
 				b.Watcher, last = &marker, marker
 			}
-			if st.Running && st.Background { // an in-process watch sends its states itself
+			if st.Running && st.Background {
 				for name, s := range st.Services {
 					b.Watch = append(b.Watch, feed.ServiceWatch{Service: name, WatchState: s})
 				}
