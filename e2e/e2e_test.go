@@ -319,15 +319,18 @@ func removeProject(project string) []error {
 	for _, k := range resourceKinds {
 		ids, err := projectResources(k, project)
 		if err == nil && len(ids) > 0 {
-			_, err = dockerOut(append(k.rm, ids...)...)
-			if err != nil && k.rm[0] == "network" {
+			if k.rm[0] == "network" {
 				// A script that failed before its down leaves devstack's
-				// router (one for the engine) on the project's networks.
+				// router (one for the engine) on its network of the
+				// project. Off it first: Docker refuses to remove a network
+				// in use, but Podman 4.3 removes one named by ID under a
+				// running container, whose teardown then never runs (its
+				// port rules and the network's stay in the host's firewall).
 				for _, id := range ids {
 					_, _ = dockerOut("network", "disconnect", "-f", id, "devstack-router")
 				}
-				_, err = dockerOut(append(k.rm, ids...)...)
 			}
+			_, err = dockerOut(append(k.rm, ids...)...)
 		}
 		if err != nil {
 			errs = append(errs, err)

@@ -37,6 +37,7 @@ func main() {
 }
 
 func run(dir, httpAddr, httpsAddr string) error {
+	net.DefaultResolver = router.FreshResolver("/etc/resolv.conf")
 	s := router.NewServer()
 	if err := s.Load(dir); err != nil {
 		return err

@@ -29,8 +29,7 @@ up starts the router (on first need) and gives the project its names, with
 nothing to configure; up --no-router, DEVSTACK_ROUTER=0 or the compose file's
 top-level x-devstack: {router: false} leave it out. On a remote engine
 (tcp://, ssh://, a context naming one) the router is off, and up says so in
-one line: its loopback ports would be that machine's; on Podman too, for now.
-start, stop, restart and
+one line: its loopback ports would be that machine's. start, stop, restart and
 scale keep them on the running containers; down takes them away (the names
 then answer a page saying the project is down). The router reaches a project
 on a network of its own, PROJECT-devstack-router, never on the project's

@@ -22,7 +22,7 @@ type remoteEngine struct{ *dockerapi.FakeClient }
 
 func (remoteEngine) DaemonHost() string { return "tcp://10.0.0.5:2375" }
 
-// The router runs on a local Docker engine; on a remote one or on Podman
+// The router runs on a local engine, Docker's or Podman's; on a remote one
 // it is off, with the reason up prints.
 func TestRouterOffHere(t *testing.T) {
 	for _, c := range []struct {
@@ -32,7 +32,7 @@ func TestRouterOffHere(t *testing.T) {
 	}{
 		{"local docker", dockerapi.NewFakeClient(), ""},
 		{"remote", remoteEngine{dockerapi.NewFakeClient()}, "for the remote engine at tcp://10.0.0.5:2375 "},
-		{"podman", podmanEngine{dockerapi.NewFakeClient()}, "on Podman "},
+		{"podman", podmanEngine{dockerapi.NewFakeClient()}, ""},
 	} {
 		got := routerOffHere(c.api)
 		if (c.want == "") != (got == "") || !strings.HasPrefix(got, c.want) {

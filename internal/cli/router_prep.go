@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/spf13/cobra"
@@ -133,18 +132,11 @@ func (rp *routerPrep) notesOf() []string {
 
 // routerOffHere says why the router is off on api's engine whatever asks
 // for it, "" when it can run there: a remote engine (its ports would be on
-// that machine's loopback), or Podman (there the router cannot reach the
-// services on a host whose forwarding policy drops traffic inside Podman's
-// internal networks, as Docker's does, and a removed router can leave its
-// port rules behind).
+// that machine's loopback). Podman runs it as Docker does (its network of
+// a project differs there: routerctl's internalNetwork).
 func routerOffHere(api dockerapi.API) string {
 	if host := api.DaemonHost(); !routerctl.Local(host) {
 		return "for the remote engine at " + host + " (its ports would be on that machine's loopback)"
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if dockerapi.OnPodman(ctx, api) {
-		return "on Podman for now (it cannot reach the services through Podman's internal networks where the host's forwarding policy drops their traffic)"
 	}
 	return ""
 }

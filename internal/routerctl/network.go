@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/filters"
@@ -36,8 +37,9 @@ const ProjectLabel = Label + ".project"
 func NetworkName(project string) string { return project + "-" + Name }
 
 // ensureNetwork makes the project's router network unless the router is
-// on it already (then it exists).
-func ensureNetwork(ctx context.Context, api dockerapi.NetworkAPI, r Router, project string) error {
+// on it already (then it exists): internal (see internalNetwork).
+func ensureNetwork(ctx context.Context, api dockerapi.API, r Router, p *types.Project) error {
+	project := p.Name
 	name := NetworkName(project)
 	if slices.Contains(r.Networks, name) {
 		return nil
@@ -52,13 +54,36 @@ func ensureNetwork(ctx context.Context, api dockerapi.NetworkAPI, r Router, proj
 		}
 	}
 	_, err = api.NetworkCreate(ctx, name, network.CreateOptions{
-		Driver: "bridge", Internal: true,
+		Driver: "bridge", Internal: internalNetwork(ctx, api, p),
 		Labels: map[string]string{Label: "1", ProjectLabel: project},
 	})
 	if err != nil && !errdefs.IsConflict(err) && !strings.Contains(err.Error(), "already exists") {
 		return fmt.Errorf("creating network %s: %w", name, err)
 	}
 	return nil
+}
+
+// internalNetwork says whether the project's router network is internal.
+// On Docker it is: the engine accepts the traffic inside an internal bridge
+// itself (its FORWARD rules). On Podman 4 (netavark) an internal network
+// gets no firewall rules at all, so its traffic passes only where the host
+// forwards bridged packets anyway; where bridge netfilter is on and the
+// FORWARD policy drops (Docker on the same host sets both) the router
+// could not reach a single service. A plain bridge gets Podman's own
+// ACCEPT rules for its subnet, so on Podman the router's network is one,
+// unless the project has an internal network of its own: a project kept
+// from the outside must not get a way out through the router's network
+// (then it is internal there too, and works where the host forwards).
+func internalNetwork(ctx context.Context, api dockerapi.StopProbe, p *types.Project) bool {
+	if !dockerapi.OnPodman(ctx, api) {
+		return true
+	}
+	for _, n := range p.Networks {
+		if n.Internal {
+			return true
+		}
+	}
+	return false
 }
 
 // joinRouter puts the router on the project's network with the

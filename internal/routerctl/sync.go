@@ -91,7 +91,7 @@ func Attach(ctx context.Context, api dockerapi.API, ca *router.CA, c Cache, p *t
 	if r.HTTPS != 443 {
 		st.HTTPSPort = r.HTTPS
 	}
-	if err := connect(ctx, api, r.Router, st, old, cs); err != nil {
+	if err := connect(ctx, api, r.Router, p, st, old, cs); err != nil {
 		return Attached{}, err
 	}
 	if !same(old, st) {
@@ -118,7 +118,7 @@ func Prepare(ctx context.Context, api dockerapi.API, c Cache, p *types.Project) 
 	rp, _ := RouteProject(p, nil)
 	st, _ := router.Build(rp, router.Taken(states, p.Name))
 	st.Networks = []string{NetworkName(p.Name)}
-	if err := ensureNetwork(ctx, api, r.Router, p.Name); err != nil {
+	if err := ensureNetwork(ctx, api, r.Router, p); err != nil {
 		return nil, err
 	}
 	return r.Notes, joinRouter(ctx, api, r.Router, st, stateOf(states, p.Name))
@@ -165,8 +165,8 @@ func certify(ca *router.CA, st *router.State, old router.State) error {
 
 // connect puts the router and the project's running containers on the
 // project's router network.
-func connect(ctx context.Context, api dockerapi.API, r Router, st, old router.State, cs []plan.Container) error {
-	if err := ensureNetwork(ctx, api, r, st.Project); err != nil {
+func connect(ctx context.Context, api dockerapi.API, r Router, p *types.Project, st, old router.State, cs []plan.Container) error {
+	if err := ensureNetwork(ctx, api, r, p); err != nil {
 		return err
 	}
 	if err := joinRouter(ctx, api, r, st, old); err != nil {
