@@ -101,18 +101,23 @@ func WaitFor(ctx context.Context, api dockerapi.ContainerAPI, w *Watcher, wt Wai
 	defer say.done()
 	again := false
 	var loop *container.InspectResponse // the last state seen restarting
+	var seen *container.InspectResponse // the last state seen
 	for {
 		ch, err := w.next()
 		if err != nil {
 			return err
 		}
 		st, err := api.ContainerInspect(ctx, c.ID)
+		if err != nil && ctx.Err() != nil && seen != nil { // ended while asking: say where it was
+			return notYet(ctx, api, c, *seen, loop, condition)
+		}
 		if err != nil {
 			return fmt.Errorf("service %s: %w", c.Service, err)
 		}
 		if st = dockerapi.DockerState(st); st.State.Restarting {
 			loop = &st
 		}
+		seen = &st
 		done, failure := conditionMet(st, condition)
 		if failure != "" {
 			return fmt.Errorf("%w: service %s (container %s) %s%s", ErrDependencyFailed, c.Service, c.Name, failure, lastLogLines(ctx, api, c.ID, 10))

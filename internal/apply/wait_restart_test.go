@@ -3,6 +3,7 @@ package apply
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -178,6 +179,50 @@ func TestWaitForExitedNoPolicy(t *testing.T) {
 	done, _ := restartWait(t, api, db, "service_healthy", 5*time.Second, time.Now, nil)
 	err := <-done
 	if !errors.Is(err, ErrDependencyFailed) || !strings.Contains(err.Error(), "exited with code 3 before it was healthy") {
+		t.Fatalf("error %v", err)
+	}
+}
+
+// inspectEnds is an engine whose ContainerInspect, once armed, ends the
+// wait's context while it is asked (the deadline falls during the call).
+type inspectEnds struct {
+	*dockerapi.FakeClient
+	armed  atomic.Bool
+	cancel context.CancelFunc
+}
+
+func (e *inspectEnds) ContainerInspect(ctx context.Context, id string) (container.InspectResponse, error) {
+	if e.armed.Load() {
+		e.cancel()
+		return container.InspectResponse{}, fmt.Errorf("Get \"http://docker/containers/%s/json\": %w", id, context.DeadlineExceeded)
+	}
+	return e.FakeClient.ContainerInspect(ctx, id)
+}
+
+// A wait whose time runs out while it asks the engine for the container
+// names the loop it saw last, not the failed call.
+func TestWaitForTimeoutDuringInspect(t *testing.T) {
+	fake, db := crashLoopEngine(t, false, 5)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	api := &inspectEnds{FakeClient: fake, cancel: cancel}
+	w := Watch(ctx, logs.NewMonitor(fake, "p"))
+	w.tick = func(time.Duration) <-chan time.Time { return nil }
+	rec := &recorder{}
+	done := make(chan error, 1)
+	go func() { done <- WaitFor(ctx, api, w, Wait{Service: "web", Container: db, Condition: conditionRunning, Out: rec}) }()
+	eventually(t, "the wait watches the engine's events", func() bool { return fake.EventStreams() > 0 })
+	eventually(t, "the restart seen", func() bool {
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		return len(rec.events) > 0
+	})
+	api.armed.Store(true)
+	if err := fake.RestartDue(db.Name); err != nil { // an event: the wait asks again
+		t.Fatal(err)
+	}
+	err := <-done
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "is restarting in a loop: exited with code 3, restarted 1 time, not yet running") {
 		t.Fatalf("error %v", err)
 	}
 }
