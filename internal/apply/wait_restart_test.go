@@ -210,7 +210,9 @@ func TestWaitForTimeoutDuringInspect(t *testing.T) {
 	w.tick = func(time.Duration) <-chan time.Time { return nil }
 	rec := &recorder{}
 	done := make(chan error, 1)
-	go func() { done <- WaitFor(ctx, api, w, Wait{Service: "web", Container: db, Condition: conditionRunning, Out: rec}) }()
+	go func() {
+		done <- WaitFor(ctx, api, w, Wait{Service: "web", Container: db, Condition: conditionRunning, Out: rec})
+	}()
 	eventually(t, "the wait watches the engine's events", func() bool { return fake.EventStreams() > 0 })
 	eventually(t, "the restart seen", func() bool {
 		rec.mu.Lock()
