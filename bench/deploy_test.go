@@ -3,11 +3,9 @@
 package bench
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 )
@@ -15,13 +13,7 @@ import (
 // deployYAML is 30 independent idle services for a swarm (dnsrr: this
 // kernel has no ip_vs for VIPs).
 func deployYAML() string {
-	var y strings.Builder
-	y.WriteString("services:\n")
-	for i := 1; i <= 30; i++ {
-		fmt.Fprintf(&y, "  s%d:\n    image: %s\n    command: %s\n    deploy:\n      endpoint_mode: dnsrr\n",
-			i, benchImage, flow("sh", "-c", idleCmd))
-	}
-	return y.String()
+	return idleServices(30, "    deploy:\n      endpoint_mode: dnsrr\n")
 }
 
 // BenchmarkDeploy30 compares `devstack deploy` of 30 services, which

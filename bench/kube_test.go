@@ -13,15 +13,7 @@ import (
 )
 
 // kubeYAML is 30 independent idle services.
-func kubeYAML() string {
-	var y strings.Builder
-	y.WriteString("services:\n")
-	for i := 1; i <= 30; i++ {
-		fmt.Fprintf(&y, "  s%d:\n    image: %s\n    command: %s\n    stop_grace_period: 1s\n",
-			i, benchImage, flow("sh", "-c", idleCmd))
-	}
-	return y.String()
-}
+func kubeYAML() string { return idleServices(30, "    stop_grace_period: 1s\n") }
 
 // BenchmarkKubeDeploy30 compares `devstack deploy --kubernetes` of 30
 // services, which returns once all are ready, with `kubectl apply` of the

@@ -85,6 +85,17 @@ func flow(items ...string) string {
 	return "[" + strings.Join(q, ", ") + "]"
 }
 
+// idleServices is a compose file of n independent idle services s1..sn of
+// benchImage, each with the extra keys given (indented as the service's).
+func idleServices(n int, extra string) string {
+	var y strings.Builder
+	y.WriteString("services:\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&y, "  s%d:\n    image: %s\n    command: %s\n%s", i, benchImage, flow("sh", "-c", idleCmd), extra)
+	}
+	return y.String()
+}
+
 // project is one compose project in a temp dir with a unique name.
 type project struct {
 	name, file string
