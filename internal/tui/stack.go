@@ -199,7 +199,9 @@ func (m Model) taskCells(r *svcRow) []string {
 			last = ""
 		}
 	}
-	return []string{name, node, state, taskIPs(r.IPs, m.o.Project), since, last}
+	// node, state and error come from the cluster (a pod's waiting or
+	// termination message is the container's own words): escaped
+	return []string{name, termsafe.Name(node), termsafe.Name(state), taskIPs(r.IPs, m.o.Project), since, termsafe.Name(last)}
 }
 
 // taskIPs shows a task's address on each network, the stack's prefix

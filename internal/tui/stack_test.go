@@ -129,3 +129,19 @@ func TestStackViewPods(t *testing.T) {
 		}
 	}
 }
+
+// A task's node, state and error come from the cluster or a container's
+// own words: control characters are shown quoted, never acted on.
+func TestTaskCellsEscaped(t *testing.T) {
+	var m Model
+	r := &svcRow{ContainerState: feed.ContainerState{Name: "web.1", Node: "n\x1b[2J", State: "failed", Error: "boom\x1b]0;pwned\x07"}}
+	cells := m.taskCells(r)
+	for _, c := range cells {
+		if strings.ContainsAny(c, "\x1b\x07") {
+			t.Errorf("cell %q carries a control character", c)
+		}
+	}
+	if !strings.Contains(cells[5], `\x1b]0;pwned`) {
+		t.Errorf("error cell %q", cells[5])
+	}
+}
