@@ -89,7 +89,7 @@ events (DEVSTACK_WATCH_POLL=INTERVAL, or x-devstack-watch: {poll: INTERVAL}
 at the top of the compose file, does the same; DEVSTACK_WATCH_POLL=0 never
 polls). Watch polls by itself, saying why, where file events do not arrive:
 a path on a 9p, NFS, SMB/CIFS or FUSE file system (WSL2's Windows drives,
-network shares, some VM folders), or past the inotify watch limit.
+network shares, some VM folders), or past the inotify limits.
 
 Synced files go straight into the container's root when devstack runs as
 root on the engine's machine; otherwise devstack copies its receiver, a

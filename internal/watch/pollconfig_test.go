@@ -1,6 +1,8 @@
 package watch
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -89,5 +91,76 @@ func TestProjectPoll(t *testing.T) {
 		if err != nil || got != c.want {
 			t.Errorf("%v: got %v %v, want %v", c.ext, got, err, c.want)
 		}
+	}
+}
+
+// newSource polls, with one line saying why, where file events do not
+// arrive: a watched path on such a file system (not a bind-mounted sync,
+// which needs no events), or file events refused at the system's limit;
+// DEVSTACK_WATCH_POLL=0 keeps that limit an error.
+func TestNewSourcePollsWhereEventsFail(t *testing.T) {
+	limit := fmt.Errorf("%w: too many inotify instances; raise the limit with `sudo sysctl fs.inotify.max_user_instances=1024`", ErrInotifyLimit)
+	for _, c := range []struct {
+		name     string
+		fs       string // the file system of every path
+		bind     bool   // the sync's path is bind-mounted
+		poll     time.Duration
+		openErr  error
+		wantPoll time.Duration // 0: the Watcher
+		line     string        // the one line said, "" for none
+		err      string
+	}{
+		{name: "events arrive"},
+		{name: "9p", fs: "9p", wantPoll: DefaultPoll,
+			line: "watch: polling the watched files every 500ms: site is on a 9p file system, where file events do not arrive (--poll=INTERVAL sets the interval)"},
+		{name: "NFS", fs: "NFS", wantPoll: DefaultPoll, line: "site is on a NFS file system"},
+		{name: "FUSE, bind-mounted", fs: "FUSE", bind: true},
+		{name: "--poll wins", fs: "9p", poll: 300 * time.Millisecond, wantPoll: 300 * time.Millisecond,
+			line: "watch: polling the watched files every 300ms: --poll or DEVSTACK_WATCH_POLL asks for it"},
+		{name: "instance limit", openErr: limit, wantPoll: DefaultPoll,
+			line: "watch: polling the watched files every 500ms: inotify limit reached: too many inotify instances; raise the limit with `sudo sysctl fs.inotify.max_user_instances=1024`"},
+		{name: "instance limit, never poll", openErr: limit, poll: -1, err: "cannot start watching (DEVSTACK_WATCH_POLL=0 forbids polling): inotify limit reached"},
+		{name: "never poll on 9p", fs: "9p", poll: -1},
+		{name: "other error", openErr: errors.New("cannot start watching: boom"), err: "boom"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			fsOf = func(string) string { return c.fs }
+			openWatcher = func() (*Watcher, error) {
+				if c.openErr != nil {
+					return nil, c.openErr
+				}
+				return newWatcher(&fakeNotifier{limit: 10}, nil, nil), nil
+			}
+			t.Cleanup(func() { fsOf, openWatcher = eventlessFS, NewWatcher })
+			out := &events{}
+			r := &runner{p: &types.Project{WorkingDir: "/p"}, o: Options{Poll: c.poll}, out: out,
+				triggers: []Trigger{{Service: "web", Path: "/p/site", Action: types.WatchActionSync, Target: "/www", BindMounted: c.bind}}}
+			src, err := r.newSource()
+			if c.err != "" {
+				if err == nil || !strings.Contains(err.Error(), c.err) {
+					t.Fatalf("got %v, want an error with %q", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, polls := src.(*Poller)
+			switch {
+			case c.wantPoll == 0 && polls:
+				t.Errorf("polls, want file events")
+			case c.wantPoll != 0 && (!polls || p.Every != c.wantPoll || r.polling != c.wantPoll):
+				t.Errorf("source %T (runner polling %v), want a Poller every %v", src, r.polling, c.wantPoll)
+			}
+			if c.line == "" {
+				if len(out.lines) != 0 {
+					t.Errorf("said %q, want nothing", out.lines)
+				}
+				return
+			}
+			if len(out.lines) != 1 || !strings.Contains(out.lines[0], c.line) {
+				t.Errorf("said %q, want one line with %q", out.lines, c.line)
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -35,15 +36,32 @@ func (w *Watcher) SetHandlers(h Handlers) {
 	w.Changed, w.SkipDir, w.Resync, w.Problem = h.Changed, h.SkipDir, h.Resync, h.Problem
 }
 
+// openWatcher and fsOf are NewWatcher and eventlessFS; tests replace them.
+var (
+	openWatcher = NewWatcher
+	fsOf        = eventlessFS
+)
+
 // newSource is the Poller when Options.Poll, the project or the file
-// systems of the watched paths ask for one (saying why), else the Watcher.
+// systems of the watched paths ask for one (saying why), or when the
+// system refuses file events at its limit (too many inotify instances),
+// else the Watcher.
 func (r *runner) newSource() (Source, error) {
 	every, why, err := r.pollChoice()
 	if err != nil {
 		return nil, err
 	}
 	if every <= 0 {
-		return NewWatcher()
+		w, err := openWatcher()
+		switch {
+		case err == nil:
+			return w, nil
+		case !errors.Is(err, ErrInotifyLimit) && !errors.Is(err, ErrWatchLimit):
+			return nil, err
+		case r.o.Poll < 0:
+			return nil, fmt.Errorf("cannot start watching (%s=0 forbids polling): %w", PollEnv, err)
+		}
+		every, why = DefaultPoll, err.Error()
 	}
 	r.polling = every
 	say(r.out, "polling the watched files every %s: %s", every, why)
@@ -70,7 +88,7 @@ func (r *runner) pollChoice() (time.Duration, string, error) {
 		if t.Action == types.WatchActionSync && t.BindMounted {
 			continue
 		}
-		if fs := eventlessFS(t.Path); fs != "" {
+		if fs := fsOf(t.Path); fs != "" {
 			return DefaultPoll, fmt.Sprintf("%s is on a %s file system, where file events do not arrive (--poll=INTERVAL sets the interval)", rel(r.p.WorkingDir, t.Path), fs), nil
 		}
 	}

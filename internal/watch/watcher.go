@@ -66,15 +66,16 @@ type snapshot struct {
 }
 
 // NewWatcher opens an inotify instance. Its error names the sysctl to raise
-// when the per-user instance limit is reached.
+// when the per-user instance limit is reached (ErrInotifyLimit; watch
+// polls then).
 func NewWatcher() (*Watcher, error) {
 	fw, err := fsnotify.NewWatcher()
 	if err != nil {
 		if errors.Is(err, syscall.EMFILE) && runtime.GOOS == "linux" {
-			return nil, fmt.Errorf("%w: cannot start watching: too many inotify instances; raise the limit with `sudo sysctl fs.inotify.max_user_instances=1024` (persist it in /etc/sysctl.d/)", ErrInotifyLimit)
+			return nil, fmt.Errorf("%w: too many inotify instances; raise the limit with `sudo sysctl fs.inotify.max_user_instances=1024` (persist it in /etc/sysctl.d/)", ErrInotifyLimit)
 		}
 		if errors.Is(err, syscall.EMFILE) {
-			return nil, fmt.Errorf("%w: cannot start watching: too many open files; raise the limit with `ulimit -n 65536` in the shell that runs devstack", ErrWatchLimit)
+			return nil, fmt.Errorf("%w: too many open files; raise the limit with `ulimit -n 65536` in the shell that runs devstack", ErrWatchLimit)
 		}
 		return nil, fmt.Errorf("cannot start watching: %w", err)
 	}
