@@ -10,7 +10,7 @@ import (
 )
 
 // lifecycleCmd builds start, stop and restart: they act on existing containers.
-func lifecycleCmd(g *globals, use, short string, withTimeout bool, run func(ctx context.Context, api dockerapi.Stopper, project string, services []string, timeout *int, out progress.Progress) error) *cobra.Command {
+func lifecycleCmd(g *globals, use, short string, withTimeout bool, run func(ctx context.Context, api dockerapi.API, project string, services []string, timeout *int, out progress.Progress) error) *cobra.Command {
 	timeout := -1
 	cmd := &cobra.Command{
 		Use:   use + " [SERVICE...]",

@@ -170,25 +170,41 @@ type RestartOptions struct {
 	Services []string // none: all
 	Timeout  *int     // -t: seconds to wait before killing; nil: each container's stop_grace_period
 	NoDeps   bool     // --no-deps: not the dependents that depend on them with restart: true
+	// Wait, when set, holds a container's restart until those of its
+	// dependencies restarted with it that it depends on with restart: true
+	// meet their depends_on conditions, as compose's restart.
+	Wait DependencyWait
 }
 
 // Restart restarts the project's containers (the named services, and the
-// services depending on them with restart: true), dependencies first.
+// services depending on them with restart: true), dependencies first; with
+// o.Wait, a dependent restarts once those dependencies meet their
+// conditions again.
 func Restart(ctx context.Context, api dockerapi.Stopper, project string, o RestartOptions, out progress.Progress) error {
 	all, err := Observe(ctx, api, project)
 	if err != nil {
 		return err
 	}
+	deps := plan.ProjectFromLabels(project, all)
 	services := o.Services
 	if len(services) > 0 && !o.NoDeps {
-		services = plan.WithRestartDependents(plan.ProjectFromLabels(project, all), services)
+		services = plan.WithRestartDependents(deps, services)
 	}
 	cs, err := Pick(project, all, services)
 	if err != nil {
 		return err
 	}
+	restarted := map[string]bool{}
+	for _, c := range cs {
+		restarted[c.Service] = true
+	}
 	timeout := o.Timeout
 	err = plan.InOrder(ctx, project, cs, false, func(ctx context.Context, c plan.Container) error {
+		if o.Wait != nil {
+			if err := waitDependencies(ctx, restartDependencies(deps.Services[c.Service], restarted), all, o.Wait); err != nil {
+				return err
+			}
+		}
 		if err := api.ContainerRestart(ctx, c.ID, container.StopOptions{Timeout: dockerapi.StopTimeout(ctx, api, c.ID, timeout)}); err != nil {
 			return NamedError(c.Name, err)
 		}
@@ -196,4 +212,18 @@ func Restart(ctx context.Context, api dockerapi.Stopper, project string, o Resta
 		return nil
 	})
 	return err
+}
+
+// restartDependencies is s with only the depends_on entries restart waits
+// for: restart: true, on a service restarted too (compose's restart drops
+// the others). Pure.
+func restartDependencies(s types.ServiceConfig, restarted map[string]bool) types.ServiceConfig {
+	keep := types.DependsOnConfig{}
+	for name, d := range s.DependsOn {
+		if d.Restart && restarted[name] {
+			keep[name] = d
+		}
+	}
+	s.DependsOn = keep
+	return s
 }
