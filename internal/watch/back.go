@@ -10,6 +10,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/devstack/devstack/internal/termsafe"
 	"github.com/devstack/devstack/internal/watch/inject"
 	"github.com/devstack/devstack/internal/watch/receiver"
 )
@@ -124,7 +125,7 @@ func (r *runner) takeBatch(back *inject.Back, t *Trigger, conflict map[string]bo
 			}
 			host, err := r.takeBack(t, hdr, tr, conflict[hdr.Name])
 			if err != nil {
-				say(r.out, "service %s: not brought back: %s: %v", t.Service, hdr.Name, err)
+				r.notBack(t, hdr.Name, err)
 				continue
 			}
 			if host != "" {
@@ -136,4 +137,12 @@ func (r *runner) takeBatch(back *inject.Back, t *Trigger, conflict map[string]bo
 		r.out.Event(Report{At: start, Service: t.Service, Action: "sync back", Files: wrote, Took: time.Since(start)}.Event())
 	}
 	return err
+}
+
+// notBack says that a file the container sent back was not written. Its
+// name is the container's, and so may be the error's text (a host path
+// made of it): both are printed escaped, never sent to the terminal as
+// they are.
+func (r *runner) notBack(t *Trigger, name string, err error) {
+	say(r.out, "service %s: not brought back: %s: %s", t.Service, termsafe.Name(name), termsafe.Name(err.Error()))
 }

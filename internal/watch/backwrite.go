@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/devstack/devstack/internal/atomicfile"
+	"github.com/devstack/devstack/internal/termsafe"
 )
 
 // maxBack is the largest file written back (the receiver sends no larger).
@@ -50,7 +51,7 @@ func (r *runner) takeBack(t *Trigger, hdr *tar.Header, body io.Reader, conflict 
 			return "", err
 		}
 		say(r.out, "service %s: %s changed in the container and on the host: the host's version stays, the container's is kept as %s",
-			t.Service, rel(r.p.WorkingDir, host), rel(r.p.WorkingDir, keep))
+			t.Service, termsafe.Name(rel(r.p.WorkingDir, host)), termsafe.Name(rel(r.p.WorkingDir, keep)))
 		r.changed(host)
 		return keep, nil
 	case err != nil && !os.IsNotExist(err):

@@ -114,3 +114,43 @@ func TestTakeBack(t *testing.T) {
 		t.Errorf("%d warnings, want 1: %q", warned, out.lines)
 	}
 }
+
+// A file sent back is named by the container: control characters in its
+// name (and in an error's text that holds it) are printed escaped in the
+// conflict warning and in "not brought back", never sent to the terminal.
+func TestTakeBackEscapesNames(t *testing.T) {
+	dir := t.TempDir()
+	out := &events{}
+	r := &runner{p: &types.Project{Name: "p", WorkingDir: dir}, out: out, stamps: newStamps()}
+	r.deb = NewDebouncer(RealClock{}, time.Hour, time.Hour, func([]string) {})
+	defer r.deb.Stop()
+	r.triggers = []Trigger{trig(t, "web", types.WatchActionSync, filepath.Join(dir, "app"))}
+	tr := &r.triggers[0]
+	tr.SyncBack = []string{"gen"}
+	const name = "gen/a\x1b]0;pwned\x07.txt"
+	if err := os.MkdirAll(filepath.Join(tr.Path, "gen"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(tr.Path, name), []byte("the host's"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hdr := &tar.Header{Name: name, Typeflag: tar.TypeReg, Mode: 0o644, Size: 11}
+	if _, err := r.takeBack(tr, hdr, strings.NewReader("container's"), true); err != nil {
+		t.Fatal(err)
+	}
+	// A file where the name needs a directory: the error names the host path.
+	hdr = &tar.Header{Name: name + "/x\x1b[2J", Typeflag: tar.TypeReg, Mode: 0o644, Size: 1}
+	_, err := r.takeBack(tr, hdr, strings.NewReader("x"), false)
+	if err == nil {
+		t.Fatal("written under a file")
+	}
+	r.notBack(tr, hdr.Name, err)
+	if len(out.lines) != 2 {
+		t.Fatalf("lines %q, want the conflict and the refusal", out.lines)
+	}
+	for _, l := range out.lines {
+		if strings.ContainsAny(l, "\x1b\x07") || !strings.Contains(l, `a\x1b]0;pwned\a.txt`) {
+			t.Errorf("line %q: want the name escaped", l)
+		}
+	}
+}
