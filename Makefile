@@ -124,7 +124,7 @@ bench: build engine
 FUZZTIME ?= 20s
 FUZZ_TARGETS := internal/compose:FuzzResolve internal/compose:FuzzKnobs internal/compose:FuzzRawEnv internal/watch:FuzzMatcher \
 	internal/watch/receiver:FuzzFrames internal/watch/receiver:FuzzServe internal/bundle/ldm:FuzzDecode internal/bundle/ldm:FuzzRoundTrip \
-	internal/bundle/ldm:FuzzDecodeBudget internal/bundle:FuzzManifest \
+	internal/bundle/ldm:FuzzDecodeBudget internal/bundle:FuzzManifest internal/bundle:FuzzArchive \
 	internal/cli:FuzzFormat
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t#*:}; echo "fuzz ./$$pkg $$fn ($(FUZZTIME))"; \

@@ -17,7 +17,7 @@ import (
 
 // fakeExport is a small image export in the engine's legacy layout, with a
 // layer shared through a symbolic link.
-func fakeExport(t *testing.T) []byte {
+func fakeExport(t testing.TB) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
@@ -39,7 +39,7 @@ func fakeExport(t *testing.T) []byte {
 }
 
 // writeArchive writes an archive of the fake export and one project file.
-func writeArchive(t *testing.T, c Compression, format int) []byte {
+func writeArchive(t testing.TB, c Compression, format int) []byte {
 	t.Helper()
 	dir := t.TempDir()
 	src := filepath.Join(dir, "compose.yaml")

@@ -15,7 +15,7 @@ import (
 // bombArchive is a zstd-long archive of a few hundred bytes whose one
 // member claims claim bytes: the tar header and one byte as literals, the
 // rest as one long-distance match one byte back.
-func bombArchive(t *testing.T, claim int64) []byte {
+func bombArchive(t testing.TB, claim int64) []byte {
 	t.Helper()
 	var hdr bytes.Buffer
 	tw := tar.NewWriter(&hdr)

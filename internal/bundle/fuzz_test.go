@@ -1,7 +1,9 @@
 package bundle
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,4 +55,45 @@ func FuzzManifest(f *testing.F) {
 			t.Fatalf("re-encoded manifest refused: %v", err)
 		}
 	})
+}
+
+// FuzzArchive: any archive stream (of known size, as a file is), read as
+// load reads it, is accepted or refused with one of the package's errors,
+// without a panic; its members never give more than an archive of its
+// size may expand to (budgetFor), whatever their headers and the
+// long-distance match records claim.
+func FuzzArchive(f *testing.F) {
+	for _, c := range []Compression{None, Gzip, Zstd, ZstdLong} {
+		f.Add(writeArchive(f, c, FormatVersion))
+	}
+	f.Add(bombArchive(f, 3<<30))
+	f.Add(bombArchive(f, 1<<20))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var n int64
+		err := walk(sized{bytes.NewReader(in), int64(len(in))}, func(_ Member, content io.Reader) error {
+			got, err := io.Copy(io.Discard, content)
+			n += got
+			return err
+		})
+		if n > budgetFor(int64(len(in))) {
+			t.Fatalf("%d bytes of members from %d bytes, over the budget %d", n, len(in), budgetFor(int64(len(in))))
+		}
+		knownErr(t, err)
+		_, err = Verify(sized{bytes.NewReader(in), int64(len(in))})
+		knownErr(t, err)
+	})
+}
+
+// knownErr fails unless err is nil or one of the package's errors.
+func knownErr(t *testing.T, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	for _, want := range []error{ErrCorrupt, ErrChecksum, ErrNewerFormat, ErrUnsafePath, ErrInvalidName, ErrUndeclaredTag, ErrTooLarge} {
+		if errors.Is(err, want) {
+			return
+		}
+	}
+	t.Fatalf("unexpected error: %v", err)
 }
