@@ -13,12 +13,17 @@ import (
 
 // The export's files that name the tags the engine gives its images:
 // docker's manifest.json (RepoTags) and repositories, and the OCI
-// index.json (io.containerd.image.name).
+// index.json: io.containerd.image.name (Docker with containerd's image
+// store) and org.opencontainers.image.ref.name (Podman, which tries an
+// export as an OCI archive first, names its images by it; Docker's
+// exports put the tag of io.containerd.image.name's name there).
 const (
-	exportManifest = ImagesPrefix + "manifest.json"
-	exportRepos    = ImagesPrefix + "repositories"
-	exportIndex    = ImagesPrefix + "index.json"
-	maxExportMeta  = 16 << 20
+	exportManifest      = ImagesPrefix + "manifest.json"
+	exportRepos         = ImagesPrefix + "repositories"
+	exportIndex         = ImagesPrefix + "index.json"
+	maxExportMeta       = 16 << 20
+	annotationImageName = "io.containerd.image.name"
+	annotationRefName   = "org.opencontainers.image.ref.name"
 )
 
 // metaSink is where a member's content goes besides its checksum: the
@@ -80,8 +85,12 @@ func exportTags(meta map[string]*bytes.Buffer) (tags, files []string, err error)
 			return nil, nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, exportIndex, err)
 		}
 		for _, m := range index.Manifests {
-			if name := m.Annotations["io.containerd.image.name"]; name != "" {
+			name, ref := m.Annotations[annotationImageName], m.Annotations[annotationRefName]
+			if name != "" {
 				add(name, exportIndex)
+			}
+			if ref != "" && !tagOf(name, ref) {
+				add(ref, exportIndex)
 			}
 		}
 	}
@@ -121,6 +130,18 @@ func checkExportTags(m Manifest, meta map[string]*bytes.Buffer) ([]string, error
 	}
 	slices.Sort(loaded)
 	return slices.Compact(loaded), nil
+}
+
+// tagOf says whether ref is the tag of the image name name (Docker's
+// exports: io.containerd.image.name docker.io/library/app:1 with
+// org.opencontainers.image.ref.name 1), which names nothing name does not.
+func tagOf(name, ref string) bool {
+	named, err := reference.ParseNormalizedNamed(name)
+	if err != nil {
+		return false
+	}
+	tagged, ok := named.(reference.Tagged)
+	return ok && tagged.Tag() == ref
 }
 
 // familiarTag is a full tag as docker names it to users (NAME:latest for

@@ -77,3 +77,34 @@ func TestExportTagsFamiliar(t *testing.T) {
 		t.Errorf("tags loaded: %v, want %v", got, want)
 	}
 }
+
+// An OCI index.json names images too: by io.containerd.image.name, and by
+// org.opencontainers.image.ref.name, which Podman names what it loads by.
+// Docker's form (the name, and its tag as ref.name) loads; a ref.name or
+// a name the manifest does not declare is refused, naming it.
+func TestExportTagsIndex(t *testing.T) {
+	m := Manifest{Images: []Image{{Ref: "shop-web:1"}}}
+	for _, tc := range []struct {
+		annotations, want string
+	}{
+		{`{"io.containerd.image.name": "docker.io/library/shop-web:1", "org.opencontainers.image.ref.name": "1"}`, ""},
+		{`{"org.opencontainers.image.ref.name": "docker.io/library/shop-web:1"}`, ""},
+		{`{"org.opencontainers.image.ref.name": "shop-web:1"}`, ""},
+		{`{"org.opencontainers.image.ref.name": "docker.io/library/postgres:16"}`, `"docker.io/library/postgres:16" (images/index.json)`},
+		{`{"io.containerd.image.name": "docker.io/library/shop-web:1", "org.opencontainers.image.ref.name": "postgres:16"}`, `"postgres:16" (images/index.json)`},
+		{`{"io.containerd.image.name": "docker.io/library/shop-web:1", "org.opencontainers.image.ref.name": "postgres"}`, `"postgres" (images/index.json)`},
+		{`{"io.containerd.image.name": "docker.io/library/postgres:16", "org.opencontainers.image.ref.name": "16"}`, `"docker.io/library/postgres:16" (images/index.json)`},
+	} {
+		meta := map[string]*bytes.Buffer{exportIndex: bytes.NewBufferString(`{"schemaVersion": 2, "manifests": [{"annotations": ` + tc.annotations + `}]}`)}
+		_, err := checkExportTags(m, meta)
+		if tc.want == "" {
+			if err != nil {
+				t.Errorf("%s: %v", tc.annotations, err)
+			}
+			continue
+		}
+		if !errors.Is(err, ErrUndeclaredTag) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want %v naming %s", tc.annotations, err, ErrUndeclaredTag, tc.want)
+		}
+	}
+}
