@@ -25,7 +25,8 @@ import (
 // (busybox httpd); the benchmark saves a file with a new token the way
 // editors do (write a temporary file, rename it over the original) and
 // polls the published port until the token is served. Targets: median
-// <= 100 ms and p95 <= 200 ms over 20 writes; a burst of 2000 new files
+// <= 60 ms (issue 23; issue 5 had 100 ms) and p95 <= 200 ms over 20
+// writes; a burst of 2000 new files
 // synced as one batch within 3 s. The same is timed for each way a sync
 // takes: directly through /proc/PID/root (root on the engine's machine),
 // through devstack's receiver in the container (DEVSTACK_WATCH_COPY=api,
@@ -109,7 +110,7 @@ func timeWay(b *testing.B, p *project, way syncWay, site, url string) {
 		return 0
 	}
 	report(b, way.key+"-first-ms", way.what+": first save of the session", ms(first[0]), "ms", 0)
-	report(b, way.key+"-median-ms", way.what+": save to served, median of 20 atomic saves", ms(median(lat)), "ms", target(100))
+	report(b, way.key+"-median-ms", way.what+": save to served, median of 20 atomic saves", ms(median(lat)), "ms", target(60))
 	report(b, way.key+"-p95-ms", way.what+": save to served, p95 of 20 atomic saves", ms(percentile(lat, 95)), "ms", target(200))
 	report(b, way.key+"-burst-s", way.what+": 2000 new files, save to all served", burst.Seconds(), "s", target(3))
 	report(b, way.key+"-burst-batches", way.what+": 2000 new files, reloads", float64(batches), "batches", target(1))
