@@ -142,7 +142,7 @@ func checkProject(p *types.Project, apiVersion string, out progress.Progress) er
 	for _, w := range convert.UnsupportedWarnings(p, apiVersion) {
 		progress.Warnf(out, "%s", w)
 	}
-	for _, w := range convert.SlowHealthChecks(p) {
+	for _, w := range convert.SlowHealthChecks(p, apiVersion) {
 		progress.Warnf(out, "%s", w)
 	}
 	if err := convert.CheckSpecs(p, convert.Target{APIVersion: apiVersion, ReadFile: os.ReadFile}); err != nil {

@@ -97,6 +97,7 @@ type Wait struct {
 // ends the wait.
 func WaitFor(ctx context.Context, api dockerapi.ContainerAPI, w *Watcher, wt Wait) error {
 	c, condition := wt.Container, wt.Condition
+	apiVersion := dockerapi.APIVersion(api)
 	say := &sayer{out: wt.Out, name: wt.Service + " -> " + c.Name, ticker: w.tick, service: wt.Service, dep: c.Service}
 	defer say.done()
 	again := false
@@ -140,7 +141,7 @@ func WaitFor(ctx context.Context, api dockerapi.ContainerAPI, w *Watcher, wt Wai
 				silent = w.after(left)
 			}
 		}
-		say.say(waitReason(st, condition, w.now()), again)
+		say.say(waitReason(st, condition, apiVersion, w.now()), again)
 		again = false
 		select {
 		case <-ch:

@@ -8,6 +8,7 @@ import (
 	"github.com/docker/docker/api/types/container"
 
 	"github.com/devstack/devstack/internal/containers"
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/plan"
@@ -17,12 +18,9 @@ import (
 // resayEvery is how often a wait says its reason again while nothing changes.
 const resayEvery = 5 * time.Second
 
-// defaultStartInterval is the engine's probe interval during a start period.
-const defaultStartInterval = 5 * time.Second
-
 // waitReason says why a container does not meet the condition yet, from
-// its inspected state at now. Pure.
-func waitReason(st container.InspectResponse, condition string, now time.Time) progress.WaitReason {
+// its inspected state at now, on an engine of apiVersion. Pure.
+func waitReason(st container.InspectResponse, condition, apiVersion string, now time.Time) progress.WaitReason {
 	r := progress.WaitReason{Condition: conditionWord(condition)}
 	if condition == types.ServiceConditionStarted || condition == "" {
 		r.Condition = "started"
@@ -44,7 +42,7 @@ func waitReason(st container.InspectResponse, condition string, now time.Time) p
 	case condition == types.ServiceConditionCompletedSuccessfully:
 		r.State = progress.WaitNotCompleted
 	case condition == types.ServiceConditionHealthy && s.Health != nil:
-		healthReason(&r, st, started, now)
+		healthReason(&r, st, apiVersion, started, now)
 	default:
 		r.State = progress.WaitSettling
 	}
@@ -52,7 +50,7 @@ func waitReason(st container.InspectResponse, condition string, now time.Time) p
 }
 
 // healthReason fills in the health check's side of a running container's wait.
-func healthReason(r *progress.WaitReason, st container.InspectResponse, started, now time.Time) {
+func healthReason(r *progress.WaitReason, st container.InspectResponse, apiVersion string, started, now time.Time) {
 	var hc container.HealthConfig
 	if st.Config != nil && st.Config.Healthcheck != nil {
 		hc = *st.Config.Healthcheck
@@ -66,16 +64,7 @@ func healthReason(r *progress.WaitReason, st container.InspectResponse, started,
 	}
 	h := st.State.Health
 	if len(h.Log) == 0 {
-		first := r.Interval
-		if hc.StartPeriod > 0 {
-			si := hc.StartInterval
-			if si <= 0 {
-				si = defaultStartInterval
-			}
-			if si < hc.StartPeriod {
-				first = si
-			}
-		}
+		first, _ := convert.FirstHealthCheck(hc, apiVersion)
 		r.State, r.FirstCheck = progress.WaitHealthNotRun, started.Add(first).Local()
 		return
 	}

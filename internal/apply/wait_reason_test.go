@@ -38,27 +38,30 @@ func TestWaitReason(t *testing.T) {
 		name      string
 		st        container.InspectResponse
 		condition string
+		api       string // "": the newest
 		now       time.Duration
 		want      string
 	}{
-		{"health never ran, 1h interval", running(health(container.HealthConfig{Interval: time.Hour})), "service_healthy", 10 * time.Second,
+		{"health never ran, 1h interval", running(health(container.HealthConfig{Interval: time.Hour})), "service_healthy", "", 10 * time.Second,
 			"web waits for db to be healthy: db's health check has not run yet (interval 1h0m0s, first check about 12:00)"},
-		{"health never ran, start interval", running(health(container.HealthConfig{Interval: time.Hour, StartPeriod: time.Minute, StartInterval: 2 * time.Second})), "service_healthy", 0,
+		{"health never ran, start interval", running(health(container.HealthConfig{Interval: time.Hour, StartPeriod: time.Minute, StartInterval: 2 * time.Second})), "service_healthy", "", 0,
 			"web waits for db to be healthy: db's health check has not run yet (interval 1h0m0s, first check about 11:00)"},
+		{"health never ran, start period on an engine without start_interval", running(health(container.HealthConfig{Interval: time.Hour, StartPeriod: time.Minute})), "service_healthy", "1.41", 0,
+			"web waits for db to be healthy: db's health check has not run yet (interval 1h0m0s, first check about 12:00)"},
 		{"failing check", running(health(container.HealthConfig{Interval: time.Second, Retries: 5},
 			&container.HealthcheckResult{End: t0.Add(time.Second), ExitCode: 1, Output: "refused\n"},
-			&container.HealthcheckResult{End: t0.Add(2 * time.Second), ExitCode: 1, Output: "connection refused\n"})), "service_healthy", 5 * time.Second,
+			&container.HealthcheckResult{End: t0.Add(2 * time.Second), ExitCode: 1, Output: "connection refused\n"})), "service_healthy", "", 5 * time.Second,
 			"web waits for db to be healthy: last check 3s ago exited 1: connection refused (2 of 5 retries)"},
-		{"one-shot job", running(func(*container.InspectResponse) {}), "service_completed_successfully", 40 * time.Second,
+		{"one-shot job", running(func(*container.InspectResponse) {}), "service_completed_successfully", "", 40 * time.Second,
 			"web waits for db to complete successfully: db has not completed (running 40s)"},
 		{"restarting", running(func(st *container.InspectResponse) {
 			st.State.Restarting, st.State.ExitCode, st.RestartCount = true, 1, 3
-		}), "service_started", 0, "web waits for db to start: db is restarting (exit 1, 3 restarts)"},
-		{"created", running(func(st *container.InspectResponse) { st.State.Running, st.State.Status = false, "created" }), "service_healthy", 0,
+		}), "service_started", "", 0, "web waits for db to start: db is restarting (exit 1, 3 restarts)"},
+		{"created", running(func(st *container.InspectResponse) { st.State.Running, st.State.Status = false, "created" }), "service_healthy", "", 0,
 			"web waits for db to be healthy: db is created"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := waitReason(tc.st, tc.condition, t0.Add(tc.now))
+			r := waitReason(tc.st, tc.condition, tc.api, t0.Add(tc.now))
 			r.Service, r.Dependency = "web", "db"
 			r.FirstCheck = r.FirstCheck.UTC()
 			if got := r.Sentence(); got != tc.want {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/docker/docker/api/types/container"
 )
 
 // SlowHealthAbove is how long after its start a service's first health
@@ -20,11 +21,41 @@ const (
 	engineStartInterval  = 5 * time.Second
 )
 
+// The keys that set when a health check first runs.
+const (
+	KeyInterval      = "interval"
+	KeyStartInterval = "start_interval"
+)
+
+// FirstHealthCheck is how long after a container starts the engine runs
+// its health check for the first time, and the healthcheck key that sets
+// that: in a start period, an engine of API 1.44 or later probes every
+// start_interval (5s unless set); an older one knows no start_interval
+// and probes every interval from the start. Pure.
+func FirstHealthCheck(hc container.HealthConfig, apiVersion string) (time.Duration, string) {
+	interval := hc.Interval
+	if interval <= 0 {
+		interval = engineHealthInterval
+	}
+	if hc.StartPeriod <= 0 || !apiAtLeast(apiVersion, apiStartInterval) {
+		return interval, KeyInterval
+	}
+	si := hc.StartInterval
+	if si <= 0 {
+		si = engineStartInterval
+	}
+	if si < hc.StartPeriod {
+		return si, KeyStartInterval
+	}
+	return interval, KeyInterval
+}
+
 // SlowHealth is a service whose health check first runs late.
 type SlowHealth struct {
 	Service    string
-	Interval   time.Duration // its interval (the engine's default when unset)
 	FirstCheck time.Duration // how long after start the engine runs the first check
+	Key        string        // what sets FirstCheck: KeyInterval or KeyStartInterval
+	APIVersion string        // the engine's ("": the newest)
 	Dependents []string      // the services that wait for it to be healthy
 }
 
@@ -38,13 +69,25 @@ func (s SlowHealth) String() string {
 	default:
 		who = strings.Join(s.Dependents, ", ") + " wait"
 	}
-	return fmt.Sprintf("service %s: its health check runs every %s (interval), so %s %s for its first check; set healthcheck.start_period with a short start_interval, or a shorter interval",
-		s.Service, s.Interval, who, s.FirstCheck)
+	return fmt.Sprintf("service %s: its health check runs every %s (%s), so %s %s for its first check; %s",
+		s.Service, s.FirstCheck, s.Key, who, s.FirstCheck, s.Remedy())
+}
+
+// Remedy is what to set so that the first check comes sooner.
+func (s SlowHealth) Remedy() string {
+	switch {
+	case s.Key == KeyStartInterval:
+		return "set a shorter healthcheck.start_interval"
+	case apiAtLeast(s.APIVersion, apiStartInterval):
+		return "set healthcheck.start_period with a short start_interval, or a shorter interval"
+	}
+	return fmt.Sprintf("set a shorter healthcheck.interval (a start_period with a short start_interval needs Engine API %s, this engine speaks %s)", apiStartInterval, s.APIVersion)
 }
 
 // SlowHealthChecks lists the services whose first health check comes more
-// than SlowHealthAbove after they start. Pure.
-func SlowHealthChecks(p *types.Project) []SlowHealth {
+// than SlowHealthAbove after they start, on an engine of apiVersion
+// ("": the newest). Pure.
+func SlowHealthChecks(p *types.Project, apiVersion string) []SlowHealth {
 	var out []SlowHealth
 	for _, name := range p.ServiceNames() {
 		h := p.Services[name].HealthCheck
@@ -52,24 +95,12 @@ func SlowHealthChecks(p *types.Project) []SlowHealth {
 			continue
 		}
 		hc := Health(h)
-		interval := hc.Interval
-		if interval <= 0 {
-			interval = engineHealthInterval
-		}
-		first := interval
-		if hc.StartPeriod > 0 {
-			si := hc.StartInterval
-			if si <= 0 {
-				si = engineStartInterval
-			}
-			if si < hc.StartPeriod {
-				first = si
-			}
-		}
+		first, key := FirstHealthCheck(*hc, apiVersion)
 		if first <= SlowHealthAbove {
 			continue
 		}
-		out = append(out, SlowHealth{Service: name, Interval: interval, FirstCheck: first, Dependents: healthDependents(p, name)})
+		out = append(out, SlowHealth{Service: name, FirstCheck: first, Key: key,
+			APIVersion: apiVersion, Dependents: healthDependents(p, name)})
 	}
 	return out
 }

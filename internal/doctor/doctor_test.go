@@ -237,3 +237,26 @@ func TestRunEngineDown(t *testing.T) {
 		}
 	}
 }
+
+// A start period with a short start_interval brings the first check
+// forward only on an engine that takes start_interval (API 1.44): on an
+// older one doctor still warns, and says to shorten the interval.
+func TestHealthByAPIVersion(t *testing.T) {
+	p := composetest.Load(t, `
+services:
+  db:
+    image: postgres:16
+    healthcheck: {test: [CMD, pg_isready], interval: 1h, start_period: 1m, start_interval: 2s}
+  web:
+    image: nginx:1.27
+    depends_on: {db: {condition: service_healthy}}
+`)
+	if r := Health(p, "1.44"); len(r) != 1 || r[0].Status != OK {
+		t.Errorf("API 1.44: got %v", r)
+	}
+	r := Health(p, "1.41")
+	want := "warn  health    service db first checks its health 1h0m0s after it starts (interval 1h0m0s): web would wait that long; to fix: for db, set a shorter healthcheck.interval (a start_period with a short start_interval needs Engine API 1.44, this engine speaks 1.41)"
+	if len(r) != 1 || r[0].String() != want {
+		t.Errorf("API 1.41: got %v\nwant %s", r, want)
+	}
+}

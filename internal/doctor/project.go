@@ -26,9 +26,10 @@ func Project(p *types.Project, err error) Result {
 }
 
 // Health warns about health checks that first run so late that a
-// dependent waiting for them to be healthy waits for minutes.
-func Health(p *types.Project) []Result {
-	slow := convert.SlowHealthChecks(p)
+// dependent waiting for them to be healthy waits for minutes, on an
+// engine of apiVersion ("": unknown, the newest).
+func Health(p *types.Project, apiVersion string) []Result {
+	slow := convert.SlowHealthChecks(p, apiVersion)
 	if len(slow) == 0 {
 		return []Result{ok("health", "every health check runs within %s of its start", convert.SlowHealthAbove)}
 	}
@@ -39,8 +40,8 @@ func Health(p *types.Project) []Result {
 			who = strings.Join(s.Dependents, ", ") + " would wait"
 		}
 		out = append(out, Result{Check: "health", Status: Warn,
-			Detail: fmt.Sprintf("service %s first checks its health %s after it starts (interval %s): %s that long", s.Service, s.FirstCheck, s.Interval, who),
-			Remedy: fmt.Sprintf("set healthcheck.start_period and a short start_interval for %s, or a shorter interval", s.Service)})
+			Detail: fmt.Sprintf("service %s first checks its health %s after it starts (%s %s): %s that long", s.Service, s.FirstCheck, s.Key, s.FirstCheck, who),
+			Remedy: fmt.Sprintf("for %s, %s", s.Service, s.Remedy())})
 	}
 	return out
 }

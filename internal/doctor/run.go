@@ -55,7 +55,7 @@ func Run(ctx context.Context, e Env) Report {
 	if eng.Status == Fail {
 		if e.Project != nil {
 			r = append(r, Inotify(e.Project, e.WatchLimit))
-			r = append(r, Health(e.Project)...)
+			r = append(r, Health(e.Project, "")...)
 		}
 		return r
 	}
@@ -77,6 +77,6 @@ func Run(ctx context.Context, e Env) Report {
 	r = append(r, Ports(ctx, e.API, p, obs.Containers, e.Ports)...)
 	r = append(r, Images(ctx, e.API, p, e.Creds)...)
 	r = append(r, Inotify(p, e.WatchLimit))
-	r = append(r, Health(p)...)
+	r = append(r, Health(p, dockerapi.APIVersion(e.API))...)
 	return append(r, Recreate(ctx, e.API, p, e.Known, obs)...)
 }
