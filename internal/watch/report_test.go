@@ -59,4 +59,9 @@ func TestReportEscapesNames(t *testing.T) {
 	if strings.ContainsAny(got, "\x1b\x07") || !strings.Contains(got, `"a\x1b]0;pwned\a.txt"`) || !strings.Contains(got, `"b\x1b[2J"`) {
 		t.Errorf("got %q", got)
 	}
+	// A failure's text may name the file too.
+	r.Err = errors.New("copying a\x1b]0;pwned\x07.txt: no space left on device")
+	if got := r.String(); strings.ContainsAny(got, "\x1b\x07") || !strings.Contains(got, `failed: "copying a\x1b]0;pwned\a.txt: no space left on device"`) {
+		t.Errorf("got %q", got)
+	}
 }

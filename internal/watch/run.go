@@ -60,8 +60,8 @@ func (r Report) Event() progress.Event {
 		detail += ", delete " + countFiles(r.Deleted)
 	}
 	detail += " in " + roundDuration(r.Took).String()
-	if r.Err != nil {
-		detail += ": failed: " + r.Err.Error()
+	if r.Err != nil { // its text may hold a file's name: escaped like the names
+		detail += ": failed: " + termsafe.Name(r.Err.Error())
 	}
 	return progress.Event{Kind: progress.KindReload, Name: r.Service, Status: action, Detail: detail}
 }
