@@ -12,6 +12,7 @@ import (
 	"github.com/devstack/devstack/internal/containers"
 	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/logs"
+	"github.com/devstack/devstack/internal/progress"
 )
 
 const toolYAML = `
@@ -49,6 +50,32 @@ func TestRunDetached(t *testing.T) {
 	}
 	if cmd := s.inspect(c.Name).Config.Cmd; !slices.Equal(cmd, []string{"sh"}) {
 		t.Errorf("cmd %q", cmd)
+	}
+}
+
+// run waits for its dependencies' conditions and says meanwhile on what
+// and why, as up does.
+func TestRunSaysWhy(t *testing.T) {
+	s := newFakeStack(t)
+	s.api.HealthOnStart("demo-db-1", container.Starting)
+	p := load(t, toolYAML)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	o := RunOptions{RunOptions: convert.RunOptions{Service: "tool", Detach: true, Cmd: []string{"sh"}}}
+	done := make(chan error, 1)
+	go func() {
+		_, err := PrepareRun(ctx, s.api, logs.NewMonitor(s.api, "demo"), p, p.ServiceNames(), o, s.out)
+		done <- err
+	}()
+	eventually(t, "tool waits for db, saying why", func() bool { return s.out.saw(progress.KindWait, "tool -> demo-db-1", progress.WaitWaiting) })
+	if err := s.api.SetHealth("demo-db-1", container.Healthy, "ok"); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !s.out.saw(progress.KindWait, "tool -> demo-db-1", progress.WaitDone) {
+		t.Error("the wait's end was not said")
 	}
 }
 

@@ -21,7 +21,7 @@ services:
 `
 
 // web starts only once db turns healthy: until then it is created and
-// waits; the engine's health_status event ends the wait.
+// waits, saying why; the engine's health_status event ends the wait.
 func TestUpWaitsForHealthy(t *testing.T) {
 	s := newFakeStack(t)
 	done := make(chan error, 1)
@@ -47,6 +47,9 @@ func TestUpWaitsForHealthy(t *testing.T) {
 	s.wantStates("demo-db-1 running", "demo-web-1 running")
 	if !s.out.saw(progress.KindContainer, "demo-db-1", "Healthy") {
 		t.Errorf("progress %v", s.out.events)
+	}
+	if !s.out.saw(progress.KindWait, "web -> demo-db-1", progress.WaitWaiting) || !s.out.saw(progress.KindWait, "web -> demo-db-1", progress.WaitDone) {
+		t.Errorf("up did not say why web waited: %v", s.out.events)
 	}
 }
 

@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net"
 	"strconv"
@@ -104,17 +105,20 @@ func TestResultString(t *testing.T) {
 	}
 }
 
+// creds has a user per image, all with the password secret.
 type creds map[string]string
 
+const secret = "s3cret-pass"
+
 func (c creds) ForImage(ref string) (registry.AuthConfig, error) {
-	return registry.AuthConfig{Username: c[ref]}, nil
+	return registry.AuthConfig{Username: c[ref], Password: secret}, nil
 }
 
 func (c creds) Encoded(ref string) (string, error) {
 	if c[ref] == "" {
 		return "", nil
 	}
-	return registry.EncodeAuthConfig(registry.AuthConfig{Username: c[ref]})
+	return registry.EncodeAuthConfig(registry.AuthConfig{Username: c[ref], Password: secret})
 }
 
 const stack = `
@@ -183,6 +187,16 @@ func TestRunOnFakeEngine(t *testing.T) {
 	}
 	if !r.Wrong() {
 		t.Errorf("a held port is wrong: %s", out)
+	}
+	js, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth, _ := e.Creds.Encoded("registry.example.com/team/web:1")
+	for _, shown := range []string{out, string(js)} {
+		if strings.Contains(shown, secret) || strings.Contains(shown, auth) {
+			t.Errorf("the credentials are shown:\n%s", shown)
+		}
 	}
 }
 
