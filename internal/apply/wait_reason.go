@@ -13,6 +13,7 @@ import (
 	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/plan"
 	"github.com/devstack/devstack/internal/progress"
+	"github.com/devstack/devstack/internal/termsafe"
 )
 
 // resayEvery is how often a wait says its reason again while nothing changes.
@@ -73,7 +74,8 @@ func healthReason(r *progress.WaitReason, st container.InspectResponse, apiVersi
 	if last.ExitCode == 0 {
 		r.State = progress.WaitHealthPending
 	}
-	r.LastCheckAgo, r.ExitCode, r.Output = now.Sub(last.End), last.ExitCode, progress.FirstLine(last.Output)
+	r.Output, _ = termsafe.Line(progress.FirstLine(last.Output), false) // the container's words: no escape sequences to the terminal
+	r.LastCheckAgo, r.ExitCode = now.Sub(last.End), last.ExitCode
 	r.Failures = h.FailingStreak
 	r.StartPeriod = h.FailingStreak == 0 && now.Before(started.Add(hc.StartPeriod))
 }

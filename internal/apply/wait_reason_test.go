@@ -52,6 +52,9 @@ func TestWaitReason(t *testing.T) {
 			&container.HealthcheckResult{End: t0.Add(time.Second), ExitCode: 1, Output: "refused\n"},
 			&container.HealthcheckResult{End: t0.Add(2 * time.Second), ExitCode: 1, Output: "connection refused\n"})), "service_healthy", "", 5 * time.Second,
 			"web waits for db to be healthy: last check 3s ago exited 1: connection refused (2 of 5 retries)"},
+		{"failing check whose output holds escape sequences", running(health(container.HealthConfig{Interval: time.Second, Retries: 5},
+			&container.HealthcheckResult{End: t0.Add(2 * time.Second), ExitCode: 1, Output: "\x1b]0;owned\x07\x1b[2Jconnection\rrefused\n"})), "service_healthy", "", 5 * time.Second,
+			"web waits for db to be healthy: last check 3s ago exited 1: connectionrefused (1 of 5 retries)"},
 		{"one-shot job", running(func(*container.InspectResponse) {}), "service_completed_successfully", "", 40 * time.Second,
 			"web waits for db to complete successfully: db has not completed (running 40s)"},
 		{"restarting", running(func(st *container.InspectResponse) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // KindWait events say what a service waits for and why (Wait), at the
@@ -114,13 +115,16 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
+// firstLineMax is how many characters of a probe's output a wait says.
+const firstLineMax = 100
+
 // FirstLine is the first non-empty line of a probe's output, trimmed and
-// cut at 100 characters.
+// cut at 100 characters (never inside one).
 func FirstLine(s string) string {
 	for _, l := range strings.Split(s, "\n") {
 		if l = strings.TrimSpace(l); l != "" {
-			if len(l) > 100 {
-				l = l[:100] + "…"
+			if utf8.RuneCountInString(l) > firstLineMax {
+				l = string([]rune(l)[:firstLineMax]) + "…"
 			}
 			return l
 		}

@@ -1,6 +1,7 @@
 package progress
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -42,7 +43,9 @@ func TestWaitReasonSentence(t *testing.T) {
 }
 
 func TestFirstLine(t *testing.T) {
-	for in, want := range map[string]string{"": "", "\n  refused \nmore": "refused", "x": "x"} {
+	for in, want := range map[string]string{"": "", "\n  refused \nmore": "refused", "x": "x",
+		strings.Repeat("a", 99) + "é and more": strings.Repeat("a", 99) + "é…", // cut after the 100th character, not inside it
+	} {
 		if got := FirstLine(in); got != want {
 			t.Errorf("%q: got %q, want %q", in, got, want)
 		}

@@ -125,7 +125,8 @@ func depGraph(rows []*svcRow) []depNode {
 }
 
 // depLines draws the graph, then the selected service's last health
-// probes, in h lines.
+// probes, in h lines. Names come from the engine's labels (anyone's):
+// they are printed escaped.
 func (m Model) depLines(h int) []string {
 	sel := m.selectedService()
 	nodes := depGraph(m.table.rows)
@@ -140,7 +141,7 @@ func (m Model) depLines(h int) []string {
 			mark = "> "
 		}
 		indent := strings.Repeat("   ", n.level)
-		lines = append(lines, mark+indent+n.name+"  "+m.st.dim.Render(nodeState(n.rows)))
+		lines = append(lines, mark+indent+termsafe.Name(n.name)+"  "+m.st.dim.Render(nodeState(n.rows)))
 		for _, d := range n.deps {
 			st := edgeState(d.Condition, rowsOf[d.Service])
 			word := m.st.good.Render(st)
@@ -150,10 +151,10 @@ func (m Model) depLines(h int) []string {
 			case edgeFailed:
 				word = m.st.bad.Render(st)
 			}
-			lines = append(lines, fmt.Sprintf("  %s └─▶ %s %s: %s", indent, d.Service, conditionWord(d.Condition), word))
+			lines = append(lines, fmt.Sprintf("  %s └─▶ %s %s: %s", indent, termsafe.Name(d.Service), conditionWord(d.Condition), word))
 		}
 	}
-	lines = append(lines, m.st.header.Render("── health of "+sel+": last probes, newest last "))
+	lines = append(lines, m.st.header.Render("── health of "+termsafe.Name(sel)+": last probes, newest last "))
 	lines = append(lines, m.probeLines(sel)...)
 	if len(lines) > h {
 		lines = lines[:h]
@@ -188,7 +189,7 @@ func (m Model) probeLines(service string) []string {
 	}
 	switch {
 	case !hasCheck:
-		return []string{"  " + service + " has no health check"}
+		return []string{"  " + termsafe.Name(service) + " has no health check"}
 	case len(probes) == 0:
 		return []string{"  no probe has run yet"}
 	}

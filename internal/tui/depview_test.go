@@ -100,3 +100,25 @@ func TestDependencyView(t *testing.T) {
 		t.Errorf("g again should show the logs:\n%s", view)
 	}
 }
+
+// Service names come from labels anyone can set: the view prints them
+// escaped, as the table does, never as escape sequences.
+func TestDependencyViewEscapesNames(t *testing.T) {
+	evil := "web\x1b[2J"
+	states := []feed.ContainerState{
+		{ID: "w1", Name: "p-web-1", Service: evil, Number: 1, State: "running",
+			DependsOn: []feed.Dependency{{Service: "db\x1b]0;owned\x07", Condition: "service_healthy"}}},
+	}
+	m := New(Options{Project: "p", Now: func() time.Time { return t0 }})
+	m = send(m, tea.WindowSizeMsg{Width: 100, Height: 30}, BatchMsg{Full: true, States: states})
+	m = keys(m, "g")
+	view := m.View()
+	if strings.Contains(view, "\x1b[2J") || strings.Contains(view, "\x1b]0;") {
+		t.Fatalf("an escape sequence from a label reached the screen:\n%q", view)
+	}
+	for _, want := range []string{`"web\x1b[2J"  running`, `└─▶ "db\x1b]0;owned\a" healthy: waiting`, `"web\x1b[2J" has no health check`} {
+		if !strings.Contains(view, want) {
+			t.Errorf("missing %s in\n%s", want, view)
+		}
+	}
+}
