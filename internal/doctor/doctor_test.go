@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -272,5 +274,50 @@ services:
 	want := "warn  health    service db first checks its health 1h0m0s after it starts (interval 1h0m0s): web would wait that long; to fix: for db, set a shorter healthcheck.interval (a start_period with a short start_interval needs Engine API 1.44, this engine speaks 1.41)"
 	if len(r) != 1 || r[0].String() != want {
 		t.Errorf("API 1.41: got %v\nwant %s", r, want)
+	}
+}
+
+// The inotify check counts the directories watch would watch: each of the
+// watched tree, without .git and what the rule ignores.
+func TestInotifyCountsWatchedDirs(t *testing.T) {
+	p := composetest.Load(t, `
+services:
+  web:
+    image: nginx:1.27
+    develop:
+      watch:
+        - {action: sync, path: ./src, target: /app, ignore: [node_modules/]}
+`)
+	for _, d := range []string{"src/a/deep", "src/b", "src/.git/objects", "src/node_modules/pkg"} {
+		if err := os.MkdirAll(filepath.Join(p.WorkingDir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := Inotify(p, 8192); r.Status != OK || r.Detail != "watch would watch 4 directories, well within the inotify limit of 8192" {
+		t.Errorf("got %v", r)
+	}
+	if r := Inotify(p, 6); r.Status != Warn {
+		t.Errorf("4 directories against a limit of 6: got %v", r)
+	}
+}
+
+// A project that does not load fails its line (doctor exits 1); the
+// engine's checks still run, the project's are left out.
+func TestRunProjectDoesNotLoad(t *testing.T) {
+	api := dockerapi.NewFakeClient()
+	e := env(t, api, stack)
+	e.Project, e.LoadErr = nil, errors.New("services.web.ports: invalid port")
+	r := Run(context.Background(), e)
+	out := lines(r)
+	if !strings.Contains(out, "fail  project   does not load: services.web.ports: invalid port; to fix: fix the compose file") || !r.Wrong() {
+		t.Errorf("got\n%s", out)
+	}
+	for _, res := range r {
+		if res.Check == "port" || res.Check == "image" || res.Check == "recreate" {
+			t.Errorf("ran %v without a project", res)
+		}
+	}
+	if !strings.Contains(out, "ok    engine ") || !strings.Contains(out, "clock ") {
+		t.Errorf("the engine's checks did not run:\n%s", out)
 	}
 }
