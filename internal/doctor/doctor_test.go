@@ -321,3 +321,25 @@ func TestRunProjectDoesNotLoad(t *testing.T) {
 		t.Errorf("the engine's checks did not run:\n%s", out)
 	}
 }
+
+// A port another project's container publishes is named with that
+// container and its project.
+func TestPortHeldByAnotherProject(t *testing.T) {
+	ctx := context.Background()
+	api := dockerapi.NewFakeClient()
+	api.AddImage("nginx:1.27", nil)
+	port := freePort(t)
+	yaml := "services: {web: {image: nginx:1.27, ports: [\"" + port + ":80\"]}}"
+	other := composetest.Load(t, yaml)
+	other.Name = "other"
+	if _, err := apply.Up(ctx, api, logs.NewMonitor(api, "other"), other, apply.UpOptions{Known: []string{"web"}}, progress.Discard); err != nil {
+		t.Fatal(err)
+	}
+	e := env(t, api, yaml)
+	e.Known = []string{"web"}
+	e.Ports.Holder = apply.PortHolder // the fake engine's containers, not a process
+	want := "fail  port      " + port + "/tcp (web) is held by container other-web-1 (project other); to fix: stop it, or publish web on another host port"
+	if out := lines(Run(ctx, e)); !strings.Contains(out, want) {
+		t.Errorf("missing %q in\n%s", want, out)
+	}
+}
