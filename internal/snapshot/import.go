@@ -201,10 +201,11 @@ func (s *stager) commit(ctx context.Context, m manifest.Manifest) error {
 	}
 	err = s.tw.Close()
 	s.pw.CloseWithError(err)
-	if cerr := <-s.done; cerr != nil || err != nil {
+	cerr := <-s.done
+	s.done = nil // received: discard must not wait for it again
+	if cerr != nil || err != nil {
 		return fmt.Errorf("copying the snapshot to the engine: %w", errors.Join(cerr, err))
 	}
-	s.done = nil
 	j, err := s.h.prepare(ctx, s.job.api, m.Project, nil, false, "adopt", s.stage, dir(m.Project, m.Name))
 	if err != nil {
 		return err
