@@ -82,6 +82,9 @@ func stage(ctx context.Context, dir string, keys []string) (manifest.Manifest, e
 		}
 		staged = append(staged, v.Key)
 		rootHdr, err := extractVerified(ctx, filepath.Join(dir, v.Key+manifest.Suffix), st, v)
+		if errors.Is(err, syscall.ENOSPC) { // the stage is a second copy beside the content
+			return m, fmt.Errorf("snapshot %s: volume %s has no room for the snapshot's copy beside its content (no space left on device): nothing restored", m.Name, v.Name)
+		}
 		if err != nil {
 			return m, fmt.Errorf("snapshot %s: %w: nothing restored", m.Name, err)
 		}

@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -23,11 +24,23 @@ import (
 	"github.com/devstack/devstack/internal/snapshot/manifest"
 )
 
+// errStoreFull is a save that ran out of room in the store.
+var errStoreFull = errors.New("the snapshot store (volume " + manifest.StoreVolume + ") is full (no space left on device): nothing written")
+
 // save writes the snapshot dir: each volume of m (mounted at /v/KEY) as
 // KEY.tar.zst, then manifest.json with each archive's size and sha256,
 // all in a temporary directory renamed to dir at the end, so a full disk
-// or a stop leaves nothing half-written and no existing snapshot changed.
+// (errStoreFull) or a stop leaves nothing half-written and no existing
+// snapshot changed.
 func save(ctx context.Context, dir string, m manifest.Manifest) (manifest.Manifest, error) {
+	m, err := saveTo(ctx, dir, m)
+	if errors.Is(err, syscall.ENOSPC) {
+		return m, errStoreFull
+	}
+	return m, err
+}
+
+func saveTo(ctx context.Context, dir string, m manifest.Manifest) (manifest.Manifest, error) {
 	parent, name := filepath.Dir(dir), filepath.Base(dir)
 	if err := manifest.CheckName(name); err != nil {
 		return m, err

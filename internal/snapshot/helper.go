@@ -22,7 +22,7 @@ import (
 const (
 	// StoreVolume is the devstack-owned volume that holds every project's
 	// snapshots on an engine, one directory a project.
-	StoreVolume = "devstack-snapshots"
+	StoreVolume = manifest.StoreVolume
 	// LabelStore marks StoreVolume.
 	LabelStore = "dev.devstack.snapshots"
 	// LabelHelper marks a helper container; its value is the project.

@@ -22,6 +22,10 @@ const ExitTooBig = 3
 // Suffix ends each volume's archive: tar, then zstd.
 const Suffix = ".tar.zst"
 
+// StoreVolume is the engine's volume that holds every project's snapshots,
+// one directory a project.
+const StoreVolume = "devstack-snapshots"
+
 // Manifest describes one snapshot.
 type Manifest struct {
 	Project  string    `json:"project"`
