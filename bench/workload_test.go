@@ -138,6 +138,7 @@ func (p *project) median(b *testing.B, n int, args ...string) sample {
 type sample struct {
 	wall, cpu time.Duration
 	rssMiB    float64
+	out       string // what it printed, stdout and stderr
 }
 
 // runDevstack runs devstack with args in dir ("": the current directory),
@@ -161,7 +162,7 @@ func runDevstack(b *testing.B, dir string, args ...string) sample {
 		rss = float64(ru.Maxrss) / 1024 // KiB on Linux
 	}
 	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	return sample{wall: took, cpu: cpu, rssMiB: rss}
+	return sample{wall: took, cpu: cpu, rssMiB: rss, out: out.String()}
 }
 
 // medianRun runs devstack n times and returns the median wall and CPU
