@@ -15,6 +15,7 @@ import (
 
 	"github.com/devstack/devstack/internal/apply"
 	"github.com/devstack/devstack/internal/composetest"
+	"github.com/devstack/devstack/internal/convert"
 	"github.com/devstack/devstack/internal/dockerapi"
 	"github.com/devstack/devstack/internal/logs"
 	"github.com/devstack/devstack/internal/progress"
@@ -241,5 +242,30 @@ func TestRestoreAfterDownV(t *testing.T) {
 	}
 	if _, err := Restore(context.Background(), api, p, RestoreOptions{Name: "zz", Helper: helper}, progress.Discard); !errors.Is(err, ErrNoSnapshot) {
 		t.Errorf("missing snapshot: %v", err)
+	}
+}
+
+// A tmpfs volume (local driver, type tmpfs) is refused before anything
+// stops: it is emptied once no container mounts it.
+func TestRestoreRefusesTmpfs(t *testing.T) {
+	tmpfs := composetest.Load(t, strings.Replace(flowYAML, "data: {}", "data: {driver_opts: {type: tmpfs, device: tmpfs, o: size=8m}}", 1))
+	for _, down := range []bool{false, true} { // the volume there (its options), and to be created (the compose file's)
+		api := dockerapi.NewFakeClient()
+		api.AddImage(helper.Image, nil)
+		api.ExitOnStart("devstack-snapshot-demo-ls", 0, listing("a"))
+		if !down {
+			api.VolumeCreate(context.Background(), convert.VolumeCreate(tmpfs, "data"))
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err := Restore(ctx, api, tmpfs, RestoreOptions{Name: "a", Helper: helper}, progress.Discard)
+		cancel()
+		if err == nil || err.Error() != "volume demo_data is a tmpfs (driver_opts type: tmpfs): its content lasts only while a container mounts it, and a restore stops them: nothing restored" {
+			t.Fatalf("tmpfs (down %v): %v", down, err)
+		}
+		vols, _ := api.VolumeList(context.Background(), volume.ListOptions{})
+		made := slices.ContainsFunc(vols.Volumes, func(v *volume.Volume) bool { return v.Name == "demo_data" })
+		if api.Count("ContainerStop") != 0 || made == down {
+			t.Errorf("down %v: %d stops, demo_data there: %v", down, api.Count("ContainerStop"), made)
+		}
 	}
 }

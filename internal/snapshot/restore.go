@@ -180,22 +180,36 @@ func Targets(p *types.Project, m manifest.Manifest, keys []string) (vols []Volum
 }
 
 // createMissing creates the project's volumes that do not exist, as up
-// would; an external one must exist.
+// would; an external one must exist. A tmpfs volume is refused first: it
+// is empty again once the containers that mount it stop, so a restore
+// could not put anything into it.
 func createMissing(ctx context.Context, api dockerapi.VolumeAPI, p *types.Project, vols []Volume, out progress.Progress) ([]string, error) {
 	list, err := api.VolumeList(ctx, volume.ListOptions{})
 	if err != nil {
 		return nil, err
 	}
-	have := map[string]bool{}
+	have := map[string]*volume.Volume{}
 	for _, v := range list.Volumes {
-		have[v.Name] = true
+		have[v.Name] = v
+	}
+	for _, v := range vols {
+		if v.Anonymous {
+			continue
+		}
+		driver, opts := p.Volumes[v.Key].Driver, p.Volumes[v.Key].DriverOpts
+		if ev := have[v.Name]; ev != nil {
+			driver, opts = ev.Driver, ev.Options
+		}
+		if (driver == "" || driver == "local") && opts["type"] == "tmpfs" {
+			return nil, fmt.Errorf("volume %s is a tmpfs (driver_opts type: tmpfs): its content lasts only while a container mounts it, and a restore stops them: nothing restored", v.Name)
+		}
 	}
 	var created []string
 	for _, v := range vols {
 		switch {
 		case v.Anonymous:
 			continue // its container's: resolveAnonymous
-		case have[v.Name]:
+		case have[v.Name] != nil:
 			continue
 		case v.External:
 			removeVolumes(ctx, api, created)
