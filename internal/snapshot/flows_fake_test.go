@@ -269,3 +269,26 @@ func TestRestoreRefusesTmpfs(t *testing.T) {
 		}
 	}
 }
+
+// save --stop refuses a tmpfs volume before anything stops (stopping its
+// users would empty it); a pausing save copies it.
+func TestSaveStopRefusesTmpfs(t *testing.T) {
+	tmpfs := composetest.Load(t, strings.Replace(flowYAML, "data: {}", "data: {driver_opts: {type: tmpfs, device: tmpfs, o: size=8m}}", 1))
+	api := dockerapi.NewFakeClient()
+	api.AddImage(helper.Image, nil)
+	api.VolumeCreate(context.Background(), convert.VolumeCreate(tmpfs, "data"))
+	o := saveOpts(tmpfs, t)
+	o.Stop = true
+	_, err := Save(context.Background(), api, "demo", o, progress.Discard)
+	if err == nil || err.Error() != "volume demo_data is a tmpfs (driver_opts type: tmpfs): stopping the containers that mount it would empty it; save without --stop pauses them instead: nothing saved" {
+		t.Fatalf("save --stop of a tmpfs: %v", err)
+	}
+	if n := api.Count("ContainerStop") + api.Count("ContainerCreate"); n != 0 {
+		t.Errorf("%d stops and creates", n)
+	}
+	api.ExitOnStart("devstack-snapshot-demo-save", 0, `{"name":"s1"}`)
+	o.Stop = false
+	if _, err := Save(context.Background(), api, "demo", o, progress.Discard); err != nil {
+		t.Errorf("pausing save of a tmpfs: %v", err)
+	}
+}

@@ -200,7 +200,7 @@ func createMissing(ctx context.Context, api dockerapi.VolumeAPI, p *types.Projec
 		if ev := have[v.Name]; ev != nil {
 			driver, opts = ev.Driver, ev.Options
 		}
-		if (driver == "" || driver == "local") && opts["type"] == "tmpfs" {
+		if isTmpfs(driver, opts) {
 			return nil, fmt.Errorf("volume %s is a tmpfs (driver_opts type: tmpfs): its content lasts only while a container mounts it, and a restore stops them: nothing restored", v.Name)
 		}
 	}

@@ -53,7 +53,7 @@ func Save(ctx context.Context, api SaveEngine, project string, o SaveOptions, ou
 	if err := CheckName(o.Name); err != nil {
 		return res, err
 	}
-	if err := volumesExist(ctx, api, o.Volumes); err != nil {
+	if err := volumesExist(ctx, api, o.Volumes, o.Stop); err != nil {
 		return res, err
 	}
 	now := time.Now
@@ -102,22 +102,33 @@ func Save(ctx context.Context, api SaveEngine, project string, o SaveOptions, ou
 }
 
 // volumesExist refuses volumes the engine does not have: a save must not
-// create them (a mount of a missing volume would).
-func volumesExist(ctx context.Context, api dockerapi.VolumeAPI, vols []Volume) error {
+// create them (a mount of a missing volume would). With stop, it refuses
+// a tmpfs volume too: stopping the containers that mount it empties it.
+func volumesExist(ctx context.Context, api dockerapi.VolumeAPI, vols []Volume, stop bool) error {
 	list, err := api.VolumeList(ctx, volume.ListOptions{})
 	if err != nil {
 		return err
 	}
-	have := map[string]bool{}
+	have := map[string]*volume.Volume{}
 	for _, v := range list.Volumes {
-		have[v.Name] = true
+		have[v.Name] = v
 	}
 	for _, v := range vols {
-		if !have[v.Name] {
+		ev := have[v.Name]
+		if ev == nil {
 			return fmt.Errorf("volume %s does not exist (devstack up creates it)", v.Name)
+		}
+		if stop && isTmpfs(ev.Driver, ev.Options) {
+			return fmt.Errorf("volume %s is a tmpfs (driver_opts type: tmpfs): stopping the containers that mount it would empty it; save without --stop pauses them instead: nothing saved", v.Name)
 		}
 	}
 	return nil
+}
+
+// isTmpfs tells a local volume whose content is a tmpfs: it lasts only
+// while a container mounts it.
+func isTmpfs(driver string, opts map[string]string) bool {
+	return (driver == "" || driver == "local") && opts["type"] == "tmpfs"
 }
 
 // hold pauses (stop: stops) the running containers among users and answers
