@@ -5,7 +5,8 @@
 // an image of this one file that it assembles itself.
 //
 // Its routes are the files in -routes, one PROJECT.json a project, which
-// devstack copies in through the Engine API and then signals SIGHUP. No
+// devstack copies in through the Engine API and then signals SIGHUP (it
+// waits for the link .loaded to name the token it wrote in .reload). No
 // listener but the two below: nothing to authenticate, and the table comes
 // back from the container's own filesystem when the engine restarts it.
 package main
@@ -64,7 +65,11 @@ func run(dir, httpAddr, httpsAddr string) error {
 			return err
 		case v := <-sig:
 			if v == syscall.SIGHUP {
+				token := router.ReloadToken(dir)
 				if err := s.Load(dir); err != nil {
+					log.Printf("reload: %v", err)
+				}
+				if err := router.MarkLoaded(dir, token); err != nil {
 					log.Printf("reload: %v", err)
 				}
 				continue

@@ -255,6 +255,30 @@ func (f *FakeClient) CopyFromContainer(_ context.Context, ref, dir string) (io.R
 	return io.NopCloser(&buf), container.PathStat{Name: path.Base(dir), Mode: os.ModeDir | 0o755}, nil
 }
 
+// ContainerStatPath stats what CopyToContainer put at p: a file, or a
+// directory above files; else NotFound.
+func (f *FakeClient) ContainerStatPath(_ context.Context, ref, p string) (container.PathStat, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("ContainerStatPath", ref); err != nil {
+		return container.PathStat{}, err
+	}
+	c := f.container(ref)
+	if c == nil {
+		return container.PathStat{}, notFound("No such container: %s", ref)
+	}
+	p = path.Clean(path.Join("/", p))
+	if b, ok := c.files[p]; ok {
+		return container.PathStat{Name: path.Base(p), Size: int64(len(b)), Mode: 0o644}, nil
+	}
+	for name := range c.files {
+		if strings.HasPrefix(name, p+"/") {
+			return container.PathStat{Name: path.Base(p), Mode: os.ModeDir | 0o755}, nil
+		}
+	}
+	return container.PathStat{}, notFound("Could not find the file %s in container %s", p, ref)
+}
+
 // File is what CopyToContainer put at path in the container.
 func (f *FakeClient) File(ref, path string) ([]byte, bool) {
 	f.mu.Lock()

@@ -21,10 +21,6 @@ func (f *FakeClient) ContainerStats(context.Context, string, bool) (container.St
 	return container.StatsResponseReader{}, notImplemented("ContainerStats")
 }
 
-func (f *FakeClient) ContainerStatPath(context.Context, string, string) (container.PathStat, error) {
-	return container.PathStat{}, notImplemented("ContainerStatPath")
-}
-
 func (f *FakeClient) ContainerAttach(context.Context, string, container.AttachOptions) (types.HijackedResponse, error) {
 	return types.HijackedResponse{}, notImplemented("ContainerAttach")
 }

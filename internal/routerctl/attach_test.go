@@ -21,6 +21,7 @@ import (
 type rig struct {
 	t     *testing.T
 	api   *dockerapi.FakeClient
+	eng   *reloading // api with a router that reloads as devstack-router does
 	ca    *router.CA
 	cache Cache
 	p     *types.Project
@@ -43,7 +44,7 @@ func newRig(t *testing.T, version string) *rig {
 	}
 	web, db := types.ServiceConfig{Name: "web"}, types.ServiceConfig{Name: "db"}
 	web.Expose, db.Expose = []string{"3000"}, []string{"5432"}
-	r := &rig{t: t, api: api, ca: ca, cache: Cache{Dir: t.TempDir()}, p: &types.Project{Name: "shop",
+	r := &rig{t: t, api: api, eng: &reloading{FakeClient: api, lag: 1}, ca: ca, cache: Cache{Dir: t.TempDir()}, p: &types.Project{Name: "shop",
 		Networks: types.Networks{"default": {Name: "shop_default"}},
 		Services: types.Services{"web": web, "db": db}}}
 	r.run("web", 1)
@@ -70,7 +71,7 @@ func (r *rig) run(service string, n int) string {
 
 func (r *rig) attach() Attached {
 	r.t.Helper()
-	a, err := Attach(context.Background(), r.api, r.ca, r.cache, r.p)
+	a, err := Attach(context.Background(), r.eng, r.ca, r.cache, r.p)
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -165,7 +166,7 @@ func TestProjectNetworkRemovableWhileServed(t *testing.T) {
 	if err := r.api.NetworkRemove(ctx, "shop_default"); err != nil {
 		t.Fatalf("docker network rm of the project's network: %v", err)
 	}
-	if err := Detach(ctx, r.api, r.cache, "shop"); err != nil {
+	if err := Detach(ctx, r.eng, r.cache, "shop"); err != nil {
 		t.Fatal(err)
 	}
 	if nets, _ := r.api.NetworkList(ctx, network.ListOptions{}); strings.Contains(names(nets), NetworkName("shop")) {
@@ -192,7 +193,7 @@ func TestRefreshFollowsContainers(t *testing.T) {
 	r := newRig(t, "")
 	r.attach()
 	second := r.run("web", 2)
-	if err := Refresh(ctx, r.api, r.cache, "shop"); err != nil {
+	if err := Refresh(ctx, r.eng, r.cache, "shop"); err != nil {
 		t.Fatal(err)
 	}
 	if got := r.routed()["web.shop.localhost"]; strings.Join(got, " ") != "shop-web-1:3000 shop-web-2:3000" {
@@ -204,21 +205,21 @@ func TestRefreshFollowsContainers(t *testing.T) {
 	if err := r.api.ContainerStop(ctx, "shop-web-1", container.StopOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := Refresh(ctx, r.api, r.cache, "shop"); err != nil {
+	if err := Refresh(ctx, r.eng, r.cache, "shop"); err != nil {
 		t.Fatal(err)
 	}
 	if got := r.routed()["web.shop.localhost"]; strings.Join(got, " ") != "shop-web-2:3000" {
 		t.Errorf("after stop: %v", got)
 	}
 	writes := r.api.Count("CopyToContainer")
-	if err := Refresh(ctx, r.api, r.cache, "shop"); err != nil {
+	if err := Refresh(ctx, r.eng, r.cache, "shop"); err != nil {
 		t.Fatal(err)
 	}
 	if r.api.Count("CopyToContainer") != writes {
 		t.Error("a refresh with nothing changed wrote the routes")
 	}
 	// A project the router does not serve: nothing.
-	if err := Refresh(ctx, r.api, r.cache, "other"); err != nil || r.api.Count("CopyToContainer") != writes {
+	if err := Refresh(ctx, r.eng, r.cache, "other"); err != nil || r.api.Count("CopyToContainer") != writes {
 		t.Errorf("refresh of another project: %v", err)
 	}
 }
@@ -229,7 +230,7 @@ func TestEnsureReplacesOlderRouter(t *testing.T) {
 	ctx := context.Background()
 	r := newRig(t, "old")
 	r.attach()
-	first, _ := Find(ctx, r.api)
+	first, _ := Find(ctx, r.eng)
 	programVersion = func() string { return "new" }
 	a := r.attach()
 	if a.Router.ID == first.ID || a.Router.Version != "new" {
@@ -260,7 +261,7 @@ func TestRouterMadeAgainAndStopped(t *testing.T) {
 	ctx := context.Background()
 	r := newRig(t, "")
 	r.attach()
-	first, _ := Find(ctx, r.api)
+	first, _ := Find(ctx, r.eng)
 	if err := r.api.ContainerStop(ctx, Name, container.StopOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +276,7 @@ func TestRouterMadeAgainAndStopped(t *testing.T) {
 	if got := r.routed()["web.shop.localhost"]; len(got) != 1 {
 		t.Errorf("routes not kept: %v", got)
 	}
-	if found, err := Stop(ctx, r.api); !found || err != nil {
+	if found, err := Stop(ctx, r.eng); !found || err != nil {
 		t.Fatalf("stop: %v %v", found, err)
 	}
 	if nets, _ := r.api.NetworkList(ctx, network.ListOptions{}); strings.Contains(names(nets), NetworkName("shop")) {
@@ -285,7 +286,7 @@ func TestRouterMadeAgainAndStopped(t *testing.T) {
 		t.Error("web still on the router's network")
 	}
 	// devstack down with no router: nothing to do, no error.
-	if err := Detach(ctx, r.api, r.cache, "shop"); err != nil {
+	if err := Detach(ctx, r.eng, r.cache, "shop"); err != nil {
 		t.Error(err)
 	}
 }

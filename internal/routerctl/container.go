@@ -260,7 +260,7 @@ func create(ctx context.Context, api dockerapi.ContainerAPI, ref string, states 
 	if err != nil {
 		return err
 	}
-	if err := copyRoutes(ctx, api, states); err == nil {
+	if err := copyRoutes(ctx, api, states, ""); err == nil {
 		err = api.ContainerStart(ctx, c.ID, container.StartOptions{})
 	}
 	if err != nil {

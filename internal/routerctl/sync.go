@@ -4,6 +4,8 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/containerd/errdefs"
@@ -95,7 +98,9 @@ func Attach(ctx context.Context, api dockerapi.API, ca *router.CA, c Cache, p *t
 		return Attached{}, err
 	}
 	if !same(old, st) {
-		if err := write(ctx, api, c, st, true); err != nil {
+		running := r.Router
+		running.Running = true // Ensure started it
+		if err := write(ctx, api, c, st, running); err != nil {
 			return Attached{}, err
 		}
 	}
@@ -191,35 +196,80 @@ func hosts(st router.State) []string {
 }
 
 // write copies the project's file into the router (and the host's copy)
-// and has it reload.
-func write(ctx context.Context, api dockerapi.ContainerAPI, c Cache, st router.State, running bool) error {
-	if err := copyRoutes(ctx, api, []router.State{st}); err != nil {
+// and has r reload. A running router of this build is waited for until
+// it serves what was written (awaitLoaded), so that requests made once
+// the command returns follow the new routes.
+func write(ctx context.Context, api dockerapi.ContainerAPI, c Cache, st router.State, r Router) error {
+	var token string
+	if r.Running && r.Version != "" && r.Version == programVersion() {
+		token = newToken()
+	}
+	if err := copyRoutes(ctx, api, []router.State{st}, token); err != nil {
 		return err
 	}
 	if err := c.Put(st); err != nil {
 		_ = c.Drop() // a stale copy must not be read: the next call reads the router
 	}
-	if !running {
+	if !r.Running {
 		return nil // it reads the file when it starts
 	}
 	if err := api.ContainerKill(ctx, Name, "SIGHUP"); err != nil {
 		return fmt.Errorf("reloading the router: %w", err)
 	}
+	awaitLoaded(ctx, api, token)
 	return nil
 }
 
-// copyRoutes copies states' files into the router's /routes.
-func copyRoutes(ctx context.Context, api dockerapi.ContainerAPI, states []router.State) error {
+// loadWait bounds awaitLoaded: a router slower than that serves the new
+// routes a little later, as it did before routers said when.
+var loadWait = 5 * time.Second
+
+// awaitLoaded waits until the router has marked token loaded
+// (router.MarkLoaded), at most loadWait; nothing for "".
+func awaitLoaded(ctx context.Context, api dockerapi.ContainerAPI, token string) {
+	if token == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, loadWait)
+	defer cancel()
+	mark := path.Join(RoutesDir, router.LoadedPrefix+token)
+	for delay := time.Millisecond; ; delay = min(2*delay, 50*time.Millisecond) {
+		_, err := api.ContainerStatPath(ctx, Name, mark)
+		if !errdefs.IsNotFound(err) {
+			return // there, or a router that cannot be asked
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+	}
+}
+
+// newToken is a fresh reload token (router.ReloadToken's alphabet).
+func newToken() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// copyRoutes copies states' files into the router's /routes, and the
+// reload token after them when there is one.
+func copyRoutes(ctx context.Context, api dockerapi.ContainerAPI, states []router.State, token string) error {
 	if len(states) == 0 {
 		return nil
 	}
-	files := make([]selfimage.File, 0, len(states))
+	dir := strings.TrimPrefix(RoutesDir, "/") + "/"
+	files := make([]selfimage.File, 0, len(states)+1)
 	for _, st := range states {
 		data, err := json.Marshal(st)
 		if err != nil {
 			return err
 		}
-		files = append(files, selfimage.File{Name: strings.TrimPrefix(RoutesDir, "/") + "/" + fileName(st.Project), Mode: 0o600, Data: data})
+		files = append(files, selfimage.File{Name: dir + fileName(st.Project), Mode: 0o600, Data: data})
+	}
+	if token != "" {
+		files = append(files, selfimage.File{Name: dir + router.ReloadFile, Mode: 0o600, Data: []byte(token)})
 	}
 	archive, err := selfimage.Tar(files)
 	if err != nil {
@@ -265,7 +315,7 @@ func Refresh(ctx context.Context, api dockerapi.API, c Cache, project string) er
 	if same(old, st) {
 		return nil
 	}
-	return write(ctx, api, c, st, true)
+	return write(ctx, api, c, st, r)
 }
 
 // Detach marks the project down in the router (its names then answer a
@@ -302,5 +352,5 @@ func Detach(ctx context.Context, api dockerapi.API, c Cache, project string) err
 	for i := range st.Routes {
 		st.Routes[i].Backends = nil
 	}
-	return write(ctx, api, c, st, r.Running)
+	return write(ctx, api, c, st, r)
 }
