@@ -117,7 +117,7 @@ test-podman: engine
 
 # Speed targets, measured against the raw engine in one run; prints ratios.
 bench: build engine
-	DEVSTACK_E2E=1 $(GO) test -run '^$$' -bench . -benchtime 1x -count 1 -timeout 20m ./bench/
+	DEVSTACK_E2E=1 $(GO) test -run '^$$' -bench . -benchtime 1x -count 1 -timeout 90m ./bench/
 
 # Every fuzz target for FUZZTIME each (seed corpora and past crashes in
 # each package's testdata/fuzz/; plain `go test` runs those as tests).
