@@ -47,18 +47,25 @@ func TestBackPath(t *testing.T) {
 	}
 }
 
-// takeBack: a new file is written; an echo of the host's own content is
-// not; a host file changed since its last sync keeps the host's version
-// and gets the container's beside it, with one warning.
-func TestTakeBack(t *testing.T) {
+// backRunner is a runner with one sync rule of web, ./app, that syncs
+// gen/ back, and what it reports.
+func backRunner(t *testing.T) (*runner, *Trigger, *events) {
 	dir := t.TempDir()
 	out := &events{}
 	r := &runner{p: &types.Project{Name: "p", WorkingDir: dir}, out: out, stamps: newStamps()}
 	r.deb = NewDebouncer(RealClock{}, time.Hour, time.Hour, func([]string) {})
-	defer r.deb.Stop()
+	t.Cleanup(r.deb.Stop)
 	r.triggers = []Trigger{trig(t, "web", types.WatchActionSync, filepath.Join(dir, "app"))}
 	tr := &r.triggers[0]
 	tr.SyncBack = []string{"gen"}
+	return r, tr, out
+}
+
+// takeBack: a new file is written; an echo of the host's own content is
+// not; a host file changed since its last sync keeps the host's version
+// and gets the container's beside it, with one warning.
+func TestTakeBack(t *testing.T) {
+	r, tr, out := backRunner(t)
 	if err := os.MkdirAll(tr.Path, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -119,14 +126,7 @@ func TestTakeBack(t *testing.T) {
 // name (and in an error's text that holds it) are printed escaped in the
 // conflict warning and in "not brought back", never sent to the terminal.
 func TestTakeBackEscapesNames(t *testing.T) {
-	dir := t.TempDir()
-	out := &events{}
-	r := &runner{p: &types.Project{Name: "p", WorkingDir: dir}, out: out, stamps: newStamps()}
-	r.deb = NewDebouncer(RealClock{}, time.Hour, time.Hour, func([]string) {})
-	defer r.deb.Stop()
-	r.triggers = []Trigger{trig(t, "web", types.WatchActionSync, filepath.Join(dir, "app"))}
-	tr := &r.triggers[0]
-	tr.SyncBack = []string{"gen"}
+	r, tr, out := backRunner(t)
 	const name = "gen/a\x1b]0;pwned\x07.txt"
 	if err := os.MkdirAll(filepath.Join(tr.Path, "gen"), 0o755); err != nil {
 		t.Fatal(err)
